@@ -1,0 +1,3 @@
+from idtool.cli import main
+
+raise SystemExit(main())

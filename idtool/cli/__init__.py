@@ -1,0 +1,68 @@
+"""The command line: `idtool` (also `python -m idtool`).
+
+Expected failures print one clear line and exit non-zero. An unexpected failure prints only its
+type and place, never its message or a traceback, because those may hold personal data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from idtool import __version__
+from idtool import settings as settings_mod
+from idtool.errors import IdtoolError
+from idtool.i18n import LANGUAGES, _, set_language
+
+COMMAND_MODULES = ("idtool.cli.admin",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="idtool",
+        description=_("Identification of victims of trafficking (NRM): command line."),
+    )
+    parser.add_argument("--version", action="version", version=f"idtool {__version__}")
+    parser.add_argument("--data", metavar="DIR", help=_("data folder (default: the user's)"))
+    parser.add_argument("--officer", metavar="NAME", help=_("officer name (or IDTOOL_OFFICER)"))
+    parser.add_argument("--passphrase-file", metavar="FILE",
+                        help=_("read the passphrase from this file"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def _early_language(argv: list[str]) -> None:
+    lang = settings_mod.load().language
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    if lang in LANGUAGES:
+        set_language(lang)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _early_language(argv)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except IdtoolError as exc:
+        print(f"idtool: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(_("idtool: interrupted"), file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say where, never what (it may hold personal data)
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        place = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+        print(_("idtool: unexpected error {kind} at {place}; nothing else is shown to protect "
+                "personal data.").format(kind=type(exc).__name__, place=place), file=sys.stderr)
+        return 70

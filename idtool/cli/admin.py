@@ -1,0 +1,104 @@
+"""Commands: init, officer ..., audit verify."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from idtool import audit, officers, policy
+from idtool.cli import common
+from idtool.errors import CorruptDatabase
+from idtool.i18n import _
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("init", help=_("create the database and its first officer"))
+    p.add_argument("--officer", dest="init_officer", required=True, metavar="NAME")
+    p.add_argument("--role", required=True, choices=[r.value for r in policy.Role])
+    p.set_defaults(func=cmd_init)
+
+    officer = sub.add_parser("officer", help=_("manage officers"))
+    osub = officer.add_subparsers(dest="officer_command", required=True)
+    p = osub.add_parser("add", help=_("add an officer (supervisor)"))
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=[r.value for r in policy.Role])
+    p.set_defaults(func=cmd_officer_add)
+    p = osub.add_parser("list", help=_("list officers (supervisor)"))
+    p.set_defaults(func=cmd_officer_list)
+    p = osub.add_parser("passwd", help=_("change your own passphrase"))
+    p.set_defaults(func=cmd_officer_passwd)
+    p = osub.add_parser("remove", help=_("remove an officer and re-key the database"))
+    p.add_argument("name")
+    p.set_defaults(func=cmd_officer_remove)
+    p = osub.add_parser("reset", help=_("set a new passphrase with the recovery code"))
+    p.add_argument("name")
+    p.set_defaults(func=cmd_officer_reset)
+
+    aud = sub.add_parser("audit", help=_("the audit log"))
+    asub = aud.add_subparsers(dest="audit_command", required=True)
+    p = asub.add_parser("verify", help=_("check the hash chain of the audit log"))
+    p.set_defaults(func=cmd_audit_verify)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    vault = common.vault(args)
+    pw = common.passphrase_for_new_database(args)
+    session, code = vault.create(args.init_officer, args.role, pw)
+    session.close()
+    print(_("Database created in {folder}.").format(folder=vault.folder))
+    print(_("Recovery code (shown only now; write it down and keep it locked away):"))
+    print(f"    {code}")
+    return 0
+
+
+def cmd_officer_add(args: argparse.Namespace) -> int:
+    with common.unlock(args) as session:
+        session.require(policy.Action.MANAGE_OFFICERS)
+        pw = common.new_passphrase()
+        officers.add_officer(session, args.name, args.role, pw)
+    print(_("Officer added."))
+    return 0
+
+
+def cmd_officer_list(args: argparse.Namespace) -> int:
+    with common.unlock(args) as session:
+        for row in officers.list_officers(session):
+            print(f"{row.name}\t{row.role}\t{policy.role_label(row.role)}")
+    return 0
+
+
+def cmd_officer_passwd(args: argparse.Namespace) -> int:
+    with common.unlock(args) as session:
+        old = common.passphrase(args)
+        officers.change_passphrase(session, old, common.new_passphrase())
+    print(_("Passphrase changed."))
+    return 0
+
+
+def cmd_officer_remove(args: argparse.Namespace) -> int:
+    with common.unlock(args) as session:
+        officers.remove_officer(session, args.name)
+    print(_("Officer removed; the database was re-keyed."))
+    return 0
+
+
+def cmd_officer_reset(args: argparse.Namespace) -> int:
+    vault = common.vault(args)
+    code = os.environ.get("IDTOOL_RECOVERY_CODE")
+    if code is None:
+        code = common.prompt_secret(_("Recovery code: "), "IDTOOL_RECOVERY_CODE")
+    vault.reset_passphrase(code, args.name, common.new_passphrase())
+    print(_("A new passphrase is set for this officer."))
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    with common.unlock(args) as session:
+        result = audit.verify(session.conn)
+    if result.ok:
+        print(_("Audit log intact: {count} entries.").format(count=result.count))
+        return 0
+    print(_("Audit log damaged at entry {seq}.").format(seq=result.first_bad_seq),
+          file=sys.stderr)
+    raise CorruptDatabase(_("The audit log does not verify."))

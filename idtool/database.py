@@ -1,0 +1,130 @@
+"""The encrypted store: SQLCipher 4 connections opened with a raw 256-bit key.
+
+The key is applied as raw hex in the first statement of every connection. The program never
+creates or opens an unencrypted database: a plain SQLite file is refused, and a file that does
+not decrypt with the key is reported as not one of our databases.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlcipher3
+from sqlcipher3 import dbapi2
+
+from idtool.errors import CorruptDatabase, NoDatabase, StorageError
+from idtool.i18n import _
+
+KEY_BYTES = 32
+# "IDT1": marks the file as an idtool database once it decrypts.
+APPLICATION_ID = 0x49445431
+PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+
+Connection = dbapi2.Connection
+DatabaseError = dbapi2.DatabaseError
+
+_log_silenced = threading.Lock()
+_silenced = False
+
+
+def _silence_sqlcipher_log() -> None:
+    """SQLCipher prints decryption failures to stderr; its log level is process-wide."""
+    global _silenced
+    with _log_silenced:
+        if _silenced:
+            return
+        probe = sqlcipher3.connect(":memory:")
+        try:
+            probe.execute("PRAGMA cipher_log_level = NONE")
+        finally:
+            probe.close()
+        _silenced = True
+
+
+def _key_pragma(key: bytes) -> str:
+    if len(key) != KEY_BYTES:
+        raise ValueError("database key must be 32 bytes")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def _looks_unencrypted(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(len(PLAIN_SQLITE_HEADER)) == PLAIN_SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
+    """Open (or with `create`, make) the encrypted database at `path` with the raw `key`."""
+    path = Path(path)
+    exists = path.exists() and path.stat().st_size > 0
+    if not exists and not create:
+        raise NoDatabase(_("No database was found in this data folder."))
+    if exists and _looks_unencrypted(path):
+        raise CorruptDatabase(
+            _("This file is an unencrypted database; the program refuses to open it.")
+        )
+    _silence_sqlcipher_log()
+    try:
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    except dbapi2.Error as exc:
+        raise StorageError(_("The database file could not be opened.")) from exc
+    try:
+        conn.execute(_key_pragma(key))
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if exists:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise CorruptDatabase(_("This file is not an idtool database."))
+        else:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise CorruptDatabase(_("The database could not be switched to safe write mode."))
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
+    except dbapi2.DatabaseError as exc:
+        conn.close()
+        raise CorruptDatabase(
+            _("The database cannot be read: it is damaged or does not belong to these keys.")
+        ) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+@contextmanager
+def transaction(conn: Connection, *, immediate: bool = True) -> Iterator[Connection]:
+    """One atomic unit of work: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except dbapi2.OperationalError as exc:
+        conn.execute("ROLLBACK")
+        raise StorageError(_("The change could not be saved: the disk refused the write.")) from exc
+
+
+def rekey(conn: Connection, new_key: bytes) -> None:
+    """Re-encrypt every page of the database with `new_key`."""
+    # WAL content must be folded into the main file before re-encrypting it.
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """Results of integrity_check and cipher_integrity_check that are not 'ok'."""
+    problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+    problems += [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+    return problems

@@ -1,0 +1,123 @@
+"""Officer management: add, list, change passphrase, remove (which re-keys the database)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+
+from idtool import database, keyslots, policy
+from idtool.atomic import fsync_dir
+from idtool.errors import AuthenticationFailed, InvalidInput, NotPermitted
+from idtool.i18n import _
+from idtool.session import Officer, Session
+from idtool.vault import _insert_officer, validate_name, validate_passphrase, validate_role
+
+
+@dataclass(frozen=True)
+class OfficerRow:
+    uuid: str
+    name: str
+    role: str
+    active: bool
+    created_at: str
+
+
+def list_officers(session: Session, include_removed: bool = False) -> list[OfficerRow]:
+    session.require(policy.Action.MANAGE_OFFICERS)
+    sql = "SELECT uuid, name, role, active, created_at FROM officers"
+    if not include_removed:
+        sql += " WHERE active = 1"
+    rows = session.conn.execute(sql + " ORDER BY name_key").fetchall()
+    return [OfficerRow(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
+
+
+def add_officer(session: Session, name: str, role: str, passphrase: str) -> Officer:
+    session.require(policy.Action.MANAGE_OFFICERS)
+    name = validate_name(name)
+    role_ = validate_role(role)
+    validate_passphrase(passphrase)
+    conn = session.conn
+    if conn.execute("SELECT 1 FROM officers WHERE name_key = ?",
+                    (keyslots.normalise_name(name),)).fetchone():
+        raise InvalidInput(_("An officer with this name already exists."))
+    vault = session.vault
+    slots = vault.load_slots()
+    slot = slots.add_officer(name, passphrase, session.db_key, vault.kdf_params())
+    officer = Officer(str(uuid.uuid4()), name, role_.value, True)
+    with database.transaction(conn):
+        _insert_officer(conn, officer, slot.id, session.device_id)
+        session.audit("officer.add", officer.uuid, {"role": officer.role})
+        # The slot is saved inside the transaction: if saving fails, nothing is recorded.
+        slots.save(vault.slots_path)
+    return officer
+
+
+def change_passphrase(session: Session, old: str, new: str) -> None:
+    """Rewrap only this officer's slot."""
+    validate_passphrase(new)
+    vault = session.vault
+    slots = vault.load_slots()
+    slot = slots.get(_slot_id(session, session.officer.uuid))
+    params = vault.kdf_params()
+    try:
+        slots.change_secret(slot, old.encode("utf-8"), new.encode("utf-8"), params)
+    except AuthenticationFailed:
+        vault.throttle.record_failure()
+        raise
+    with database.transaction(session.conn):
+        session.audit("officer.passphrase_change", session.officer.uuid)
+        slots.save(vault.slots_path)
+
+
+def remove_officer(session: Session, name: str) -> None:
+    """Deactivate an officer, drop their slot and re-key the database.
+
+    Crash safety: the slots for the new key are written to a side file first, then the database
+    is re-keyed, then the side file replaces the slots file. Unlock finishes an interrupted
+    re-key (see Vault._open), so no crash point leaves a database no slot can open.
+    """
+    session.require(policy.Action.MANAGE_OFFICERS)
+    conn = session.conn
+    row = conn.execute(
+        "SELECT uuid, role, slot_id FROM officers WHERE name_key = ? AND active = 1",
+        (keyslots.normalise_name(name),),
+    ).fetchone()
+    if row is None:
+        raise InvalidInput(_("No active officer has this name."))
+    officer_uuid, role, slot_id = row
+    if officer_uuid == session.officer.uuid:
+        raise NotPermitted(_("You cannot remove yourself; ask another supervisor."))
+    if role == policy.Role.SUPERVISOR:
+        others = conn.execute(
+            "SELECT count(*) FROM officers WHERE role = 'supervisor' AND active = 1"
+        ).fetchone()[0]
+        if others <= 1:
+            raise NotPermitted(_("The last supervisor cannot be removed."))
+    vault = session.vault
+    slots = vault.load_slots()
+    if slot_id:
+        slots.remove(slot_id)
+    new_key = os.urandom(database.KEY_BYTES)
+    slots.reseal_all(new_key)
+    with database.transaction(conn):
+        conn.execute(
+            "UPDATE officers SET active = 0, slot_id = NULL, version = version + 1,"
+            " base_version = version, device_id = ? WHERE uuid = ?",
+            (session.device_id, officer_uuid),
+        )
+        session.audit("officer.remove", officer_uuid)
+        session.audit("database.rekey", None, {"reason": "officer removed"})
+    slots.save(vault.pending_slots_path)
+    database.rekey(conn, new_key)
+    session.db_key = new_key
+    os.replace(vault.pending_slots_path, vault.slots_path)
+    fsync_dir(vault.folder)
+
+
+def _slot_id(session: Session, officer_uuid: str) -> str:
+    row = session.conn.execute("SELECT slot_id FROM officers WHERE uuid = ?",
+                               (officer_uuid,)).fetchone()
+    if row is None or not row[0]:
+        raise InvalidInput(_("No active officer has this name."))
+    return str(row[0])

@@ -1,0 +1,309 @@
+"""A data folder: the encrypted database plus its key-slots file. Create, unlock, recover.
+
+Layout of the folder (nothing here holds personal data in plaintext):
+    idtool.db (+ -wal, -shm)   SQLCipher database
+    keyslots.json              wrapped database keys (see keyslots.py)
+    keyslots.next.json         only during a re-key: the slots for the new key
+    unlock-attempts.json       failed-unlock counter (see throttle.py)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pyrage
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+from idtool import audit, database, kdf, keyslots, policy
+from idtool.errors import (
+    AuthenticationFailed,
+    CorruptDatabase,
+    InvalidInput,
+    LockedOut,
+    NoDatabase,
+)
+from idtool.i18n import _
+from idtool.keyslots import SlotsFile
+from idtool.migrations import migrate
+from idtool.session import Officer, Session
+from idtool.throttle import Throttle
+
+DB_FILE = "idtool.db"
+SLOTS_FILE = "keyslots.json"
+PENDING_SLOTS_FILE = "keyslots.next.json"
+MIN_PASSPHRASE = 8
+MAX_NAME = 100
+
+
+def validate_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > MAX_NAME:
+        raise InvalidInput(_("Enter an officer name of 1 to 100 characters."))
+    return cleaned
+
+
+def validate_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InvalidInput(
+            _("The passphrase must have at least {count} characters.").format(count=MIN_PASSPHRASE)
+        )
+
+
+def validate_role(role: str) -> policy.Role:
+    try:
+        return policy.Role(role)
+    except ValueError:
+        raise InvalidInput(
+            _("Unknown role {role}; choose one of: {roles}.").format(
+                role=role, roles=", ".join(r.value for r in policy.Role))
+        ) from None
+
+
+class Vault:
+    def __init__(self, folder: Path, *, clock: Callable[[], float] = time.time,
+                 kdf_params: kdf.KdfParams | None = None) -> None:
+        self.folder = Path(folder)
+        self.clock = clock
+        self._kdf_params = kdf_params
+        self.throttle = Throttle(self.folder, clock)
+
+    @property
+    def db_path(self) -> Path:
+        return self.folder / DB_FILE
+
+    @property
+    def slots_path(self) -> Path:
+        return self.folder / SLOTS_FILE
+
+    @property
+    def pending_slots_path(self) -> Path:
+        return self.folder / PENDING_SLOTS_FILE
+
+    def exists(self) -> bool:
+        return self.slots_path.exists()
+
+    def kdf_params(self) -> kdf.KdfParams:
+        if self._kdf_params is None:
+            self._kdf_params = kdf.calibrate()
+        return self._kdf_params
+
+    def load_slots(self) -> SlotsFile:
+        try:
+            return SlotsFile.load(self.slots_path)
+        except FileNotFoundError:
+            raise NoDatabase(
+                _("No database was found in this data folder. Set one up first.")
+            ) from None
+
+    # -- set-up ------------------------------------------------------------------------------
+    def create(self, officer_name: str, role: str, passphrase: str) -> tuple[Session, str]:
+        """Make the database, the device keys and the first officer; returns the recovery code."""
+        if self.exists():
+            raise InvalidInput(_("This data folder already holds a database."))
+        name = validate_name(officer_name)
+        role_ = validate_role(role)
+        validate_passphrase(passphrase)
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._remove_orphan_database()
+        params = self.kdf_params()
+        db_key = os.urandom(database.KEY_BYTES)
+        slots = SlotsFile.new()
+        officer_slot = slots.add_officer(name, passphrase, db_key, params)
+        recovery_code = keyslots.new_recovery_code()
+        slots.add_recovery_code(recovery_code, db_key, params)
+
+        conn = database.connect(self.db_path, db_key, create=True)
+        with contextlib.suppress(OSError):
+            self.db_path.chmod(0o600)
+        try:
+            migrate(conn)
+            device_id = str(uuid.uuid4())
+            officer = Officer(str(uuid.uuid4()), name, role_.value, True)
+            with database.transaction(conn):
+                _write_device(conn, slots.db_id, device_id)
+                policy.write_defaults(conn, device_id)
+                _insert_officer(conn, officer, officer_slot.id, device_id)
+                audit.append(conn, device_id=device_id, officer=officer.uuid,
+                             action="database.create")
+                audit.append(conn, device_id=device_id, officer=officer.uuid,
+                             action="officer.add", target=officer.uuid,
+                             details={"role": officer.role})
+        except BaseException:
+            conn.close()
+            self._remove_orphan_database()
+            raise
+        # The slots file appears last: until it exists, the folder holds no database.
+        slots.save(self.slots_path)
+        return Session(self, conn, officer, device_id, db_key), recovery_code
+
+    def _remove_orphan_database(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                (self.folder / (DB_FILE + suffix)).unlink()
+
+    # -- unlock ------------------------------------------------------------------------------
+    def _check_throttle(self) -> None:
+        wait = self.throttle.seconds_to_wait()
+        if wait > 0:
+            raise LockedOut(
+                _("Too many failed attempts. Try again in {seconds} seconds.").format(
+                    seconds=int(wait + 0.999)),
+                wait,
+            )
+
+    def unlock(self, officer_name: str, passphrase: str) -> Session:
+        self._check_throttle()
+        slots = self.load_slots()
+        secret = passphrase.encode("utf-8")
+        try:
+            conn, slot_id, db_key = self._open(
+                slots, lambda sf: _officer_key(sf, officer_name, secret))
+            officer = _officer_for_slot(conn, slot_id)
+            if officer is None:
+                conn.close()
+                raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
+        except AuthenticationFailed:
+            self.throttle.record_failure()
+            raise
+        self.throttle.record_success()
+        session = Session(self, conn, officer, _device_id(conn), db_key)
+        with database.transaction(conn):
+            session.audit("session.unlock")
+        return session
+
+    def _open(self, slots: SlotsFile,
+              key_for: Callable[[SlotsFile], tuple[bytes, str]],
+              ) -> tuple[database.Connection, str, bytes]:
+        """Open the database with the key a slot yields, finishing an interrupted re-key."""
+        db_key, slot_id = key_for(slots)
+        try:
+            conn = database.connect(self.db_path, db_key)
+        except CorruptDatabase:
+            pending = self._load_pending()
+            if pending is None:
+                raise
+            db_key, slot_id = key_for(pending)
+            conn = database.connect(self.db_path, db_key)
+            os.replace(self.pending_slots_path, self.slots_path)
+            slots = pending
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                self.pending_slots_path.unlink()
+        stored = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+        if stored is None or stored[0] != slots.db_id:
+            conn.close()
+            raise CorruptDatabase(_("The key file does not belong to this database."))
+        migrate(conn)
+        return conn, slot_id, db_key
+
+    def _load_pending(self) -> SlotsFile | None:
+        try:
+            return SlotsFile.load(self.pending_slots_path)
+        except (FileNotFoundError, CorruptDatabase):
+            return None
+
+    def reset_passphrase(self, recovery_code: str, officer_name: str,
+                         new_passphrase: str) -> None:
+        """With the recovery code, give an officer who lost their passphrase a new one."""
+        validate_passphrase(new_passphrase)
+        self._check_throttle()
+        slots = self.load_slots()
+        try:
+            conn, _slot, db_key = self._open(slots, lambda sf: _recovery_key(sf, recovery_code))
+        except AuthenticationFailed:
+            self.throttle.record_failure()
+            raise AuthenticationFailed(_("The recovery code is not correct.")) from None
+        self.throttle.record_success()
+        try:
+            slots = self.load_slots()
+            row = conn.execute(
+                "SELECT uuid, slot_id FROM officers WHERE name_key = ? AND active = 1",
+                (keyslots.normalise_name(officer_name),),
+            ).fetchone()
+            if row is None:
+                raise InvalidInput(_("No active officer has this name."))
+            if row[1]:
+                slots.remove(row[1])
+            new_slot = slots.add_officer(officer_name, new_passphrase, db_key, self.kdf_params())
+            with database.transaction(conn):
+                conn.execute("UPDATE officers SET slot_id = ? WHERE uuid = ?",
+                             (new_slot.id, row[0]))
+                audit.append(conn, device_id=_device_id(conn), officer=None,
+                             action="officer.passphrase_reset", target=row[0],
+                             details={"by": "recovery_code"})
+                slots.save(self.slots_path)
+        finally:
+            conn.close()
+
+
+def _officer_key(slots: SlotsFile, name: str, secret: bytes) -> tuple[bytes, str]:
+    slot = slots.find_officer(name)
+    if slot is None:
+        keyslots.dummy_derivation(_first_params(slots))
+        raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
+    return slots.open_slot(slot, secret), slot.id
+
+
+def _recovery_secret(code: str) -> bytes:
+    return keyslots.normalise_recovery_code(code).encode()
+
+
+def _recovery_slot(slots: SlotsFile) -> keyslots.Slot:
+    for slot in slots.slots:
+        if slot.kind == keyslots.KIND_RECOVERY_CODE:
+            return slot
+    raise AuthenticationFailed(_("This database has no recovery code."))
+
+
+def _recovery_key(slots: SlotsFile, code: str) -> tuple[bytes, str]:
+    slot = _recovery_slot(slots)
+    return slots.open_slot(slot, _recovery_secret(code)), slot.id
+
+
+def _first_params(slots: SlotsFile) -> kdf.KdfParams:
+    for slot in slots.slots:
+        if slot.kdf:
+            return kdf.KdfParams.from_dict(slot.kdf)
+    return kdf.FAST_PARAMS
+
+
+def _write_device(conn: database.Connection, db_id: str, device_id: str) -> None:
+    signing = Ed25519PrivateKey.generate().private_bytes(
+        Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    identity = pyrage.x25519.Identity.generate()
+    rows = {
+        "db_id": db_id,
+        "device_id": device_id,
+        "device_signing_key": signing.hex(),
+        "device_age_identity": str(identity),
+        "created_at": audit.now_iso(),
+    }
+    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows.items())
+
+
+def _device_id(conn: database.Connection) -> str:
+    return str(conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0])
+
+
+def _insert_officer(conn: database.Connection, officer: Officer, slot_id: str,
+                    device_id: str) -> None:
+    conn.execute(
+        "INSERT INTO officers (uuid, name, name_key, role, slot_id, active, created_at, device_id)"
+        " VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+        (officer.uuid, officer.name, keyslots.normalise_name(officer.name), officer.role,
+         slot_id, audit.now_iso(), device_id),
+    )
+
+
+def _officer_for_slot(conn: database.Connection, slot_id: str) -> Officer | None:
+    row = conn.execute(
+        "SELECT uuid, name, role, active FROM officers WHERE slot_id = ? AND active = 1",
+        (slot_id,),
+    ).fetchone()
+    return Officer(row[0], row[1], row[2], bool(row[3])) if row else None

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets everything up (first time only) and runs every check CI runs: lint, the layering
+# contract and the whole test suite, offscreen.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export QT_QPA_PLATFORM=offscreen
+echo "== ruff check"
+.venv/bin/ruff check .
+echo "== import-linter: idtool must not import ui or PySide6"
+.venv/bin/lint-imports --no-cache
+echo "== pytest"
+.venv/bin/python -m pytest -q "$@"

@@ -1,0 +1,45 @@
+"""Shared fixtures. Tests use a fast key-derivation setting and never touch the user's folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ["IDTOOL_KDF"] = "fast"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from idtool import kdf  # noqa: E402
+from idtool.vault import Vault  # noqa: E402
+
+SUPERVISOR = "Айгүл Өмүрбекова"
+SUPERVISOR_PASS = "тоо-суу-2026"
+POLICE = "Бакыт Садыров"
+POLICE_PASS = "police-pass-1"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDTOOL_CONFIG", str(tmp_path / "config"))
+    monkeypatch.setenv("IDTOOL_DATA", str(tmp_path / "data"))
+    for name in ("IDTOOL_PASSPHRASE", "IDTOOL_NEW_PASSPHRASE", "IDTOOL_OFFICER"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def vault(data_dir: Path) -> Vault:
+    return Vault(data_dir, kdf_params=kdf.FAST_PARAMS)
+
+
+@pytest.fixture
+def made_vault(vault: Vault) -> tuple[Vault, str]:
+    """A vault with a supervisor; returns it with its recovery code."""
+    session, code = vault.create(SUPERVISOR, "supervisor", SUPERVISOR_PASS)
+    session.close()
+    return vault, code

@@ -1,0 +1,117 @@
+"""The command line, run as a user runs it: one clear line for every expected failure."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SUP = "Айгүл Өмүрбекова"
+
+
+def run(data: Path, *args: str, env: dict[str, str] | None = None,
+        input_text: str | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items()
+                if not k.startswith("IDTOOL_") or k in ("IDTOOL_KDF", "IDTOOL_CONFIG")}
+    full_env.update(env or {})
+    lang = [] if "--lang" in args else ["--lang", "en"]
+    return subprocess.run([sys.executable, "-m", "idtool", "--data", str(data), *lang, *args],
+                          capture_output=True, text=True, env=full_env, timeout=120,
+                          input=input_text)
+
+
+def assert_clean_failure(proc: subprocess.CompletedProcess[str]) -> None:
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("idtool: ")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    proc = run(data, "init", "--officer", SUP, "--role", "supervisor",
+               env={"IDTOOL_PASSPHRASE": "sup-pass-123"})
+    assert proc.returncode == 0, proc.stderr
+    assert "Recovery code" in proc.stdout
+    return data
+
+
+AS_SUP = {"IDTOOL_OFFICER": SUP, "IDTOOL_PASSPHRASE": "sup-pass-123"}
+
+
+def test_version():
+    proc = subprocess.run([sys.executable, "-m", "idtool", "--version"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("idtool ")
+
+
+def test_officer_lifecycle(db: Path):
+    proc = run(db, "officer", "add", "Бакыт Садыров", "--role", "police",
+               env=AS_SUP | {"IDTOOL_NEW_PASSPHRASE": "police-pass-1"})
+    assert proc.returncode == 0, proc.stderr
+    proc = run(db, "officer", "list", env=AS_SUP)
+    assert proc.returncode == 0
+    assert "Бакыт Садыров\tpolice" in proc.stdout
+    assert f"{SUP}\tsupervisor" in proc.stdout
+    police = {"IDTOOL_OFFICER": "Бакыт Садыров", "IDTOOL_PASSPHRASE": "police-pass-1"}
+    assert_clean_failure(run(db, "officer", "list", env=police))
+    proc = run(db, "officer", "passwd", env=police | {"IDTOOL_NEW_PASSPHRASE": "police-pass-2"})
+    assert proc.returncode == 0, proc.stderr
+    assert_clean_failure(run(db, "audit", "verify", env=police))
+    police["IDTOOL_PASSPHRASE"] = "police-pass-2"
+    assert run(db, "audit", "verify", env=police).returncode == 0
+    proc = run(db, "officer", "remove", "Бакыт Садыров", env=AS_SUP)
+    assert proc.returncode == 0, proc.stderr
+    assert_clean_failure(run(db, "audit", "verify", env=police))
+    proc = run(db, "audit", "verify", env=AS_SUP)
+    assert proc.returncode == 0
+    assert "intact" in proc.stdout
+
+
+def test_passphrase_file(db: Path, tmp_path: Path):
+    pw = tmp_path / "pw.txt"
+    pw.write_text("sup-pass-123\n")
+    proc = run(db, "--officer", SUP, "--passphrase-file", str(pw), "audit", "verify")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_expected_failures_are_one_line(db: Path, tmp_path: Path):
+    assert_clean_failure(run(db, "audit", "verify", env=AS_SUP | {"IDTOOL_PASSPHRASE": "no"}))
+    assert_clean_failure(run(tmp_path / "empty", "audit", "verify", env=AS_SUP))
+    # No passphrase and no terminal.
+    assert_clean_failure(run(db, "audit", "verify", env={"IDTOOL_OFFICER": SUP}))
+    # init twice
+    assert_clean_failure(run(db, "init", "--officer", "X", "--role", "supervisor",
+                             env={"IDTOOL_PASSPHRASE": "another-pass"}))
+    # locked out after repeated failures
+    for _ in range(3):
+        run(db, "audit", "verify", env=AS_SUP | {"IDTOOL_PASSPHRASE": "wrong-pass"})
+    proc = run(db, "audit", "verify", env=AS_SUP)
+    assert_clean_failure(proc)
+    assert "Too many failed attempts" in proc.stderr
+
+
+def test_corrupt_database_is_one_line(db: Path):
+    raw = bytearray((db / "idtool.db").read_bytes())
+    raw[100:4000] = os.urandom(3900)
+    (db / "idtool.db").write_bytes(bytes(raw))
+    proc = run(db, "audit", "verify", env=AS_SUP)
+    assert_clean_failure(proc)
+    broken = db / "keyslots.json"
+    broken.write_text("{broken")
+    assert_clean_failure(run(db, "audit", "verify", env=AS_SUP))
+
+
+def test_messages_follow_the_language(db: Path):
+    proc = run(db, "--lang", "ru", "audit", "verify", env=AS_SUP | {"IDTOOL_PASSPHRASE": "no"})
+    assert_clean_failure(proc)
+    assert "парольная фраза" in proc.stderr.lower()
+    proc = run(db, "--lang", "ky", "audit", "verify", env=AS_SUP | {"IDTOOL_PASSPHRASE": "no"})
+    assert_clean_failure(proc)
+    assert "сырсөз" in proc.stderr.lower()

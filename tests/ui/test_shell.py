@@ -1,0 +1,137 @@
+"""The GUI shell through its real widgets: set-up, unlock, lock, idle lock, language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from idtool import officers
+from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
+from tests.ui.conftest import type_text, visible_texts
+from ui.home_page import HomePage
+from ui.setup_page import SetupPage
+from ui.unlock_page import UnlockPage
+
+
+def _unlock(qtbot, window, name, passphrase):
+    page = window.page
+    assert isinstance(page, UnlockPage)
+    type_text(page.name, name)
+    type_text(page.passphrase, passphrase)
+    qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
+
+
+def test_first_run_setup(qtbot, make_window, vault):
+    window = make_window(vault)
+    page = window.page
+    assert isinstance(page, SetupPage)
+    type_text(page.name, SUPERVISOR)
+    type_text(page.passphrase, SUPERVISOR_PASS)
+    type_text(page.repeat, SUPERVISOR_PASS + "typo")
+    qtbot.mouseClick(page.create, Qt.MouseButton.LeftButton)
+    assert page.error.isVisible()
+    assert "differ" in page.error.text()
+    assert not vault.exists()
+    page.repeat.clear()
+    type_text(page.repeat, SUPERVISOR_PASS)
+    qtbot.mouseClick(page.create, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.stack.currentIndex() == 1, timeout=10_000)
+    code = page.code.text()
+    assert len(code.replace("-", "")) == 32
+    assert not page.cont.isEnabled()  # must confirm the code is written down
+    assert page.confirm.hasFocus() or not window.isActiveWindow()
+    qtbot.keyClick(page.confirm, Qt.Key.Key_Space)
+    assert page.confirm.isChecked()
+    assert page.cont.isEnabled()
+    qtbot.mouseClick(page.cont, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(window.page, HomePage))
+    assert SUPERVISOR in window.status_officer.text()
+    assert "Supervisor" in window.status_officer.text()
+    assert vault.exists()
+    # The code works: it resets the passphrase.
+    window.lock()
+    vault.reset_passphrase(code, SUPERVISOR, "reset-by-code")
+    vault.unlock(SUPERVISOR, "reset-by-code").close()
+
+
+def test_unlock_wrong_then_right(qtbot, make_window, made_vault):
+    vault, _ = made_vault
+    window = make_window(vault)
+    page = window.page
+    _unlock(qtbot, window, SUPERVISOR, "wrong-passphrase")
+    qtbot.waitUntil(lambda: page.error.isVisible(), timeout=10_000)
+    assert "not correct" in page.error.text()
+    assert page.passphrase.echoMode() == QLineEdit.EchoMode.Password
+    assert page.passphrase.selectedText() == "wrong-passphrase"
+    assert page.passphrase.hasFocus() or not window.isActiveWindow()
+    assert page.passphrase.isEnabled()
+    page.passphrase.clear()
+    type_text(page.passphrase, SUPERVISOR_PASS)
+    qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(window.page, HomePage), timeout=10_000)
+    assert window.windowTitle() == "idtool - NRM identification"
+    assert SUPERVISOR not in window.windowTitle()
+
+
+def test_lock_shortcut_leaves_no_personal_data_visible(qtbot, make_window, made_vault):
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
+        officers.add_officer(s, POLICE, "police", POLICE_PASS)
+    window = make_window(vault)
+    _unlock(qtbot, window, POLICE, POLICE_PASS)
+    qtbot.waitUntil(lambda: isinstance(window.page, HomePage), timeout=10_000)
+    assert any(POLICE in t for t in visible_texts(window))
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(window.page, UnlockPage))
+    assert window.session is None
+    texts = visible_texts(window)
+    for marker in (POLICE, "Бакыт", "Садыров", POLICE_PASS):
+        assert not any(marker in t for t in texts), marker
+
+
+def test_idle_lock(qtbot, make_window, made_vault):
+    vault, _ = made_vault
+    window = make_window(vault, lock_timeout_ms=300)
+    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    qtbot.waitUntil(lambda: isinstance(window.page, HomePage), timeout=10_000)
+    qtbot.waitUntil(lambda: isinstance(window.page, UnlockPage), timeout=5_000)
+    texts = visible_texts(window)
+    assert not any("Өмүрбекова" in t for t in texts)
+    assert window.page.name.text() == ""
+
+
+def test_input_postpones_idle_lock(qtbot, make_window, made_vault):
+    vault, _ = made_vault
+    window = make_window(vault, lock_timeout_ms=600)
+    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    qtbot.waitUntil(lambda: isinstance(window.page, HomePage), timeout=10_000)
+    for _ in range(4):
+        qtbot.wait(250)
+        qtbot.keyClick(window.page, Qt.Key.Key_Shift)
+    assert isinstance(window.page, HomePage)
+
+
+def test_language_switch_translates_and_persists(qtbot, make_window, made_vault, tmp_path):
+    from idtool import settings as settings_mod
+
+    vault, _ = made_vault
+    window = make_window(vault)
+    from PySide6.QtGui import QAction
+
+    window.findChild(QAction, "lang_ru").trigger()
+    assert window.page.button.text() == "Разблокировать"
+    assert settings_mod.load(tmp_path / "config").language == "ru"
+    window.findChild(QAction, "lang_ky").trigger()
+    assert window.page.button.text() == "Кулпудан чыгаруу"
+    assert window.windowTitle() != "idtool - NRM identification"
+
+
+def test_officers_dialog_model(qtmodeltester, made_vault):
+    from ui.officers_dialog import OfficersModel
+
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
+        officers.add_officer(s, POLICE, "police", POLICE_PASS)
+        model = OfficersModel(officers.list_officers(s))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2

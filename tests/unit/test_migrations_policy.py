@@ -1,0 +1,103 @@
+"""Schema migrations and the role policy table."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from idtool import database, migrations, officers, policy
+from idtool.errors import CorruptDatabase, NotPermitted
+from idtool.policy import Action, Role
+from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
+
+
+def test_migrations_are_numbered_and_reach_latest(tmp_path):
+    assert [m.number for m in migrations.MIGRATIONS] == list(range(1, migrations.LATEST + 1))
+    conn = database.connect(tmp_path / "m.db", os.urandom(32), create=True)
+    assert migrations.migrate(conn) == migrations.LATEST
+    assert migrations.migrate(conn) == migrations.LATEST  # idempotent
+
+
+@pytest.mark.parametrize("start", range(0, migrations.LATEST))
+def test_upgrade_from_every_earlier_version(tmp_path, start):
+    key = os.urandom(32)
+    path = tmp_path / "m.db"
+    conn = database.connect(path, key, create=True)
+    migrations.migrate(conn, target=start)
+    assert migrations.current_version(conn) == start
+    conn.close()
+    conn = database.connect(path, key)
+    assert migrations.migrate(conn) == migrations.LATEST
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"meta", "officers", "policy", "audit"} <= tables
+
+
+def test_database_from_a_newer_program_is_refused(tmp_path):
+    conn = database.connect(tmp_path / "m.db", os.urandom(32), create=True)
+    conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+    with pytest.raises(CorruptDatabase, match="newer version"):
+        migrations.migrate(conn)
+
+
+def test_split_sql_keeps_triggers_whole():
+    parts = migrations.split_sql(
+        "CREATE TABLE a (x);\nCREATE TRIGGER t BEFORE DELETE ON a\nBEGIN\n"
+        "    SELECT RAISE(ABORT, 'no');\nEND;\nCREATE TABLE b (y);"
+    )
+    assert len(parts) == 3
+    assert "RAISE" in parts[1]
+
+
+def test_default_policy_matches_the_issue_table(made_vault):
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        table = policy.table(session.conn)
+    everyone = set(Role)
+    assert table[Action.SCREENING_INTERVIEW] == everyone
+    assert table[Action.REFERRAL] == everyone
+    assert table[Action.EXPORT_OWN_BUNDLE] == everyone
+    assert table[Action.IMPORT_UPDATE_BUNDLE] == everyone
+    assert table[Action.IMPORT_REFERRAL_BUNDLE] == everyone
+    for action in (Action.IDENTIFICATION_INTERVIEW, Action.DECIDE_STATUS,
+                   Action.ISSUE_CERTIFICATE):
+        assert table[action] == {Role.POLICE, Role.SOCIAL_WORKER, Role.SUPERVISOR}
+    for action in (Action.IMPORT_CASE_BUNDLE, Action.REVIEW_QUEUE, Action.STATISTICS,
+                   Action.TRUST_LIST, Action.MANAGE_OFFICERS):
+        assert table[action] == {Role.SUPERVISOR}
+
+
+def test_policy_is_enforced_in_the_core_and_editable(made_vault):
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        officers.add_officer(session, POLICE, "police", POLICE_PASS)
+    with vault.unlock(POLICE, POLICE_PASS) as session:
+        assert session.can(Action.DECIDE_STATUS)
+        assert not session.can(Action.STATISTICS)
+        with pytest.raises(NotPermitted):
+            session.require(Action.STATISTICS)
+        with pytest.raises(NotPermitted):
+            officers.list_officers(session)
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session, \
+            database.transaction(session.conn):
+        assert policy.set_allowed(session.conn, Action.STATISTICS, Role.POLICE, True,
+                                  session.device_id)
+        assert not policy.set_allowed(session.conn, Action.STATISTICS, Role.POLICE, True,
+                                      session.device_id)
+        # Managing officers stays with supervisors whatever the table says.
+        assert not policy.set_allowed(session.conn, Action.MANAGE_OFFICERS, Role.POLICE, True,
+                                      session.device_id)
+    with vault.unlock(POLICE, POLICE_PASS) as session:
+        session.require(Action.STATISTICS)
+        assert not session.can(Action.MANAGE_OFFICERS)
+
+
+def test_records_carry_uuid_version_device_and_base_version(made_vault):
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        for table in ("officers", "policy"):
+            cols = {r[1] for r in session.conn.execute(f"PRAGMA table_info({table})")}
+            assert {"uuid", "version", "device_id", "base_version"} <= cols
+        assert session.meta("device_id") == session.device_id
+        assert len(bytes.fromhex(session.meta("device_signing_key"))) == 32
+        assert session.meta("device_age_identity").startswith("AGE-SECRET-KEY-")

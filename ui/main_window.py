@@ -1,0 +1,188 @@
+"""The main window: set-up, unlock and the workspace on one stack; menus; lock and idle lock.
+
+Locking closes the session and destroys every workspace widget, so nothing that was on screen
+survives behind the unlock page. The window title is fixed text, never personal data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from idtool import __version__, policy
+from idtool import settings as settings_mod
+from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, set_language
+from idtool.session import Session
+from idtool.vault import Vault
+from ui.home_page import HomePage
+from ui.idle import InactivityTimer
+from ui.officers_dialog import ChangePassphraseDialog, OfficersDialog
+from ui.setup_page import SetupPage
+from ui.unlock_page import UnlockPage
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, vault: Vault, settings: settings_mod.Settings,
+                 config_dir: Path | None = None, lock_timeout_ms: int | None = None) -> None:
+        super().__init__()
+        self.vault = vault
+        self.settings = settings
+        self.config_dir = config_dir
+        self.session: Session | None = None
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.status_officer = QLabel()
+        self.status_officer.setObjectName("status_officer")
+        self.statusBar().addPermanentWidget(self.status_officer)
+        self.idle = InactivityTimer(lock_timeout_ms or settings.lock_minutes * 60_000, self)
+        self.idle.inactive.connect(self.lock)
+        self.resize(900, 640)
+        self._rebuild()
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def is_unlocked(self) -> bool:
+        return self.session is not None
+
+    def _rebuild(self) -> None:
+        """(Re)create the menus and the page for the current state, in the current language."""
+        self.setWindowTitle(_("idtool - NRM identification"))
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        page: QWidget
+        if self.session is not None:
+            page = HomePage(self.session)
+            officer = self.session.officer
+            self.status_officer.setText(_("{name} - {role}").format(
+                name=officer.name, role=policy.role_label(officer.role)))
+        elif not self.vault.exists():
+            setup = SetupPage(self.vault)
+            setup.finished.connect(self._on_unlocked)
+            page = setup
+            self.status_officer.clear()
+        else:
+            unlock = UnlockPage(self.vault)
+            unlock.unlocked.connect(self._on_unlocked)
+            page = unlock
+            self.status_officer.clear()
+        self.page = page
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        self._build_menus()
+        if isinstance(page, UnlockPage):
+            page.reset()
+
+    def _on_unlocked(self, session: Session) -> None:
+        self.session = session
+        self.idle.activate()
+        self._rebuild()
+        self.statusBar().showMessage(_("Unlocked."), 4000)
+
+    def lock(self) -> None:
+        """Close the session and show the empty unlock page at once."""
+        if self.session is None:
+            return
+        for dialog in self.findChildren(QWidget):
+            if dialog.isWindow() and dialog is not self:
+                dialog.close()
+        self.idle.deactivate()
+        session, self.session = self.session, None
+        session.close()
+        self.statusBar().clearMessage()
+        self._rebuild()
+        self.statusBar().showMessage(_("Locked."), 4000)
+
+    # -- menus -------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        file_menu = bar.addMenu(_("&File"))
+        if self.session is not None:
+            lock = QAction(_("&Lock"), self)
+            lock.setShortcut(QKeySequence("Ctrl+L"))
+            lock.setObjectName("action_lock")
+            lock.triggered.connect(self.lock)
+            file_menu.addAction(lock)
+            self.lock_action = lock
+            passwd = QAction(_("Change &passphrase…"), self)
+            passwd.triggered.connect(self._change_passphrase)
+            file_menu.addAction(passwd)
+            file_menu.addSeparator()
+        quit_action = QAction(_("&Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        if self.session is not None and self.session.can(policy.Action.MANAGE_OFFICERS):
+            admin = bar.addMenu(_("&Administration"))
+            manage = QAction(_("&Officers…"), self)
+            manage.setObjectName("action_officers")
+            manage.triggered.connect(self._officers)
+            admin.addAction(manage)
+
+        settings_menu = bar.addMenu(_("&Settings"))
+        lang_menu = settings_menu.addMenu(_("&Language"))
+        group = QActionGroup(self)
+        for code in LANGUAGES:
+            action = QAction(LANGUAGE_NAMES[code], self, checkable=True)
+            action.setObjectName(f"lang_{code}")
+            action.setChecked(code == self.settings.language)
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            group.addAction(action)
+            lang_menu.addAction(action)
+        lock_menu = settings_menu.addMenu(_("Lock &after"))
+        lock_group = QActionGroup(self)
+        for minutes in settings_mod.LOCK_MINUTES_CHOICES:
+            action = QAction(_("{minutes} min without use").format(minutes=minutes), self,
+                             checkable=True)
+            action.setChecked(minutes == self.settings.lock_minutes)
+            action.triggered.connect(lambda _c=False, m=minutes: self.set_lock_minutes(m))
+            lock_group.addAction(action)
+            lock_menu.addAction(action)
+
+        help_menu = bar.addMenu(_("&Help"))
+        about = QAction(_("&About"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    # -- settings ----------------------------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        if code not in LANGUAGES:
+            return
+        self.settings = settings_mod.Settings(code, self.settings.lock_minutes,
+                                              self.settings.data_dir)
+        settings_mod.save(self.settings, self.config_dir)
+        set_language(code)
+        self._rebuild()
+
+    def set_lock_minutes(self, minutes: int) -> None:
+        self.settings = settings_mod.Settings(self.settings.language, minutes,
+                                              self.settings.data_dir)
+        settings_mod.save(self.settings, self.config_dir)
+        self.idle.set_timeout(minutes * 60_000)
+
+    # -- dialogs -----------------------------------------------------------------------------
+    def _officers(self) -> None:
+        if self.session is not None:
+            OfficersDialog(self.session, self).exec()
+
+    def _change_passphrase(self) -> None:
+        if self.session is not None and ChangePassphraseDialog(self.session, self).exec():
+            self.statusBar().showMessage(_("Passphrase changed."), 4000)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, _("About idtool"), _(
+            "idtool {version}: identification of victims of trafficking in persons for the "
+            "National Referral Mechanism of the Kyrgyz Republic. All data stays encrypted on "
+            "this computer.").format(version=__version__))
+
+    def closeEvent(self, event) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+        self.idle.deactivate()
+        super().closeEvent(event)

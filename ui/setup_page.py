@@ -1,0 +1,157 @@
+"""First run: create the database and the first supervisor, then show the recovery code once."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtool.errors import IdtoolError
+from idtool.i18n import _
+from idtool.session import Session
+from idtool.vault import Vault, validate_name, validate_passphrase
+from ui.forms import error_label, line_edit, show_error
+from ui.tasks import run_task
+
+
+class SetupPage(QWidget):
+    """Emits `finished(session)` once the code has been confirmed as written down."""
+
+    finished = Signal(object)
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self._session: Session | None = None
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self._build_form())
+        self.stack.addWidget(self._build_code_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+
+    def _build_form(self) -> QWidget:
+        page = QWidget()
+        title = QLabel(_("Set up this computer"))
+        title.setObjectName("title")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(_(
+            "Create the encrypted database for this post and its first supervisor. The "
+            "supervisor can then add the other officers. Everything is kept encrypted on this "
+            "computer."))
+        intro.setWordWrap(True)
+        self.name = line_edit(_("Supervisor name"), object_name="setup_name")
+        self.passphrase = line_edit(_("Passphrase"), secret=True, object_name="setup_pass")
+        self.repeat = line_edit(_("Repeat the passphrase"), secret=True,
+                                object_name="setup_repeat")
+        form = QFormLayout()
+        form.addRow(_("Supervisor name:"), self.name)
+        form.addRow(_("Passphrase:"), self.passphrase)
+        form.addRow(_("Repeat the passphrase:"), self.repeat)
+        hint = QLabel(_("Use a long passphrase of several words (at least 8 characters)."))
+        hint.setWordWrap(True)
+        self.error = error_label("setup_error")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName(_("Creating the database"))
+        self.busy.hide()
+        self.create = QPushButton(_("Create database"))
+        self.create.setObjectName("setup_create")
+        self.create.setDefault(True)
+        self.create.clicked.connect(self._create)
+        for edit in (self.name, self.passphrase, self.repeat):
+            edit.returnPressed.connect(self._create)
+        layout = QVBoxLayout(page)
+        for w in (title, intro):
+            layout.addWidget(w)
+        layout.addLayout(form)
+        for w in (hint, self.error, self.busy, self.create):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        return page
+
+    def _build_code_page(self) -> QWidget:
+        page = QWidget()
+        title = QLabel(_("Your recovery code"))
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel(_(
+            "Write this code on paper now and keep it locked away. It is shown only this "
+            "once. With it, a lost passphrase can be replaced without losing any data."))
+        text.setWordWrap(True)
+        self.code = QLabel()
+        self.code.setObjectName("recovery_code")
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSizeF(mono.pointSizeF() * 1.6)
+        self.code.setFont(mono)
+        self.code.setAccessibleName(_("Recovery code"))
+        self.confirm = QCheckBox(_("I have written the recovery code down"))
+        self.confirm.setObjectName("confirm_code")
+        self.cont = QPushButton(_("Continue"))
+        self.cont.setObjectName("code_continue")
+        self.cont.setEnabled(False)
+        self.confirm.toggled.connect(self.cont.setEnabled)
+        self.cont.clicked.connect(self._continue)
+        layout = QVBoxLayout(page)
+        for w in (title, text, self.code, self.confirm, self.cont):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        return page
+
+    def _create(self) -> None:
+        if not self.create.isEnabled():
+            return
+        name, pw = self.name.text(), self.passphrase.text()
+        try:
+            validate_name(name)
+            validate_passphrase(pw)
+        except IdtoolError as exc:
+            show_error(self.error, exc.message)
+            return
+        if pw != self.repeat.text():
+            show_error(self.error, _("The two passphrases differ."))
+            self.repeat.selectAll()
+            self.repeat.setFocus()
+            return
+        show_error(self.error, "")
+        self._set_busy(True)
+        run_task(lambda _state: self.vault.create(name, "supervisor", pw),
+                 self._created, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        for w in (self.name, self.passphrase, self.repeat, self.create):
+            w.setEnabled(not busy)
+        self.busy.setVisible(busy)
+
+    def _created(self, result: tuple[Session, str]) -> None:
+        self._session, code = result
+        self.passphrase.clear()
+        self.repeat.clear()
+        self.code.setText(code)
+        self.stack.setCurrentIndex(1)
+        self.confirm.setFocus()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        show_error(self.error, exc.message if isinstance(exc, IdtoolError)
+                   else _("The database could not be created."))
+
+    def _continue(self) -> None:
+        self.code.clear()
+        session, self._session = self._session, None
+        self.finished.emit(session)

@@ -1,0 +1,118 @@
+"""The unlock screen, in the KeePassXC manner: key derivation off the GUI thread, inputs
+disabled meanwhile, errors inline, passphrase selected and refocused after a failure."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtool.errors import IdtoolError, LockedOut
+from idtool.i18n import _
+from idtool.session import Session
+from idtool.vault import Vault
+from ui.forms import error_label, line_edit, show_error
+from ui.tasks import run_task
+
+
+class UnlockPage(QWidget):
+    unlocked = Signal(object)
+
+    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        title = QLabel(_("Unlock"))
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        self.name = line_edit(_("Officer name"), object_name="unlock_name")
+        self.passphrase = line_edit(_("Passphrase"), secret=True, object_name="unlock_pass")
+        form = QFormLayout()
+        form.addRow(_("Officer name:"), self.name)
+        form.addRow(_("Passphrase:"), self.passphrase)
+        self.error = error_label("unlock_error")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName(_("Unlocking"))
+        self.busy.hide()
+        self.button = QPushButton(_("Unlock"))
+        self.button.setObjectName("unlock_button")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.attempt)
+        self.name.returnPressed.connect(self.passphrase.setFocus)
+        self.passphrase.returnPressed.connect(self.attempt)
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        for w in (self.error, self.busy, self.button):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self._tick()
+
+    def reset(self) -> None:
+        """Empty every field (after a lock nothing typed before stays on screen)."""
+        self.name.clear()
+        self.passphrase.clear()
+        show_error(self.error, "")
+        self._set_busy(False)
+        self._tick()
+        self.name.setFocus()
+
+    def attempt(self) -> None:
+        if not self.button.isEnabled():
+            return
+        name, pw = self.name.text(), self.passphrase.text()
+        if not name.strip() or not pw:
+            show_error(self.error, _("Enter your officer name and passphrase."))
+            (self.name if not name.strip() else self.passphrase).setFocus()
+            return
+        show_error(self.error, "")
+        self._set_busy(True)
+        run_task(lambda _state: self.vault.unlock(name, pw), self._done, self._failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        for w in (self.name, self.passphrase, self.button):
+            w.setEnabled(not busy)
+        self.busy.setVisible(busy)
+
+    def _done(self, session: Session) -> None:
+        self._set_busy(False)
+        self.passphrase.clear()
+        self.name.clear()
+        self.unlocked.emit(session)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, IdtoolError):
+            show_error(self.error, exc.message)
+        else:
+            show_error(self.error, _("The database could not be opened."))
+        if isinstance(exc, LockedOut):
+            self._tick()
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
+
+    def _tick(self) -> None:
+        """While throttled, keep the button disabled and say how long to wait."""
+        wait = self.vault.throttle.seconds_to_wait() if self.vault.exists() else 0.0
+        if wait > 0:
+            self.button.setEnabled(False)
+            self.button.setText(_("Unlock (wait {seconds} s)").format(seconds=math.ceil(wait)))
+            if not self._countdown.isActive():
+                self._countdown.start()
+        else:
+            self._countdown.stop()
+            self.button.setText(_("Unlock"))
+            self.button.setEnabled(not self.busy.isVisible())
