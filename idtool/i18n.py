@@ -1,16 +1,17 @@
 """One translation system for core, UI and documents: gettext catalogs (.po) in ky / ru / en.
 
 `_("text")` translates into the current language; `N_("text")` only marks a string for
-extraction, for tables of messages translated later. Catalogs are read straight from the
-`.po` files with Babel, so no build step is needed; fuzzy entries are never used.
+extraction, for tables of messages translated later. The `.po` files are the source; each is
+compiled once to a `.mo` beside it (or in the user cache folder when that is read-only) and
+read with the standard library's fast gettext reader. Fuzzy entries are never used.
 """
 
 from __future__ import annotations
 
+import gettext as _gettext
 import threading
 from functools import cache
-
-from babel.messages.pofile import read_po
+from pathlib import Path
 
 from idtool.paths import locale_dir
 
@@ -23,21 +24,51 @@ _state = threading.local()
 _default = {"lang": DEFAULT_LANGUAGE}
 
 
+def _compile(po: Path, mo: Path) -> bool:
+    """Write `mo` from `po` (fuzzy and empty entries left out); False if it cannot be written."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        cat = read_po(f, locale=None, domain=DOMAIN)
+    tmp = mo.with_name(f".{mo.name}.{threading.get_ident()}.tmp")
+    try:
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as f:
+            write_mo(f, cat, use_fuzzy=False)
+        tmp.replace(mo)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _compiled(lang: str) -> Path | None:
+    po = locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    beside = po.with_suffix(".mo")
+    if not po.exists():
+        return beside if beside.exists() else None  # a frozen build ships only .mo files
+    po_mtime = po.stat().st_mtime
+    import platformdirs
+
+    cached = Path(platformdirs.user_cache_dir("idtool", appauthor=False)) / "locale" / lang
+    for mo in (beside, cached / f"{DOMAIN}.mo"):
+        if mo.exists() and mo.stat().st_mtime >= po_mtime:
+            return mo
+        if _compile(po, mo):
+            return mo
+    return None
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """msgid -> msgstr for one language, without fuzzy or empty entries."""
-    path = locale_dir() / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.exists():
+    mo = _compiled(lang)
+    if mo is None:
         return {}
-    with path.open("rb") as f:
-        cat = read_po(f, locale=None, domain=DOMAIN)
-    out: dict[str, str] = {}
-    for msg in cat:
-        if not msg.id or msg.fuzzy or isinstance(msg.id, tuple):
-            continue
-        if isinstance(msg.string, str) and msg.string:
-            out[msg.id] = msg.string
-    return out
+    with mo.open("rb") as f:
+        table = _gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
+    return {k: v for k, v in table.items() if isinstance(k, str) and k and v}
 
 
 def set_language(lang: str) -> None:

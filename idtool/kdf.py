@@ -6,8 +6,6 @@ import os
 import time
 from dataclasses import asdict, dataclass
 
-from argon2.low_level import Type, hash_secret_raw
-
 TARGET_SECONDS = (0.5, 1.0)
 SALT_BYTES = 16
 
@@ -36,6 +34,8 @@ _BASE = KdfParams(time_cost=2, memory_kib=64 * 1024, parallelism=2)
 
 
 def derive(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw  # imported on first use: start-up speed
+
     return hash_secret_raw(
         secret,
         salt,

@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyrage
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from idtool import kdf
 from idtool.atomic import write_atomic
@@ -158,6 +156,8 @@ class SlotsFile:
 
     def _wrap_identity(self, slot: Slot, identity: pyrage.x25519.Identity, secret: bytes,
                        params: kdf.KdfParams) -> None:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         salt = kdf.new_salt()
         kek = kdf.derive(secret, salt, params)
         nonce = os.urandom(12)
@@ -167,6 +167,9 @@ class SlotsFile:
         slot.identity = _b64(AESGCM(kek).encrypt(nonce, str(identity).encode(), self._aad(slot)))
 
     def _unwrap_identity(self, slot: Slot, secret: bytes) -> pyrage.x25519.Identity:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         try:
             params = kdf.KdfParams.from_dict(slot.kdf)
             kek = kdf.derive(secret, _unb64(slot.salt), params)

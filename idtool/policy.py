@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from idtool.database import Connection
 from idtool.i18n import N_, gettext
+
+if TYPE_CHECKING:
+    from idtool.database import Connection
 
 
 class Role(StrEnum):

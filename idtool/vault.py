@@ -15,12 +15,9 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyrage
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-
-from idtool import audit, database, kdf, keyslots, policy
+from idtool import kdf
 from idtool.errors import (
     AuthenticationFailed,
     CorruptDatabase,
@@ -29,10 +26,15 @@ from idtool.errors import (
     NoDatabase,
 )
 from idtool.i18n import _
-from idtool.keyslots import SlotsFile
-from idtool.migrations import migrate
-from idtool.session import Officer, Session
 from idtool.throttle import Throttle
+
+if TYPE_CHECKING:
+    from idtool import database, keyslots, policy
+    from idtool.keyslots import SlotsFile
+    from idtool.session import Officer, Session
+
+# The crypto and database modules are imported inside the functions that use them, so that
+# showing the unlock window does not wait for them (start-up benchmark).
 
 DB_FILE = "idtool.db"
 SLOTS_FILE = "keyslots.json"
@@ -56,6 +58,8 @@ def validate_passphrase(passphrase: str) -> None:
 
 
 def validate_role(role: str) -> policy.Role:
+    from idtool import policy
+
     try:
         return policy.Role(role)
     except ValueError:
@@ -94,6 +98,8 @@ class Vault:
         return self._kdf_params
 
     def load_slots(self) -> SlotsFile:
+        from idtool.keyslots import SlotsFile
+
         try:
             return SlotsFile.load(self.slots_path)
         except FileNotFoundError:
@@ -104,6 +110,11 @@ class Vault:
     # -- set-up ------------------------------------------------------------------------------
     def create(self, officer_name: str, role: str, passphrase: str) -> tuple[Session, str]:
         """Make the database, the device keys and the first officer; returns the recovery code."""
+        from idtool import audit, database, keyslots, policy
+        from idtool.keyslots import SlotsFile
+        from idtool.migrations import migrate
+        from idtool.session import Officer, Session
+
         if self.exists():
             raise InvalidInput(_("This data folder already holds a database."))
         name = validate_name(officer_name)
@@ -158,6 +169,9 @@ class Vault:
             )
 
     def unlock(self, officer_name: str, passphrase: str) -> Session:
+        from idtool import database
+        from idtool.session import Session
+
         self._check_throttle()
         slots = self.load_slots()
         secret = passphrase.encode("utf-8")
@@ -181,6 +195,9 @@ class Vault:
               key_for: Callable[[SlotsFile], tuple[bytes, str]],
               ) -> tuple[database.Connection, str, bytes]:
         """Open the database with the key a slot yields, finishing an interrupted re-key."""
+        from idtool import database
+        from idtool.migrations import migrate
+
         db_key, slot_id = key_for(slots)
         try:
             conn = database.connect(self.db_path, db_key)
@@ -203,6 +220,8 @@ class Vault:
         return conn, slot_id, db_key
 
     def _load_pending(self) -> SlotsFile | None:
+        from idtool.keyslots import SlotsFile
+
         try:
             return SlotsFile.load(self.pending_slots_path)
         except (FileNotFoundError, CorruptDatabase):
@@ -211,6 +230,8 @@ class Vault:
     def reset_passphrase(self, recovery_code: str, officer_name: str,
                          new_passphrase: str) -> None:
         """With the recovery code, give an officer who lost their passphrase a new one."""
+        from idtool import audit, database, keyslots
+
         validate_passphrase(new_passphrase)
         self._check_throttle()
         slots = self.load_slots()
@@ -243,6 +264,8 @@ class Vault:
 
 
 def _officer_key(slots: SlotsFile, name: str, secret: bytes) -> tuple[bytes, str]:
+    from idtool import keyslots
+
     slot = slots.find_officer(name)
     if slot is None:
         keyslots.dummy_derivation(_first_params(slots))
@@ -251,10 +274,14 @@ def _officer_key(slots: SlotsFile, name: str, secret: bytes) -> tuple[bytes, str
 
 
 def _recovery_secret(code: str) -> bytes:
+    from idtool import keyslots
+
     return keyslots.normalise_recovery_code(code).encode()
 
 
 def _recovery_slot(slots: SlotsFile) -> keyslots.Slot:
+    from idtool import keyslots
+
     for slot in slots.slots:
         if slot.kind == keyslots.KIND_RECOVERY_CODE:
             return slot
@@ -274,6 +301,16 @@ def _first_params(slots: SlotsFile) -> kdf.KdfParams:
 
 
 def _write_device(conn: database.Connection, db_id: str, device_id: str) -> None:
+    import pyrage
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+    )
+
+    from idtool import audit
+
     signing = Ed25519PrivateKey.generate().private_bytes(
         Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     identity = pyrage.x25519.Identity.generate()
@@ -293,6 +330,8 @@ def _device_id(conn: database.Connection) -> str:
 
 def _insert_officer(conn: database.Connection, officer: Officer, slot_id: str,
                     device_id: str) -> None:
+    from idtool import audit, keyslots
+
     conn.execute(
         "INSERT INTO officers (uuid, name, name_key, role, slot_id, active, created_at, device_id)"
         " VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
@@ -302,6 +341,8 @@ def _insert_officer(conn: database.Connection, officer: Officer, slot_id: str,
 
 
 def _officer_for_slot(conn: database.Connection, slot_id: str) -> Officer | None:
+    from idtool.session import Officer
+
     row = conn.execute(
         "SELECT uuid, name, role, active FROM officers WHERE slot_id = ? AND active = 1",
         (slot_id,),

@@ -10,8 +10,9 @@ import pytest
 os.environ["IDTOOL_KDF"] = "fast"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from idtool import kdf  # noqa: E402
-from idtool.vault import Vault  # noqa: E402
+from idtool import kdf
+from idtool.i18n import set_language
+from idtool.vault import Vault
 
 SUPERVISOR = "Айгүл Өмүрбекова"
 SUPERVISOR_PASS = "тоо-суу-2026"
@@ -25,6 +26,7 @@ def _isolated_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IDTOOL_DATA", str(tmp_path / "data"))
     for name in ("IDTOOL_PASSPHRASE", "IDTOOL_NEW_PASSPHRASE", "IDTOOL_OFFICER"):
         monkeypatch.delenv(name, raising=False)
+    set_language("en")  # tests read English messages unless they choose a language
 
 
 @pytest.fixture

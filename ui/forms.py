@@ -13,7 +13,6 @@ def line_edit(accessible_name: str, *, secret: bool = False, parent: QWidget | N
         edit.setObjectName(object_name)
     if secret:
         edit.setEchoMode(QLineEdit.EchoMode.Password)
-        edit.setInputMethodHints(edit.inputMethodHints())
     return edit
 
 

@@ -7,20 +7,20 @@ survives behind the unlock page. The window title is fixed text, never personal 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from idtool import __version__, policy
+from idtool import __version__
 from idtool import settings as settings_mod
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, set_language
-from idtool.session import Session
 from idtool.vault import Vault
-from ui.home_page import HomePage
 from ui.idle import InactivityTimer
-from ui.officers_dialog import ChangePassphraseDialog, OfficersDialog
-from ui.setup_page import SetupPage
 from ui.unlock_page import UnlockPage
+
+if TYPE_CHECKING:
+    from idtool.session import Session
 
 
 class MainWindow(QMainWindow):
@@ -55,11 +55,16 @@ class MainWindow(QMainWindow):
             widget.deleteLater()
         page: QWidget
         if self.session is not None:
+            from idtool import policy
+            from ui.home_page import HomePage
+
             page = HomePage(self.session)
             officer = self.session.officer
             self.status_officer.setText(_("{name} - {role}").format(
                 name=officer.name, role=policy.role_label(officer.role)))
         elif not self.vault.exists():
+            from ui.setup_page import SetupPage  # needed once per installation
+
             setup = SetupPage(self.vault)
             setup.finished.connect(self._on_unlocked)
             page = setup
@@ -103,7 +108,7 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(_("&File"))
         if self.session is not None:
             lock = QAction(_("&Lock"), self)
-            lock.setShortcut(QKeySequence("Ctrl+L"))
+            lock.setShortcuts([QKeySequence("Ctrl+L")])  # list form: cheaper overload resolution
             lock.setObjectName("action_lock")
             lock.triggered.connect(self.lock)
             file_menu.addAction(lock)
@@ -113,11 +118,11 @@ class MainWindow(QMainWindow):
             file_menu.addAction(passwd)
             file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.setShortcuts([QKeySequence("Ctrl+Q")])  # list form: cheaper overload resolution
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        if self.session is not None and self.session.can(policy.Action.MANAGE_OFFICERS):
+        if self.session is not None and self.session.can(self._manage_officers_action()):
             admin = bar.addMenu(_("&Administration"))
             manage = QAction(_("&Officers…"), self)
             manage.setObjectName("action_officers")
@@ -149,6 +154,12 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
+    @staticmethod
+    def _manage_officers_action() -> object:
+        from idtool.policy import Action
+
+        return Action.MANAGE_OFFICERS
+
     # -- settings ----------------------------------------------------------------------------
     def set_language(self, code: str) -> None:
         if code not in LANGUAGES:
@@ -167,10 +178,14 @@ class MainWindow(QMainWindow):
 
     # -- dialogs -----------------------------------------------------------------------------
     def _officers(self) -> None:
+        from ui.officers_dialog import OfficersDialog  # loaded when first needed
+
         if self.session is not None:
             OfficersDialog(self.session, self).exec()
 
     def _change_passphrase(self) -> None:
+        from ui.officers_dialog import ChangePassphraseDialog
+
         if self.session is not None and ChangePassphraseDialog(self.session, self).exec():
             self.statusBar().showMessage(_("Passphrase changed."), 4000)
 

@@ -4,6 +4,7 @@ disabled meanwhile, errors inline, passphrase selected and refocused after a fai
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -17,10 +18,12 @@ from PySide6.QtWidgets import (
 
 from idtool.errors import IdtoolError, LockedOut
 from idtool.i18n import _
-from idtool.session import Session
 from idtool.vault import Vault
 from ui.forms import error_label, line_edit, show_error
 from ui.tasks import run_task
+
+if TYPE_CHECKING:
+    from idtool.session import Session
 
 
 class UnlockPage(QWidget):

@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from idtool.database import Connection, transaction
 from idtool.errors import CorruptDatabase
@@ -24,7 +25,9 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
-def _discover() -> list[Migration]:
+@cache
+def all_migrations() -> tuple[Migration, ...]:
+    """Every migration, in order (found on first use, not at import: start-up speed)."""
     found: list[Migration] = []
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("m") or "_" not in info.name:
@@ -45,7 +48,7 @@ def _discover() -> list[Migration]:
     numbers = [m.number for m in found]
     if numbers != list(range(1, len(found) + 1)):
         raise RuntimeError(f"migrations are not numbered 1..n: {numbers}")
-    return found
+    return tuple(found)
 
 
 def split_sql(sql: str) -> list[str]:
@@ -68,22 +71,24 @@ def split_sql(sql: str) -> list[str]:
     return statements
 
 
-MIGRATIONS = _discover()
-LATEST = MIGRATIONS[-1].number
-
-
 def current_version(conn: Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(conn: Connection, target: int = LATEST) -> int:
-    """Apply every migration after the database's version up to `target`; returns the version."""
+def latest() -> int:
+    return all_migrations()[-1].number
+
+
+def migrate(conn: Connection, target: int | None = None) -> int:
+    """Apply every migration after the database's version up to `target` (default: latest)."""
+    newest = latest()
+    target = newest if target is None else target
     version = current_version(conn)
-    if version > LATEST:
+    if version > newest:
         raise CorruptDatabase(
             _("This database was made by a newer version of the program; please update it.")
         )
-    for migration in MIGRATIONS:
+    for migration in all_migrations():
         if version < migration.number <= target:
             with transaction(conn):
                 migration.apply(conn)

@@ -4,15 +4,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 
 from idtool import settings as settings_mod
-from idtool.i18n import set_language
 from ui.main_window import MainWindow
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    set_language("en")
-    yield
-    set_language("ru")
 
 
 @pytest.fixture

@@ -13,13 +13,14 @@ from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 
 
 def test_migrations_are_numbered_and_reach_latest(tmp_path):
-    assert [m.number for m in migrations.MIGRATIONS] == list(range(1, migrations.LATEST + 1))
+    numbers = [m.number for m in migrations.all_migrations()]
+    assert numbers == list(range(1, migrations.latest() + 1))
     conn = database.connect(tmp_path / "m.db", os.urandom(32), create=True)
-    assert migrations.migrate(conn) == migrations.LATEST
-    assert migrations.migrate(conn) == migrations.LATEST  # idempotent
+    assert migrations.migrate(conn) == migrations.latest()
+    assert migrations.migrate(conn) == migrations.latest()  # idempotent
 
 
-@pytest.mark.parametrize("start", range(0, migrations.LATEST))
+@pytest.mark.parametrize("start", range(0, migrations.latest()))
 def test_upgrade_from_every_earlier_version(tmp_path, start):
     key = os.urandom(32)
     path = tmp_path / "m.db"
@@ -28,14 +29,14 @@ def test_upgrade_from_every_earlier_version(tmp_path, start):
     assert migrations.current_version(conn) == start
     conn.close()
     conn = database.connect(path, key)
-    assert migrations.migrate(conn) == migrations.LATEST
+    assert migrations.migrate(conn) == migrations.latest()
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"meta", "officers", "policy", "audit"} <= tables
 
 
 def test_database_from_a_newer_program_is_refused(tmp_path):
     conn = database.connect(tmp_path / "m.db", os.urandom(32), create=True)
-    conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
+    conn.execute(f"PRAGMA user_version = {migrations.latest() + 1}")
     with pytest.raises(CorruptDatabase, match="newer version"):
         migrations.migrate(conn)
 
