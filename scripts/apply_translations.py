@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import i18n  # noqa: E402
+import i18n
 
 
 def main(path: str) -> int:

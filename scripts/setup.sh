@@ -43,13 +43,28 @@ want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "installing the project and its dependencies into .venv"
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-    .venv/bin/python -m pip install -q -e ".[dev]"
+    if ! .venv/bin/python -m pip install -q -e ".[dev]" >.venv/pip-install.log 2>&1; then
+        tail -n 30 .venv/pip-install.log >&2
+        say "installing the Python packages failed (full log: .venv/pip-install.log)"
+        exit 1
+    fi
     echo "$want" > "$stamp"
 fi
 
-# Qt's shared libraries: present on a desktop, often missing on a bare server.
-if ! QT_QPA_PLATFORM=offscreen .venv/bin/python -c 'import PySide6.QtWidgets, PySide6.QtGui' 2>/dev/null; then
+# Qt's shared libraries: present on a desktop, often missing on a bare machine. The offscreen
+# plugin (tests) and the X11 plugin (a real screen) each need their own.
+qt_missing() {
+    local qt
+    qt=$(.venv/bin/python -c 'import os, PySide6; print(os.path.dirname(PySide6.__file__))')
+    for lib in "$qt"/Qt/plugins/platforms/libqxcb.so "$qt"/Qt/plugins/platforms/libqoffscreen.so \
+               "$qt"/Qt/lib/libQt6XcbQpa.so.6 "$qt"/Qt/lib/libQt6Gui.so.6; do
+        [ -f "$lib" ] && ldd "$lib" 2>/dev/null | grep -q "not found" && return 0
+    done
+    return 1
+}
+if [ "$(uname -s)" = Linux ] && qt_missing; then
     apt_install libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
         libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
-        libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core || true
+        libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 fonts-dejavu-core \
+        || say "Qt may not start: some of its system libraries are missing"
 fi

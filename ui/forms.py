@@ -30,3 +30,20 @@ def error_label(object_name: str = "error", parent: QWidget | None = None) -> QL
 def show_error(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+
+
+def centred_column(outer: QWidget, max_width: int = 560) -> QWidget:
+    """Give `outer` a centred column of at most `max_width` pixels; returns the column widget
+    to lay the page out in. Short forms read better than lines stretched across the screen."""
+    from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+    column = QWidget(outer)
+    column.setMaximumWidth(max_width)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(column, 4)
+    row.addStretch(1)
+    page = QVBoxLayout(outer)
+    page.addSpacing(24)
+    page.addLayout(row)
+    return column

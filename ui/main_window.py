@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self._build_menus()
         if isinstance(page, UnlockPage):
             page.reset()
+        elif hasattr(page, "name"):
+            page.name.setFocus()
 
     def _on_unlocked(self, session: Session) -> None:
         self.session = session

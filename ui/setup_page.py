@@ -19,7 +19,7 @@ from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.vault import Vault, validate_name, validate_passphrase
-from ui.forms import error_label, line_edit, show_error
+from ui.forms import centred_column, error_label, line_edit, show_error
 from ui.tasks import run_task
 
 
@@ -35,7 +35,7 @@ class SetupPage(QWidget):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._build_form())
         self.stack.addWidget(self._build_code_page())
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(centred_column(self))
         layout.addWidget(self.stack)
 
     def _build_form(self) -> QWidget:
@@ -97,8 +97,9 @@ class SetupPage(QWidget):
         self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPointSizeF(mono.pointSizeF() * 1.6)
+        mono.setPointSizeF(mono.pointSizeF() * 1.4)
         self.code.setFont(mono)
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code.setAccessibleName(_("Recovery code"))
         self.confirm = QCheckBox(_("I have written the recovery code down"))
         self.confirm.setObjectName("confirm_code")
@@ -142,7 +143,9 @@ class SetupPage(QWidget):
         self._session, code = result
         self.passphrase.clear()
         self.repeat.clear()
-        self.code.setText(code)
+        groups = code.split("-")
+        # Two lines of four groups: fits the column and is easier to copy by hand.
+        self.code.setText("  ".join(groups[:4]) + "\n" + "  ".join(groups[4:]))
         self.stack.setCurrentIndex(1)
         self.confirm.setFocus()
 
@@ -150,6 +153,14 @@ class SetupPage(QWidget):
         self._set_busy(False)
         show_error(self.error, exc.message if isinstance(exc, IdtoolError)
                    else _("The database could not be created."))
+
+    def keyPressEvent(self, event) -> None:
+        """Enter continues once the code is confirmed, as in a dialog."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.stack.currentIndex() == 1 and self.cont.isEnabled():
+            self._continue()
+            return
+        super().keyPressEvent(event)
 
     def _continue(self) -> None:
         self.code.clear()

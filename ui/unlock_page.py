@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from idtool.errors import IdtoolError, LockedOut
 from idtool.i18n import _
 from idtool.vault import Vault
-from ui.forms import error_label, line_edit, show_error
+from ui.forms import centred_column, error_label, line_edit, show_error
 from ui.tasks import run_task
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class UnlockPage(QWidget):
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(centred_column(self, 440))
         layout.addWidget(title)
         layout.addLayout(form)
         for w in (self.error, self.busy, self.button):

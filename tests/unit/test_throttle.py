@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from idtool import kdf, throttle
@@ -22,7 +24,7 @@ def test_delays_grow_and_are_capped():
     delays = [throttle.delay_after(n) for n in range(0, 12)]
     assert delays[:3] == [0, 0, 0]
     assert delays[3] > 0
-    assert all(b >= a for a, b in zip(delays, delays[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(delays))
     assert delays[4] == 2 * delays[3]
     assert throttle.delay_after(100) == throttle.MAX_DELAY
 
