@@ -15,6 +15,7 @@ from idtool.i18n import N_, gettext
 
 if TYPE_CHECKING:
     from idtool.database import Connection
+    from idtool.session import Session
 
 
 class Role(StrEnum):
@@ -145,3 +146,19 @@ def set_allowed(conn: Connection, action: Action, role: Role, allowed: bool,
         (int(allowed), device_id, row[0]),
     )
     return True
+
+
+def change(session: Session, action: Action, role: Role, allowed: bool) -> bool:
+    """A supervisor changes one cell of the table; audited. Returns whether it changed."""
+    from idtool import database
+    from idtool.errors import NotPermitted
+    from idtool.i18n import _
+
+    session.require(Action.MANAGE_OFFICERS)
+    if action in SUPERVISOR_ONLY_FIXED:
+        raise NotPermitted(_("This permission stays with supervisors and cannot be changed."))
+    with database.transaction(session.conn):
+        changed = set_allowed(session.conn, action, role, allowed, session.device_id)
+        if changed:
+            session.audit("policy.change", f"{action.value}/{role.value}", {"allowed": allowed})
+    return changed

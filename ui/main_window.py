@@ -130,6 +130,10 @@ class MainWindow(QMainWindow):
             manage.setObjectName("action_officers")
             manage.triggered.connect(self._officers)
             admin.addAction(manage)
+            permissions = QAction(_("Role &permissions…"), self)
+            permissions.setObjectName("action_policy")
+            permissions.triggered.connect(self._policy)
+            admin.addAction(permissions)
 
         settings_menu = bar.addMenu(_("&Settings"))
         lang_menu = settings_menu.addMenu(_("&Language"))
@@ -184,6 +188,12 @@ class MainWindow(QMainWindow):
 
         if self.session is not None:
             OfficersDialog(self.session, self).exec()
+
+    def _policy(self) -> None:
+        from ui.policy_dialog import PolicyDialog
+
+        if self.session is not None:
+            PolicyDialog(self.session, self).exec()
 
     def _change_passphrase(self) -> None:
         from ui.officers_dialog import ChangePassphraseDialog

@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     asub = aud.add_subparsers(dest="audit_command", required=True)
     p = asub.add_parser("verify", help=_("check the hash chain of the audit log"))
     p.set_defaults(func=cmd_audit_verify)
+    register_policy(sub)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -102,3 +103,34 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     print(_("Audit log damaged at entry {seq}.").format(seq=result.first_bad_seq),
           file=sys.stderr)
     raise CorruptDatabase(_("The audit log does not verify."))
+
+
+def register_policy(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    pol = sub.add_parser("policy", help=_("what each role may do"))
+    psub = pol.add_subparsers(dest="policy_command", required=True)
+    p = psub.add_parser("show", help=_("show the role policy table"))
+    p.set_defaults(func=cmd_policy_show)
+    p = psub.add_parser("set", help=_("allow or deny an action to a role (supervisor)"))
+    p.add_argument("action", choices=[a.value for a in policy.Action])
+    p.add_argument("role", choices=[r.value for r in policy.Role])
+    p.add_argument("decision", choices=["allow", "deny"])
+    p.set_defaults(func=cmd_policy_set)
+
+
+def cmd_policy_show(args: argparse.Namespace) -> int:
+    with common.unlock(args) as session:
+        table = policy.table(session.conn)
+    roles = list(policy.Role)
+    print("\t".join(["action", *[r.value for r in roles]]))
+    for action in policy.Action:
+        marks = ["yes" if r in table[action] else "no" for r in roles]
+        print("\t".join([action.value, *marks]))
+    return 0
+
+
+def cmd_policy_set(args: argparse.Namespace) -> int:
+    with common.unlock(args) as session:
+        changed = policy.change(session, policy.Action(args.action), policy.Role(args.role),
+                                args.decision == "allow")
+    print(_("Policy changed.") if changed else _("Nothing to change."))
+    return 0

@@ -115,3 +115,17 @@ def test_messages_follow_the_language(db: Path):
     proc = run(db, "--lang", "ky", "audit", "verify", env=AS_SUP | {"IDTOOL_PASSPHRASE": "no"})
     assert_clean_failure(proc)
     assert "сырсөз" in proc.stderr.lower()
+
+
+def test_policy_show_and_set(db: Path):
+    proc = run(db, "policy", "show", env=AS_SUP)
+    assert proc.returncode == 0, proc.stderr
+    lines = dict(line.split("\t", 1) for line in proc.stdout.splitlines())
+    assert lines["statistics"] == "no\tno\tno\tyes"
+    proc = run(db, "policy", "set", "statistics", "police", "allow", env=AS_SUP)
+    assert proc.returncode == 0, proc.stderr
+    lines = dict(line.split("\t", 1) for line in run(db, "policy", "show", env=AS_SUP)
+                 .stdout.splitlines())
+    assert lines["statistics"] == "no\tyes\tno\tyes"
+    assert_clean_failure(run(db, "policy", "set", "manage_officers", "police", "allow",
+                             env=AS_SUP))

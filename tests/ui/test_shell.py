@@ -135,3 +135,28 @@ def test_officers_dialog_model(qtmodeltester, made_vault):
         model = OfficersModel(officers.list_officers(s))
     qtmodeltester.check(model)
     assert model.rowCount() == 2
+
+
+def test_policy_dialog_changes_are_enforced(qtbot, qtmodeltester, made_vault):
+    from idtool.policy import Action, Role
+    from ui.policy_dialog import PolicyDialog
+
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        officers.add_officer(session, POLICE, "police", POLICE_PASS)
+        dialog = PolicyDialog(session)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtmodeltester.check(dialog.model)
+        model, view = dialog.model, dialog.view
+        row = model.actions.index(Action.STATISTICS)
+        col = model.roles.index(Role.POLICE)
+        index = model.index(row, col)
+        view.setFocus()
+        view.setCurrentIndex(index)
+        qtbot.keyClick(view, Qt.Key.Key_Space)
+        assert model.data(index, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        fixed = model.index(model.actions.index(Action.MANAGE_OFFICERS), col)
+        assert not model.flags(fixed) & Qt.ItemFlag.ItemIsUserCheckable
+    with vault.unlock(POLICE, POLICE_PASS) as session:
+        assert session.can(Action.STATISTICS)
