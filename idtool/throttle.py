@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from idtool.atomic import write_atomic
+from idtool.errors import StorageError
+from idtool.i18n import _
 
 FILE_NAME = "unlock-attempts.json"
 FREE_ATTEMPTS = 3
@@ -50,7 +52,13 @@ class Throttle:
 
     def _write(self, failures: int, last: float) -> None:
         data = json.dumps({"failures": failures, "last": last}).encode()
-        write_atomic(self.path, data)
+        try:
+            write_atomic(self.path, data)
+        except OSError as exc:
+            raise StorageError(
+                _("The data folder cannot be written to: {error}").format(
+                    error=exc.strerror or type(exc).__name__)
+            ) from exc
 
     @property
     def failures(self) -> int:
