@@ -129,3 +129,31 @@ def test_policy_show_and_set(db: Path):
     assert lines["statistics"] == "no\tyes\tno\tyes"
     assert_clean_failure(run(db, "policy", "set", "manage_officers", "police", "allow",
                              env=AS_SUP))
+
+
+def test_questionnaire_check(tmp_path: Path):
+    root = Path(__file__).resolve().parents[2]
+    proc = run(tmp_path, "questionnaire", "check",
+               str(root / "questionnaires" / "nrm-identification.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    assert "Indicators covered: 80 of 80" in proc.stdout
+    broken = root / "tests" / "fixtures" / "forms" / "broken" / "bad_default.yaml"
+    proc = run(tmp_path, "questionnaire", "check", str(broken))
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert "bad_default.yaml" in proc.stderr and "q2" in proc.stderr
+    proc = run(tmp_path, "questionnaire", "check", str(tmp_path / "missing.yaml"))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+
+
+def test_assess_command(tmp_path: Path):
+    ids = "dr.nature_of_job,cd.documents_confiscated,cd.violence,ec.excessive_hours," \
+          "ec.low_or_no_salary,act.recruitment"
+    proc = run(tmp_path, "assess", "--indicators", ids)
+    assert proc.returncode == 0, proc.stderr
+    assert "presumed victim" in proc.stdout.lower()
+    proc = run(tmp_path, "assess", "--indicators", ids, "--lang", "ru")
+    assert "жертва" in proc.stdout
+    proc = run(tmp_path, "assess", "--indicators", "ec.excessive_hours", "--child")
+    assert proc.returncode == 0
+    assert_clean_failure(run(tmp_path, "assess", "--indicators", "no.such_id"))

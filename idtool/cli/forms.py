@@ -1,0 +1,51 @@
+"""Commands: questionnaire check, assess."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from idtool.errors import InvalidInput
+from idtool.i18n import LANGUAGES, _, language
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    q = sub.add_parser("questionnaire", help=_("questionnaire files"))
+    qsub = q.add_subparsers(dest="questionnaire_command", required=True)
+    p = qsub.add_parser("check", help=_("check a questionnaire (YAML or XLSForm .xlsx)"))
+    p.add_argument("file")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("assess", help=_("assess a set of indicator ids and explain why"))
+    p.add_argument("--indicators", required=True, metavar="ID[,ID...]")
+    p.add_argument("--child", action="store_true",
+                   help=_("under 18 at the time of exploitation"))
+    p.add_argument("--exploitation", choices=["labour", "sexual"], default="labour")
+    p.add_argument("--lang", dest="assess_lang", choices=LANGUAGES,
+                   help=_("language of the explanation"))
+    p.set_defaults(func=cmd_assess)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from idtool.questionnaire.check import check_file
+
+    ok, text = check_file(args.file)
+    print(text, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from idtool.assessment import assess
+
+    ids = [i.strip() for i in args.indicators.split(",") if i.strip()]
+    try:
+        result = assess(ids, child=args.child, exploitation=args.exploitation)
+    except ValueError as exc:
+        raise InvalidInput(_("Cannot assess: {reason}").format(reason=exc)) from None
+    lang = args.assess_lang or args.lang
+    if lang:
+        with language(lang):
+            print(result.explain(lang))
+    else:
+        print(result.explain())
+    return 0

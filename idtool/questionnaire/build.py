@@ -1,0 +1,398 @@
+"""Turn what a reader read into the model, reporting every problem with its location.
+
+Both readers (YAML and XLSForm) feed this one builder, so both formats are checked alike and
+the same form gives the same model.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import TypeVar
+
+from idtool.i18n import _
+from idtool.questionnaire.expr import Expr, ExpressionError, parse
+from idtool.questionnaire.indicator_ids import known_indicator_ids
+from idtool.questionnaire.model import (
+    Assessment,
+    Choice,
+    ChoiceList,
+    Form,
+    FormKind,
+    Kind,
+    Question,
+    Section,
+    Sensitivity,
+    Text,
+)
+from idtool.questionnaire.problems import Problems
+from idtool.questionnaire.raw import (
+    TYPE_ALIASES,
+    UNSUPPORTED_TYPES,
+    RawChoiceList,
+    RawForm,
+    RawItem,
+    scalar_text,
+)
+
+E = TypeVar("E", bound=StrEnum)
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+FORM_ID = re.compile(r"[a-z0-9-]+")
+TRUE_WORDS = {"true", "yes", "true()"}
+FALSE_WORDS = {"false", "no", "false()", ""}
+GROUP_KEYS = {"name", "type", "label", "hint", "relevant"}
+VALUE_KEYS = {"required", "constraint", "constraint_message", "default", "sensitivity"}
+ALLOWED: dict[Kind, set[str]] = {
+    Kind.GROUP: GROUP_KEYS,
+    Kind.NOTE: GROUP_KEYS,
+    Kind.CALCULATE: GROUP_KEYS | {"calculation", "sensitivity", "indicators"},
+    **dict.fromkeys((Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.DATE), GROUP_KEYS | VALUE_KEYS),
+    **dict.fromkeys(
+        (Kind.SELECT_ONE, Kind.SELECT_MULTIPLE),
+        GROUP_KEYS | VALUE_KEYS | {"choice_filter", "indicators"},
+    ),
+}
+
+
+class Builder:
+    def __init__(self, raw: RawForm, problems: Problems, source: str) -> None:
+        self.raw = raw
+        self.problems = problems
+        self.source = source
+        self.languages: tuple[str, ...] = ()
+        self.default_language = ""
+        self.ignored: set[str] = set(raw.ignored)
+
+    # ------------------------------------------------------------ pieces
+
+    def text(self, item: RawItem, key: str, required: bool = False, question: str = "") -> Text:
+        value = item.values.get(key)
+        column = item.column(key)
+        if value is None or value == "" or value == {}:
+            if required:
+                self.problems.error(
+                    item.where, _("{column} is missing").format(column=column), question, column
+                )
+            return Text()
+        if not isinstance(value, dict):
+            value = {self.default_language: value}
+        texts: dict[str, str] = {}
+        for lang, text in value.items():
+            if str(lang) not in self.languages:
+                self.problems.error(
+                    item.where,
+                    _("Language {lang} is not declared in languages").format(lang=lang),
+                    question,
+                    column,
+                )
+            elif scalar_text(text):
+                texts[str(lang)] = scalar_text(text)
+        for lang in self.languages:
+            if lang not in texts:
+                self.problems.error(
+                    item.where, _("Missing translation: {lang}").format(lang=lang), question, column
+                )
+        return Text.of(texts)
+
+    def expression(self, item: RawItem, key: str, question: str = "") -> Expr | None:
+        value = item.values.get(key)
+        if value is None:
+            return None
+        text = scalar_text(value)
+        if key == "required":
+            if text.lower() in TRUE_WORDS:
+                return parse("true()")
+            if text.lower() in FALSE_WORDS:
+                return None
+        try:
+            return parse(text)
+        except ExpressionError as error:
+            self.problems.error(
+                item.where,
+                _("Bad expression: {error}").format(error=error),
+                question,
+                item.column(key),
+            )
+            return None
+
+    def enum(self, item: RawItem, key: str, enum: type[E], default: E, question: str = "") -> E:
+        value = item.values.get(key)
+        if value is None:
+            return default
+        try:
+            return enum(scalar_text(value))
+        except ValueError:
+            self.problems.error(
+                item.where,
+                _("{value} is not one of: {allowed}").format(
+                    value=scalar_text(value), allowed=", ".join(e.value for e in enum)
+                ),
+                question,
+                item.column(key),
+            )
+            return default
+
+    def name(self, item: RawItem) -> str:
+        name = scalar_text(item.values.get("name"))
+        if not name:
+            self.problems.error(item.where, _("name is missing"), "", item.column("name"))
+        elif not NAME.fullmatch(name):
+            self.problems.error(
+                item.where,
+                _(
+                    "The name may use only Latin letters, digits and _ and must not start with a "
+                    "digit"
+                ),
+                name,
+                item.column("name"),
+            )
+        return name
+
+    # ------------------------------------------------------------ the form
+
+    def form(self) -> Form:
+        settings = self.raw.settings
+        languages = settings.values.get("languages")
+        if (
+            isinstance(languages, list)
+            and languages
+            and all(isinstance(lang, str) for lang in languages)
+        ):
+            self.languages = tuple(dict.fromkeys(languages))
+        else:
+            self.problems.error(
+                settings.where,
+                _("languages must be a list of language codes"),
+                column=settings.column("languages"),
+            )
+        self.default_language = scalar_text(settings.values.get("default_language"))
+        if self.default_language not in self.languages:
+            self.problems.error(
+                settings.where,
+                _("default_language must be one of the declared languages"),
+                column=settings.column("default_language"),
+            )
+        form_id = scalar_text(settings.values.get("form_id"))
+        if not FORM_ID.fullmatch(form_id):
+            self.problems.error(
+                settings.where,
+                _("form_id must use only lower-case Latin letters, digits and -"),
+                column=settings.column("form_id"),
+            )
+        version = scalar_text(settings.values.get("version"))
+        if not version:
+            self.problems.error(
+                settings.where, _("version is missing"), column=settings.column("version")
+            )
+        if "kind" not in settings.values:
+            self.problems.error(settings.where, _("kind is missing"), column="kind")
+        title = self.text(settings, "title", required=True)
+        choice_lists = tuple(self.choice_list(raw) for raw in self.raw.choice_lists)
+        sections = tuple(s for s in (self.section(raw, title) for raw in self.raw.sections) if s)
+        if not sections:
+            self.problems.error(settings.where, _("The form has no sections"), column="sections")
+        return Form(
+            form_id=form_id,
+            version=version,
+            kind=self.enum(settings, "kind", FormKind, FormKind.IDENTIFICATION),
+            default_language=self.default_language,
+            languages=self.languages,
+            title=title,
+            sections=sections,
+            choice_lists=choice_lists,
+            assessment=Assessment(
+                self.expression(settings, "child"),
+                self.expression(settings, "exploitation"),
+                settings.where,
+            ),
+            source=self.source,
+        )
+
+    def choice_list(self, raw: RawChoiceList) -> ChoiceList:
+        if not raw.name:
+            self.problems.error(raw.where, _("list_name is missing"), column="list_name")
+        choices = []
+        seen: set[str] = set()
+        for item in raw.choices:
+            name = scalar_text(item.values.get("name"))
+            if not name:
+                self.problems.error(item.where, _("name is missing"), column="name")
+            elif name in seen:
+                self.problems.error(
+                    item.where,
+                    _("Choice {name} appears twice in list {list}").format(
+                        name=name, list=raw.name
+                    ),
+                    name,
+                    "name",
+                )
+            seen.add(name)
+            label = self.text(item, "label", required=True, question=name)
+            extra = tuple(
+                sorted(
+                    (str(k), scalar_text(v))
+                    for k, v in item.values.items()
+                    if k not in ("name", "label", "list_name") and scalar_text(v)
+                )
+            )
+            choices.append(Choice(name, label, extra))
+        return ChoiceList(raw.name, tuple(choices))
+
+    def section(self, item: RawItem, title: Text) -> Section | None:
+        name = self.name(item)
+        self.disallowed(item, GROUP_KEYS, name, Kind.GROUP)
+        label = title if item.implicit else self.text(item, "label", True, name)
+        questions = self.children(item, name)
+        if item.children and not questions and self.ignored:
+            return None  # everything in it was ignored (and reported)
+        return Section(
+            name=name,
+            label=label,
+            hint=self.text(item, "hint", question=name),
+            relevant=self.expression(item, "relevant", name),
+            questions=questions,
+            source=item.where,
+        )
+
+    def children(self, item: RawItem, name: str) -> tuple[Question, ...]:
+        if not item.children:
+            self.problems.error(
+                item.where, _("A group needs at least one question"), name, "questions"
+            )
+        return tuple(q for q in (self.question(child) for child in item.children) if q)
+
+    def disallowed(self, item: RawItem, allowed: set[str], name: str, kind: Kind) -> None:
+        for key in item.values:
+            if key not in allowed:
+                self.problems.error(
+                    item.where,
+                    _("{column} cannot be used on a {kind} question").format(
+                        column=item.column(key), kind=kind.value
+                    ),
+                    name,
+                    item.column(key),
+                )
+
+    def kind(self, item: RawItem, name: str) -> tuple[Kind, str | None] | None:
+        words = scalar_text(item.values.get("type")).split()
+        if not words:
+            self.problems.error(item.where, _("type is missing"), name, item.column("type"))
+            return None
+        if words[:2] in (["select", "one"], ["select", "multiple"]):
+            words = [f"select_{words[1]}", *words[2:]]
+        head = TYPE_ALIASES.get(words[0], words[0])
+        if head in UNSUPPORTED_TYPES or " ".join(words[:2]) == "begin repeat":
+            self.problems.warn(
+                item.where,
+                _("Question type {type} is not supported; the question is ignored").format(
+                    type=words[0]
+                ),
+                name,
+                item.column("type"),
+            )
+            self.ignored.add(name)
+            return None
+        try:
+            kind = Kind(head)
+        except ValueError:
+            self.problems.error(
+                item.where,
+                _("Unknown question type {type}").format(type=" ".join(words)),
+                name,
+                item.column("type"),
+            )
+            return None
+        if kind.is_select:
+            if len(words) < 2:
+                self.problems.error(
+                    item.where,
+                    _("{type} needs a choice list name").format(type=head),
+                    name,
+                    item.column("type"),
+                )
+                return None
+            for extra in words[2:]:
+                self.problems.warn(
+                    item.where,
+                    _("{word} is not supported and is ignored").format(word=extra),
+                    name,
+                    item.column("type"),
+                )
+            return kind, words[1]
+        if len(words) > 1:
+            self.problems.error(
+                item.where,
+                _("Unknown question type {type}").format(type=" ".join(words)),
+                name,
+                item.column("type"),
+            )
+            return None
+        return kind, None
+
+    def question(self, item: RawItem) -> Question | None:
+        name = self.name(item)
+        found = self.kind(item, name)
+        if found is None:
+            return None
+        kind, list_name = found
+        self.disallowed(item, ALLOWED[kind], name, kind)
+        needs_label = kind not in (Kind.CALCULATE, Kind.GROUP)
+        if kind is Kind.CALCULATE and "calculation" not in item.values:
+            self.problems.error(
+                item.where, _("calculation is missing"), name, item.column("calculation")
+            )
+        default = item.values.get("default")
+        members = self.children(item, name) if kind is Kind.GROUP else ()
+        if kind is Kind.GROUP and item.children and not members and self.ignored:
+            self.ignored.add(name)  # everything in it was ignored (and reported)
+            return None
+        return Question(
+            name=name,
+            kind=kind,
+            list_name=list_name,
+            label=self.text(item, "label", needs_label, name),
+            hint=self.text(item, "hint", question=name),
+            required=self.expression(item, "required", name),
+            relevant=self.expression(item, "relevant", name),
+            constraint=self.expression(item, "constraint", name),
+            constraint_message=self.text(item, "constraint_message", question=name),
+            choice_filter=self.expression(item, "choice_filter", name),
+            default=scalar_text(default) if default is not None else None,
+            calculation=self.expression(item, "calculation", name),
+            sensitivity=self.enum(item, "sensitivity", Sensitivity, Sensitivity.ORDINARY, name),
+            indicators=self.indicators(item, name),
+            questions=members,
+            source=item.where,
+        )
+
+    def indicators(self, item: RawItem, name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        value = item.values.get("indicators")
+        if value is None:
+            return ()
+        column = item.column("indicators")
+        if not isinstance(value, dict):
+            example = "yes: cd.isolation, cd.threats; no: rv.economic"
+            message = _("Write indicators as answer: ids, for example {example}")
+            self.problems.error(item.where, message.format(example=example), name, column)
+            return ()
+        known = known_indicator_ids()
+        rules = []
+        for answer, ids in value.items():
+            id_list = [ids] if isinstance(ids, str) else ids
+            if not isinstance(id_list, list) or not id_list:
+                self.problems.error(
+                    item.where,
+                    _("The indicators of {answer} must be a list of ids").format(
+                        answer=scalar_text(answer)
+                    ),
+                    name,
+                    column,
+                )
+                continue
+            texts = [scalar_text(i) for i in id_list]
+            for unknown in [i for i in texts if i not in known]:
+                self.problems.error(
+                    item.where, _("Unknown indicator id {id}").format(id=unknown), name, column
+                )
+            rules.append((scalar_text(answer), tuple(sorted(set(texts)))))
+        return tuple(sorted(rules))

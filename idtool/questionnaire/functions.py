@@ -1,0 +1,124 @@
+"""The XLSForm functions our expressions may call, with their arity.
+
+Each function receives the evaluation context and its argument expressions unevaluated, so
+`if()` evaluates only the branch it takes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from idtool.questionnaire import values as v
+from idtool.questionnaire.values import Value
+
+if TYPE_CHECKING:
+    from idtool.questionnaire.syntax import Context, Expr
+
+Args = Sequence["Expr"]
+Impl = Callable[["Context", Args], Value]
+
+
+def _if(ctx: Context, args: Args) -> Value:
+    branch = args[1] if v.to_boolean(args[0].evaluate(ctx)) else args[2]
+    return branch.evaluate(ctx)
+
+
+def _selected(ctx: Context, args: Args) -> Value:
+    wanted = v.to_string(args[1].evaluate(ctx)).strip()
+    return wanted in v.choices_of(args[0].evaluate(ctx))
+
+
+def _string_length(ctx: Context, args: Args) -> Value:
+    value = args[0].evaluate(ctx) if args else ctx.value_of_current()
+    return float(len(v.to_string(value)))
+
+
+def _today(ctx: Context, args: Args) -> Value:
+    return (ctx.today or dt.date.today()).isoformat()
+
+
+def _coalesce(ctx: Context, args: Args) -> Value:
+    first = args[0].evaluate(ctx)
+    return first if v.to_string(first) != "" else args[1].evaluate(ctx)
+
+
+def _substr(ctx: Context, args: Args) -> Value:
+    text = v.to_string(args[0].evaluate(ctx))
+    bounds = [v.to_number(arg.evaluate(ctx)) for arg in args[1:]]
+    if any(math.isnan(b) for b in bounds):
+        return ""
+    start, end = (int(max(0.0, min(b, len(text)))) for b in [*bounds, len(text)][:2])
+    return text[start:end]
+
+
+def _extreme(pick: Callable[[list[float]], float]) -> Impl:
+    def impl(ctx: Context, args: Args) -> Value:
+        numbers = [v.to_number(arg.evaluate(ctx)) for arg in args]
+        return v.NAN if any(math.isnan(n) for n in numbers) else pick(numbers)
+
+    return impl
+
+
+def _strings(test: Callable[[str, str], bool]) -> Impl:
+    def impl(ctx: Context, args: Args) -> Value:
+        return test(v.to_string(args[0].evaluate(ctx)), v.to_string(args[1].evaluate(ctx)))
+
+    return impl
+
+
+def _unary(convert: Callable[[Value], Value]) -> Impl:
+    def impl(ctx: Context, args: Args) -> Value:
+        return convert(args[0].evaluate(ctx))
+
+    return impl
+
+
+def _constant(value: Value) -> Impl:
+    def impl(ctx: Context, args: Args) -> Value:
+        return value
+
+    return impl
+
+
+def _round(ctx: Context, args: Args) -> Value:
+    digits = args[1].evaluate(ctx) if len(args) > 1 else 0.0
+    return v.round_half_up(args[0].evaluate(ctx), digits)
+
+
+def _regex(ctx: Context, args: Args) -> Value:
+    return v.regex_matches(args[0].evaluate(ctx), args[1].evaluate(ctx))
+
+
+def _concat(ctx: Context, args: Args) -> Value:
+    return "".join(v.to_string(arg.evaluate(ctx)) for arg in args)
+
+
+# name -> (fewest arguments, most arguments or None for any number, implementation)
+FUNCTIONS: dict[str, tuple[int, int | None, Impl]] = {
+    "if": (3, 3, _if),
+    "not": (1, 1, _unary(lambda x: not v.to_boolean(x))),
+    "true": (0, 0, _constant(True)),
+    "false": (0, 0, _constant(False)),
+    "selected": (2, 2, _selected),
+    "count-selected": (1, 1, _unary(lambda x: float(len(v.choices_of(x))))),
+    "string-length": (0, 1, _string_length),
+    "today": (0, 0, _today),
+    "concat": (0, None, _concat),
+    "int": (1, 1, _unary(v.truncate)),
+    "number": (1, 1, _unary(v.to_number)),
+    "string": (1, 1, _unary(v.to_string)),
+    "boolean": (1, 1, _unary(v.to_boolean)),
+    "date": (1, 1, _unary(v.date_value)),
+    "round": (1, 2, _round),
+    "coalesce": (2, 2, _coalesce),
+    "regex": (2, 2, _regex),
+    "contains": (2, 2, _strings(lambda a, b: b in a)),
+    "starts-with": (2, 2, _strings(lambda a, b: a.startswith(b))),
+    "ends-with": (2, 2, _strings(lambda a, b: a.endswith(b))),
+    "substr": (2, 3, _substr),
+    "min": (1, None, _extreme(min)),
+    "max": (1, None, _extreme(max)),
+}

@@ -1,0 +1,83 @@
+"""The questionnaires shipped with the program, current and archived.
+
+The current version of each form is a `*.yaml` file at the top of `questionnaires/`; older
+versions stay loadable (interviews keep the version they were run with) under
+`questionnaires/archive/<form_id>/<version>.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from idtool.errors import InvalidInput
+from idtool.i18n import _
+from idtool.paths import questionnaires_dir
+from idtool.questionnaire.build import FORM_ID
+from idtool.questionnaire.loader import load_form
+from idtool.questionnaire.model import Form
+
+SAFE_VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+class FormNotFound(InvalidInput):
+    """No shipped form has this id (and version)."""
+
+
+@dataclass(frozen=True)
+class ShippedForm:
+    form_id: str
+    version: str
+    path: Path
+    form: Form
+
+
+def _load(path: Path) -> Form:
+    stat = path.stat()
+    return _load_cached(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: Path, mtime_ns: int, size: int) -> Form:
+    return load_form(path)
+
+
+def _directory(directory: Path | None) -> Path:
+    return directory if directory is not None else questionnaires_dir()
+
+
+def available_forms(directory: Path | None = None) -> list[ShippedForm]:
+    """The current version of every shipped form, by form id (FormError if one is broken)."""
+    found = []
+    for path in sorted(_directory(directory).glob("*.yaml")):
+        form = _load(path)
+        found.append(ShippedForm(form.form_id, form.version, path, form))
+    return sorted(found, key=lambda f: f.form_id)
+
+
+def archived_versions(form_id: str, directory: Path | None = None) -> list[str]:
+    """The versions kept in the archive for `form_id` (the current one not included)."""
+    folder = _directory(directory) / "archive" / form_id
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def load_shipped(form_id: str, version: str | None = None, directory: Path | None = None) -> Form:
+    """The current form `form_id`, or the given version of it (current or archived)."""
+    for shipped in available_forms(directory):
+        if shipped.form_id == form_id and version in (None, shipped.version):
+            return shipped.form
+    if version is not None and FORM_ID.fullmatch(form_id) and SAFE_VERSION.fullmatch(version):
+        path = _directory(directory) / "archive" / form_id / f"{version}.yaml"
+        if path.is_file():
+            form = _load(path)
+            if form.form_id == form_id and form.version == version:
+                return form
+    if version is None:
+        raise FormNotFound(_("No questionnaire {form_id} is installed").format(form_id=form_id))
+    raise FormNotFound(
+        _("Questionnaire {form_id} version {version} is not installed").format(
+            form_id=form_id, version=version
+        )
+    )

@@ -1,0 +1,243 @@
+"""Read a questionnaire YAML file into raw items, keeping YAML paths and line numbers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import ClassVar
+
+import yaml
+
+from idtool.i18n import _
+from idtool.questionnaire.problems import Problems
+from idtool.questionnaire.raw import QUESTION_KEYS, RawChoiceList, RawForm, RawItem
+
+MAX_BYTES = 5_000_000
+SETTING_KEYS = ("form_id", "version", "kind", "default_language", "languages", "title")
+TOP_KEYS = (*SETTING_KEYS, "assessment", "sections", "choices")
+SECTION_KEYS = ("name", "label", "hint", "relevant", "questions")
+ASSESSMENT_KEYS = ("child", "exploitation")
+MAX_NESTING = 12  # groups inside groups; also stops self-referencing YAML aliases
+
+
+class _LineDict(dict):  # type: ignore[type-arg]
+    """A mapping that remembers the line it started on."""
+
+    line = 0
+
+
+class FormYamlLoader(yaml.SafeLoader):
+    """YAML 1.2 scalars: only true/false are booleans (so `yes`/`no` stay strings), no
+    base-60 numbers; duplicate keys are recorded rather than silently overwritten."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list]] = {  # type: ignore[type-arg]
+        first: [
+            (tag, rx)
+            for tag, rx in resolvers
+            if tag
+            not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+        ]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str, dict]] = []  # type: ignore[type-arg]
+
+
+FormYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+FormYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+)
+FormYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+
+
+def _construct_int(loader: FormYamlLoader, node: yaml.ScalarNode) -> int:
+    return int(loader.construct_scalar(node))  # decimal only: "012" is 12, as in YAML 1.2
+
+
+def _construct_map(loader: FormYamlLoader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
+    data = _LineDict()
+    data.line = node.start_mark.line + 1
+    yield data
+    seen: set[object] = set()
+    for key_node, _value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, list | dict):
+            continue
+        if key in seen:
+            loader.duplicates.append((key_node.start_mark.line + 1, str(key), data))
+        seen.add(key)
+    data.update(loader.construct_mapping(node, deep=True))
+
+
+FormYamlLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+FormYamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+
+def _where(path: str, node: object) -> str:
+    line = getattr(node, "line", 0)
+    if not line:
+        return path
+    return (
+        _("{path} (line {line})").format(path=path, line=line)
+        if path
+        else _("line {line}").format(line=line)
+    )
+
+
+def read_yaml(path: Path, problems: Problems) -> RawForm | None:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.error("", _("Cannot read the file: {error}").format(error=error.strerror))
+        return None
+    if len(data) > MAX_BYTES:
+        problems.error("", _("The file is too large"))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.error(
+            _("byte {offset}").format(offset=error.start), _("The file is not UTF-8 text")
+        )
+        return None
+    loader: FormYamlLoader | None = None
+    try:
+        loader = FormYamlLoader(text)
+        document = loader.get_single_data()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = (
+            _("line {line}, column {column}").format(line=mark.line + 1, column=mark.column + 1)
+            if mark
+            else ""
+        )
+        problems.error(where, _("Invalid YAML: {problem}").format(problem=error.problem or ""))
+        return None
+    except yaml.reader.ReaderError as error:
+        where = _("character {offset}").format(offset=error.position + 1)
+        problems.error(where, _("Invalid YAML: {problem}").format(problem=error.reason))
+        return None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError) as error:
+        problems.error("", _("Invalid YAML: {problem}").format(problem=type(error).__name__))
+        return None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if not isinstance(document, dict):
+        problems.error("", _("The file must be a mapping with form_id, sections and choices"))
+        return None
+    paths: dict[int, tuple[str, str]] = {}  # id(mapping) -> (YAML path, question name)
+    form = _form(document, problems, paths)
+    for line, key, node in loader.duplicates:
+        path, question = paths.get(id(node), ("", ""))
+        where = (
+            _("{path} (line {line})").format(path=path, line=line)
+            if path
+            else _("line {line}").format(line=line)
+        )
+        problems.error(where, _("Duplicate key {key}").format(key=key), question, key)
+    return form
+
+
+def _unknown_keys(
+    node: dict, known: tuple[str, ...], where: str, problems: Problems, question: str = ""
+) -> None:
+    for key in node:
+        if key not in known:
+            problems.warn(
+                where,
+                _("Unknown key {key} is ignored").format(key=key),
+                question=question,
+                column=str(key),
+            )
+
+
+def _form(doc: dict, problems: Problems, paths: dict[int, tuple[str, str]]) -> RawForm:
+    _unknown_keys(doc, TOP_KEYS, _where("", doc), problems)
+    settings = RawItem(_where("", doc), {k: doc[k] for k in SETTING_KEYS if k in doc})
+    assessment = doc.get("assessment")
+    if isinstance(assessment, dict):
+        _unknown_keys(assessment, ASSESSMENT_KEYS, _where("assessment", assessment), problems)
+        for key in ASSESSMENT_KEYS:
+            if key in assessment:
+                settings.values[key] = assessment[key]
+                settings.columns[key] = f"assessment.{key}"
+    elif assessment is not None:
+        problems.error(_where("", doc), _("Must be a mapping"), column="assessment")
+    form = RawForm(settings)
+    for index, section in enumerate(_items(doc, "sections", "", problems)):
+        form.sections.append(
+            _item(section, f"sections[{index}]", problems, SECTION_KEYS, True, paths)
+        )
+    choices = doc.get("choices", {})
+    if not isinstance(choices, dict):
+        problems.error(_where("", doc), _("Must be a mapping"), column="choices")
+        choices = {}
+    for list_name, entries in choices.items():
+        path = f"choices.{list_name}"
+        raw_list = RawChoiceList(str(list_name), _where(path, choices))
+        if not isinstance(entries, list):
+            problems.error(raw_list.where, _("Must be a list"), column=str(list_name))
+            entries = []
+        for index, entry in enumerate(entries):
+            where = _where(f"{path}[{index}]", entry)
+            if not isinstance(entry, dict):
+                problems.error(where, _("Must be a mapping"))
+                continue
+            raw_list.choices.append(RawItem(where, dict(entry)))
+        form.choice_lists.append(raw_list)
+    return form
+
+
+def _items(node: dict, key: str, path: str, problems: Problems) -> list[dict]:
+    value = node.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+        problems.error(_where(path, node), _("Must be a list of mappings"), column=key)
+        return []
+    return value
+
+
+def _item(
+    node: dict,
+    path: str,
+    problems: Problems,
+    known: tuple[str, ...],
+    is_group: bool,
+    paths: dict[int, tuple[str, str]],
+    depth: int = 0,
+) -> RawItem:
+    where = _where(path, node)
+    name = node.get("name")
+    paths[id(node)] = (path, name if isinstance(name, str) else "")
+    _unknown_keys(node, known, where, problems, name if isinstance(name, str) else "")
+    values = {key: node[key] for key in known if key in node and key != "questions"}
+    is_group = is_group or values.get("type") == "group"
+    item = RawItem(where, values, is_group=is_group)
+    if "questions" in node and not is_group:
+        problems.error(
+            where, _("Only a group may contain questions"), question=item.name(), column="questions"
+        )
+    if depth > MAX_NESTING:
+        problems.error(where, _("Groups are nested too deeply"), question=item.name())
+        return item
+    for index, child in enumerate(_items(node, "questions", path, problems)):
+        child_path = f"{path}.questions[{index}]"
+        item.children.append(
+            _item(
+                child, child_path, problems, (*QUESTION_KEYS, "questions"), False, paths, depth + 1
+            )
+        )
+    return item
