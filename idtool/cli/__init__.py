@@ -15,7 +15,7 @@ from idtool import settings as settings_mod
 from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGES, _, set_language
 
-COMMAND_MODULES = ("idtool.cli.admin", "idtool.cli.forms")
+COMMAND_MODULES = ("idtool.cli.admin", "idtool.cli.forms", "idtool.cli.cases")
 
 
 def build_parser() -> argparse.ArgumentParser:

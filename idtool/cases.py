@@ -1,0 +1,282 @@
+"""Cases and the persons they concern: open, find (transliteration-aware), read, set status.
+
+Listing never loads every case: `CaseQuery` pages through the database in the order and with
+the filter asked for, so a list of 100,000 cases costs one page at a time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from idtool import database
+from idtool.errors import InvalidInput
+from idtool.i18n import N_, _, gettext
+from idtool.policy import Action
+from idtool.regions import REGIONS
+from idtool.session import Session
+from idtool.translit import search_key
+
+
+class Status(StrEnum):
+    POSSIBLE = "possible"
+    IDENTIFIED = "identified"
+    NOT_IDENTIFIED = "not_identified"
+    NEEDS_INFORMATION = "needs_information"
+    REFERRED = "referred"
+    CLOSED = "closed"
+
+
+STATUS_LABELS = {
+    Status.POSSIBLE: N_("Possible victim"),
+    Status.IDENTIFIED: N_("Identified victim"),
+    Status.NOT_IDENTIFIED: N_("Not identified as a victim"),
+    Status.NEEDS_INFORMATION: N_("Needs more information"),
+    Status.REFERRED: N_("Referred"),
+    Status.CLOSED: N_("Closed"),
+}
+
+
+def status_label(status: str, lang: str | None = None) -> str:
+    return gettext(STATUS_LABELS[Status(status)], lang)
+
+
+# The fields of a person that the identification questionnaire fills in (question name ->
+# person column). Kept here so that the person summary follows the interview.
+PERSON_FIELDS = {
+    "full_name": "full_name",
+    "other_names": "other_names",
+    "sex": "sex",
+    "date_of_birth": "birth_date",
+    "citizenship": "citizenship",
+    "document_number": "document_number",
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    uuid: str
+    full_name: str = ""
+    other_names: str = ""
+    sex: str = ""
+    birth_date: str = ""
+    citizenship: str = ""
+    document_number: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list."""
+
+    uuid: str
+    number: str
+    opened_at: str
+    status: str
+    officer: str
+    region: str
+    person_name: str
+    review: bool
+    interview_in_progress: bool
+    demo: bool = False
+
+
+@dataclass(frozen=True)
+class Case:
+    uuid: str
+    number: str
+    status: str
+    region: str
+    opened_at: str
+    officer_uuid: str
+    review: bool
+    person: Person
+    demo: bool = False
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _next_number(session: Session) -> str:
+    """Per-device running number: DEVICE-YEAR-NNNNN (unique across posts by device prefix)."""
+    year = datetime.now(UTC).year
+    prefix = f"{session.device_id[:4].upper()}-{year}-"
+    row = session.conn.execute(
+        "SELECT number FROM cases WHERE number LIKE ? ORDER BY number DESC LIMIT 1",
+        (prefix + "%",),
+    ).fetchone()
+    last = int(row[0].rsplit("-", 1)[1]) if row else 0
+    return f"{prefix}{last + 1:05d}"
+
+
+def open_case(session: Session, *, full_name: str = "", region: str, sex: str = "",
+              birth_date: str = "", demo: bool = False) -> Case:
+    """Open a case for a person met by the officer. Any role that may screen may open one."""
+    session.require(Action.SCREENING_INTERVIEW)
+    if region not in REGIONS:
+        raise InvalidInput(_("Choose the region of the case."))
+    if birth_date:
+        _check_date(birth_date)
+    person = Person(str(uuid.uuid4()), full_name=" ".join(full_name.split()), sex=sex,
+                    birth_date=birth_date)
+    case_uuid = str(uuid.uuid4())
+    conn = session.conn
+    with database.transaction(conn):
+        number = _next_number(session)
+        conn.execute(
+            "INSERT INTO persons (uuid, full_name, sex, birth_date, name_key, device_id)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (person.uuid, person.full_name, sex, birth_date, search_key(person.full_name),
+             session.device_id),
+        )
+        opened = now_iso()
+        conn.execute(
+            "INSERT INTO cases (uuid, number, person_uuid, status, region, opened_at,"
+            " officer_uuid, demo, device_id) VALUES (?, ?, ?, 'possible', ?, ?, ?, ?, ?)",
+            (case_uuid, number, person.uuid, region, opened, session.officer.uuid, int(demo),
+             session.device_id),
+        )
+        session.audit("case.open", case_uuid)
+    return Case(case_uuid, number, Status.POSSIBLE, region, opened, session.officer.uuid, False,
+                person, demo)
+
+
+def _check_date(text: str) -> None:
+    try:
+        datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        raise InvalidInput(_("Enter a date as YYYY-MM-DD.")) from None
+
+
+def get_case(session: Session, case_uuid: str, *, audit_view: bool = True) -> Case:
+    row = session.conn.execute(
+        "SELECT c.uuid, c.number, c.status, c.region, c.opened_at, c.officer_uuid, c.review,"
+        " c.demo, p.uuid, p.full_name, p.other_names, p.sex, p.birth_date, p.citizenship,"
+        " p.document_number FROM cases c JOIN persons p ON p.uuid = c.person_uuid"
+        " WHERE c.uuid = ?",
+        (case_uuid,),
+    ).fetchone()
+    if row is None:
+        raise InvalidInput(_("This case does not exist."))
+    if audit_view:
+        with database.transaction(session.conn):
+            session.audit("case.view", case_uuid)
+    person = Person(row[8], row[9], row[10], row[11], row[12], row[13], row[14])
+    return Case(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), person,
+                bool(row[7]))
+
+
+def update_person_from_answers(session: Session, case_uuid: str,
+                               answers: dict[str, object]) -> None:
+    """Copy the personal-data answers of an interview into the person record.
+
+    Call inside the transaction that saves the answers."""
+    changes = {PERSON_FIELDS[q]: str(v) for q, v in answers.items()
+               if q in PERSON_FIELDS and isinstance(v, str | int | float)}
+    if not changes:
+        return
+    sets = ", ".join(f"{col} = ?" for col in changes)
+    args: list[object] = list(changes.values())
+    if "full_name" in changes:
+        sets += ", name_key = ?"
+        args.append(search_key(changes["full_name"]))
+    session.conn.execute(
+        f"UPDATE persons SET {sets}, version = version + 1, base_version = version,"
+        f" device_id = ? WHERE uuid = (SELECT person_uuid FROM cases WHERE uuid = ?)",
+        (*args, session.device_id, case_uuid),
+    )
+
+
+def set_status(session: Session, case_uuid: str, status: Status, review: bool | None = None
+               ) -> None:
+    """Change the case's status. Call inside the transaction of the change that causes it."""
+    if review is None:
+        session.conn.execute(
+            "UPDATE cases SET status = ?, version = version + 1, base_version = version,"
+            " device_id = ? WHERE uuid = ?", (status.value, session.device_id, case_uuid))
+    else:
+        session.conn.execute(
+            "UPDATE cases SET status = ?, review = ?, version = version + 1,"
+            " base_version = version, device_id = ? WHERE uuid = ?",
+            (status.value, int(review), session.device_id, case_uuid))
+
+
+SORT_COLUMNS = {
+    "number": "c.number",
+    "opened": "c.opened_at",
+    "status": "c.status",
+    "officer": "o.name",
+    "region": "c.region",
+}
+
+
+@dataclass
+class CaseQuery:
+    """A filtered, ordered view of the cases, read a page at a time."""
+
+    text: str = ""
+    status: str | None = None
+    order_by: str = "opened"
+    descending: bool = True
+    _where: str = field(default="", init=False)
+    _args: tuple[object, ...] = field(default=(), init=False)
+
+    def __post_init__(self) -> None:
+        clauses, args = [], []
+        text = self.text.strip()
+        if text:
+            key = search_key(text)
+            # A case number matches from its start or its running part (e.g. "00123").
+            number_clause = "c.number LIKE ?"
+            args.append(f"%{text.upper()}%")
+            if key:
+                clauses.append(f"({number_clause} OR p.name_key LIKE ?)")
+                args.append(f"%{key}%")
+            else:
+                clauses.append(number_clause)
+        if self.status:
+            clauses.append("c.status = ?")
+            args.append(self.status)
+        self._where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        self._args = tuple(args)
+
+    def _order(self) -> str:
+        column = SORT_COLUMNS.get(self.order_by, "c.opened_at")
+        direction = "DESC" if self.descending else "ASC"
+        return f" ORDER BY {column} {direction}, c.rowid {direction}"
+
+    def count(self, session: Session) -> int:
+        sql = ("SELECT count(*) FROM cases c JOIN persons p ON p.uuid = c.person_uuid"
+               + self._where)
+        return int(session.conn.execute(sql, self._args).fetchone()[0])
+
+    def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
+        sql = (
+            "SELECT c.uuid, c.number, c.opened_at, c.status, o.name, c.region, p.full_name,"
+            " c.review, EXISTS (SELECT 1 FROM interviews i WHERE i.case_uuid = c.uuid"
+            " AND i.state = 'in_progress'), c.demo"
+            " FROM cases c JOIN persons p ON p.uuid = c.person_uuid"
+            " JOIN officers o ON o.uuid = c.officer_uuid"
+            + self._where + self._order() + " LIMIT ? OFFSET ?"
+        )
+        rows = session.conn.execute(sql, (*self._args, limit, offset)).fetchall()
+        return [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]),
+                        bool(r[9])) for r in rows]
+
+
+NEXT_STEPS = {
+    "resume": N_("Resume the interview"),
+    Status.POSSIBLE: N_("Full identification interview"),
+    Status.IDENTIFIED: N_("Issue certificate and refer"),
+    Status.NOT_IDENTIFIED: N_("Offer other help if needed"),
+    Status.NEEDS_INFORMATION: N_("Follow-up interview"),
+    Status.REFERRED: N_("Follow the referral"),
+    Status.CLOSED: N_("None"),
+}
+
+
+def next_step(row: CaseRow, lang: str | None = None) -> str:
+    key = "resume" if row.interview_in_progress else Status(row.status)
+    return gettext(NEXT_STEPS[key], lang)

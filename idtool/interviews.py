@@ -1,0 +1,163 @@
+"""Interviews: start one on a case, save every answer as it is given, resume, complete.
+
+Each answer is written in its own transaction the moment it is given, so a crash or a pulled
+plug loses nothing that was answered. Answers to questions that later become irrelevant stay
+stored but are left out of the assessment and documents (the flow's `effective_answers`).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from idtool import cases, database
+from idtool.errors import InvalidInput, NotPermitted
+from idtool.i18n import LANGUAGES, _
+from idtool.policy import Action
+from idtool.questionnaire.flow import Flow
+from idtool.questionnaire.model import Form, FormKind
+from idtool.questionnaire.registry import load_shipped
+from idtool.session import Session
+
+
+@dataclass(frozen=True)
+class Interview:
+    uuid: str
+    case_uuid: str
+    form_id: str
+    form_version: str
+    language: str
+    state: str
+    current_section: str
+    started_at: str
+    completed_at: str | None
+    officer_uuid: str
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state == "in_progress"
+
+
+_COLUMNS = ("uuid, case_uuid, form_id, form_version, language, state, current_section,"
+            " started_at, completed_at, officer_uuid")
+
+
+def action_for(form: Form) -> Action:
+    return (Action.SCREENING_INTERVIEW if form.kind is FormKind.SCREENING
+            else Action.IDENTIFICATION_INTERVIEW)
+
+
+def forms_for(session: Session) -> list[Form]:
+    """The shipped questionnaires this officer's role may run."""
+    from idtool.questionnaire.registry import available_forms
+
+    return [f.form for f in available_forms() if session.can(action_for(f.form))]
+
+
+def start(session: Session, case_uuid: str, form: Form, language: str) -> Interview:
+    session.require(action_for(form))
+    if language not in LANGUAGES:
+        raise InvalidInput(_("Choose the interview language."))
+    cases.get_case(session, case_uuid, audit_view=False)  # must exist
+    interview = Interview(str(uuid.uuid4()), case_uuid, form.form_id, form.version, language,
+                          "in_progress", form.sections[0].name, cases.now_iso(), None,
+                          session.officer.uuid)
+    with database.transaction(session.conn):
+        session.conn.execute(
+            f"INSERT INTO interviews ({_COLUMNS}, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?)",
+            (*interview.__dict__.values(), session.device_id),
+        )
+        session.audit("interview.start", case_uuid,
+                      {"interview": interview.uuid, "form": form.form_id,
+                       "version": form.version})
+    return interview
+
+
+def get(session: Session, interview_uuid: str) -> Interview:
+    row = session.conn.execute(f"SELECT {_COLUMNS} FROM interviews WHERE uuid = ?",
+                               (interview_uuid,)).fetchone()
+    if row is None:
+        raise InvalidInput(_("This interview does not exist."))
+    return Interview(*row)
+
+
+def for_case(session: Session, case_uuid: str) -> list[Interview]:
+    rows = session.conn.execute(
+        f"SELECT {_COLUMNS} FROM interviews WHERE case_uuid = ? ORDER BY started_at, rowid",
+        (case_uuid,)).fetchall()
+    return [Interview(*r) for r in rows]
+
+
+def form_of(interview: Interview) -> Form:
+    """The questionnaire exactly as the interview was run (old versions stay loadable)."""
+    return load_shipped(interview.form_id, interview.form_version)
+
+
+def answers(session: Session, interview_uuid: str) -> dict[str, object]:
+    rows = session.conn.execute("SELECT question, value FROM answers WHERE interview_uuid = ?",
+                                (interview_uuid,))
+    return {q: json.loads(v) for q, v in rows}
+
+
+def _require_open(session: Session, interview: Interview) -> None:
+    if not interview.in_progress:
+        raise NotPermitted(_("This interview is completed; start a new one to add answers."))
+    session.require(action_for(form_of(interview)))
+
+
+def save_answer(session: Session, interview: Interview, question: str, value: object) -> None:
+    """Store one answer at once (None clears it). Personal-data answers update the person."""
+    _require_open(session, interview)
+    text = json.dumps(value, ensure_ascii=False)
+    with database.transaction(session.conn):
+        session.conn.execute(
+            "INSERT INTO answers (interview_uuid, question, value, updated_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (interview_uuid, question)"
+            " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (interview.uuid, question, text, cases.now_iso()),
+        )
+        if question in cases.PERSON_FIELDS and value not in (None, ""):
+            cases.update_person_from_answers(session, interview.case_uuid, {question: value})
+
+
+def set_section(session: Session, interview: Interview, section: str) -> None:
+    """Remember the page the officer is on, so a paused interview resumes there."""
+    with database.transaction(session.conn):
+        session.conn.execute("UPDATE interviews SET current_section = ? WHERE uuid = ?",
+                             (section, interview.uuid))
+
+
+def set_language(session: Session, interview: Interview, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InvalidInput(_("Choose the interview language."))
+    with database.transaction(session.conn):
+        session.conn.execute("UPDATE interviews SET language = ? WHERE uuid = ?",
+                             (language, interview.uuid))
+
+
+def flow(session: Session, interview: Interview, lang: str | None = None) -> Flow:
+    return Flow(form_of(interview), answers(session, interview.uuid), lang or interview.language)
+
+
+def complete(session: Session, interview: Interview) -> str:
+    """Close the interview once every relevant required answer is valid; returns the id of
+    the assessment stored with it."""
+    _require_open(session, interview)
+    current = flow(session, interview)
+    issues = current.validate()
+    if issues:
+        raise InvalidInput(_("{count} answer(s) are missing or not valid.").format(
+            count=len(issues)))
+    from idtool import assessments
+
+    with database.transaction(session.conn):
+        session.conn.execute(
+            "UPDATE interviews SET state = 'completed', completed_at = ?,"
+            " version = version + 1, base_version = version WHERE uuid = ?",
+            (cases.now_iso(), interview.uuid))
+        assessment_uuid = assessments.store(session, interview, current)
+        session.audit("interview.complete", interview.case_uuid,
+                      {"interview": interview.uuid})
+    return assessment_uuid

@@ -1,0 +1,44 @@
+"""A search key that matches Cyrillic (Kyrgyz, Russian) and Latin spellings of a name.
+
+"Айгүл Өмүрбекова", "Aigul Omurbekova" and "Aygul Omurbekova" all give "aigul omurbekova".
+The key is for finding, never for display: it folds letters that transliteration systems
+disagree on (й/ы/y/i, ж/zh/j, х/kh/h, ү/у/u, ө/о/o).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "j",
+    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "ң": "ng",
+    "о": "o", "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ү": "u",
+    "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sh", "ъ": "", "ы": "i",
+    "ь": "", "э": "e", "ю": "yu", "я": "ya", "қ": "k", "ғ": "g", "ә": "a", "һ": "h",
+    "ұ": "u", "і": "i", "ӯ": "u", "ҳ": "h", "ҷ": "j",
+}
+
+# Latin spellings folded to one form (applied after transliteration, longest first).
+_FOLDS = (("zh", "j"), ("dj", "j"), ("kh", "h"), ("yo", "o"), ("yu", "u"), ("ya", "a"),
+          ("ye", "e"), ("y", "i"), ("w", "v"), ("q", "k"), ("x", "ks"))
+
+
+def search_key(text: str) -> str:
+    """Lower-case Latin skeleton of `text` for matching names in any script."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    out = []
+    for ch in text:
+        if ch in _CYRILLIC:
+            out.append(_CYRILLIC[ch])
+        else:
+            # Latin letters with marks (ö, ü, ş, ñ) lose them: ö -> o.
+            base = unicodedata.normalize("NFD", ch)[0]
+            out.append(base if base.isascii() else ch)
+    latin = "".join(out)
+    for src, dst in _FOLDS:
+        latin = latin.replace(src, dst)
+    latin = re.sub(r"[^a-z0-9]+", " ", latin)
+    # Doubled letters are often written single in the other script (Аттокур / Atokur).
+    latin = re.sub(r"([a-z])\1+", r"\1", latin)
+    return " ".join(latin.split())
