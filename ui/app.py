@@ -16,6 +16,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="idtool-gui")
     parser.add_argument("--data", metavar="DIR")
     parser.add_argument("--lang", choices=LANGUAGES)
+    parser.add_argument("--demo", action="store_true",
+                        help="start on a throw-away database of fictional demo cases")
     return parser.parse_args(argv)
 
 
@@ -55,9 +57,56 @@ def main(argv: list[str] | None = None) -> int:
     _install_excepthook()
     app.setApplicationName("idtool")
     app.setApplicationDisplayName(_("idtool - NRM identification"))
+    if args.demo:
+        return _run_demo(app, settings)
     window = MainWindow(Vault(data), settings)
     window.show()
     return app.exec()
+
+
+DEMO_OFFICER = "Demo"
+DEMO_CASES = 60
+
+
+def _run_demo(app: object, settings: settings_mod.Settings) -> int:
+    """A throw-away database in a temporary folder, filled with fictional cases, deleted at
+    exit. The demo passphrase is shown on the unlock screen: nothing here is secret."""
+    import secrets
+    import shutil
+    import tempfile
+
+    from idtool import demo, kdf
+    from ui.main_window import MainWindow
+    from ui.tasks import run_task
+
+    folder = Path(tempfile.mkdtemp(prefix="idtool-demo-"))
+    passphrase = "demo-" + secrets.token_hex(3)
+    try:
+        vault = Vault(folder / "data", kdf_params=kdf.FAST_PARAMS)
+        session, _code = vault.create(DEMO_OFFICER, "supervisor", passphrase)
+        window = MainWindow(vault, settings, demo=True)
+        window.unlock_hint = _("Demo: officer {name}, passphrase {passphrase}").format(
+            name=DEMO_OFFICER, passphrase=passphrase)
+        window.start_unlocked(session)
+        window.show()
+        window.statusBar().showMessage(_("Preparing demo cases…"))
+
+        def fill(state: object) -> None:
+            # Its own connection: the window keeps using the session's.
+            with vault.unlock(DEMO_OFFICER, passphrase) as worker:
+                demo.generate(worker, DEMO_CASES)
+
+        def filled(_result: object) -> None:
+            window.statusBar().showMessage(_("Demo cases ready."), 5000)
+            window.refresh_workspace()
+
+        def failed(_exc: BaseException) -> None:
+            window.statusBar().showMessage(_("The demo cases could not be made."), 10000)
+
+        run_task(fill, filled, failed)
+        return app.exec()  # type: ignore[attr-defined]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from idtool import settings as settings_mod
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, set_language
 from idtool.vault import Vault
 from ui.idle import InactivityTimer
+from ui.quickhide import QuickHide
 from ui.unlock_page import UnlockPage
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 class MainWindow(QMainWindow):
     def __init__(self, vault: Vault, settings: settings_mod.Settings,
-                 config_dir: Path | None = None, lock_timeout_ms: int | None = None) -> None:
+                 config_dir: Path | None = None, lock_timeout_ms: int | None = None,
+                 demo: bool = False) -> None:
         super().__init__()
         self.vault = vault
         self.settings = settings
@@ -38,6 +40,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_officer)
         self.idle = InactivityTimer(lock_timeout_ms or settings.lock_minutes * 60_000, self)
         self.idle.inactive.connect(self.lock)
+        self.quick_hide = QuickHide(self)
+        self.quick_hide.triggered.connect(self.lock)
+        self.demo = demo
+        self.unlock_hint = ""
         self.resize(900, 640)
         self._rebuild()
 
@@ -48,7 +54,8 @@ class MainWindow(QMainWindow):
 
     def _rebuild(self) -> None:
         """(Re)create the menus and the page for the current state, in the current language."""
-        self.setWindowTitle(_("idtool - NRM identification"))
+        title = _("idtool - NRM identification")
+        self.setWindowTitle(f"{title} [{_('DEMO')}]" if self.demo else title)
         while self.stack.count():
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
@@ -56,9 +63,9 @@ class MainWindow(QMainWindow):
         page: QWidget
         if self.session is not None:
             from idtool import policy
-            from ui.home_page import HomePage
+            from ui.workspace import Workspace
 
-            page = HomePage(self.session)
+            page = Workspace(self.session, demo=self.demo)
             officer = self.session.officer
             self.status_officer.setText(_("{name} - {role}").format(
                 name=officer.name, role=policy.role_label(officer.role)))
@@ -70,7 +77,7 @@ class MainWindow(QMainWindow):
             page = setup
             self.status_officer.clear()
         else:
-            unlock = UnlockPage(self.vault)
+            unlock = UnlockPage(self.vault, hint=self.unlock_hint)
             unlock.unlocked.connect(self._on_unlocked)
             page = unlock
             self.status_officer.clear()
@@ -83,9 +90,20 @@ class MainWindow(QMainWindow):
         elif hasattr(page, "name"):
             page.name.setFocus()
 
+    def refresh_workspace(self) -> None:
+        """Re-read what the workspace shows (e.g. after demo cases were added)."""
+        refresh = getattr(self.page, "refresh", None)
+        if self.session is not None and callable(refresh):
+            refresh()
+
+    def start_unlocked(self, session: Session) -> None:
+        """Show the workspace for a session opened elsewhere (demo mode)."""
+        self._on_unlocked(session)
+
     def _on_unlocked(self, session: Session) -> None:
         self.session = session
         self.idle.activate()
+        self.quick_hide.activate()
         self._rebuild()
         self.statusBar().showMessage(_("Unlocked."), 4000)
 
@@ -97,6 +115,7 @@ class MainWindow(QMainWindow):
             if dialog.isWindow() and dialog is not self:
                 dialog.close()
         self.idle.deactivate()
+        self.quick_hide.deactivate()
         session, self.session = self.session, None
         session.close()
         self.statusBar().clearMessage()
@@ -212,4 +231,5 @@ class MainWindow(QMainWindow):
             self.session.close()
             self.session = None
         self.idle.deactivate()
+        self.quick_hide.deactivate()
         super().closeEvent(event)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class UnlockPage(QWidget):
     unlocked = Signal(object)
 
-    def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
+    def __init__(self, vault: Vault, parent: QWidget | None = None, hint: str = "") -> None:
         super().__init__(parent)
         self.vault = vault
         title = QLabel(_("Unlock"))
@@ -58,6 +58,11 @@ class UnlockPage(QWidget):
         self._countdown.timeout.connect(self._tick)
         layout = QVBoxLayout(centred_column(self, 440))
         layout.addWidget(title)
+        if hint:
+            note = QLabel(hint)
+            note.setObjectName("unlock_hint")
+            note.setWordWrap(True)
+            layout.addWidget(note)
         layout.addLayout(form)
         for w in (self.error, self.busy, self.button):
             layout.addWidget(w)

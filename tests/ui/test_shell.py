@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLineEdit
 from idtool import officers
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 from tests.ui.conftest import type_text, visible_texts
-from ui.home_page import HomePage
+from ui.workspace import Workspace
 from ui.setup_page import SetupPage
 from ui.unlock_page import UnlockPage
 
@@ -44,7 +44,7 @@ def test_first_run_setup(qtbot, make_window, vault):
     assert page.confirm.isChecked()
     assert page.cont.isEnabled()
     qtbot.keyClick(page.confirm, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: isinstance(window.page, HomePage))
+    qtbot.waitUntil(lambda: isinstance(window.page, Workspace))
     assert SUPERVISOR in window.status_officer.text()
     assert "Supervisor" in window.status_officer.text()
     assert vault.exists()
@@ -68,7 +68,7 @@ def test_unlock_wrong_then_right(qtbot, make_window, made_vault):
     page.passphrase.clear()
     type_text(page.passphrase, SUPERVISOR_PASS)
     qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: isinstance(window.page, HomePage), timeout=10_000)
+    qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     assert window.windowTitle() == "idtool - NRM identification"
     assert SUPERVISOR not in window.windowTitle()
 
@@ -79,7 +79,7 @@ def test_lock_shortcut_leaves_no_personal_data_visible(qtbot, make_window, made_
         officers.add_officer(s, POLICE, "police", POLICE_PASS)
     window = make_window(vault)
     _unlock(qtbot, window, POLICE, POLICE_PASS)
-    qtbot.waitUntil(lambda: isinstance(window.page, HomePage), timeout=10_000)
+    qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     assert any(POLICE in t for t in visible_texts(window))
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: isinstance(window.page, UnlockPage))
@@ -93,7 +93,7 @@ def test_idle_lock(qtbot, make_window, made_vault):
     vault, _ = made_vault
     window = make_window(vault, lock_timeout_ms=300)
     _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
-    qtbot.waitUntil(lambda: isinstance(window.page, HomePage), timeout=10_000)
+    qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     qtbot.waitUntil(lambda: isinstance(window.page, UnlockPage), timeout=5_000)
     texts = visible_texts(window)
     assert not any("Өмүрбекова" in t for t in texts)
@@ -104,11 +104,11 @@ def test_input_postpones_idle_lock(qtbot, make_window, made_vault):
     vault, _ = made_vault
     window = make_window(vault, lock_timeout_ms=600)
     _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
-    qtbot.waitUntil(lambda: isinstance(window.page, HomePage), timeout=10_000)
+    qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     for _ in range(4):
         qtbot.wait(250)
         qtbot.keyClick(window.page, Qt.Key.Key_Shift)
-    assert isinstance(window.page, HomePage)
+    assert isinstance(window.page, Workspace)
 
 
 def test_language_switch_translates_and_persists(qtbot, make_window, made_vault, tmp_path):
@@ -160,3 +160,52 @@ def test_policy_dialog_changes_are_enforced(qtbot, qtmodeltester, made_vault):
         assert not model.flags(fixed) & Qt.ItemFlag.ItemIsUserCheckable
     with vault.unlock(POLICE, POLICE_PASS) as session:
         assert session.can(Action.STATISTICS)
+
+
+def _unlocked_with_a_case(qtbot, make_window, made_vault):
+    from idtool import cases
+
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
+        cases.open_case(s, full_name="Жылдызкан Маркерова", region="osh")
+    window = make_window(vault)
+    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
+    qtbot.waitUntil(lambda: any("Маркерова" in t for t in _all_model_texts(window)),
+                    timeout=5_000)
+    return window
+
+
+def _all_model_texts(window) -> list[str]:
+    """Text shown in item views (tables, lists) as well as in plain widgets."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    texts = visible_texts(window)
+    for view in window.findChildren(QAbstractItemView):
+        if not view.isVisible() or view.model() is None:
+            continue
+        model = view.model()
+        for r in range(model.rowCount()):
+            for c in range(model.columnCount()):
+                value = model.index(r, c).data()
+                if isinstance(value, str):
+                    texts.append(value)
+    return texts
+
+
+def test_quick_hide_f12(qtbot, make_window, made_vault):
+    window = _unlocked_with_a_case(qtbot, make_window, made_vault)
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: isinstance(window.page, UnlockPage))
+    texts = _all_model_texts(window)
+    assert not any("Маркерова" in t or "Өмүрбекова" in t for t in texts)
+
+
+def test_quick_hide_double_escape(qtbot, make_window, made_vault):
+    window = _unlocked_with_a_case(qtbot, make_window, made_vault)
+    target = window.focusWidget() or window
+    qtbot.keyClick(target, Qt.Key.Key_Escape)
+    assert isinstance(window.page, Workspace)  # one Escape does not lock
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: isinstance(window.page, UnlockPage))
+    assert not any("Маркерова" in t for t in _all_model_texts(window))

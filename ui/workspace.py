@@ -1,0 +1,111 @@
+"""The unlocked workspace: case list, case view, interview and review, one at a time.
+
+Pages are created when shown and destroyed when left, so nothing personal lingers in hidden
+widgets; the main window destroys the whole workspace on lock.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from idtool.i18n import _
+
+if TYPE_CHECKING:
+    from idtool.session import Session
+
+
+class Workspace(QWidget):
+    page_changed = Signal(str)
+
+    def __init__(self, session: Session, demo: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if demo:
+            banner = QLabel(_("DEMO - every case here is synthetic and fictional. Nothing is "
+                              "real, and this demo database is deleted when the program "
+                              "closes."))
+            banner.setObjectName("demo_banner")
+            banner.setWordWrap(True)
+            banner.setStyleSheet("background: #ffd54f; color: #000; padding: 6px;"
+                                 " font-weight: bold;")
+            banner.setAccessibleName(_("Demo mode"))
+            layout.addWidget(banner)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack)
+        self.current: QWidget | None = None
+        self.page_name = ""
+        self.show_cases()
+
+    def _show(self, page: QWidget, name: str) -> None:
+        old = self.current
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        self.current = page
+        self.page_name = name
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        page.setFocus()
+        self.page_changed.emit(name)
+
+    def refresh(self) -> None:
+        """Show new data on the case list; other pages (an interview) are left alone."""
+        if self.page_name == "cases":
+            self.show_cases()
+
+    # -- pages -------------------------------------------------------------------------------
+    def show_cases(self) -> None:
+        from ui.cases.list_page import CaseListPage
+
+        page = CaseListPage(self.session)
+        page.open_case.connect(self.show_case)
+        page.new_case.connect(self.new_case)
+        self._show(page, "cases")
+
+    def show_case(self, case_uuid: str) -> None:
+        from ui.cases.case_view import CaseView
+
+        page = CaseView(self.session, case_uuid)
+        page.resume_interview.connect(self.show_interview)
+        page.new_interview.connect(self.new_interview)
+        page.review.connect(self.show_review)
+        page.back.connect(self.show_cases)
+        self._show(page, "case")
+
+    def new_case(self) -> None:
+        from ui.cases.new_case_dialog import NewCaseDialog
+
+        dialog = NewCaseDialog(self.session, self)
+        if dialog.exec() and dialog.interview_uuid:
+            self.show_interview(dialog.interview_uuid)
+
+    def new_interview(self, case_uuid: str) -> None:
+        from ui.new_interview_dialog import NewInterviewDialog
+
+        dialog = NewInterviewDialog(self.session, case_uuid, self)
+        if dialog.exec() and dialog.interview_uuid:
+            self.show_interview(dialog.interview_uuid)
+
+    def show_interview(self, interview_uuid: str) -> None:
+        from idtool import interviews
+        from ui.interview import InterviewWizard
+
+        case_uuid = interviews.get(self.session, interview_uuid).case_uuid
+        page = InterviewWizard(self.session, interview_uuid)
+        page.completed.connect(lambda _uuid: self.show_review(case_uuid))
+        page.paused.connect(lambda: self.show_case(case_uuid))
+        self._show(page, "interview")
+
+    def show_review(self, case_uuid: str) -> None:
+        from ui.cases.review_page import ReviewPage
+
+        page = ReviewPage(self.session, case_uuid)
+        page.decided.connect(self.show_case)
+        page.back.connect(lambda: self.show_case(case_uuid))
+        self._show(page, "review")
