@@ -8,9 +8,9 @@ from PySide6.QtWidgets import QLineEdit
 from idtool import officers
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 from tests.ui.conftest import type_text, visible_texts
-from ui.workspace import Workspace
 from ui.setup_page import SetupPage
 from ui.unlock_page import UnlockPage
+from ui.workspace import Workspace
 
 
 def _unlock(qtbot, window, name, passphrase):
