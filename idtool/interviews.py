@@ -102,7 +102,8 @@ def answers(session: Session, interview_uuid: str) -> dict[str, object]:
 
 
 def _require_open(session: Session, interview: Interview) -> None:
-    if not interview.in_progress:
+    # The stored state counts, not the caller's copy (which may be stale).
+    if not get(session, interview.uuid).in_progress:
         raise NotPermitted(_("This interview is completed; start a new one to add answers."))
     session.require(action_for(form_of(interview)))
 

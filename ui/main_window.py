@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
                 dialog.close()
         self.idle.deactivate()
         self.quick_hide.deactivate()
+        save = getattr(self.page, "save_pending", None)
+        if callable(save):
+            save()  # the last half-typed answer is kept, then everything on screen goes
         session, self.session = self.session, None
         session.close()
         self.statusBar().clearMessage()

@@ -54,6 +54,12 @@ class Workspace(QWidget):
         page.setFocus()
         self.page_changed.emit(name)
 
+    def save_pending(self) -> None:
+        """Before a lock: store what is still being typed in an interview."""
+        save = getattr(self.current, "save_pending", None)
+        if callable(save):
+            save()
+
     def refresh(self) -> None:
         """Show new data on the case list; other pages (an interview) are left alone."""
         if self.page_name == "cases":

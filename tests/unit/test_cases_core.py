@@ -175,3 +175,14 @@ def test_demo_covers_every_status(session):
         "SELECT count(*) FROM interviews WHERE state = 'in_progress'").fetchone()[0]
     assert in_progress == report.interviews_in_progress
     assert audit.verify(session.conn).ok
+
+
+def test_a_stale_interview_copy_cannot_reopen_a_completed_interview(session):
+    case = cases.open_case(session, full_name="Test Person", region="osh")
+    interview = _complete_screening(session, case.uuid, STRONG)
+    interviews.complete(session, interview)  # `interview` is now a stale copy
+    with pytest.raises(NotPermitted):
+        interviews.save_answer(session, interview, "debt", "no")
+    with pytest.raises(NotPermitted):
+        interviews.complete(session, interview)
+    assert len(assessments.for_case(session, case.uuid)) == 1

@@ -1,0 +1,215 @@
+"""One wizard page: a section's questions, each with its label, input and inline message.
+
+A page is built once and kept. `apply(flow)` brings it in step with the answers (relevance,
+required marks, filtered choices) and touches only widgets whose state changed, so an answer
+given on a long page does not lay the whole page out again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtool.i18n import _
+from idtool.questionnaire.flow import Flow, ValidationIssue
+from idtool.questionnaire.model import Choice, Form, Kind, Question, Section
+from ui.forms import error_label, show_error
+from ui.interview.inputs import QuestionInput, make_input
+
+
+class QuestionBlock(QWidget):
+    """A question's label, its input (none for a note) and its inline message."""
+
+    def __init__(self, question: Question, choices: list[Choice],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.question = question
+        self.setObjectName(f"question_{question.name}")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        if question.kind is Kind.GROUP:
+            font = self.label.font()
+            font.setBold(True)
+            self.label.setFont(font)
+        self.input: QuestionInput | None = make_input(question, choices, self)
+        self.error = error_label(f"error_{question.name}", self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.label)
+        if self.input is not None:
+            layout.addWidget(self.input)
+            focus = self.input.focus_widgets()
+            if focus:
+                self.label.setBuddy(focus[0])
+        layout.addWidget(self.error)
+        self.required = False
+        self._text = ""
+
+    def set_text(self, text: str, required: bool) -> None:
+        if text == self._text and required == self.required:
+            return
+        self._text, self.required = text, required
+        self.label.setText(f"{text} *" if required else text)
+        if self.input is not None:
+            self.input.set_accessible(text, _("Required") if required else "")
+
+    def set_message(self, message: str) -> None:
+        if self.error.text() != message or self.error.isHidden() == bool(message):
+            show_error(self.error, message)
+
+
+class SectionPage(QScrollArea):
+    """A section's questions in a scrolling column, built once and kept."""
+
+    answered = Signal(str, object)  # question name, committed answer
+
+    def __init__(self, form: Form, section: Section, flow: Flow,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = form
+        self.section = section
+        self.setObjectName(f"section_{section.name}")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 12, 12, 12)
+        self.title = QLabel(body)
+        self.title.setObjectName("section_title")
+        self.title.setWordWrap(True)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.blocks: dict[str, QuestionBlock] = {}
+        for question in section.walk():
+            if question.kind is Kind.CALCULATE:
+                continue
+            choices = self._all_choices(question)
+            block = QuestionBlock(question, choices, body)
+            self.blocks[question.name] = block
+            layout.addWidget(block)
+            if block.input is not None:
+                block.input.committed.connect(
+                    lambda value, name=question.name: self.answered.emit(name, value))
+        layout.addStretch(1)
+        self.setWidget(body)
+        self._shown: dict[str, bool] = {}
+        self._offered: dict[str, frozenset[str]] = {}
+        self._issues_shown = False
+
+    def _all_choices(self, question: Question) -> list[Choice]:
+        if question.list_name is None:
+            return []
+        try:
+            return list(self.form.choice_list(question.list_name).choices)
+        except KeyError:
+            return []
+
+    # -- state ---------------------------------------------------------------------------------
+    def load(self, answers: dict[str, object], flow: Flow) -> None:
+        """Show the stored answers (defaults for questions never answered)."""
+        for name, block in self.blocks.items():
+            if block.input is not None:
+                block.input.set_value(answers[name] if name in answers else flow.answer(name))
+
+    def apply(self, flow: Flow, lang: str) -> None:
+        """Relevance, required marks and filtered choices as the answers now stand."""
+        fallback = self.form.default_language
+        for name, block in self.blocks.items():
+            question = block.question
+            relevant = flow.is_relevant(name)
+            if self._shown.get(name) != relevant:
+                self._shown[name] = relevant
+                block.setVisible(relevant)
+            if not relevant:
+                continue
+            block.set_text(question.label.get(lang, fallback), flow.is_required(question))
+            if question.choice_filter is not None and block.input is not None:
+                offered = frozenset(c.name for c in flow.choices_for(question))
+                if self._offered.get(name) != offered:
+                    self._offered[name] = offered
+                    block.input.offer(set(offered))
+        if self._issues_shown:
+            self.show_issues(self.input_problems() + flow.validate_section(self.section.name))
+
+    def relabel(self, lang: str, flow: Flow) -> None:
+        """Show every label in another interview language; answers stay as they are."""
+        fallback = self.form.default_language
+        self.title.setText(self.section.label.get(lang, fallback))
+        for block in self.blocks.values():
+            question = block.question
+            block._text = ""  # force the new text
+            block.set_text(question.label.get(lang, fallback), block.required)
+            if block.input is not None and question.list_name:
+                try:
+                    listed = self.form.choice_list(question.list_name).choices
+                except KeyError:
+                    listed = ()
+                block.input.set_choice_labels({c.name: c for c in listed}, lang, fallback)
+        self.apply(flow, lang)
+
+    def flush(self) -> None:
+        """Commit every edit still waiting for the typing pause."""
+        for block in self.blocks.values():
+            if block.input is not None:
+                block.input.flush()
+
+    # -- validation ----------------------------------------------------------------------------
+    def input_problems(self) -> list[ValidationIssue]:
+        """Typed text that cannot be stored (half a date), on the questions shown."""
+        found = []
+        for name, block in self.blocks.items():
+            if block.input is not None and self._shown.get(name, True):
+                problem = block.input.problem()
+                if problem:
+                    found.append(ValidationIssue(name, problem))
+        return found
+
+    def show_issues(self, issues: list[ValidationIssue]) -> None:
+        by_name: dict[str, str] = {}
+        for issue in issues:
+            by_name.setdefault(issue.question, issue.message)
+        for name, block in self.blocks.items():
+            block.set_message(by_name.get(name, ""))
+        self._issues_shown = bool(issues)
+
+    def focus_first(self, issues: list[ValidationIssue] | None = None) -> None:
+        """Focus the first question with an issue, or else the first input shown."""
+        wanted = {i.question for i in issues} if issues else None
+        for name, block in self.blocks.items():
+            if not self._shown.get(name, True) or block.input is None:
+                continue
+            if wanted is not None and name not in wanted:
+                continue
+            widgets = [w for w in block.input.focus_widgets() if not w.isHidden()]
+            if widgets:
+                checked = [w for w in widgets if isinstance(w, QAbstractButton) and w.isChecked()]
+                target = checked[0] if checked else widgets[0]
+                target.setFocus(Qt.FocusReason.TabFocusReason)
+                self.ensureWidgetVisible(block)
+                return
+
+    def focus_widgets(self) -> list[QWidget]:
+        """Every input widget of the page in order (hidden ones too; Qt skips them)."""
+        return [w for b in self.blocks.values() if b.input is not None
+                for w in b.input.focus_widgets()]
+
+    def block_of(self, widget: QWidget | None) -> QuestionBlock | None:
+        while widget is not None and widget is not self:
+            if isinstance(widget, QuestionBlock):
+                return widget
+            widget = widget.parentWidget()
+        return None
