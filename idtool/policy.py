@@ -47,6 +47,7 @@ class Action(StrEnum):
     STATISTICS = "statistics"
     TRUST_LIST = "trust_list"
     MANAGE_OFFICERS = "manage_officers"
+    EDIT_DIRECTORY = "edit_directory"
 
 
 ACTION_LABELS = {
@@ -63,6 +64,7 @@ ACTION_LABELS = {
     Action.STATISTICS: N_("Statistics"),
     Action.TRUST_LIST: N_("Trust list"),
     Action.MANAGE_OFFICERS: N_("Manage officers"),
+    Action.EDIT_DIRECTORY: N_("Edit the NRM directory"),
 }
 
 _EVERYONE = frozenset(Role)
@@ -83,6 +85,7 @@ DEFAULT_POLICY: dict[Action, frozenset[Role]] = {
     Action.STATISTICS: _SUPERVISOR,
     Action.TRUST_LIST: _SUPERVISOR,
     Action.MANAGE_OFFICERS: _SUPERVISOR,
+    Action.EDIT_DIRECTORY: _SUPERVISOR,
 }
 
 # Never taken away from supervisors, whatever the table says.
@@ -108,9 +111,16 @@ def write_defaults(conn: Connection, device_id: str) -> None:
 
 
 def table(conn: Connection) -> dict[Action, frozenset[Role]]:
-    allowed: dict[Action, set[Role]] = {a: set() for a in Action}
+    # Actions added after a database was made have no rows yet: their defaults apply.
+    allowed: dict[Action, set[Role]] = {a: set(DEFAULT_POLICY[a]) for a in Action}
+    seen: set[Action] = set()
     for action, role, ok in conn.execute("SELECT action, role, allowed FROM policy"):
-        if ok and action in Action.__members__.values() and role in Role.__members__.values():
+        if action not in Action.__members__.values() or role not in Role.__members__.values():
+            continue
+        if Action(action) not in seen:
+            allowed[Action(action)] = set()
+            seen.add(Action(action))
+        if ok:
             allowed[Action(action)].add(Role(role))
     for action in SUPERVISOR_ONLY_FIXED:
         allowed[action] = {Role.SUPERVISOR}

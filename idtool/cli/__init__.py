@@ -15,7 +15,8 @@ from idtool import settings as settings_mod
 from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGES, _, set_language
 
-COMMAND_MODULES = ("idtool.cli.admin", "idtool.cli.forms", "idtool.cli.cases")
+COMMAND_MODULES = ("idtool.cli.admin", "idtool.cli.forms", "idtool.cli.cases",
+                   "idtool.cli.certificates")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from idtool.cli import common
 from idtool.i18n import _
+
+if TYPE_CHECKING:
+    from idtool.session import Session
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -57,6 +61,8 @@ def cmd_case_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _certificates(session: object) -> dict[str, str]:
-    """Certificate number per case, once certificates exist (a later schema)."""
-    return {}
+def _certificates(session: Session) -> dict[str, str]:
+    """Certificate number per case uuid (cases without one are absent)."""
+    from idtool.certificate import issuance
+
+    return issuance.numbers_by_case(session)

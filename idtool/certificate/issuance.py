@@ -1,0 +1,266 @@
+"""Issue, reprint and revoke the victim-status certificate.
+
+Rules: a certificate is issued only when the case's latest decision is "identified victim",
+only by a role the policy allows, and once per person (the person of the case, and anyone with
+the same normalised name and date of birth). A reprint is the same certificate marked "COPY n"
+and audited. A revocation needs a reason and is recorded; a revoked certificate verifies as
+revoked and is not reprinted.
+
+The PDF is produced into memory. `save`, when given, receives the bytes inside the transaction
+that records the issue or the reprint: if saving fails, nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from idtool import audit, cases, database, decisions
+from idtool.certificate import payload, trust
+from idtool.certificate.pdf import CertificateDocument
+from idtool.errors import InvalidInput
+from idtool.i18n import N_, _, gettext
+from idtool.policy import Action
+from idtool.session import Session
+from idtool.translit import search_key
+
+NUMBER_PREFIX = "KG-VS"
+ORGANISATION_KEY = "organisation"
+ORGANISATION_MAX = 200
+ORGANISATION_PLACEHOLDER = N_("(organisation not recorded)")
+
+Save = Callable[[bytes], None]
+
+
+@dataclass(frozen=True)
+class Certificate:
+    uuid: str
+    number: str
+    case_uuid: str
+    case_number: str
+    holder_name: str
+    holder_birth_date: str
+    officer_name: str
+    organisation: str
+    language: str
+    issue_date: str
+    issued_at: str
+    code: str
+    prints: int
+    revocation: trust.Revocation | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revocation is not None
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A certificate and the PDF just produced for it (the original or a marked copy)."""
+
+    certificate: Certificate
+    pdf: bytes
+    copy: int | None
+
+
+def organisation(session: Session, lang: str | None = None) -> str:
+    """The issuing organisation's name, or a placeholder in `lang` when none is recorded."""
+    return session.meta(ORGANISATION_KEY) or gettext(ORGANISATION_PLACEHOLDER, lang)
+
+
+def set_organisation(session: Session, name: str) -> None:
+    """Record the name of the organisation this device issues certificates for (audited)."""
+    session.require(Action.MANAGE_OFFICERS)
+    name = " ".join(name.split())
+    if not name or len(name) > ORGANISATION_MAX:
+        raise InvalidInput(_("Give the organisation's name (at most {count} characters).")
+                           .format(count=ORGANISATION_MAX))
+    with database.transaction(session.conn):
+        session.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                             (ORGANISATION_KEY, name))
+        session.audit("organisation.set")
+
+
+def case_uuid_for_number(session: Session, number: str) -> str:
+    row = session.conn.execute("SELECT uuid FROM cases WHERE number = ?",
+                               (number.strip().upper(),)).fetchone()
+    if row is None:
+        raise InvalidInput(_("There is no case with this number."))
+    return str(row[0])
+
+
+_SELECT = (
+    "SELECT c.uuid, c.number, c.case_uuid, k.number, c.holder_name, c.holder_birth_date,"
+    " c.officer_name, c.organisation, c.language, c.issue_date, c.issued_at, c.code, c.prints"
+    " FROM certificates c JOIN cases k ON k.uuid = c.case_uuid"
+)
+
+
+def _from_row(session: Session, row: tuple[str, ...]) -> Certificate:
+    return Certificate(
+        uuid=row[0], number=row[1], case_uuid=row[2], case_number=row[3], holder_name=row[4],
+        holder_birth_date=row[5], officer_name=row[6], organisation=row[7], language=row[8],
+        issue_date=row[9], issued_at=row[10], code=row[11], prints=int(row[12]),
+        revocation=trust.revocation(session.conn, row[1]))
+
+
+def get(session: Session, case_uuid: str) -> Certificate | None:
+    """The certificate issued for the case's person, if any."""
+    row = session.conn.execute(
+        _SELECT + " WHERE c.person_uuid = (SELECT person_uuid FROM cases WHERE uuid = ?)",
+        (case_uuid,)).fetchone()
+    return None if row is None else _from_row(session, row)
+
+
+def numbers_by_case(session: Session) -> dict[str, str]:
+    """Certificate number per case uuid, for every case that has one."""
+    return {str(r[0]): str(r[1]) for r in
+            session.conn.execute("SELECT case_uuid, number FROM certificates")}
+
+
+def _next_number(session: Session, year: int) -> str:
+    prefix = f"{NUMBER_PREFIX}-{session.device_id[:4].upper()}-{year}-"
+    row = session.conn.execute(
+        "SELECT number FROM certificates WHERE number LIKE ? ORDER BY number DESC LIMIT 1",
+        (prefix + "%",)).fetchone()
+    last = int(str(row[0]).rsplit("-", 1)[1]) if row else 0
+    return f"{prefix}{last + 1:05d}"
+
+
+def holder_key(full_name: str, birth_date: str) -> str:
+    return f"{search_key(full_name)}|{birth_date}"
+
+
+def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRecord:
+    if case.demo:
+        raise InvalidInput(_("Demo cases are fictional: no certificate is issued for them."))
+    history = decisions.history(session, case.uuid)
+    if not history or history[-1].decision != decisions.Decision.IDENTIFIED_VICTIM:
+        raise InvalidInput(_("A certificate can be issued only when the case's latest decision "
+                             "is \"identified victim\"."))
+    existing = get(session, case.uuid)
+    if existing is not None:
+        if existing.revoked:
+            raise InvalidInput(_("Certificate {number} was issued to this person and revoked; "
+                                 "a certificate is issued only once.").format(
+                                     number=existing.number))
+        raise InvalidInput(_("A certificate was already issued to this person ({number}); it "
+                             "is issued only once. Print a copy instead.").format(
+                                 number=existing.number))
+    person = case.person
+    if not person.full_name.strip() or not person.birth_date:
+        raise InvalidInput(_("Record the person's full name and date of birth before issuing "
+                             "the certificate."))
+    same = session.conn.execute(
+        "SELECT c.number, k.number FROM certificates c JOIN cases k ON k.uuid = c.case_uuid"
+        " WHERE c.holder_key = ?", (holder_key(person.full_name, person.birth_date),)).fetchone()
+    if same is not None:
+        raise InvalidInput(_("A person with the same name and date of birth already holds "
+                             "certificate {number} (case {case}); it is issued only once.")
+                           .format(number=same[0], case=same[1]))
+    return history[-1]
+
+
+def document(cert: Certificate, copy: int | None = None,
+             language: str | None = None) -> CertificateDocument:
+    """What to print for `cert`: the original (copy None) or copy n, in its or another language."""
+    lang = language or cert.language
+    return CertificateDocument(
+        number=cert.number, issue_date=cert.issue_date, holder_name=cert.holder_name,
+        birth_date=cert.holder_birth_date, case_number=cert.case_number,
+        officer=cert.officer_name,
+        organisation=cert.organisation or gettext(ORGANISATION_PLACEHOLDER, lang),
+        language=lang, code=cert.code, copy=copy)
+
+
+def issue(session: Session, case_uuid: str, language: str, save: Save | None = None) -> Printed:
+    """Issue the certificate for the case: sign, record, render; `save` gets the PDF."""
+    from idtool.certificate import pdf, wording
+
+    session.require(Action.ISSUE_CERTIFICATE)
+    wording.check_language(language)
+    case = cases.get_case(session, case_uuid, audit_view=False)
+    conn = session.conn
+    with database.transaction(conn):
+        decision = _check_issuable(session, case)
+        kid = trust.ensure_own_key(conn, session.device_id)
+        today = date.today()
+        number = _next_number(session, today.year)
+        salt = payload.new_salt()
+        person = case.person
+        claims = payload.Claims(
+            number=number, issue_date=today.isoformat(), issuer_key_id=kid,
+            case_number=case.number, salt=salt,
+            holder_hash=payload.holder_hash(salt, person.full_name, person.birth_date))
+        code = payload.encode(claims, kid, trust.own_private_key(conn).sign)
+        cert = Certificate(
+            str(uuid.uuid4()), number, case.uuid, case.number, person.full_name,
+            person.birth_date, session.officer.name, session.meta(ORGANISATION_KEY) or "",
+            language,
+            claims.issue_date, audit.now_iso(), code, 1)
+        conn.execute(
+            "INSERT INTO certificates (uuid, number, case_uuid, person_uuid, decision_uuid,"
+            " holder_key, holder_name, holder_birth_date, officer_uuid, officer_name,"
+            " organisation, language, issue_date, issued_at, code, prints, device_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            (cert.uuid, number, case.uuid, person.uuid, decision.uuid,
+             holder_key(person.full_name, person.birth_date), cert.holder_name,
+             cert.holder_birth_date, session.officer.uuid, cert.officer_name,
+             cert.organisation, language, cert.issue_date, cert.issued_at, code,
+             session.device_id))
+        session.audit("certificate.issue", case.uuid, {"number": number, "language": language})
+        data = pdf.render(document(cert))
+        if save is not None:
+            save(data)
+    return Printed(cert, data, None)
+
+
+def reprint(session: Session, case_uuid: str, language: str | None = None,
+            save: Save | None = None) -> Printed:
+    """Print the same certificate again, marked "COPY n" (n = 2, 3, ...); audited."""
+    from idtool.certificate import pdf, wording
+
+    session.require(Action.ISSUE_CERTIFICATE)
+    if language is not None:
+        wording.check_language(language)
+    conn = session.conn
+    with database.transaction(conn):
+        cert = get(session, case_uuid)
+        if cert is None:
+            raise InvalidInput(_("No certificate has been issued for this case."))
+        if cert.revoked:
+            raise InvalidInput(_("Certificate {number} was revoked; it cannot be reprinted.")
+                               .format(number=cert.number))
+        copy = cert.prints + 1
+        conn.execute(
+            "UPDATE certificates SET prints = ?, version = version + 1, base_version = version,"
+            " device_id = ? WHERE uuid = ?", (copy, session.device_id, cert.uuid))
+        session.audit("certificate.reprint", cert.case_uuid,
+                      {"number": cert.number, "copy": copy,
+                       "language": language or cert.language})
+        data = pdf.render(document(cert, copy, language))
+        if save is not None:
+            save(data)
+    return Printed(dataclasses.replace(cert, prints=copy), data, copy)
+
+
+def revoke(session: Session, case_uuid: str, reason: str) -> trust.Revocation:
+    """Revoke the case's certificate, with the officer's reason (recorded and audited)."""
+    session.require(Action.ISSUE_CERTIFICATE)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput(_("Give the reason for revoking the certificate."))
+    conn = session.conn
+    with database.transaction(conn):
+        cert = get(session, case_uuid)
+        if cert is None:
+            raise InvalidInput(_("No certificate has been issued for this case."))
+        if cert.revoked:
+            raise InvalidInput(_("Certificate {number} is already revoked.").format(
+                number=cert.number))
+        revocation = trust.record_revocation(session, cert.number, reason)
+        session.audit("certificate.revoke", cert.case_uuid, {"number": cert.number})
+    return revocation

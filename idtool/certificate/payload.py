@@ -1,0 +1,204 @@
+"""The signed payload of the certificate's QR code (specified in docs/formats.md).
+
+    text = "NRM1:" + base45(COSE_Sign1)
+
+Not zlib-compressed: it would save about 6 % here (most bytes are a signature, a salt and a
+hash) but deflate's padding bits would let a changed character go unnoticed.
+
+COSE_Sign1 (RFC 9052, tag 18) with EdDSA over Ed25519 (alg -8); the protected header holds the
+algorithm and the 8-byte key id; the payload is a CBOR map of integer-keyed claims. No names:
+the holder is represented by a salted, truncated SHA-256 of the normalised name and birth date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import IntEnum
+
+import base45
+import cbor2
+
+from idtool.translit import search_key
+
+PREFIX = "NRM1:"
+VERSION = 1
+COSE_SIGN1_TAG = 18
+ALG_EDDSA = -8
+HEADER_ALG = 1
+HEADER_KID = 4
+KEY_ID_BYTES = 8
+SALT_BYTES = 16
+HOLDER_HASH_BYTES = 16
+SIGNATURE_BYTES = 64
+MAX_TEXT_BYTES = 300
+STATUS_IDENTIFIED_VICTIM = 1
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Claim(IntEnum):
+    VERSION = 1
+    NUMBER = 2
+    ISSUE_DATE = 3
+    ISSUER_KEY_ID = 4
+    CASE_NUMBER = 5
+    STATUS = 6
+    SALT = 7
+    HOLDER_HASH = 8
+
+
+class PayloadError(ValueError):
+    """The text is not a well-formed certificate code; `reason` is a short fixed code."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Claims:
+    number: str
+    issue_date: str
+    issuer_key_id: bytes
+    case_number: str
+    salt: bytes
+    holder_hash: bytes
+    status: int = STATUS_IDENTIFIED_VICTIM
+    version: int = VERSION
+
+    def to_map(self) -> dict[int, object]:
+        return {
+            Claim.VERSION: self.version,
+            Claim.NUMBER: self.number,
+            Claim.ISSUE_DATE: self.issue_date,
+            Claim.ISSUER_KEY_ID: self.issuer_key_id,
+            Claim.CASE_NUMBER: self.case_number,
+            Claim.STATUS: self.status,
+            Claim.SALT: self.salt,
+            Claim.HOLDER_HASH: self.holder_hash,
+        }
+
+    def to_cbor(self) -> bytes:
+        return cbor2.dumps({int(k): v for k, v in self.to_map().items()}, canonical=True)
+
+    @classmethod
+    def from_map(cls, value: object) -> Claims:
+        if not isinstance(value, Mapping) or set(value) != {int(c) for c in Claim}:
+            raise PayloadError("claims")
+        expected: dict[Claim, type] = {
+            Claim.VERSION: int, Claim.NUMBER: str, Claim.ISSUE_DATE: str,
+            Claim.ISSUER_KEY_ID: bytes, Claim.CASE_NUMBER: str, Claim.STATUS: int,
+            Claim.SALT: bytes, Claim.HOLDER_HASH: bytes,
+        }
+        for claim, kind in expected.items():
+            if type(value[int(claim)]) is not kind:
+                raise PayloadError("claims")
+        claims = cls(
+            number=value[Claim.NUMBER], issue_date=value[Claim.ISSUE_DATE],
+            issuer_key_id=value[Claim.ISSUER_KEY_ID], case_number=value[Claim.CASE_NUMBER],
+            salt=value[Claim.SALT], holder_hash=value[Claim.HOLDER_HASH],
+            status=value[Claim.STATUS], version=value[Claim.VERSION],
+        )
+        if (claims.version != VERSION or not _DATE.fullmatch(claims.issue_date)
+                or len(claims.issuer_key_id) != KEY_ID_BYTES or len(claims.salt) != SALT_BYTES
+                or len(claims.holder_hash) != HOLDER_HASH_BYTES):
+            raise PayloadError("claims")
+        return claims
+
+
+def key_id(public_key_raw: bytes) -> bytes:
+    """The first 8 bytes of SHA-256 over the raw 32-byte Ed25519 public key."""
+    return hashlib.sha256(public_key_raw).digest()[:KEY_ID_BYTES]
+
+
+def new_salt() -> bytes:
+    return os.urandom(SALT_BYTES)
+
+
+def holder_fields(full_name: str, birth_date: str) -> bytes:
+    """Normalised holder fields: the name's search key, a newline, the ISO birth date."""
+    return f"{search_key(full_name)}\n{birth_date.strip()}".encode()
+
+
+def holder_hash(salt: bytes, full_name: str, birth_date: str) -> bytes:
+    return hashlib.sha256(salt + holder_fields(full_name, birth_date)).digest()[
+        :HOLDER_HASH_BYTES]
+
+
+def protected_header(kid: bytes) -> bytes:
+    return cbor2.dumps({HEADER_ALG: ALG_EDDSA, HEADER_KID: kid}, canonical=True)
+
+
+def sig_structure(protected: bytes, payload: bytes) -> bytes:
+    """RFC 9052 section 4.4: ["Signature1", protected, external_aad = b"", payload]."""
+    return cbor2.dumps(["Signature1", protected, b"", payload])
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A decoded code: what was signed, the signature, and the claims (not yet verified)."""
+
+    protected: bytes
+    kid: bytes
+    payload: bytes
+    signature: bytes
+    claims: Claims
+
+    def to_be_signed(self) -> bytes:
+        return sig_structure(self.protected, self.payload)
+
+
+def encode(claims: Claims, kid: bytes, sign: Callable[[bytes], bytes]) -> str:
+    """The code text for `claims`, signed by `sign` (an Ed25519 private key's sign method)."""
+    protected = protected_header(kid)
+    payload = claims.to_cbor()
+    signature = sign(sig_structure(protected, payload))
+    cose = cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
+    return PREFIX + base45.b45encode(cose).decode("ascii")
+
+
+def _loads_exact(data: bytes) -> object:
+    """Decode one CBOR item; trailing bytes are an error (cbor2.loads would ignore them)."""
+    stream = io.BytesIO(data)
+    try:
+        value = cbor2.CBORDecoder(stream).decode()
+    except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, RecursionError):
+        raise PayloadError("cbor") from None
+    if stream.tell() != len(data):
+        raise PayloadError("cbor")
+    return value
+
+
+def decode(text: str) -> Signed:
+    """Parse a code text strictly; the signature is checked by `verify`, not here."""
+    text = text.strip()
+    if not text.startswith(PREFIX):
+        raise PayloadError("prefix")
+    try:
+        cose = base45.b45decode(text[len(PREFIX):])
+    except (ValueError, KeyError):
+        raise PayloadError("base45") from None
+    item = _loads_exact(cose)
+    if not isinstance(item, cbor2.CBORTag) or item.tag != COSE_SIGN1_TAG:
+        raise PayloadError("cose")
+    parts = item.value
+    if not isinstance(parts, list | tuple) or len(parts) != 4:
+        raise PayloadError("cose")
+    protected, unprotected, payload, signature = parts
+    if not (isinstance(protected, bytes) and isinstance(unprotected, Mapping)
+            and not unprotected and isinstance(payload, bytes)
+            and isinstance(signature, bytes) and len(signature) == SIGNATURE_BYTES):
+        raise PayloadError("cose")
+    header = _loads_exact(protected)
+    if not isinstance(header, Mapping) or set(header) != {HEADER_ALG, HEADER_KID}:
+        raise PayloadError("header")
+    kid = header[HEADER_KID]
+    if header[HEADER_ALG] != ALG_EDDSA or not isinstance(kid, bytes) or len(kid) != KEY_ID_BYTES:
+        raise PayloadError("header")
+    claims = Claims.from_map(_loads_exact(payload))
+    return Signed(protected, kid, payload, signature, claims)

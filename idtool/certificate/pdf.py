@@ -1,0 +1,299 @@
+"""The printed certificate: one A4 page laid out with ReportLab, produced into memory.
+
+Words come from `wording` (Jinja2 templates per language, legal basis from data); the fonts are
+the DejaVu TTFs shipped in `resources/fonts/`, embedded as subsets so that Kyrgyz (ө ү ң) and
+Russian letters print the same on any machine. The PDF holds no personal data in its metadata.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from idtool.certificate import qr, wording
+from idtool.paths import resources_dir
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+SANS = "IdtoolSans"
+SANS_BOLD = "IdtoolSans-Bold"
+MONO = "IdtoolMono"
+
+_INK = (0.10, 0.12, 0.20)
+_ACCENT = (0.11, 0.23, 0.45)
+_MUTED = (0.35, 0.37, 0.42)
+_COPY = (0.72, 0.08, 0.08)
+
+
+@dataclass(frozen=True)
+class CertificateDocument:
+    """What one printed certificate shows."""
+
+    number: str
+    issue_date: str  # ISO date
+    holder_name: str
+    birth_date: str  # ISO date
+    case_number: str
+    officer: str
+    organisation: str
+    language: str
+    code: str
+    copy: int | None = None  # None for the original, n for "COPY n"
+
+
+@cache
+def register_fonts() -> None:
+    """Register the shipped fonts with ReportLab once per process."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = resources_dir() / "fonts"
+    pdfmetrics.registerFont(TTFont(SANS, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(SANS_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont(MONO, str(folder / "DejaVuSansMono.ttf")))
+    for italic in (0, 1):
+        addMapping(SANS, 0, italic, SANS)
+        addMapping(SANS, 1, italic, SANS_BOLD)
+
+
+@cache
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.colors import Color
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+
+    ink, accent, muted = Color(*_INK), Color(*_ACCENT), Color(*_MUTED)
+    base = ParagraphStyle("base", fontName=SANS, fontSize=10.5, leading=14, textColor=ink,
+                          bulletFontName=SANS)
+    return {
+        "state": ParagraphStyle("state", base, fontName=SANS_BOLD, fontSize=11, leading=14,
+                                alignment=TA_CENTER, textColor=accent),
+        "org": ParagraphStyle("org", base, fontSize=10, leading=13, alignment=TA_CENTER),
+        "title": ParagraphStyle("title", base, fontName=SANS_BOLD, fontSize=22, leading=27,
+                                alignment=TA_CENTER, textColor=accent, spaceBefore=14),
+        "subtitle": ParagraphStyle("subtitle", base, fontSize=12.5, leading=16,
+                                   alignment=TA_CENTER),
+        "number": ParagraphStyle("number", base, fontName=SANS_BOLD, fontSize=11, leading=15,
+                                 alignment=TA_CENTER, spaceBefore=6, spaceAfter=14),
+        "body": ParagraphStyle("body", base, alignment=TA_JUSTIFY, spaceAfter=6),
+        "small": ParagraphStyle("small", base, fontSize=9, leading=12, alignment=TA_JUSTIFY,
+                                spaceAfter=4),
+        "label": ParagraphStyle("label", base, fontSize=9, leading=12, textColor=muted),
+        "value": ParagraphStyle("value", base, fontName=SANS_BOLD, fontSize=11.5, leading=15),
+        "heading": ParagraphStyle("heading", base, fontName=SANS_BOLD, fontSize=9.5,
+                                  leading=13, spaceBefore=8, spaceAfter=2, textColor=accent),
+        "basis": ParagraphStyle("basis", base, fontSize=9, leading=12, leftIndent=10,
+                                bulletIndent=0, spaceAfter=2),
+        "caption": ParagraphStyle("caption", base, fontSize=7.5, leading=9.5, textColor=muted,
+                                  alignment=TA_JUSTIFY),
+    }
+
+
+def _escape(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text)
+
+
+def _field_table(rows: list[tuple[str, str]], width: float) -> object:
+    from reportlab.lib.colors import Color
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    styles = _styles()
+    data = [[Paragraph(label, styles["label"]), Paragraph(value, styles["value"])]
+            for label, value in rows]
+    table = Table(data, colWidths=[width * 0.32, width * 0.68])
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, Color(0.80, 0.82, 0.86)),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (0, -1), 0),
+    ]))
+    return table
+
+
+def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> list[object]:
+    from reportlab.lib.colors import Color
+    from reportlab.platypus import HRFlowable, Paragraph, Spacer
+
+    s = _styles()
+    esc = _escape
+    story: list[object] = [
+        Paragraph(words["state"], s["state"]),
+        Paragraph(esc(doc.organisation), s["org"]),
+        Spacer(1, 4),
+        HRFlowable(width="100%", thickness=1.2, color=Color(*_ACCENT), spaceBefore=2,
+                   spaceAfter=0),
+        Paragraph(words["title"], s["title"]),
+        Paragraph(words["subtitle"], s["subtitle"]),
+        Paragraph(words["number_line"], s["number"]),
+        Paragraph(words["intro"], s["body"]),
+        _field_table([
+            (words["label_name"], esc(doc.holder_name)),
+            (words["label_birth"], wording.format_date(doc.birth_date)),
+            (words["label_status"], words["status_value"]),
+            (words["label_case"], esc(doc.case_number)),
+        ], width),
+        Spacer(1, 10),
+        Paragraph(words["statement"], s["body"]),
+        Paragraph(words["notice"], s["small"]),
+        Paragraph(words["label_basis"], s["heading"]),
+    ]
+    story += [Paragraph(esc(line), s["basis"], bulletText="•")
+              for line in wording.legal_basis(doc.language)]
+    story += [Spacer(1, 8), _field_table([
+        (words["label_officer"], esc(doc.officer)),
+        (words["label_organisation"], esc(doc.organisation)),
+        (words["label_date"], wording.format_date(doc.issue_date)),
+    ], width)]
+    return story
+
+
+def render(doc: CertificateDocument) -> bytes:
+    """The certificate as PDF bytes (never written anywhere by this function)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame, KeepInFrame
+
+    register_fonts()
+    words = wording.render(
+        doc.language, number=doc.number, issue_date=wording.format_date(doc.issue_date),
+        holder_name=doc.holder_name, birth_date=wording.format_date(doc.birth_date),
+        case_number=doc.case_number, officer=doc.officer, organisation=doc.organisation,
+        copy=doc.copy or 1)
+    buffer = io.BytesIO()
+    page_w, page_h = A4
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=SANS,
+                    invariant=False)
+    canvas.setTitle(doc.number)
+    canvas.setCreator("idtool")
+    canvas.setSubject(_plain(words["title"] + " " + words["subtitle"]))
+
+    margin = 18 * mm
+    bottom_zone = 78 * mm  # the signature, seal and QR area under the text
+    width = page_w - 2 * margin
+    _draw_border(canvas, page_w, page_h)
+    story = _story(doc, words, width - 12)
+    frame = Frame(margin, margin + bottom_zone, width, page_h - 2 * margin - bottom_zone,
+                  leftPadding=6, rightPadding=6, topPadding=4, bottomPadding=0,
+                  showBoundary=0)
+    frame.addFromList([KeepInFrame(width - 12, frame._aH, story, mode="shrink")], canvas)
+    _draw_bottom(canvas, doc, words, margin, width)
+    if doc.copy:
+        _draw_copy_mark(canvas, words["copy_mark"], page_w, page_h, margin)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _draw_border(canvas: Canvas, page_w: float, page_h: float) -> None:
+    from reportlab.lib.units import mm
+
+    canvas.saveState()
+    canvas.setStrokeColorRGB(*_ACCENT)
+    canvas.setLineWidth(1.6)
+    canvas.rect(10 * mm, 10 * mm, page_w - 20 * mm, page_h - 20 * mm)
+    canvas.setLineWidth(0.5)
+    canvas.rect(12 * mm, 12 * mm, page_w - 24 * mm, page_h - 24 * mm)
+    canvas.restoreState()
+
+
+def _code_lines(code: str, width: float, size: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    per_line = max(1, int(width // stringWidth("M", MONO, size)))
+    return [code[i:i + per_line] for i in range(0, len(code), per_line)]
+
+
+def _draw_bottom(canvas: Canvas, doc: CertificateDocument, words: dict[str, str],
+                 margin: float, width: float) -> None:
+    """Signature line, place for the seal, verification note, QR code and its text."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph
+
+    s = _styles()
+    qr_size = 46 * mm
+    qr_x = margin + width - qr_size
+    code_size = 5.4
+    lines = _code_lines(doc.code, qr_size, code_size)
+    code_top = margin + len(lines) * code_size * 1.18 + 2
+    qr.draw(canvas, doc.code, qr_x, code_top + 2 * mm, qr_size)
+    canvas.saveState()
+    canvas.setFont(MONO, code_size)
+    canvas.setFillColorRGB(*_MUTED)
+    for i, line in enumerate(lines):
+        canvas.drawString(qr_x, code_top - (i + 1) * code_size * 1.18, line)
+    canvas.restoreState()
+
+    left_w = width - qr_size - 10 * mm
+    x = margin + 6
+    sign_y = margin + 66 * mm
+    canvas.saveState()
+    canvas.setStrokeColorRGB(*_INK)
+    canvas.setLineWidth(0.6)
+    canvas.line(x, sign_y, x + 62 * mm, sign_y)
+    canvas.setFont(SANS, 8)
+    canvas.setFillColorRGB(*_MUTED)
+    canvas.drawString(x, sign_y - 10, _plain(words["signature"]))
+    canvas.setFont(SANS_BOLD, 10)
+    canvas.setFillColorRGB(*_INK)
+    canvas.drawString(x, sign_y + 4, _trim(doc.officer, SANS_BOLD, 10, left_w))
+    seal_x, seal_y = x + 88 * mm, sign_y - 6 * mm
+    canvas.setDash(2, 2)
+    canvas.setStrokeColorRGB(*_MUTED)
+    canvas.circle(seal_x, seal_y, 14 * mm)
+    canvas.setFont(SANS, 9)
+    canvas.setFillColorRGB(*_MUTED)
+    canvas.drawCentredString(seal_x, seal_y - 3, _plain(words["stamp"]))
+    canvas.restoreState()
+
+    caption = Paragraph(words["qr_caption"], s["caption"])
+    caption.wrap(left_w, 40 * mm)
+    caption.drawOn(canvas, x, margin + 2)
+
+
+def _draw_copy_mark(canvas: Canvas, text: str, page_w: float, page_h: float,
+                    margin: float) -> None:
+    """A boxed "COPY n" at the top right and a faint diagonal one across the page."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    plain = _plain(text)
+    size = 11
+    w = stringWidth(plain, SANS_BOLD, size) + 12
+    x, y = page_w - margin - w, page_h - margin - 4
+    canvas.saveState()
+    canvas.setStrokeColorRGB(*_COPY)
+    canvas.setFillColorRGB(*_COPY)
+    canvas.setLineWidth(1.2)
+    canvas.rect(x, y - 6, w, size + 9)
+    canvas.setFont(SANS_BOLD, size)
+    canvas.drawString(x + 6, y, plain)
+    canvas.setFillAlpha(0.10)
+    canvas.translate(page_w / 2, page_h / 2)
+    canvas.rotate(35)
+    canvas.setFont(SANS_BOLD, 64)
+    canvas.drawCentredString(0, -20, plain.split(" · ")[0])
+    canvas.restoreState()
+
+
+def _plain(markup: str) -> str:
+    """Template text without markup (for strings drawn directly on the canvas)."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def _trim(text: str, font: str, size: float, width: float) -> str:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    while text and stringWidth(text, font, size) > width:
+        text = text[:-1]
+    return text

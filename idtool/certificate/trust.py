@@ -1,0 +1,150 @@
+"""The trust list: issuer public keys a certificate may be signed with, and revocations.
+
+This device's own key is always trusted (added to the table on first use). Keys of other
+devices arrive later through bundles, via `add_key`. A key id is the first 8 bytes of SHA-256
+over the raw 32-byte Ed25519 public key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from idtool import audit, database
+from idtool.certificate.payload import key_id
+from idtool.database import Connection
+from idtool.errors import CorruptDatabase, InvalidInput
+from idtool.i18n import _
+from idtool.policy import Action
+from idtool.session import Session
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+PUBLIC_KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class TrustedKey:
+    key_id: bytes
+    public_key: bytes
+    label: str
+    added_at: str
+    own: bool = False  # this device's key
+
+
+@dataclass(frozen=True)
+class Revocation:
+    number: str
+    reason: str
+    officer_name: str
+    revoked_at: str
+
+
+class TrustList:
+    """What verification needs: trusted keys by key id, revocations by certificate number."""
+
+    def __init__(self, keys: Iterable[TrustedKey] = (),
+                 revocations: Iterable[Revocation] = ()) -> None:
+        self._keys = {k.key_id: k for k in keys}
+        self._revoked = {r.number: r for r in revocations}
+
+    def key(self, kid: bytes) -> TrustedKey | None:
+        return self._keys.get(kid)
+
+    def revocation(self, number: str) -> Revocation | None:
+        return self._revoked.get(number)
+
+    def keys(self) -> list[TrustedKey]:
+        return sorted(self._keys.values(), key=lambda k: k.added_at)
+
+    @classmethod
+    def load(cls, conn: Connection) -> TrustList:
+        own = own_public_key(conn)
+        # This device's key is trusted even before its row exists.
+        keys = [TrustedKey(bytes.fromhex(r[0]), bytes.fromhex(r[1]), r[2], r[3]) for r in
+                conn.execute("SELECT key_id, public_key, label, added_at FROM trusted_keys")
+                if bytes.fromhex(r[1]) != own]
+        keys.append(TrustedKey(key_id(own), own, _own_label(conn), "", own=True))
+        revoked = [Revocation(r[0], r[1], r[2], r[3]) for r in conn.execute(
+            "SELECT number, reason, officer_name, revoked_at FROM certificate_revocations")]
+        return cls(keys, revoked)
+
+
+def _meta(conn: Connection, key: str) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        raise CorruptDatabase(_("The device's signing key is missing from the database."))
+    return str(row[0])
+
+
+def _own_label(conn: Connection) -> str:
+    return f"device {_meta(conn, 'device_id')[:8]}"
+
+
+def own_private_key(conn: Connection) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(_meta(conn, "device_signing_key")))
+
+
+def own_public_key(conn: Connection) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return own_private_key(conn).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def _insert(conn: Connection, public: bytes, label: str, device_id: str) -> TrustedKey:
+    key = TrustedKey(key_id(public), public, label, audit.now_iso())
+    conn.execute(
+        "INSERT INTO trusted_keys (uuid, key_id, public_key, label, added_at, device_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (str(uuid.uuid4()), key.key_id.hex(), public.hex(), label, key.added_at, device_id))
+    return key
+
+
+def ensure_own_key(conn: Connection, device_id: str) -> bytes:
+    """Put this device's key in the table if missing; returns its key id. Call in a transaction."""
+    public = own_public_key(conn)
+    kid = key_id(public)
+    if conn.execute("SELECT 1 FROM trusted_keys WHERE key_id = ?", (kid.hex(),)).fetchone() is None:
+        _insert(conn, public, _own_label(conn), device_id)
+    return kid
+
+
+def add_key(session: Session, public_key: bytes, label: str) -> TrustedKey:
+    """Trust another issuer's raw Ed25519 public key (supervisors, by default); audited."""
+    session.require(Action.TRUST_LIST)
+    label = " ".join(label.split())
+    if len(public_key) != PUBLIC_KEY_BYTES:
+        raise InvalidInput(_("An issuer key must be 32 bytes (Ed25519)."))
+    if not label:
+        raise InvalidInput(_("Give the issuer key a label."))
+    kid = key_id(public_key)
+    existing = session.conn.execute("SELECT 1 FROM trusted_keys WHERE key_id = ?",
+                                    (kid.hex(),)).fetchone()
+    if existing is not None:
+        raise InvalidInput(_("This issuer key is already trusted."))
+    with database.transaction(session.conn):
+        key = _insert(session.conn, public_key, label, session.device_id)
+        session.audit("trust.add_key", kid.hex(), {"label": label})
+    return key
+
+
+def record_revocation(session: Session, number: str, reason: str) -> Revocation:
+    """Store a revocation. Call inside the transaction that audits it."""
+    rev = Revocation(number, reason, session.officer.name, audit.now_iso())
+    session.conn.execute(
+        "INSERT INTO certificate_revocations (uuid, number, reason, officer_uuid, officer_name,"
+        " revoked_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (str(uuid.uuid4()), number, reason, session.officer.uuid, session.officer.name,
+         rev.revoked_at, session.device_id))
+    return rev
+
+
+def revocation(conn: Connection, number: str) -> Revocation | None:
+    row = conn.execute("SELECT number, reason, officer_name, revoked_at"
+                       " FROM certificate_revocations WHERE number = ?", (number,)).fetchone()
+    return None if row is None else Revocation(row[0], row[1], row[2], row[3])

@@ -1,0 +1,157 @@
+"""Commands: certificate issue | reprint | revoke | verify | organisation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from idtool.cli import common
+from idtool.errors import InvalidInput, StorageError
+from idtool.i18n import LANGUAGES, _
+
+# Exit codes of `certificate verify` (0 = valid, and the holder matches when compared).
+EXIT_INVALID = 10
+EXIT_REVOKED = 11
+EXIT_UNKNOWN_ISSUER = 12
+EXIT_HOLDER_MISMATCH = 13
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    c = sub.add_parser("certificate", help=_("victim-status certificates"))
+    csub = c.add_subparsers(dest="certificate_command", required=True, metavar="COMMAND")
+
+    p = csub.add_parser("issue", help=_("issue the one-time victim-status certificate"))
+    p.add_argument("case", metavar="CASE", help=_("case number"))
+    p.add_argument("--out", required=True, metavar="FILE.pdf",
+                   help=_("where to save the PDF (the file is not encrypted)"))
+    p.add_argument("--lang", "--language", dest="certificate_language", choices=LANGUAGES,
+                   default=None, help=_("language of the certificate"))
+    p.set_defaults(func=cmd_issue)
+
+    p = csub.add_parser("reprint", help=_("print a copy of the certificate, marked COPY n"))
+    p.add_argument("case", metavar="CASE", help=_("case number"))
+    p.add_argument("--out", required=True, metavar="FILE.pdf",
+                   help=_("where to save the PDF (the file is not encrypted)"))
+    p.add_argument("--lang", "--language", dest="certificate_language", choices=LANGUAGES,
+                   default=None, help=_("language of the copy (default: the original's)"))
+    p.set_defaults(func=cmd_reprint)
+
+    p = csub.add_parser("revoke", help=_("revoke the certificate, with a reason"))
+    p.add_argument("case", metavar="CASE", help=_("case number"))
+    p.add_argument("--reason", required=True, help=_("why the certificate is revoked"))
+    p.set_defaults(func=cmd_revoke)
+
+    p = csub.add_parser(
+        "verify", help=_("check a certificate: its code, a PDF or a picture of the QR code"),
+        description=_("Exit status: 0 valid, 10 not valid, 11 revoked, 12 unknown issuer, "
+                      "13 name or date of birth do not match."))
+    p.add_argument("source", metavar="CODE|FILE",
+                   help=_("the code text (quoted), '-' to read it from standard input, or a "
+                          "PDF or picture file"))
+    p.add_argument("--name", help=_("the holder's full name, to compare"))
+    p.add_argument("--birth-date", metavar="YYYY-MM-DD",
+                   help=_("the holder's date of birth, to compare"))
+    p.set_defaults(func=cmd_verify)
+
+    p = csub.add_parser("organisation",
+                        help=_("show or set the organisation printed on certificates"))
+    p.add_argument("name", nargs="?", help=_("the organisation's name (supervisors)"))
+    p.set_defaults(func=cmd_organisation)
+
+
+def _target(out: str) -> Path:
+    path = Path(out).expanduser()
+    if path.exists():
+        raise InvalidInput(_("The file already exists; choose another name."))
+    if not path.parent.is_dir():
+        raise InvalidInput(_("The folder for the PDF does not exist."))
+    return path
+
+
+def _saver(path: Path) -> Callable[[bytes], None]:
+    from idtool.atomic import write_atomic
+
+    def save(data: bytes) -> None:
+        try:
+            write_atomic(path, data)
+        except OSError:
+            raise StorageError(
+                _("The PDF could not be saved there; nothing was recorded.")) from None
+
+    return save
+
+
+def _saved_line(number: str, path: Path, copy: int | None) -> str:
+    if copy:
+        line = _("Copy {copy} of certificate {number} saved to {path}.").format(
+            copy=copy, number=number, path=path)
+    else:
+        line = _("Certificate {number} issued and saved to {path}.").format(
+            number=number, path=path)
+    return line + " " + _("The file is not encrypted: keep it safe and delete it when it is "
+                          "no longer needed.")
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    from idtool.certificate import issuance
+    from idtool.i18n import current_language
+
+    path = _target(args.out)
+    with common.unlock(args) as session:
+        case_uuid = issuance.case_uuid_for_number(session, args.case)
+        printed = issuance.issue(session, case_uuid,
+                                 args.certificate_language or current_language(),
+                                 save=_saver(path))
+    print(_saved_line(printed.certificate.number, path, None))
+    return 0
+
+
+def cmd_reprint(args: argparse.Namespace) -> int:
+    from idtool.certificate import issuance
+
+    path = _target(args.out)
+    with common.unlock(args) as session:
+        case_uuid = issuance.case_uuid_for_number(session, args.case)
+        printed = issuance.reprint(session, case_uuid, args.certificate_language,
+                                   save=_saver(path))
+    print(_saved_line(printed.certificate.number, path, printed.copy))
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from idtool.certificate import issuance
+
+    with common.unlock(args) as session:
+        case_uuid = issuance.case_uuid_for_number(session, args.case)
+        revocation = issuance.revoke(session, case_uuid, args.reason)
+    print(_("Certificate {number} revoked.").format(number=revocation.number))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from idtool.certificate.verify import Status, verify
+
+    source = args.source
+    if source == "-":
+        source = sys.stdin.readline()
+    if (args.name is None) != (args.birth_date is None):
+        raise InvalidInput(_("Give both --name and --birth-date to compare the holder."))
+    with common.unlock(args) as session:
+        result = verify(session, source, args.name, args.birth_date)
+    print(result.message())
+    if result.status is Status.VALID:
+        return EXIT_HOLDER_MISMATCH if result.holder_match is False else 0
+    return {Status.REVOKED: EXIT_REVOKED,
+            Status.UNKNOWN_ISSUER: EXIT_UNKNOWN_ISSUER}.get(result.status, EXIT_INVALID)
+
+
+def cmd_organisation(args: argparse.Namespace) -> int:
+    from idtool.certificate import issuance
+
+    with common.unlock(args) as session:
+        if args.name is not None:
+            issuance.set_organisation(session, args.name)
+        print(issuance.organisation(session))
+    return 0

@@ -1,0 +1,224 @@
+"""Referrals: send a person to a service provider with exactly the data that provider needs.
+
+What a recipient receives is decided field by field: the field's sensitivity class must be
+one the recipient's type may receive, and the person must have consented to this referral
+(and, for police and prosecutors, to sharing with law enforcement). The one exception is the
+law's: a child is referred to child protection without consent - explicitly, and audited.
+The officer sees `preview()` - exactly what will be shared - before anything is produced.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from idtool import assessments, cases, consent, database, directory, interviews
+from idtool.errors import InvalidInput, NotPermitted
+from idtool.i18n import N_, _, current_language, gettext
+from idtool.policy import Action
+from idtool.questionnaire.flow import Flow
+from idtool.questionnaire.model import Kind, Question
+from idtool.session import Session
+
+
+class RefStatus(StrEnum):
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    SERVICE_DELIVERED = "service_delivered"
+    DECLINED = "declined"
+    CLOSED = "closed"
+
+
+STATUS_LABELS = {
+    RefStatus.SENT: N_("Sent"),
+    RefStatus.ACCEPTED: N_("Accepted"),
+    RefStatus.SERVICE_DELIVERED: N_("Service delivered"),
+    RefStatus.DECLINED: N_("Declined"),
+    RefStatus.CLOSED: N_("Closed"),
+}
+URGENCIES = ("routine", "urgent", "immediate")
+URGENCY_LABELS = {"routine": N_("Routine"), "urgent": N_("Urgent"),
+                  "immediate": N_("Immediate (today)")}
+
+
+def status_label(status: str, lang: str | None = None) -> str:
+    return gettext(STATUS_LABELS[RefStatus(status)], lang)
+
+
+def urgency_label(urgency: str, lang: str | None = None) -> str:
+    return gettext(URGENCY_LABELS[urgency], lang)
+
+
+@dataclass(frozen=True)
+class SharedField:
+    question: str
+    label: str
+    answer: str
+    sensitivity: str
+    included: bool
+
+
+@dataclass(frozen=True)
+class Preview:
+    org: directory.Organisation
+    legal_basis: str | None  # "consent", "child_protection_law", or None: refused
+    refusal: str
+    fields: tuple[SharedField, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return self.legal_basis is not None
+
+    def included(self) -> list[SharedField]:
+        return [f for f in self.fields if f.included]
+
+
+@dataclass(frozen=True)
+class Referral:
+    uuid: str
+    case_uuid: str
+    recipient_id: str
+    services: tuple[str, ...]
+    urgency: str
+    reason: str
+    risks: str
+    legal_basis: str
+    fields: tuple[str, ...]
+    status: str
+    officer_name: str
+    created_at: str
+
+
+def is_child(session: Session, case_uuid: str) -> bool:
+    """Under 18 at the time of exploitation, as the latest assessment found."""
+    latest = assessments.latest(session, case_uuid)
+    return bool(latest and latest.result.get("child"))
+
+
+def _answers(session: Session, case_uuid: str, lang: str) -> list[SharedField]:
+    """Relevant answers of the case's interviews (the latest answer to a question wins)."""
+    found: dict[str, SharedField] = {}
+    for interview in interviews.for_case(session, case_uuid):
+        flow = interviews.flow(session, interview, lang)
+        form = flow.form
+        for name, value in flow.effective_answers().items():
+            q = form.question(name)
+            if not q.kind.takes_answer or value in (None, "", []):
+                continue
+            found[name] = SharedField(name, q.label.get(lang, form.default_language),
+                                      _answer_text(flow, q, value, lang), q.sensitivity.value,
+                                      False)
+    return list(found.values())
+
+
+def _answer_text(flow: Flow, q: Question, value: object, lang: str) -> str:
+    form = flow.form
+    if q.kind in (Kind.SELECT_ONE, Kind.SELECT_MULTIPLE) and q.list_name:
+        choices = form.choice_list(q.list_name)
+        names = value if isinstance(value, list) else [value]
+        labels = []
+        for n in names:
+            choice = choices.choice(str(n))
+            labels.append(choice.label.get(lang, form.default_language) if choice else str(n))
+        return "; ".join(labels)
+    return str(value)
+
+
+def preview(session: Session, case_uuid: str, org_id: str,
+            lang: str | None = None) -> Preview:
+    lang = lang or current_language()
+    org = directory.get(session, org_id)
+    rtype = directory.recipient_type(org.type)
+    basis, refusal = None, ""
+    if consent.is_given(session, case_uuid, consent.Purpose.REFERRAL, org.id):
+        if rtype.consent_purpose == "law_enforcement" and not consent.is_given(
+                session, case_uuid, consent.Purpose.LAW_ENFORCEMENT):
+            refusal = _("The person has not agreed to share data with law enforcement.")
+        else:
+            basis = "consent"
+    elif rtype.child_without_consent and is_child(session, case_uuid):
+        basis = "child_protection_law"
+    else:
+        refusal = _("The person has not consented to a referral to this organisation.")
+    fields = tuple(SharedField(f.question, f.label, f.answer, f.sensitivity,
+                               basis is not None and f.sensitivity in rtype.receives)
+                   for f in _answers(session, case_uuid, lang))
+    return Preview(org, basis, refusal, fields)
+
+
+def make(session: Session, case_uuid: str, org_id: str, *, services: tuple[str, ...],
+         urgency: str = "routine", reason: str = "", risks: str = "") -> Referral:
+    """Record a referral (the packet PDF is produced from it, in memory, by documents)."""
+    session.require(Action.REFERRAL)
+    if urgency not in URGENCIES:
+        raise InvalidInput(_("Choose the urgency."))
+    if not services:
+        raise InvalidInput(_("Choose at least one service."))
+    shown = preview(session, case_uuid, org_id)
+    if not shown.allowed:
+        raise NotPermitted(shown.refusal)
+    shared = tuple(f.question for f in shown.included())
+    ref = Referral(str(uuid.uuid4()), case_uuid, org_id, tuple(services), urgency,
+                   reason.strip(), risks.strip(), str(shown.legal_basis), shared,
+                   RefStatus.SENT.value, session.officer.name, cases.now_iso())
+    with database.transaction(session.conn):
+        session.conn.execute(
+            "INSERT INTO referrals (uuid, case_uuid, recipient_id, services, urgency, reason,"
+            " risks, legal_basis, fields, status, officer_uuid, created_at, device_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (ref.uuid, case_uuid, org_id, json.dumps(ref.services), urgency, ref.reason,
+             ref.risks, ref.legal_basis, json.dumps(shared), ref.status,
+             session.officer.uuid, ref.created_at, session.device_id))
+        _event(session, ref.uuid, RefStatus.SENT, "")
+        session.audit("referral.make", case_uuid,
+                      {"referral": ref.uuid, "recipient": org_id,
+                       "legal_basis": ref.legal_basis, "fields": len(shared)})
+        if ref.legal_basis == "child_protection_law":
+            session.audit("referral.child_protection_without_consent", case_uuid,
+                          {"referral": ref.uuid, "recipient": org_id})
+        cases.set_status(session, case_uuid, cases.Status.REFERRED)
+    return ref
+
+
+def _event(session: Session, referral_uuid: str, status: RefStatus, note: str) -> None:
+    session.conn.execute(
+        "INSERT INTO referral_events (uuid, referral_uuid, status, note, at, officer_uuid,"
+        " device_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (str(uuid.uuid4()), referral_uuid, status.value, note, cases.now_iso(),
+         session.officer.uuid, session.device_id))
+
+
+def set_status(session: Session, referral_uuid: str, status: RefStatus, note: str = "") -> None:
+    session.require(Action.REFERRAL)
+    row = session.conn.execute("SELECT case_uuid, status FROM referrals WHERE uuid = ?",
+                               (referral_uuid,)).fetchone()
+    if row is None:
+        raise InvalidInput(_("This referral does not exist."))
+    if row[1] == RefStatus.CLOSED:
+        raise InvalidInput(_("This referral is closed."))
+    with database.transaction(session.conn):
+        session.conn.execute(
+            "UPDATE referrals SET status = ?, version = version + 1, base_version = version,"
+            " device_id = ? WHERE uuid = ?", (status.value, session.device_id, referral_uuid))
+        _event(session, referral_uuid, status, note.strip())
+        session.audit("referral.status", row[0], {"referral": referral_uuid,
+                                                  "status": status.value})
+
+
+def for_case(session: Session, case_uuid: str) -> list[Referral]:
+    rows = session.conn.execute(
+        "SELECT r.uuid, r.case_uuid, r.recipient_id, r.services, r.urgency, r.reason, r.risks,"
+        " r.legal_basis, r.fields, r.status, o.name, r.created_at FROM referrals r"
+        " JOIN officers o ON o.uuid = r.officer_uuid WHERE r.case_uuid = ?"
+        " ORDER BY r.created_at, r.rowid", (case_uuid,)).fetchall()
+    return [Referral(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], r[6], r[7],
+                     tuple(json.loads(r[8])), r[9], r[10], r[11]) for r in rows]
+
+
+def events(session: Session, referral_uuid: str) -> list[tuple[str, str, str]]:
+    """(status, time, note) in order."""
+    return [tuple(r) for r in session.conn.execute(  # type: ignore[misc]
+        "SELECT status, at, note FROM referral_events WHERE referral_uuid = ?"
+        " ORDER BY at, rowid", (referral_uuid,))]

@@ -1,0 +1,175 @@
+"""`idtool certificate ...` as an officer runs it: files only where asked, one clear line."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from idtool import cases, decisions, interviews, kdf, officers
+from idtool.decisions import Decision
+from idtool.questionnaire.registry import load_shipped
+from idtool.vault import Vault
+
+SUP = "Айгүл Өмүрбекова"
+SUP_PASS = "sup-pass-123"
+AS_SUP = {"IDTOOL_OFFICER": SUP, "IDTOOL_PASSPHRASE": SUP_PASS}
+AS_GUARD = {"IDTOOL_OFFICER": "Guard One", "IDTOOL_PASSPHRASE": "guard-pass-1"}
+HOLDER = "Жылдызкан Түңгүчбаева"
+BIRTH = "1998-04-12"
+STRONG = {
+    "urgent_medical": "no", "safe_place": "no", "fear_someone": "yes",
+    "documents_taken": "yes", "debt": "yes", "not_free": "yes", "deceived_job": "yes",
+    "violence_threats": "both", "unpaid_wages": "not_paid", "excessive_hours": "yes",
+    "sex": "female", "age_now": 24, "under_18_at_exploitation": "no",
+    "exploitation_type": ["forced_labour"], "exploitation_country": "russia",
+    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
+    "consent_referral": "given",
+}
+
+
+class Runner:
+    """Runs the command line with its own empty temporary folder and working folder."""
+
+    def __init__(self, data: Path, tmp: Path, cwd: Path) -> None:
+        self.data, self.tmp, self.cwd = data, tmp, cwd
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None,
+                 stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        full_env = {k: v for k, v in os.environ.items()
+                    if not k.startswith("IDTOOL_") or k in ("IDTOOL_KDF", "IDTOOL_CONFIG")}
+        full_env.update({"TMPDIR": str(self.tmp), "TEMP": str(self.tmp), "TMP": str(self.tmp)})
+        full_env.update(env or AS_SUP)
+        return subprocess.run(
+            [sys.executable, "-m", "idtool", "--data", str(self.data), "--lang", "en", *args],
+            capture_output=True, text=True, env=full_env, timeout=120, cwd=self.cwd,
+            input=stdin)
+
+
+def assert_clean_failure(proc: subprocess.CompletedProcess[str], code: int | None = None) -> None:
+    assert proc.returncode != 0
+    if code is not None:
+        assert proc.returncode == code, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("idtool: ")
+
+
+def one_line(proc: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stdout + proc.stderr
+    return lines[0]
+
+
+def tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> tuple[Runner, str]:
+    """A database with an identified case and a border guard; returns the runner and case."""
+    data = tmp_path / "data"
+    vault = Vault(data, kdf_params=kdf.FAST_PARAMS)
+    session, _ = vault.create(SUP, "supervisor", SUP_PASS)
+    with session:
+        officers.add_officer(session, "Guard One", "border_guard", "guard-pass-1")
+        case = cases.open_case(session, full_name=HOLDER, region="osh", birth_date=BIRTH)
+        interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
+        for q, v in STRONG.items():
+            interviews.save_answer(session, interview, q, v)
+        interviews.complete(session, interview)
+        decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
+    for name in ("tmp", "cwd", "out"):
+        (tmp_path / name).mkdir()
+    return Runner(data, tmp_path / "tmp", tmp_path / "cwd"), case.number
+
+
+def test_issue_reprint_verify_revoke(setup, tmp_path: Path):
+    run, case = setup
+    out = tmp_path / "out"
+    data_before = tree(run.data)
+
+    assert_clean_failure(run("certificate", "issue", case, "--out", str(out / "g.pdf"),
+                             env=AS_GUARD), 6)
+    # (--lang after the command chooses the certificate's language, and the messages' too)
+    proc = run("certificate", "issue", case, "--out", str(out / "original.pdf"), "--lang", "ky")
+    assert proc.returncode == 0, proc.stderr
+    original = (out / "original.pdf").read_bytes()
+    text = pypdf.PdfReader(io.BytesIO(original)).pages[0].extract_text()
+    assert HOLDER in text and "МААЛЫМКАТ" in text
+
+    assert_clean_failure(run("certificate", "issue", case, "--out", str(out / "second.pdf")))
+    assert_clean_failure(run("certificate", "reprint", case, "--out", str(out / "original.pdf")))
+    proc = run("certificate", "reprint", case, "--out", str(out / "copy.pdf"))
+    assert proc.returncode == 0, proc.stderr
+    assert "not encrypted" in proc.stdout
+    copy_text = pypdf.PdfReader(out / "copy.pdf").pages[0].extract_text()
+    assert "COPY 2" in copy_text
+
+    # Only the chosen files were written: nothing in the temporary or working folder, and
+    # the data folder holds the same files as before.
+    assert sorted(os.listdir(out)) == ["copy.pdf", "original.pdf"]
+    assert tree(run.tmp) == set() and tree(run.cwd) == set()
+    assert tree(run.data) == data_before
+
+    proc = run("certificate", "verify", str(out / "original.pdf"), env=AS_GUARD)
+    assert proc.returncode == 0, proc.stderr
+    assert one_line(proc).startswith("VALID")
+    proc = run("certificate", "verify", str(out / "copy.pdf"), "--name", "Jyldyzkan Tunguchbaeva",
+               "--birth-date", BIRTH)
+    assert proc.returncode == 0 and "match" in one_line(proc)
+    proc = run("certificate", "verify", str(out / "copy.pdf"), "--name", HOLDER,
+               "--birth-date", "1999-01-01")
+    assert proc.returncode == 13 and "DO NOT match" in one_line(proc)
+    assert HOLDER not in proc.stdout + proc.stderr
+
+    proc = run("case", "list", "--json")
+    listed = {row["case"]: row["certificate"] for row in json.loads(proc.stdout)}
+    number = listed[case]
+    assert number and number.startswith("KG-VS-")
+
+    assert_clean_failure(run("certificate", "revoke", case, "--reason", " "))
+    proc = run("certificate", "revoke", case, "--reason", "Decision reviewed")
+    assert proc.returncode == 0, proc.stderr
+    proc = run("certificate", "verify", str(out / "original.pdf"))
+    assert proc.returncode == 11 and one_line(proc).startswith("REVOKED")
+    assert tree(run.tmp) == set() and tree(run.cwd) == set()
+
+
+def test_verify_code_text_and_failures(setup, tmp_path: Path):
+    run, case = setup
+    out = tmp_path / "out" / "c.pdf"
+    assert run("certificate", "issue", case, "--out", str(out), "--lang", "ru").returncode == 0
+    from idtool.certificate import qr
+
+    code = qr.decode_file_bytes(out.read_bytes())[0]
+    proc = run("certificate", "verify", code)
+    assert proc.returncode == 0 and one_line(proc).startswith("VALID")
+    proc = run("certificate", "verify", "-", stdin=code + "\n")
+    assert proc.returncode == 0
+    broken = code[:20] + ("A" if code[20] != "A" else "B") + code[21:]
+    proc = run("certificate", "verify", broken)
+    assert proc.returncode == 10 and one_line(proc).startswith("NOT VALID")
+    assert_clean_failure(run("certificate", "verify", str(tmp_path / "missing.pdf")))
+    assert_clean_failure(run("certificate", "verify", code, "--name", "X"))
+    assert_clean_failure(run("certificate", "issue", "NO-SUCH-CASE", "--out",
+                             str(tmp_path / "out" / "x.pdf")))
+    assert_clean_failure(run("certificate", "issue", case, "--out",
+                             str(tmp_path / "nowhere" / "x.pdf")))
+    assert_clean_failure(run("certificate", "revoke", "NO-SUCH-CASE", "--reason", "x"))
+
+
+def test_organisation_setting(setup):
+    run, _ = setup
+    proc = run("certificate", "organisation")
+    assert proc.returncode == 0 and "not recorded" in proc.stdout
+    proc = run("certificate", "organisation", "IOM Bishkek")
+    assert proc.returncode == 0 and proc.stdout.strip() == "IOM Bishkek"
+    assert_clean_failure(run("certificate", "organisation", "Other", env=AS_GUARD), 6)
