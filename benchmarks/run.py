@@ -135,6 +135,14 @@ def main() -> int:
         rows.append(bench_startup(tmp))
         rows += bench_db_open(tmp)
         rows.append(bench_kdf())
+        from benchmarks.cases_bench import bench_case_list
+        from benchmarks.certificate_bench import bench_certificate
+        from benchmarks.wizard_bench import bench_wizard_page_changes
+
+        for extra in (bench_wizard_page_changes, bench_case_list, bench_certificate):
+            sub = tmp / extra.__name__
+            sub.mkdir()
+            rows += extra(sub)
     print_table(rows)
     return 0
 

@@ -7,7 +7,7 @@ the filter asked for, so a list of 100,000 cases costs one page at a time.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -209,38 +209,67 @@ SORT_COLUMNS = {
     "status": "c.status",
     "officer": "o.name",
     "region": "c.region",
+    "person": "p.name_key",
 }
+_TRIGRAM = 3  # the search index finds fragments of at least three letters
+WALK_ABOVE = 2000  # matches above which a page is found by walking the cases in order
 
 
 @dataclass
 class CaseQuery:
-    """A filtered, ordered view of the cases, read a page at a time."""
+    """A filtered, ordered view of the cases, read a page at a time.
+
+    Name fragments of three letters or more go through the trigram index (`case_search`); one
+    or two letters find names with a word starting so (`case_words`). A page is chosen on the
+    cases table alone and only its rows are joined to persons and officers, so a deep page
+    costs no more than the first.
+    """
 
     text: str = ""
     status: str | None = None
     order_by: str = "opened"
     descending: bool = True
-    _where: str = field(default="", init=False)
-    _args: tuple[object, ...] = field(default=(), init=False)
 
     def __post_init__(self) -> None:
-        clauses, args = [], []
+        matches, match_args = [], []
         text = self.text.strip()
         if text:
             key = search_key(text)
-            # A case number matches from its start or its running part (e.g. "00123").
-            number_clause = "c.number LIKE ?"
-            args.append(f"%{text.upper()}%")
-            if key:
-                clauses.append(f"({number_clause} OR p.name_key LIKE ?)")
-                args.append(f"%{key}%")
-            else:
-                clauses.append(number_clause)
+            if any(ch.isdigit() for ch in text) or "-" in text or not key:
+                matches.append("SELECT uuid FROM cases WHERE number LIKE ?")
+                match_args.append(f"%{text.upper()}%")
+            if len(key) >= _TRIGRAM:
+                matches.append("SELECT case_uuid FROM case_search WHERE name_key LIKE ?")
+                match_args.append(f"%{key}%")
+            elif key:
+                # One or two letters: names with a word starting so (the prefix index).
+                matches.append("SELECT case_uuid FROM case_words WHERE case_words MATCH ?")
+                match_args.append(" ".join(f"{word}*" for word in key.split()))
+        self._matches = " UNION ".join(matches)
+        self._match_args = tuple(match_args)
+        self._count: int | None = None
+
+    def _where(self, walk: bool = False) -> tuple[str, tuple[object, ...]]:
+        clauses: list[str] = []
+        args: list[object] = []
+        if self._matches:
+            # "+c.uuid" makes SQLite walk the cases in list order and test each against the
+            # matches: the quick way when many cases match; looking the matches up one by one
+            # is quicker when few do.
+            clauses.append(f"{'+' if walk else ''}c.uuid IN ({self._matches})")
+            args += self._match_args
         if self.status:
             clauses.append("c.status = ?")
             args.append(self.status)
-        self._where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        self._args = tuple(args)
+        return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), tuple(args)
+
+    def _from(self) -> str:
+        sql = " FROM cases c"
+        if self.order_by == "person":
+            sql += " JOIN persons p ON p.uuid = c.person_uuid"
+        if self.order_by == "officer":
+            sql += " JOIN officers o ON o.uuid = c.officer_uuid"
+        return sql
 
     def _order(self) -> str:
         column = SORT_COLUMNS.get(self.order_by, "c.opened_at")
@@ -248,20 +277,29 @@ class CaseQuery:
         return f" ORDER BY {column} {direction}, c.rowid {direction}"
 
     def count(self, session: Session) -> int:
-        sql = ("SELECT count(*) FROM cases c JOIN persons p ON p.uuid = c.person_uuid"
-               + self._where)
-        return int(session.conn.execute(sql, self._args).fetchone()[0])
+        if self._matches and not self.status:
+            sql = f"SELECT count(*) FROM ({self._matches})"  # straight from the indexes
+            args = self._match_args
+        else:
+            where, args = self._where()
+            sql = "SELECT count(*) FROM cases c" + where
+        self._count = int(session.conn.execute(sql, args).fetchone()[0])
+        return self._count
 
     def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
+        many = self._count is None or self._count > WALK_ABOVE
+        where, args = self._where(walk=many)
+        pick = "SELECT c.rowid AS rid" + self._from() + where + self._order() + " LIMIT ? OFFSET ?"
         sql = (
             "SELECT c.uuid, c.number, c.opened_at, c.status, o.name, c.region, p.full_name,"
             " c.review, EXISTS (SELECT 1 FROM interviews i WHERE i.case_uuid = c.uuid"
             " AND i.state = 'in_progress'), c.demo"
-            " FROM cases c JOIN persons p ON p.uuid = c.person_uuid"
+            f" FROM ({pick}) pick JOIN cases c ON c.rowid = pick.rid"
+            " JOIN persons p ON p.uuid = c.person_uuid"
             " JOIN officers o ON o.uuid = c.officer_uuid"
-            + self._where + self._order() + " LIMIT ? OFFSET ?"
+            + self._order()  # the same order again: the join does not keep the picked one
         )
-        rows = session.conn.execute(sql, (*self._args, limit, offset)).fetchall()
+        rows = session.conn.execute(sql, (*args, limit, offset)).fetchall()
         return [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]),
                         bool(r[9])) for r in rows]
 

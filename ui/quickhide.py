@@ -35,6 +35,9 @@ class QuickHide(QObject):
             self._active = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyRelease:
+            self._seen = None  # the next press is a new one, whatever its address
+            return False
         if event.type() != QEvent.Type.KeyPress or event.isAutoRepeat():
             return False
         # An unhandled key press travels up to the parents and passes this filter again.

@@ -186,3 +186,22 @@ def test_a_stale_interview_copy_cannot_reopen_a_completed_interview(session):
     with pytest.raises(NotPermitted):
         interviews.complete(session, interview)
     assert len(assessments.for_case(session, case.uuid)) == 1
+
+
+def test_search_index_follows_names_and_short_fragments_walk(session):
+    made = cases.open_case(session, full_name="Жылдыз Тестова", region="osh")
+    cases.open_case(session, full_name="Other Person", region="osh")
+    assert [r.uuid for r in cases.CaseQuery(text="jyldyz").page(session, 0, 5)] == [made.uuid]
+    # The name changes through the interview: the index follows.
+    interview = interviews.start(session, made.uuid, load_shipped("nrm-identification"), "ru")
+    interviews.save_answer(session, interview, "full_name", "Чолпон Тестова")
+    assert cases.CaseQuery(text="jyldyz").count(session) == 0
+    assert cases.CaseQuery(text="cholpon").count(session) == 1
+    # One or two letters: names with a word starting so.
+    assert cases.CaseQuery(text="ch").count(session) == 1
+    assert cases.CaseQuery(text="o").count(session) == 1  # "Other", not "Cholpon"
+    assert cases.CaseQuery(text="т").count(session) == 1  # Тестова, in Cyrillic
+    # Deep pages and every sort order give the same set.
+    for order in cases.SORT_COLUMNS:
+        rows = cases.CaseQuery(order_by=order).page(session, 0, 10)
+        assert len(rows) == 2

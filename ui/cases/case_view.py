@@ -1,0 +1,272 @@
+"""One case: the person, interviews, assessments, decisions and the case's audit trail."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtool import assessments, audit, cases, decisions, interviews
+from idtool.assessment import recommendation_label
+from idtool.errors import IdtoolError
+from idtool.i18n import LANGUAGE_NAMES, N_, _, current_language, gettext
+from idtool.questionnaire.model import Form
+from idtool.questionnaire.registry import load_shipped
+from idtool.regions import region_label
+from idtool.session import Session
+from ui.cases.list_model import local_time
+from ui.cases.new_case_dialog import SEXES
+from ui.cases.widgets import (
+    choice_text,
+    fit_columns,
+    form_title,
+    group,
+    heading,
+    mark_row,
+    page_container,
+    placeholder,
+    read_only_table,
+)
+
+AUDIT_ACTIONS = {
+    "case.open": N_("Case opened"),
+    "case.view": N_("Case viewed"),
+    "case.status": N_("Status changed"),
+    "interview.start": N_("Interview started"),
+    "interview.complete": N_("Interview completed"),
+    "assessment.store": N_("Assessment stored"),
+    "decision.record": N_("Decision recorded"),
+}
+
+STATE_LABELS = {"in_progress": N_("In progress"), "completed": N_("Completed")}
+
+
+def _form(form_id: str, version: str | None = None) -> Form | None:
+    try:
+        return load_shipped(form_id, version)
+    except IdtoolError:
+        return None
+
+
+class CaseView(QWidget):
+    resume_interview = Signal(str)  # interview uuid
+    new_interview = Signal(str)  # case uuid
+    review = Signal(str)  # case uuid
+    back = Signal()
+
+    def __init__(self, session: Session, case_uuid: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.case_uuid = case_uuid
+        self.lang = current_language()
+        self.case = cases.get_case(session, case_uuid)  # audited as a view of the case
+        self._interviews = interviews.for_case(session, case_uuid)
+        self._assessments = assessments.for_case(session, case_uuid)
+        self._decisions = decisions.history(session, case_uuid)
+
+        self.back_button = QPushButton(_("&Back to cases"))
+        self.back_button.setObjectName("case_back")
+        self.back_button.clicked.connect(self.back)
+        self.review_button = QPushButton(_("&Review and decision…"))
+        self.review_button.setObjectName("case_review")
+        self.review_button.setEnabled(bool(self._assessments))
+        self.review_button.setToolTip(_("Answers, recommendation and the officer's decision")
+                                      if self._assessments else
+                                      _("Complete an interview before deciding."))
+        self.review_button.clicked.connect(lambda: self.review.emit(self.case_uuid))
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addStretch(1)
+        top.addWidget(self.review_button)
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.addLayout(top)
+        column.addWidget(heading(_("Case {number}").format(number=self.case.number)))
+        status = QLabel(_("Status: {status}").format(status=cases.status_label(self.case.status)))
+        status.setObjectName("case_status")
+        column.addWidget(status)
+        self.review_note = QLabel(_("Marked for supervisor review: the decision differs from"
+                                    " the recommendation."))
+        self.review_note.setObjectName("case_review_note")
+        self.review_note.setStyleSheet("font-weight: bold;")
+        self.review_note.setVisible(self.case.review)
+        column.addWidget(self.review_note)
+        if self.case.demo:
+            column.addWidget(QLabel(_("Demo case (fictional).")))
+        column.addWidget(self._person_box())
+        column.addWidget(self._interviews_box())
+        column.addWidget(self._assessments_box())
+        column.addWidget(self._decisions_box())
+        column.addWidget(self._audit_box())
+        column.addWidget(placeholder(_("Consents"), "case_consents"))
+        column.addWidget(placeholder(_("Certificate"), "case_certificate"))
+        column.addWidget(placeholder(_("Referrals"), "case_referrals"))
+        column.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.scroll_area = page_container(content)
+        layout.addWidget(self.scroll_area)
+        self.setFocusProxy(self.back_button)
+
+    # -- person --------------------------------------------------------------------------------
+    def _person_box(self) -> QWidget:
+        box, layout = group(_("Person"), "case_person")
+        person = self.case.person
+        form = _form("nrm-identification")
+        sexes = dict(SEXES)
+        rows = (
+            (_("Full name:"), person.full_name or _("Not given")),
+            (_("Other names:"), person.other_names),
+            (_("Sex:"), _(sexes[person.sex]) if person.sex in sexes else person.sex),
+            (_("Date of birth:"), person.birth_date),
+            (_("Citizenship:"), choice_text(form, "citizenship", person.citizenship, self.lang)),
+            (_("Document number:"), person.document_number),
+            (_("Region:"), region_label(self.case.region)),
+            (_("Opened:"), local_time(self.case.opened_at)),
+        )
+        summary = QFormLayout()
+        for caption, value in rows:
+            label = QLabel(value or "—")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setWordWrap(True)
+            summary.addRow(caption, label)
+        layout.addLayout(summary)
+        return box
+
+    # -- interviews ----------------------------------------------------------------------------
+    def _interviews_box(self) -> QWidget:
+        box, layout = group(_("Interviews"), "case_interviews")
+        rows = []
+        for i in self._interviews:
+            form = _form(i.form_id, i.form_version)
+            rows.append([form_title(form, i.form_id, self.lang),
+                         _("{form} version {version}").format(form=i.form_id,
+                                                              version=i.form_version),
+                         LANGUAGE_NAMES.get(i.language, i.language),
+                         gettext(STATE_LABELS.get(i.state, i.state)),
+                         local_time(i.started_at), local_time(i.completed_at)])
+        headers = [_("Questionnaire"), _("Form and version"), _("Language"), _("State"),
+                   _("Started"), _("Completed")]
+        self.interviews_table = read_only_table(headers, rows, "case_interview_table",
+                                                _("Interviews"))
+        for r, i in enumerate(self._interviews):
+            if i.in_progress:
+                mark_row(self.interviews_table, r, bold=True)
+        fit_columns(self.interviews_table)
+        self.interviews_table.itemSelectionChanged.connect(self._selection_changed)
+        self.interviews_table.activated.connect(lambda _index: self._resume())
+        self.resume_button = QPushButton(_("Re&sume interview"))
+        self.resume_button.setObjectName("case_resume")
+        self.resume_button.clicked.connect(self._resume)
+        self.new_interview_button = QPushButton(_("&New interview…"))
+        self.new_interview_button.setObjectName("case_new_interview")
+        self.new_interview_button.setEnabled(bool(interviews.forms_for(self.session)))
+        self.new_interview_button.clicked.connect(
+            lambda: self.new_interview.emit(self.case_uuid))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.resume_button)
+        buttons.addWidget(self.new_interview_button)
+        buttons.addStretch(1)
+        if not self._interviews:
+            layout.addWidget(QLabel(_("No interview yet.")))
+        layout.addWidget(self.interviews_table)
+        layout.addLayout(buttons)
+        open_rows = [r for r, i in enumerate(self._interviews) if i.in_progress]
+        if open_rows:
+            self.interviews_table.selectRow(open_rows[-1])
+        self._selection_changed()
+        return box
+
+    def _selected_interview(self) -> interviews.Interview | None:
+        rows = self.interviews_table.selectionModel().selectedRows()
+        return self._interviews[rows[0].row()] if rows else None
+
+    def _selection_changed(self) -> None:
+        chosen = self._selected_interview()
+        self.resume_button.setEnabled(chosen is not None and chosen.in_progress)
+
+    def _resume(self) -> None:
+        chosen = self._selected_interview()
+        if chosen is not None and chosen.in_progress:
+            self.resume_interview.emit(chosen.uuid)
+
+    # -- assessments ---------------------------------------------------------------------------
+    def _assessments_box(self) -> QWidget:
+        box, layout = group(_("Assessments"), "case_assessments")
+        tree = QTreeWidget()
+        tree.setObjectName("case_assessment_tree")
+        tree.setAccessibleName(_("Assessments"))
+        tree.setHeaderLabels([_("Date"), _("Recommendation"), _("Rules version")])
+        tree.setWordWrap(True)
+        for stored in reversed(self._assessments):
+            item = QTreeWidgetItem([local_time(stored.created_at),
+                                    recommendation_label(stored.recommendation, self.lang),
+                                    stored.rules_version])
+            item.setToolTip(0, _("Expand to see the reasons"))
+            tree.addTopLevelItem(item)
+            for line in stored.explain(self.lang).splitlines():
+                if line.strip():
+                    child = QTreeWidgetItem([line])
+                    child.setToolTip(0, line)
+                    item.addChild(child)
+                    child.setFirstColumnSpanned(True)  # only once the item is in the tree
+        for column in range(tree.columnCount()):
+            tree.resizeColumnToContents(column)
+        if tree.topLevelItemCount():
+            tree.topLevelItem(0).setExpanded(True)  # the newest one, with its reasons
+        tree.setMinimumHeight(260 if self._assessments else 60)
+        self.assessment_tree = tree
+        if not self._assessments:
+            layout.addWidget(QLabel(_("No assessment yet: it is made when an interview is"
+                                      " completed.")))
+        layout.addWidget(tree)
+        return box
+
+    # -- decisions -----------------------------------------------------------------------------
+    def _decisions_box(self) -> QWidget:
+        box, layout = group(_("Decisions"), "case_decisions")
+        superseded = {d.supersedes for d in self._decisions if d.supersedes}
+        rows = []
+        for d in reversed(self._decisions):  # newest first
+            rows.append([
+                local_time(d.decided_at), decisions.decision_label(d.decision),
+                _("Superseded") if d.uuid in superseded else _("Current"),
+                _("Yes: against the recommendation") if d.against_recommendation else _("No"),
+                d.reason, d.officer_name, recommendation_label(d.recommendation, self.lang),
+            ])
+        headers = [_("Decided"), _("Decision"), _("State"), _("Differs from recommendation"),
+                   _("Reason"), _("Officer"), _("Recommendation")]
+        self.decisions_table = read_only_table(headers, rows, "case_decision_table",
+                                               _("Decision history"))
+        for r, d in enumerate(reversed(self._decisions)):
+            if d.uuid in superseded:
+                mark_row(self.decisions_table, r, italic=True, dim=True)
+            else:
+                mark_row(self.decisions_table, r, bold=True)
+        fit_columns(self.decisions_table)
+        if not self._decisions:
+            layout.addWidget(QLabel(_("No decision yet.")))
+        layout.addWidget(self.decisions_table)
+        return box
+
+    # -- audit trail ---------------------------------------------------------------------------
+    def _audit_box(self) -> QWidget:
+        box, layout = group(_("Audit trail"), "case_audit")
+        names = dict(self.session.conn.execute("SELECT uuid, name FROM officers").fetchall())
+        rows = [[local_time(e.ts), names.get(e.officer or "", e.officer or "—"),
+                 gettext(AUDIT_ACTIONS[e.action]) if e.action in AUDIT_ACTIONS else e.action]
+                for e in reversed(audit.entries(self.session.conn, target=self.case_uuid))]
+        self.audit_table = read_only_table([_("Time"), _("Officer"), _("Action")], rows,
+                                           "case_audit_table", _("Audit trail"), max_rows=12)
+        layout.addWidget(self.audit_table)
+        return box
+

@@ -1,0 +1,126 @@
+"""Small pieces the case pages share: read-only tables sized to their rows, headings, labels."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtool.i18n import _
+from idtool.questionnaire.model import Form
+
+
+def heading(text: str, scale: float = 1.4) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(True)
+    label.setFont(font)
+    label.setWordWrap(True)
+    return label
+
+
+def group(title: str, object_name: str) -> tuple[QGroupBox, QVBoxLayout]:
+    box = QGroupBox(title)
+    box.setObjectName(object_name)
+    return box, QVBoxLayout(box)
+
+
+def placeholder(title: str, object_name: str) -> QGroupBox:
+    """A group box for a part of the case that a later version of the program fills."""
+    box, layout = group(title, object_name)
+    note = QLabel(_("This comes in a later version of the program."))
+    note.setWordWrap(True)
+    note.setEnabled(False)
+    layout.addWidget(note)
+    return box
+
+
+def read_only_table(headers: list[str], rows: list[list[str]], object_name: str,
+                    accessible_name: str, max_rows: int = 10) -> QTableWidget:
+    """A table of text that is read, not edited, as high as its rows (up to `max_rows`).
+
+    Long cells are cut on screen and shown whole in their tooltip."""
+    table = QTableWidget(len(rows), len(headers))
+    table.setObjectName(object_name)
+    table.setAccessibleName(accessible_name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if len(value) > 40:
+                item.setToolTip(value)
+            table.setItem(r, c, item)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    fit_columns(table)
+    shown = min(max(len(rows), 1), max_rows)
+    table.setFixedHeight(header.sizeHint().height()
+                         + shown * table.verticalHeader().defaultSectionSize()
+                         + table.horizontalScrollBar().sizeHint().height()
+                         + 2 * table.frameWidth())
+    return table
+
+
+def fit_columns(table: QTableWidget, widest: int = 420) -> None:
+    """Columns as wide as their contents (fonts included), none wider than `widest`."""
+    table.resizeColumnsToContents()
+    for c in range(table.columnCount()):
+        table.setColumnWidth(c, min(table.columnWidth(c), widest))
+
+
+def mark_row(table: QTableWidget, row: int, *, italic: bool = False, bold: bool = False,
+             dim: bool = False) -> None:
+    for c in range(table.columnCount()):
+        item = table.item(row, c)
+        if item is None:
+            continue
+        font = QFont(item.font())
+        font.setItalic(italic)
+        font.setBold(bold)
+        item.setFont(font)
+        if dim:
+            item.setForeground(table.palette().placeholderText())
+
+
+def form_title(form: Form | None, form_id: str, lang: str) -> str:
+    if form is None:
+        return form_id
+    return form.title.get(lang, form.default_language) or form_id
+
+
+def choice_text(form: Form | None, list_name: str, value: str, lang: str) -> str:
+    """The label of `value` in one of the form's choice lists, else the value itself."""
+    if form is None or not value:
+        return value
+    try:
+        choice = form.choice_list(list_name).choice(value)
+    except KeyError:
+        return value
+    return choice.label.get(lang, form.default_language) if choice is not None else value
+
+
+def page_container(content: QWidget) -> QScrollArea:
+    """Wrap `content` in a vertical scroll area that gives it the full width."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(content)
+    return area
