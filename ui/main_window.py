@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         self.quick_hide.triggered.connect(self.lock)
         self.demo = demo
         self.unlock_hint = ""
-        self.resize(900, 640)
+        self.resize(1120, 760)
         self._rebuild()
 
     # -- state -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -234,10 +234,13 @@ class _ChoiceInput(QuestionInput):
         for choice in choices:
             button: QAbstractButton = QRadioButton(self) if exclusive else QCheckBox(self)
             button.setObjectName(f"choice_{choice.name}")
+            button.setMinimumWidth(40)  # long labels wrap (see resizeEvent) instead of widening
             self.group.addButton(button)
             self.buttons[choice.name] = button
             layout.addWidget(button)
         self._loading = False
+        self._labels: dict[str, str] = {}
+        self._wrap_width = 0
         self.group.buttonToggled.connect(self._toggled)
 
     def _toggled(self, _button: QAbstractButton, _checked: bool) -> None:
@@ -277,8 +280,36 @@ class _ChoiceInput(QuestionInput):
         for name, button in self.buttons.items():
             choice = choices.get(name)
             text = choice.label.get(lang, fallback) if choice else name
-            button.setText(text)
+            self._labels[name] = text
+            button.setText(self._wrapped(text))
             button.setAccessibleName(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Radio buttons and check boxes cannot wrap their text: break long labels into lines
+        that fit the width the page gives them."""
+        super().resizeEvent(event)
+        if self.width() != self._wrap_width:
+            self._wrap_width = self.width()
+            for name, button in self.buttons.items():
+                if name in self._labels:
+                    button.setText(self._wrapped(self._labels[name]))
+
+    def _wrapped(self, text: str) -> str:
+        room = self._wrap_width - 32  # the indicator and its spacing
+        if room <= 0:
+            return text
+        metrics = self.fontMetrics()
+        lines: list[str] = []
+        line = ""
+        for word in text.split():
+            candidate = f"{line} {word}" if line else word
+            if line and metrics.horizontalAdvance(candidate) > room:
+                lines.append(line)
+                line = word
+            else:
+                line = candidate
+        lines.append(line)
+        return "\n".join(lines)
 
     def offer(self, names: set[str]) -> None:
         for name, button in self.buttons.items():

@@ -80,6 +80,8 @@ class SectionPage(QScrollArea):
         self.section = section
         self.setObjectName(f"section_{section.name}")
         self.setWidgetResizable(True)
+        # The column follows the window's width; long texts wrap rather than scroll sideways.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget(self)
