@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -149,8 +150,10 @@ def preview(session: Session, case_uuid: str, org_id: str,
 
 
 def make(session: Session, case_uuid: str, org_id: str, *, services: tuple[str, ...],
-         urgency: str = "routine", reason: str = "", risks: str = "") -> Referral:
-    """Record a referral (the packet PDF is produced from it, in memory, by documents)."""
+         urgency: str = "routine", reason: str = "", risks: str = "",
+         then: Callable[[Referral], None] | None = None) -> Referral:
+    """Record a referral. `then`, when given, runs inside the transaction that records it
+    (`idtool.packet` produces and saves the packet there): if it fails, nothing is recorded."""
     session.require(Action.REFERRAL)
     if urgency not in URGENCIES:
         raise InvalidInput(_("Choose the urgency."))
@@ -179,6 +182,8 @@ def make(session: Session, case_uuid: str, org_id: str, *, services: tuple[str, 
             session.audit("referral.child_protection_without_consent", case_uuid,
                           {"referral": ref.uuid, "recipient": org_id})
         cases.set_status(session, case_uuid, cases.Status.REFERRED)
+        if then is not None:
+            then(ref)
     return ref
 
 

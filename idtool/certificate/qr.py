@@ -63,6 +63,9 @@ def decode_image(image: Image) -> list[str]:
     return [r.text for r in results if r.valid and r.text]
 
 
+MAX_PDF_PAGES = 20
+
+
 def render_pdf_page(data: bytes, page: int = 0, scale: float = PDF_RENDER_SCALES[0]) -> Image:
     """One page of a PDF (given as bytes) as a greyscale picture."""
     import pypdfium2 as pdfium
@@ -81,12 +84,19 @@ def render_pdf_page(data: bytes, page: int = 0, scale: float = PDF_RENDER_SCALES
 
 
 def decode_file_bytes(data: bytes) -> list[str]:
-    """QR texts in a PDF (first page) or a picture (PNG, JPEG, ...), given as bytes."""
+    """QR texts in a PDF or a picture (PNG, JPEG, ...), given as bytes. In a PDF the pages are
+    read in turn (a referral packet carries the certificate copy on its last page)."""
     if data.startswith(PDF_MAGIC):
-        for scale in PDF_RENDER_SCALES:
-            found = decode_image(render_pdf_page(data, scale=scale))
-            if found:
-                return found
+        for page in range(MAX_PDF_PAGES):
+            for scale in PDF_RENDER_SCALES:
+                try:
+                    found = decode_image(render_pdf_page(data, page=page, scale=scale))
+                except InvalidInput:
+                    if page == 0:
+                        raise
+                    return []  # past the last page
+                if found:
+                    return found
         return []
     from PIL import Image as PILImage
     from PIL import UnidentifiedImageError

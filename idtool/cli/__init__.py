@@ -16,7 +16,7 @@ from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGES, _, set_language
 
 COMMAND_MODULES = ("idtool.cli.admin", "idtool.cli.forms", "idtool.cli.cases",
-                   "idtool.cli.certificates")
+                   "idtool.cli.certificates", "idtool.cli.referrals")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     except IdtoolError as exc:
         print(f"idtool: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing more to say
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(_("idtool: interrupted"), file=sys.stderr)
         return 130
