@@ -158,27 +158,45 @@ def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> lis
 def render(doc: CertificateDocument) -> bytes:
     """The certificate as PDF bytes (never written anywhere by this function)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
-    from reportlab.platypus import Frame, KeepInFrame
+
 
     register_fonts()
-    words = wording.render(
-        doc.language, number=doc.number, issue_date=wording.format_date(doc.issue_date),
-        holder_name=doc.holder_name, birth_date=wording.format_date(doc.birth_date),
-        case_number=doc.case_number, officer=doc.officer, organisation=doc.organisation,
-        copy=doc.copy or 1)
+    words = _words(doc)
     buffer = io.BytesIO()
-    page_w, page_h = A4
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=SANS,
                     invariant=False)
     canvas.setTitle(doc.number)
     canvas.setCreator("idtool")
     canvas.setSubject(_plain(words["title"] + " " + words["subtitle"]))
+    draw_page(canvas, doc, copy_mark=words["copy_mark"] if doc.copy else None)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
 
+
+def _words(doc: CertificateDocument) -> dict[str, str]:
+    return wording.render(
+        doc.language, number=doc.number, issue_date=wording.format_date(doc.issue_date),
+        holder_name=doc.holder_name, birth_date=wording.format_date(doc.birth_date),
+        case_number=doc.case_number, officer=doc.officer, organisation=doc.organisation,
+        copy=doc.copy or 1)
+
+
+def draw_page(canvas: Canvas, doc: CertificateDocument, copy_mark: str | None = None) -> None:
+    """Draw the certificate on the canvas's current A4 page (also used for the copy that goes
+    with a referral packet); `copy_mark` marks it as a copy."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Frame, KeepInFrame
+
+    register_fonts()
+    words = _words(doc)
+    page_w, page_h = A4
     margin = 18 * mm
     bottom_zone = 78 * mm  # the signature, seal and QR area under the text
     width = page_w - 2 * margin
+    canvas.saveState()
     _draw_border(canvas, page_w, page_h)
     story = _story(doc, words, width - 12)
     frame = Frame(margin, margin + bottom_zone, width, page_h - 2 * margin - bottom_zone,
@@ -186,11 +204,9 @@ def render(doc: CertificateDocument) -> bytes:
                   showBoundary=0)
     frame.addFromList([KeepInFrame(width - 12, frame._aH, story, mode="shrink")], canvas)
     _draw_bottom(canvas, doc, words, margin, width)
-    if doc.copy:
-        _draw_copy_mark(canvas, words["copy_mark"], page_w, page_h, margin)
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    if copy_mark:
+        _draw_copy_mark(canvas, copy_mark, page_w, page_h, margin)
+    canvas.restoreState()
 
 
 def _draw_border(canvas: Canvas, page_w: float, page_h: float) -> None:

@@ -241,26 +241,10 @@ def _certificate_page(c: PacketContent, words: dict[str, str]) -> Any:
     def draw(canvas: Canvas, _doc: Any) -> None:
         from reportlab.lib.pagesizes import A4
         from reportlab.lib.units import mm
-        from reportlab.platypus import Frame, KeepInFrame
 
-        from idtool.certificate import wording as cwording
-
-        cwords = cwording.render(
-            doc.language, number=doc.number, issue_date=cwording.format_date(doc.issue_date),
-            holder_name=doc.holder_name, birth_date=cwording.format_date(doc.birth_date),
-            case_number=doc.case_number, officer=doc.officer, organisation=doc.organisation,
-            copy=1)
         page_w, page_h = A4
-        margin, bottom_zone = 18 * mm, 78 * mm
-        width = page_w - 2 * margin
+        cpdf.draw_page(canvas, doc, copy_mark=words["copy_mark"])
         canvas.saveState()
-        cpdf._draw_border(canvas, page_w, page_h)
-        frame = Frame(margin, margin + bottom_zone, width, page_h - 2 * margin - bottom_zone,
-                      leftPadding=6, rightPadding=6, topPadding=4, bottomPadding=0)
-        story = cpdf._story(doc, cwords, width - 12)
-        frame.addFromList([KeepInFrame(width - 12, frame._aH, story, mode="shrink")], canvas)
-        cpdf._draw_bottom(canvas, doc, cwords, margin, width)
-        cpdf._draw_copy_mark(canvas, words["copy_mark"], page_w, page_h, margin)
         canvas.setFont(cpdf.SANS_BOLD, 7.5)
         canvas.setFillColorRGB(*cpdf._COPY)
         canvas.drawCentredString(page_w / 2, page_h - 7 * mm, cpdf._plain(words["copy_note"]))
