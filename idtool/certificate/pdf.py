@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 SANS = "IdtoolSans"
 SANS_BOLD = "IdtoolSans-Bold"
-MONO = "IdtoolMono"
+# The code under the QR is plain ASCII (base45): PDF's built-in Courier prints it in every
+# reader without embedding a third font.
+MONO = "Courier"
 
 _INK = (0.10, 0.12, 0.20)
 _ACCENT = (0.11, 0.23, 0.45)
@@ -54,7 +56,6 @@ def register_fonts() -> None:
     folder = resources_dir() / "fonts"
     pdfmetrics.registerFont(TTFont(SANS, str(folder / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(SANS_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFont(TTFont(MONO, str(folder / "DejaVuSansMono.ttf")))
     for italic in (0, 1):
         addMapping(SANS, 0, italic, SANS)
         addMapping(SANS, 1, italic, SANS_BOLD)

@@ -23,11 +23,14 @@ PDF_RENDER_SCALES = (2.0, 4.0)
 
 
 def matrix(text: str) -> list[list[bool]]:
-    """The QR symbol's modules (True = dark), without the quiet zone. Error correction M."""
-    import segno
+    """The QR symbol's modules (True = dark), without the quiet zone. Error correction M.
 
-    code = segno.make_qr(text, error="m")
-    return [[bool(m) for m in row] for row in code.matrix]
+    Made by zxing-cpp, the library that also reads the codes back."""
+    import zxingcpp
+
+    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    pixels = memoryview(code.to_image(scale=1, add_quiet_zones=False)).tolist()
+    return [[value == 0 for value in row] for row in pixels]
 
 
 def draw(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
