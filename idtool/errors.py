@@ -56,3 +56,17 @@ class StorageError(IdtoolError):
     """The disk refused a write (full, read-only, removed)."""
 
     exit_code = 8
+
+
+class BundleError(IdtoolError):
+    """An exchange package (bundle) was refused or could not be made.
+
+    `reason` is a short stable code (for example "bad_signature", "truncated") that callers and
+    tests can branch on without matching the translated message.
+    """
+
+    exit_code = 9
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -68,3 +68,9 @@ if [ "$(uname -s)" = Linux ] && qt_missing; then
         libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 fonts-dejavu-core \
         || say "Qt may not start: some of its system libraries are missing"
 fi
+
+# Only for the tests (scripts/test.sh sets IDTOOL_SETUP_TESTS): a bundle's payload is decrypted
+# with the stock age command; that test skips with a reason when it cannot be had.
+if [ "${IDTOOL_SETUP_TESTS:-}" = 1 ] && ! command -v age >/dev/null 2>&1; then
+    apt_install age || say "age is missing: the age command-line test will be skipped"
+fi

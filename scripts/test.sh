@@ -3,7 +3,7 @@
 # contract and the whole test suite, offscreen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+IDTOOL_SETUP_TESTS=1 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff check"
 .venv/bin/ruff check .

@@ -1,0 +1,102 @@
+"""The inner manifest: the decrypted payload of an exchange package.
+
+Canonical CBOR (RFC 8949 section 4.2.1): a map with exactly `bundle_id`, `kind`, `sender`,
+`sequence` (repeating the signed header, so a payload cannot be moved under another header)
+and `records`, a list of maps with text keys. Values inside records are limited to null,
+booleans, integers, finite floats, text, bytes, lists and text-keyed maps; no CBOR tags.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import cbor2
+
+from idtool.bundle.header import BundleHeader, Kind
+from idtool.errors import BundleError
+from idtool.i18n import _
+
+MAX_DEPTH = 32
+KEYS = frozenset({"bundle_id", "kind", "sender", "sequence", "records"})
+
+
+@dataclass(frozen=True)
+class Manifest:
+    bundle_id: str
+    kind: Kind
+    sender: str
+    sequence: int
+    records: list[dict[str, Any]]
+
+
+def encode_manifest(header: BundleHeader | Mapping[str, Any],
+                    records: Iterable[Mapping[str, Any]]) -> bytes:
+    """Payload bytes for `write_bundle`: the header's ids and the records, canonical CBOR."""
+    get = (lambda k: getattr(header, k)) if isinstance(header, BundleHeader) else header.__getitem__
+    body = {"bundle_id": str(get("bundle_id")), "kind": str(Kind(get("kind")).value),
+            "sender": str(get("sender")), "sequence": int(get("sequence")),
+            "records": [dict(r) for r in records]}
+    for record in body["records"]:
+        _check_value(record, 1)
+    return cbor2.dumps(body, canonical=True)
+
+
+def _bad(what: str) -> BundleError:
+    return BundleError(
+        _("The contents of the exchange package are invalid ({field}).").format(field=what),
+        "bad_manifest")
+
+
+def _reject_tag(decoder: object, tag: object) -> object:
+    raise ValueError("CBOR tags are not allowed")
+
+
+def _check_value(value: object, depth: int) -> None:
+    # The depth limit matters: CBOR shared references can build a list that contains itself.
+    if depth > MAX_DEPTH:
+        raise _bad("nesting")
+    if value is None or isinstance(value, (bool, int, str, bytes)):
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _bad("number")
+        return
+    if isinstance(value, list):
+        for item in value:
+            _check_value(item, depth + 1)
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _bad("key")
+            _check_value(item, depth + 1)
+        return
+    raise _bad("type")
+
+
+def open_manifest(payload: bytes, header: BundleHeader) -> Manifest:
+    """Parse the decrypted payload strictly and check it repeats the header's ids."""
+    try:
+        data = cbor2.loads(payload, tag_hook=_reject_tag, max_depth=MAX_DEPTH + 4,
+                           allow_indefinite=False, allow_duplicate_keys=False)
+    except Exception:  # cbor2 raises CBORDecodeError, ValueError, and others on hostile input
+        raise _bad("CBOR") from None
+    if not isinstance(data, dict) or set(data) != KEYS:
+        raise _bad("fields")
+    records = data["records"]
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise _bad("records")
+    for record in records:
+        _check_value(record, 1)
+    ids = {"bundle_id": header.bundle_id, "kind": header.kind.value, "sender": header.sender,
+           "sequence": header.sequence}
+    for key, expected in ids.items():
+        value = data[key]
+        if type(value) is not type(expected) or value != expected:
+            raise BundleError(
+                _("The contents of the exchange package do not match its header ({field}).")
+                .format(field=key), "manifest_mismatch")
+    return Manifest(header.bundle_id, header.kind, header.sender, header.sequence, records)
