@@ -1,0 +1,162 @@
+"""Commands: enrol create | join | approve, export, import."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from idtool.cli import common
+from idtool.errors import BundleError, InvalidInput, StorageError
+from idtool.i18n import _
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    e = sub.add_parser("enrol", help=_("enrol devices with a supervisor"))
+    esub = e.add_subparsers(dest="enrol_command", required=True, metavar="COMMAND")
+
+    p = esub.add_parser("create", help=_("supervisor: write the enrolment file for devices"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("where to save the file"))
+    p.add_argument("--label", default="", help=_("a name for this supervisor"))
+    p.set_defaults(func=cmd_create)
+
+    p = esub.add_parser("join", help=_("device: trust a supervisor and write the request"))
+    p.add_argument("file", metavar="FILE", help=_("the supervisor's enrolment file"))
+    p.add_argument("--out", required=True, metavar="REQUEST",
+                   help=_("where to save the request for the supervisor"))
+    p.add_argument("--label", default="", help=_("a name for this device"))
+    p.add_argument("--yes", action="store_true",
+                   help=_("do not ask: the fingerprint was compared already"))
+    p.set_defaults(func=cmd_join)
+
+    p = esub.add_parser("approve", help=_("supervisor: trust a device, write its update"))
+    p.add_argument("request", metavar="REQUEST", help=_("the device's enrolment request"))
+    p.add_argument("--out", required=True, metavar="UPDATE",
+                   help=_("where to save the update exchange package for the device"))
+    p.add_argument("--yes", action="store_true",
+                   help=_("do not ask: the fingerprint was compared already"))
+    p.set_defaults(func=cmd_approve)
+
+    p = sub.add_parser("export", help=_("write an exchange package with the changes since the "
+                                        "last one"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write it into"))
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help=_("import exchange packages"))
+    p.add_argument("files", nargs="+", metavar="FILE", help=_("exchange package files"))
+    p.set_defaults(func=cmd_import)
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).expanduser().read_bytes()
+    except OSError:
+        raise InvalidInput(_("The file {name} cannot be read.").format(
+            name=Path(path).name)) from None
+
+
+def _new_file(out: str) -> Path:
+    path = Path(out).expanduser()
+    if path.exists():
+        raise InvalidInput(_("The file already exists; choose another name."))
+    if not path.parent.is_dir():
+        raise InvalidInput(_("The folder for the file does not exist."))
+    return path
+
+
+def _save(path: Path, data: bytes) -> None:
+    from idtool.atomic import write_atomic
+
+    try:
+        write_atomic(path, data, mode=0o644)
+    except OSError as e:
+        raise StorageError(_("The file could not be saved: {error}.").format(
+            error=e.strerror or type(e).__name__)) from None
+
+
+def _confirm(fingerprint: str, yes: bool) -> bool:
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=fingerprint))
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise InvalidInput(_("Compare the fingerprint, then run again with --yes."))
+    answer = input(_("Is it the same as on the other screen? Type yes to confirm: "))
+    return answer.strip().lower() in {"yes", "y", _("yes")}
+
+
+def cmd_create(args: argparse.Namespace) -> int:
+    from idtool.sync import devices, enrol
+
+    path = _new_file(args.out)
+    with common.unlock(args) as session:
+        data = enrol.create_enrolment(session, args.label)
+        own = devices.own_device(session.conn, devices.DeviceRole.SUPERVISOR)
+    _save(path, data)
+    print(_("Enrolment file saved to {path}.").format(path=path))
+    print(_("Fingerprint: {fingerprint}").format(fingerprint=own.fingerprint))
+    return 0
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    from idtool.sync import enrol
+
+    data = _read(args.file)
+    path = _new_file(args.out)
+    offer = enrol.read_enrolment(data)
+    print(_("Supervisor: {label} ({device})").format(label=offer.device.label,
+                                                      device=offer.device.device_id))
+    if not _confirm(offer.fingerprint, args.yes):
+        raise BundleError(_("Enrolment stopped: the fingerprint was not confirmed."),
+                          "not_confirmed")
+    with common.unlock(args) as session:
+        request = enrol.accept_enrolment(session, data, args.label)
+    _save(path, request)
+    print(_("The supervisor is trusted. Request saved to {path}: take it to the supervisor.")
+          .format(path=path))
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from idtool.sync import enrol
+
+    request = _read(args.request)
+    path = _new_file(args.out)
+    offer = enrol.read_request(request)
+    print(_("Device: {label} ({device})").format(label=offer.device.label,
+                                                  device=offer.device.device_id))
+    if not _confirm(offer.fingerprint, args.yes):
+        raise BundleError(_("Enrolment stopped: the fingerprint was not confirmed."),
+                          "not_confirmed")
+    with common.unlock(args) as session:
+        written = enrol.approve(session, request, path)
+    print(_("The device is trusted. Update saved to {path}: import it on the device.").format(
+        path=written))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from idtool.sync.export import export_cases
+
+    folder = Path(args.out).expanduser()
+    if not folder.is_dir():
+        raise InvalidInput(_("The folder for the exchange package does not exist."))
+    with common.unlock(args) as session:
+        path = export_cases(session, folder)
+    print(path)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from idtool.sync.importer import import_bundle
+
+    failed = 0
+    with common.unlock(args) as session:
+        for name in args.files:
+            try:
+                report = import_bundle(session, name)
+            except BundleError as e:
+                print(f"idtool: {Path(name).name}: {e.message}", file=sys.stderr)
+                failed = e.exit_code
+                continue
+            print("\n".join(report.lines()))
+    return failed

@@ -1,0 +1,122 @@
+"""The devices this database exchanges bundles with, this device's own keys, fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pyrage
+
+from idtool.bundle import keys
+from idtool.database import Connection
+from idtool.errors import BundleError, CorruptDatabase
+from idtool.i18n import _
+
+
+class DeviceRole(StrEnum):
+    SUPERVISOR = "supervisor"
+    DEVICE = "device"
+
+
+class DeviceStatus(StrEnum):
+    TRUSTED = "trusted"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True)
+class Device:
+    device_id: str
+    label: str
+    signing_key: str  # Ed25519 raw public key, hex
+    age_recipient: str  # age1...
+    role: DeviceRole
+    status: DeviceStatus = DeviceStatus.TRUSTED
+    enrolled_at: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.signing_key, self.age_recipient)
+
+
+FINGERPRINT_GROUPS = 6
+
+
+def fingerprint(signing_key_hex: str, age_recipient: str) -> str:
+    """Safety number to compare aloud: 6 groups of 5 digits from SHA-256 of both public keys.
+
+    As with Signal's safety numbers, each group is 5 bytes of the hash taken modulo 100000,
+    so 30 digits carry about 100 bits.
+    """
+    digest = hashlib.sha256(b"idtool-fingerprint-v1\0" + bytes.fromhex(signing_key_hex)
+                            + b"\0" + age_recipient.encode("ascii")).digest()
+    groups = [int.from_bytes(digest[i * 5:(i + 1) * 5], "big") % 100000
+              for i in range(FINGERPRINT_GROUPS)]
+    return " ".join(f"{g:05d}" for g in groups)
+
+
+def _meta(conn: Connection, key: str) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        raise CorruptDatabase(_("The device keys are missing from the database."))
+    return str(row[0])
+
+
+def own_signing_key(conn: Connection) -> str:
+    return _meta(conn, "device_signing_key")
+
+
+def own_identity(conn: Connection) -> pyrage.x25519.Identity:
+    return keys.identity(_meta(conn, "device_age_identity"))
+
+
+def own_device(conn: Connection, role: DeviceRole, label: str = "") -> Device:
+    device_id = _meta(conn, "device_id")
+    public = keys.public_bytes(keys.signing_key(own_signing_key(conn)).public_key())
+    return Device(device_id, label or f"device {device_id[:8]}", public.hex(),
+                  str(own_identity(conn).to_public()), role)
+
+
+_COLUMNS = "device_id, label, signing_key, age_recipient, role, status, enrolled_at"
+
+
+def _device(row: tuple[object, ...]) -> Device:
+    return Device(str(row[0]), str(row[1]), str(row[2]), str(row[3]), DeviceRole(row[4]),
+                  DeviceStatus(row[5]), str(row[6]))
+
+
+def get(conn: Connection, device_id: str) -> Device | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM sync_devices WHERE device_id = ?",
+                       (device_id,)).fetchone()
+    return None if row is None else _device(row)
+
+
+def all_devices(conn: Connection) -> list[Device]:
+    return [_device(r) for r in
+            conn.execute(f"SELECT {_COLUMNS} FROM sync_devices ORDER BY role, enrolled_at, label")]
+
+
+def trusted(conn: Connection, role: DeviceRole) -> dict[str, str]:
+    """device id -> Ed25519 public key hex, for `read_bundle`: trusted devices of `role`."""
+    return {str(r[0]): str(r[1]) for r in conn.execute(
+        "SELECT device_id, signing_key FROM sync_devices WHERE role = ? AND status = 'trusted'",
+        (role.value,))}
+
+
+def supervisor(conn: Connection) -> Device:
+    """The supervisor this device sends its case bundles to."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM sync_devices WHERE role = 'supervisor'"
+                       " AND status = 'trusted' ORDER BY enrolled_at LIMIT 1").fetchone()
+    if row is None:
+        raise BundleError(_("This device is not enrolled with a supervisor yet."), "not_enrolled")
+    return _device(row)
+
+
+def upsert(conn: Connection, device: Device, now: str) -> None:
+    conn.execute(
+        f"INSERT INTO sync_devices ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (device_id) DO UPDATE SET label = excluded.label,"
+        " signing_key = excluded.signing_key, age_recipient = excluded.age_recipient,"
+        " role = excluded.role, status = excluded.status",
+        (device.device_id, device.label, device.signing_key, device.age_recipient,
+         device.role.value, device.status.value, device.enrolled_at or now))

@@ -1,0 +1,181 @@
+"""Writing bundles: case bundles (device -> supervisor) and update bundles (supervisor -> device).
+
+A case bundle carries every record changed since the last export (from the change journal)
+and the audit entries written since then; its header carries the audit head they end at.
+The per-sender sequence number, the previous bundle's digest and the journal position are
+advanced only after the file is complete under its final name (`write_bundle` is atomic);
+if recording that fails, the file is removed again, so no bundle exists that the database
+does not know about.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from idtool import database
+from idtool.audit import GENESIS, now_iso
+from idtool.bundle import Kind, encode_manifest, read_unverified_header, write_bundle
+from idtool.database import Connection
+from idtool.policy import Action
+from idtool.session import Session
+from idtool.sync import devices, tables
+from idtool.sync.devices import DeviceRole
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+def _schema_version() -> int:
+    from idtool.migrations import latest
+
+    return latest()
+
+
+def last_out(conn: Connection, device_id: str, kind: Kind) -> tuple[int, str | None, int, int]:
+    """(sequence, digest, journal position, audit seq) of this device's last bundle of `kind`."""
+    row = conn.execute(
+        "SELECT sequence, digest, last_change, last_audit FROM sync_bundles WHERE direction ="
+        " 'out' AND sender = ? AND kind = ? ORDER BY sequence DESC LIMIT 1",
+        (device_id, kind.value)).fetchone()
+    return (0, None, 0, 0) if row is None else (int(row[0]), str(row[1]), int(row[2]),
+                                                 int(row[3]))
+
+
+def changed_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int]:
+    """Records changed after journal position `since`, parents first; and the new position."""
+    schema = tables.schema(conn)
+    top = conn.execute("SELECT coalesce(max(id), 0) FROM sync_changes").fetchone()[0]
+    keys_by_table: dict[str, dict[str, int]] = {name: {} for name in tables.ORDER}
+    for tbl, key, first in conn.execute(
+            "SELECT tbl, record_key, min(id) FROM sync_changes WHERE id > ? AND id <= ?"
+            " GROUP BY tbl, record_key", (since, top)):
+        if tbl in keys_by_table:
+            keys_by_table[tbl][key] = first
+    records: list[dict[str, Any]] = []
+    for name in tables.ORDER:
+        table = schema[name]
+        for key in sorted(keys_by_table[name], key=keys_by_table[name].__getitem__):
+            row = tables.read_row(conn, table, key)
+            if row is not None:
+                records.append({"table": name, "row": row})
+    return records, int(top)
+
+
+def audit_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]], tuple[int, str]]:
+    """Audit entries after `since` as records, and the head they end at."""
+    out = []
+    head = (0, GENESIS)
+    for seq, ts, dev, officer, action, target, details, prev, digest in conn.execute(
+            "SELECT seq, ts, device_id, officer, action, target, details, prev_hash, hash"
+            " FROM audit WHERE seq > ? ORDER BY seq", (since,)):
+        out.append({"table": "audit", "row": {
+            "seq": seq, "ts": ts, "device_id": dev, "officer": officer, "action": action,
+            "target": target, "details": json.loads(details), "prev_hash": prev,
+            "hash": digest}})
+    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    if row is not None:
+        head = (int(row[0]), str(row[1]))
+    return out, head
+
+
+def _write_and_record(session: Session, out: str | Path, kind: Kind,
+                      records: list[dict[str, Any]], head: tuple[int, str],
+                      recipients: Iterable[str], last_change: int, last_audit: int,
+                      progress: Progress | None, cancelled: Cancelled | None,
+                      details: dict[str, object]) -> Path:
+    conn = session.conn
+    sequence, previous, _, _ = last_out(conn, session.device_id, kind)
+    fields = {"bundle_id": str(uuid.uuid4()), "kind": kind.value, "sender": session.device_id,
+              "sequence": sequence + 1, "previous": previous,
+              "schema_version": _schema_version(), "audit_head": head}
+    signing = devices.own_signing_key(conn)
+    payload = encode_manifest(fields, records)
+    path = write_bundle(out, fields, payload, signing, sorted(set(recipients)), progress,
+                        cancelled)
+    try:
+        header = read_unverified_header(path)
+        digest = header.digest
+        with database.transaction(conn):
+            conn.execute(
+                "INSERT INTO sync_bundles (bundle_id, direction, sender, kind, sequence, digest,"
+                " previous, at, last_change, last_audit, report) VALUES"
+                " (?, 'out', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (header.bundle_id, session.device_id, kind.value, sequence + 1, digest,
+                 previous, now_iso(), last_change, last_audit, json.dumps(details)))
+            session.audit("bundle.export", header.bundle_id,
+                          {"kind": kind.value, "sequence": sequence + 1, **details})
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+    return path
+
+
+def export_cases(session: Session, out_dir: str | Path, progress: Progress | None = None,
+                 cancelled: Cancelled | None = None) -> Path:
+    """Write a case bundle for the supervisor into `out_dir`; returns its path."""
+    session.require(Action.EXPORT_OWN_BUNDLE)
+    conn = session.conn
+    sup = devices.supervisor(conn)
+    me = devices.own_device(conn, DeviceRole.DEVICE)
+    with database.transaction(conn, immediate=False):  # one consistent snapshot to read
+        _, _, since, audit_since = last_out(conn, session.device_id, Kind.CASE)
+        records, top = changed_records(conn, since)
+        audit, head = audit_records(conn, audit_since)
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record["table"]] = counts.get(record["table"], 0) + 1
+    return _write_and_record(session, out_dir, Kind.CASE, records + audit, head,
+                             [sup.age_recipient, me.age_recipient], top, head[0], progress,
+                             cancelled, {"records": counts, "audit_entries": len(audit)})
+
+
+def update_records(conn: Connection) -> list[dict[str, Any]]:
+    """An update bundle's records: the trust list (devices and issuer keys) and revocations."""
+    me = devices.own_device(conn, DeviceRole.SUPERVISOR)
+    records: list[dict[str, Any]] = []
+    for dev in [me, *devices.all_devices(conn)]:
+        records.append({"table": "sync_devices", "row": {
+            "device_id": dev.device_id, "label": dev.label, "signing_key": dev.signing_key,
+            "age_recipient": dev.age_recipient, "role": dev.role.value,
+            "status": dev.status.value}})
+    issuers = {dev.signing_key: dev.label for dev in [me, *devices.all_devices(conn)]
+               if dev.status is devices.DeviceStatus.TRUSTED}
+    for public, label in conn.execute("SELECT public_key, label FROM trusted_keys"):
+        issuers.setdefault(str(public), str(label))
+    for public, label in sorted(issuers.items()):
+        records.append({"table": "trusted_keys", "row": {"public_key": public, "label": label}})
+    schema = tables.schema(conn)["certificate_revocations"]
+    for row in conn.execute(f"SELECT {', '.join(schema.names)} FROM certificate_revocations"
+                            " ORDER BY rowid"):
+        records.append({"table": "certificate_revocations",
+                        "row": dict(zip(schema.names, row, strict=True))})
+    return records
+
+
+def export_update(session: Session, out: str | Path, device_ids: Iterable[str],
+                  progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> Path:
+    """Supervisor: write an update bundle (trust list, revocations) for the given devices."""
+    session.require(Action.TRUST_LIST)
+    conn = session.conn
+    me = devices.own_device(conn, DeviceRole.SUPERVISOR)
+    recipients = [me.age_recipient]
+    for device_id in device_ids:
+        dev = devices.get(conn, device_id)
+        if dev is None:
+            from idtool.errors import InvalidInput
+            from idtool.i18n import _
+
+            raise InvalidInput(_("This device is not in the trust list."))
+        recipients.append(dev.age_recipient)
+    with database.transaction(conn, immediate=False):
+        records = update_records(conn)
+        _, head = audit_records(conn, 1 << 62)
+    return _write_and_record(session, out, Kind.UPDATE, records, head, recipients, 0, 0,
+                             progress, cancelled, {"records": len(records)})

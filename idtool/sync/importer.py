@@ -1,0 +1,166 @@
+"""Importing a bundle: every check, then one transaction.
+
+Order: the header is peeked at only to choose the permission and the trusted senders; then
+`read_bundle` checks size caps, signature, digest and recipient before decrypting, and the
+manifest must repeat the header's ids. Inside ONE transaction:
+
+1. the same bundle id imported before -> "already imported", nothing changes (idempotent);
+2. a sequence number at or below the last one imported from that sender -> replay, refused;
+3. case bundles: a sequence number above last + 1 -> "bundle N is missing", refused. Gaps
+   block on purpose: the audit chain and the previous-digest chain can only be checked in
+   order, and importing the missing bundle first then the refused one gives the same database
+   as importing them in order. Update bundles are full snapshots, so a gap is allowed there;
+4. the header's `previous` must be the digest of the last bundle imported from that sender;
+5. case bundles: the sender's audit entries must continue its stored chain and end exactly at
+   the header's audit head, else the bundle is refused (a truncated or rewritten log);
+6. the records are applied (`apply.Applier`), the bundle is logged with its report, and the
+   import is audited. Any refusal rolls everything back.
+
+Clocks are never consulted: order comes from sequence numbers, never from timestamps.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+from idtool import database
+from idtool.audit import GENESIS, entry_hash
+from idtool.bundle import BundleHeader, Kind, open_manifest, read_bundle, read_unverified_header
+from idtool.database import Connection
+from idtool.errors import BundleError
+from idtool.i18n import _
+from idtool.policy import Action
+from idtool.session import Session
+from idtool.sync import devices
+from idtool.sync.apply import Applier, to_json
+from idtool.sync.devices import DeviceRole
+from idtool.sync.report import ImportReport
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+_AUDIT_FIELDS = {"seq": int, "ts": str, "device_id": str, "officer": (str, type(None)),
+                 "action": str, "target": (str, type(None)), "details": dict,
+                 "prev_hash": str, "hash": str}
+
+
+def import_bundle(session: Session, path: str | os.PathLike[str],
+                  progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> ImportReport:
+    """Import one case or update bundle; see the module notes. Raises BundleError if refused."""
+    conn = session.conn
+    kind = read_unverified_header(path).kind  # routing only: nothing is trusted yet
+    if kind is Kind.CASE:
+        session.require(Action.IMPORT_CASE_BUNDLE)
+        senders = devices.trusted(conn, DeviceRole.DEVICE)
+    elif kind is Kind.UPDATE:
+        session.require(Action.IMPORT_UPDATE_BUNDLE)
+        senders = devices.trusted(conn, DeviceRole.SUPERVISOR)
+    else:
+        raise BundleError(_("Exchange packages of this kind cannot be imported here."),
+                          "unsupported_kind")
+    header, payload = read_bundle(path, senders, devices.own_identity(conn),
+                                  progress=progress, cancelled=cancelled)
+    if header.kind is not kind:
+        raise BundleError(_("The exchange package changed while it was being read."), "digest")
+    from idtool.migrations import latest
+
+    if header.schema_version > latest():
+        raise BundleError(_("This exchange package was made by a newer version of the program; "
+                            "update it first."), "schema")
+    manifest = open_manifest(payload, header)
+    with database.transaction(conn):
+        done = conn.execute("SELECT digest FROM sync_bundles WHERE bundle_id = ?",
+                            (header.bundle_id,)).fetchone()
+        if done is not None:
+            if done[0] != header.digest:
+                raise _replay(header)
+            return ImportReport(header.bundle_id, header.sender, header.kind.value,
+                                header.sequence, already_imported=True)
+        _check_order(conn, header)
+        report = ImportReport(header.bundle_id, header.sender, header.kind.value,
+                              header.sequence)
+        applier = Applier(conn, header.bundle_id, header.sender, report)
+        if kind is Kind.CASE:
+            records = [r for r in manifest.records if r.get("table") != "audit"]
+            audit = [r.get("row") for r in manifest.records if r.get("table") == "audit"]
+            report.audit_entries = _store_audit(conn, header, audit)
+            for record in records:
+                applier.apply(record)
+        else:
+            from idtool.sync.update import apply_update
+
+            apply_update(session, applier, manifest.records)
+        conn.execute(
+            "INSERT INTO sync_bundles (bundle_id, direction, sender, kind, sequence, digest,"
+            " previous, at, report) VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?)",
+            (header.bundle_id, header.sender, kind.value, header.sequence, header.digest,
+             header.previous, applier.now, json.dumps(report.to_json())))
+        session.audit("bundle.import", header.bundle_id, {
+            "sender": header.sender, "kind": kind.value, "sequence": header.sequence,
+            "imported": report.imported, "unchanged": report.unchanged,
+            "conflicts": report.conflicts, "duplicates": report.duplicates,
+            "quarantined": report.quarantined})
+    return report
+
+
+def _replay(header: BundleHeader) -> BundleError:
+    return BundleError(_("Exchange package {sequence} from device {device} was already "
+                         "imported: this is a replay. Nothing was imported.").format(
+                             sequence=header.sequence, device=header.sender), "replay")
+
+
+def _check_order(conn: Connection, header: BundleHeader) -> None:
+    row = conn.execute(
+        "SELECT sequence, digest FROM sync_bundles WHERE direction = 'in' AND sender = ? AND"
+        " kind = ? ORDER BY sequence DESC LIMIT 1",
+        (header.sender, header.kind.value)).fetchone()
+    last, last_digest = (0, None) if row is None else (int(row[0]), str(row[1]))
+    if header.sequence <= last:
+        raise _replay(header)
+    if header.sequence > last + 1:
+        if header.kind is Kind.CASE:
+            raise BundleError(_("Exchange package {missing} from device {device} is missing: "
+                                "import it first. Nothing was imported.").format(
+                                    missing=last + 1, device=header.sender), "gap")
+        return  # an update is a full snapshot: a newer one may skip those in between
+    if header.previous != last_digest:
+        raise BundleError(_("Exchange package {sequence} from device {device} does not follow "
+                            "the last one imported from it. Nothing was imported.").format(
+                                sequence=header.sequence, device=header.sender), "chain")
+
+
+def _audit_refused(header: BundleHeader) -> BundleError:
+    return BundleError(_("The audit log in the exchange package from device {device} does not "
+                         "match its header or the entries imported before: it may have been "
+                         "cut or altered. Nothing was imported.").format(device=header.sender),
+                       "audit_head")
+
+
+def _store_audit(conn: Connection, header: BundleHeader, rows: list[Any]) -> int:
+    """Check the sender's audit entries continue its chain and end at the header's head."""
+    last = conn.execute("SELECT seq, hash FROM sync_audit WHERE sender = ? ORDER BY seq DESC"
+                        " LIMIT 1", (header.sender,)).fetchone()
+    seq, prev = (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
+    checked = []
+    for row in rows:
+        if not isinstance(row, dict) or set(row) != set(_AUDIT_FIELDS) or not all(
+                isinstance(row[k], t) and not isinstance(row[k], bool)
+                for k, t in _AUDIT_FIELDS.items()):
+            raise _audit_refused(header)
+        body = {k: row[k] for k in ("seq", "ts", "device_id", "officer", "action", "target",
+                                    "details")}
+        if (row["seq"] != seq + 1 or row["prev_hash"] != prev or row["device_id"] != header.sender
+                or entry_hash(prev, body) != row["hash"]):
+            raise _audit_refused(header)
+        seq, prev = row["seq"], row["hash"]
+        checked.append((header.sender, seq, to_json({**body, "prev_hash": row["prev_hash"]}),
+                        prev))
+    if (seq, prev) != (header.audit_head.seq, header.audit_head.hash):
+        raise _audit_refused(header)
+    conn.executemany("INSERT INTO sync_audit (sender, seq, entry, hash) VALUES (?, ?, ?, ?)",
+                     checked)
+    return len(checked)

@@ -1,0 +1,108 @@
+"""What a case bundle carries: the synced tables, their order, keys and columns.
+
+Columns are read from the database itself (`PRAGMA table_info`), so a migration that adds a
+column changes what is sent without touching this module. Officers travel only as far as the
+records that name them need: no key slot, and on the receiving side they cannot log in.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from idtool.database import Connection
+
+# Parents before children, so foreign keys hold as the records are applied in order.
+ORDER = ("officers", "persons", "cases", "interviews", "answers", "assessments", "decisions",
+         "consents", "referrals", "referral_events", "certificates", "certificate_revocations")
+# Never changed once written (triggers forbid it): insert when new, never update.
+APPEND_ONLY = frozenset({"decisions", "consents", "certificate_revocations"})
+# Columns that stay on the device that wrote them.
+LOCAL_COLUMNS = {"officers": frozenset({"slot_id", "active", "name_key"})}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # "TEXT" or "INTEGER"
+    not_null: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # primary key columns
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def versioned(self) -> bool:
+        return {"version", "device_id", "base_version"} <= set(self.names)
+
+    def record_key(self, row: dict[str, Any]) -> str:
+        return "/".join(str(row[k]) for k in self.key)
+
+    def where(self) -> str:
+        return " AND ".join(f"{k} = ?" for k in self.key)
+
+    def key_values(self, record_key: str) -> tuple[str, ...]:
+        return tuple(record_key.split("/", len(self.key) - 1))
+
+
+def _schema(conn: Connection, name: str) -> Table:
+    info = conn.execute(f"PRAGMA table_info({name})").fetchall()
+    skip = LOCAL_COLUMNS.get(name, frozenset())
+    columns = tuple(Column(r[1], str(r[2]).upper(), bool(r[3]) or bool(r[5]))
+                    for r in info if r[1] not in skip)
+    key = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
+    return Table(name, columns, key)
+
+
+def schema(conn: Connection) -> dict[str, Table]:
+    """The synced tables of this database, by name, in ORDER."""
+    return {name: _schema(conn, name) for name in ORDER}
+
+
+def read_row(conn: Connection, table: Table, record_key: str) -> dict[str, Any] | None:
+    row = conn.execute(f"SELECT {', '.join(table.names)} FROM {table.name} WHERE {table.where()}",
+                       table.key_values(record_key)).fetchone()
+    return None if row is None else dict(zip(table.names, row, strict=True))
+
+
+def check_row(table: Table, row: object) -> tuple[str, str] | None:
+    """Why an incoming row cannot be stored as it is: (reason code, detail), or None if fine.
+
+    The detail names columns only, never values: it may be shown and logged.
+    """
+    if not isinstance(row, dict):
+        return "not_a_record", ""
+    missing = [n for n in table.names if n not in row]
+    if missing:
+        return "missing_fields", ", ".join(missing)
+    extra = sorted(str(k) for k in row if k not in table.names)
+    if extra:
+        return "unknown_fields", ", ".join(extra)[:200]
+    for column in table.columns:
+        value = row[column.name]
+        if value is None:
+            if column.not_null:
+                return "wrong_type", column.name
+            continue
+        if column.type == "INTEGER" and (type(value) is not int or abs(value) >= 2**63):
+            return "wrong_type", column.name
+        if column.type == "TEXT" and not isinstance(value, str):
+            return "wrong_type", column.name
+    if "uuid" in table.key and not _is_uuid(row["uuid"]):
+        return "wrong_type", "uuid"
+    return None
+
+
+def _is_uuid(value: object) -> bool:
+    try:
+        return isinstance(value, str) and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False

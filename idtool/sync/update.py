@@ -1,0 +1,91 @@
+"""Applying an update bundle on a device: the trust list (supervisor and device keys, issuer
+keys for certificates) and certificate revocations.
+
+The bundle is a full snapshot signed by a trusted supervisor. A device's own entry is never
+taken from it, and a known device whose key would change is quarantined rather than
+re-keyed: a new key needs a new enrolment, compared aloud. Directory, questionnaires and
+policy are not carried yet.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from idtool.audit import now_iso
+from idtool.bundle import keys
+from idtool.certificate.payload import key_id
+from idtool.errors import BundleError
+from idtool.session import Session
+from idtool.sync import devices
+from idtool.sync.apply import Applier
+from idtool.sync.devices import Device, DeviceRole, DeviceStatus
+
+_DEVICE_FIELDS = {"device_id", "label", "signing_key", "age_recipient", "role", "status"}
+
+
+def _device(row: object) -> Device | None:
+    if not isinstance(row, dict) or set(row) != _DEVICE_FIELDS or not all(
+            isinstance(v, str) and 0 < len(v) <= 200 for v in row.values()):
+        return None
+    try:
+        keys.public_key(row["signing_key"])
+        keys.recipient(row["age_recipient"])
+        return Device(row["device_id"], row["label"], row["signing_key"], row["age_recipient"],
+                      DeviceRole(row["role"]), DeviceStatus(row["status"]))
+    except (ValueError, BundleError):
+        return None
+
+
+def _issuer(row: object) -> tuple[bytes, str] | None:
+    if not isinstance(row, dict) or set(row) != {"public_key", "label"}:
+        return None
+    public, label = row["public_key"], row["label"]
+    if not isinstance(public, str) or not isinstance(label, str) or not label.strip():
+        return None
+    try:
+        raw = bytes.fromhex(public)
+    except ValueError:
+        return None
+    return (raw, label[:200]) if len(raw) == 32 else None
+
+
+def apply_update(session: Session, applier: Applier, records: list[dict[str, Any]]) -> None:
+    conn = session.conn
+    now = now_iso()
+    for record in records:
+        table, row = record.get("table"), record.get("row")
+        if table == "sync_devices":
+            dev = _device(row)
+            if dev is None:
+                applier.quarantine("sync_devices", row, "wrong_type")
+            elif dev.device_id == session.device_id:
+                applier.report.add("sync_devices", "unchanged")
+            else:
+                known = devices.get(conn, dev.device_id)
+                if known is not None and known.signing_key != dev.signing_key:
+                    applier.quarantine("sync_devices", row, "key_changed")
+                elif known is not None and (known.role, known.status, known.label) == (
+                        dev.role, dev.status, dev.label):
+                    applier.report.add("sync_devices", "unchanged")
+                else:
+                    devices.upsert(conn, dev, now)
+                    applier.report.add("sync_devices", "imported")
+        elif table == "trusted_keys":
+            issuer = _issuer(row)
+            if issuer is None:
+                applier.quarantine("trusted_keys", row, "wrong_type")
+                continue
+            kid = key_id(issuer[0]).hex()
+            if conn.execute("SELECT 1 FROM trusted_keys WHERE key_id = ?", (kid,)).fetchone():
+                applier.report.add("trusted_keys", "unchanged")
+                continue
+            conn.execute(
+                "INSERT INTO trusted_keys (uuid, key_id, public_key, label, added_at, device_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (str(uuid.uuid4()), kid, issuer[0].hex(), issuer[1], now, session.device_id))
+            applier.report.add("trusted_keys", "imported")
+        elif table == "certificate_revocations":
+            applier.apply(record)
+        else:
+            applier.quarantine(str(table)[:64], row, "unknown_table")
