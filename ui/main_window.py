@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
@@ -120,9 +121,11 @@ class MainWindow(QMainWindow):
         if callable(save):
             save()  # the last half-typed answer is kept, then everything on screen goes
         session, self.session = self.session, None
-        session.close()
         self.statusBar().clearMessage()
-        self._rebuild()
+        self._rebuild()  # nothing of the case stays on screen from here on
+        # Background work (a PDF being made) may still use the connection: let it finish.
+        QThreadPool.globalInstance().waitForDone(10_000)
+        session.close()
         self.statusBar().showMessage(_("Locked."), 4000)
 
     # -- menus -------------------------------------------------------------------------------
@@ -156,6 +159,17 @@ class MainWindow(QMainWindow):
             permissions.setObjectName("action_policy")
             permissions.triggered.connect(self._policy)
             admin.addAction(permissions)
+
+        if self.session is not None:
+            tools = bar.addMenu(_("&Tools"))
+            verify = QAction(_("&Verify certificate…"), self)
+            verify.setObjectName("action_verify_certificate")
+            verify.triggered.connect(self._verify_certificate)
+            tools.addAction(verify)
+            nrm = QAction(_("&NRM directory…"), self)
+            nrm.setObjectName("action_directory")
+            nrm.triggered.connect(self._directory)
+            tools.addAction(nrm)
 
         settings_menu = bar.addMenu(_("&Settings"))
         lang_menu = settings_menu.addMenu(_("&Language"))
@@ -216,6 +230,18 @@ class MainWindow(QMainWindow):
 
         if self.session is not None:
             PolicyDialog(self.session, self).exec()
+
+    def _verify_certificate(self) -> None:
+        from ui.documents.verify_dialog import VerifyDialog
+
+        if self.session is not None:
+            VerifyDialog(self.session, self).exec()
+
+    def _directory(self) -> None:
+        from ui.documents.directory_dialog import DirectoryDialog  # read-only unless supervisor
+
+        if self.session is not None:
+            DirectoryDialog(self.session, self).exec()
 
     def _change_passphrase(self) -> None:
         from ui.officers_dialog import ChangePassphraseDialog

@@ -65,7 +65,12 @@ def run_task(fn: Callable[[TaskState], Any], on_done: Callable[[Any], None],
 
     def finish(callback: Callable[[Any], None], value: Any) -> None:
         Task._running.discard(task)
-        callback(value)
+        try:
+            callback(value)
+        except RuntimeError as exc:
+            # The widget that asked is gone (e.g. the program was locked meanwhile).
+            if "already deleted" not in str(exc):
+                raise
 
     task.signals.done.connect(lambda value: finish(on_done, value))
     task.signals.failed.connect(lambda exc: finish(on_error, exc))

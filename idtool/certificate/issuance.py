@@ -164,6 +164,17 @@ def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRec
     return history[-1]
 
 
+def issue_blocked(session: Session, case_uuid: str) -> str:
+    """Why a certificate cannot be issued for this case now, or "" when it can."""
+    if not session.can(Action.ISSUE_CERTIFICATE):
+        return _("Your role may not issue certificates.")
+    try:
+        _check_issuable(session, cases.get_case(session, case_uuid, audit_view=False))
+    except InvalidInput as exc:
+        return exc.message
+    return ""
+
+
 def document(cert: Certificate, copy: int | None = None,
              language: str | None = None) -> CertificateDocument:
     """What to print for `cert`: the original (copy None) or copy n, in its or another language."""

@@ -32,9 +32,12 @@ from ui.cases.widgets import (
     heading,
     mark_row,
     page_container,
-    placeholder,
     read_only_table,
 )
+from ui.documents.certificate_section import CertificateSection
+from ui.documents.consent_section import ConsentSection
+from ui.documents.referral_section import ReferralSection
+from ui.documents.tables import refill
 
 AUDIT_ACTIONS = {
     "case.open": N_("Case opened"),
@@ -44,6 +47,15 @@ AUDIT_ACTIONS = {
     "interview.complete": N_("Interview completed"),
     "assessment.store": N_("Assessment stored"),
     "decision.record": N_("Decision recorded"),
+    "certificate.issue": N_("Certificate issued"),
+    "certificate.reprint": N_("Certificate copy printed"),
+    "certificate.revoke": N_("Certificate revoked"),
+    "consent.record": N_("Consent recorded"),
+    "referral.make": N_("Referral made"),
+    "referral.packet": N_("Referral packet saved"),
+    "referral.status": N_("Referral status changed"),
+    "referral.child_protection_without_consent": N_(
+        "Child referred to child protection without consent"),
 }
 
 STATE_LABELS = {"in_progress": N_("In progress"), "completed": N_("Completed")}
@@ -91,9 +103,10 @@ class CaseView(QWidget):
         column = QVBoxLayout(content)
         column.addLayout(top)
         column.addWidget(heading(_("Case {number}").format(number=self.case.number)))
-        status = QLabel(_("Status: {status}").format(status=cases.status_label(self.case.status)))
-        status.setObjectName("case_status")
-        column.addWidget(status)
+        self.status = QLabel(_("Status: {status}").format(
+            status=cases.status_label(self.case.status)))
+        self.status.setObjectName("case_status")
+        column.addWidget(self.status)
         self.review_note = QLabel(_("Marked for supervisor review: the decision differs from"
                                     " the recommendation."))
         self.review_note.setObjectName("case_review_note")
@@ -107,9 +120,12 @@ class CaseView(QWidget):
         column.addWidget(self._assessments_box())
         column.addWidget(self._decisions_box())
         column.addWidget(self._audit_box())
-        column.addWidget(placeholder(_("Consents"), "case_consents"))
-        column.addWidget(placeholder(_("Certificate"), "case_certificate"))
-        column.addWidget(placeholder(_("Referrals"), "case_referrals"))
+        self.consent_section = ConsentSection(session, case_uuid)
+        self.certificate_section = CertificateSection(session, case_uuid)
+        self.referral_section = ReferralSection(session, case_uuid)
+        for section in (self.consent_section, self.certificate_section, self.referral_section):
+            section.changed.connect(self._documents_changed)
+            column.addWidget(section)
         column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -261,12 +277,26 @@ class CaseView(QWidget):
     # -- audit trail ---------------------------------------------------------------------------
     def _audit_box(self) -> QWidget:
         box, layout = group(_("Audit trail"), "case_audit")
-        names = dict(self.session.conn.execute("SELECT uuid, name FROM officers").fetchall())
-        rows = [[local_time(e.ts), names.get(e.officer or "", e.officer or "—"),
-                 gettext(AUDIT_ACTIONS[e.action]) if e.action in AUDIT_ACTIONS else e.action]
-                for e in reversed(audit.entries(self.session.conn, target=self.case_uuid))]
-        self.audit_table = read_only_table([_("Time"), _("Officer"), _("Action")], rows,
-                                           "case_audit_table", _("Audit trail"), max_rows=12)
+        self.audit_table = read_only_table([_("Time"), _("Officer"), _("Action")],
+                                           self._audit_rows(), "case_audit_table",
+                                           _("Audit trail"), max_rows=12)
         layout.addWidget(self.audit_table)
         return box
+
+    def _audit_rows(self) -> list[list[str]]:
+        names = dict(self.session.conn.execute("SELECT uuid, name FROM officers").fetchall())
+        return [[local_time(e.ts), names.get(e.officer or "", e.officer or "—"),
+                 gettext(AUDIT_ACTIONS[e.action]) if e.action in AUDIT_ACTIONS else e.action]
+                for e in reversed(audit.entries(self.session.conn, target=self.case_uuid))]
+
+    # -- consents, certificate, referrals ------------------------------------------------------
+    def _documents_changed(self) -> None:
+        """A section recorded something: the others, the status and the audit trail follow."""
+        for section in (self.consent_section, self.certificate_section, self.referral_section):
+            if section is not self.sender():
+                section.refresh()
+        self.case = cases.get_case(self.session, self.case_uuid, audit_view=False)
+        self.status.setText(_("Status: {status}").format(
+            status=cases.status_label(self.case.status)))
+        refill(self.audit_table, self._audit_rows(), max_rows=12)
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool.i18n import _
 from idtool.questionnaire.model import Form
 
 
@@ -34,16 +33,6 @@ def group(title: str, object_name: str) -> tuple[QGroupBox, QVBoxLayout]:
     box = QGroupBox(title)
     box.setObjectName(object_name)
     return box, QVBoxLayout(box)
-
-
-def placeholder(title: str, object_name: str) -> QGroupBox:
-    """A group box for a part of the case that a later version of the program fills."""
-    box, layout = group(title, object_name)
-    note = QLabel(_("This comes in a later version of the program."))
-    note.setWordWrap(True)
-    note.setEnabled(False)
-    layout.addWidget(note)
-    return box
 
 
 def read_only_table(headers: list[str], rows: list[list[str]], object_name: str,

@@ -1,0 +1,276 @@
+"""The case's victim-status certificate: its state, and issue, print a copy, revoke.
+
+The rules (one per person, only after an "identified victim" decision, roles) are the core's;
+this section explains beforehand why an action is not available and shows the core's message
+if it refuses anyway. PDFs are made off the GUI thread and saved only where the officer says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from idtool import cases
+from idtool.certificate import issuance
+from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, gettext
+from idtool.policy import Action
+from idtool.session import Session
+from ui.cases.list_model import local_time
+from ui.documents.saving import (
+    ask_pdf_path,
+    error_text,
+    file_writer,
+    not_encrypted_warning,
+    run_for,
+)
+from ui.forms import error_label, show_error
+
+
+def _label(object_name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class CertificateSection(QGroupBox):
+    """Group box "Certificate" of the case view."""
+
+    changed = Signal()
+
+    def __init__(self, session: Session, case_uuid: str, parent: QWidget | None = None) -> None:
+        super().__init__(_("Certificate"), parent)
+        self.setObjectName("case_certificate")
+        self.session = session
+        self.case_uuid = case_uuid
+        self.certificate: issuance.Certificate | None = None
+        self.state = _label("certificate_state")
+        self.details = _label("certificate_details")
+        self.why = _label("certificate_why")
+        font = self.why.font()
+        font.setItalic(True)
+        self.why.setFont(font)
+        self.language = QComboBox()
+        self.language.setObjectName("certificate_language")
+        self.language.setAccessibleName(_("Language of the certificate"))
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
+        self.language.setCurrentIndex(self.language.findData(current_language()))
+        language_caption = QLabel(_("Lan&guage of the PDF:"))
+        language_caption.setBuddy(self.language)
+        self.issue_button = QPushButton(_("&Issue certificate…"))
+        self.issue_button.setObjectName("certificate_issue")
+        self.issue_button.clicked.connect(self._issue)
+        self.copy_button = QPushButton(_("Print a cop&y…"))
+        self.copy_button.setObjectName("certificate_copy")
+        self.copy_button.clicked.connect(self._reprint)
+        self.revoke_button = QPushButton(_("Re&voke…"))
+        self.revoke_button.setObjectName("certificate_revoke")
+        self.revoke_button.clicked.connect(self._revoke)
+        self.warning = _label("certificate_warning")
+        self.warning.setText(not_encrypted_warning())
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setAccessibleName(_("Making the PDF"))
+        self.busy.hide()
+        self.message = _label("certificate_message")
+        self.error = error_label("certificate_error")
+        row = QHBoxLayout()
+        row.addWidget(language_caption)
+        row.addWidget(self.language)
+        row.addSpacing(12)
+        for button in (self.issue_button, self.copy_button, self.revoke_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        for w in (self.state, self.details, self.why):
+            layout.addWidget(w)
+        layout.addLayout(row)
+        for w in (self.warning, self.busy, self.message, self.error):
+            layout.addWidget(w)
+        self.refresh()
+
+    # -- state ---------------------------------------------------------------------------------
+    def issue_blocked(self) -> str:
+        """Why the certificate cannot be issued now, or "" when it can be."""
+        return issuance.issue_blocked(self.session, self.case_uuid)
+
+    def refresh(self) -> None:
+        cert = self.certificate = issuance.get(self.session, self.case_uuid)
+        allowed = self.session.can(Action.ISSUE_CERTIFICATE)
+        if cert is None:
+            self.state.setText(_("No certificate has been issued for this case."))
+            self.details.clear()
+            self.state.setStyleSheet("")
+        elif cert.revoked:
+            assert cert.revocation is not None
+            self.state.setText(_("Certificate {number}: REVOKED on {date} by {officer}.").format(
+                number=cert.number, date=local_time(cert.revocation.revoked_at),
+                officer=cert.revocation.officer_name))
+            self.state.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.details.setText(_("Reason: {reason}").format(reason=cert.revocation.reason))
+        else:
+            self.state.setText(_("Certificate {number}: issued.").format(number=cert.number))
+            self.state.setStyleSheet("font-weight: bold;")
+            copies = cert.prints - 1
+            printed = (_("Only the original has been printed.") if not copies else
+                       _("Copies printed: {copies} (the last one is marked COPY {last}).")
+                       .format(copies=copies, last=cert.prints))
+            self.details.setText(_(
+                "Issued on {date} by {officer}. Organisation: {organisation}. Language: "
+                "{language}.").format(
+                    date=cert.issue_date, officer=cert.officer_name,
+                    organisation=cert.organisation or gettext(issuance.ORGANISATION_PLACEHOLDER),
+                    language=LANGUAGE_NAMES.get(cert.language, cert.language))
+                + " " + printed)
+        self.details.setVisible(bool(self.details.text()))
+        blocked = self.issue_blocked()
+        self.issue_button.setEnabled(not blocked)
+        self.issue_button.setToolTip(blocked)
+        usable = cert is not None and not cert.revoked and allowed
+        self.copy_button.setEnabled(usable)
+        self.revoke_button.setEnabled(usable)
+        why = blocked
+        if cert is not None and not cert.revoked and not allowed:
+            why += " " + _("Your role may not print or revoke certificates.")
+        self.why.setText(why)
+        self.why.setVisible(bool(why))
+        if cert is not None and not cert.revoked:
+            self.language.setCurrentIndex(self.language.findData(cert.language))
+        self.language.setEnabled(not blocked or usable)
+
+    def _busy(self, on: bool) -> None:
+        self.busy.setVisible(on)
+        for button in (self.issue_button, self.copy_button, self.revoke_button):
+            button.setEnabled(False)
+        if not on:
+            self.refresh()
+
+    # -- actions -------------------------------------------------------------------------------
+    def _issue(self) -> None:
+        case = cases.get_case(self.session, self.case_uuid, audit_view=False)
+        path = ask_pdf_path(self, _("Save the certificate"), f"certificate-{case.number}")
+        if path is None:
+            return
+        lang = str(self.language.currentData())
+        save = file_writer(path)
+        self._start()
+        run_for(self, lambda: issuance.issue(self.session, self.case_uuid, lang, save=save),
+                lambda printed: self._saved(printed, path), self._failed)
+
+    def _reprint(self) -> None:
+        cert = self.certificate
+        if cert is None:
+            return
+        path = ask_pdf_path(self, _("Save a copy of the certificate"),
+                            f"{cert.number}-copy-{cert.prints + 1}")
+        if path is None:
+            return
+        lang = str(self.language.currentData())
+        save = file_writer(path)
+        self._start()
+        run_for(self, lambda: issuance.reprint(self.session, self.case_uuid, lang, save=save),
+                lambda printed: self._saved(printed, path), self._failed)
+
+    def _start(self) -> None:
+        show_error(self.error, "")
+        self.message.clear()
+        self._busy(True)
+
+    def _saved(self, printed: object, path: Path) -> None:
+        assert isinstance(printed, issuance.Printed)
+        self._busy(False)
+        number = printed.certificate.number
+        if printed.copy:
+            line = _("Copy {copy} of certificate {number} saved to {path}.").format(
+                copy=printed.copy, number=number, path=path)
+        else:
+            line = _("Certificate {number} issued and saved to {path}.").format(
+                number=number, path=path)
+        self.message.setText(line + " " + _("The file is not encrypted: keep it safe and "
+                                            "delete it when it is no longer needed."))
+        self.changed.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        show_error(self.error, error_text(exc, _("The certificate PDF could not be made; "
+                                                 "nothing was recorded.")))
+
+    def _revoke(self) -> None:
+        cert = self.certificate
+        if cert is None:
+            return
+        dialog = RevokeDialog(self.session, self.case_uuid, cert.number, self)
+        if dialog.exec():
+            self.refresh()
+            self.message.setText(_("Certificate {number} revoked.").format(number=cert.number))
+            self.changed.emit()
+
+
+class RevokeDialog(QDialog):
+    """Revoke with a reason (required) and a confirmation."""
+
+    def __init__(self, session: Session, case_uuid: str, number: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.case_uuid = case_uuid
+        self.number = number
+        self.setWindowTitle(_("Revoke certificate"))
+        intro = QLabel(_("Revoking certificate {number} is recorded and cannot be undone: the "
+                         "certificate then verifies as revoked and is not reprinted.").format(
+                             number=number))
+        intro.setWordWrap(True)
+        caption = QLabel(_("&Reason (required):"))
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("revoke_reason")
+        self.reason.setAccessibleName(_("Reason for revoking"))
+        self.reason.setTabChangesFocus(True)
+        caption.setBuddy(self.reason)
+        self.error = error_label("revoke_error")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.addButton(_("Re&voke certificate"),
+                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName("revoke_ok")
+        self.buttons.accepted.connect(self._revoke)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for w in (intro, caption, self.reason, self.error, self.buttons):
+            layout.addWidget(w)
+        self.reason.setFocus()
+
+    def _revoke(self) -> None:
+        reason = " ".join(self.reason.toPlainText().split())
+        if not reason:
+            show_error(self.error, _("Give the reason for revoking the certificate."))
+            self.reason.setFocus()
+            return
+        answer = QMessageBox.question(
+            self, _("Revoke certificate"),
+            _("Revoke certificate {number}? This cannot be undone.").format(number=self.number),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            issuance.revoke(self.session, self.case_uuid, reason)
+        except Exception as exc:  # the core's message, never a traceback
+            show_error(self.error, error_text(exc, _("The certificate could not be revoked.")))
+            return
+        self.accept()
