@@ -135,11 +135,14 @@ def main() -> int:
         rows.append(bench_startup(tmp))
         rows += bench_db_open(tmp)
         rows.append(bench_kdf())
+        from benchmarks.bundle_bench import bench_bundle_container
         from benchmarks.cases_bench import bench_case_list
         from benchmarks.certificate_bench import bench_certificate
+        from benchmarks.referral_bench import bench_referral_packet
         from benchmarks.wizard_bench import bench_wizard_page_changes
 
-        for extra in (bench_wizard_page_changes, bench_case_list, bench_certificate):
+        for extra in (bench_wizard_page_changes, bench_case_list, bench_certificate,
+                      bench_referral_packet, bench_bundle_container):
             sub = tmp / extra.__name__
             sub.mkdir()
             rows += extra(sub)
