@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 DOUBLE_ESCAPE_SECONDS = 0.6
@@ -25,6 +25,10 @@ class QuickHide(QObject):
         self._active = False
 
     def activate(self) -> None:
+        # Qt's key names are looked up here, at unlock, not when the program starts.
+        from PySide6.QtCore import Qt
+
+        self._f12, self._escape = Qt.Key.Key_F12, Qt.Key.Key_Escape
         if not self._active:
             QApplication.instance().installEventFilter(self)
             self._active = True
@@ -46,9 +50,9 @@ class QuickHide(QObject):
             return False
         self._seen = seen
         key = event.key()
-        if key == Qt.Key.Key_F12:
+        if key == self._f12:
             self.triggered.emit()
-        elif key == Qt.Key.Key_Escape:
+        elif key == self._escape:
             now = time.monotonic()
             if now - self._last_escape <= DOUBLE_ESCAPE_SECONDS:
                 self._last_escape = 0.0
