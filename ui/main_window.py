@@ -171,6 +171,12 @@ class MainWindow(QMainWindow):
             nrm.triggered.connect(self._directory)
             tools.addAction(nrm)
 
+        if self.session is not None:
+            from ui.sync.menu import ExchangeMenu
+
+            self.exchange_menu = ExchangeMenu(self, self.session, self.refresh_workspace)
+            self.exchange_menu.build(bar)
+
         settings_menu = bar.addMenu(_("&Settings"))
         lang_menu = settings_menu.addMenu(_("&Language"))
         group = QActionGroup(self)
