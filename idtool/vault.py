@@ -189,6 +189,9 @@ class Vault:
         session = Session(self, conn, officer, _device_id(conn), db_key)
         with database.transaction(conn):
             session.audit("session.unlock")
+        from idtool.sync import forms
+
+        forms.activate(session)  # questionnaire versions installed by update bundles
         return session
 
     def _open(self, slots: SlotsFile,

@@ -40,6 +40,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("export", help=_("write an exchange package with the changes since the "
                                         "last one"))
     p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write it into"))
+    p.add_argument("--referral", metavar="CASE",
+                   help=_("write a referral exchange package for this case instead"))
+    p.add_argument("--to", metavar="ORG_ID", help=_("the organisation the case is referred to"))
+    p.add_argument("--device", metavar="DEVICE_ID",
+                   help=_("the organisation's device (when more than one is known)"))
+    p.add_argument("--service", action="append", default=[], metavar="SERVICE",
+                   help=_("a service asked for, if no referral is recorded yet (repeatable)"))
+    p.add_argument("--update", action="store_true",
+                   help=_("supervisor: write an update exchange package for all devices"))
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help=_("import exchange packages"))
@@ -135,15 +144,39 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from idtool.sync.export import export_cases
+    from idtool.sync.export import export_cases, export_update_all
 
     folder = Path(args.out).expanduser()
     if not folder.is_dir():
         raise InvalidInput(_("The folder for the exchange package does not exist."))
+    if args.referral is None and (args.to or args.device or args.service):
+        raise InvalidInput(_("--to, --device and --service go with --referral CASE."))
+    if args.referral is not None and not args.to:
+        raise InvalidInput(_("Name the organisation with --to ORG_ID."))
+    if args.referral is not None and args.update:
+        raise InvalidInput(_("Choose either --referral or --update."))
     with common.unlock(args) as session:
-        path = export_cases(session, folder)
+        if args.referral is not None:
+            from idtool.sync.referral import export_referral
+
+            path = export_referral(session, _case_uuid(session, args.referral), args.to,
+                                   args.device, folder, services=tuple(args.service))
+        elif args.update:
+            path = export_update_all(session, folder)
+        else:
+            path = export_cases(session, folder)
     print(path)
     return 0
+
+
+def _case_uuid(session: object, ref: str) -> str:
+    """A case by its number or uuid."""
+    conn = session.conn  # type: ignore[attr-defined]
+    row = conn.execute("SELECT uuid FROM cases WHERE number = ? OR uuid = ?",
+                       (ref, ref)).fetchone()
+    if row is None:
+        raise InvalidInput(_("No case {case}.").format(case=ref))
+    return str(row[0])
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -2,7 +2,9 @@
 
 The current version of each form is a `*.yaml` file at the top of `questionnaires/`; older
 versions stay loadable (interviews keep the version they were run with) under
-`questionnaires/archive/<form_id>/<version>.yaml`.
+`questionnaires/archive/<form_id>/<version>.yaml`. Versions installed later by a supervisor's
+update bundle come from an installed-forms source (`set_installed_source`; the sync package
+registers the open database's `questionnaires` table); a shipped file wins for the same version.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from idtool.errors import InvalidInput
 from idtool.i18n import _
@@ -44,6 +47,35 @@ def _load_cached(path: Path, mtime_ns: int, size: int) -> Form:
     return load_form(path)
 
 
+class InstalledSource(Protocol):
+    def listing(self) -> list[tuple[str, str]]: ...  # (form_id, version), checked on install
+
+    def path(self, form_id: str, version: str) -> Path | None: ...  # a YAML file to load
+
+
+_installed: InstalledSource | None = None
+
+
+def set_installed_source(source: InstalledSource | None) -> None:
+    global _installed
+    _installed = source
+
+
+def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    """Natural order of versions: "2" < "10", "1.9" < "1.10"."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[._-]", version))
+
+
+def _installed_form(form_id: str, version: str) -> ShippedForm | None:
+    path = _installed.path(form_id, version) if _installed is not None else None
+    if path is None:
+        return None
+    form = _load(path)
+    if form.form_id != form_id or form.version != version:
+        return None
+    return ShippedForm(form_id, version, path, form)
+
+
 def _directory(directory: Path | None) -> Path:
     return directory if directory is not None else questionnaires_dir()
 
@@ -54,6 +86,15 @@ def available_forms(directory: Path | None = None) -> list[ShippedForm]:
     for path in sorted(_directory(directory).glob("*.yaml")):
         form = _load(path)
         found.append(ShippedForm(form.form_id, form.version, path, form))
+    if directory is None and _installed is not None:  # a newer installed version is current
+        current = {f.form_id: f for f in found}
+        for form_id, version in _installed.listing():
+            have = current.get(form_id)
+            if have is None or version_key(version) > version_key(have.version):
+                newer = _installed_form(form_id, version)
+                if newer is not None:
+                    current[form_id] = newer
+        found = list(current.values())
     return sorted(found, key=lambda f: f.form_id)
 
 
@@ -69,11 +110,19 @@ def load_shipped(form_id: str, version: str | None = None, directory: Path | Non
         if shipped.form_id == form_id and version in (None, shipped.version):
             return shipped.form
     if version is not None and FORM_ID.fullmatch(form_id) and SAFE_VERSION.fullmatch(version):
+        for path in sorted(_directory(directory).glob("*.yaml")):  # shipped, now superseded
+            form = _load(path)
+            if form.form_id == form_id and form.version == version:
+                return form
         path = _directory(directory) / "archive" / form_id / f"{version}.yaml"
         if path.is_file():
             form = _load(path)
             if form.form_id == form_id and form.version == version:
                 return form
+        if directory is None:
+            installed = _installed_form(form_id, version)
+            if installed is not None:
+                return installed.form
     if version is None:
         raise FormNotFound(_("No questionnaire {form_id} is installed").format(form_id=form_id))
     raise FormNotFound(

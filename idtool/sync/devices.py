@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import pyrage
 
@@ -12,6 +13,9 @@ from idtool.bundle import keys
 from idtool.database import Connection
 from idtool.errors import BundleError, CorruptDatabase
 from idtool.i18n import _
+
+if TYPE_CHECKING:
+    from idtool.session import Session
 
 
 class DeviceRole(StrEnum):
@@ -33,6 +37,7 @@ class Device:
     role: DeviceRole
     status: DeviceStatus = DeviceStatus.TRUSTED
     enrolled_at: str = ""
+    org_id: str = ""  # the NRM directory organisation this device serves ("" if not set)
 
     @property
     def fingerprint(self) -> str:
@@ -77,12 +82,15 @@ def own_device(conn: Connection, role: DeviceRole, label: str = "") -> Device:
                   str(own_identity(conn).to_public()), role)
 
 
-_COLUMNS = "device_id, label, signing_key, age_recipient, role, status, enrolled_at"
+_COLUMNS = ("device_id, label, signing_key, age_recipient, role, status, enrolled_at,"
+            " coalesce((SELECT org_id FROM sync_device_orgs o WHERE o.device_id ="
+            " sync_devices.device_id), '')")
+_WRITE = "device_id, label, signing_key, age_recipient, role, status, enrolled_at"
 
 
 def _device(row: tuple[object, ...]) -> Device:
     return Device(str(row[0]), str(row[1]), str(row[2]), str(row[3]), DeviceRole(row[4]),
-                  DeviceStatus(row[5]), str(row[6]))
+                  DeviceStatus(row[5]), str(row[6]), str(row[7]))
 
 
 def get(conn: Connection, device_id: str) -> Device | None:
@@ -114,9 +122,53 @@ def supervisor(conn: Connection) -> Device:
 
 def upsert(conn: Connection, device: Device, now: str) -> None:
     conn.execute(
-        f"INSERT INTO sync_devices ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        f"INSERT INTO sync_devices ({_WRITE}) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (device_id) DO UPDATE SET label = excluded.label,"
         " signing_key = excluded.signing_key, age_recipient = excluded.age_recipient,"
         " role = excluded.role, status = excluded.status",
         (device.device_id, device.label, device.signing_key, device.age_recipient,
          device.role.value, device.status.value, device.enrolled_at or now))
+    _set_org(conn, device.device_id, device.org_id)
+
+
+def _set_org(conn: Connection, device_id: str, org_id: str) -> None:
+    conn.execute("INSERT INTO sync_device_orgs (device_id, org_id) VALUES (?, ?)"
+                 " ON CONFLICT (device_id) DO UPDATE SET org_id = excluded.org_id",
+                 (device_id, org_id))
+
+
+def set_organisation(session: Session, device_id: str, org_id: str) -> None:
+    """Supervisor: record which NRM organisation a device serves (sent in update bundles, so
+    devices can address referral bundles to it)."""
+    from idtool import database, directory
+    from idtool.errors import InvalidInput
+    from idtool.policy import Action
+
+    session.require(Action.TRUST_LIST)
+    conn = session.conn
+    if org_id:
+        directory.get(session, org_id)  # InvalidInput if unknown
+    if get(conn, device_id) is None:
+        raise InvalidInput(_("This device is not in the trust list."))
+    with database.transaction(conn):
+        _set_org(conn, device_id, org_id)
+        session.audit("sync.device_organisation", device_id, {"org": org_id})
+
+
+def for_organisation(conn: Connection, org_id: str) -> list[Device]:
+    """Trusted devices of role `device` serving `org_id`."""
+    return [_device(r) for r in conn.execute(
+        f"SELECT {_COLUMNS} FROM sync_devices WHERE role = 'device' AND status = 'trusted'"
+        " AND device_id IN (SELECT device_id FROM sync_device_orgs WHERE org_id = ?)"
+        " ORDER BY enrolled_at, device_id", (org_id,))]
+
+
+def own_org(conn: Connection) -> str:
+    """The organisation this device serves, as the supervisor's update named it ("" if not)."""
+    row = conn.execute("SELECT o.org_id FROM sync_device_orgs o JOIN meta m ON m.key ="
+                       " 'device_id' AND m.value = o.device_id").fetchone()
+    return "" if row is None else str(row[0])
+
+
+def set_own_org(conn: Connection, device_id: str, org_id: str) -> None:
+    _set_org(conn, device_id, org_id)

@@ -26,6 +26,7 @@ from idtool.session import Session
 from idtool.sync import devices, tables
 from idtool.sync.devices import DeviceRole
 
+SCAN_ABOVE = 500  # changed records of one table above which the table is read in one pass
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
@@ -58,8 +59,19 @@ def changed_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]],
             keys_by_table[tbl][key] = first
     records: list[dict[str, Any]] = []
     for name in tables.ORDER:
-        table = schema[name]
-        for key in sorted(keys_by_table[name], key=keys_by_table[name].__getitem__):
+        table, keys = schema[name], keys_by_table[name]
+        if len(keys) > SCAN_ABOVE:  # many changed: one pass over the table, not a query each
+            key_sql = " || '/' || ".join(table.key)
+            names = table.names
+            found = []
+            for row in conn.execute(f"SELECT {key_sql}, {', '.join(names)} FROM {name}"):
+                first = keys.get(row[0])
+                if first is not None:
+                    found.append((first, dict(zip(names, row[1:], strict=True))))
+            found.sort(key=lambda item: item[0])
+            records.extend({"table": name, "row": r} for _, r in found)
+            continue
+        for key in sorted(keys, key=keys.__getitem__):
             row = tables.read_row(conn, table, key)
             if row is not None:
                 records.append({"table": name, "row": row})
@@ -135,15 +147,16 @@ def export_cases(session: Session, out_dir: str | Path, progress: Progress | Non
                              cancelled, {"records": counts, "audit_entries": len(audit)})
 
 
-def update_records(conn: Connection) -> list[dict[str, Any]]:
-    """An update bundle's records: the trust list (devices and issuer keys) and revocations."""
+def update_records(conn: Connection, session: Session | None = None) -> list[dict[str, Any]]:
+    """An update bundle's records: the trust list (devices and issuer keys), revocations, and
+    with a session also the directory, the role policy table and every questionnaire."""
     me = devices.own_device(conn, DeviceRole.SUPERVISOR)
     records: list[dict[str, Any]] = []
     for dev in [me, *devices.all_devices(conn)]:
         records.append({"table": "sync_devices", "row": {
             "device_id": dev.device_id, "label": dev.label, "signing_key": dev.signing_key,
             "age_recipient": dev.age_recipient, "role": dev.role.value,
-            "status": dev.status.value}})
+            "status": dev.status.value, "org_id": dev.org_id}})
     issuers = {dev.signing_key: dev.label for dev in [me, *devices.all_devices(conn)]
                if dev.status is devices.DeviceStatus.TRUSTED}
     for public, label in conn.execute("SELECT public_key, label FROM trusted_keys"):
@@ -155,13 +168,20 @@ def update_records(conn: Connection) -> list[dict[str, Any]]:
                             " ORDER BY rowid"):
         records.append({"table": "certificate_revocations",
                         "row": dict(zip(schema.names, row, strict=True))})
+    if session is not None:
+        from idtool.sync import forms, update_more
+
+        records += update_more.directory_records(session)
+        records += update_more.policy_records(conn)
+        records += forms.collect(conn)
     return records
 
 
 def export_update(session: Session, out: str | Path, device_ids: Iterable[str],
                   progress: Progress | None = None,
                   cancelled: Cancelled | None = None) -> Path:
-    """Supervisor: write an update bundle (trust list, revocations) for the given devices."""
+    """Supervisor: write an update bundle (trust list, revocations, directory, policy,
+    questionnaires) for the given devices."""
     session.require(Action.TRUST_LIST)
     conn = session.conn
     me = devices.own_device(conn, DeviceRole.SUPERVISOR)
@@ -174,8 +194,19 @@ def export_update(session: Session, out: str | Path, device_ids: Iterable[str],
 
             raise InvalidInput(_("This device is not in the trust list."))
         recipients.append(dev.age_recipient)
+    from idtool import directory
+
+    directory.organisations(session)  # seeds the working copy first (its own transaction)
     with database.transaction(conn, immediate=False):
-        records = update_records(conn)
+        records = update_records(conn, session)
         _, head = audit_records(conn, 1 << 62)
     return _write_and_record(session, out, Kind.UPDATE, records, head, recipients, 0, 0,
                              progress, cancelled, {"records": len(records)})
+
+
+def export_update_all(session: Session, out: str | Path, progress: Progress | None = None,
+                      cancelled: Cancelled | None = None) -> Path:
+    """Supervisor: one update bundle readable by every trusted device."""
+    ids = [d.device_id for d in devices.all_devices(session.conn)
+           if d.role is DeviceRole.DEVICE and d.status is devices.DeviceStatus.TRUSTED]
+    return export_update(session, out, ids, progress, cancelled)

@@ -10,6 +10,7 @@ manifest must repeat the header's ids. Inside ONE transaction:
    block on purpose: the audit chain and the previous-digest chain can only be checked in
    order, and importing the missing bundle first then the refused one gives the same database
    as importing them in order. Update bundles are full snapshots, so a gap is allowed there;
+   referral bundles share one sequence per sender across recipients, so gaps are normal;
 4. the header's `previous` must be the digest of the last bundle imported from that sender;
 5. case bundles: the sender's audit entries must continue its stored chain and end exactly at
    the header's audit head, else the bundle is refused (a truncated or rewritten log);
@@ -50,7 +51,8 @@ _AUDIT_FIELDS = {"seq": int, "ts": str, "device_id": str, "officer": (str, type(
 def import_bundle(session: Session, path: str | os.PathLike[str],
                   progress: Progress | None = None,
                   cancelled: Cancelled | None = None) -> ImportReport:
-    """Import one case or update bundle; see the module notes. Raises BundleError if refused."""
+    """Import one case, update or referral bundle; see the module notes. Raises BundleError
+    if refused."""
     conn = session.conn
     kind = read_unverified_header(path).kind  # routing only: nothing is trusted yet
     if kind is Kind.CASE:
@@ -59,6 +61,10 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
     elif kind is Kind.UPDATE:
         session.require(Action.IMPORT_UPDATE_BUNDLE)
         senders = devices.trusted(conn, DeviceRole.SUPERVISOR)
+    elif kind is Kind.REFERRAL:
+        session.require(Action.IMPORT_REFERRAL_BUNDLE)
+        senders = {k: v for k, v in devices.trusted(conn, DeviceRole.DEVICE).items()
+                   if k != session.device_id}
     else:
         raise BundleError(_("Exchange packages of this kind cannot be imported here."),
                           "unsupported_kind")
@@ -90,6 +96,10 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
             report.audit_entries = _store_audit(conn, header, audit)
             for record in records:
                 applier.apply(record)
+        elif kind is Kind.REFERRAL:
+            from idtool.sync.referral_in import apply_referral
+
+            apply_referral(session, applier, header, manifest.records)
         else:
             from idtool.sync.update import apply_update
 
@@ -104,6 +114,10 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
             "imported": report.imported, "unchanged": report.unchanged,
             "conflicts": report.conflicts, "duplicates": report.duplicates,
             "quarantined": report.quarantined})
+    if kind is Kind.UPDATE:
+        from idtool.sync.forms import activate
+
+        activate(session)  # newly installed questionnaires are found from now on
     return report
 
 

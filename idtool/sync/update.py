@@ -3,8 +3,8 @@ keys for certificates) and certificate revocations.
 
 The bundle is a full snapshot signed by a trusted supervisor. A device's own entry is never
 taken from it, and a known device whose key would change is quarantined rather than
-re-keyed: a new key needs a new enrolment, compared aloud. Directory, questionnaires and
-policy are not carried yet.
+re-keyed: a new key needs a new enrolment, compared aloud. Directory, policy and
+questionnaires are applied by `update_more` and `forms`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from idtool.bundle import keys
 from idtool.certificate.payload import key_id
 from idtool.errors import BundleError
 from idtool.session import Session
-from idtool.sync import devices
+from idtool.sync import devices, forms, update_more
 from idtool.sync.apply import Applier
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
 
@@ -25,14 +25,20 @@ _DEVICE_FIELDS = {"device_id", "label", "signing_key", "age_recipient", "role", 
 
 
 def _device(row: object) -> Device | None:
-    if not isinstance(row, dict) or set(row) != _DEVICE_FIELDS or not all(
+    if not isinstance(row, dict):
+        return None
+    org_id = row.get("org_id", "")  # older supervisors do not send it
+    if not isinstance(org_id, str) or len(org_id) > 100:
+        return None
+    row = {k: v for k, v in row.items() if k != "org_id"}
+    if set(row) != _DEVICE_FIELDS or not all(
             isinstance(v, str) and 0 < len(v) <= 200 for v in row.values()):
         return None
     try:
         keys.public_key(row["signing_key"])
         keys.recipient(row["age_recipient"])
         return Device(row["device_id"], row["label"], row["signing_key"], row["age_recipient"],
-                      DeviceRole(row["role"]), DeviceStatus(row["status"]))
+                      DeviceRole(row["role"]), DeviceStatus(row["status"]), org_id=org_id)
     except (ValueError, BundleError):
         return None
 
@@ -54,19 +60,27 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
     conn = session.conn
     now = now_iso()
     for record in records:
+        if not isinstance(record, dict) or set(record) != {"table", "row"}:
+            applier.quarantine("?", record, "not_a_record")
+            continue
         table, row = record.get("table"), record.get("row")
         if table == "sync_devices":
             dev = _device(row)
             if dev is None:
                 applier.quarantine("sync_devices", row, "wrong_type")
-            elif dev.device_id == session.device_id:
-                applier.report.add("sync_devices", "unchanged")
+            elif dev.device_id == session.device_id:  # only which organisation it serves
+                if devices.own_org(conn) != dev.org_id:
+                    devices.set_own_org(conn, session.device_id, dev.org_id)
+                    applier.report.add("sync_devices", "imported")
+                else:
+                    applier.report.add("sync_devices", "unchanged")
             else:
                 known = devices.get(conn, dev.device_id)
                 if known is not None and known.signing_key != dev.signing_key:
                     applier.quarantine("sync_devices", row, "key_changed")
-                elif known is not None and (known.role, known.status, known.label) == (
-                        dev.role, dev.status, dev.label):
+                elif known is not None and (known.role, known.status, known.label,
+                                            known.org_id) == (dev.role, dev.status, dev.label,
+                                                              dev.org_id):
                     applier.report.add("sync_devices", "unchanged")
                 else:
                     devices.upsert(conn, dev, now)
@@ -87,5 +101,11 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             applier.report.add("trusted_keys", "imported")
         elif table == "certificate_revocations":
             applier.apply(record)
+        elif table == "directory":
+            update_more.apply_directory(session, applier, row)
+        elif table == "policy":
+            update_more.apply_policy(session, applier, row)
+        elif table == "questionnaires":
+            forms.install(session, applier, row)
         else:
             applier.quarantine(str(table)[:64], row, "unknown_table")

@@ -1,0 +1,159 @@
+"""Questionnaires carried by update bundles: collected on the supervisor, checked and
+installed on a device, and found again by `questionnaire.registry`.
+
+Installed versions live in the database's `questionnaires` table (written in the import's
+transaction, with the bundle and sender they came from); a version, once installed, never
+changes. The registry reads them through `activate(session)`, which writes each text once to a
+private cache folder for the loader. Shipped files always win for the same version, so old
+versions keep loading from the archive. A questionnaire that fails the loader's checks, names
+itself differently than its record, or would change a known version is quarantined, never
+installed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from idtool.audit import now_iso
+from idtool.database import Connection
+from idtool.paths import questionnaires_dir
+from idtool.questionnaire import registry
+from idtool.questionnaire.build import FORM_ID
+from idtool.session import Session
+from idtool.sync.apply import Applier
+
+MAX_TEXT = 2 * 1024 * 1024
+FIELDS = {"form_id", "version", "text"}
+_cache_dir: Path | None = None
+
+
+def _cache() -> Path:
+    global _cache_dir
+    if _cache_dir is None or not _cache_dir.is_dir():
+        _cache_dir = Path(tempfile.mkdtemp(prefix="idtool-forms-"))
+        atexit.register(shutil.rmtree, _cache_dir, True)
+    return _cache_dir
+
+
+def _file_for(text: str) -> Path:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    path = _cache() / f"{digest}.yaml"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, "utf-8")
+        tmp.replace(path)
+    return path
+
+
+class DatabaseSource:
+    """`registry.InstalledSource` over an open database (nothing if it has been closed)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def listing(self) -> list[tuple[str, str]]:
+        try:
+            return [(str(f), str(v)) for f, v in
+                    self.conn.execute("SELECT form_id, version FROM questionnaires")]
+        except Exception:  # closed or not yet migrated: no installed forms
+            return []
+
+    def path(self, form_id: str, version: str) -> Path | None:
+        try:
+            row = self.conn.execute("SELECT text FROM questionnaires WHERE form_id = ? AND"
+                                    " version = ?", (form_id, version)).fetchone()
+        except Exception:
+            return None
+        return None if row is None else _file_for(str(row[0]))
+
+
+def activate(session: Session) -> None:
+    """Let the registry find the questionnaires installed in this session's database."""
+    registry.set_installed_source(DatabaseSource(session.conn))
+
+
+def collect(conn: Connection) -> list[dict[str, Any]]:
+    """Supervisor: every questionnaire version it has (shipped, archived, installed), as text."""
+    found: dict[tuple[str, str], str] = {}
+    folder = questionnaires_dir()
+    paths = sorted(folder.glob("*.yaml")) + sorted((folder / "archive").glob("*/*.yaml"))
+    for path in paths:
+        form = registry._load(path)
+        found[(form.form_id, form.version)] = path.read_text("utf-8")
+    for form_id, version, text in conn.execute(
+            "SELECT form_id, version, text FROM questionnaires ORDER BY form_id, version"):
+        found.setdefault((str(form_id), str(version)), str(text))
+    return [{"table": "questionnaires", "row": {"form_id": f, "version": v, "text": t}}
+            for (f, v), t in sorted(found.items())]
+
+
+def check(row: object) -> tuple[str, str, str] | tuple[None, str, str]:
+    """(form_id, version, text) of a sound questionnaire, or (None, reason, detail)."""
+    from idtool.questionnaire.loader import load_form
+    from idtool.questionnaire.problems import FormError
+
+    if not isinstance(row, dict) or set(row) != FIELDS or not all(
+            isinstance(v, str) for v in row.values()):
+        return None, "wrong_type", ""
+    form_id, version, text = row["form_id"], row["version"], row["text"]
+    if not FORM_ID.fullmatch(form_id) or not registry.SAFE_VERSION.fullmatch(version) \
+            or len(version) > 40:
+        return None, "bad_name", ""
+    if len(text.encode("utf-8")) > MAX_TEXT:
+        return None, "too_large", ""
+    with tempfile.TemporaryDirectory(prefix="idtool-form-check-") as tmp:
+        path = Path(tmp) / f"{form_id}.yaml"
+        path.write_text(text, "utf-8")
+        try:
+            form = load_form(path)
+        except FormError as e:
+            return None, "invalid_questionnaire", "; ".join(
+                str(p) for p in getattr(e, "problems", ()))[:500]
+        except Exception as e:  # a loader bug must not install or abort the import
+            return None, "invalid_questionnaire", type(e).__name__
+    if (form.form_id, form.version) != (form_id, version):
+        return None, "id_mismatch", f"{form.form_id} {form.version}"
+    return form_id, version, text
+
+
+def _shipped_text(form_id: str, version: str) -> str | None:
+    folder = questionnaires_dir()
+    for path in [*folder.glob("*.yaml"), folder / "archive" / form_id / f"{version}.yaml"]:
+        if path.is_file():
+            form = registry._load(path)
+            if (form.form_id, form.version) == (form_id, version):
+                return path.read_text("utf-8")
+    return None
+
+
+def install(session: Session, applier: Applier, row: object) -> None:
+    """Inside the import transaction: install one questionnaire record, or quarantine it."""
+    form_id, version, text = check(row)
+    if form_id is None:  # (None, reason, detail)
+        applier.quarantine("questionnaires", row, version, text)
+        return
+    conn = session.conn
+    known = conn.execute("SELECT text FROM questionnaires WHERE form_id = ? AND version = ?",
+                         (form_id, version)).fetchone()
+    have = str(known[0]) if known is not None else _shipped_text(form_id, version)
+    if have is not None:
+        if have == text:
+            applier.report.add("questionnaires", "unchanged")
+        else:  # a published version never changes
+            applier.quarantine("questionnaires", row, "version_changed",
+                               f"{form_id} {version}")
+        return
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    conn.execute(
+        "INSERT INTO questionnaires (form_id, version, text, sha256, bundle_id, sender,"
+        " installed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (form_id, version, text, digest, applier.bundle_id, applier.sender, now_iso()))
+    session.audit("questionnaire.install", form_id, {"version": version, "sha256": digest,
+                                                     "bundle": applier.bundle_id})
+    applier.report.add("questionnaires", "imported")
+

@@ -1,0 +1,215 @@
+"""Referral bundles, the receiving side: the case continues here without asking again.
+
+Inside the import transaction (`importer.import_bundle`, permission IMPORT_REFERRAL_BUNDLE,
+signed by a trusted device, encrypted to this one):
+
+- the bundle must carry exactly one `referral` and one `person` record of the right shape,
+  for this device's organisation (when the supervisor's update named it), on a legal basis:
+  for `consent`, the person's latest consent to a referral to this organisation (and, for
+  police and prosecutors, to law enforcement) must be among the records and be "given"; for
+  `child_protection_law`, this organisation's type must be allowed to receive children
+  without consent. Otherwise the whole bundle is refused (BundleError): nothing is imported;
+- the minimisation is checked again here: an answer of a sensitivity this organisation's type
+  may not receive is quarantined, and identifying person details sent to a type that may not
+  have them refuse the bundle;
+- a new local case is opened for the person (person summary, region, status "possible", or
+  "identified" with a valid certificate number); the answers become a completed (read-only)
+  interview per questionnaire version, so nobody asks them again; the received referral is
+  recorded in `referrals_received` with status "accepted" and its provenance (sender device,
+  bundle, the sender's referral id and case number) and the consent records as sent;
+- the same referral received twice (a new bundle for it) is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from idtool import cases, directory
+from idtool.audit import now_iso
+from idtool.bundle import BundleHeader
+from idtool.errors import BundleError
+from idtool.i18n import LANGUAGES, _
+from idtool.regions import REGIONS
+from idtool.session import Session
+from idtool.sync import devices
+from idtool.sync.apply import Applier
+from idtool.sync.referral import (
+    ANSWER_FIELDS,
+    CONSENT_FIELDS,
+    IDENTIFYING_PERSON,
+    PERSON_FIELDS,
+    REFERRAL_FIELDS,
+)
+from idtool.translit import search_key
+
+MAX_TEXT = 100_000
+STATUSES = ("accepted", "service_delivered", "declined", "closed")
+
+
+def _bad(what: str) -> BundleError:
+    return BundleError(_("The referral in the exchange package is invalid ({field}). Nothing "
+                         "was imported.").format(field=what), "bad_referral")
+
+
+def _texts(row: object, fields: tuple[str, ...], lists: tuple[str, ...] = ()) -> bool:
+    if not isinstance(row, dict) or set(row) != set(fields):
+        return False
+    for key, value in row.items():
+        if key in lists:
+            if not isinstance(value, list) or not all(isinstance(v, str) and len(v) < 200
+                                                      for v in value):
+                return False
+        elif not isinstance(value, str) or len(value) > MAX_TEXT:
+            return False
+    return True
+
+
+def _one(records: list[Any], table: str) -> dict[str, Any]:
+    found = [r.get("row") for r in records if isinstance(r, dict) and r.get("table") == table]
+    if len(found) != 1 or not isinstance(found[0], dict):
+        raise _bad(table)
+    return found[0]
+
+
+def _organisation(session: Session, org_id: str) -> directory.Organisation | None:
+    """From the working copy (not seeded here: we are inside the import's transaction)."""
+    rows = session.conn.execute("SELECT entry FROM directory WHERE org_id = ?",
+                                (org_id,)).fetchall()
+    if rows:
+        return directory._org(json.loads(rows[0][0]))
+    if session.conn.execute("SELECT 1 FROM directory LIMIT 1").fetchone():
+        return None
+    return next((o for o in directory.shipped().organisations if o.id == org_id), None)
+
+
+def _check_basis(rtype: directory.RecipientType, org_id: str, basis: str,
+                 consents: list[dict[str, Any]]) -> None:
+    latest: dict[tuple[str, str], str] = {}
+    for c in sorted(consents, key=lambda c: c["recorded_at"]):  # ISO times from one device
+        latest[(c["purpose"], c["recipient_id"])] = c["state"]
+    if basis == "consent":
+        ok = latest.get(("referral", org_id)) == "given" and (
+            rtype.consent_purpose != "law_enforcement"
+            or latest.get(("law_enforcement", "")) == "given")
+    else:
+        ok = basis == "child_protection_law" and rtype.child_without_consent
+    if not ok:
+        raise BundleError(_("The referral in the exchange package has no valid consent or "
+                            "legal basis for this organisation. Nothing was imported."),
+                          "no_legal_basis")
+
+
+def apply_referral(session: Session, applier: Applier, header: BundleHeader,
+                   records: list[Any]) -> None:
+    conn = session.conn
+    for record in records:
+        if not isinstance(record, dict) or set(record) != {"table", "row"} or record[
+                "table"] not in ("referral", "person", "answer", "consent"):
+            raise _bad("records")
+    ref, person = _one(records, "referral"), _one(records, "person")
+    if not _texts(ref, REFERRAL_FIELDS, ("services",)) or not _texts(person, PERSON_FIELDS):
+        raise _bad("fields")
+    org_id = ref["org_id"]
+    mine = devices.own_org(conn)
+    if mine and mine != org_id:
+        raise BundleError(_("This referral is for another organisation ({org}). Nothing was "
+                            "imported.").format(org=org_id), "wrong_organisation")
+    org = _organisation(session, org_id)
+    try:
+        if org is None:
+            raise KeyError(org_id)
+        rtype = directory.recipient_type(org.type)
+    except KeyError:
+        raise BundleError(_("The organisation {org} is not in this device's NRM directory. "
+                            "Nothing was imported.").format(org=org_id),
+                          "wrong_organisation") from None
+    if "identifying" not in rtype.receives and any(person[k] for k in IDENTIFYING_PERSON):
+        raise _bad("person")
+    if ref["urgency"] not in ("routine", "urgent", "immediate"):
+        raise _bad("urgency")
+    consents = [r["row"] for r in records if r["table"] == "consent"
+                and _texts(r["row"], CONSENT_FIELDS, ("told",))]
+    _check_basis(rtype, org_id, ref["legal_basis"], consents)
+    if conn.execute("SELECT 1 FROM referrals_received WHERE sender = ? AND referral_uuid = ?",
+                    (header.sender, ref["referral_uuid"])).fetchone():
+        raise BundleError(_("This referral was received before. Nothing was imported."),
+                          "already_received")
+    for r in records:
+        if r["table"] == "consent" and r["row"] not in consents:
+            applier.quarantine("consent", r["row"], "wrong_type")
+
+    answers: list[dict[str, Any]] = []
+    for r in (r for r in records if r["table"] == "answer"):
+        row = r["row"]
+        if not _texts(row, ANSWER_FIELDS) or row["language"] not in LANGUAGES:
+            applier.quarantine("answer", row, "wrong_type")
+        elif row["sensitivity"] not in rtype.receives:
+            applier.quarantine("answer", {"question": row["question"],
+                                          "sensitivity": row["sensitivity"]}, "not_allowed")
+        else:
+            try:
+                json.loads(row["value"])
+            except ValueError:
+                applier.quarantine("answer", row, "wrong_type")
+                continue
+            answers.append(row)
+
+    now = now_iso()
+    me, officer = session.device_id, session.officer.uuid
+    person_uuid, case_uuid = str(uuid.uuid4()), str(uuid.uuid4())
+    region = ref["region"] if ref["region"] in REGIONS else org.region
+    if region not in REGIONS:
+        region = next(iter(REGIONS))
+    certificate = ref["certificate_number"][:100]
+    conn.execute(
+        "INSERT INTO persons (uuid, full_name, other_names, sex, birth_date, citizenship,"
+        " document_number, name_key, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (person_uuid, *(person[k] for k in ("full_name", "other_names", "sex", "birth_date",
+                                            "citizenship", "document_number")),
+         search_key(person["full_name"]), me))
+    conn.execute(
+        "INSERT INTO cases (uuid, number, person_uuid, status, region, opened_at, officer_uuid,"
+        " device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (case_uuid, cases._next_number(session), person_uuid,
+         "identified" if certificate else "possible", region, now, officer, me))
+    applier.report.add("cases", "imported")
+
+    by_form: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in answers:
+        by_form.setdefault((row["form_id"], row["form_version"], row["language"]),
+                           []).append(row)
+    for (form_id, version, language), rows in sorted(by_form.items()):
+        interview_uuid = str(uuid.uuid4())
+        conn.execute(
+            "INSERT INTO interviews (uuid, case_uuid, form_id, form_version, language, state,"
+            " current_section, started_at, completed_at, officer_uuid, device_id)"
+            " VALUES (?, ?, ?, ?, ?, 'completed', '', ?, ?, ?, ?)",
+            (interview_uuid, case_uuid, form_id, version, language, now, now, officer, me))
+        conn.executemany(
+            "INSERT OR REPLACE INTO answers (interview_uuid, question, value, updated_at)"
+            " VALUES (?, ?, ?, ?)", [(interview_uuid, r["question"], r["value"], now)
+                                     for r in rows])
+        applier.report.add("answers", "imported", len(rows))
+
+    fields = [{k: r[k] for k in ("question", "label", "text", "sensitivity")} for r in answers]
+    received = str(uuid.uuid4())
+    conn.execute(
+        "INSERT INTO referrals_received (uuid, referral_uuid, sender, bundle_id,"
+        " source_case_uuid, source_case_number, case_uuid, org_id, legal_basis, services,"
+        " urgency, reason, risks, certificate_number, fields, consents, status, received_at,"
+        " officer_uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?,"
+        " ?)",
+        (received, ref["referral_uuid"], header.sender, header.bundle_id, ref["case_uuid"],
+         ref["case_number"], case_uuid, org_id, ref["legal_basis"],
+         json.dumps(ref["services"]), ref["urgency"], ref["reason"], ref["risks"],
+         certificate, json.dumps(fields, ensure_ascii=False),
+         json.dumps(consents, ensure_ascii=False), now, officer))
+    applier.report.add("referrals_received", "imported")
+    session.audit("referral.receive", case_uuid, {
+        "referral": ref["referral_uuid"], "sender": header.sender, "bundle": header.bundle_id,
+        "recipient": org_id, "legal_basis": ref["legal_basis"], "fields": len(answers)})
+    if ref["legal_basis"] == "child_protection_law":
+        session.audit("referral.child_protection_without_consent", case_uuid,
+                      {"referral": ref["referral_uuid"], "received": True})

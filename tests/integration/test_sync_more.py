@@ -1,0 +1,267 @@
+"""Update bundles with directory, policy and questionnaires; referral bundles between two
+organisations' devices; fuzzing the record applier with bundles from a trusted device."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from idtool import consent, directory, interviews, policy
+from idtool.bundle import open_manifest, read_bundle
+from idtool.errors import BundleError, NotPermitted
+from idtool.paths import questionnaires_dir
+from idtool.questionnaire import registry
+from idtool.sync import devices, export, tables
+from idtool.sync.importer import import_bundle
+from idtool.sync.referral import export_referral
+from tests.integration.test_referral_cli import _case
+from tests.integration.test_sync import World, craft, make_world
+
+CRISIS = "crisis-centre-osh"
+OMBUDSMAN = "ombudsman"
+
+
+@pytest.fixture(autouse=True)
+def _no_installed_forms() -> Iterator[None]:
+    yield
+    registry.set_installed_source(None)
+
+
+def _update(w: World) -> None:
+    path = export.export_update_all(w.sup, w.out)
+    for dev in w.devs:
+        report = import_bundle(dev, path)
+        assert not report.already_imported
+
+
+# -- update bundles -------------------------------------------------------------------------
+
+def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> None:
+    w = make_world(tmp_path, 1)
+    dev = w.devs[0]
+    case = _case(dev, "Айпери Садырова")  # run with the shipped screening version "1"
+    old = next(i for i in interviews.for_case(dev, case.uuid) if i.form_id == "nrm-screening")
+    org = directory.get(w.sup, CRISIS)
+    directory.save(w.sup, directory.Organisation(**{**org.__dict__, "contact": "+996 555 000"}))
+    assert policy.change(w.sup, policy.Action.STATISTICS, policy.Role.POLICE, True)
+    text = (questionnaires_dir() / "nrm-screening.yaml").read_text("utf-8")
+    newer = text.replace('version: "1"', 'version: "2"', 1)
+    broken = text.replace('version: "1"', 'version: "3"', 1).replace("sections:", "sectionz:")
+    for version, body in (("2", newer), ("3", broken)):  # as if installed on the supervisor
+        w.sup.conn.execute("INSERT INTO questionnaires VALUES ('nrm-screening', ?, ?, 'x', 'b',"
+                           " 's', 'now')", (version, body))
+
+    _update(w)
+
+    assert directory.get(dev, CRISIS).contact == "+996 555 000"
+    assert dev.can(policy.Action.STATISTICS)
+    assert registry.load_shipped("nrm-screening").version == "2"
+    assert registry.load_shipped("nrm-screening", "1").version == "1"  # old version stays
+    assert interviews.form_of(old).version == "1"
+    with pytest.raises(registry.FormNotFound):
+        registry.load_shipped("nrm-screening", "3")
+    installed = dev.conn.execute("SELECT version FROM questionnaires").fetchall()
+    assert installed == [("2",)]
+    quarantined = dev.conn.execute("SELECT reason FROM sync_quarantine WHERE"
+                                   " tbl = 'questionnaires'").fetchall()
+    assert quarantined == [("invalid_questionnaire",)]
+    actions = {r[0] for r in dev.conn.execute("SELECT action FROM audit")}
+    assert {"questionnaire.install", "directory.update", "policy.update",
+            "bundle.import"} <= actions
+    # The same update again changes nothing; a second, newer update is all "unchanged".
+    assert import_bundle(dev, next(w.out.glob("*.idtb"))).already_imported
+    report = import_bundle(dev, export.export_update_all(w.sup, w.out))
+    assert report.imported == 0 and report.quarantined == 1  # the broken form, again
+
+
+def test_update_import_needs_the_permission(tmp_path: Path) -> None:
+    w = make_world(tmp_path, 1)
+    dev = w.devs[0]
+    path = export.export_update_all(w.sup, w.out)
+    for role in policy.Role:
+        policy.set_allowed(dev.conn, policy.Action.IMPORT_UPDATE_BUNDLE, role, False,
+                           dev.device_id)
+    with pytest.raises(NotPermitted):
+        import_bundle(dev, path)
+
+
+# -- referral bundles -----------------------------------------------------------------------
+
+def _two_orgs(tmp_path: Path, org: str) -> tuple[World, Any, Any]:
+    w = make_world(tmp_path, 2)
+    sender, receiver = w.devs
+    devices.set_organisation(w.sup, receiver.device_id, org)
+    _update(w)
+    return w, sender, receiver
+
+
+def _consent(session: Any, case_uuid: str, org: str) -> None:
+    consent.record(session, case_uuid, consent.Purpose.REFERRAL, consent.State.GIVEN,
+                   recipient_id=org)
+
+
+def _payload(path: Path, sender: Any, receiver: Any) -> list[dict[str, Any]]:
+    header, payload = read_bundle(path, devices.trusted(receiver.conn, devices.DeviceRole.DEVICE),
+                                  devices.own_identity(receiver.conn))
+    return open_manifest(payload, header).records
+
+
+def test_no_referral_bundle_without_consent(tmp_path: Path) -> None:
+    _w, sender, _receiver = _two_orgs(tmp_path, CRISIS)
+    case = _case(sender, "Нургүл Асанова")
+    out = tmp_path / "ref"
+    out.mkdir()
+    with pytest.raises(NotPermitted):
+        export_referral(sender, case.uuid, CRISIS, None, out)
+    assert list(out.iterdir()) == []
+    assert sender.conn.execute("SELECT count(*) FROM audit WHERE action ="
+                               " 'referral.bundle_refused'").fetchone()[0] == 1
+
+
+def test_identifying_fields_never_reach_a_type_not_allowed_them(tmp_path: Path) -> None:
+    w, sender, receiver = _two_orgs(tmp_path, OMBUDSMAN)
+    case = _case(sender, "Бермет Токтогулова")
+    _consent(sender, case.uuid, OMBUDSMAN)
+    path = export_referral(sender, case.uuid, OMBUDSMAN, None, w.out,
+                           services=("legal_aid",))
+    records = _payload(path, sender, receiver)
+    blob = json.dumps(records, ensure_ascii=False)
+    assert "Бермет" not in blob and "ID7654321" not in blob and "1998-04-12" not in blob
+    assert {r["row"]["sensitivity"] for r in records if r["table"] == "answer"} <= {"ordinary"}
+    report = import_bundle(receiver, path)
+    assert report.quarantined == 0
+    names = receiver.conn.execute("SELECT full_name, document_number, birth_date FROM persons"
+                                  " WHERE device_id = ?", (receiver.device_id,)).fetchall()
+    assert names == [("", "", "")]
+
+
+def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> None:
+    w, sender, receiver = _two_orgs(tmp_path, CRISIS)
+    first = _case(sender, "Жылдыз Осмонова")
+    second = _case(sender, "Асел Кадырова")
+    for case in (first, second):
+        _consent(sender, case.uuid, CRISIS)
+    a = export_referral(sender, first.uuid, CRISIS, None, w.out, services=("shelter",))
+    b = export_referral(sender, second.uuid, CRISIS, None, w.out, services=("shelter",))
+
+    report = import_bundle(receiver, b)
+    assert report.quarantined == 0 and report.imported > 0
+    row = receiver.conn.execute(
+        "SELECT case_uuid, status, sender, source_case_uuid FROM referrals_received").fetchone()
+    case_uuid, status, from_device, source = row
+    assert (status, from_device, source) == ("accepted", sender.device_id, second.uuid)
+    person = receiver.conn.execute("SELECT p.full_name, p.document_number FROM cases c JOIN"
+                                   " persons p ON p.uuid = c.person_uuid WHERE c.uuid = ?",
+                                   (case_uuid,)).fetchone()
+    assert person == ("Асел Кадырова", "ID7654321")
+    answers: dict[str, object] = {}
+    for interview in interviews.for_case(receiver, case_uuid):
+        assert interview.state == "completed"  # read-only: nothing to ask again
+        answers |= interviews.answers(receiver, interview.uuid)
+    assert answers["document_number"] == "ID7654321" and answers["debt"] == "yes"
+
+    # Replay: the older bundle after the newer one is refused, nothing changes.
+    before = receiver.conn.execute("SELECT count(*) FROM cases").fetchone()
+    with pytest.raises(BundleError) as e:
+        import_bundle(receiver, a)
+    assert e.value.reason == "replay"
+    assert import_bundle(receiver, b).already_imported
+    assert receiver.conn.execute("SELECT count(*) FROM cases").fetchone() == before
+    # Only the organisation's device can open it: the supervisor cannot import it.
+    with pytest.raises(BundleError):
+        import_bundle(w.sup, b)
+
+
+# -- fuzzing the record applier -------------------------------------------------------------
+
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),
+                   st.text(max_size=20), st.binary(max_size=8),
+                   st.floats(allow_nan=False, allow_infinity=False),
+                   st.lists(st.integers(), max_size=3))
+TABLES = st.sampled_from([*tables.ORDER, "audit", "sync_devices", "nope", ""])
+
+
+@st.composite
+def records(draw: st.DrawFn, columns: dict[str, list[str]]) -> dict[str, Any]:
+    table = draw(TABLES)
+    names = columns.get(table, ["uuid", "x"])
+    row: dict[str, Any] = {}
+    for name in names:
+        if draw(st.integers(0, 9)) == 0:
+            continue  # a missing field
+        if name in ("uuid", "case_uuid", "person_uuid", "interview_uuid"):
+            row[name] = draw(st.one_of(st.just(str(uuid.uuid4())), VALUES))
+        else:
+            row[name] = draw(VALUES)
+    if draw(st.booleans()):
+        row[draw(st.text(min_size=1, max_size=5))] = draw(VALUES)
+    shape = draw(st.integers(0, 9))
+    if shape == 0:
+        return {"table": table}
+    if shape == 1:
+        return {"table": table, "row": draw(VALUES)}
+    return {"table": table, "row": row}
+
+
+@pytest.fixture(scope="module")
+def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    return make_world(tmp_path_factory.mktemp("fuzz"), 1)
+
+
+def test_fuzzed_records_only_report_or_quarantine(fuzz_world: World) -> None:
+    w = fuzz_world
+    dev = w.devs[0]
+    schema = tables.schema(w.sup.conn)
+    columns = {name: list(t.names) for name, t in schema.items()}
+
+    @settings(max_examples=100, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(st.lists(records(columns), max_size=8))
+    def run(batch: list[dict[str, Any]]) -> None:
+        last = w.sup.conn.execute(
+            "SELECT sequence, digest FROM sync_bundles WHERE direction = 'in' AND sender = ?"
+            " ORDER BY sequence DESC LIMIT 1", (dev.device_id,)).fetchone()
+        seq, previous = (0, None) if last is None else last
+        done = w.sup.conn.execute("SELECT coalesce(max(seq), 0) FROM sync_audit WHERE"
+                                  " sender = ?", (dev.device_id,)).fetchone()[0]
+        audit, head = export.audit_records(dev.conn, done)
+        path = craft(dev, w.out, batch + audit, sequence=seq + 1, previous=previous, head=head)
+        try:
+            report = import_bundle(w.sup, path)
+        except BundleError:
+            return
+        finally:
+            path.unlink()
+        assert report.imported + report.unchanged + report.conflicts + report.quarantined \
+            >= len(batch) - sum(r.get("table") == "audit" for r in batch)
+
+    run()
+
+
+def test_installed_questionnaires_are_found_after_a_restart(tmp_path):
+    """Unlocking activates the questionnaire versions that update bundles installed."""
+    from idtool import kdf
+    from idtool.questionnaire import registry
+    from idtool.vault import Vault
+
+    vault = Vault(tmp_path / "d", kdf_params=kdf.FAST_PARAMS)
+    vault.create("Sup", "supervisor", "passphrase-1")[0].close()
+    registry.set_installed_source(None)
+    with vault.unlock("Sup", "passphrase-1") as session:
+        text = (registry.questionnaires_dir() / "nrm-screening.yaml").read_text("utf-8")
+        text = text.replace('version: "1"', 'version: "77"', 1)
+        import hashlib
+
+        session.conn.execute(
+            "INSERT INTO questionnaires (form_id, version, text, sha256, bundle_id, sender,"
+            " installed_at) VALUES ('nrm-screening', '77', ?, ?, 'b', 's', '2026-01-01')",
+            (text, hashlib.sha256(text.encode()).hexdigest()))
+    with vault.unlock("Sup", "passphrase-1"):
+        assert registry.load_shipped("nrm-screening", "77").version == "77"
