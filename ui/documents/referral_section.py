@@ -70,6 +70,12 @@ class ReferralSection(QGroupBox):
         self.packet_button = QPushButton(_("Save the &packet again…"))
         self.packet_button.setObjectName("referral_packet_again")
         self.packet_button.clicked.connect(self._packet_again)
+        self.send_button = QPushButton(_("Send to the organisation's de&vice…"))
+        self.send_button.setObjectName("referral_send_device")
+        self.send_button.setToolTip(_("Write an encrypted exchange package that only a device "
+                                      "of this organisation can open."))
+        self.send_button.clicked.connect(self.send_to_device)
+        self.send_flow: object | None = None
         self.language = QComboBox()
         self.language.setObjectName("referral_packet_language")
         self.language.setAccessibleName(_("Language of the packet"))
@@ -91,11 +97,13 @@ class ReferralSection(QGroupBox):
         language_caption = QLabel(_("Lan&guage of the packet:"))
         language_caption.setBuddy(self.language)
         actions = QHBoxLayout()
-        for w in (self.refer_button, self.packet_button, language_caption, self.language):
+        for w in (self.refer_button, self.packet_button, language_caption, self.language,
+                  self.send_button):
             actions.addWidget(w)
         actions.addStretch(1)
         if not self.allowed:
-            for button in (self.refer_button, self.packet_button, *self.status_buttons.values()):
+            for button in (self.refer_button, self.packet_button, self.send_button,
+                           *self.status_buttons.values()):
                 button.setEnabled(False)
                 button.setToolTip(_("Your role may not make referrals."))
             self.note.setEnabled(False)
@@ -159,6 +167,9 @@ class ReferralSection(QGroupBox):
         for status, button in self.status_buttons.items():
             button.setEnabled(open_ and ref is not None and ref.status != status.value)
         self.packet_button.setEnabled(ref is not None and self.allowed)
+        self.send_button.setEnabled(
+            ref is not None and self.allowed and not self._sending()
+            and ref.status in (RefStatus.SENT.value, RefStatus.ACCEPTED.value))
 
     # -- actions -------------------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -195,6 +206,49 @@ class ReferralSection(QGroupBox):
         self.refresh()
         self.select(ref.uuid)
         self.changed.emit()
+
+    def _sending(self) -> bool:
+        run = getattr(self.send_flow, "run", None)
+        return run is not None and not run.finished
+
+    def send_to_device(self) -> None:
+        """Write the selected referral as an exchange package for the organisation's device."""
+        from ui.sync.referral_send import ReferralSendFlow
+
+        ref = self.selected()
+        if ref is None:
+            show_error(self.error, _("Select a referral first."))
+            return
+        show_error(self.error, "")
+        self.message.clear()
+        recipient = organisation_titles(self.session).get(ref.recipient_id, ref.recipient_id)
+        flow = ReferralSendFlow(self.session, self, ref, recipient,
+                                lambda path: self._sent(path, ref.uuid, recipient),
+                                self._send_failed)
+        self.send_flow = flow
+        if flow.start():
+            self.send_button.setEnabled(False)
+
+    def _sent(self, path: Path, referral_uuid: str, recipient: str) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self):
+            return
+        self.refresh()
+        self.select(referral_uuid)
+        self.message.setText(_("The referral package {name} was written to the folder {folder}. "
+                               "Take it to {recipient}: only their device can open it.").format(
+            name=path.name, folder=str(path.parent), recipient=recipient))
+        self.changed.emit()
+
+    def _send_failed(self, line: str) -> None:
+        from shiboken6 import isValid
+
+        if not isValid(self):
+            return
+        self._selection_changed()
+        show_error(self.error, _("The referral package was not written: {reason}").format(
+            reason=line))
 
     def _packet_again(self) -> None:
         ref = self.selected()

@@ -35,9 +35,13 @@ class ExchangeMenu:
              not supervisor and can(Action.EXPORT_OWN_BUNDLE), self._export),
             ("action_import", _("&Import exchange packages…"),
              can(Action.IMPORT_CASE_BUNDLE) or can(Action.IMPORT_UPDATE_BUNDLE), self._import),
+            ("action_send_updates", _("&Send updates to all devices…"), supervisor,
+             self._send_updates),
             ("action_review", _("&Review conflicts and duplicates…"),
              can(Action.IMPORT_CASE_BUNDLE), self._review),
         ]
+        exchanges = any(allowed for *_rest, allowed, _slot in entries)
+        entries.append(("action_devices", _("&Devices…"), exchanges, self._devices))
         if not any(allowed for *_rest, allowed, _slot in entries):
             return
         menu = bar.addMenu(_("E&xchange"))
@@ -45,7 +49,8 @@ class ExchangeMenu:
         for name, text, allowed, slot in entries:
             if not allowed:
                 continue
-            if name in ("action_export", "action_review") and not menu.isEmpty():
+            if (name in ("action_export", "action_send_updates", "action_review",
+                         "action_devices") and not menu.isEmpty()):
                 menu.addSeparator()
             action = QAction(text, self.window)
             action.setObjectName(name)
@@ -84,6 +89,18 @@ class ExchangeMenu:
         flow = ImportFlow(self.session, self._parent(), on_imported=self.refresh)
         if flow.start():
             self.flow = flow
+
+    def _send_updates(self) -> None:
+        from ui.sync.transfer import SendUpdatesFlow
+
+        flow = SendUpdatesFlow(self.session, self._parent())
+        if flow.start():
+            self.flow = flow
+
+    def _devices(self) -> None:
+        from ui.sync.devices_dialog import DevicesDialog
+
+        DevicesDialog(self.session, self._parent()).exec()
 
     def _review(self) -> None:
         from ui.sync.review_dialog import ReviewDialog

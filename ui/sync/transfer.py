@@ -93,6 +93,54 @@ class ExportFlow:
                                   reason=self.error), warning=True)
 
 
+class SendUpdatesFlow:
+    """Supervisor: one update package (directory, policy, questionnaires, trust list with the
+    devices' organisations) for every trusted device."""
+
+    def __init__(self, session: Session, parent: QWidget) -> None:
+        self.session, self.parent = session, parent
+        self.run: ProgressRun | None = None
+        self.result: Path | None = None
+        self.error = ""
+        self.message: QMessageBox | None = None
+
+    def start(self) -> bool:
+        folder = QFileDialog.getExistingDirectory(
+            self.parent, _("Choose the folder for the update package (for example the USB "
+                           "stick)"), default_folder())
+        if not folder:
+            return False
+        session = self.session
+
+        def work(state: TaskState) -> Path:
+            return export.export_update_all(session, folder, state.progress, state.cancelled)
+
+        self.run = ProgressRun(self.parent, _("Writing the update package…"), work,
+                               self._done, self._failed)
+        return True
+
+    def _done(self, path: Path) -> None:
+        self.result = path
+        self.message = notify(
+            self.parent, _("Send updates to all devices"),
+            _("The update package {name} was written to the folder {folder}. Import it on "
+              "each device.").format(name=path.name, folder=str(path.parent)))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error = failure_text(exc)
+        self.message = notify(self.parent, _("Send updates to all devices"),
+                              _("The update package was not written: {reason}").format(
+                                  reason=self.error), warning=True)
+
+
+@dataclass(frozen=True)
+class ReceivedReferral:
+    """The case a referral package opened here (numbers only: no personal data)."""
+
+    case_number: str
+    source_case_number: str
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one file: a report, or the one-line reason it was refused."""
@@ -100,6 +148,17 @@ class Outcome:
     path: Path
     report: ImportReport | None = None
     refused: str = ""
+    referral: ReceivedReferral | None = None
+
+
+def received_referral(session: Session, report: ImportReport) -> ReceivedReferral | None:
+    """For a referral package just imported: the new local case and the sender's case."""
+    if report.kind != "referral" or report.already_imported:
+        return None
+    row = session.conn.execute(
+        "SELECT c.number, r.source_case_number FROM referrals_received r JOIN cases c"
+        " ON c.uuid = r.case_uuid WHERE r.bundle_id = ?", (report.bundle_id,)).fetchone()
+    return None if row is None else ReceivedReferral(str(row[0]), str(row[1]))
 
 
 def import_files(session: Session, paths: list[Path], state: TaskState) -> list[Outcome]:
@@ -131,7 +190,7 @@ def import_files(session: Session, paths: list[Path], state: TaskState) -> list[
             except IdtoolError as exc:
                 done[path] = Outcome(path, refused=exc.message)
             else:
-                done[path] = Outcome(path, report)
+                done[path] = Outcome(path, report, referral=received_referral(session, report))
             step = min(step + 1, len(paths) - 1)
         if len(retry) == len(pending):  # no progress: the missing packages are not here
             for path, message in retry:
@@ -224,6 +283,17 @@ class ImportReportDialog(QDialog):
                 form.addRow(line)
             else:
                 report = outcome.report
+                if outcome.referral is not None:
+                    line = QLabel(_("Referral received: case {number} was opened here for the "
+                                    "person (case {source} of the sending device). The answers "
+                                    "came with it and need not be asked again.").format(
+                        number=outcome.referral.case_number,
+                        source=outcome.referral.source_case_number))
+                    line.setObjectName("referral_received")
+                    line.setWordWrap(True)
+                    line.setStyleSheet("font-weight: bold;")
+                    line.setAccessibleName(line.text())
+                    form.addRow(line)
                 for key, get in COUNTS:
                     value = QLabel(str(get(report)))
                     value.setObjectName(f"count_{key}")
@@ -263,4 +333,9 @@ class ImportReportDialog(QDialog):
     def refused_text(self, index: int = 0) -> str:
         box = self.findChild(QGroupBox, f"report_{index}")
         label = box.findChild(QLabel, "refused")
+        return label.text() if label is not None else ""
+
+    def referral_text(self, index: int = 0) -> str:
+        box = self.findChild(QGroupBox, f"report_{index}")
+        label = box.findChild(QLabel, "referral_received")
         return label.text() if label is not None else ""
