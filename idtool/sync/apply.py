@@ -25,6 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from json.encoder import encode_basestring as _quote
+from operator import itemgetter
 from typing import Any
 
 from sqlcipher3 import dbapi2
@@ -36,15 +38,38 @@ from idtool.sync.report import ImportReport
 from idtool.sync.tables import Table
 from idtool.translit import search_key
 
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
+                         default=lambda v: v.hex() if isinstance(v, bytes) else repr(v))
+CHUNK = 2000  # keys per `IN (...)` lookup, below SQLite's limit on bound parameters
+
 
 def to_json(value: object) -> str:
     """JSON for storing a record in a queue (bytes, which JSON lacks, as hex)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True,
-                      default=lambda v: v.hex() if isinstance(v, bytes) else repr(v))
+    return _JSON.encode(value)
 
 
 def row_digest(row: dict[str, Any]) -> str:
-    return hashlib.sha256(to_json(row).encode()).hexdigest()
+    return hashlib.sha256(_flat_json(row).encode()).hexdigest()
+
+
+def _flat_json(row: dict[str, Any]) -> str:
+    """`to_json(row)`, written directly for a map of text keys to text, integers and nulls
+    (what a checked row holds); anything else goes through `to_json`. Same text either way."""
+    parts = []
+    for key in sorted(row):
+        value = row[key]
+        kind = type(value)
+        if type(key) is not str:
+            return to_json(row)
+        if kind is str:
+            parts.append(f"{_quote(key)}: {_quote(value)}")
+        elif value is None:
+            parts.append(f"{_quote(key)}: null")
+        elif kind is int:
+            parts.append(f"{_quote(key)}: {int.__repr__(value)}")
+        else:
+            return to_json(row)
+    return "{" + ", ".join(parts) + "}"
 
 
 class Applier:
@@ -56,6 +81,10 @@ class Applier:
         self.report = report
         self.schema = tables.schema(conn)
         self.now = now_iso()
+        # digests of answers noted as received in `apply_many`, written in key order (random
+        # order writes into that index cost more than the rest of the import) by
+        # `_flush_received` before anything else can read them
+        self._pending: dict[tuple[str, str], str] = {}
 
     # -- entry point ---------------------------------------------------------------------
     def apply(self, record: object) -> None:
@@ -80,6 +109,186 @@ class Applier:
                 self._versioned(table, row)
         except dbapi2.IntegrityError as e:  # the failed statement changed nothing
             self.quarantine(table.name, row, *_integrity_reason(e))
+
+    def apply_many(self, records: list[Any]) -> None:
+        """`apply` each record in order, with the same outcome, but in batches: consecutive
+        records of one table (no key twice, at most CHUNK) are looked up with one query and
+        inserted with `executemany` (see `_write`: only a record that breaks a database rule
+        is quarantined, as with `apply`). Untrusted records get every check `apply` makes."""
+        run: list[dict[str, Any]] = []
+        run_keys: dict[str, None] = {}
+        current: Table | None = None
+        schema, check, shape = self.schema, tables.check_row, {"table", "row"}
+        for record in records:
+            table = None
+            if type(record) is dict and record.keys() == shape:
+                name = record["table"]
+                table = schema.get(name) if isinstance(name, str) else None
+            if table is None or table.name in tables.APPEND_ONLY:
+                self._flush(current, run, run_keys)
+                run, run_keys, current = [], {}, None
+                self._flush_received()
+                self.apply(record)
+                continue
+            row = record["row"]
+            problem = check(table, row)
+            if problem is not None:
+                self.quarantine(table.name, row, *problem)
+                continue
+            key = table.key_of(row)
+            if table is not current or key in run_keys or len(run) >= CHUNK:
+                self._flush(current, run, run_keys)
+                run, run_keys, current = [], {}, table
+            run.append(row)
+            run_keys[key] = None
+        self._flush(current, run, run_keys)
+        self._flush_received()
+
+    def _flush_received(self) -> None:
+        if self._pending:
+            self.conn.executemany("INSERT OR REPLACE INTO sync_received (tbl, record_key, digest)"
+                                  " VALUES (?, ?, ?)",
+                                  [(*k, d) for k, d in sorted(self._pending.items())])
+            self._pending.clear()
+
+    def _flush(self, table: Table | None, rows: list[dict[str, Any]],
+               keys: dict[str, None]) -> None:
+        if table is not None and rows:
+            self._batch(table, rows, list(keys))
+
+    def _batch(self, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+        """Checked rows of `table` and their distinct keys, in order (see `apply_many`)."""
+        local = self._read_many(table, keys)
+        answers = table.name == "answers"
+        received = self._received_many(table, [k for k in keys if k in local]) if answers else {}
+        inserts: list[dict[str, Any]] = []
+        writes: list[dict[str, Any]] = []  # inserts and updates, in bundle order
+        noted: list[tuple[str, dict[str, Any]]] = []  # answers: (key, row) to note as received
+        for key, row in zip(keys, rows, strict=True):
+            mine = local.get(key)
+            if mine is None:
+                inserts.append(row)
+            elif mine == row:
+                self.report.add(table.name, "unchanged")
+                if answers:
+                    noted.append((key, row))
+                continue
+            elif answers:
+                if received.get(key) != row_digest(mine):
+                    self.conflict(table, key, mine, row)
+                    continue
+            elif mine["device_id"] == row["device_id"]:
+                if row["version"] < mine["version"]:
+                    self.report.add(table.name, "unchanged")
+                    continue
+            else:
+                self.conflict(table, key, mine, row)
+                continue
+            writes.append(row)
+        if table.name == "persons":  # one at a time: each is checked for duplicates once in
+            new = {id(row) for row in inserts}  # (as `apply` does), seeing those stored before
+            for row in writes:
+                try:
+                    (self.insert if id(row) in new else self.update)(table, row)
+                except dbapi2.IntegrityError as e:
+                    self.quarantine(table.name, row, *_integrity_reason(e))
+                    continue
+                self.report.add(table.name, "imported")
+                self.flag_duplicates(row)
+            return
+        done = self._write(table, writes, {id(row) for row in inserts})
+        if answers:
+            key_of = table.key_of
+            noted += [(key_of(row), row) for row in done]
+        self._received_rows(table, noted)
+        if done:
+            self.report.add(table.name, "imported", len(done))
+
+    def _write(self, table: Table, writes: list[dict[str, Any]],
+               new: set[int]) -> list[dict[str, Any]]:
+        """Insert (rows whose id is in `new`) or update each row, in order; a row that breaks a
+        database rule is quarantined (its statement changed nothing). Consecutive inserts go
+        through one `executemany`; if it stops at a bad row, the rows before it are stored
+        (found by key), that row is quarantined and the rest continue. Returns the rows
+        written."""
+        done: list[dict[str, Any]] = []
+        key_of = table.key_of
+        i = 0
+        while i < len(writes):
+            row = writes[i]
+            if id(row) not in new:
+                try:
+                    self.update(table, row)
+                    done.append(row)
+                except dbapi2.IntegrityError as e:
+                    self.quarantine(table.name, row, *_integrity_reason(e))
+                i += 1
+                continue
+            j = i
+            while j < len(writes) and id(writes[j]) in new:
+                j += 1
+            part = writes[i:j]
+            try:
+                self._insert_many(table, part)
+            except dbapi2.IntegrityError as e:
+                stored = self._read_many(table, [key_of(r) for r in part])
+                n = 0
+                while n < len(part) and key_of(part[n]) in stored:
+                    n += 1
+                done += part[:n]
+                self.quarantine(table.name, part[n], *_integrity_reason(e))
+                i += n + 1
+                continue
+            done += part
+            i = j
+        return done
+
+    def _read_many(self, table: Table, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """Our rows for these record keys, found through the first key column (indexed)."""
+        names = table.names
+        first = sorted({table.key_values(k)[0] for k in keys})
+        wanted = set(keys)
+        found = {}
+        for row in self.conn.execute(f"SELECT {', '.join(names)} FROM {table.name} WHERE"
+                                     f" {table.key[0]} IN ({', '.join('?' * len(first))})",
+                                     first):
+            values = dict(zip(names, row, strict=True))
+            key = table.key_of(values)
+            if key in wanted:
+                found[key] = values
+        return found
+
+    def _received_many(self, table: Table, keys: list[str]) -> dict[str, str]:
+        found = {k: d for k in keys if (d := self._pending.get((table.name, k))) is not None}
+        rest = [k for k in keys if k not in found]
+        if rest:
+            found |= {str(k): str(d) for k, d in self.conn.execute(
+                "SELECT record_key, digest FROM sync_received WHERE tbl = ? AND record_key IN"
+                f" ({', '.join('?' * len(rest))})", [table.name, *rest])}
+        return found
+
+    def _received_rows(self, table: Table, rows: list[tuple[str, dict[str, Any]]]) -> None:
+        pending, name = self._pending, table.name
+        for key, row in rows:
+            pending[(name, key)] = row_digest(row)
+
+    def _insert_many(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        cols = list(table.names)
+        extra = table.name == "officers"
+        if extra:
+            cols += ["slot_id", "active", "name_key"]
+        sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES"
+               f" ({', '.join('?' * len(cols))})")
+        getter = itemgetter(*table.names)
+        if len(table.names) == 1:
+            params = [(getter(r),) for r in rows]
+        elif extra:
+            params = [(*getter(r), None, 0, f"remote:{r['uuid']}") for r in rows]
+        else:
+            params = [getter(r) for r in rows]
+        self.conn.executemany(sql, params)
 
     # -- the three kinds of table --------------------------------------------------------
     def _versioned(self, table: Table, row: dict[str, Any]) -> None:

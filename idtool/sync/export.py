@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from idtool import database
 from idtool.audit import GENESIS, now_iso
 from idtool.bundle import Kind, encode_manifest, read_unverified_header, write_bundle
+from idtool.bundle.manifest import canonical_keys
 from idtool.database import Connection
 from idtool.policy import Action
 from idtool.session import Session
@@ -48,34 +50,56 @@ def last_out(conn: Connection, device_id: str, kind: Kind) -> tuple[int, str | N
 
 
 def changed_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int]:
-    """Records changed after journal position `since`, parents first; and the new position."""
+    """Records changed after journal position `since`, parents first; and the new position.
+
+    Each record is {"row": ..., "table": ...} with the row's columns in canonical CBOR key
+    order, so `encode_manifest(..., trusted=True)` can write them without re-sorting.
+    """
+    records, top, _ = _changed(conn, since)
+    return records, top
+
+
+def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, bool]:
+    """`changed_records`, and whether any value read is a float (REAL) in SQLite."""
     schema = tables.schema(conn)
     top = conn.execute("SELECT coalesce(max(id), 0) FROM sync_changes").fetchone()[0]
+    counts = dict(conn.execute(
+        "SELECT tbl, count(DISTINCT record_key) FROM sync_changes WHERE id > ? AND id <= ?"
+        " GROUP BY tbl", (since, top)).fetchall())
     keys_by_table: dict[str, dict[str, int]] = {name: {} for name in tables.ORDER}
-    for tbl, key, first in conn.execute(
+    for tbl, key, first in conn.execute(  # the keys of the tables read one record at a time
             "SELECT tbl, record_key, min(id) FROM sync_changes WHERE id > ? AND id <= ?"
-            " GROUP BY tbl, record_key", (since, top)):
+            " AND tbl IN (SELECT value FROM json_each(?)) GROUP BY tbl, record_key",
+            (since, top, json.dumps([t for t, n in counts.items() if n <= SCAN_ABOVE]))):
         if tbl in keys_by_table:
             keys_by_table[tbl][key] = first
     records: list[dict[str, Any]] = []
+    floats = False
     for name in tables.ORDER:
         table, keys = schema[name], keys_by_table[name]
-        if len(keys) > SCAN_ABOVE:  # many changed: one pass over the table, not a query each
-            key_sql = " || '/' || ".join(table.key)
-            names = table.names
-            found = []
-            for row in conn.execute(f"SELECT {key_sql}, {', '.join(names)} FROM {name}"):
-                first = keys.get(row[0])
-                if first is not None:
-                    found.append((first, dict(zip(names, row[1:], strict=True))))
-            found.sort(key=lambda item: item[0])
-            records.extend({"table": name, "row": r} for _, r in found)
+        if not counts.get(name):
             continue
+        names = canonical_keys(table.names)
+        cols = ", ".join(names)
+        floats = floats or bool(conn.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {name} WHERE "
+            + " OR ".join(f"typeof({c}) = 'real'" for c in names) + ")").fetchone()[0])
+        if counts[name] > SCAN_ABOVE:  # many changed: one pass over the table, not a query each
+            key_sql = " || '/' || ".join(f"t.{k}" for k in table.key)
+            found = conn.execute(
+                f"SELECT {', '.join(f't.{c}' for c in names)} FROM {name} AS t JOIN"
+                " (SELECT record_key, min(id) AS first FROM sync_changes WHERE tbl = ? AND"
+                " id > ? AND id <= ? GROUP BY record_key) AS c"
+                f" ON c.record_key = {key_sql} ORDER BY c.first", (name, since, top))
+            records.extend([{"row": dict(zip(names, row, strict=True)), "table": name}
+                            for row in found])
+            continue
+        sql = f"SELECT {cols} FROM {name} WHERE {table.where()}"
         for key in sorted(keys, key=keys.__getitem__):
-            row = tables.read_row(conn, table, key)
+            row = conn.execute(sql, table.key_values(key)).fetchone()
             if row is not None:
-                records.append({"table": name, "row": row})
-    return records, int(top)
+                records.append({"row": dict(zip(names, row, strict=True)), "table": name})
+    return records, int(top), floats
 
 
 def audit_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]], tuple[int, str]]:
@@ -99,14 +123,14 @@ def _write_and_record(session: Session, out: str | Path, kind: Kind,
                       records: list[dict[str, Any]], head: tuple[int, str],
                       recipients: Iterable[str], last_change: int, last_audit: int,
                       progress: Progress | None, cancelled: Cancelled | None,
-                      details: dict[str, object]) -> Path:
+                      details: dict[str, object], trusted: bool = False) -> Path:
     conn = session.conn
     sequence, previous, _, _ = last_out(conn, session.device_id, kind)
     fields = {"bundle_id": str(uuid.uuid4()), "kind": kind.value, "sender": session.device_id,
               "sequence": sequence + 1, "previous": previous,
               "schema_version": _schema_version(), "audit_head": head}
     signing = devices.own_signing_key(conn)
-    payload = encode_manifest(fields, records)
+    payload = encode_manifest(fields, records, trusted=trusted)
     path = write_bundle(out, fields, payload, signing, sorted(set(recipients)), progress,
                         cancelled)
     try:
@@ -137,14 +161,15 @@ def export_cases(session: Session, out_dir: str | Path, progress: Progress | Non
     me = devices.own_device(conn, DeviceRole.DEVICE)
     with database.transaction(conn, immediate=False):  # one consistent snapshot to read
         _, _, since, audit_since = last_out(conn, session.device_id, Kind.CASE)
-        records, top = changed_records(conn, since)
+        records, top, floats = _changed(conn, since)
         audit, head = audit_records(conn, audit_since)
     counts: dict[str, int] = {}
-    for record in records:
-        counts[record["table"]] = counts.get(record["table"], 0) + 1
+    for name, n in Counter(record["table"] for record in records).items():
+        counts[name] = n
     return _write_and_record(session, out_dir, Kind.CASE, records + audit, head,
                              [sup.age_recipient, me.age_recipient], top, head[0], progress,
-                             cancelled, {"records": counts, "audit_entries": len(audit)})
+                             cancelled, {"records": counts, "audit_entries": len(audit)},
+                             trusted=not floats)
 
 
 def update_records(conn: Connection, session: Session | None = None) -> list[dict[str, Any]]:

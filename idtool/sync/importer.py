@@ -94,8 +94,7 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
             records = [r for r in manifest.records if r.get("table") != "audit"]
             audit = [r.get("row") for r in manifest.records if r.get("table") == "audit"]
             report.audit_entries = _store_audit(conn, header, audit)
-            for record in records:
-                applier.apply(record)
+            applier.apply_many(records)
         elif kind is Kind.REFERRAL:
             from idtool.sync.referral_in import apply_referral
 

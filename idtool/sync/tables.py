@@ -8,7 +8,9 @@ records that name them need: no key slot, and on the receiving side they cannot 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from idtool.database import Connection
@@ -35,16 +37,37 @@ class Table:
     columns: tuple[Column, ...]
     key: tuple[str, ...]  # primary key columns
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @cached_property
+    def name_set(self) -> frozenset[str]:
+        return frozenset(self.names)
+
+    @cached_property
+    def checks(self) -> tuple[tuple[str, bool, type | None], ...]:
+        """(column, not null, exact type required: int, str or None) for `check_row`."""
+        return tuple((c.name, c.not_null, int if c.type == "INTEGER" else
+                      str if c.type == "TEXT" else None) for c in self.columns)
 
     @property
     def versioned(self) -> bool:
         return {"version", "device_id", "base_version"} <= set(self.names)
 
     def record_key(self, row: dict[str, Any]) -> str:
-        return "/".join(str(row[k]) for k in self.key)
+        return self.key_of(row)
+
+    @cached_property
+    def key_of(self) -> Callable[[dict[str, Any]], str]:
+        """`record_key` as a plain function (no generator per call): one, two or more columns."""
+        if len(self.key) == 1:
+            (k,) = self.key
+            return lambda row: str(row[k])
+        if len(self.key) == 2:
+            a, b = self.key
+            return lambda row: f"{row[a]!s}/{row[b]!s}"
+        return lambda row: "/".join(str(row[k]) for k in self.key)
 
     def where(self) -> str:
         return " AND ".join(f"{k} = ?" for k in self.key)
@@ -80,6 +103,20 @@ def check_row(table: Table, row: object) -> tuple[str, str] | None:
     """
     if not isinstance(row, dict):
         return "not_a_record", ""
+    if row.keys() == table.name_set:  # fast path, same rules as below
+        for name, not_null, kind in table.checks:
+            value = row[name]
+            if value is None:
+                if not_null:
+                    return "wrong_type", name
+            elif kind is int:
+                if type(value) is not int or abs(value) >= 2**63:
+                    return "wrong_type", name
+            elif kind is str and not isinstance(value, str):
+                return "wrong_type", name
+        if "uuid" in table.key and not _is_uuid(row["uuid"]):
+            return "wrong_type", "uuid"
+        return None
     missing = [n for n in table.names if n not in row]
     if missing:
         return "missing_fields", ", ".join(missing)
