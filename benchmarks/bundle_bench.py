@@ -10,33 +10,20 @@ of the same bytes in memory. Goals: write <= 2x raw, read <= 3x raw (as for expo
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import run_module  # noqa: E402
+
 SIZE = 20 * 1024 * 1024
-
-
-def _run_module() -> Any:
-    """benchmarks/run.py (for Row and median_time), imported lazily by path."""
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "Row") and hasattr(main, "median_time"):
-        return main
-    spec = importlib.util.spec_from_file_location("idtool_benchmarks_run", HERE / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def bench_bundle_container(tmp: Path) -> list:
@@ -45,7 +32,7 @@ def bench_bundle_container(tmp: Path) -> list:
 
     from idtool.bundle import read_bundle, write_bundle
 
-    run = _run_module()
+    run = run_module()
     Row, median_time = run.Row, run.median_time
     payload = os.urandom(SIZE)
     signing = Ed25519PrivateKey.generate()
@@ -88,4 +75,4 @@ def bench_bundle_container(tmp: Path) -> list:
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="idtool-bench-") as name:
         result = bench_bundle_container(Path(name))
-    _run_module().print_table(result)
+    run_module().print_table(result)

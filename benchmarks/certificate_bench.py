@@ -9,7 +9,6 @@ one-page document using the same embedded font, and under 100 ms.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sys
 from pathlib import Path
@@ -20,18 +19,7 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-
-def _run_module() -> Any:
-    """benchmarks/run.py (for Row and median_time), imported lazily by path."""
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "Row") and hasattr(main, "median_time"):
-        return main
-    spec = importlib.util.spec_from_file_location("idtool_benchmarks_run", HERE / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+from benchmarks.common import run_module  # noqa: E402
 
 
 def _bare_page() -> bytes:
@@ -70,7 +58,7 @@ def bench_certificate(tmp: Path) -> list[Any]:
 
     from idtool.certificate import payload, pdf, qr
 
-    run = _run_module()
+    run = run_module()
     pdf.register_fonts()
     key = Ed25519PrivateKey.generate()
     kid = payload.key_id(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
@@ -92,7 +80,7 @@ def bench_certificate(tmp: Path) -> list[Any]:
 def main() -> int:
     import tempfile
 
-    run = _run_module()
+    run = run_module()
     with tempfile.TemporaryDirectory(prefix="idtool-bench-") as tmp:
         run.print_table(bench_certificate(Path(tmp)))
     return 0

@@ -11,7 +11,6 @@ PDF bytes (gathering, layout, audit entry, one transaction).
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import os
 import sys
@@ -22,6 +21,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import run_module  # noqa: E402
 
 HOLDER = "Жылдызкан Түңгүчбаева"
 RECIPIENT = "crisis-centre-osh"
@@ -35,19 +36,6 @@ STRONG = {
     "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
     "consent_referral": "given",
 }
-
-
-def _run_module() -> Any:
-    """benchmarks/run.py (for Row and median_time), imported lazily by path."""
-    main = sys.modules.get("__main__")
-    if main is not None and hasattr(main, "Row") and hasattr(main, "median_time"):
-        return main
-    spec = importlib.util.spec_from_file_location("idtool_benchmarks_run", HERE / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _bare_page() -> bytes:
@@ -101,7 +89,7 @@ def bench_referral_packet(tmp: Path) -> list[Any]:
     from idtool.packet import pdf as ppdf
 
     os.environ.setdefault("IDTOOL_KDF", "fast")
-    run = _run_module()
+    run = run_module()
     cpdf.register_fonts()
     session, referral_uuid = _referral(tmp)
     try:
@@ -127,7 +115,7 @@ def bench_referral_packet(tmp: Path) -> list[Any]:
 def main() -> int:
     import tempfile
 
-    run = _run_module()
+    run = run_module()
     with tempfile.TemporaryDirectory(prefix="idtool-bench-") as tmp:
         os.environ.setdefault("IDTOOL_CONFIG", str(Path(tmp) / "config"))
         run.print_table(bench_referral_packet(Path(tmp)))
