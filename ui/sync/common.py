@@ -49,9 +49,7 @@ def failure_text(exc: BaseException) -> str:
 
 def fingerprint_label(fingerprint: str, object_name: str) -> QLabel:
     """The fingerprint in large digits, two rows of three groups, easy to read aloud."""
-    groups = fingerprint.split()
-    rows = [" ".join(groups[i:i + 3]) for i in range(0, len(groups), 3)]
-    label = QLabel("\n".join(rows))
+    label = QLabel()
     label.setObjectName(object_name)
     font = QFont("monospace")
     font.setStyleHint(QFont.StyleHint.Monospace)
@@ -63,10 +61,17 @@ def fingerprint_label(fingerprint: str, object_name: str) -> QLabel:
                                   | Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     label.setAccessibleName(_("Fingerprint"))
+    label.setStyleSheet("padding: 12px; border: 2px solid #555; border-radius: 6px;")
+    show_fingerprint(label, fingerprint)
+    return label
+
+
+def show_fingerprint(label: QLabel, fingerprint: str) -> None:
+    """Put `fingerprint` on a label made by `fingerprint_label`."""
+    groups = fingerprint.split()
+    label.setText("\n".join(" ".join(groups[i:i + 3]) for i in range(0, len(groups), 3)))
     # Screen readers read the groups one digit at a time, separated.
     label.setAccessibleDescription(", ".join(" ".join(g) for g in groups))
-    label.setStyleSheet("padding: 12px; border: 2px solid #555; border-radius: 6px;")
-    return label
 
 
 def fingerprint_text(label: QLabel) -> str:

@@ -36,6 +36,7 @@ from ui.sync.common import (
     failure_text,
     fingerprint_label,
     read_small_file,
+    show_fingerprint,
 )
 
 
@@ -180,10 +181,7 @@ class JoinDialog(_EnrolDialog):
         self.offer, self.data = offer, data
         self.supervisor_label.setText(_("Supervisor: {label}").format(
             label=offer.device.label or "—"))
-        self.fingerprint.setText("\n".join(
-            " ".join(offer.fingerprint.split()[i:i + 3]) for i in range(0, 6, 3)))
-        self.fingerprint.setAccessibleDescription(
-            ", ".join(" ".join(g) for g in offer.fingerprint.split()))
+        show_fingerprint(self.fingerprint, offer.fingerprint)
         self.compare.show()
         self.fingerprint.setFocus()
 
