@@ -160,6 +160,14 @@ class MainWindow(QMainWindow):
             permissions.triggered.connect(self._policy)
             admin.addAction(permissions)
 
+        if self.session is not None and self.session.can(self._review_action()):
+            menu = bar.addMenu(_("&Review")) if not self.session.can(
+                self._manage_officers_action()) else admin
+            queue = QAction(_("Review &queue…"), self)
+            queue.setObjectName("action_review_queue")
+            queue.triggered.connect(self._review_queue)
+            menu.addAction(queue)
+
         if self.session is not None:
             tools = bar.addMenu(_("&Tools"))
             verify = QAction(_("&Verify certificate…"), self)
@@ -230,6 +238,26 @@ class MainWindow(QMainWindow):
 
         if self.session is not None:
             OfficersDialog(self.session, self).exec()
+
+    @staticmethod
+    def _review_action() -> object:
+        from idtool.policy import Action
+
+        return Action.REVIEW_QUEUE
+
+    def _review_queue(self) -> None:
+        from ui.review_dialog import ReviewDialog
+
+        if self.session is None:
+            return
+        workspace = self.page
+
+        def open_case(case_uuid: str) -> None:
+            show = getattr(workspace, "show_case", None)
+            if callable(show):
+                show(case_uuid)
+
+        ReviewDialog(self.session, open_case, self).exec()
 
     def _policy(self) -> None:
         from ui.policy_dialog import PolicyDialog

@@ -16,7 +16,8 @@ from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGES, _, set_language
 
 COMMAND_MODULES = ("idtool.cli.admin", "idtool.cli.forms", "idtool.cli.cases",
-                   "idtool.cli.certificates", "idtool.cli.referrals", "idtool.cli.sync")
+                   "idtool.cli.certificates", "idtool.cli.referrals", "idtool.cli.sync",
+                   "idtool.cli.review")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -209,3 +209,38 @@ def test_quick_hide_double_escape(qtbot, make_window, made_vault):
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: isinstance(window.page, UnlockPage))
     assert not any("Маркерова" in t for t in _all_model_texts(window))
+
+
+def test_review_queue_dialog_opens_the_case_and_records_resolutions(qtbot, qtmodeltester,
+                                                                     make_window, made_vault):
+    from PySide6.QtGui import QAction
+
+    from idtool import decisions
+    from tests.unit.test_review_queue import _assessed
+    from ui.review_dialog import ReviewDialog
+
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
+        case = _assessed(s)
+        decisions.record(s, case.uuid, decisions.Decision.NOT_VICTIM, "Works legally")
+    window = make_window(vault)
+    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
+    assert window.findChild(QAction, "action_review_queue") is not None
+    opened = []
+    dialog = ReviewDialog(window.session, opened.append, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtmodeltester.check(dialog.model)
+    assert dialog.model.rowCount() == 1
+    dialog.resolve_selected("nothing selected")
+    assert dialog.error.isVisible()
+    dialog.view.selectRow(0)
+    dialog.resolve_selected("   ")
+    assert "Write what was decided" in dialog.error.text()
+    dialog.view.selectRow(0)
+    dialog.open_selected()
+    assert opened == [case.uuid]
+    dialog.view.selectRow(0)
+    dialog.resolve_selected("Checked with the officer")
+    assert dialog.model.rowCount() == 0

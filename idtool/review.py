@@ -1,0 +1,125 @@
+"""The supervisor's review queue: what needs a second look.
+
+- decisions that differ from the recommendation (the mis-charging risk the NRM seeds describe);
+- possible victims with no decision after N days;
+- referrals with no response after N days;
+- import conflicts and possible duplicate persons (resolved in the exchange queues).
+
+A resolution is recorded with a note and audited; a new decision against the recommendation
+puts the case back in the queue.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from idtool import cases, database
+from idtool.errors import InvalidInput
+from idtool.i18n import N_, _, gettext
+from idtool.policy import Action
+from idtool.session import Session
+
+DEFAULT_DAYS = 14
+
+
+class Kind(StrEnum):
+    AGAINST_RECOMMENDATION = "against_recommendation"
+    NO_DECISION = "no_decision"
+    NO_REFERRAL_RESPONSE = "no_referral_response"
+    CONFLICT = "conflict"
+    DUPLICATE = "duplicate"
+
+
+KIND_LABELS = {
+    Kind.AGAINST_RECOMMENDATION: N_("Decision differs from the recommendation"),
+    Kind.NO_DECISION: N_("Possible victim without a decision"),
+    Kind.NO_REFERRAL_RESPONSE: N_("Referral without a response"),
+    Kind.CONFLICT: N_("Import conflict"),
+    Kind.DUPLICATE: N_("Possible duplicate person"),
+}
+RESOLVABLE_HERE = (Kind.AGAINST_RECOMMENDATION, Kind.NO_DECISION, Kind.NO_REFERRAL_RESPONSE)
+
+
+def kind_label(kind: str, lang: str | None = None) -> str:
+    return gettext(KIND_LABELS[Kind(kind)], lang)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    kind: str
+    target: str  # decision, case, referral, conflict or duplicate uuid
+    case_uuid: str | None
+    case_number: str
+    since: str  # when the item arose (ISO time)
+    detail: str = ""
+
+
+def _cutoff(days: int, now: datetime | None) -> str:
+    moment = (now or datetime.now(UTC)) - timedelta(days=days)
+    return moment.isoformat(timespec="seconds")
+
+
+def queue(session: Session, *, decision_days: int = DEFAULT_DAYS,
+          referral_days: int = DEFAULT_DAYS, now: datetime | None = None) -> list[ReviewItem]:
+    """Every open item, oldest first."""
+    session.require(Action.REVIEW_QUEUE)
+    conn = session.conn
+    items: list[ReviewItem] = []
+    # Latest decision per case departs from the recommendation and is not resolved yet.
+    for d_uuid, c_uuid, number, at, decision, rec in conn.execute(
+            "SELECT d.uuid, c.uuid, c.number, d.decided_at, d.decision, d.recommendation"
+            " FROM decisions d JOIN cases c ON c.uuid = d.case_uuid"
+            " WHERE d.against_recommendation = 1 AND NOT EXISTS (SELECT 1 FROM decisions n"
+            "   WHERE n.supersedes = d.uuid)"
+            " AND NOT EXISTS (SELECT 1 FROM review_resolutions r"
+            "   WHERE r.kind = 'against_recommendation' AND r.target = d.uuid)"):
+        items.append(ReviewItem(Kind.AGAINST_RECOMMENDATION, d_uuid, c_uuid, number, at,
+                                f"{decision} / {rec}"))
+    for c_uuid, number, opened in conn.execute(
+            "SELECT c.uuid, c.number, c.opened_at FROM cases c"
+            " WHERE c.status = 'possible' AND c.demo = 0 AND c.opened_at < ?"
+            " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.case_uuid = c.uuid)"
+            " AND NOT EXISTS (SELECT 1 FROM review_resolutions r"
+            "   WHERE r.kind = 'no_decision' AND r.target = c.uuid)",
+            (_cutoff(decision_days, now),)):
+        items.append(ReviewItem(Kind.NO_DECISION, c_uuid, c_uuid, number, opened))
+    for r_uuid, c_uuid, number, created, recipient in conn.execute(
+            "SELECT r.uuid, c.uuid, c.number, r.created_at, r.recipient_id FROM referrals r"
+            " JOIN cases c ON c.uuid = r.case_uuid WHERE r.status = 'sent' AND r.created_at < ?"
+            " AND NOT EXISTS (SELECT 1 FROM review_resolutions v"
+            "   WHERE v.kind = 'no_referral_response' AND v.target = r.uuid)",
+            (_cutoff(referral_days, now),)):
+        items.append(ReviewItem(Kind.NO_REFERRAL_RESPONSE, r_uuid, c_uuid, number, created,
+                                recipient))
+    for conflict, table, created in conn.execute(
+            "SELECT uuid, tbl, created_at FROM sync_conflicts WHERE resolved_at IS NULL"):
+        items.append(ReviewItem(Kind.CONFLICT, conflict, None, "", created, table))
+    for duplicate, created, reason in conn.execute(
+            "SELECT uuid, created_at, reason FROM sync_duplicates WHERE resolved_at IS NULL"):
+        items.append(ReviewItem(Kind.DUPLICATE, duplicate, None, "", created, reason))
+    items.sort(key=lambda i: i.since)
+    return items
+
+
+def resolve(session: Session, item: ReviewItem, note: str) -> None:
+    """Record the supervisor's resolution of a decision, waiting case or waiting referral."""
+    session.require(Action.REVIEW_QUEUE)
+    if item.kind not in RESOLVABLE_HERE:
+        raise InvalidInput(_("Resolve conflicts and duplicates in the exchange review."))
+    note = " ".join(note.split())
+    if not note:
+        raise InvalidInput(_("Write what was decided or done about this item."))
+    with database.transaction(session.conn):
+        session.conn.execute(
+            "INSERT INTO review_resolutions (uuid, kind, target, note, officer_uuid,"
+            " resolved_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (str(uuid.uuid4()), str(item.kind), item.target, note, session.officer.uuid,
+             cases.now_iso(), session.device_id))
+        if item.kind == Kind.AGAINST_RECOMMENDATION and item.case_uuid:
+            session.conn.execute("UPDATE cases SET review = 0 WHERE uuid = ?",
+                                 (item.case_uuid,))
+        session.audit("review.resolve", item.case_uuid,
+                      {"kind": str(item.kind), "target": item.target})
