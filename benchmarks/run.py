@@ -139,11 +139,12 @@ def main() -> int:
         from benchmarks.cases_bench import bench_case_list
         from benchmarks.certificate_bench import bench_certificate
         from benchmarks.referral_bench import bench_referral_packet
+        from benchmarks.stats_bench import bench_stats
         from benchmarks.sync_bench import bench_sync
         from benchmarks.wizard_bench import bench_wizard_page_changes
 
         for extra in (bench_wizard_page_changes, bench_case_list, bench_certificate,
-                      bench_referral_packet, bench_bundle_container, bench_sync):
+                      bench_referral_packet, bench_bundle_container, bench_sync, bench_stats):
             sub = tmp / extra.__name__
             sub.mkdir()
             rows += extra(sub)

@@ -88,6 +88,8 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
+        # Sorts and temporary tables stay in memory: never a temporary file on disk.
+        conn.execute("PRAGMA temp_store = MEMORY")
     except dbapi2.DatabaseError as exc:
         conn.close()
         raise CorruptDatabase(

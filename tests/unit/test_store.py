@@ -78,6 +78,7 @@ def test_connection_settings(made_vault):
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+        assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY
         assert conn.execute("PRAGMA cipher_version").fetchone()[0].startswith("4.")
         assert database.integrity_problems(conn) == []
 

@@ -1,0 +1,90 @@
+"""Commands: stats (figures, CSV, PDF report), export-htcds (anonymised records)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from idtool.cli import common
+from idtool.errors import InvalidInput, StorageError
+from idtool.i18n import _
+
+ROLES = ("border_guard", "police", "social_worker", "supervisor")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("stats", help=_("NRM statistics with small counts suppressed"))
+    p.add_argument("--from", dest="period_from", metavar="DATE",
+                   help=_("first day of the period (YYYY-MM-DD)"))
+    p.add_argument("--to", dest="period_to", metavar="DATE",
+                   help=_("last day of the period (YYYY-MM-DD)"))
+    p.add_argument("--region", metavar="R", help=_("only this region (its code)"))
+    p.add_argument("--responder", choices=ROLES, help=_("only this first-responder type"))
+    p.add_argument("--csv", metavar="FILE", help=_("save the tables as CSV"))
+    p.add_argument("--pdf", metavar="FILE", help=_("save the PDF report"))
+    p.add_argument("--threshold", type=int, default=5, metavar="N",
+                   help=_("hide counts from 1 to N-1 (default 5)"))
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export-htcds",
+                       help=_("anonymised records with HTCDS field names (k = 11)"))
+    p.add_argument("--out", required=True, metavar="FILE.csv", help=_("where to save the CSV"))
+    p.set_defaults(func=cmd_export)
+
+
+def _target(out: str) -> Path:
+    path = Path(out).expanduser()
+    if path.exists():
+        raise InvalidInput(_("The file already exists; choose another name."))
+    if not path.parent.is_dir():
+        raise InvalidInput(_("The folder for the file does not exist."))
+    return path
+
+
+def _save(path: Path, data: bytes) -> None:
+    from idtool.atomic import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError:
+        raise StorageError(_("The file could not be saved.")) from None
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from idtool.regions import REGIONS
+    from idtool.stats import compute, report
+
+    if args.threshold < 1:
+        raise InvalidInput(_("The threshold must be at least 1."))
+    if args.region and args.region not in REGIONS:
+        raise InvalidInput(_("Unknown region: {region}.").format(region=args.region))
+    csv_path = _target(args.csv) if args.csv else None
+    pdf_path = _target(args.pdf) if args.pdf else None
+    with common.unlock(args) as session:
+        stats = compute(session, args.period_from, args.period_to, args.region,
+                        args.responder)
+    pub = stats.published(args.threshold)
+    print(report.period_text(pub))
+    for label, value in report.headline(pub):
+        print(f"{label}: {value}")
+    print(report.rule_text(pub))
+    if csv_path:
+        _save(csv_path, report.to_csv(pub))
+        print(_("CSV saved to {path}.").format(path=csv_path))
+    if pdf_path:
+        _save(pdf_path, report.to_pdf(pub))
+        print(_("PDF report saved to {path}.").format(path=pdf_path))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from idtool.stats import export_htcds
+
+    path = _target(args.out)
+    with common.unlock(args) as session:
+        made = export_htcds(session)
+    _save(path, bytes(made))
+    print(_("{rows} records saved to {path}; {dropped} records in groups smaller than {k} "
+            "were left out.").format(rows=made.rows, path=path, dropped=made.dropped,
+                                    k=made.k))
+    return 0
