@@ -168,6 +168,18 @@ class MainWindow(QMainWindow):
             queue.triggered.connect(self._review_queue)
             menu.addAction(queue)
 
+        if self.session is not None and self.session.can(self._statistics_action()):
+            if self.session.can(self._manage_officers_action()):
+                stats_menu = admin
+            elif self.session.can(self._review_action()):
+                stats_menu = menu
+            else:
+                stats_menu = bar.addMenu(_("&Review"))
+            statistics = QAction(_("&Statistics…"), self)
+            statistics.setObjectName("action_statistics")
+            statistics.triggered.connect(self._statistics)
+            stats_menu.addAction(statistics)
+
         if self.session is not None:
             tools = bar.addMenu(_("&Tools"))
             verify = QAction(_("&Verify certificate…"), self)
@@ -258,6 +270,18 @@ class MainWindow(QMainWindow):
                 show(case_uuid)
 
         ReviewDialog(self.session, open_case, self).exec()
+
+    @staticmethod
+    def _statistics_action() -> object:
+        from idtool.policy import Action
+
+        return Action.STATISTICS
+
+    def _statistics(self) -> None:
+        from ui.stats_dialog import StatsDialog
+
+        if self.session is not None:
+            StatsDialog(self.session, self).exec()
 
     def _policy(self) -> None:
         from ui.policy_dialog import PolicyDialog
