@@ -41,6 +41,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_officer)
         self.idle = InactivityTimer(lock_timeout_ms or settings.lock_minutes * 60_000, self)
         self.idle.inactive.connect(self.lock)
+        from ui import qt_strings
+
+        qt_strings.install()  # Qt's own buttons (OK, Cancel, Close...) in our languages
         self.quick_hide = QuickHide(self)
         self.quick_hide.triggered.connect(self.lock)
         self.demo = demo

@@ -244,3 +244,17 @@ def test_review_queue_dialog_opens_the_case_and_records_resolutions(qtbot, qtmod
     dialog.view.selectRow(0)
     dialog.resolve_selected("Checked with the officer")
     assert dialog.model.rowCount() == 0
+
+
+def test_qt_standard_buttons_follow_the_language(qtbot, make_window, made_vault):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from idtool.i18n import set_language
+
+    vault, _ = made_vault
+    make_window(vault)  # installs the translator
+    for lang, expected in (("ru", "Отмена"), ("ky", "Жокко чыгаруу"), ("en", "Cancel")):
+        set_language(lang)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == expected
