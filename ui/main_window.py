@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         from ui.stats_dialog import StatsDialog
 
         if self.session is not None:
-            StatsDialog(self.session, self).exec()
+            StatsDialog(self.session, self, demo=self.demo).exec()
 
     def _policy(self) -> None:
         from ui.policy_dialog import PolicyDialog

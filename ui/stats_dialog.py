@@ -188,8 +188,10 @@ def _default_folder() -> Path:
 
 
 class StatsDialog(QDialog):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None,
+                 demo: bool = False) -> None:
         super().__init__(parent)
+        self.demo = demo  # the demo program counts its fictional cases
         self.session = session
         self.stats: Statistics | None = None
         self.published: Published | None = None
@@ -317,7 +319,8 @@ class StatsDialog(QDialog):
         region = self.region.currentData() or None
         session = self.session
         self._set_busy(True)
-        self._run(lambda: compute(session, start, end, region), self._computed,
+        demo = self.demo
+        self._run(lambda: compute(session, start, end, region, demo=demo), self._computed,
                   _("The statistics could not be computed."))
 
     def _run(self, work: Callable[[], object], on_done: Callable[[object], None],

@@ -118,11 +118,12 @@ def _parse(value: date | str | None) -> date | None:
 
 def compute(session: Session, period_from: date | str | None = None,
             period_to: date | str | None = None, region: str | None = None,
-            responder: str | None = None) -> Statistics:
+            responder: str | None = None, *, demo: bool = False) -> Statistics:
     """The statistics of the cases opened in the period (both ends included), optionally in one
     region and by one first-responder type (officer role)."""
     session.require(Action.STATISTICS)
-    scope = Scope(_parse(period_from), _parse(period_to), region or None, responder or None)
+    scope = Scope(_parse(period_from), _parse(period_to), region or None, responder or None,
+                  demo)
     stats = Statistics(scope)
     with _working_memory(session):
         _fill(session, scope, stats)

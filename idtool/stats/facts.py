@@ -34,9 +34,10 @@ class Scope:
     period_to: date | None = None
     region: str | None = None
     responder: str | None = None
+    demo: bool = False  # count the fictional demo cases (only in the demo program)
 
     def where(self) -> tuple[str, list[object]]:
-        clauses, args = ["c.demo = 0"], []
+        clauses, args = ["1" if self.demo else "c.demo = 0"], []
         if self.period_from and self.period_to and self.period_from > self.period_to:
             raise InvalidInput(_("The start of the period is after its end."))
         if self.period_from:

@@ -250,3 +250,15 @@ def test_cli_failures_are_one_line(session, data_dir, monkeypatch, capsys, args)
     assert _cli(data_dir, *args) != 0
     err = capsys.readouterr().err.strip()
     assert err.startswith("idtool: ") and "\n" not in err
+
+
+def test_demo_cases_count_only_when_asked(made_vault):
+    from idtool import demo as demo_data
+    from idtool.stats import compute
+    from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
+
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        demo_data.generate(session, 8, seed=3)
+        assert compute(session).screened == 0
+        assert compute(session, demo=True).screened > 0
