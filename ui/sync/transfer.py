@@ -45,8 +45,9 @@ def pending_changes(session: Session) -> int:
     return int(row[0])
 
 
-class ExportFlow:
-    """Device: choose the folder, warn if nothing changed, write the bundle, name the file."""
+class _WriteFlow:
+    """Choose a folder, write one package there off the GUI thread with progress and cancel,
+    then say which file was written (or why not). Subclasses give the words and `write`."""
 
     def __init__(self, session: Session, parent: QWidget) -> None:
         self.session, self.parent = session, parent
@@ -54,83 +55,82 @@ class ExportFlow:
         self.result: Path | None = None
         self.error = ""
         self.message: QMessageBox | None = None
+        self.title = self.folder_prompt = self.busy_text = ""
+        self.done_text = ""  # with {name} and {folder}
+        self.failed_text = ""  # with {reason}
+
+    def write(self, session: Session, folder: str, state: TaskState) -> Path:
+        raise NotImplementedError
+
+    def start(self) -> bool:
+        folder = QFileDialog.getExistingDirectory(self.parent, self.folder_prompt,
+                                                  default_folder())
+        if not folder:
+            return False
+        session = self.session
+
+        def work(state: TaskState) -> Path:
+            return self.write(session, folder, state)
+
+        self.run = ProgressRun(self.parent, self.busy_text, work, self._done, self._failed)
+        return True
+
+    def _done(self, path: Path) -> None:
+        self.result = path
+        self.message = notify(self.parent, self.title,
+                              self.done_text.format(name=path.name, folder=str(path.parent)))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.error = failure_text(exc)
+        self.message = notify(self.parent, self.title,
+                              self.failed_text.format(reason=self.error), warning=True)
+
+
+class ExportFlow(_WriteFlow):
+    """Device: choose the folder, warn if nothing changed, write the bundle, name the file."""
+
+    def __init__(self, session: Session, parent: QWidget) -> None:
+        super().__init__(session, parent)
+        self.title = _("Export cases")
+        self.folder_prompt = _("Choose the folder for the exchange package (for example the "
+                               "USB stick)")
+        self.busy_text = _("Writing the exchange package…")
+        self.done_text = _("The exchange package {name} was written to the folder {folder}. "
+                           "Take it to the supervisor.")
+        self.failed_text = _("The exchange package was not written: {reason}")
 
     def start(self) -> bool:
         if pending_changes(self.session) == 0:
             answer = QMessageBox.question(
-                self.parent, _("Export cases"),
+                self.parent, self.title,
                 _("Nothing has changed since the last export. Write an exchange package "
                   "anyway?"),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        folder = QFileDialog.getExistingDirectory(
-            self.parent, _("Choose the folder for the exchange package (for example the USB "
-                           "stick)"), default_folder())
-        if not folder:
-            return False
-        session = self.session
+        return super().start()
 
-        def work(state: TaskState) -> Path:
-            return export.export_cases(session, folder, state.progress, state.cancelled)
-
-        self.run = ProgressRun(self.parent, _("Writing the exchange package…"), work,
-                               self._done, self._failed)
-        return True
-
-    def _done(self, path: Path) -> None:
-        self.result = path
-        self.message = notify(
-            self.parent, _("Export cases"),
-            _("The exchange package {name} was written to the folder {folder}. Take it to "
-              "the supervisor.").format(name=path.name, folder=str(path.parent)))
-
-    def _failed(self, exc: BaseException) -> None:
-        self.error = failure_text(exc)
-        self.message = notify(self.parent, _("Export cases"),
-                              _("The exchange package was not written: {reason}").format(
-                                  reason=self.error), warning=True)
+    def write(self, session: Session, folder: str, state: TaskState) -> Path:
+        return export.export_cases(session, folder, state.progress, state.cancelled)
 
 
-class SendUpdatesFlow:
+class SendUpdatesFlow(_WriteFlow):
     """Supervisor: one update package (directory, policy, questionnaires, trust list with the
     devices' organisations) for every trusted device."""
 
     def __init__(self, session: Session, parent: QWidget) -> None:
-        self.session, self.parent = session, parent
-        self.run: ProgressRun | None = None
-        self.result: Path | None = None
-        self.error = ""
-        self.message: QMessageBox | None = None
+        super().__init__(session, parent)
+        self.title = _("Send updates to all devices")
+        self.folder_prompt = _("Choose the folder for the update package (for example the USB "
+                               "stick)")
+        self.busy_text = _("Writing the update package…")
+        self.done_text = _("The update package {name} was written to the folder {folder}. "
+                           "Import it on each device.")
+        self.failed_text = _("The update package was not written: {reason}")
 
-    def start(self) -> bool:
-        folder = QFileDialog.getExistingDirectory(
-            self.parent, _("Choose the folder for the update package (for example the USB "
-                           "stick)"), default_folder())
-        if not folder:
-            return False
-        session = self.session
-
-        def work(state: TaskState) -> Path:
-            return export.export_update_all(session, folder, state.progress, state.cancelled)
-
-        self.run = ProgressRun(self.parent, _("Writing the update package…"), work,
-                               self._done, self._failed)
-        return True
-
-    def _done(self, path: Path) -> None:
-        self.result = path
-        self.message = notify(
-            self.parent, _("Send updates to all devices"),
-            _("The update package {name} was written to the folder {folder}. Import it on "
-              "each device.").format(name=path.name, folder=str(path.parent)))
-
-    def _failed(self, exc: BaseException) -> None:
-        self.error = failure_text(exc)
-        self.message = notify(self.parent, _("Send updates to all devices"),
-                              _("The update package was not written: {reason}").format(
-                                  reason=self.error), warning=True)
+    def write(self, session: Session, folder: str, state: TaskState) -> Path:
+        return export.export_update_all(session, folder, state.progress, state.cancelled)
 
 
 @dataclass(frozen=True)
