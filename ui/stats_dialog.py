@@ -167,7 +167,10 @@ def _read_only_table(object_name: str, headers: list[str]) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, len(headers)):  # figure columns as wide as their headings
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
     table.setAccessibleName(object_name)
     return table
 
