@@ -147,6 +147,7 @@ def _working_memory(session: Session) -> Iterator[None]:
 
 
 def _fill(session: Session, scope: Scope, stats: Statistics) -> None:
+    facts.refresh(session.conn)
     found = facts.aggregates(session, scope)
     stats.cases = sum(found.by_outcome.values())
     stats.decisions_against_recommendation = found.against

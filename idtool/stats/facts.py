@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from idtool.database import Connection, transaction
 from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.session import Session
@@ -37,28 +38,28 @@ class Scope:
     demo: bool = False  # count the fictional demo cases (only in the demo program)
 
     def where(self) -> tuple[str, list[object]]:
-        clauses, args = ["1" if self.demo else "c.demo = 0"], []
+        """Conditions on the facts cache `f` (see `population`)."""
+        clauses, args = ["1" if self.demo else "f.demo = 0"], []
         if self.period_from and self.period_to and self.period_from > self.period_to:
             raise InvalidInput(_("The start of the period is after its end."))
         if self.period_from:
-            clauses.append("substr(c.opened_at, 1, 10) >= ?")
+            clauses.append("substr(f.opened_at, 1, 10) >= ?")
             args.append(self.period_from.isoformat())
         if self.period_to:
-            clauses.append("substr(c.opened_at, 1, 10) <= ?")
+            clauses.append("substr(f.opened_at, 1, 10) <= ?")
             args.append(self.period_to.isoformat())
         if self.region:
-            clauses.append("c.region = ?")
+            clauses.append("f.region = ?")
             args.append(self.region)
         if self.responder:
-            clauses.append("o.role = ?")
+            clauses.append("f.role = ?")
             args.append(self.responder)
         return " AND ".join(clauses), args
 
     def population(self) -> tuple[str, list[object]]:
-        """A CTE `pop (uuid, region, role, opened_at)` of the cases in scope."""
+        """A CTE `pop` of the cached facts of the cases in scope (call `refresh` first)."""
         where, args = self.where()
-        return ("pop AS (SELECT c.uuid, c.region, o.role, c.opened_at FROM cases c"
-                f" JOIN officers o ON o.uuid = c.officer_uuid WHERE {where})", args)
+        return f"pop AS (SELECT f.* FROM stats_case_facts f WHERE {where})", args
 
 
 _AGE = ("CASE WHEN age IS NULL THEN 'unknown'"
@@ -79,50 +80,98 @@ def _latest(expr: str, key: str) -> str:
             f" instr(max({key} || char(31) || {expr}), char(31)) + 1)")
 
 
-def _facts_sql() -> str:
-    """CTEs `facts` (one row per case in scope) and `coded`, built set-wise: every table is
-    read once and grouped, never searched case by case."""
-    pivot = ", ".join(f"max(CASE question WHEN '{q}' THEN NULLIF(value, 'null') END) AS {q}"
+_CACHED = ("region", "role", "opened_at", "demo", "screened", "first_decision_at", "dec",
+           "against", "rec", "child_flag", "le_consent", "sex", "age_exp",
+           "age_now", "under_18", "citizenship", "country", "etype")
+
+
+def _refresh_sql(many: bool) -> str:
+    """Recompute the cached facts of every case marked in `stats_dirty`, set-wise. A few marked
+    cases are found through the indexes; when `many` are marked (after a large import or the
+    migration) every table is read once and grouped instead, which is then faster."""
+
+    def source(table: str, alias: str) -> str:
+        if many:
+            return f"{table} {alias} NOT INDEXED"
+        # CROSS JOIN keeps the few marked cases as the outer loop (SQLite's planner, without
+        # ANALYZE figures, would rather scan the big table and probe the marks).
+        return f"stats_dirty s CROSS JOIN {table} {alias} ON {alias}.case_uuid = s.case_uuid"
+
+    pivot = ", ".join(f"max(CASE a.question WHEN '{q}' THEN NULLIF(a.value, 'null') END) AS {q}"
                       for q in QUESTIONS)
     latest = ", ".join(
         f"{_latest('v.' + q, 'i.started_at')} AS {q}" for q in QUESTIONS)
     in_list = ", ".join(f"'{q}'" for q in QUESTIONS)
-    return f"""
-per_iv AS (
-    SELECT interview_uuid, {pivot} FROM answers WHERE question IN ({in_list})
-    GROUP BY interview_uuid
+    answers = ("answers a" if many else
+               source("interviews", "i") + " CROSS JOIN answers a ON a.interview_uuid = i.uuid")
+    return f"""INSERT INTO stats_case_facts ({", ".join(("case_uuid", *_CACHED))})
+WITH per_iv AS (
+    SELECT a.interview_uuid, {pivot}
+    FROM {answers}
+    WHERE a.question IN ({in_list})
+    GROUP BY a.interview_uuid
 ),
 per_case AS (
     SELECT i.case_uuid, {latest}
-    FROM interviews i NOT INDEXED LEFT JOIN per_iv v ON v.interview_uuid = i.uuid
+    FROM {source("interviews", "i")} LEFT JOIN per_iv v ON v.interview_uuid = i.uuid
     GROUP BY i.case_uuid
 ),
 dec AS (
-    SELECT case_uuid, {_latest('decision', 'decided_at')} AS dec,
-        sum(against_recommendation) AS against
-    FROM decisions NOT INDEXED GROUP BY case_uuid
+    SELECT d.case_uuid, {_latest('d.decision', 'd.decided_at')} AS dec,
+        sum(d.against_recommendation) AS against,
+        min(CASE WHEN d.decision != 'needs_information' THEN d.decided_at END) AS first_at
+    FROM {source("decisions", "d")} GROUP BY d.case_uuid
 ),
 ass AS (
-    SELECT case_uuid, {_latest('recommendation', 'created_at')} AS rec,
-        {_latest("coalesce(json_extract(result, '$.child'), '')", 'created_at')} AS child_flag
-    FROM assessments NOT INDEXED GROUP BY case_uuid
+    SELECT a.case_uuid, {_latest('a.recommendation', 'a.created_at')} AS rec,
+        {_latest("coalesce(json_extract(a.result, '$.child'), '')", 'a.created_at')}
+            AS child_flag
+    FROM {source("assessments", "a")} GROUP BY a.case_uuid
 ),
 le AS (
-    SELECT case_uuid, {_latest('state', 'recorded_at')} AS le_consent
-    FROM consents WHERE purpose = 'law_enforcement' GROUP BY case_uuid
-),
+    SELECT c.case_uuid, {_latest('c.state', 'c.recorded_at')} AS le_consent
+    FROM {source("consents", "c")}
+    WHERE c.purpose = 'law_enforcement' GROUP BY c.case_uuid
+)
+SELECT s.case_uuid, c.region, o.role, c.opened_at, c.demo, pc.case_uuid IS NOT NULL,
+    d.first_at, d.dec, coalesce(d.against, 0), a.rec,
+    a.child_flag, l.le_consent, pc.sex, pc.age_at_exploitation, pc.age_now,
+    pc.under_18_at_exploitation, pc.citizenship, pc.exploitation_country, pc.exploitation_type
+FROM stats_dirty s
+CROSS JOIN cases c ON c.uuid = s.case_uuid
+JOIN officers o ON o.uuid = c.officer_uuid
+LEFT JOIN per_case pc ON pc.case_uuid = s.case_uuid
+LEFT JOIN dec d ON d.case_uuid = s.case_uuid
+LEFT JOIN ass a ON a.case_uuid = s.case_uuid
+LEFT JOIN le l ON l.case_uuid = s.case_uuid"""
+
+
+def refresh(conn: Connection) -> int:
+    """Bring the facts cache up to date (the cases marked by the triggers of migration 9);
+    returns how many cases were recomputed. Does nothing, and writes nothing, when no case
+    changed since the last time."""
+    if conn.execute("SELECT 1 FROM stats_dirty LIMIT 1").fetchone() is None:
+        return 0
+    with transaction(conn):
+        count = int(conn.execute("SELECT count(*) FROM stats_dirty").fetchone()[0])
+        total = int(conn.execute("SELECT count(*) FROM stats_case_facts").fetchone()[0])
+        conn.execute("DELETE FROM stats_case_facts"
+                     " WHERE case_uuid IN (SELECT case_uuid FROM stats_dirty)")
+        conn.execute(_refresh_sql(many=count * 5 > total))
+        conn.execute("DELETE FROM stats_dirty")
+    if count > 1000:
+        # Fold the rewritten pages into the database file: reading them back through a long
+        # write-ahead log makes every later count slower.
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    return count
+
+
+def _facts_sql() -> str:
+    """CTEs `facts` (one row per case in scope, from the cache) and `coded`."""
+    cached = ", ".join(c for c in _CACHED if c not in ("region", "role", "opened_at", "demo"))
+    return f"""
 facts AS (
-    SELECT p.uuid, p.region, p.role, substr(p.opened_at, 1, 4) AS year,
-        pc.case_uuid IS NOT NULL AS screened, d.dec, coalesce(d.against, 0) AS against,
-        a.rec, a.child_flag, l.le_consent,
-        pc.sex, pc.age_at_exploitation AS age_exp, pc.age_now,
-        pc.under_18_at_exploitation AS under_18, pc.citizenship,
-        pc.exploitation_country AS country, pc.exploitation_type AS etype
-    FROM pop p
-    LEFT JOIN per_case pc ON pc.case_uuid = p.uuid
-    LEFT JOIN dec d ON d.case_uuid = p.uuid
-    LEFT JOIN ass a ON a.case_uuid = p.uuid
-    LEFT JOIN le l ON l.case_uuid = p.uuid
+    SELECT region, role, substr(opened_at, 1, 4) AS year, {cached} FROM pop
 ),
 coded AS (
     SELECT region, role, year, screened, dec, against, sex, citizenship, country, etype,
@@ -220,6 +269,7 @@ def htcds_rows(session: Session, scope: Scope) -> list[tuple[object, ...]]:
     """(year, role, outcome, sex, age group, citizenship, country, types, count) of the
     screened cases, for the anonymised export."""
     pop, args = scope.population()
+    refresh(session.conn)
     sql = f"""WITH {pop}, {_facts_sql()}
 SELECT year, role, {_OUTCOME} AS outcome, sex, {_AGE} AS age_group, citizenship, country,
     etype, count(*)
@@ -233,9 +283,8 @@ def decision_days(session: Session, scope: Scope) -> list[float]:
     """Days from first contact (the case opened) to the first status decision, per case."""
     pop, args = scope.population()
     sql = f"""WITH {pop}
-SELECT julianday(min(d.decided_at)) - julianday(p.opened_at) FROM pop p
-JOIN decisions d ON d.case_uuid = p.uuid AND d.decision != 'needs_information'
-GROUP BY p.uuid"""
+SELECT julianday(first_decision_at) - julianday(opened_at) FROM pop
+WHERE first_decision_at IS NOT NULL"""
     return [max(0.0, float(r[0])) for r in session.conn.execute(sql, args) if r[0] is not None]
 
 
@@ -248,6 +297,6 @@ SELECT count(*),
         AND e.status IN ('accepted', 'service_delivered'))), 0),
     coalesce(sum(EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_uuid = r.uuid
         AND e.status = 'service_delivered')), 0)
-FROM referrals r JOIN pop p ON p.uuid = r.case_uuid"""
+FROM referrals r JOIN pop p ON p.case_uuid = r.case_uuid"""
     made, accepted, delivered = session.conn.execute(sql, args).fetchone()
     return int(made), int(accepted), int(delivered)
