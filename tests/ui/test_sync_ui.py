@@ -288,3 +288,51 @@ def test_exchange_menu_follows_the_role(qtbot, make_window, tmp_path: Path) -> N
     assert shown(w.sup) == {"action_enrol_create", "action_enrol_approve", "action_import",
                             "action_review"}
     assert shown(w.devs[0]) == {"action_enrol_join", "action_export", "action_import"}
+
+
+def test_cancel_in_the_progress_dialog_stops_the_export_and_leaves_no_file(
+        qtbot, tmp_path: Path, monkeypatch) -> None:
+    """Cancel is pressed while the package is being written: the real core stops, the dialog
+    closes only then, the officer reads why, the USB folder holds nothing, and the next export
+    still carries every change."""
+    import time
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+    from ui.sync import transfer
+
+    w = make_world(tmp_path, 1)
+    dev = w.devs[0]
+    cases.open_case(dev, full_name="Бермет Мисалова", region=next(iter(cases.REGIONS)))
+    pending = len(export.changed_records(dev.conn, export.last_out(
+        dev.conn, dev.device_id, export.Kind.CASE)[2])[0])
+    real_export = transfer.export.export_cases
+    pressed: list[bool] = []
+
+    def export_after_cancel(session, folder, progress, cancelled):
+        deadline = time.monotonic() + 15
+        while not cancelled() and time.monotonic() < deadline:  # hold until Cancel is pressed
+            time.sleep(0.01)
+        pressed.append(cancelled())
+        return real_export(session, folder, progress, cancelled)
+
+    monkeypatch.setattr(transfer.export, "export_cases", export_after_cancel)
+    host = QWidget()
+    qtbot.addWidget(host)
+    answer_files(monkeypatch, folder=w.out)
+    flow = ExportFlow(dev, host)
+    assert flow.start()
+    dialog = flow.run.dialog
+    assert isinstance(dialog, QProgressDialog) and dialog.isVisible()
+    cancel = dialog.findChild(QPushButton, "exchange_cancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert not cancel.isEnabled() and dialog.labelText() == "Stopping…"
+    qtbot.waitUntil(lambda: bool(flow.error), timeout=15_000)
+    assert pressed == [True]
+    assert flow.result is None and "cancelled" in flow.error
+    assert flow.message is not None and flow.error in flow.message.text()
+    assert list(w.out.iterdir()) == []  # no package, no hidden temporary file
+
+    monkeypatch.setattr(transfer.export, "export_cases", real_export)
+    bundle = export.export_cases(dev, w.out)
+    assert import_bundle(w.sup, bundle).imported == pending
