@@ -11,3 +11,10 @@ echo "== import-linter: idtool must not import ui or PySide6"
 .venv/bin/lint-imports --no-cache
 echo "== pytest"
 .venv/bin/python -m pytest -q "$@"
+if [ "${IDTOOL_SKIP_PACKAGING:-}" = 1 ]; then
+    echo "== packaging: skipped (IDTOOL_SKIP_PACKAGING=1)"
+else
+    echo "== packaging: build and smoke test"
+    bash packaging/build.sh
+    bash packaging/smoke.sh
+fi

@@ -18,6 +18,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=LANGUAGES)
     parser.add_argument("--demo", action="store_true",
                         help="start on a throw-away database of fictional demo cases")
+    parser.add_argument("--self-check", action="store_true",
+                        help=_("check that the program works, with fictional data only, and exit"))
     return parser.parse_args(argv)
 
 
@@ -57,11 +59,59 @@ def main(argv: list[str] | None = None) -> int:
     _install_excepthook()
     app.setApplicationName("idtool")
     app.setApplicationDisplayName(_("idtool - NRM identification"))
+    if args.self_check:
+        return _self_check(app, settings)
     if args.demo:
         return _run_demo(app, settings)
     window = MainWindow(Vault(data), settings)
     window.show()
     return app.exec()
+
+
+def _self_check(app: object, settings: settings_mod.Settings) -> int:
+    """`--self-check`: the main window, the Qt platform plugin and Qt's own words, then the
+    core self-check (`idtool self-check`); the exit status is 0 only if every step passed."""
+    import os
+    import tempfile
+
+    from PySide6.QtCore import QCoreApplication
+
+    from idtool.cli import selfcheck
+    from idtool.i18n import language
+    from ui.main_window import MainWindow
+
+    report = selfcheck.Report()
+
+    def window() -> None:
+        with tempfile.TemporaryDirectory(prefix="idtool-selfcheck-",
+                                         ignore_cleanup_errors=True) as folder:
+            win = MainWindow(Vault(Path(folder) / "data"), settings, config_dir=Path(folder))
+            win.show()
+            app.processEvents()  # type: ignore[attr-defined]
+            win.close()
+            win.deleteLater()
+            app.processEvents()  # type: ignore[attr-defined]
+
+    def platform() -> str:
+        name = app.platformName()  # type: ignore[attr-defined]
+        wanted = os.environ.get("QT_QPA_PLATFORM", "")  # e.g. "offscreen", "wayland;xcb"
+        names = {w.split(":")[0].strip() for w in wanted.split(";") if w.strip()}
+        if not name or (names and name not in names):
+            raise selfcheck.StepFailed(_("Qt loaded the platform plugin {name} instead of "
+                                         "{wanted}").format(name=name or "-", wanted=wanted))
+        return name
+
+    def qt_words() -> None:
+        for lang in selfcheck.TRANSLATED_LANGUAGES:
+            with language(lang):
+                if QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel":
+                    raise selfcheck.StepFailed(_("Qt's buttons are not translated into "
+                                                 "{lang}").format(lang=lang))
+
+    report.step(_("Main window built"), window)
+    report.step(_("Qt platform plugin loaded"), platform)
+    report.step(_("Qt's own buttons translated (ky, ru)"), qt_words)
+    return selfcheck.run(report)
 
 
 DEMO_OFFICER = "Demo"

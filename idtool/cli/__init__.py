@@ -17,7 +17,7 @@ from idtool.i18n import LANGUAGES, _, set_language
 
 COMMAND_MODULES = ("idtool.cli.admin", "idtool.cli.forms", "idtool.cli.cases",
                    "idtool.cli.certificates", "idtool.cli.referrals", "idtool.cli.sync",
-                   "idtool.cli.review", "idtool.cli.stats")
+                   "idtool.cli.review", "idtool.cli.stats", "idtool.cli.selfcheck")
 
 
 def build_parser() -> argparse.ArgumentParser:
