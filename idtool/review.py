@@ -11,6 +11,7 @@ puts the case back in the queue.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,7 +55,9 @@ class ReviewItem:
     case_uuid: str | None
     case_number: str
     since: str  # when the item arose (ISO time)
-    detail: str = ""
+    # Codes that say more, by kind: (decision, recommendation), (recipient organisation id,),
+    # (kind of record,) or (duplicate reasons,); `describe` puts them in words.
+    codes: tuple[str, ...] = ()
 
 
 def _cutoff(days: int, now: datetime | None) -> str:
@@ -77,7 +80,7 @@ def queue(session: Session, *, decision_days: int = DEFAULT_DAYS,
             " AND NOT EXISTS (SELECT 1 FROM review_resolutions r"
             "   WHERE r.kind = 'against_recommendation' AND r.target = d.uuid)"):
         items.append(ReviewItem(Kind.AGAINST_RECOMMENDATION, d_uuid, c_uuid, number, at,
-                                f"{decision} / {rec}"))
+                                (decision, rec)))
     for c_uuid, number, opened in conn.execute(
             "SELECT c.uuid, c.number, c.opened_at FROM cases c"
             " WHERE c.status = 'possible' AND c.demo = 0 AND c.opened_at < ?"
@@ -93,15 +96,41 @@ def queue(session: Session, *, decision_days: int = DEFAULT_DAYS,
             "   WHERE v.kind = 'no_referral_response' AND v.target = r.uuid)",
             (_cutoff(referral_days, now),)):
         items.append(ReviewItem(Kind.NO_REFERRAL_RESPONSE, r_uuid, c_uuid, number, created,
-                                recipient))
+                                (recipient,)))
     for conflict, table, created in conn.execute(
             "SELECT uuid, tbl, created_at FROM sync_conflicts WHERE resolved_at IS NULL"):
-        items.append(ReviewItem(Kind.CONFLICT, conflict, None, "", created, table))
+        items.append(ReviewItem(Kind.CONFLICT, conflict, None, "", created, (table,)))
     for duplicate, created, reason in conn.execute(
             "SELECT uuid, created_at, reason FROM sync_duplicates WHERE resolved_at IS NULL"):
-        items.append(ReviewItem(Kind.DUPLICATE, duplicate, None, "", created, reason))
+        items.append(ReviewItem(Kind.DUPLICATE, duplicate, None, "", created, (reason,)))
     items.sort(key=lambda i: i.since)
     return items
+
+
+def describe(session: Session, item: ReviewItem, lang: str | None = None) -> str:
+    """The item's detail in words, in `lang` (default: the program's language)."""
+    from idtool import directory
+    from idtool.assessment import recommendation_label
+    from idtool.decisions import decision_label
+    from idtool.sync.labels import duplicate_reason, table_name
+
+    if item.kind == Kind.AGAINST_RECOMMENDATION and len(item.codes) == 2:
+        decision, rec = item.codes
+        with contextlib.suppress(ValueError):  # a code from a newer version: shown as it is
+            decision, rec = decision_label(decision, lang), recommendation_label(rec, lang)
+        text = gettext(N_("decided: {decision}; recommended: {recommendation}"), lang)
+        return text.format(decision=decision, recommendation=rec)
+    if item.kind == Kind.NO_REFERRAL_RESPONSE and item.codes:
+        try:
+            org = directory.get(session, item.codes[0]).title(lang)
+        except InvalidInput:
+            org = item.codes[0]
+        return gettext(N_("sent to {org}"), lang).format(org=org)
+    if item.kind == Kind.CONFLICT and item.codes:
+        return table_name(item.codes[0], lang)
+    if item.kind == Kind.DUPLICATE and item.codes:
+        return duplicate_reason(item.codes[0], lang)
+    return ""
 
 
 def resolve(session: Session, item: ReviewItem, note: str) -> None:

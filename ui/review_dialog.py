@@ -33,13 +33,15 @@ _Index = QModelIndex | QPersistentModelIndex
 class ReviewModel(QAbstractTableModel):
     COL_KIND, COL_CASE, COL_SINCE, COL_DETAIL = range(4)
 
-    def __init__(self, items: list[review.ReviewItem] | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._items = items or []
+        self._items: list[review.ReviewItem] = []
+        self._details: list[str] = []
 
-    def set_items(self, items: list[review.ReviewItem]) -> None:
+    def set_items(self, items: list[review.ReviewItem], details: list[str]) -> None:
+        """The items with their details already in words (`review.describe`)."""
         self.beginResetModel()
-        self._items = items
+        self._items, self._details = items, details
         self.endResetModel()
 
     def item(self, row: int) -> review.ReviewItem:
@@ -56,7 +58,7 @@ class ReviewModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         return (review.kind_label(item.kind), item.case_number or "—",
-                item.since[:16].replace("T", " "), item.detail)[index.column()]
+                item.since[:16].replace("T", " "), self._details[index.row()])[index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -90,7 +92,7 @@ class ReviewDialog(QDialog):
         self.session = session
         self._open_case = open_case
         self.setWindowTitle(_("Review queue"))
-        self.resize(820, 460)
+        self.resize(980, 520)
         intro = QLabel(_("Items waiting for the supervisor, oldest first. Conflicts and "
                          "duplicates are resolved in Exchange > Review conflicts and "
                          "duplicates."))
@@ -122,7 +124,10 @@ class ReviewDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.set_items(review.queue(self.session))
+        items = review.queue(self.session)
+        self.model.set_items(items, [review.describe(self.session, i) for i in items])
+        self.view.resizeColumnsToContents()
+        self.view.resizeRowsToContents()
 
     def _selected(self) -> review.ReviewItem | None:
         rows = self.view.selectionModel().selectedRows()

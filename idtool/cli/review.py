@@ -20,9 +20,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     with common.unlock(args) as session:
         items = review.queue(session, decision_days=args.days, referral_days=args.days)
-    for item in items:
-        print(f"{item.since[:10]}\t{item.case_number or '-'}\t{review.kind_label(item.kind)}"
-              f"\t{item.detail}")
+        for item in items:
+            print(f"{item.since[:10]}\t{item.case_number or '-'}"
+                  f"\t{review.kind_label(item.kind)}\t{review.describe(session, item)}")
     if not items:
         print(_("The review queue is empty."))
     return 0

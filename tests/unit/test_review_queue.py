@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from idtool import audit, cases, consent, decisions, interviews, officers, referrals, review
+from idtool import audit, cases, directory, consent, decisions, interviews, officers, referrals, review
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.errors import InvalidInput, NotPermitted
@@ -46,6 +46,9 @@ def test_decisions_against_the_recommendation(session):
     first = decisions.record(session, case.uuid, Decision.NOT_VICTIM, "Works legally")
     items = review.queue(session)
     assert [(i.kind, i.target) for i in items] == [("against_recommendation", first.uuid)]
+    assert review.describe(session, items[0]) == (
+        "decided: Not a victim; recommended: presumed victim of trafficking in persons")
+    assert "not_victim" not in review.describe(session, items[0], "ru")
     # A new decision that follows the recommendation takes the case out of the queue.
     decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
     assert review.queue(session) == []
@@ -78,6 +81,8 @@ def test_referrals_without_a_response(session):
     ref = referrals.make(session, case.uuid, "crisis-centre-osh", services=("shelter",))
     items = review.queue(session, now=LATER)
     assert [(i.kind, i.target) for i in items] == [("no_referral_response", ref.uuid)]
+    org = directory.get(session, "crisis-centre-osh")
+    assert review.describe(session, items[0], "ky") == f"{org.title('ky')} уюмуна жөнөтүлдү"
     referrals.set_status(session, ref.uuid, referrals.RefStatus.ACCEPTED)
     assert review.queue(session, now=LATER) == []
 
@@ -85,9 +90,12 @@ def test_referrals_without_a_response(session):
 def test_import_queues_appear_and_are_not_resolved_here(session):
     session.conn.execute(
         "INSERT INTO sync_duplicates (uuid, person_a, person_b, reason, bundle_id, created_at)"
-        " VALUES ('d1', 'a', 'b', 'name+birth date', 'bundle', '2026-01-01T00:00:00+00:00')")
+        " VALUES ('d1', 'a', 'b', 'name_birth_date+document_number', 'bundle',"
+        " '2026-01-01T00:00:00+00:00')")
     (item,) = review.queue(session)
     assert item.kind == "duplicate"
+    assert review.describe(session, item) == (
+        "same name and date of birth, same document number")
     with pytest.raises(InvalidInput):
         review.resolve(session, item, "same person")
 

@@ -12,35 +12,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from idtool.i18n import N_, _, gettext
+from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync.conflicts import Conflict, Duplicate, Quarantined
+from idtool.sync.labels import duplicate_reason, field_name, table_name
 
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 DIFFERS_ROLE = Qt.ItemDataRole.UserRole + 2
 
-TABLE_NAMES = {
-    "persons": N_("Person"), "cases": N_("Case"), "interviews": N_("Interview"),
-    "answers": N_("Answer"), "assessments": N_("Assessment"), "decisions": N_("Decision"),
-    "officers": N_("Officer"), "consents": N_("Consent"), "referrals": N_("Referral"),
-    "referral_events": N_("Referral event"), "certificates": N_("Certificate"),
-    "certificate_revocations": N_("Certificate revocation"),
-}
-DUPLICATE_REASONS = {
-    "name_birth_date": N_("same name and date of birth"),
-    "document_number": N_("same document number"),
-}
-
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def table_name(table: str) -> str:
-    return gettext(TABLE_NAMES[table]) if table in TABLE_NAMES else table
-
-
-def duplicate_reason(code: str) -> str:
-    return ", ".join(gettext(DUPLICATE_REASONS[c]) if c in DUPLICATE_REASONS else c
-                     for c in code.split("+"))
 
 
 class _RowsModel(QAbstractTableModel):
@@ -117,7 +97,7 @@ class FieldDiffModel(QAbstractTableModel):
         if conflict is not None:
             names = list(conflict.local) + [k for k in conflict.incoming
                                             if k not in conflict.local]
-            self.rows = [(name, _show(conflict.local.get(name)),
+            self.rows = [(field_name(name), _show(conflict.local.get(name)),
                           _show(conflict.incoming.get(name))) for name in names]
         self.endResetModel()
 

@@ -1,0 +1,43 @@
+"""Words for what the exchange queues show: kinds of record and why two persons may be one."""
+
+from __future__ import annotations
+
+from idtool.i18n import N_, gettext
+
+TABLE_NAMES = {
+    "persons": N_("Person"), "cases": N_("Case"), "interviews": N_("Interview"),
+    "answers": N_("Answer"), "assessments": N_("Assessment"), "decisions": N_("Decision"),
+    "officers": N_("Officer"), "consents": N_("Consent"), "referrals": N_("Referral"),
+    "referral_events": N_("Referral event"), "certificates": N_("Certificate"),
+    "certificate_revocations": N_("Certificate revocation"),
+}
+DUPLICATE_REASONS = {
+    "name_birth_date": N_("same name and date of birth"),
+    "document_number": N_("same document number"),
+}
+
+
+def table_name(table: str, lang: str | None = None) -> str:
+    return gettext(TABLE_NAMES[table], lang) if table in TABLE_NAMES else table
+
+
+def duplicate_reason(code: str, lang: str | None = None) -> str:
+    """`code` is one reason or several joined by "+"."""
+    return ", ".join(gettext(DUPLICATE_REASONS[c], lang) if c in DUPLICATE_REASONS else c
+                     for c in code.split("+"))
+
+
+FIELD_NAMES = {
+    "uuid": N_("Record id"), "full_name": N_("Full name"), "other_names": N_("Other names"),
+    "sex": N_("Sex"), "birth_date": N_("Date of birth"), "citizenship": N_("Citizenship"),
+    "document_number": N_("Document number"), "number": N_("Case number"),
+    "person_uuid": N_("Person"), "status": N_("Status"), "region": N_("Region"),
+    "opened_at": N_("Opened"), "officer_uuid": N_("Officer"), "review": N_("For review"),
+    "question": N_("Question"), "value": N_("Answer"), "updated_at": N_("Changed"),
+    "version": N_("Version"), "device_id": N_("Device"), "base_version": N_("Based on version"),
+}
+
+
+def field_name(column: str, lang: str | None = None) -> str:
+    """A record field as the supervisor reads it; the column name when there is no label."""
+    return gettext(FIELD_NAMES[column], lang) if column in FIELD_NAMES else column
