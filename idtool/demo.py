@@ -171,7 +171,10 @@ def generate(session: Session, count: int, seed: int = 2026,
                                sex=sex, birth_date=birth.isoformat(), demo=True)
         person = {"full_name": name, "sex": sex, "date_of_birth": birth.isoformat(),
                   "age_now": age_now, "age_at_exploitation": max(age_now - rng.randint(0, 3), 10),
-                  "consent_interview": "given", "consent_referral": "given"}
+                  "consent_interview": "given", "consent_referral": "given",
+                  # Each fictional person their own (the case number is unique to the post),
+                  # so demo data from two posts does not flood the duplicate queue.
+                  "document_number": f"DEMO-{case.number}"}
         profile = rng.choice(["strong", "strong", "weak", "none"])
         pick = AnswerPicker(rng, profile, person)
         if rng.random() < 0.3:  # a border post screened first

@@ -59,7 +59,9 @@ class MainWindow(QMainWindow):
     def _rebuild(self) -> None:
         """(Re)create the menus and the page for the current state, in the current language."""
         title = _("idtool - NRM identification")
-        self.setWindowTitle(f"{title} [{_('DEMO')}]" if self.demo else title)
+        if self.demo:
+            title = _("{title} [DEMO]").format(title=title)
+        self.setWindowTitle(title)
         while self.stack.count():
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
