@@ -104,6 +104,8 @@ class ReviewDialog(QDialog):
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setWordWrap(False)  # one line per item; the columns fit their content
+        self.view.verticalHeader().hide()
         self.view.doubleClicked.connect(lambda _index: self.open_selected())
         self.error = error_label("review_error")
         self.open_button = QPushButton(_("&Open case"))
@@ -127,7 +129,6 @@ class ReviewDialog(QDialog):
         items = review.queue(self.session)
         self.model.set_items(items, [review.describe(self.session, i) for i in items])
         self.view.resizeColumnsToContents()
-        self.view.resizeRowsToContents()
 
     def _selected(self) -> review.ReviewItem | None:
         rows = self.view.selectionModel().selectedRows()
