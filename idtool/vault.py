@@ -220,7 +220,36 @@ class Vault:
             conn.close()
             raise CorruptDatabase(_("The key file does not belong to this database."))
         migrate(conn)
-        return conn, slot_id, db_key
+        new_key = self._drop_unused_slots(conn, slots)
+        return conn, slot_id, new_key or db_key
+
+    def _drop_unused_slots(self, conn: database.Connection, slots: SlotsFile) -> bytes | None:
+        """Finish what a crash interrupted: an officer slot that no active officer uses (an
+        officer removed, or an add never committed) must stop opening the database. It is
+        dropped and the database re-keyed, the same crash-safe way as `remove_officer`.
+        Returns the new database key, or None when every slot is in use."""
+        from idtool import audit, database, keyslots
+        from idtool.atomic import fsync_dir
+
+        used = {row[0] for row in conn.execute(
+            "SELECT slot_id FROM officers WHERE active = 1 AND slot_id IS NOT NULL")}
+        unused = [s.id for s in slots.slots if s.kind == keyslots.KIND_OFFICER
+                  and s.id not in used]
+        if not unused:
+            return None
+        for slot_id in unused:
+            slots.remove(slot_id)
+        new_key = os.urandom(database.KEY_BYTES)
+        slots.reseal_all(new_key)
+        with database.transaction(conn):
+            audit.append(conn, device_id=_device_id(conn), officer=None,
+                         action="database.rekey",
+                         details={"reason": "unused key slots removed", "slots": len(unused)})
+        slots.save(self.pending_slots_path)
+        database.rekey(conn, new_key)
+        os.replace(self.pending_slots_path, self.slots_path)
+        fsync_dir(self.folder)
+        return new_key
 
     def _load_pending(self) -> SlotsFile | None:
         from idtool.keyslots import SlotsFile

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from idtool import keyslots, officers
+from idtool import audit, keyslots, officers
 from idtool.errors import AuthenticationFailed, CorruptDatabase, InvalidInput, NotPermitted
 from idtool.vault import Vault
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
@@ -209,3 +209,63 @@ def test_officer_rules(made_vault):
             officers.remove_officer(session, SUPERVISOR)
     with vault.unlock(POLICE, POLICE_PASS) as session, pytest.raises(NotPermitted):
         officers.add_officer(session, "Someone", "police", "long-enough-1")
+
+
+class _Crash(Exception):
+    """Stands for the process dying at this point."""
+
+
+def _removed_officer_opens_nothing(vault: Vault, name: str, passphrase: str,
+                                   old_key: bytes) -> None:
+    slots = vault.load_slots()
+    assert slots.find_officer(name) is None  # no slot left for the removed officer
+    with pytest.raises(AuthenticationFailed):
+        vault.unlock(name, passphrase)
+    from idtool import database
+
+    with pytest.raises(CorruptDatabase):  # the key their old slot gave opens nothing now
+        database.connect(vault.db_path, old_key).close()
+
+
+@pytest.mark.parametrize("crash_at", ["before_side_file", "before_rekey"])
+def test_a_removal_cut_short_is_completed_at_the_next_unlock(made_vault, monkeypatch,
+                                                             crash_at):
+    """The officer is marked removed, then the process dies before the database is re-keyed:
+    the next unlock drops their slot and re-keys, so their passphrase decrypts nothing."""
+    from idtool import database
+
+    vault, _ = made_vault
+    _with_police(vault)
+    session = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
+    old_key = session.db_key
+    if crash_at == "before_side_file":
+        monkeypatch.setattr(keyslots.SlotsFile, "save",
+                            lambda self, path: (_ for _ in ()).throw(_Crash()))
+    else:
+        monkeypatch.setattr(database, "rekey", lambda conn, key: (_ for _ in ()).throw(_Crash()))
+    with pytest.raises(_Crash):
+        officers.remove_officer(session, POLICE)
+    session.close()
+    monkeypatch.undo()
+    assert vault.load_slots().find_officer(POLICE) is not None  # the crash left it behind
+
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as again:
+        assert again.db_key != old_key
+        actions = [e.action for e in audit.entries(again.conn)]
+        assert actions.count("database.rekey") == 2  # the cut one and the finished one
+    assert not vault.pending_slots_path.exists()
+    _removed_officer_opens_nothing(vault, POLICE, POLICE_PASS, old_key)
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS):  # and nothing more happens after that
+        pass
+
+
+def test_a_slot_saved_for_an_add_that_never_committed_is_dropped(made_vault):
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        slots = vault.load_slots()
+        slots.add_officer("Never Added", "never-added-1", session.db_key, vault.kdf_params())
+        slots.save(vault.slots_path)  # the process died before the officer's row committed
+        old_key = session.db_key
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        assert session.db_key != old_key
+    _removed_officer_opens_nothing(vault, "Never Added", "never-added-1", old_key)
