@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -40,3 +41,32 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def document_saver(path: Path) -> Callable[[bytes], None]:
+    """A `save(data)` callable for a document the officer chose to write at `path` (a PDF):
+    atomic, and any failure is a StorageError that says why (a full disk, a missing folder),
+    with nothing left behind."""
+    import errno
+
+    from idtool.errors import StorageError
+    from idtool.i18n import _
+
+    path = Path(path)
+
+    def save(data: bytes) -> None:
+        if not path.parent.is_dir():
+            raise StorageError(_("The folder for the PDF does not exist."))
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise StorageError(_("The PDF was not saved: the disk is full. Nothing was "
+                                     "recorded.")) from None
+            if exc.errno == errno.EFBIG:
+                raise StorageError(_("The PDF was not saved: the file is too large for this "
+                                     "disk. Nothing was recorded.")) from None
+            raise StorageError(
+                _("The PDF could not be saved there; nothing was recorded.")) from None
+
+    return save

@@ -107,14 +107,34 @@ def transaction(conn: Connection, *, immediate: bool = True) -> Iterator[Connect
     conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        _rollback(conn)
+        if _disk_full(exc):
+            raise _full() from exc
         raise
     try:
         conn.execute("COMMIT")
     except dbapi2.OperationalError as exc:
-        conn.execute("ROLLBACK")
+        _rollback(conn)
+        if _disk_full(exc):
+            raise _full() from exc
         raise StorageError(_("The change could not be saved: the disk refused the write.")) from exc
+
+
+def _disk_full(exc: BaseException) -> bool:
+    return isinstance(exc, dbapi2.OperationalError) and "full" in str(exc).lower()
+
+
+def _full() -> StorageError:
+    return StorageError(_("The change could not be saved: the disk is full. Free some space; "
+                          "what was saved before is kept."))
+
+
+def _rollback(conn: Connection) -> None:
+    """ROLLBACK if a transaction is still open (SQLite ends it by itself on some errors, such
+    as a full disk, and a second ROLLBACK would raise)."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def rekey(conn: Connection, new_key: bytes) -> None:

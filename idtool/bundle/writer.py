@@ -11,6 +11,7 @@ writer removes whenever it still can.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import secrets
@@ -165,6 +166,12 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _storage_error(error: OSError) -> StorageError:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(_("The exchange package was not written: the disk (USB stick) is "
+                              "full. Make room or use another stick; nothing was exported."))
+    if error.errno == errno.EFBIG:
+        return StorageError(_("The exchange package was not written: the file is too large "
+                              "for this disk (USB stick); nothing was exported."))
     return StorageError(_("Could not write the exchange package: {error}.").format(
         error=error.strerror or type(error).__name__))
 
@@ -207,6 +214,10 @@ def write_bundle(destination: str | os.PathLike[str], header_fields: Mapping[str
                 if cause is not None:
                     raise cause from None
                 raise BundleError(_("Could not encrypt the exchange package."), "encrypt") from e
+            if source.error is not None or sink.error is not None:
+                # pyrage does not always pass on an error raised by the last write: a full disk
+                # would otherwise leave a cut file that is signed and counted as exported.
+                raise (source.error or sink.error) from None
             if cancelled is not None and cancelled():
                 raise BundleError(_("The exchange package was not written: cancelled."),
                                   "cancelled")

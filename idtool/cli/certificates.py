@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
+from idtool.atomic import document_saver
 from idtool.cli import common
-from idtool.errors import InvalidInput, StorageError
+from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _
 
 # Exit codes of `certificate verify` (0 = valid, and the holder matches when compared).
@@ -70,19 +70,6 @@ def _target(out: str) -> Path:
     return path
 
 
-def _saver(path: Path) -> Callable[[bytes], None]:
-    from idtool.atomic import write_atomic
-
-    def save(data: bytes) -> None:
-        try:
-            write_atomic(path, data)
-        except OSError:
-            raise StorageError(
-                _("The PDF could not be saved there; nothing was recorded.")) from None
-
-    return save
-
-
 def _saved_line(number: str, path: Path, copy: int | None) -> str:
     if copy:
         line = _("Copy {copy} of certificate {number} saved to {path}.").format(
@@ -103,7 +90,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
         case_uuid = issuance.case_uuid_for_number(session, args.case)
         printed = issuance.issue(session, case_uuid,
                                  args.certificate_language or current_language(),
-                                 save=_saver(path))
+                                 save=document_saver(path))
     print(_saved_line(printed.certificate.number, path, None))
     return 0
 
@@ -115,7 +102,7 @@ def cmd_reprint(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
         case_uuid = issuance.case_uuid_for_number(session, args.case)
         printed = issuance.reprint(session, case_uuid, args.certificate_language,
-                                   save=_saver(path))
+                                   save=document_saver(path))
     print(_saved_line(printed.certificate.number, path, printed.copy))
     return 0
 

@@ -11,8 +11,9 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from idtool.atomic import document_saver
 from idtool.cli import common
-from idtool.cli.certificates import _saver, _target
+from idtool.cli.certificates import _target
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, N_, _, current_language, gettext
 
@@ -116,7 +117,7 @@ def cmd_make(args: argparse.Namespace) -> int:
         made = make_and_render(session, case_uuid, org.id, services=services,
                                urgency=args.urgency, reason=args.reason, risks=args.risks,
                                lang=args.packet_language or current_language(),
-                               save=_saver(path))
+                               save=document_saver(path))
     print(_("Referral {number} to {organisation} recorded; the packet is saved to {path}.")
           .format(number=content.reference(made.referral.uuid), organisation=org.title(),
                   path=path) + " "

@@ -106,3 +106,26 @@ def test_second_officer_data_stays_encrypted(made_vault):
         officers.add_officer(session, POLICE, "police", POLICE_PASS)
     for path in _all_files(vault.folder):
         assert POLICE.encode() not in path.read_bytes()
+
+
+def test_a_full_disk_is_a_clear_storage_error_and_keeps_what_was_saved(made_vault):
+    """SQLite ends the transaction itself when the disk fills; the officer gets one clear
+    message (never a raw database error) and everything saved before is still there."""
+    from idtool import audit
+    from idtool.errors import StorageError
+
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        conn = session.conn
+        with database.transaction(conn):
+            session.audit("test.kept", "before")
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # the disk is nearly full
+        with pytest.raises(StorageError) as info, database.transaction(conn):
+            for n in range(200):
+                session.audit("test.lost", str(n), {"filler": "ж" * 4000})
+        assert "disk is full" in info.value.message
+        assert not conn.in_transaction
+        assert [e.target for e in audit.entries(conn) if e.action.startswith("test.")] == [
+            "before"]
+        assert audit.verify(conn).ok

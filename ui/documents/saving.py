@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from idtool.errors import IdtoolError, StorageError
+from idtool.errors import IdtoolError
 from idtool.i18n import _
 
 
@@ -47,18 +47,9 @@ def ask_pdf_path(parent: QWidget, title: str, stem: str) -> Path | None:
 
 def file_writer(path: Path) -> Callable[[bytes], None]:
     """A `save` callable for the core: writes the bytes to `path` and nowhere else."""
-    from idtool.atomic import write_atomic
+    from idtool.atomic import document_saver
 
-    def save(data: bytes) -> None:
-        if not path.parent.is_dir():
-            raise StorageError(_("The folder for the PDF does not exist."))
-        try:
-            write_atomic(path, data)
-        except OSError:
-            raise StorageError(
-                _("The PDF could not be saved there; nothing was recorded.")) from None
-
-    return save
+    return document_saver(path)
 
 
 def error_text(exc: BaseException, fallback: str) -> str:
