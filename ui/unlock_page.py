@@ -51,6 +51,10 @@ class UnlockPage(QWidget):
         self.button.setObjectName("unlock_button")
         self.button.setDefault(True)
         self.button.clicked.connect(self.attempt)
+        self.forgot = QPushButton(_("&Forgotten passphrase…"))
+        self.forgot.setObjectName("unlock_forgot")
+        self.forgot.setFlat(True)
+        self.forgot.clicked.connect(self.forgotten)
         self.name.returnPressed.connect(self.passphrase.setFocus)
         self.passphrase.returnPressed.connect(self.attempt)
         self._countdown = QTimer(self)
@@ -58,13 +62,14 @@ class UnlockPage(QWidget):
         self._countdown.timeout.connect(self._tick)
         layout = QVBoxLayout(centred_column(self, 440))
         layout.addWidget(title)
-        if hint:
-            note = QLabel(hint)
-            note.setObjectName("unlock_hint")
-            note.setWordWrap(True)
-            layout.addWidget(note)
+        self._hint = hint
+        self.hint_label = QLabel(hint)
+        self.hint_label.setObjectName("unlock_hint")
+        self.hint_label.setWordWrap(True)
+        self.hint_label.setVisible(bool(hint))
+        layout.addWidget(self.hint_label)
         layout.addLayout(form)
-        for w in (self.error, self.busy, self.button):
+        for w in (self.error, self.busy, self.button, self.forgot):
             layout.addWidget(w)
         layout.addStretch(1)
         self._tick()
@@ -74,9 +79,31 @@ class UnlockPage(QWidget):
         self.name.clear()
         self.passphrase.clear()
         show_error(self.error, "")
+        self.hint_label.setText(self._hint)
+        self.hint_label.setVisible(bool(self._hint))
         self._set_busy(False)
         self._tick()
         self.name.setFocus()
+
+    def forgotten(self) -> None:
+        """The recovery-code dialog; afterwards the officer unlocks with the new passphrase."""
+        from ui.reset_dialog import ResetPassphraseDialog
+
+        self.reset_dialog = ResetPassphraseDialog(self.vault, self.name.text().strip(), self)
+        self.reset_dialog.finished.connect(self._after_reset)
+        self.reset_dialog.open()
+
+    def _after_reset(self) -> None:
+        name = self.reset_dialog.reset_name
+        self.reset_dialog.deleteLater()
+        self._tick()
+        if name:
+            self.name.setText(name)
+            self.passphrase.clear()
+            show_error(self.error, "")
+            self.hint_label.setText(_("A new passphrase is set. Unlock with it."))
+            self.hint_label.show()
+            self.passphrase.setFocus()
 
     def attempt(self) -> None:
         if not self.button.isEnabled():
@@ -91,7 +118,7 @@ class UnlockPage(QWidget):
         run_task(lambda _state: self.vault.unlock(name, pw), self._done, self._failed)
 
     def _set_busy(self, busy: bool) -> None:
-        for w in (self.name, self.passphrase, self.button):
+        for w in (self.name, self.passphrase, self.button, self.forgot):
             w.setEnabled(not busy)
         self.busy.setVisible(busy)
 

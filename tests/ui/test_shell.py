@@ -258,3 +258,52 @@ def test_qt_standard_buttons_follow_the_language(qtbot, make_window, made_vault)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         qtbot.addWidget(box)
         assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == expected
+
+
+def test_forgotten_passphrase_reset_with_the_recovery_code(qtbot, make_window, made_vault):
+    """Unlock page > Forgotten passphrase…: a wrong code is refused inline, the right one sets
+    a new passphrase, the old one stops working and the officer unlocks with the new one."""
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.reset_dialog import ResetPassphraseDialog
+
+    vault, code = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
+        officers.add_officer(s, POLICE, "police", POLICE_PASS)
+    window = make_window(vault)
+    page = window.page
+    type_text(page.name, POLICE)
+    qtbot.mouseClick(page.findChild(QPushButton, "unlock_forgot"), Qt.MouseButton.LeftButton)
+    dialog = page.reset_dialog
+    assert isinstance(dialog, ResetPassphraseDialog) and dialog.isVisible()
+    assert dialog.name.text() == POLICE
+    assert dialog.code.hasFocus() or not dialog.isActiveWindow()
+
+    ok = dialog.findChild(QPushButton, "reset_ok")
+    type_text(dialog.code, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH")
+    type_text(dialog.passphrase, "a-brand-new-pass")
+    type_text(dialog.repeat, "a-brand-new-pasz")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.error.text() == "The two passphrases differ."
+    dialog.repeat.clear()
+    type_text(dialog.repeat, "a-brand-new-pass")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "recovery code is not correct" in dialog.error.text(),
+                    timeout=10_000)
+    assert dialog.isVisible() and dialog.code.selectedText()
+
+    dialog.code.clear()
+    type_text(dialog.code, code)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.hint_label.text() == "A new passphrase is set. Unlock with it.",
+                    timeout=10_000)  # the dialog closed itself
+    assert page.name.text() == POLICE
+    assert page.passphrase.hasFocus() or not window.isActiveWindow()
+
+    _unlock(qtbot, window, "", POLICE_PASS)  # the old passphrase no longer opens
+    qtbot.waitUntil(lambda: page.error.isVisible(), timeout=10_000)
+    page.passphrase.clear()
+    type_text(page.passphrase, "a-brand-new-pass")
+    qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
+    assert window.session.officer.name == POLICE
