@@ -61,10 +61,15 @@ class BundleHeader:
     audit_head: AuditHead
     created: str  # sender's clock, informational only: never trusted
     sender_key_id: str
+    # Case bundles only, and only in a catch-up package ("write the lost packages again"): the
+    # first sequence number whose changes it carries again (it carries everything since the
+    # sender's bundle covers_from - 1, and `previous` is that bundle's digest). Absent (None)
+    # in every other bundle: such a bundle covers only its own sequence number.
+    covers_from: int | None = None
     digest: str = ""  # SHA-256 of the signed bytes (prefix + header region); set on read/write
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "bundle_id": self.bundle_id,
             "kind": self.kind.value,
             "sender": self.sender,
@@ -78,9 +83,13 @@ class BundleHeader:
             "created": self.created,
             "sender_key_id": self.sender_key_id,
         }
+        if self.covers_from is not None:
+            data["covers_from"] = self.covers_from
+        return data
 
 
 FIELDS = frozenset(BundleHeader.__dataclass_fields__) - {"digest"}
+OPTIONAL_FIELDS = frozenset({"covers_from"})
 WRITER_FIELDS = frozenset({"recipients", "payload_length", "payload_sha256", "sender_key_id"})
 
 
@@ -116,14 +125,16 @@ def _uuid(value: object, key: str) -> str:
 
 
 def header_from_json(data: object) -> BundleHeader:
-    """Validate a decoded header object strictly: every field present, nothing else, all typed."""
+    """Validate a decoded header object strictly: every field present (`covers_from` may be
+    absent), nothing else, all typed."""
     if not isinstance(data, dict):
         raise _bad("object")
     keys = set(data)
     if keys - FIELDS:
         raise _bad("unknown field")  # never echo file content: it may hold anything
-    if FIELDS - keys:
-        raise _bad(", ".join(sorted(FIELDS - keys)))
+    missing = FIELDS - OPTIONAL_FIELDS - keys
+    if missing:
+        raise _bad(", ".join(sorted(missing)))
     try:
         kind = Kind(data["kind"])
     except (ValueError, TypeError):
@@ -142,11 +153,17 @@ def header_from_json(data: object) -> BundleHeader:
     created = data["created"]
     if not isinstance(created, str) or len(created) > 64 or not created.isprintable():
         raise _bad("created")
+    sequence = _int(data, "sequence", 1, MAX_INT)
+    covers_from = None
+    if "covers_from" in data:
+        if kind is not Kind.CASE:
+            raise _bad("covers_from")
+        covers_from = _int(data, "covers_from", 1, sequence)
     return BundleHeader(
         bundle_id=_uuid(data["bundle_id"], "bundle_id"),
         kind=kind,
         sender=_match(data, "sender", _DEVICE),
-        sequence=_int(data, "sequence", 1, MAX_INT),
+        sequence=sequence,
         previous=previous,
         recipients=tuple(recips),
         payload_length=_int(data, "payload_length", 0, MAX_PAYLOAD),
@@ -155,6 +172,7 @@ def header_from_json(data: object) -> BundleHeader:
         audit_head=AuditHead(_int(head, "seq", 0, MAX_INT), _match(head, "hash", _HEX64)),
         created=created,
         sender_key_id=_match(data, "sender_key_id", _HEX16),
+        covers_from=covers_from,
     )
 
 

@@ -49,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help=_("a service asked for, if no referral is recorded yet (repeatable)"))
     p.add_argument("--update", action="store_true",
                    help=_("supervisor: write an update exchange package for all devices"))
+    p.add_argument("--resend-from", type=int, metavar="N",
+                   help=_("packages from N on were lost: write one package that carries "
+                          "them all again"))
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help=_("import exchange packages"))
@@ -155,6 +158,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InvalidInput(_("Name the organisation with --to ORG_ID."))
     if args.referral is not None and args.update:
         raise InvalidInput(_("Choose either --referral or --update."))
+    if args.resend_from is not None and (args.referral is not None or args.update):
+        raise InvalidInput(_("--resend-from goes with case exchange packages only."))
     with common.unlock(args) as session:
         if args.referral is not None:
             from idtool.sync.referral import export_referral
@@ -164,7 +169,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         elif args.update:
             path = export_update_all(session, folder)
         else:
-            path = export_cases(session, folder)
+            path = export_cases(session, folder, resend_from=args.resend_from)
     print(path)
     return 0
 

@@ -6,6 +6,14 @@ The per-sender sequence number, the previous bundle's digest and the journal pos
 advanced only after the file is complete under its final name (`write_bundle` is atomic);
 if recording that fails, the file is removed again, so no bundle exists that the database
 does not know about.
+
+A lost package cannot be written twice (its sequence number is used), so a catch-up package
+replaces it ("write the lost packages again", `export_cases(..., resend_from=N)`): it takes
+the next sequence number M+1 as usual but carries every change since the marks of package
+N-1 (the beginning for N = 1) and the audit entries since then; its header says
+`covers_from: N` and its `previous` is the digest of this device's own package N-1, so the
+supervisor, who has everything up to N-1, can check it and import it in place of N..M.
+The next normal package follows M+1 as usual.
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ from idtool.audit import GENESIS, now_iso
 from idtool.bundle import Kind, encode_manifest, read_unverified_header, write_bundle
 from idtool.bundle.manifest import canonical_keys
 from idtool.database import Connection
+from idtool.errors import InvalidInput
+from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import devices, tables
@@ -47,6 +57,52 @@ def last_out(conn: Connection, device_id: str, kind: Kind) -> tuple[int, str | N
         (device_id, kind.value)).fetchone()
     return (0, None, 0, 0) if row is None else (int(row[0]), str(row[1]), int(row[2]),
                                                  int(row[3]))
+
+
+def out_bundles(conn: Connection, device_id: str, kind: Kind = Kind.CASE
+                ) -> list[dict[str, Any]]:
+    """This device's bundles of `kind` written so far, oldest first: sequence, when written
+    (this device's clock), the number of records and audit entries, and `covers_from` for a
+    catch-up package. Counts only: nothing personal."""
+    out = []
+    for sequence, at, report in conn.execute(
+            "SELECT sequence, at, report FROM sync_bundles WHERE direction = 'out' AND"
+            " sender = ? AND kind = ? ORDER BY sequence", (device_id, kind.value)):
+        try:
+            details = json.loads(report)
+        except ValueError:
+            details = {}
+        details = details if isinstance(details, dict) else {}
+        counts = details.get("records")
+        records = (sum(n for n in counts.values() if isinstance(n, int))
+                   if isinstance(counts, dict) else counts if isinstance(counts, int) else 0)
+        audit = details.get("audit_entries")
+        covers = details.get("covers_from")
+        out.append({"sequence": int(sequence), "at": str(at), "records": records,
+                    "audit_entries": audit if isinstance(audit, int) else 0,
+                    "covers_from": covers if isinstance(covers, int) else None})
+    return out
+
+
+def _marks_before(conn: Connection, device_id: str, resend_from: int
+                  ) -> tuple[str | None, int, int]:
+    """(digest, journal position, audit seq) of this device's case bundle resend_from - 1;
+    (None, 0, 0) when writing again from the first one."""
+    last = last_out(conn, device_id, Kind.CASE)[0]
+    if last == 0:
+        raise InvalidInput(_("No exchange package has been written yet: there is nothing to "
+                             "write again."))
+    if type(resend_from) is not int or not 1 <= resend_from <= last:
+        raise InvalidInput(_("Choose a package number from 1 to {last}.").format(last=last))
+    if resend_from == 1:
+        return None, 0, 0
+    row = conn.execute(
+        "SELECT digest, last_change, last_audit FROM sync_bundles WHERE direction = 'out' AND"
+        " sender = ? AND kind = ? AND sequence = ?",
+        (device_id, Kind.CASE.value, resend_from - 1)).fetchone()
+    if row is None:  # sequence numbers are written without gaps; never expected
+        raise InvalidInput(_("Choose a package number from 1 to {last}.").format(last=last))
+    return str(row[0]), int(row[1]), int(row[2])
 
 
 def changed_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int]:
@@ -123,12 +179,19 @@ def _write_and_record(session: Session, out: str | Path, kind: Kind,
                       records: list[dict[str, Any]], head: tuple[int, str],
                       recipients: Iterable[str], last_change: int, last_audit: int,
                       progress: Progress | None, cancelled: Cancelled | None,
-                      details: dict[str, object], trusted: bool = False) -> Path:
+                      details: dict[str, object], trusted: bool = False,
+                      resend: tuple[int, str | None] | None = None) -> Path:
+    """Write the bundle with the next sequence number and record it. `resend` is
+    (covers_from, digest of bundle covers_from - 1) for a catch-up package."""
     conn = session.conn
     sequence, previous, _, _ = last_out(conn, session.device_id, kind)
-    fields = {"bundle_id": str(uuid.uuid4()), "kind": kind.value, "sender": session.device_id,
-              "sequence": sequence + 1, "previous": previous,
-              "schema_version": _schema_version(), "audit_head": head}
+    fields: dict[str, Any] = {
+        "bundle_id": str(uuid.uuid4()), "kind": kind.value, "sender": session.device_id,
+        "sequence": sequence + 1, "previous": previous, "schema_version": _schema_version(),
+        "audit_head": head}
+    if resend is not None:
+        fields["covers_from"], previous = resend
+        fields["previous"] = previous
     signing = devices.own_signing_key(conn)
     payload = encode_manifest(fields, records, trusted=trusted)
     path = write_bundle(out, fields, payload, signing, sorted(set(recipients)), progress,
@@ -153,23 +216,34 @@ def _write_and_record(session: Session, out: str | Path, kind: Kind,
 
 
 def export_cases(session: Session, out_dir: str | Path, progress: Progress | None = None,
-                 cancelled: Cancelled | None = None) -> Path:
-    """Write a case bundle for the supervisor into `out_dir`; returns its path."""
+                 cancelled: Cancelled | None = None, *,
+                 resend_from: int | None = None) -> Path:
+    """Write a case bundle for the supervisor into `out_dir`; returns its path.
+
+    With `resend_from=N` (1 <= N <= the last sequence written) it is a catch-up package for
+    lost packages N..M: see the module notes. Raises InvalidInput for another N.
+    """
     session.require(Action.EXPORT_OWN_BUNDLE)
     conn = session.conn
     sup = devices.supervisor(conn)
     me = devices.own_device(conn, DeviceRole.DEVICE)
+    resend: tuple[int, str | None] | None = None
     with database.transaction(conn, immediate=False):  # one consistent snapshot to read
         _, _, since, audit_since = last_out(conn, session.device_id, Kind.CASE)
+        if resend_from is not None:
+            previous, since, audit_since = _marks_before(conn, session.device_id, resend_from)
+            resend = (resend_from, previous)
         records, top, floats = _changed(conn, since)
         audit, head = audit_records(conn, audit_since)
     counts: dict[str, int] = {}
     for name, n in Counter(record["table"] for record in records).items():
         counts[name] = n
+    details: dict[str, object] = {"records": counts, "audit_entries": len(audit)}
+    if resend is not None:
+        details["covers_from"] = resend[0]
     return _write_and_record(session, out_dir, Kind.CASE, records + audit, head,
                              [sup.age_recipient, me.age_recipient], top, head[0], progress,
-                             cancelled, {"records": counts, "audit_entries": len(audit)},
-                             trusted=not floats)
+                             cancelled, details, trusted=not floats, resend=resend)
 
 
 def update_records(conn: Connection, session: Session | None = None) -> list[dict[str, Any]]:
@@ -214,7 +288,6 @@ def export_update(session: Session, out: str | Path, device_ids: Iterable[str],
     for device_id in device_ids:
         dev = devices.get(conn, device_id)
         if dev is None:
-            from idtool.errors import InvalidInput
             from idtool.i18n import _
 
             raise InvalidInput(_("This device is not in the trust list."))

@@ -6,16 +6,23 @@ manifest must repeat the header's ids. Inside ONE transaction:
 
 1. the same bundle id imported before -> "already imported", nothing changes (idempotent);
 2. a sequence number at or below the last one imported from that sender -> replay, refused;
-3. case bundles: a sequence number above last + 1 -> "bundle N is missing", refused. Gaps
-   block on purpose: the audit chain and the previous-digest chain can only be checked in
-   order, and importing the missing bundle first then the refused one gives the same database
-   as importing them in order. Update bundles are full snapshots, so a gap is allowed there;
-   referral bundles share one sequence per sender across recipients, so gaps are normal;
-4. the header's `previous` must be the digest of the last bundle imported from that sender;
+   for a case bundle whose sequence number was never imported here (a package written again
+   in a catch-up package, then found) -> "covered", refused;
+3. case bundles: the first sequence number the bundle covers (`covers_from`, else its own
+   sequence) above last + 1 -> "bundle N is missing", refused. Gaps block on purpose: the
+   audit chain and the previous-digest chain can only be checked in order, and importing the
+   missing bundle first then the refused one gives the same database as importing them in
+   order. Update bundles are full snapshots, so a gap is allowed there; referral bundles share
+   one sequence per sender across recipients, so gaps are normal;
+4. the header's `previous` must be the digest of the bundle imported from that sender just
+   before the first one it covers: the last one for a normal bundle; for a catch-up package
+   (`covers_from` N) the one with sequence N - 1 (None for N = 1);
 5. case bundles: the sender's audit entries must continue its stored chain and end exactly at
-   the header's audit head, else the bundle is refused (a truncated or rewritten log);
+   the header's audit head, else the bundle is refused (a truncated or rewritten log); a
+   catch-up package may start with entries already stored, which must be exactly those;
 6. the records are applied (`apply.Applier`), the bundle is logged with its report, and the
-   import is audited. Any refusal rolls everything back.
+   import is audited. Any refusal rolls everything back. Records of a catch-up package that
+   were imported before come out "unchanged".
 
 Clocks are never consulted: order comes from sequence numbers, never from timestamps.
 """
@@ -103,16 +110,17 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
             from idtool.sync.update import apply_update
 
             apply_update(session, applier, manifest.records)
+        covers = {} if header.covers_from is None else {"covers_from": header.covers_from}
         conn.execute(
             "INSERT INTO sync_bundles (bundle_id, direction, sender, kind, sequence, digest,"
             " previous, at, report) VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?)",
             (header.bundle_id, header.sender, kind.value, header.sequence, header.digest,
-             header.previous, applier.now, json.dumps(report.to_json())))
+             header.previous, applier.now, json.dumps({**report.to_json(), **covers})))
         session.audit("bundle.import", header.bundle_id, {
             "sender": header.sender, "kind": kind.value, "sequence": header.sequence,
             "imported": report.imported, "unchanged": report.unchanged,
             "conflicts": report.conflicts, "duplicates": report.duplicates,
-            "quarantined": report.quarantined})
+            "quarantined": report.quarantined, **covers})
     if kind is Kind.UPDATE:
         from idtool.sync.forms import activate
 
@@ -126,6 +134,13 @@ def _replay(header: BundleHeader) -> BundleError:
                              sequence=header.sequence, device=header.sender), "replay")
 
 
+def _imported_digest(conn: Connection, header: BundleHeader, sequence: int) -> str | None:
+    row = conn.execute(
+        "SELECT digest FROM sync_bundles WHERE direction = 'in' AND sender = ? AND kind = ? AND"
+        " sequence = ?", (header.sender, header.kind.value, sequence)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def _check_order(conn: Connection, header: BundleHeader) -> None:
     row = conn.execute(
         "SELECT sequence, digest FROM sync_bundles WHERE direction = 'in' AND sender = ? AND"
@@ -133,14 +148,29 @@ def _check_order(conn: Connection, header: BundleHeader) -> None:
         (header.sender, header.kind.value)).fetchone()
     last, last_digest = (0, None) if row is None else (int(row[0]), str(row[1]))
     if header.sequence <= last:
+        if header.kind is Kind.CASE and _imported_digest(conn, header, header.sequence) is None:
+            covering = conn.execute(
+                "SELECT min(sequence) FROM sync_bundles WHERE direction = 'in' AND sender = ?"
+                " AND kind = ? AND sequence > ?",
+                (header.sender, header.kind.value, header.sequence)).fetchone()[0]
+            raise BundleError(_("Exchange package {sequence} from device {device} is not needed: "
+                                "its changes came in package {covering}, which was imported "
+                                "already. Nothing was imported.").format(
+                                    sequence=header.sequence, device=header.sender,
+                                    covering=covering), "covered")
         raise _replay(header)
-    if header.sequence > last + 1:
+    first = header.sequence if header.covers_from is None else header.covers_from
+    if first > last + 1:
         if header.kind is Kind.CASE:
             raise BundleError(_("Exchange package {missing} from device {device} is missing: "
-                                "import it first. Nothing was imported.").format(
+                                "import it first, or ask the post to write the packages again "
+                                "from {missing} (Exchange > Write lost packages again…). "
+                                "Nothing was imported.").format(
                                     missing=last + 1, device=header.sender), "gap")
         return  # an update is a full snapshot: a newer one may skip those in between
-    if header.previous != last_digest:
+    expected = last_digest if first == last + 1 else (
+        None if first == 1 else _imported_digest(conn, header, first - 1))
+    if header.previous != expected or (first <= last and expected is None and first != 1):
         raise BundleError(_("Exchange package {sequence} from device {device} does not follow "
                             "the last one imported from it. Nothing was imported.").format(
                                 sequence=header.sequence, device=header.sender), "chain")
@@ -154,11 +184,17 @@ def _audit_refused(header: BundleHeader) -> BundleError:
 
 
 def _store_audit(conn: Connection, header: BundleHeader, rows: list[Any]) -> int:
-    """Check the sender's audit entries continue its chain and end at the header's head."""
+    """Check the sender's audit entries continue its chain and end at the header's head.
+
+    A catch-up package (`covers_from`) may begin with entries stored already: each must be
+    exactly the stored one (same entry, same hash); they are skipped."""
     last = conn.execute("SELECT seq, hash FROM sync_audit WHERE sender = ? ORDER BY seq DESC"
                         " LIMIT 1", (header.sender,)).fetchone()
     seq, prev = (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
+    stored_top = seq
+    overlap = header.covers_from is not None and header.covers_from < header.sequence
     checked = []
+    known: tuple[int, str] | None = None  # the last already-stored entry the package repeated
     for row in rows:
         if not isinstance(row, dict) or set(row) != set(_AUDIT_FIELDS) or not all(
                 isinstance(row[k], t) and not isinstance(row[k], bool)
@@ -166,13 +202,26 @@ def _store_audit(conn: Connection, header: BundleHeader, rows: list[Any]) -> int
             raise _audit_refused(header)
         body = {k: row[k] for k in ("seq", "ts", "device_id", "officer", "action", "target",
                                     "details")}
+        if overlap and not checked and row["seq"] <= stored_top:
+            stored = conn.execute("SELECT entry, hash FROM sync_audit WHERE sender = ? AND"
+                                  " seq = ?", (header.sender, row["seq"])).fetchone()
+            if (stored is None or (known is not None and row["seq"] != known[0] + 1)
+                    or row["device_id"] != header.sender or row["hash"] != stored[1]
+                    or to_json({**body, "prev_hash": row["prev_hash"]}) != stored[0]
+                    or entry_hash(row["prev_hash"], body) != row["hash"]):
+                raise _audit_refused(header)
+            known = (row["seq"], row["hash"])
+            continue
+        if known is not None and known[0] != stored_top:
+            raise _audit_refused(header)  # the repeated entries stop short of the stored head
         if (row["seq"] != seq + 1 or row["prev_hash"] != prev or row["device_id"] != header.sender
                 or entry_hash(prev, body) != row["hash"]):
             raise _audit_refused(header)
         seq, prev = row["seq"], row["hash"]
         checked.append((header.sender, seq, to_json({**body, "prev_hash": row["prev_hash"]}),
                         prev))
-    if (seq, prev) != (header.audit_head.seq, header.audit_head.hash):
+    if (known is not None and not checked and known[0] != stored_top) or (
+            (seq, prev) != (header.audit_head.seq, header.audit_head.hash)):
         raise _audit_refused(header)
     conn.executemany("INSERT INTO sync_audit (sender, seq, entry, hash) VALUES (?, ?, ?, ?)",
                      checked)

@@ -33,6 +33,8 @@ class ExchangeMenu:
              not supervisor and can(Action.EXPORT_OWN_BUNDLE), self._join),
             ("action_export", _("E&xport cases…"),
              not supervisor and can(Action.EXPORT_OWN_BUNDLE), self._export),
+            ("action_resend", _("Write &lost packages again…"),
+             not supervisor and can(Action.EXPORT_OWN_BUNDLE), self._resend),
             ("action_import", _("&Import exchange packages…"),
              can(Action.IMPORT_CASE_BUNDLE) or can(Action.IMPORT_UPDATE_BUNDLE), self._import),
             ("action_send_updates", _("&Send updates to all devices…"), supervisor,
@@ -82,6 +84,14 @@ class ExchangeMenu:
         flow = ExportFlow(self.session, self._parent())
         if flow.start():
             self.flow = flow
+
+    def _resend(self) -> None:
+        from ui.sync.resend_dialog import ResendDialog
+
+        dialog = ResendDialog(self.session, self._parent())
+        dialog.exec()
+        if dialog.flow is not None:
+            self.flow = dialog.flow
 
     def _import(self) -> None:
         from ui.sync.transfer import ImportFlow

@@ -1,5 +1,6 @@
-"""Export a case bundle to a folder (the USB stick) and import exchange packages, each behind
-a progress dialog with Cancel; the import report is shown in words and counts.
+"""Export a case bundle to a folder (the USB stick), write lost packages again (a catch-up
+package), and import exchange packages, each behind a progress dialog with Cancel; the import
+report is shown in words and counts.
 
 Several files may be imported at once, in any order: a package refused only because an
 earlier one from the same device is missing is tried again after the others.
@@ -113,6 +114,27 @@ class ExportFlow(_WriteFlow):
 
     def write(self, session: Session, folder: str, state: TaskState) -> Path:
         return export.export_cases(session, folder, state.progress, state.cancelled)
+
+
+class ResendFlow(_WriteFlow):
+    """Device: write the lost packages again from `resend_from` (a catch-up package with the
+    next sequence number), after the folder is chosen; same progress and cancel as export."""
+
+    def __init__(self, session: Session, parent: QWidget, resend_from: int) -> None:
+        super().__init__(session, parent)
+        self.resend_from = resend_from
+        self.title = _("Write lost packages again")
+        self.folder_prompt = _("Choose the folder for the exchange package (for example the "
+                               "USB stick)")
+        self.busy_text = _("Writing the exchange package…")
+        self.done_text = _("The exchange package {name} was written to the folder {folder}. "
+                           "It carries again everything from package {first} on. Take it to "
+                           "the supervisor.").replace("{first}", str(resend_from))
+        self.failed_text = _("The exchange package was not written: {reason}")
+
+    def write(self, session: Session, folder: str, state: TaskState) -> Path:
+        return export.export_cases(session, folder, state.progress, state.cancelled,
+                                   resend_from=self.resend_from)
 
 
 class SendUpdatesFlow(_WriteFlow):
