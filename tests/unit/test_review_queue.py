@@ -6,7 +6,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from idtool import audit, cases, directory, consent, decisions, interviews, officers, referrals, review
+from idtool import (
+    audit,
+    cases,
+    consent,
+    decisions,
+    directory,
+    interviews,
+    officers,
+    referrals,
+    review,
+)
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.errors import InvalidInput, NotPermitted
