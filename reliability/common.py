@@ -39,7 +39,7 @@ class Check:
     """A named check: `run(workdir, scale)` returns its Result.
 
     `scale` is 1.0 for the full suite (the rounds the issue asks for) and smaller for a quick run
-    (`--quick`, used by a test that keeps the suite itself from rotting)."""
+    (`--quick`; tests/integration/test_reliability_quick.py runs the plaintext scan so)."""
 
     name: str
     run: Callable[[Path, float], Result]
