@@ -8,8 +8,9 @@ booleans, integers, finite floats, text, bytes, lists and text-keyed maps; no CB
 
 from __future__ import annotations
 
+import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,8 +96,32 @@ def _bad(what: str) -> BundleError:
         "bad_manifest")
 
 
-def _reject_tag(decoder: object, tag: object) -> object:
+def _reject_tag(*args: object) -> object:
     raise ValueError("CBOR tags are not allowed")
+
+
+class _NoTags(Mapping[int, Callable[..., object]]):
+    """cbor2 `semantic_decoders` that refuse every tag. `tag_hook` alone is not enough: cbor2
+    decodes some tags itself and never shows them to it (2/3 bignums, 28/29 shared values,
+    55799 self-describe, 0/1 dates, ...). Costs nothing when there is no tag."""
+
+    KNOWN = (0, 1, 2, 3, 4, 5, 21, 22, 23, 24, 25, 28, 29, 30, 32, 35, 36, 37, 52, 54, 100,
+             256, 258, 260, 261, 1004, 55799)
+
+    def __getitem__(self, tag: int) -> Callable[..., object]:
+        return _reject_tag
+
+    def __contains__(self, tag: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.KNOWN)  # in case a cbor2 version copies the mapping
+
+    def __len__(self) -> int:
+        return len(self.KNOWN)
+
+
+_NO_TAGS = _NoTags()
 
 
 _PLAIN = frozenset({type(None), bool, int, str, bytes})  # exact types: always acceptable
@@ -134,11 +159,15 @@ def _check_value(value: object, depth: int) -> None:
 
 def open_manifest(payload: bytes, header: BundleHeader) -> Manifest:
     """Parse the decrypted payload strictly and check it repeats the header's ids."""
+    stream = io.BytesIO(payload)
     try:
-        data = cbor2.loads(payload, tag_hook=_reject_tag, max_depth=MAX_DEPTH + 4,
-                           allow_indefinite=False, allow_duplicate_keys=False)
+        data = cbor2.CBORDecoder(
+            stream, tag_hook=_reject_tag, semantic_decoders=_NO_TAGS, max_depth=MAX_DEPTH + 4,
+            allow_indefinite=False, allow_duplicate_keys=False).decode()
     except Exception:  # cbor2 raises CBORDecodeError, ValueError, and others on hostile input
         raise _bad("CBOR") from None
+    if stream.tell() != len(payload):  # cbor2.loads would ignore what follows the item
+        raise _bad("CBOR")
     if not isinstance(data, dict) or set(data) != KEYS:
         raise _bad("fields")
     records = data["records"]

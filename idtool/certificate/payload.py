@@ -16,8 +16,9 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import IntEnum
 
 import base45
@@ -38,7 +39,7 @@ SIGNATURE_BYTES = 64
 MAX_TEXT_BYTES = 300
 STATUS_IDENTIFIED_VICTIM = 1
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits (\d also takes ٢٠٢٦)
 
 
 class Claim(IntEnum):
@@ -88,7 +89,8 @@ class Claims:
 
     @classmethod
     def from_map(cls, value: object) -> Claims:
-        if not isinstance(value, Mapping) or set(value) != {int(c) for c in Claim}:
+        value = _int_keyed(value, {int(c) for c in Claim})
+        if value is None:
             raise PayloadError("claims")
         expected: dict[Claim, type] = {
             Claim.VERSION: int, Claim.NUMBER: str, Claim.ISSUE_DATE: str,
@@ -104,7 +106,7 @@ class Claims:
             salt=value[Claim.SALT], holder_hash=value[Claim.HOLDER_HASH],
             status=value[Claim.STATUS], version=value[Claim.VERSION],
         )
-        if (claims.version != VERSION or not _DATE.fullmatch(claims.issue_date)
+        if (claims.version != VERSION or not _is_date(claims.issue_date)
                 or len(claims.issuer_key_id) != KEY_ID_BYTES or len(claims.salt) != SALT_BYTES
                 or len(claims.holder_hash) != HOLDER_HASH_BYTES):
             raise PayloadError("claims")
@@ -162,16 +164,73 @@ def encode(claims: Claims, kid: bytes, sign: Callable[[bytes], bytes]) -> str:
     return PREFIX + base45.b45encode(cose).decode("ascii")
 
 
+def _refuse_tag(*args: object) -> object:
+    raise ValueError("CBOR tags are not allowed here")
+
+
+class _NoTags(Mapping[int, Callable[..., object]]):
+    """cbor2 `semantic_decoders` that refuse every tag, including those cbor2 would decode
+    itself (0/1 dates, 2/3 bignums, 28/29 shared values, 55799 self-describe, ...)."""
+
+    KNOWN = (0, 1, 2, 3, 4, 5, 18, 21, 22, 23, 24, 25, 28, 29, 30, 32, 35, 36, 37, 52, 54,
+             100, 256, 258, 260, 261, 1004, 55799)
+
+    def __getitem__(self, tag: int) -> Callable[..., object]:
+        return _refuse_tag
+
+    def __contains__(self, tag: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.KNOWN)  # in case a cbor2 version copies the mapping
+
+    def __len__(self) -> int:
+        return len(self.KNOWN)
+
+
+_NO_TAGS = _NoTags()
+
+
 def _loads_exact(data: bytes) -> object:
-    """Decode one CBOR item; trailing bytes are an error (cbor2.loads would ignore them)."""
+    """Decode one CBOR item strictly: no tags, no indefinite lengths, no duplicate keys, no
+    trailing bytes (cbor2.loads would ignore them), and the bytes must be the canonical
+    (deterministic, RFC 8949 section 4.2.1) encoding of what they hold, so each value has
+    exactly one encoding (`1` is never also `1.0`, `true` or `c2 41 01`)."""
     stream = io.BytesIO(data)
     try:
-        value = cbor2.CBORDecoder(stream).decode()
+        value = cbor2.CBORDecoder(
+            stream, tag_hook=_refuse_tag, semantic_decoders=_NO_TAGS, max_depth=16,
+            allow_indefinite=False, allow_duplicate_keys=False).decode()
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, RecursionError):
         raise PayloadError("cbor") from None
     if stream.tell() != len(data):
         raise PayloadError("cbor")
+    try:
+        canonical = cbor2.dumps(value, canonical=True)
+    except (cbor2.CBOREncodeError, ValueError, TypeError, OverflowError, RecursionError):
+        raise PayloadError("cbor") from None
+    if canonical != data:
+        raise PayloadError("canonical")
     return value
+
+
+def _is_date(text: str) -> bool:
+    if not _DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _int_keyed(value: object, keys: set[int]) -> dict[int, object] | None:
+    """`value` if it is a map whose keys are exactly `keys`, each a plain int (not a bool or a
+    float, which compare equal to one); else None."""
+    if (isinstance(value, dict) and all(type(k) is int for k in value)
+            and set(value) == keys):
+        return value
+    return None
 
 
 def decode(text: str) -> Signed:
@@ -183,22 +242,23 @@ def decode(text: str) -> Signed:
         cose = base45.b45decode(text[len(PREFIX):])
     except (ValueError, KeyError):
         raise PayloadError("base45") from None
-    item = _loads_exact(cose)
-    if not isinstance(item, cbor2.CBORTag) or item.tag != COSE_SIGN1_TAG:
+    # Tag 18 is the only tag in a code, and only here: its canonical head is the one byte d2.
+    if cose[:1] != bytes((0xC0 | COSE_SIGN1_TAG,)):
         raise PayloadError("cose")
-    parts = item.value
-    if not isinstance(parts, list | tuple) or len(parts) != 4:
+    parts = _loads_exact(cose[1:])
+    if not isinstance(parts, list) or len(parts) != 4:
         raise PayloadError("cose")
     protected, unprotected, payload, signature = parts
     if not (isinstance(protected, bytes) and isinstance(unprotected, Mapping)
             and not unprotected and isinstance(payload, bytes)
             and isinstance(signature, bytes) and len(signature) == SIGNATURE_BYTES):
         raise PayloadError("cose")
-    header = _loads_exact(protected)
-    if not isinstance(header, Mapping) or set(header) != {HEADER_ALG, HEADER_KID}:
+    header = _int_keyed(_loads_exact(protected), {HEADER_ALG, HEADER_KID})
+    if header is None:
         raise PayloadError("header")
-    kid = header[HEADER_KID]
-    if header[HEADER_ALG] != ALG_EDDSA or not isinstance(kid, bytes) or len(kid) != KEY_ID_BYTES:
+    alg, kid = header[HEADER_ALG], header[HEADER_KID]
+    if (type(alg) is not int or alg != ALG_EDDSA or type(kid) is not bytes
+            or len(kid) != KEY_ID_BYTES):
         raise PayloadError("header")
     claims = Claims.from_map(_loads_exact(payload))
     return Signed(protected, kid, payload, signature, claims)

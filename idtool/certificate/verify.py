@@ -77,8 +77,8 @@ def read_code(source: str | Path | bytes) -> str | None:
 
     if isinstance(source, str):
         text = source.strip()
-        if text.startswith(payload.PREFIX):
-            return text
+        if text.startswith(payload.PREFIX) or "\0" in text:
+            return text  # a code, or a (malformed) one: no file name holds a NUL
         path = Path(text)
         if not (_is_file(path) or path.suffix.lower() in IMAGE_SUFFIXES):
             return text  # not a file: a (malformed) code
@@ -88,7 +88,7 @@ def read_code(source: str | Path | bytes) -> str | None:
             if source.stat().st_size > MAX_FILE_BYTES:
                 raise InvalidInput(_("The file is too large to be a certificate."))
             data = source.read_bytes()
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a path the system cannot take (a NUL)
             raise InvalidInput(_("The file cannot be read.")) from None
     else:
         data = source
@@ -99,7 +99,7 @@ def read_code(source: str | Path | bytes) -> str | None:
 def _is_file(path: Path) -> bool:
     try:
         return path.is_file()
-    except OSError:  # e.g. a name too long to be a file: a code
+    except (OSError, ValueError):  # e.g. a name too long to be a file: a code
         return False
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from idtool.errors import IdtoolError
 from idtool.i18n import _
+from idtool.questionnaire import regexes
 from idtool.questionnaire.functions import FUNCTIONS
 from idtool.questionnaire.syntax import (
     Binary,
@@ -223,10 +224,13 @@ class _Parser:
             )
         self.expect("(")
         args: list[Expr] = []
+        starts: list[int] = []
         if not (self.token.kind == "op" and self.token.text == ")"):
+            starts.append(self.token.position)
             args.append(self.nested(lambda: self.binary(0), name.position))
             while self.token.kind == "op" and self.token.text == ",":
                 self.advance()
+                starts.append(self.token.position)
                 args.append(self.nested(lambda: self.binary(0), name.position))
         self.expect(")")
         fewest, most, _impl = FUNCTIONS[name.text]
@@ -237,7 +241,33 @@ class _Parser:
                 ),
                 name.position,
             )
+        if name.text == "regex":
+            _check_pattern(args[1], starts[1])
         return self.checked(Call(name.text, tuple(args)), name.position)
+
+
+def _check_pattern(arg: Expr, position: int) -> None:
+    """A written pattern that could freeze the interview is an error when the form loads
+    (one computed from answers is checked when used: it never matches)."""
+    if not (isinstance(arg, Literal) and isinstance(arg.value, str)):
+        return
+    problem = regexes.problem(arg.value)
+    if problem == "slow":
+        raise ExpressionError(
+            _(
+                "The regular expression {pattern} can take very long on some answers: a "
+                "repeated part can itself repeat or match in more than one way. Simplify it, "
+                "for example ^[A-Za-z ]+$ rather than ^([A-Za-z]+ ?)+$"
+            ).format(pattern=arg.value),
+            position,
+        )
+    if problem == "long":
+        raise ExpressionError(
+            _("The regular expression is longer than {count} characters").format(
+                count=regexes.MAX_PATTERN
+            ),
+            position,
+        )
 
 
 def _arity(fewest: int, most: int | None) -> str:

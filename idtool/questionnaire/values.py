@@ -11,6 +11,8 @@ import datetime as dt
 import math
 import re
 
+from idtool.questionnaire import regexes
+
 Value = str | float | bool
 
 NAN = float("nan")
@@ -169,8 +171,6 @@ def date_value(value: Value) -> Value:
 
 
 def regex_matches(value: Value, pattern: Value) -> bool:
-    """XLSForm regex(): true when the pattern is found; a bad pattern never matches."""
-    try:
-        return re.search(to_string(pattern), to_string(value)) is not None
-    except (re.error, RecursionError, OverflowError):
-        return False
+    """XLSForm regex(): true when the pattern is found; a bad or unsafe pattern never matches,
+    nor does a text longer than `regexes.MAX_TEXT` characters."""
+    return regexes.matches(to_string(value), to_string(pattern))

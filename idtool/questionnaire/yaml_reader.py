@@ -12,12 +12,22 @@ from idtool.i18n import _
 from idtool.questionnaire.problems import Problems
 from idtool.questionnaire.raw import QUESTION_KEYS, RawChoiceList, RawForm, RawItem
 
-MAX_BYTES = 5_000_000
+MAX_BYTES = 1_000_000  # the largest shipped form is 155 kB; PyYAML reads ~4 µs per byte
 SETTING_KEYS = ("form_id", "version", "kind", "default_language", "languages", "title")
 TOP_KEYS = (*SETTING_KEYS, "assessment", "sections", "choices")
 SECTION_KEYS = ("name", "label", "hint", "relevant", "questions")
 ASSESSMENT_KEYS = ("child", "exploitation")
-MAX_NESTING = 12  # groups inside groups; also stops self-referencing YAML aliases
+MAX_NESTING = 12  # groups inside groups
+MAX_ITEMS = 10_000  # sections, groups and questions in one file
+# Values (scalars, lists, mappings) in the document with every alias (`*name`) counted as a
+# copy of what it names: one group aliased 8 times at each of 6 levels is an 800-byte file that
+# unfolds into 262,144 questions. The shipped forms unfold to about 6,000.
+MAX_VALUES = 250_000
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class RefusedYaml(yaml.MarkedYAMLError):
+    """Valid YAML that a questionnaire may not use; `problem` is the translated message."""
 
 
 class _LineDict(dict):  # type: ignore[type-arg]
@@ -43,6 +53,54 @@ class FormYamlLoader(yaml.SafeLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[tuple[int, str, dict]] = []  # type: ignore[type-arg]
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None:
+            _check_expansion(node)
+        return node  # type: ignore[no-any-return]
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse aliases that unfold into more than MAX_VALUES values, or into themselves.
+
+    Aliases make the composed nodes a graph that may share and even contain itself; each
+    node's unfolded size is counted once (memoised), without recursion.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if finished:
+            on_path.discard(key)
+            sizes[key] = min(1 + sum(sizes[id(c)] for c in children), MAX_VALUES + 1)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:  # an alias inside the value it names
+            raise RefusedYaml(
+                problem=_("A YAML alias refers to a value that contains it"),
+                problem_mark=node.start_mark,
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(children) if id(child) not in sizes)
+    if sizes[id(root)] > MAX_VALUES:
+        raise RefusedYaml(
+            problem=_(
+                "The file has more than {count} values, counting each use of a YAML alias "
+                "(*name) as a copy"
+            ).format(count=MAX_VALUES),
+            problem_mark=root.start_mark,
+        )
 
 
 FormYamlLoader.add_implicit_resolver(
@@ -71,6 +129,11 @@ def _construct_map(loader: FormYamlLoader, node: yaml.MappingNode):  # type: ign
     yield data
     seen: set[object] = set()
     for key_node, _value_node in node.value:
+        if key_node.tag == MERGE_TAG:
+            raise RefusedYaml(
+                problem=_("YAML merge keys (<<) are not allowed in a questionnaire"),
+                problem_mark=key_node.start_mark,
+            )
         key = loader.construct_object(key_node, deep=True)
         if isinstance(key, list | dict):
             continue
@@ -122,7 +185,10 @@ def read_yaml(path: Path, problems: Problems) -> RawForm | None:
             if mark
             else ""
         )
-        problems.error(where, _("Invalid YAML: {problem}").format(problem=error.problem or ""))
+        if isinstance(error, RefusedYaml):
+            problems.error(where, error.problem or "")
+        else:
+            problems.error(where, _("Invalid YAML: {problem}").format(problem=error.problem or ""))
         return None
     except yaml.reader.ReaderError as error:
         where = _("character {offset}").format(offset=error.position + 1)
@@ -136,6 +202,15 @@ def read_yaml(path: Path, problems: Problems) -> RawForm | None:
             loader.dispose()
     if not isinstance(document, dict):
         problems.error("", _("The file must be a mapping with form_id, sections and choices"))
+        return None
+    if _count_items(document.get("sections")) > MAX_ITEMS:
+        problems.error(
+            _where("", document),
+            _("The questionnaire has more than {count} questions and groups").format(
+                count=MAX_ITEMS
+            ),
+            column="sections",
+        )
         return None
     paths: dict[int, tuple[str, str]] = {}  # id(mapping) -> (YAML path, question name)
     form = _form(document, problems, paths)
@@ -198,6 +273,21 @@ def _form(doc: dict, problems: Problems, paths: dict[int, tuple[str, str]]) -> R
             raw_list.choices.append(RawItem(where, dict(entry)))
         form.choice_lists.append(raw_list)
     return form
+
+
+def _count_items(sections: object) -> int:
+    """Sections, groups and questions, counted up to just past MAX_ITEMS (no recursion)."""
+    count = 0
+    stack = [sections]
+    while stack and count <= MAX_ITEMS:
+        value = stack.pop()
+        if not isinstance(value, list):
+            continue
+        for item in value:
+            if isinstance(item, dict):
+                count += 1
+                stack.append(item.get("questions"))
+    return count
 
 
 def _items(node: dict, key: str, path: str, problems: Problems) -> list[dict]:

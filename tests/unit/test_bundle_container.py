@@ -257,6 +257,28 @@ def test_manifest_must_repeat_the_header_ids(tmp_path: Path) -> None:
         open_manifest(cyclic, header)
 
 
+def test_manifest_refuses_trailing_bytes_and_tags_cbor2_decodes_itself(tmp_path: Path) -> None:
+    path, f = make(tmp_path)
+    header, payload = read(path)
+    assert open_manifest(payload, header).records == RECORDS
+    for tail in (b"\x00", b"\xa0", b"\xff"):
+        with pytest.raises(BundleError) as info:
+            open_manifest(payload + tail, header)
+        assert info.value.reason == "bad_manifest"
+    good = encode_manifest(f, [{"a": 1}])
+    one = cbor2.dumps("a") + b"\x01"
+    assert good.count(one) == 1
+    for tagged in (b"\xc2\x41\x01", b"\xc3\x41\x00",  # bignums
+                   b"\xd8\x1c\x01", b"\xd8\x1d\x00",  # shared value and reference
+                   b"\xd9\xd9\xf7\x01",  # self-describe
+                   b"\xc1\x01", b"\xd8\x20\x61\x78"):  # a date, a URI
+        with pytest.raises(BundleError) as info:
+            open_manifest(good.replace(one, cbor2.dumps("a") + tagged), header)
+        assert info.value.reason == "bad_manifest", tagged.hex()
+    with pytest.raises(BundleError):  # a tag on the whole manifest
+        open_manifest(b"\xd9\xd9\xf7" + good, header)
+
+
 # -- atomic writes -------------------------------------------------------------------------------
 def _write(folder: Path, payload: object, **kw: object) -> Path:
     sender, supervisor, _ = parties()

@@ -411,3 +411,82 @@ def test_documented_example_verifies():
     assert payload.holder_fields(HOLDER, BIRTH).decode() == "jildizkan tunguchbaeva\n1998-04-12"
     snippet = re.search(r"```python\n(.+?)```", doc, re.S).group(1)
     exec(compile(snippet, "formats.md", "exec"), {"CODE": code, "print": lambda *a: None})
+
+
+# -- strict decoding (found by fuzzing) --------------------------------------------------------
+
+def _test_issuer():
+    key = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))  # the documented test key
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    kid = payload.key_id(public)
+    trust_list = trust.TrustList([trust.TrustedKey(kid, public, "test", "")])
+    salt = bytes(range(16))
+    claims = payload.Claims("KG-VS-1A2B-2026-00007", "2026-05-04", kid, "1A2B-2026-00007", salt,
+                            payload.holder_hash(salt, HOLDER, BIRTH))
+    return key, kid, trust_list, claims
+
+
+def _code(key, protected: bytes, claims: bytes, unprotected: bytes = b"\xa0") -> str:
+    """A code from raw CBOR pieces, signed again by the issuer's own key."""
+    signature = key.sign(payload.sig_structure(protected, claims))
+    cose = (b"\xd2\x84" + cbor2.dumps(protected) + unprotected + cbor2.dumps(claims)
+            + cbor2.dumps(signature))
+    return payload.PREFIX + base45.b45encode(cose).decode()
+
+
+def _claims_cbor(claims, replace=None, extra=()):
+    """The claims map, canonical, with claim `k`'s key or value bytes replaced: {k: (kb, vb)}."""
+    pairs = [(cbor2.dumps(int(k)), cbor2.dumps(v)) for k, v in claims.to_map().items()]
+    for claim, (key, value) in (replace or {}).items():
+        old_key, old_value = pairs[claim - 1]
+        pairs[claim - 1] = (key or old_key, value or old_value)
+    pairs += list(extra)
+    return bytes((0xA0 | len(pairs),)) + b"".join(k + v for k, v in pairs)
+
+
+def test_resigned_non_canonical_codes_are_invalid():
+    key, kid, trust_list, claims = _test_issuer()
+    protected = payload.protected_header(kid)
+    assert verify(trust_list, _code(key, protected, _claims_cbor(claims))).status is Status.VALID
+    number_again = (b"\x02", cbor2.dumps("KG-VS-1A2B-2026-99999"))
+    bad_claims = {
+        "version key true": _claims_cbor(claims, {1: (b"\xf5", None)}),
+        "version key 1.0": _claims_cbor(claims, {1: (b"\xf9\x3c\x00", None)}),
+        "version as a bignum": _claims_cbor(claims, {1: (None, b"\xc2\x41\x01")}),
+        "version 1.0": _claims_cbor(claims, {1: (None, b"\xf9\x3c\x00")}),
+        "version with a long head": _claims_cbor(claims, {1: (None, b"\x18\x01")}),
+        "number twice": _claims_cbor(claims, extra=[number_again]),
+        "a self-describe tag": b"\xd9\xd9\xf7" + _claims_cbor(claims),
+        "issue date not a date": _claims_cbor(claims, {3: (None, cbor2.dumps("2026-13-45"))}),
+        "issue date in other digits": _claims_cbor(claims, {3: (None, cbor2.dumps("٢٠٢٦-٠٥-٠٤"))}),
+    }
+    pairs = _claims_cbor(claims)
+    bad_claims["keys out of order"] = pairs[:1] + pairs[2:4] + pairs[1:2] + pairs[4:]
+    for why, data in bad_claims.items():
+        result = verify(trust_list, _code(key, protected, data))
+        assert result.status is Status.INVALID and result.claims is None, why
+    claims_ok = _claims_cbor(claims)
+    bad_headers = {
+        "alg -8.0": b"\xa2\x01\xf9\xc8\x00\x04\x48" + kid,
+        "alg key true": b"\xa2\xf5\x27\x04\x48" + kid,
+        "keys out of order": b"\xa2\x04\x48" + kid + b"\x01\x27",
+        "indefinite map": b"\xbf\x01\x27\x04\x48" + kid + b"\xff",
+    }
+    for why, header in bad_headers.items():
+        result = verify(trust_list, _code(key, header, claims_ok))
+        assert result.status is Status.INVALID and result.reason in ("header", "cbor",
+                                                                     "canonical"), why
+    result = verify(trust_list, _code(key, protected, claims_ok, unprotected=b"\xb8\x00"))
+    assert result.status is Status.INVALID  # an empty map written with a long head
+
+
+def test_text_that_cannot_be_a_file_name_is_a_code():
+    from pathlib import Path
+
+    from idtool.certificate.verify import read_code
+
+    _key, _kid, trust_list, _claims = _test_issuer()
+    result = verify(trust_list, "x\0.pdf\n")
+    assert result.status is Status.INVALID and result.reason == "prefix"
+    with pytest.raises(InvalidInput):
+        read_code(Path("x\0.pdf"))

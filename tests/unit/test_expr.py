@@ -267,3 +267,66 @@ def test_generated_expressions_always_evaluate(
     result = expr.evaluate(Context(given_answers, current, {"col": column}, TODAY))
     assert isinstance(result, str | float | bool)
     assert parse(str(expr)) == expr
+
+
+# ---- regular expressions that could freeze the interview (found by fuzzing)
+
+SLOW_PATTERNS = [
+    r"^([A-Za-z]+ ?)+$",  # a name check as authors write it: exponential
+    r"^(a+)+$",
+    r"(a|aa)+$",
+    r"(a|a)*$",
+    r"(a{1,3})+$",
+    r"^(\w+\s?)*$",
+    r"(.*){3}x",
+    r".*.*.*x",  # three repetitions over the same characters: n**4 with the search
+    r"\w+\s?\w+\s?\w+\s?x",
+]
+FAST_PATTERNS = [
+    r"^[A-Za-z ]+$",
+    r"^[A-Z]{2}[0-9]{7}$",
+    r"^(\d+\.){3}\d+$",
+    r"^([0-9]{3} ?){3}$",
+    r"^\+?996\s?\d{3}\s?\d{2}\s?\d{2}\s?\d{2}$",
+    r"^[А-Яа-яӨөҮүҢң\- ]+$",
+    r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$",
+    r"^(ID|AN)\d{7}$",
+    r"(a|ab)+c",
+    r"\w+\s\w+",
+    r"(?i)yes",
+]
+
+
+@pytest.mark.parametrize("pattern", SLOW_PATTERNS)
+def test_slow_regex_is_refused_when_parsed(pattern: str) -> None:
+    text = f"string-length(.) > 0 and regex(., '{pattern}')"
+    with pytest.raises(ExpressionError) as info:
+        parse(text)
+    assert pattern in info.value.detail
+    assert info.value.position == text.index("'")  # at the pattern
+
+
+@pytest.mark.parametrize("pattern", FAST_PATTERNS)
+def test_usual_regexes_still_parse(pattern: str) -> None:
+    parse(f"regex(., '{pattern}')")
+
+
+def test_regex_never_takes_long() -> None:
+    import time
+
+    from idtool.questionnaire import regexes
+
+    started = time.monotonic()
+    attack = "A" * 26 + "1"
+    # A pattern computed from answers is checked when used: an unsafe one never matches.
+    computed = parse("regex(., concat('^([A-Za-z]+', ' ?)+$'))")
+    assert computed.evaluate(Context(current=attack)) is False
+    for pattern in FAST_PATTERNS:
+        for text in ("a" * 999 + "!", "1." * 499 + "x", "a " * 499 + "!"):
+            parse(f"regex(., '{pattern}')").evaluate(Context(current=text))
+    assert time.monotonic() - started < 5
+    # Past MAX_TEXT characters a text never matches (nor does an invalid pattern).
+    assert ev("regex(., '^a')", current="a" * regexes.MAX_TEXT) is True
+    assert ev("regex(., '^a')", current="a" * (regexes.MAX_TEXT + 1)) is False
+    assert ev("regex('x', '(')") is False
+    assert regexes.problem("(") == "invalid" and regexes.problem("a" * 1001) == "long"

@@ -308,3 +308,152 @@ def test_assessment_expressions_are_checked(tmp_path: Path) -> None:
     [problem] = problems_of(path)
     assert (problem.location, problem.column) == ("line 3", "child")
     assert "${agee}" in problem.message
+
+
+# ------------------------------------------------------------------ hostile files (fuzzing)
+
+HEAD = (
+    "form_id: hostile\nversion: '1'\nkind: identification\ndefault_language: en\n"
+    "languages: [en]\ntitle: {en: T}\n"
+)
+
+
+def _alias_bomb(fan: int, levels: int) -> str:
+    """One group shared `fan` times at each of `levels` levels through YAML aliases."""
+    lines = [HEAD + "x0: &g0 {name: q, type: text, label: {en: Q}}"]
+    for i in range(1, levels + 1):
+        shared = ", ".join([f"*g{i - 1}"] * fan)
+        lines.append(
+            f"x{i}: &g{i} {{name: g{i}, type: group, label: {{en: G}}, questions: [{shared}]}}"
+        )
+    lines.append(f"sections: [{{name: s, label: {{en: S}}, questions: [*g{levels}]}}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    import time
+
+    path = tmp_path / "bomb.yaml"
+    path.write_text(_alias_bomb(8, 6), encoding="utf-8")
+    assert path.stat().st_size < 1000  # unfolds into 262,144 questions
+    started = time.monotonic()
+    problems = problems_of(path)
+    assert time.monotonic() - started < 2
+    assert len(problems) == 1 and "YAML alias" in problems[0].message
+    assert problems[0].location == "line 1, column 1"
+
+
+def test_yaml_recursive_alias_and_merge_keys_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "self.yaml"
+    path.write_text(
+        HEAD + "x: &g {name: g, type: group, questions: [*g]}\n"
+        "sections: [{name: s, questions: [*g]}]\n",
+        encoding="utf-8",
+    )
+    (problem,) = problems_of(path)
+    assert problem.location == "line 7, column 4" and "contains it" in problem.message
+    path.write_text(HEAD + "sections:\n  - name: s\n    <<: {label: {en: S}}\n", "utf-8")
+    (problem,) = problems_of(path)
+    assert problem.location == "line 9, column 5" and "merge keys (<<)" in problem.message
+
+
+def test_yaml_aliases_that_unfold_a_little_still_load(tmp_path: Path) -> None:
+    text = (FORMS / "small.yaml").read_text(encoding="utf-8")
+    assert "&" not in text
+    text = text.replace("yes_no:\n", "yes_no: &yes_no\n", 1) + "  again: *yes_no\n"
+    path = tmp_path / "aliases.yaml"
+    path.write_text(text, encoding="utf-8")
+    form = load_form(path)
+    assert form.choice_list("again").names() == form.choice_list("yes_no").names()
+
+
+def test_yaml_with_too_many_questions_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from idtool.questionnaire import yaml_reader
+
+    monkeypatch.setattr(yaml_reader, "MAX_ITEMS", 30)
+    path = tmp_path / "many.yaml"
+    path.write_text(_alias_bomb(4, 2), encoding="utf-8")  # 1 + 1 + 4 + 16 items
+    messages = [p.message for p in problems_of(path)]  # repeated names, but not too many
+    assert messages and not any("more than 30" in m for m in messages)
+    path.write_text(_alias_bomb(4, 3), encoding="utf-8")  # 1 + 1 + 4 + 16 + 64
+    (problem,) = problems_of(path)
+    assert "more than 30 questions" in problem.message and problem.column == "sections"
+
+
+def _xlsx_with_sheet(tmp_path: Path, name: str, change) -> Path:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    with zipfile.ZipFile(FORMS / "small.xlsx") as source:
+        parts = {info.filename: source.read(info.filename) for info in source.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = change(parts[sheet].decode("utf-8")).encode("utf-8")
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for part, data in parts.items():
+            target.writestr(part, data)
+    return path
+
+
+def _without_dimension(sheet: str) -> str:
+    import re
+
+    return re.sub(r"<dimension [^>]*/>", "", sheet)
+
+
+def test_xlsx_row_far_away_is_refused_without_filling_the_gap(tmp_path: Path) -> None:
+    import resource
+    import time
+
+    far = (
+        '<row r="1000000000000"><c r="A1000000000000" t="inlineStr"><is><t>note</t></is>'
+        "</c></row></sheetData>"
+    )
+    path = _xlsx_with_sheet(
+        tmp_path, "far.xlsx", lambda s: _without_dimension(s).replace("</sheetData>", far)
+    )
+    assert path.stat().st_size < 10_000
+    memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    (problem,) = problems_of(path)
+    assert time.monotonic() - started < 5
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - memory < 200_000  # KB
+    assert problem.location == "survey, row 10001"
+    assert "more than 10000 rows" in problem.message
+
+
+def test_xlsx_too_many_columns_and_lying_dimension(tmp_path: Path) -> None:
+    wide = '<row r="30"><c r="ZZ30" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    path = _xlsx_with_sheet(
+        tmp_path, "wide.xlsx", lambda s: _without_dimension(s).replace("</sheetData>", wide)
+    )
+    (problem,) = problems_of(path)
+    assert problem.location == "survey, row 30" and "more than 500 columns" in problem.message
+    # A declared size of the whole sheet, and empty cells far to the right, are harmless.
+    empty = '<row r="30"><c r="XFD30"/></row></sheetData>'
+    path = _xlsx_with_sheet(
+        tmp_path,
+        "lying.xlsx",
+        lambda s: _without_dimension(s)
+        .replace("<sheetData>", '<dimension ref="A1:XFD1048576"/><sheetData>')
+        .replace("</sheetData>", empty),
+    )
+    assert load_form(path) == load_form(FORMS / "small.xlsx")
+
+
+def test_xlsx_zip_bomb_is_refused_before_unpacking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from idtool.questionnaire import xlsx_reader
+
+    monkeypatch.setattr(xlsx_reader, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    path = _xlsx_with_sheet(
+        tmp_path, "bomb.xlsx", lambda s: s.replace("<sheetData>", "<sheetData>" + " " * 2**20)
+    )
+    assert path.stat().st_size < 20_000
+    (problem,) = problems_of(path)
+    assert "unpacks to more than 1 MB" in problem.message
+    monkeypatch.setattr(xlsx_reader, "MAX_FILE_BYTES", 1000)
+    (problem,) = problems_of(FORMS / "small.xlsx")
+    assert "too large" in problem.message
