@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import cbor2
 
 from idtool.bundle.header import BundleHeader, Kind
+from idtool.cbor_strict import NO_TAGS, refuse_tag
 from idtool.errors import BundleError
 from idtool.i18n import _
 
@@ -96,34 +97,6 @@ def _bad(what: str) -> BundleError:
         "bad_manifest")
 
 
-def _reject_tag(*args: object) -> object:
-    raise ValueError("CBOR tags are not allowed")
-
-
-class _NoTags(Mapping[int, Callable[..., object]]):
-    """cbor2 `semantic_decoders` that refuse every tag. `tag_hook` alone is not enough: cbor2
-    decodes some tags itself and never shows them to it (2/3 bignums, 28/29 shared values,
-    55799 self-describe, 0/1 dates, ...). Costs nothing when there is no tag."""
-
-    KNOWN = (0, 1, 2, 3, 4, 5, 21, 22, 23, 24, 25, 28, 29, 30, 32, 35, 36, 37, 52, 54, 100,
-             256, 258, 260, 261, 1004, 55799)
-
-    def __getitem__(self, tag: int) -> Callable[..., object]:
-        return _reject_tag
-
-    def __contains__(self, tag: object) -> bool:
-        return True
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.KNOWN)  # in case a cbor2 version copies the mapping
-
-    def __len__(self) -> int:
-        return len(self.KNOWN)
-
-
-_NO_TAGS = _NoTags()
-
-
 _PLAIN = frozenset({type(None), bool, int, str, bytes})  # exact types: always acceptable
 
 
@@ -162,7 +135,7 @@ def open_manifest(payload: bytes, header: BundleHeader) -> Manifest:
     stream = io.BytesIO(payload)
     try:
         data = cbor2.CBORDecoder(
-            stream, tag_hook=_reject_tag, semantic_decoders=_NO_TAGS, max_depth=MAX_DEPTH + 4,
+            stream, tag_hook=refuse_tag, semantic_decoders=NO_TAGS, max_depth=MAX_DEPTH + 4,
             allow_indefinite=False, allow_duplicate_keys=False).decode()
     except Exception:  # cbor2 raises CBORDecodeError, ValueError, and others on hostile input
         raise _bad("CBOR") from None

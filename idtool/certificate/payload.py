@@ -16,7 +16,7 @@ import hashlib
 import io
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
@@ -24,6 +24,7 @@ from enum import IntEnum
 import base45
 import cbor2
 
+from idtool.cbor_strict import NO_TAGS, refuse_tag
 from idtool.translit import search_key
 
 PREFIX = "NRM1:"
@@ -164,33 +165,6 @@ def encode(claims: Claims, kid: bytes, sign: Callable[[bytes], bytes]) -> str:
     return PREFIX + base45.b45encode(cose).decode("ascii")
 
 
-def _refuse_tag(*args: object) -> object:
-    raise ValueError("CBOR tags are not allowed here")
-
-
-class _NoTags(Mapping[int, Callable[..., object]]):
-    """cbor2 `semantic_decoders` that refuse every tag, including those cbor2 would decode
-    itself (0/1 dates, 2/3 bignums, 28/29 shared values, 55799 self-describe, ...)."""
-
-    KNOWN = (0, 1, 2, 3, 4, 5, 18, 21, 22, 23, 24, 25, 28, 29, 30, 32, 35, 36, 37, 52, 54,
-             100, 256, 258, 260, 261, 1004, 55799)
-
-    def __getitem__(self, tag: int) -> Callable[..., object]:
-        return _refuse_tag
-
-    def __contains__(self, tag: object) -> bool:
-        return True
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.KNOWN)  # in case a cbor2 version copies the mapping
-
-    def __len__(self) -> int:
-        return len(self.KNOWN)
-
-
-_NO_TAGS = _NoTags()
-
-
 def _loads_exact(data: bytes) -> object:
     """Decode one CBOR item strictly: no tags, no indefinite lengths, no duplicate keys, no
     trailing bytes (cbor2.loads would ignore them), and the bytes must be the canonical
@@ -199,7 +173,7 @@ def _loads_exact(data: bytes) -> object:
     stream = io.BytesIO(data)
     try:
         value = cbor2.CBORDecoder(
-            stream, tag_hook=_refuse_tag, semantic_decoders=_NO_TAGS, max_depth=16,
+            stream, tag_hook=refuse_tag, semantic_decoders=NO_TAGS, max_depth=16,
             allow_indefinite=False, allow_duplicate_keys=False).decode()
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, RecursionError):
         raise PayloadError("cbor") from None
