@@ -30,13 +30,16 @@ class ResetPassphraseDialog(QDialog):
         self.vault = vault
         self.reset_name = ""
         self.setWindowTitle(_("Forgotten passphrase"))
+        self.setMinimumWidth(520)
         intro = QLabel(_("With the recovery code written down when this computer was set up, "
                          "any officer can be given a new passphrase. Ask the person who keeps "
                          "the code. The change is recorded in the audit log."))
         intro.setWordWrap(True)
         self.name = line_edit(_("Officer name"), object_name="reset_name")
         self.name.setText(name)
-        self.code = line_edit(_("Recovery code"), secret=True, object_name="reset_code")
+        # Shown as typed: 32 characters typed blind, each mistake adding to the unlock wait,
+        # help nobody; the code is read from paper in the same room anyway.
+        self.code = line_edit(_("Recovery code"), object_name="reset_code")
         self.passphrase = line_edit(_("New passphrase"), secret=True, object_name="reset_pass")
         self.repeat = line_edit(_("Repeat the new passphrase"), secret=True,
                                 object_name="reset_repeat")

@@ -54,7 +54,8 @@ class ReviewModel(QAbstractTableModel):
         return 0 if parent.isValid() else 4
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
+                                               Qt.ItemDataRole.ToolTipRole):
             return None
         item = self._items[index.row()]
         return (review.kind_label(item.kind), item.case_number or "—",
@@ -92,7 +93,7 @@ class ReviewDialog(QDialog):
         self.session = session
         self._open_case = open_case
         self.setWindowTitle(_("Review queue"))
-        self.resize(980, 520)
+        self.resize(1100, 520)
         intro = QLabel(_("Items waiting for the supervisor, oldest first. Conflicts and "
                          "duplicates are resolved in Exchange > Review conflicts and "
                          "duplicates."))

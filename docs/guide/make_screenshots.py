@@ -76,6 +76,7 @@ from ui.officers_dialog import OfficersDialog
 from ui.review_dialog import ReviewDialog
 from ui.stats_dialog import StatsDialog
 from ui.sync.enrol_dialogs import JoinDialog
+from ui.sync.resend_dialog import ResendDialog
 from ui.sync.review_dialog import ReviewDialog as ExchangeReviewDialog
 from ui.sync.transfer import ExportFlow, ImportFlow
 
@@ -411,9 +412,18 @@ def shoot_setup(world: World, shot: Shooter) -> MainWindow:
 
 
 def shoot_officer(world: World, window: MainWindow, shot: Shooter) -> None:
-    """Chapters 2-6 as the police officer: cases, interview, decision, documents, export."""
+    """Chapters 2-6 and 8 as the police officer: the unlock page and its Forgotten
+    passphrase… dialog, cases, interview, decision, documents, export, lost packages written
+    again, and the wait after wrong passphrases."""
     window.lock()
     unlock = window.page
+    # 8. Forgotten passphrase…, opened from the unlock page before anything is typed.
+    unlock.forgot.click()  # type: ignore[attr-defined]
+    reset = unlock.reset_dialog  # type: ignore[attr-defined]
+    wait_until(reset.isVisible, "the forgotten-passphrase dialog")
+    shot.save(reset, "forgotten-passphrase")
+    reset.reject()
+    settle()
     unlock.name.setText(POST_OFFICER)  # type: ignore[attr-defined]
     shot.save(window, "unlock")
     unlock.passphrase.setText(PASSPHRASE)  # type: ignore[attr-defined]
@@ -528,6 +538,20 @@ def shoot_officer(world: World, window: MainWindow, shot: Shooter) -> None:
         raise RuntimeError(f"the export failed: {flow.error}")
     world.exported.append(world.usb / flow.result.name)
 
+    # 6.6 A lost stick: a third package follows (a new case); then the stick with package 2
+    # is "lost", and the officer chooses to write the packages again from 2. The extra
+    # packages are never imported: the coordinator's pictures show package 2 arriving.
+    cases.open_case(session, full_name=NEW_CASE_PERSON[0], sex=NEW_CASE_PERSON[1],
+                    birth_date=NEW_CASE_PERSON[2], region="osh_city")
+    later = world.root / "later-export"
+    later.mkdir()
+    export.export_cases(session, later)
+    resend = ResendDialog(session, window)
+    resend.first.setValue(2)
+    resend.show()
+    shot.save(resend, "write-lost-packages")
+    resend.reject()
+
     # 8. Too many wrong passphrases: the unlock page makes the officer wait.
     window.lock()
     unlock = window.page
@@ -560,7 +584,9 @@ def shoot_coordinator(world: World, shot: Shooter) -> None:
     flow.report_dialog.close()
 
     queue = ReviewDialog(sup, lambda _uuid: None, window)
-    queue.resize(980, 520)
+    # Wider than its default 980 pixels, as the coordinator would drag it: one line per item,
+    # and the details (decision and recommendation) are cut short at the default width.
+    queue.resize(1260, 520)
     queue.show()
     shot.save(queue, "review-queue")
     queue.close()

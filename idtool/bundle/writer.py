@@ -167,11 +167,11 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _storage_error(error: OSError) -> StorageError:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageError(_("The exchange package was not written: the disk (USB stick) is "
-                              "full. Make room or use another stick; nothing was exported."))
+        return StorageError(_("The disk (USB stick) is full. Make room or use another stick; "
+                              "nothing was exported."))
     if error.errno == errno.EFBIG:
-        return StorageError(_("The exchange package was not written: the file is too large "
-                              "for this disk (USB stick); nothing was exported."))
+        return StorageError(_("The file is too large for this disk (USB stick); nothing was "
+                              "exported."))
     return StorageError(_("Could not write the exchange package: {error}.").format(
         error=error.strerror or type(error).__name__))
 
