@@ -41,3 +41,27 @@ FIELD_NAMES = {
 def field_name(column: str, lang: str | None = None) -> str:
     """A record field as the supervisor reads it; the column name when there is no label."""
     return gettext(FIELD_NAMES[column], lang) if column in FIELD_NAMES else column
+
+
+def field_value(column: str, value: object, lang: str | None = None) -> str | None:
+    """A record field's value in words where the program has them (a case status, a region,
+    a yes/no flag, a time to the minute); None to show the value as it is."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    try:
+        if column == "status":
+            from idtool.cases import status_label
+
+            return status_label(str(value), lang)
+        if column == "region":
+            from idtool.regions import region_label
+
+            return region_label(str(value), lang)
+    except (KeyError, ValueError):  # a code from a newer version
+        return None
+    if column in ("review", "demo", "active") and value in (0, 1):
+        return gettext(N_("yes") if value else N_("no"), lang)
+    if column.endswith("_at") and isinstance(value, str) and len(value) >= 16 \
+            and value[10] == "T":
+        return value[:16].replace("T", " ")
+    return None

@@ -211,8 +211,8 @@ def test_conflict_and_duplicate_resolved_from_the_queues(qtbot, tmp_path: Path) 
     assert dialog.tabs.tabText(0) == "&Conflicts (1)"
     rows = {dialog.diff.index(r, 0).data(): r for r in range(dialog.diff.rowCount())}
     status = rows["Status"]
-    assert dialog.diff.index(status, 1).data() == "needs_information"
-    assert dialog.diff.index(status, 2).data() == "closed"
+    assert dialog.diff.index(status, 1).data() == "Needs more information"
+    assert dialog.diff.index(status, 2).data() == "Closed"
     assert dialog.diff.index(status, 0).data(DIFFERS_ROLE) is True
     assert dialog.diff.index(rows["Record id"], 0).data(DIFFERS_ROLE) is False
     click(qtbot, dialog, "take_incoming")

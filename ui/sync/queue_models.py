@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync.conflicts import Conflict, Duplicate, Quarantined
-from idtool.sync.labels import duplicate_reason, field_name, table_name
+from idtool.sync.labels import duplicate_reason, field_name, field_value, table_name
 
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 DIFFERS_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -73,9 +73,12 @@ class ConflictListModel(_RowsModel):
         ], parent=parent)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, column: str = "") -> str:
     if value is None:
         return ""
+    worded = field_value(column, value)
+    if worded is not None:
+        return worded
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
@@ -97,8 +100,8 @@ class FieldDiffModel(QAbstractTableModel):
         if conflict is not None:
             names = list(conflict.local) + [k for k in conflict.incoming
                                             if k not in conflict.local]
-            self.rows = [(field_name(name), _show(conflict.local.get(name)),
-                          _show(conflict.incoming.get(name))) for name in names]
+            self.rows = [(field_name(name), _show(conflict.local.get(name), name),
+                          _show(conflict.incoming.get(name), name)) for name in names]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
