@@ -140,6 +140,13 @@ def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, b
         floats = floats or bool(conn.execute(
             f"SELECT EXISTS (SELECT 1 FROM {name} WHERE "
             + " OR ".join(f"typeof({c}) = 'real'" for c in names) + ")").fetchone()[0])
+        if since == 0:
+            # Everything since the start: every row is in the journal (migration 6 wrote the
+            # rows that were there before it), so the table itself is read, in insertion
+            # order (a row another row of the same table refers to was inserted first).
+            records.extend(_as_records(
+                name, names, conn.execute(f"SELECT {cols} FROM {name} ORDER BY rowid")))
+            continue
         if counts[name] > SCAN_ABOVE:  # many changed: one pass over the table, not a query each
             key_sql = " || '/' || ".join(f"t.{k}" for k in table.key)
             found = conn.execute(
@@ -147,15 +154,21 @@ def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, b
                 " (SELECT record_key, min(id) AS first FROM sync_changes WHERE tbl = ? AND"
                 " id > ? AND id <= ? GROUP BY record_key) AS c"
                 f" ON c.record_key = {key_sql} ORDER BY c.first", (name, since, top))
-            records.extend([{"row": dict(zip(names, row, strict=True)), "table": name}
-                            for row in found])
+            records.extend(_as_records(name, names, found))
             continue
         sql = f"SELECT {cols} FROM {name} WHERE {table.where()}"
         for key in sorted(keys, key=keys.__getitem__):
             row = conn.execute(sql, table.key_values(key)).fetchone()
             if row is not None:
-                records.append({"row": dict(zip(names, row, strict=True)), "table": name})
+                records.extend(_as_records(name, names, (row,)))
     return records, int(top), floats
+
+
+def _as_records(table: str, names: list[str], rows: Iterable[tuple[Any, ...]]
+                ) -> list[dict[str, Any]]:
+    """Rows read as `SELECT <names>` in the record form the manifest carries. zip is not
+    strict: the rows come from that very SELECT (strict costs a fifth of export time)."""
+    return [{"row": dict(zip(names, row, strict=False)), "table": table} for row in rows]
 
 
 def audit_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]], tuple[int, str]]:

@@ -265,3 +265,29 @@ def test_installed_questionnaires_are_found_after_a_restart(tmp_path):
             (text, hashlib.sha256(text.encode()).hexdigest()))
     with vault.unlock("Sup", "passphrase-1"):
         assert registry.load_shipped("nrm-screening", "77").version == "77"
+
+
+def test_first_export_reads_whole_tables_and_carries_what_the_journal_would(tmp_path: Path
+                                                                            ) -> None:
+    """Since position 0 the tables are read whole (fast path); the records are exactly those
+    the change journal names, and a decision comes after the one it supersedes."""
+    from idtool import decisions, demo
+    from idtool.decisions import Decision
+
+    w = make_world(tmp_path, 1)
+    dev = w.devs[0]
+    demo.generate(dev, 4, seed=3)
+    case = _case(dev, "Тест Тестов")
+    first = decisions.record(dev, case.uuid, Decision.NEEDS_INFORMATION, "ask again")
+    later = decisions.record(dev, case.uuid, Decision.NOT_VICTIM, "no indicators")
+    whole, top = export.changed_records(dev.conn, 0)
+    journal, top_j = export.changed_records(dev.conn, -1)  # the journal path, same changes
+
+    def canonical(records: list[dict[str, Any]]) -> list[str]:
+        return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in records)
+
+    assert top == top_j and canonical(whole) == canonical(journal)
+    order = [r["row"]["uuid"] for r in whole if r["table"] == "decisions"]
+    assert order.index(first.uuid) < order.index(later.uuid)
+    tables_seen = [r["table"] for r in whole]
+    assert tables_seen == sorted(tables_seen, key=tables.ORDER.index)  # parents first
