@@ -153,7 +153,7 @@ def test_assess_command(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     assert "presumed victim" in proc.stdout.lower()
     proc = run(tmp_path, "assess", "--indicators", ids, "--lang", "ru")
-    assert "жертва" in proc.stdout
+    assert "рекомендуется идентифицировать как жертву" in proc.stdout
     proc = run(tmp_path, "assess", "--indicators", "ec.excessive_hours", "--child")
     assert proc.returncode == 0
     assert_clean_failure(run(tmp_path, "assess", "--indicators", "no.such_id"))
