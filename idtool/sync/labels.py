@@ -64,4 +64,7 @@ def field_value(column: str, value: object, lang: str | None = None) -> str | No
     if column.endswith("_at") and isinstance(value, str) and len(value) >= 16 \
             and value[10] == "T":
         return value[:16].replace("T", " ")
+    if (column in ("uuid", "device_id") or column.endswith("_uuid")) \
+            and isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
+        return value[:8] + "…"  # ids: the start tells them apart, as devices are shown
     return None

@@ -92,16 +92,19 @@ class FieldDiffModel(QAbstractTableModel):
     def __init__(self, conflict: Conflict | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[str, str, str]] = []
+        self.differs: list[bool] = []  # compared on the stored values, not on what is shown
         self.set_conflict(conflict)
 
     def set_conflict(self, conflict: Conflict | None) -> None:
         self.beginResetModel()
-        self.rows = []
+        self.rows, self.differs = [], []
         if conflict is not None:
             names = list(conflict.local) + [k for k in conflict.incoming
                                             if k not in conflict.local]
             self.rows = [(field_name(name), _show(conflict.local.get(name), name),
                           _show(conflict.incoming.get(name), name)) for name in names]
+            self.differs = [conflict.local.get(name) != conflict.incoming.get(name)
+                            for name in names]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -113,8 +116,7 @@ class FieldDiffModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        row = self.rows[index.row()]
-        differs = row[1] != row[2]
+        row, differs = self.rows[index.row()], self.differs[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return row[index.column()]
         if role == DIFFERS_ROLE:
