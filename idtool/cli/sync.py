@@ -1,4 +1,4 @@
-"""Commands: enrol create | join | approve, export, import."""
+"""Commands: enrol create | join | approve, device list | revoke, export, import."""
 
 from __future__ import annotations
 
@@ -36,6 +36,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--yes", action="store_true",
                    help=_("do not ask: the fingerprint was compared already"))
     p.set_defaults(func=cmd_approve)
+
+    d = sub.add_parser("device", help=_("the devices this one exchanges packages with"))
+    dsub = d.add_subparsers(dest="device_command", required=True, metavar="COMMAND")
+    p = dsub.add_parser("list", help=_("list the known devices and whether they are trusted"))
+    p.set_defaults(func=cmd_device_list)
+    p = dsub.add_parser("revoke", help=_("supervisor: stop trusting a device for good (stolen "
+                                         "or retired)"))
+    p.add_argument("device", metavar="DEVICE_ID", help=_("the device to revoke"))
+    p.add_argument("--reason", required=True, metavar="TEXT",
+                   help=_("why the device is revoked (no personal data)"))
+    p.set_defaults(func=cmd_device_revoke)
 
     p = sub.add_parser("export", help=_("write an exchange package with the changes since the "
                                         "last one"))
@@ -143,6 +154,39 @@ def cmd_approve(args: argparse.Namespace) -> int:
         written = enrol.approve(session, request, path)
     print(_("The device is trusted. Update saved to {path}: import it on the device.").format(
         path=written))
+    return 0
+
+
+def status_label(status: object) -> str:
+    from idtool.sync.devices import DeviceStatus
+
+    return _("trusted") if status is DeviceStatus.TRUSTED else _("revoked")
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    from idtool.sync import devices
+
+    with common.unlock(args) as session:
+        for dev in devices.all_devices(session.conn):
+            status = status_label(dev.status)
+            if dev.status is devices.DeviceStatus.REVOKED:
+                date = devices.revoked_on(session.conn, dev.device_id)
+                status = f"{status} {date}".strip()
+            print("\t".join((dev.device_id, dev.label, dev.role.value, status,
+                             dev.org_id or "-")))
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace) -> int:
+    from idtool.sync import devices
+
+    with common.unlock(args) as session:
+        if not devices.revoke(session, args.device, args.reason):
+            print(_("Device {device} was revoked already: nothing changed.").format(
+                device=args.device))
+            return 0
+    print(_("Device {device} is revoked: its exchange packages are refused from now on. Send "
+            "updates to all devices so that they refuse them too.").format(device=args.device))
     return 0
 
 

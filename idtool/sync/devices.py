@@ -125,7 +125,8 @@ def upsert(conn: Connection, device: Device, now: str) -> None:
         f"INSERT INTO sync_devices ({_WRITE}) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (device_id) DO UPDATE SET label = excluded.label,"
         " signing_key = excluded.signing_key, age_recipient = excluded.age_recipient,"
-        " role = excluded.role, status = excluded.status",
+        " role = excluded.role, status = CASE WHEN sync_devices.status = 'revoked'"
+        " THEN 'revoked' ELSE excluded.status END",  # a revocation is never undone
         (device.device_id, device.label, device.signing_key, device.age_recipient,
          device.role.value, device.status.value, device.enrolled_at or now))
     _set_org(conn, device.device_id, device.org_id)
@@ -153,6 +154,47 @@ def set_organisation(session: Session, device_id: str, org_id: str) -> None:
     with database.transaction(conn):
         _set_org(conn, device_id, org_id)
         session.audit("sync.device_organisation", device_id, {"org": org_id})
+
+
+REVOKE_ACTIONS = ("sync.device_revoke", "sync.device_revoked")
+
+
+def revoke(session: Session, device_id: str, reason: str) -> bool:
+    """Supervisor: stop trusting a device (stolen or retired) for good. Its exchange packages
+    are refused from then on, here and, after the next update package, on every device.
+
+    Returns False if it was revoked already (nothing changes). The reason is recorded in the
+    audit log only: write why the device is revoked, never anyone's personal data."""
+    from idtool import database
+    from idtool.errors import InvalidInput
+    from idtool.policy import Action
+
+    session.require(Action.TRUST_LIST)
+    if device_id == session.device_id:
+        raise InvalidInput(_("This device cannot revoke itself."))
+    conn = session.conn
+    reason = " ".join(reason.split())
+    with database.transaction(conn):
+        device = get(conn, device_id)
+        if device is None:
+            raise InvalidInput(_("This device is not in the trust list."))
+        if not reason:
+            raise InvalidInput(_("Give the reason for revoking the device."))
+        if device.status is DeviceStatus.REVOKED:
+            return False
+        conn.execute("UPDATE sync_devices SET status = 'revoked' WHERE device_id = ?",
+                     (device_id,))
+        session.audit("sync.device_revoke", device_id,
+                      {"role": device.role.value, "reason": reason[:200]})
+    return True
+
+
+def revoked_on(conn: Connection, device_id: str) -> str:
+    """The date (YYYY-MM-DD) this database learned that the device was revoked; "" if not."""
+    row = conn.execute(
+        "SELECT min(ts) FROM audit WHERE target = ? AND action IN (?, ?)",
+        (device_id, *REVOKE_ACTIONS)).fetchone()
+    return "" if row is None or row[0] is None else str(row[0])[:10]
 
 
 def for_organisation(conn: Connection, org_id: str) -> list[Device]:

@@ -61,7 +61,8 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
     """Import one case, update or referral bundle; see the module notes. Raises BundleError
     if refused."""
     conn = session.conn
-    kind = read_unverified_header(path).kind  # routing only: nothing is trusted yet
+    unverified = read_unverified_header(path)  # routing only: nothing is trusted yet
+    kind = unverified.kind
     if kind is Kind.CASE:
         session.require(Action.IMPORT_CASE_BUNDLE)
         senders = devices.trusted(conn, DeviceRole.DEVICE)
@@ -75,6 +76,7 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
     else:
         raise BundleError(_("Exchange packages of this kind cannot be imported here."),
                           "unsupported_kind")
+    _refuse_revoked(conn, unverified.sender)
     header, payload = read_bundle(path, senders, devices.own_identity(conn),
                                   progress=progress, cancelled=cancelled)
     if header.kind is not kind:
@@ -126,6 +128,21 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
 
         activate(session)  # newly installed questionnaires are found from now on
     return report
+
+
+def _refuse_revoked(conn: Connection, sender: str) -> None:
+    """The unverified header names a revoked device: only the message is chosen from it (a
+    revoked device is never among the trusted senders, so nothing could be accepted anyway)."""
+    known = devices.get(conn, sender)
+    if known is None or known.status is not devices.DeviceStatus.REVOKED:
+        return
+    date = devices.revoked_on(conn, sender)
+    if not date:
+        raise BundleError(_("Device {device} was revoked: its exchange packages are no longer "
+                            "accepted. Nothing was imported.").format(device=sender), "revoked")
+    raise BundleError(_("Device {device} was revoked on {date}: its exchange packages are no "
+                        "longer accepted. Nothing was imported.").format(
+                            device=sender, date=date), "revoked")
 
 
 def _replay(header: BundleHeader) -> BundleError:

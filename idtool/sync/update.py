@@ -3,13 +3,15 @@ keys for certificates) and certificate revocations.
 
 The bundle is a full snapshot signed by a trusted supervisor. A device's own entry is never
 taken from it, and a known device whose key would change is quarantined rather than
-re-keyed: a new key needs a new enrolment, compared aloud. Directory, policy and
-questionnaires are applied by `update_more` and `forms`.
+re-keyed: a new key needs a new enrolment, compared aloud. A revocation is final: a device
+the supervisor revoked is never trusted again here, whatever a later (or older) update says.
+Directory, policy and questionnaires are applied by `update_more` and `forms`.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from idtool.audit import now_iso
@@ -76,6 +78,8 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
                     applier.report.add("sync_devices", "unchanged")
             else:
                 known = devices.get(conn, dev.device_id)
+                if known is not None and known.status is DeviceStatus.REVOKED:
+                    dev = replace(dev, status=DeviceStatus.REVOKED)  # never un-revoked
                 if known is not None and known.signing_key != dev.signing_key:
                     applier.quarantine("sync_devices", row, "key_changed")
                 elif known is not None and (known.role, known.status, known.label,
@@ -85,6 +89,10 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
                 else:
                     devices.upsert(conn, dev, now)
                     applier.report.add("sync_devices", "imported")
+                    if dev.status is DeviceStatus.REVOKED and (
+                            known is None or known.status is not DeviceStatus.REVOKED):
+                        session.audit("sync.device_revoked", dev.device_id,
+                                      {"role": dev.role.value, "bundle": applier.bundle_id})
         elif table == "trusted_keys":
             issuer = _issuer(row)
             if issuer is None:

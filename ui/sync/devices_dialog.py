@@ -1,6 +1,7 @@
-"""Exchange > Devices: the trusted devices (label, role, fingerprint, organisation). The
+"""Exchange > Devices: the known devices (label, role, fingerprint, organisation, status). The
 supervisor sets which NRM organisation a device serves, so that referral packages can be
-addressed to it once the devices have received the next update package."""
+addressed to it once the devices have received the next update package, and revokes a
+stolen or retired device (for good: its packages are refused from then on)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableView,
@@ -38,10 +40,14 @@ def role_label(role: DeviceRole) -> str:
     return _("Supervisor") if role is DeviceRole.SUPERVISOR else _("Device")
 
 
+def status_label(status: DeviceStatus) -> str:
+    return _("Trusted") if status is DeviceStatus.TRUSTED else _("Revoked")
+
+
 class DeviceModel(QAbstractTableModel):
     """Read-only table of devices; `titles` maps organisation ids to names."""
 
-    COL_LABEL, COL_ROLE, COL_FINGERPRINT, COL_ORG = range(4)
+    COL_LABEL, COL_ROLE, COL_FINGERPRINT, COL_ORG, COL_STATUS = range(5)
 
     def __init__(self, rows: list[Device] | None = None, titles: dict[str, str] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -58,13 +64,14 @@ class DeviceModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 4
+        return 0 if parent.isValid() else 5
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < 4):
-            return (_("Label"), _("Role"), _("Fingerprint"), _("Organisation"))[section]
+                and 0 <= section < 5):
+            return (_("Label"), _("Role"), _("Fingerprint"), _("Organisation"),
+                    _("Status"))[section]
         return None
 
     def organisation(self, device: Device) -> str:
@@ -78,7 +85,7 @@ class DeviceModel(QAbstractTableModel):
         device = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return (device.label, role_label(device.role), device.fingerprint,
-                    self.organisation(device))[index.column()]
+                    self.organisation(device), status_label(device.status))[index.column()]
         if role == DEVICE_ID_ROLE:
             return device.device_id
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.COL_FINGERPRINT:
@@ -98,7 +105,7 @@ class DevicesDialog(QDialog):
         self.model = DeviceModel(titles={o.id: o.title() for o in orgs}, parent=self)
         self.view = QTableView()
         self.view.setObjectName("devices_table")
-        self.view.setAccessibleName(_("Trusted devices"))
+        self.view.setAccessibleName(_("Known devices"))
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -119,10 +126,15 @@ class DevicesDialog(QDialog):
         self.set_button = QPushButton(_("&Set organisation"))
         self.set_button.setObjectName("devices_set_organisation")
         self.set_button.clicked.connect(self.set_organisation)
+        self.revoke_button = QPushButton(_("&Revoke device…"))
+        self.revoke_button.setObjectName("devices_revoke")
+        self.revoke_button.setAccessibleName(_("Revoke the selected device"))
+        self.revoke_button.clicked.connect(self.revoke)
         row = QHBoxLayout()
         row.addWidget(caption)
         row.addWidget(self.organisation, 1)
         row.addWidget(self.set_button)
+        row.addWidget(self.revoke_button)
         self.message = QLabel()
         self.message.setObjectName("devices_message")
         self.message.setWordWrap(True)
@@ -141,13 +153,12 @@ class DevicesDialog(QDialog):
             layout.addWidget(w)
         layout.addWidget(buttons)
         if not self.can_edit:
-            for w in (caption, self.organisation, self.set_button):
+            for w in (caption, self.organisation, self.set_button, self.revoke_button):
                 w.hide()
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.set_rows([d for d in devices.all_devices(self.session.conn)
-                             if d.status is DeviceStatus.TRUSTED])
+        self.model.set_rows(devices.all_devices(self.session.conn))
         self._selection_changed()
 
     def selected(self) -> Device | None:
@@ -161,10 +172,13 @@ class DevicesDialog(QDialog):
 
     def _selection_changed(self) -> None:
         device = self.selected()
-        editable = (self.can_edit and device is not None
-                    and device.role is DeviceRole.DEVICE)
+        trusted = (self.can_edit and device is not None
+                   and device.status is DeviceStatus.TRUSTED)
+        editable = trusted and device is not None and device.role is DeviceRole.DEVICE
         self.organisation.setEnabled(editable)
         self.set_button.setEnabled(editable)
+        self.revoke_button.setEnabled(
+            trusted and device is not None and device.device_id != self.session.device_id)
         if device is not None:
             found = self.organisation.findData(device.org_id)
             self.organisation.setCurrentIndex(max(found, 0))
@@ -188,3 +202,29 @@ class DevicesDialog(QDialog):
         self.message.setText(_("The organisation of {device} is now: {org}. Send updates to "
                                "all devices so that they learn it.").format(
             device=device.label, org=self.organisation.currentText()))
+
+    def revoke(self) -> None:
+        device = self.selected()
+        if device is None:
+            show_error(self.error, _("Select a device first."))
+            return
+        reason, ok = QInputDialog.getText(
+            self, _("Revoke device"),
+            _("Revoke {device}? Its exchange packages will be refused from now on, here and, "
+              "after the next update package, on every device. This cannot be undone. "
+              "Reason (for example: stolen or retired; no personal data):").format(
+                device=device.label))
+        if not ok:
+            return
+        try:
+            devices.revoke(self.session, device.device_id, reason)
+        except Exception as exc:  # the core's message, never a traceback
+            from ui.sync.common import failure_text
+
+            show_error(self.error, failure_text(exc))
+            return
+        show_error(self.error, "")
+        self.refresh()
+        self.select(device.device_id)
+        self.message.setText(_("{device} is revoked. Send updates to all devices so that they "
+                               "refuse its packages too.").format(device=device.label))
