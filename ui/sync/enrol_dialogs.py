@@ -9,6 +9,7 @@ Nothing is trusted before a person has confirmed the fingerprint.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -73,6 +74,24 @@ class _EnrolDialog(QDialog):
 
     def fail(self, exc: BaseException) -> None:
         show_error(self.error, failure_text(exc))
+
+    def read_chosen(self, title: str, file_filter: str, reader: Callable[[bytes], Offer],
+                    shown: QWidget) -> tuple[bytes, Offer] | None:
+        """Ask for a file, read and check it with `reader`; on a refusal hide `shown` (what
+        the last good file showed) and say why. None when cancelled or refused."""
+        chosen, _filter = QFileDialog.getOpenFileName(self, title, default_folder(),
+                                                      file_filter)
+        if not chosen:
+            return None
+        try:
+            data = read_small_file(Path(chosen))
+            offer = reader(data)
+        except IdtoolError as exc:
+            shown.hide()
+            self.fail(exc)
+            return None
+        show_error(self.error, "")
+        return data, offer
 
 
 class CreateEnrolmentDialog(_EnrolDialog):
@@ -165,20 +184,14 @@ class JoinDialog(_EnrolDialog):
         self.finish_layout()
 
     def open_file(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("Open the enrolment file"), default_folder(),
-            _("Enrolment files ({pattern});;All files (*)").format(pattern=ENROLMENT_FILTER))
-        if not chosen:
+        read = self.read_chosen(
+            _("Open the enrolment file"),
+            _("Enrolment files ({pattern});;All files (*)").format(pattern=ENROLMENT_FILTER),
+            enrol.read_enrolment, self.compare)
+        if read is None:
             return
-        try:
-            data = read_small_file(Path(chosen))
-            offer = enrol.read_enrolment(data)
-        except IdtoolError as exc:
-            self.compare.hide()
-            self.fail(exc)
-            return
-        show_error(self.error, "")
-        self.offer, self.data = offer, data
+        self.data, offer = read
+        self.offer = offer
         self.supervisor_label.setText(_("Supervisor: {label}").format(
             label=offer.device.label or "—"))
         show_fingerprint(self.fingerprint, offer.fingerprint)
@@ -250,20 +263,14 @@ class ApproveDialog(_EnrolDialog):
         self.finish_layout()
 
     def open_file(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("Open the device request"), default_folder(),
-            _("Enrolment requests ({pattern});;All files (*)").format(pattern=REQUEST_FILTER))
-        if not chosen:
+        read = self.read_chosen(
+            _("Open the device request"),
+            _("Enrolment requests ({pattern});;All files (*)").format(pattern=REQUEST_FILTER),
+            enrol.read_request, self.row)
+        if read is None:
             return
-        try:
-            data = read_small_file(Path(chosen))
-            offer = enrol.read_request(data)
-        except IdtoolError as exc:
-            self.row.hide()
-            self.fail(exc)
-            return
-        show_error(self.error, "")
-        self.data, self.offer = data, offer
+        self.data, offer = read
+        self.offer = offer
         self.device_label.setText(_("Device: {label}. Its fingerprint:").format(
             label=offer.device.label or "—"))
         if self.fingerprint is not None:
