@@ -97,14 +97,17 @@ def _save(path: Path, data: bytes) -> None:
             error=e.strerror or type(e).__name__)) from None
 
 
-def _confirm(fingerprint: str, yes: bool) -> bool:
+def _confirm(fingerprint: str, yes: bool) -> None:
+    """Show the fingerprint and have it confirmed (or --yes); stop the enrolment otherwise."""
     print(_("Fingerprint: {fingerprint}").format(fingerprint=fingerprint))
     if yes:
-        return True
+        return
     if not sys.stdin.isatty():
         raise InvalidInput(_("Compare the fingerprint, then run again with --yes."))
     answer = input(_("Is it the same as on the other screen? Type yes to confirm: "))
-    return answer.strip().lower() in {"yes", "y", _("yes")}
+    if answer.strip().lower() not in {"yes", "y", _("yes")}:
+        raise BundleError(_("Enrolment stopped: the fingerprint was not confirmed."),
+                          "not_confirmed")
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -128,9 +131,7 @@ def cmd_join(args: argparse.Namespace) -> int:
     offer = enrol.read_enrolment(data)
     print(_("Supervisor: {label} ({device})").format(label=offer.device.label,
                                                       device=offer.device.device_id))
-    if not _confirm(offer.fingerprint, args.yes):
-        raise BundleError(_("Enrolment stopped: the fingerprint was not confirmed."),
-                          "not_confirmed")
+    _confirm(offer.fingerprint, args.yes)
     with common.unlock(args) as session:
         request = enrol.accept_enrolment(session, data, args.label)
     _save(path, request)
@@ -147,9 +148,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
     offer = enrol.read_request(request)
     print(_("Device: {label} ({device})").format(label=offer.device.label,
                                                   device=offer.device.device_id))
-    if not _confirm(offer.fingerprint, args.yes):
-        raise BundleError(_("Enrolment stopped: the fingerprint was not confirmed."),
-                          "not_confirmed")
+    _confirm(offer.fingerprint, args.yes)
     with common.unlock(args) as session:
         written = enrol.approve(session, request, path)
     print(_("The device is trusted. Update saved to {path}: import it on the device.").format(
