@@ -15,7 +15,10 @@ different record under a known uuid is quarantined). Answers carry no version: o
 only while ours is still exactly what we last received (`sync_received`), else conflict.
 A record that cannot be stored (unknown table, missing or unknown fields, wrong types, a
 reference to a record that does not exist, a broken database rule) is quarantined with its
-reason; the rest of the bundle imports. Persons are checked for possible duplicates from
+reason; the rest of the bundle imports. Before any of this, a case bundle's record must be one
+its signer may write (`ownership`: its own origin, its own cases and officers); any other is
+quarantined with the reason and counted in `refused` for the import's audit entry. Persons are
+checked for possible duplicates from
 other posts (same transliterated name and birth date, or same document number): flagged for
 a person to review, never merged.
 """
@@ -34,6 +37,7 @@ from sqlcipher3 import dbapi2
 from idtool.audit import now_iso
 from idtool.database import Connection
 from idtool.sync import tables
+from idtool.sync.ownership import Ownership
 from idtool.sync.report import ImportReport
 from idtool.sync.tables import Table
 from idtool.translit import search_key
@@ -73,12 +77,18 @@ def _flat_json(row: dict[str, Any]) -> str:
 
 
 class Applier:
+    """`owned`: enforce `ownership` (case bundles). Update bundles come from the coordinator,
+    who relays what other devices wrote (certificate revocations), so they pass owned=False."""
+
     def __init__(self, conn: Connection, bundle_id: str, sender: str,
-                 report: ImportReport) -> None:
+                 report: ImportReport, *, owned: bool = True) -> None:
         self.conn = conn
         self.bundle_id = bundle_id
         self.sender = sender
         self.report = report
+        self.ownership = Ownership(conn, sender) if owned else None
+        # records refused by the ownership rules: (table, reason) -> count, for the audit log
+        self.refused: dict[tuple[str, str], int] = {}
         self.schema = tables.schema(conn)
         self.now = now_iso()
         # digests of answers noted as received in `apply_many`, written in key order (random
@@ -101,12 +111,24 @@ class Applier:
             self.quarantine(table.name, row, *problem)
             return
         try:
+            local = tables.read_row(self.conn, table, table.record_key(row))
+            if local == row:
+                self.report.add(table.name, "unchanged")
+                if table.name == "answers":
+                    self._received(table, table.record_key(row), row)
+                return
+            if self.ownership is not None and (
+                    why := self.ownership.refusal(table.name, row, local)):
+                self.refuse(table.name, row, *why)
+                return
             if table.name == "answers":
-                self._answer(table, row)
+                self._answer(table, row, local)
             elif table.name in tables.APPEND_ONLY:
-                self._append_only(table, row)
+                self._append_only(table, row, local)
             else:
-                self._versioned(table, row)
+                self._versioned(table, row, local)
+            if local is None and self.ownership is not None:
+                self.ownership.inserted(table.name, [row])
         except dbapi2.IntegrityError as e:  # the failed statement changed nothing
             self.quarantine(table.name, row, *_integrity_reason(e))
 
@@ -161,18 +183,25 @@ class Applier:
         local = self._read_many(table, keys)
         answers = table.name == "answers"
         received = self._received_many(table, [k for k in keys if k in local]) if answers else {}
+        owners = self.ownership
+        if owners is not None:
+            owners.prefetch(table.name, rows)
+            owners.prefetch(table.name, list(local.values()))
         inserts: list[dict[str, Any]] = []
         writes: list[dict[str, Any]] = []  # inserts and updates, in bundle order
         noted: list[tuple[str, dict[str, Any]]] = []  # answers: (key, row) to note as received
         for key, row in zip(keys, rows, strict=True):
             mine = local.get(key)
-            if mine is None:
-                inserts.append(row)
-            elif mine == row:
+            if mine == row:
                 self.report.add(table.name, "unchanged")
                 if answers:
                     noted.append((key, row))
                 continue
+            if owners is not None and (why := owners.refusal(table.name, row, mine)):
+                self.refuse(table.name, row, *why)
+                continue
+            if mine is None:
+                inserts.append(row)
             elif answers:
                 if received.get(key) != row_digest(mine):
                     self.conflict(table, key, mine, row)
@@ -193,10 +222,15 @@ class Applier:
                 except dbapi2.IntegrityError as e:
                     self.quarantine(table.name, row, *_integrity_reason(e))
                     continue
+                if owners is not None and id(row) in new:
+                    owners.inserted(table.name, [row])
                 self.report.add(table.name, "imported")
                 self.flag_duplicates(row)
             return
         done = self._write(table, writes, {id(row) for row in inserts})
+        if owners is not None:
+            new = {id(row) for row in inserts}
+            owners.inserted(table.name, [row for row in done if id(row) in new])
         if answers:
             key_of = table.key_of
             noted += [(key_of(row), row) for row in done]
@@ -291,43 +325,32 @@ class Applier:
         self.conn.executemany(sql, params)
 
     # -- the three kinds of table --------------------------------------------------------
-    def _versioned(self, table: Table, row: dict[str, Any]) -> None:
-        key = table.record_key(row)
-        local = tables.read_row(self.conn, table, key)
+    def _versioned(self, table: Table, row: dict[str, Any],
+                   local: dict[str, Any] | None) -> None:
         if local is None:
             self.insert(table, row)
-        elif local == row:
-            self.report.add(table.name, "unchanged")
-            return
         elif local["device_id"] == row["device_id"]:
             if row["version"] < local["version"]:
                 self.report.add(table.name, "unchanged")
                 return
             self.update(table, row)
         else:
-            self.conflict(table, key, local, row)
+            self.conflict(table, table.record_key(row), local, row)
             return
         self.report.add(table.name, "imported")
         if table.name == "persons":
             self.flag_duplicates(row)
 
-    def _append_only(self, table: Table, row: dict[str, Any]) -> None:
-        local = tables.read_row(self.conn, table, table.record_key(row))
+    def _append_only(self, table: Table, row: dict[str, Any],
+                     local: dict[str, Any] | None) -> None:
         if local is None:
             self.insert(table, row)
             self.report.add(table.name, "imported")
-        elif local == row:
-            self.report.add(table.name, "unchanged")
         else:
             self.quarantine(table.name, row, "append_only_changed")
 
-    def _answer(self, table: Table, row: dict[str, Any]) -> None:
+    def _answer(self, table: Table, row: dict[str, Any], local: dict[str, Any] | None) -> None:
         key = table.record_key(row)
-        local = tables.read_row(self.conn, table, key)
-        if local == row:
-            self.report.add(table.name, "unchanged")
-            self._received(table, key, row)
-            return
         if local is None:
             self.insert(table, row)
         elif self._last_received(table, key) == row_digest(local):
@@ -388,6 +411,12 @@ class Applier:
             (str(uuid.uuid4()), self.bundle_id, self.sender, table, to_json(record), reason,
              detail, self.now))
         self.report.add(table, "quarantined")
+
+    def refuse(self, table: str, record: object, reason: str, detail: str = "") -> None:
+        """Quarantine a record the sender may not write (see `ownership`); counted for the
+        import's audit entry."""
+        self.quarantine(table, record, reason, detail)
+        self.refused[(table, reason)] = self.refused.get((table, reason), 0) + 1
 
     def flag_duplicates(self, person: dict[str, Any]) -> None:
         reasons: dict[str, set[str]] = {}

@@ -68,6 +68,10 @@ QUARANTINE_REASONS = {
     "constraint": N_("Breaks a database rule"),
     "append_only_changed": N_("Differs from a record that may never change"),
     "key_changed": N_("A known device with a different key"),
+    "foreign_origin": N_("Claims to come from another device than the one that signed the "
+                         "package"),
+    "not_owner": N_("Belongs to a case or officer of another device"),
+    "foreign_officer": N_("Names an officer of another device"),
 }
 
 
@@ -95,7 +99,8 @@ def resolve_conflict(session: Session, conflict_uuid: str, keep: str) -> None:
         if keep == "incoming":
             table = tables.schema(conn)[name]
             incoming = json.loads(incoming_json)
-            applier = Applier(conn, bundle_id, sender, ImportReport(bundle_id, sender, "", 0))
+            applier = Applier(conn, bundle_id, sender, ImportReport(bundle_id, sender, "", 0),
+                              owned=False)
             if tables.read_row(conn, table, key) is None:
                 applier.insert(table, incoming)
             else:

@@ -67,6 +67,10 @@ def _meta(conn: Connection, key: str) -> str:
     return str(row[0])
 
 
+def own_device_id(conn: Connection) -> str:
+    return _meta(conn, "device_id")
+
+
 def own_signing_key(conn: Connection) -> str:
     return _meta(conn, "device_signing_key")
 

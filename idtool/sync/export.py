@@ -131,12 +131,17 @@ def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, b
             keys_by_table[tbl][key] = first
     records: list[dict[str, Any]] = []
     floats = False
+    here = devices.own_device_id(conn)
     for name in tables.ORDER:
         table, keys = schema[name], keys_by_table[name]
         if not counts.get(name):
             continue
         names = canonical_keys(table.names)
         cols = ", ".join(names)
+        # Only what this device wrote: a record another device wrote (a certificate revocation
+        # from the coordinator's update) is that device's to send (the receiver refuses it).
+        mine, mine_t, mine_args = ("", "", ()) if "device_id" not in table.name_set else (
+            " WHERE device_id = ?", " WHERE t.device_id = ?", (here,))
         floats = floats or bool(conn.execute(
             f"SELECT EXISTS (SELECT 1 FROM {name} WHERE "
             + " OR ".join(f"typeof({c}) = 'real'" for c in names) + ")").fetchone()[0])
@@ -144,8 +149,8 @@ def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, b
             # Everything since the start: every row is in the journal (migration 6 wrote the
             # rows that were there before it), so the table itself is read, in insertion
             # order (a row another row of the same table refers to was inserted first).
-            records.extend(_as_records(
-                name, names, conn.execute(f"SELECT {cols} FROM {name} ORDER BY rowid")))
+            records.extend(_as_records(name, names, conn.execute(
+                f"SELECT {cols} FROM {name}{mine} ORDER BY rowid", mine_args)))
             continue
         if counts[name] > SCAN_ABOVE:  # many changed: one pass over the table, not a query each
             key_sql = " || '/' || ".join(f"t.{k}" for k in table.key)
@@ -153,12 +158,13 @@ def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, b
                 f"SELECT {', '.join(f't.{c}' for c in names)} FROM {name} AS t JOIN"
                 " (SELECT record_key, min(id) AS first FROM sync_changes WHERE tbl = ? AND"
                 " id > ? AND id <= ? GROUP BY record_key) AS c"
-                f" ON c.record_key = {key_sql} ORDER BY c.first", (name, since, top))
+                f" ON c.record_key = {key_sql}{mine_t} ORDER BY c.first",
+                (name, since, top, *mine_args))
             records.extend(_as_records(name, names, found))
             continue
-        sql = f"SELECT {cols} FROM {name} WHERE {table.where()}"
+        sql = f"SELECT {cols} FROM {name} WHERE {table.where()}{mine.replace('WHERE', 'AND')}"
         for key in sorted(keys, key=keys.__getitem__):
-            row = conn.execute(sql, table.key_values(key)).fetchone()
+            row = conn.execute(sql, (*table.key_values(key), *mine_args)).fetchone()
             if row is not None:
                 records.extend(_as_records(name, names, (row,)))
     return records, int(top), floats

@@ -98,7 +98,8 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
         _check_order(conn, header)
         report = ImportReport(header.bundle_id, header.sender, header.kind.value,
                               header.sequence)
-        applier = Applier(conn, header.bundle_id, header.sender, report)
+        applier = Applier(conn, header.bundle_id, header.sender, report,
+                          owned=kind is Kind.CASE)
         if kind is Kind.CASE:
             records = [r for r in manifest.records if r.get("table") != "audit"]
             audit = [r.get("row") for r in manifest.records if r.get("table") == "audit"]
@@ -112,6 +113,10 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
             from idtool.sync.update import apply_update
 
             apply_update(session, applier, manifest.records)
+        if applier.refused:
+            session.audit("sync.records_refused", header.bundle_id, {
+                "sender": header.sender, "kind": kind.value,
+                "refused": {f"{t}/{r}": n for (t, r), n in sorted(applier.refused.items())}})
         covers = {} if header.covers_from is None else {"covers_from": header.covers_from}
         conn.execute(
             "INSERT INTO sync_bundles (bundle_id, direction, sender, kind, sequence, digest,"
