@@ -79,6 +79,14 @@ def recipient_type(code: str) -> RecipientType:
     return shipped().recipient_types[code]
 
 
+def type_label(code: str, lang: str | None = None) -> str:
+    """A recipient type's name in `lang` (the code itself if unknown)."""
+    found = shipped().recipient_types.get(code)
+    if found is None:
+        return code
+    return found.label.get(lang or current_language()) or found.label.get("en") or code
+
+
 def service_label(code: str, lang: str | None = None) -> str:
     labels = shipped().services.get(code, {})
     return labels.get(lang or current_language(), code)
@@ -114,6 +122,20 @@ def get(session: Session, org_id: str) -> Organisation:
         if org.id == org_id:
             return org
     raise InvalidInput(_("No organisation {org} in the NRM directory.").format(org=org_id))
+
+
+def find(conn: database.Connection, org_id: str) -> Organisation | None:
+    """An organisation by id from the working copy (or the shipped directory while there is
+    none), without seeding: safe inside another transaction."""
+    rows = conn.execute("SELECT entry, active FROM directory WHERE org_id = ?",
+                        (org_id,)).fetchall()
+    if rows:
+        org = _org(json.loads(rows[0][0]))
+        return Organisation(**{**asdict(org), "active": bool(rows[0][1]),
+                               "services": tuple(org.services)})
+    if conn.execute("SELECT 1 FROM directory LIMIT 1").fetchone():
+        return None
+    return next((o for o in shipped().organisations if o.id == org_id), None)
 
 
 def save(session: Session, org: Organisation) -> None:

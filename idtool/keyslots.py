@@ -77,6 +77,9 @@ class SlotsFile:
     tag_salt: str
     slots: list[Slot]
     format: int = FORMAT
+    # identities of slots added since loading (memory only, never saved): the officer who
+    # just set a passphrase need not derive their key again
+    fresh: dict[str, pyrage.x25519.Identity] = field(default_factory=dict, repr=False)
 
     # -- persistence -------------------------------------------------------------------------
     @classmethod
@@ -187,6 +190,7 @@ class SlotsFile:
         self._wrap_identity(slot, identity, secret, params)
         self._seal_db_key(slot, db_key)
         self.slots.append(slot)
+        self.fresh[slot.id] = identity
         return slot
 
     def add_officer(self, name: str, passphrase: str, db_key: bytes,
@@ -209,6 +213,10 @@ class SlotsFile:
     def open_slot(self, slot: Slot, secret: bytes) -> bytes:
         """The database key, if `secret` opens `slot`; else AuthenticationFailed."""
         return self._open_db_key(slot, self._unwrap_identity(slot, secret))
+
+    def unwrap_identity(self, slot: Slot, secret: bytes) -> pyrage.x25519.Identity:
+        """The slot's identity, if `secret` opens it; else AuthenticationFailed."""
+        return self._unwrap_identity(slot, secret)
 
     def open_with_identity(self, slot: Slot, identity: pyrage.x25519.Identity) -> bytes:
         return self._open_db_key(slot, identity)

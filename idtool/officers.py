@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from idtool import database, keyslots, policy
 from idtool.atomic import fsync_dir
+from idtool.certificate import issuing
 from idtool.errors import AuthenticationFailed, InvalidInput, NotPermitted
 from idtool.i18n import _
 from idtool.session import Officer, Session
@@ -48,6 +49,7 @@ def add_officer(session: Session, name: str, role: str, passphrase: str) -> Offi
     with database.transaction(conn):
         _insert_officer(conn, officer, slot.id, session.device_id)
         session.audit("officer.add", officer.uuid, {"role": officer.role})
+        issuing.sync_in(session, slots)  # a new officer who may issue gets the issuing key
         # The slot is saved inside the transaction: if saving fails, nothing is recorded.
         slots.save(vault.slots_path)
     return officer
@@ -108,6 +110,7 @@ def remove_officer(session: Session, name: str) -> None:
         )
         session.audit("officer.remove", officer_uuid)
         session.audit("database.rekey", None, {"reason": "officer removed"})
+        issuing.sync_in(session, slots)  # their seal of the issuing key: the key is rotated
     slots.save(vault.pending_slots_path)
     database.rekey(conn, new_key)
     session.db_key = new_key

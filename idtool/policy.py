@@ -167,8 +167,11 @@ def change(session: Session, action: Action, role: Role, allowed: bool) -> bool:
     session.require(Action.MANAGE_OFFICERS)
     if action in SUPERVISOR_ONLY_FIXED:
         raise NotPermitted(_("This permission stays with supervisors and cannot be changed."))
+    from idtool.certificate import issuing
+
     with database.transaction(session.conn):
         changed = set_allowed(session.conn, action, role, allowed, session.device_id)
         if changed:
             session.audit("policy.change", f"{action.value}/{role.value}", {"allowed": allowed})
+            issuing.sync_in(session)  # who may open the issuing key follows the table
     return changed

@@ -11,6 +11,8 @@ from idtool.errors import NotPermitted
 from idtool.i18n import _
 
 if TYPE_CHECKING:
+    import pyrage
+
     from idtool.vault import Vault
 
 
@@ -24,10 +26,15 @@ class Officer:
 
 class Session:
     def __init__(self, vault: Vault, conn: Connection, officer: Officer, device_id: str,
-                 db_key: bytes) -> None:
+                 db_key: bytes, slot_id: str | None = None,
+                 slot_identity: pyrage.x25519.Identity | None = None) -> None:
         self.vault = vault
         # Kept only in memory while unlocked, to seal it into new officers' slots.
         self.db_key = db_key
+        # The key slot this officer opened and its identity: it opens the certificate-issuing
+        # key for officers who may issue (certificate.issuing). Memory only, dropped on close.
+        self.slot_id = slot_id
+        self.slot_identity = slot_identity
         self.conn = conn
         self.officer = officer
         self.device_id = device_id
@@ -58,6 +65,7 @@ class Session:
     def close(self) -> None:
         self.conn.close()
         self.db_key = b""
+        self.slot_identity = None
 
     def __enter__(self) -> Session:
         return self

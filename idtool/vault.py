@@ -29,9 +29,13 @@ from idtool.i18n import _
 from idtool.throttle import Throttle
 
 if TYPE_CHECKING:
+    from pyrage.x25519 import Identity
+
     from idtool import database, keyslots, policy
     from idtool.keyslots import SlotsFile
     from idtool.session import Officer, Session
+
+    KeyFor = Callable[[SlotsFile], tuple[bytes, str, Identity]]
 
 # The crypto and database modules are imported inside the functions that use them, so that
 # showing the unlock window does not wait for them (start-up benchmark).
@@ -111,6 +115,7 @@ class Vault:
     def create(self, officer_name: str, role: str, passphrase: str) -> tuple[Session, str]:
         """Make the database, the device keys and the first officer; returns the recovery code."""
         from idtool import audit, database, keyslots, policy
+        from idtool.certificate import issuing
         from idtool.keyslots import SlotsFile
         from idtool.migrations import migrate
         from idtool.session import Officer, Session
@@ -145,13 +150,18 @@ class Vault:
                 audit.append(conn, device_id=device_id, officer=officer.uuid,
                              action="officer.add", target=officer.uuid,
                              details={"role": officer.role})
+                issuing.sync(conn, slots, issuing.Holder(None, None),
+                             lambda action, details: audit.append(
+                                 conn, device_id=device_id, officer=officer.uuid,
+                                 action=action, details=details))
         except BaseException:
             conn.close()
             self._remove_orphan_database()
             raise
         # The slots file appears last: until it exists, the folder holds no database.
         slots.save(self.slots_path)
-        return Session(self, conn, officer, device_id, db_key), recovery_code
+        return Session(self, conn, officer, device_id, db_key, officer_slot.id,
+                       slots.fresh[officer_slot.id]), recovery_code
 
     def _remove_orphan_database(self) -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -176,7 +186,7 @@ class Vault:
         slots = self.load_slots()
         secret = passphrase.encode("utf-8")
         try:
-            conn, slot_id, db_key = self._open(
+            conn, slot_id, db_key, identity = self._open(
                 slots, lambda sf: _officer_key(sf, officer_name, secret))
             officer = _officer_for_slot(conn, slot_id)
             if officer is None:
@@ -186,29 +196,32 @@ class Vault:
             self.throttle.record_failure()
             raise
         self.throttle.record_success()
-        session = Session(self, conn, officer, _device_id(conn), db_key)
+        session = Session(self, conn, officer, _device_id(conn), db_key, slot_id, identity)
         with database.transaction(conn):
             session.audit("session.unlock")
+        from idtool.certificate import issuing
         from idtool.sync import forms
+
+        issuing.sync_session(session)  # seals of the issuing key in step with officers
 
         forms.activate(session)  # questionnaire versions installed by update bundles
         return session
 
-    def _open(self, slots: SlotsFile,
-              key_for: Callable[[SlotsFile], tuple[bytes, str]],
-              ) -> tuple[database.Connection, str, bytes]:
-        """Open the database with the key a slot yields, finishing an interrupted re-key."""
+    def _open(self, slots: SlotsFile, key_for: KeyFor,
+              ) -> tuple[database.Connection, str, bytes, Identity]:
+        """Open the database with the key a slot yields, finishing an interrupted re-key.
+        Returns the connection, the slot's id, the database key and the slot's identity."""
         from idtool import database
         from idtool.migrations import migrate
 
-        db_key, slot_id = key_for(slots)
+        db_key, slot_id, identity = key_for(slots)
         try:
             conn = database.connect(self.db_path, db_key)
         except CorruptDatabase:
             pending = self._load_pending()
             if pending is None:
                 raise
-            db_key, slot_id = key_for(pending)
+            db_key, slot_id, identity = key_for(pending)
             conn = database.connect(self.db_path, db_key)
             os.replace(self.pending_slots_path, self.slots_path)
             slots = pending
@@ -221,7 +234,7 @@ class Vault:
             raise CorruptDatabase(_("The key file does not belong to this database."))
         migrate(conn)
         new_key = self._drop_unused_slots(conn, slots)
-        return conn, slot_id, new_key or db_key
+        return conn, slot_id, new_key or db_key, identity
 
     def _drop_unused_slots(self, conn: database.Connection, slots: SlotsFile) -> bytes | None:
         """Finish what a crash interrupted: an officer slot that no active officer uses (an
@@ -259,16 +272,35 @@ class Vault:
         except (FileNotFoundError, CorruptDatabase):
             return None
 
+    def confirm_officer(self, conn: database.Connection, officer_name: str,
+                        passphrase: str) -> Officer:
+        """A second officer confirms an action with their own passphrase (the four-eyes rule):
+        the active officer whose key slot it opens. Throttled like an unlock."""
+        self._check_throttle()
+        try:
+            _key, slot_id, _identity = _officer_key(self.load_slots(), officer_name,
+                                                    passphrase.encode("utf-8"))
+            officer = _officer_for_slot(conn, slot_id)
+            if officer is None:
+                raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
+        except AuthenticationFailed:
+            self.throttle.record_failure()
+            raise
+        self.throttle.record_success()
+        return officer
+
     def reset_passphrase(self, recovery_code: str, officer_name: str,
                          new_passphrase: str) -> None:
         """With the recovery code, give an officer who lost their passphrase a new one."""
         from idtool import audit, database, keyslots
+        from idtool.certificate import issuing
 
         validate_passphrase(new_passphrase)
         self._check_throttle()
         slots = self.load_slots()
         try:
-            conn, _slot, db_key = self._open(slots, lambda sf: _recovery_key(sf, recovery_code))
+            conn, recovery_slot, db_key, recovery_identity = self._open(
+                slots, lambda sf: _recovery_key(sf, recovery_code))
         except AuthenticationFailed:
             self.throttle.record_failure()
             raise AuthenticationFailed(_("The recovery code is not correct.")) from None
@@ -290,19 +322,24 @@ class Vault:
                 audit.append(conn, device_id=_device_id(conn), officer=None,
                              action="officer.passphrase_reset", target=row[0],
                              details={"by": "recovery_code"})
+                issuing.sync(conn, slots, issuing.Holder(recovery_slot, recovery_identity),
+                             lambda action, details: audit.append(
+                                 conn, device_id=_device_id(conn), officer=None,
+                                 action=action, details=details))
                 slots.save(self.slots_path)
         finally:
             conn.close()
 
 
-def _officer_key(slots: SlotsFile, name: str, secret: bytes) -> tuple[bytes, str]:
+def _officer_key(slots: SlotsFile, name: str, secret: bytes) -> tuple[bytes, str, Identity]:
     from idtool import keyslots
 
     slot = slots.find_officer(name)
     if slot is None:
         keyslots.dummy_derivation(_first_params(slots))
         raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
-    return slots.open_slot(slot, secret), slot.id
+    identity = slots.unwrap_identity(slot, secret)
+    return slots.open_with_identity(slot, identity), slot.id, identity
 
 
 def _recovery_secret(code: str) -> bytes:
@@ -320,9 +357,10 @@ def _recovery_slot(slots: SlotsFile) -> keyslots.Slot:
     raise AuthenticationFailed(_("This database has no recovery code."))
 
 
-def _recovery_key(slots: SlotsFile, code: str) -> tuple[bytes, str]:
+def _recovery_key(slots: SlotsFile, code: str) -> tuple[bytes, str, Identity]:
     slot = _recovery_slot(slots)
-    return slots.open_slot(slot, _recovery_secret(code)), slot.id
+    identity = slots.unwrap_identity(slot, _recovery_secret(code))
+    return slots.open_with_identity(slot, identity), slot.id, identity
 
 
 def _first_params(slots: SlotsFile) -> kdf.KdfParams:

@@ -17,6 +17,7 @@ from idtool.vault import Vault
 SUPERVISOR = "Айгүл Өмүрбекова"
 SUPERVISOR_PASS = "тоо-суу-2026"
 POLICE = "Бакыт Садыров"
+ISSUING_ORG = "mvd-anti-trafficking"  # an organisation of a type that may issue by default
 POLICE_PASS = "police-pass-1"
 
 
@@ -41,7 +42,11 @@ def vault(data_dir: Path) -> Vault:
 
 @pytest.fixture
 def made_vault(vault: Vault) -> tuple[Vault, str]:
-    """A vault with a supervisor; returns it with its recovery code."""
+    """A vault with a supervisor, working for an organisation that may issue certificates;
+    returns it with its recovery code."""
+    from idtool.certificate import issuance
+
     session, code = vault.create(SUPERVISOR, "supervisor", SUPERVISOR_PASS)
+    issuance.set_organisation(session, ISSUING_ORG)
     session.close()
     return vault, code

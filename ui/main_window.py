@@ -164,6 +164,10 @@ class MainWindow(QMainWindow):
             permissions.setObjectName("action_policy")
             permissions.triggered.connect(self._policy)
             admin.addAction(permissions)
+            issuing = QAction(_("Certificate &issuing…"), self)
+            issuing.setObjectName("action_issuing")
+            issuing.triggered.connect(self._issuing)
+            admin.addAction(issuing)
 
         if self.session is not None and self.session.can(self._review_action()):
             menu = bar.addMenu(_("&Review")) if not self.session.can(
@@ -293,6 +297,12 @@ class MainWindow(QMainWindow):
 
         if self.session is not None:
             PolicyDialog(self.session, self).exec()
+
+    def _issuing(self) -> None:
+        from ui.issuing_dialog import IssuingDialog
+
+        if self.session is not None:
+            IssuingDialog(self.session, self).exec()
 
     def _verify_certificate(self) -> None:
         from ui.documents.verify_dialog import VerifyDialog

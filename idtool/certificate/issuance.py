@@ -18,18 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from idtool import audit, cases, database, decisions
-from idtool.certificate import payload, trust
+from idtool import audit, cases, database, decisions, directory, policy, policy_options
+from idtool.certificate import issuing, payload, trust
 from idtool.certificate.pdf import CertificateDocument
-from idtool.errors import InvalidInput
+from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.translit import search_key
 
 NUMBER_PREFIX = "KG-VS"
-ORGANISATION_KEY = "organisation"
-ORGANISATION_MAX = 200
 ORGANISATION_PLACEHOLDER = N_("(organisation not recorded)")
 
 Save = Callable[[bytes], None]
@@ -66,22 +64,50 @@ class Printed:
     copy: int | None
 
 
+def issuing_body(conn: database.Connection) -> directory.Organisation | None:
+    """The organisation this device issues certificates for: its organisation in the NRM
+    directory, as the coordinator's update (or, on a device without one, a supervisor) set it."""
+    from idtool.sync import devices
+
+    org_id = devices.own_org(conn)
+    return directory.find(conn, org_id) if org_id else None
+
+
 def organisation(session: Session, lang: str | None = None) -> str:
-    """The issuing organisation's name, or a placeholder in `lang` when none is recorded."""
-    return session.meta(ORGANISATION_KEY) or gettext(ORGANISATION_PLACEHOLDER, lang)
+    """The issuing organisation's name in `lang`, or a placeholder when none is set."""
+    body = issuing_body(session.conn)
+    return body.title(lang) if body is not None else gettext(ORGANISATION_PLACEHOLDER, lang)
 
 
-def set_organisation(session: Session, name: str) -> None:
-    """Record the name of the organisation this device issues certificates for (audited)."""
+def set_organisation(session: Session, org_id: str) -> directory.Organisation:
+    """A supervisor names the NRM directory organisation this device works for (audited). The
+    coordinator's update names it on enrolled devices and replaces this choice."""
+    from idtool.sync import devices
+
     session.require(Action.MANAGE_OFFICERS)
-    name = " ".join(name.split())
-    if not name or len(name) > ORGANISATION_MAX:
-        raise InvalidInput(_("Give the organisation's name (at most {count} characters).")
-                           .format(count=ORGANISATION_MAX))
+    org = directory.find(session.conn, org_id.strip())
+    if org is None:
+        raise InvalidInput(_("No organisation {org} in the NRM directory.").format(
+            org=org_id.strip()[:100]))
     with database.transaction(session.conn):
-        session.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                             (ORGANISATION_KEY, name))
-        session.audit("organisation.set")
+        devices.set_own_org(session.conn, session.device_id, org.id)
+        session.audit("organisation.set", org.id)
+    return org
+
+
+def _check_body(session: Session) -> directory.Organisation:
+    body = issuing_body(session.conn)
+    if body is None:
+        raise InvalidInput(_("This device's organisation is not set, so it cannot issue "
+                             "certificates: a supervisor chooses it (Administration > "
+                             "Certificate issuing…), or the coordinator's update sets it."))
+    allowed = policy_options.get(session.conn).issuing_types
+    if body.type not in allowed:
+        raise InvalidInput(_("{org} may not issue the certificate: under the NRM policy only "
+                             "these kinds of organisation issue it: {types}.").format(
+                                 org=body.title(), types=", ".join(
+                                     directory.type_label(t) for t in allowed) or "-"))
+    return body
 
 
 def case_uuid_for_number(session: Session, number: str) -> str:
@@ -135,6 +161,10 @@ def holder_key(full_name: str, birth_date: str) -> str:
 
 
 def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRecord:
+    _check_body(session)
+    if policy_options.get(session.conn).four_eyes == "on" and not _two_issuers(session):
+        raise InvalidInput(_("The policy asks a second officer who may issue to confirm each "
+                             "certificate, and only one such officer works on this device."))
     if case.demo:
         raise InvalidInput(_("Demo cases are fictional: no certificate is issued for them."))
     history = decisions.history(session, case.uuid)
@@ -164,6 +194,32 @@ def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRec
     return history[-1]
 
 
+def _two_issuers(session: Session) -> bool:
+    roles = [r for (r,) in session.conn.execute(
+        "SELECT role FROM officers WHERE active = 1 AND slot_id IS NOT NULL")]
+    return sum(policy.is_allowed(session.conn, r, Action.ISSUE_CERTIFICATE) for r in roles) >= 2
+
+
+def confirmation_needed(session: Session) -> bool:
+    """Whether issuing needs a second officer's confirmation here (the four-eyes rule)."""
+    return policy_options.four_eyes_required(session.conn)
+
+
+def _confirm(session: Session, confirmer: tuple[str, str] | None) -> str | None:
+    """The uuid of the officer confirming the issue, when the four-eyes rule applies."""
+    if not confirmation_needed(session):
+        return None
+    if confirmer is None:
+        raise NotPermitted(_("A second officer who may issue certificates must confirm this "
+                             "one with their own passphrase."))
+    other = session.vault.confirm_officer(session.conn, *confirmer)
+    if other.uuid == session.officer.uuid:
+        raise NotPermitted(_("The confirming officer must be another officer."))
+    if not policy.is_allowed(session.conn, other.role, Action.ISSUE_CERTIFICATE):
+        raise NotPermitted(_("The confirming officer's role may not issue certificates."))
+    return other.uuid
+
+
 def issue_blocked(session: Session, case_uuid: str) -> str:
     """Why a certificate cannot be issued for this case now, or "" when it can."""
     if not session.can(Action.ISSUE_CERTIFICATE):
@@ -187,17 +243,24 @@ def document(cert: Certificate, copy: int | None = None,
         language=lang, code=cert.code, copy=copy)
 
 
-def issue(session: Session, case_uuid: str, language: str, save: Save | None = None) -> Printed:
-    """Issue the certificate for the case: sign, record, render; `save` gets the PDF."""
+def issue(session: Session, case_uuid: str, language: str, save: Save | None = None,
+          confirmer: tuple[str, str] | None = None) -> Printed:
+    """Issue the certificate for the case: sign, record, render; `save` gets the PDF.
+
+    `confirmer` is (name, passphrase) of a second officer who may issue, needed where the
+    four-eyes rule applies (`confirmation_needed`)."""
     from idtool.certificate import pdf, wording
 
     session.require(Action.ISSUE_CERTIFICATE)
     wording.check_language(language)
     case = cases.get_case(session, case_uuid, audit_view=False)
     conn = session.conn
+    _check_issuable(session, case)  # a clear refusal before a second officer is asked
+    confirmed_by = _confirm(session, confirmer)
     with database.transaction(conn):
         decision = _check_issuable(session, case)
-        kid = trust.ensure_own_key(conn, session.device_id)
+        body = _check_body(session)
+        kid, signing = issuing.private_key(session)
         today = date.today()
         number = _next_number(session, today.year)
         salt = payload.new_salt()
@@ -206,11 +269,10 @@ def issue(session: Session, case_uuid: str, language: str, save: Save | None = N
             number=number, issue_date=today.isoformat(), issuer_key_id=kid,
             case_number=case.number, salt=salt,
             holder_hash=payload.holder_hash(salt, person.full_name, person.birth_date))
-        code = payload.encode(claims, kid, trust.own_private_key(conn).sign)
+        code = payload.encode(claims, kid, signing.sign)
         cert = Certificate(
             str(uuid.uuid4()), number, case.uuid, case.number, person.full_name,
-            person.birth_date, session.officer.name, session.meta(ORGANISATION_KEY) or "",
-            language,
+            person.birth_date, session.officer.name, body.title(language), language,
             claims.issue_date, audit.now_iso(), code, 1)
         conn.execute(
             "INSERT INTO certificates (uuid, number, case_uuid, person_uuid, decision_uuid,"
@@ -222,7 +284,11 @@ def issue(session: Session, case_uuid: str, language: str, save: Save | None = N
              cert.holder_birth_date, session.officer.uuid, cert.officer_name,
              cert.organisation, language, cert.issue_date, cert.issued_at, code,
              session.device_id))
-        session.audit("certificate.issue", case.uuid, {"number": number, "language": language})
+        details: dict[str, object] = {"number": number, "language": language,
+                                      "organisation": body.id, "key": kid.hex()}
+        if confirmed_by is not None:
+            details["confirmed_by"] = confirmed_by
+        session.audit("certificate.issue", case.uuid, details)
         data = pdf.render(document(cert))
         if save is not None:
             save(data)

@@ -1,27 +1,26 @@
 """The trust list: issuer public keys a certificate may be signed with, and revocations.
 
-This device's own key is always trusted (added to the table on first use). Keys of other
-devices arrive later through bundles, via `add_key`. A key id is the first 8 bytes of SHA-256
-over the raw 32-byte Ed25519 public key.
+Each key belongs to the device that issues with it and has a status (see `keyring`): an
+active key vouches for every certificate it signs; a retired or revoked one only for those
+listed. This device's own issuing keys are in the list like the others (`issuing`); keys of
+other devices arrive through bundles. A key id is the first 8 bytes of SHA-256 over the raw
+32-byte Ed25519 public key.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
 from idtool import audit, database
+from idtool.certificate import keyring
 from idtool.certificate.payload import key_id
 from idtool.database import Connection
-from idtool.errors import CorruptDatabase, InvalidInput
+from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 PUBLIC_KEY_BYTES = 32
 
@@ -32,7 +31,12 @@ class TrustedKey:
     public_key: bytes
     label: str
     added_at: str
-    own: bool = False  # this device's key
+    own: bool = False  # one of this device's issuing keys
+    status: str = "active"  # active, retired or revoked
+    vouches: frozenset[str] = field(default=frozenset())  # code digests, when not active
+
+    def vouches_for(self, code: str) -> bool:
+        return self.status == "active" or keyring.code_digest(code) in self.vouches
 
 
 @dataclass(frozen=True)
@@ -62,38 +66,19 @@ class TrustList:
 
     @classmethod
     def load(cls, conn: Connection) -> TrustList:
-        own = own_public_key(conn)
-        # This device's key is trusted even before its row exists.
-        keys = [TrustedKey(bytes.fromhex(r[0]), bytes.fromhex(r[1]), r[2], r[3]) for r in
-                conn.execute("SELECT key_id, public_key, label, added_at FROM trusted_keys")
-                if bytes.fromhex(r[1]) != own]
-        keys.append(TrustedKey(key_id(own), own, _own_label(conn), "", own=True))
+        here = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+        here_id = "" if here is None else str(here[0])
+        lists: dict[str, set[str]] = {}
+        for kid, digest in conn.execute("SELECT key_id, digest FROM trusted_key_certificates"):
+            lists.setdefault(str(kid), set()).add(str(digest))
+        keys = [TrustedKey(bytes.fromhex(r[0]), bytes.fromhex(r[1]), r[2], r[3],
+                           own=bool(here_id) and r[4] == here_id, status=str(r[5]),
+                           vouches=frozenset(lists.get(str(r[0]), ())))
+                for r in conn.execute("SELECT key_id, public_key, label, added_at,"
+                                      " issuer_device, status FROM trusted_keys")]
         revoked = [Revocation(r[0], r[1], r[2], r[3]) for r in conn.execute(
             "SELECT number, reason, officer_name, revoked_at FROM certificate_revocations")]
         return cls(keys, revoked)
-
-
-def _meta(conn: Connection, key: str) -> str:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    if row is None:
-        raise CorruptDatabase(_("The device's signing key is missing from the database."))
-    return str(row[0])
-
-
-def _own_label(conn: Connection) -> str:
-    return f"device {_meta(conn, 'device_id')[:8]}"
-
-
-def own_private_key(conn: Connection) -> Ed25519PrivateKey:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(_meta(conn, "device_signing_key")))
-
-
-def own_public_key(conn: Connection) -> bytes:
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    return own_private_key(conn).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
 def _insert(conn: Connection, public: bytes, label: str, device_id: str) -> TrustedKey:
@@ -103,15 +88,6 @@ def _insert(conn: Connection, public: bytes, label: str, device_id: str) -> Trus
         " VALUES (?, ?, ?, ?, ?, ?)",
         (str(uuid.uuid4()), key.key_id.hex(), public.hex(), label, key.added_at, device_id))
     return key
-
-
-def ensure_own_key(conn: Connection, device_id: str) -> bytes:
-    """Put this device's key in the table if missing; returns its key id. Call in a transaction."""
-    public = own_public_key(conn)
-    kid = key_id(public)
-    if conn.execute("SELECT 1 FROM trusted_keys WHERE key_id = ?", (kid.hex(),)).fetchone() is None:
-        _insert(conn, public, _own_label(conn), device_id)
-    return kid
 
 
 def add_key(session: Session, public_key: bytes, label: str) -> TrustedKey:

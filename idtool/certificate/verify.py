@@ -27,6 +27,9 @@ class Status(StrEnum):
     INVALID = "invalid"
     REVOKED = "revoked"
     UNKNOWN_ISSUER = "unknown_issuer"
+    # signed with a key that stopped being trusted (its device revoked, or the key retired),
+    # and not among the certificates issued with it before
+    ISSUER_REVOKED = "issuer_revoked"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class VerificationResult:
     key_id: str = ""
     revoked_at: str = ""
     holder_match: bool | None = None  # None when no name and date of birth were given
+    issuer_status: str = "active"  # the key's status: active, retired or revoked
 
     @property
     def ok(self) -> bool:
@@ -56,6 +60,15 @@ class VerificationResult:
             return _("UNKNOWN ISSUER: the code is signed with a key that is not on the trust "
                      "list (key {key}).").format(key=self.key_id)
         assert self.claims is not None
+        if self.status is Status.ISSUER_REVOKED:
+            if self.issuer_status == "revoked":
+                return _("NOT VALID: certificate {number} is signed with the key of a device "
+                         "that was revoked ({issuer}), and it is not among the certificates "
+                         "that device issued before.").format(number=self.claims.number,
+                                                              issuer=self.issuer)
+            return _("NOT VALID: certificate {number} is signed with a key its device no "
+                     "longer uses ({issuer}), and it is not among the certificates issued with "
+                     "it.").format(number=self.claims.number, issuer=self.issuer)
         if self.status is Status.REVOKED:
             line = _("REVOKED: certificate {number} was revoked on {date}.").format(
                 number=self.claims.number, date=self.revoked_at[:10])
@@ -147,6 +160,10 @@ def verify(trust: Session | TrustList, source: str | Path | bytes,
         expected = payload.holder_hash(claims.salt, holder_name, birth)
         match = hmac.compare_digest(expected, claims.holder_hash)
     revocation = trust_list.revocation(claims.number)
+    if revocation is None and not key.vouches_for(code):
+        return VerificationResult(Status.ISSUER_REVOKED, claims=claims, issuer=key.label,
+                                  key_id=signed.kid.hex(), holder_match=match,
+                                  issuer_status=key.status)
     if revocation is not None:
         return VerificationResult(Status.REVOKED, claims=claims, issuer=key.label,
                                   key_id=signed.kid.hex(), revoked_at=revocation.revoked_at,

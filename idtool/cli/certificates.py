@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ EXIT_INVALID = 10
 EXIT_REVOKED = 11
 EXIT_UNKNOWN_ISSUER = 12
 EXIT_HOLDER_MISMATCH = 13
+EXIT_ISSUER_REVOKED = 14
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help=_("where to save the PDF (the file is not encrypted)"))
     p.add_argument("--lang", "--language", dest="certificate_language", choices=LANGUAGES,
                    default=None, help=_("language of the certificate"))
+    p.add_argument("--confirm-officer", metavar="NAME",
+                   help=_("a second officer who may issue, confirming with their passphrase "
+                          "(IDTOOL_CONFIRM_PASSPHRASE or a prompt) where the policy asks for it"))
     p.set_defaults(func=cmd_issue)
 
     p = csub.add_parser("reprint", help=_("print a copy of the certificate, marked COPY n"))
@@ -46,7 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = csub.add_parser(
         "verify", help=_("check a certificate: its code, a PDF or a picture of the QR code"),
         description=_("Exit status: 0 valid, 10 not valid, 11 revoked, 12 unknown issuer, "
-                      "13 name or date of birth do not match."))
+                      "13 name or date of birth do not match, 14 signed by a revoked device "
+                      "or a retired key after it stopped issuing."))
     p.add_argument("source", metavar="CODE|FILE",
                    help=_("the code text (quoted), '-' to read it from standard input, or a "
                           "PDF or picture file"))
@@ -56,8 +62,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_verify)
 
     p = csub.add_parser("organisation",
-                        help=_("show or set the organisation printed on certificates"))
-    p.add_argument("name", nargs="?", help=_("the organisation's name (supervisors)"))
+                        help=_("show or set the organisation this computer issues for"))
+    p.add_argument("name", nargs="?", metavar="ORG_ID",
+                   help=_("its id in the NRM directory (supervisors; see 'idtool directory "
+                          "list')"))
     p.set_defaults(func=cmd_organisation)
 
 
@@ -86,11 +94,16 @@ def cmd_issue(args: argparse.Namespace) -> int:
     from idtool.i18n import current_language
 
     path = _target(args.out)
+    confirmer = None
+    if args.confirm_officer:
+        confirmer = (args.confirm_officer, os.environ.get("IDTOOL_CONFIRM_PASSPHRASE")
+                     or common.prompt_secret(_("Passphrase of the confirming officer: "),
+                                             "IDTOOL_CONFIRM_PASSPHRASE"))
     with common.unlock(args) as session:
         case_uuid = issuance.case_uuid_for_number(session, args.case)
         printed = issuance.issue(session, case_uuid,
                                  args.certificate_language or current_language(),
-                                 save=document_saver(path))
+                                 save=document_saver(path), confirmer=confirmer)
     print(_saved_line(printed.certificate.number, path, None))
     return 0
 
@@ -130,8 +143,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(result.message())
     if result.status is Status.VALID:
         return EXIT_HOLDER_MISMATCH if result.holder_match is False else 0
-    return {Status.REVOKED: EXIT_REVOKED,
-            Status.UNKNOWN_ISSUER: EXIT_UNKNOWN_ISSUER}.get(result.status, EXIT_INVALID)
+    return {Status.REVOKED: EXIT_REVOKED, Status.UNKNOWN_ISSUER: EXIT_UNKNOWN_ISSUER,
+            Status.ISSUER_REVOKED: EXIT_ISSUER_REVOKED}.get(result.status, EXIT_INVALID)
 
 
 def cmd_organisation(args: argparse.Namespace) -> int:

@@ -286,22 +286,20 @@ class _Checks:
         return None
 
     def certificate(self) -> str | None:
-        from idtool import database
-        from idtool.certificate import payload, pdf, trust
+        from idtool.certificate import issuing, payload, pdf
         from idtool.certificate.verify import verify
 
         if self.session is None:
             raise StepFailed(_("not run: the database could not be opened"))
         session = self.session
-        with database.transaction(session.conn):
-            kid = trust.ensure_own_key(session.conn, session.device_id)
+        kid, signing = issuing.private_key(session)
         salt = payload.new_salt()
         today = date.today().isoformat()
         number = f"{date.today().year}-SELFCHECK-00001"
         claims = payload.Claims(
             number=number, issue_date=today, issuer_key_id=kid, case_number=CASE_NUMBER,
             salt=salt, holder_hash=payload.holder_hash(salt, HOLDER, HOLDER_BIRTH_DATE))
-        code = payload.encode(claims, kid, trust.own_private_key(session.conn).sign)
+        code = payload.encode(claims, kid, signing.sign)
         rendered = {}
         for lang in LANGUAGES:
             data = pdf.render(pdf.CertificateDocument(

@@ -188,6 +188,9 @@ def revoke(session: Session, device_id: str, reason: str) -> bool:
             return False
         conn.execute("UPDATE sync_devices SET status = 'revoked' WHERE device_id = ?",
                      (device_id,))
+        from idtool.sync.issuers import revoke_device_keys
+
+        revoke_device_keys(conn, device_id)  # its certificates imported so far stay valid
         session.audit("sync.device_revoke", device_id,
                       {"role": device.role.value, "reason": reason[:200]})
     return True

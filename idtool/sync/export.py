@@ -30,6 +30,7 @@ from idtool import database
 from idtool.audit import GENESIS, now_iso
 from idtool.bundle import Kind, encode_manifest, read_unverified_header, write_bundle
 from idtool.bundle.manifest import canonical_keys
+from idtool.certificate import issuing
 from idtool.database import Connection
 from idtool.errors import InvalidInput
 from idtool.i18n import _
@@ -254,19 +255,21 @@ def export_cases(session: Session, out_dir: str | Path, progress: Progress | Non
             resend = (resend_from, previous)
         records, top, floats = _changed(conn, since)
         audit, head = audit_records(conn, audit_since)
+        keys = issuing.announcements(conn)
     counts: dict[str, int] = {}
     for name, n in Counter(record["table"] for record in records).items():
         counts[name] = n
     details: dict[str, object] = {"records": counts, "audit_entries": len(audit)}
     if resend is not None:
         details["covers_from"] = resend[0]
-    return _write_and_record(session, out_dir, Kind.CASE, records + audit, head,
+    return _write_and_record(session, out_dir, Kind.CASE, records + keys + audit, head,
                              [sup.age_recipient, me.age_recipient], top, head[0], progress,
                              cancelled, details, trusted=not floats, resend=resend)
 
 
 def update_records(conn: Connection, session: Session | None = None) -> list[dict[str, Any]]:
-    """An update bundle's records: the trust list (devices and issuer keys), revocations, and
+    """An update bundle's records: the trust list (devices, and issuer keys with their status
+    and the certificates a key no longer active vouches for), revocations, and
     with a session also the directory, the role policy table and every questionnaire."""
     me = devices.own_device(conn, DeviceRole.SUPERVISOR)
     records: list[dict[str, Any]] = []
@@ -275,22 +278,21 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
             "device_id": dev.device_id, "label": dev.label, "signing_key": dev.signing_key,
             "age_recipient": dev.age_recipient, "role": dev.role.value,
             "status": dev.status.value, "org_id": dev.org_id}})
-    issuers = {dev.signing_key: dev.label for dev in [me, *devices.all_devices(conn)]
-               if dev.status is devices.DeviceStatus.TRUSTED}
-    for public, label in conn.execute("SELECT public_key, label FROM trusted_keys"):
-        issuers.setdefault(str(public), str(label))
-    for public, label in sorted(issuers.items()):
-        records.append({"table": "trusted_keys", "row": {"public_key": public, "label": label}})
+    from idtool.sync import issuers
+
+    records += issuers.trust_records(conn)
     schema = tables.schema(conn)["certificate_revocations"]
     for row in conn.execute(f"SELECT {', '.join(schema.names)} FROM certificate_revocations"
                             " ORDER BY rowid"):
         records.append({"table": "certificate_revocations",
                         "row": dict(zip(schema.names, row, strict=True))})
     if session is not None:
+        from idtool import policy_options
         from idtool.sync import forms, update_more
 
         records += update_more.directory_records(session)
         records += update_more.policy_records(conn)
+        records += policy_options.records(conn)
         records += forms.collect(conn)
     return records
 

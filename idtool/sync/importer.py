@@ -45,6 +45,7 @@ from idtool.session import Session
 from idtool.sync import devices
 from idtool.sync.apply import Applier, to_json
 from idtool.sync.devices import DeviceRole
+from idtool.sync.issuers import apply_announcements
 from idtool.sync.report import ImportReport
 
 Progress = Callable[[int, int], None]
@@ -101,18 +102,23 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
         applier = Applier(conn, header.bundle_id, header.sender, report,
                           owned=kind is Kind.CASE)
         if kind is Kind.CASE:
-            records = [r for r in manifest.records if r.get("table") != "audit"]
+            special = ("audit", "issuing_keys")
+            records = [r for r in manifest.records if r.get("table") not in special]
             audit = [r.get("row") for r in manifest.records if r.get("table") == "audit"]
             report.audit_entries = _store_audit(conn, header, audit)
             applier.apply_many(records)
+            apply_announcements(session, applier, [r.get("row") for r in manifest.records
+                                                   if r.get("table") == "issuing_keys"])
         elif kind is Kind.REFERRAL:
             from idtool.sync.referral_in import apply_referral
 
             apply_referral(session, applier, header, manifest.records)
         else:
+            from idtool.certificate import issuing
             from idtool.sync.update import apply_update
 
             apply_update(session, applier, manifest.records)
+            issuing.sync_in(session)  # the policy may have changed who may issue
         if applier.refused:
             session.audit("sync.records_refused", header.bundle_id, {
                 "sender": header.sender, "kind": kind.value,

@@ -73,17 +73,6 @@ def _one(records: list[Any], table: str) -> dict[str, Any]:
     return found[0]
 
 
-def _organisation(session: Session, org_id: str) -> directory.Organisation | None:
-    """From the working copy (not seeded here: we are inside the import's transaction)."""
-    rows = session.conn.execute("SELECT entry FROM directory WHERE org_id = ?",
-                                (org_id,)).fetchall()
-    if rows:
-        return directory._org(json.loads(rows[0][0]))
-    if session.conn.execute("SELECT 1 FROM directory LIMIT 1").fetchone():
-        return None
-    return next((o for o in directory.shipped().organisations if o.id == org_id), None)
-
-
 def _check_basis(rtype: directory.RecipientType, org_id: str, basis: str,
                  consents: list[dict[str, Any]]) -> None:
     latest: dict[tuple[str, str], str] = {}
@@ -116,7 +105,7 @@ def apply_referral(session: Session, applier: Applier, header: BundleHeader,
     if mine and mine != org_id:
         raise BundleError(_("This referral is for another organisation ({org}). Nothing was "
                             "imported.").format(org=org_id), "wrong_organisation")
-    org = _organisation(session, org_id)
+    org = directory.find(conn, org_id)
     try:
         if org is None:
             raise KeyError(org_id)

@@ -21,6 +21,7 @@ class ImportReport:
     tables: dict[str, dict[str, int]] = field(default_factory=dict)
     duplicates: int = 0
     audit_entries: int = 0
+    issuer_keys: int = 0  # certificate-issuing keys of the sender learned or retired
 
     def add(self, table: str, outcome: str, n: int = 1) -> None:
         counts = self.tables.setdefault(table, dict.fromkeys(OUTCOMES, 0))
@@ -48,7 +49,8 @@ class ImportReport:
     def to_json(self) -> dict[str, Any]:
         return {"bundle_id": self.bundle_id, "sender": self.sender, "kind": self.kind,
                 "sequence": self.sequence, "tables": self.tables,
-                "duplicates": self.duplicates, "audit_entries": self.audit_entries}
+                "duplicates": self.duplicates, "audit_entries": self.audit_entries,
+                "issuer_keys": self.issuer_keys}
 
     def lines(self) -> list[str]:
         """The report for a terminal or a dialog: no personal data, only counts."""
@@ -65,6 +67,9 @@ class ImportReport:
             out.append("  " + _("{table}: imported {imported}, unchanged {unchanged}, "
                                 "conflicts {conflicts}, quarantined {quarantined}").format(
                 table=table, **counts))
+        if self.issuer_keys:
+            out.append("  " + _("certificate-issuing keys learned or retired: {count}").format(
+                count=self.issuer_keys))
         if self.audit_entries:
             out.append("  " + _("audit entries stored: {count}").format(
                 count=self.audit_entries))

@@ -1,5 +1,5 @@
 """Applying an update bundle on a device: the trust list (supervisor and device keys, issuer
-keys for certificates) and certificate revocations.
+keys for certificates: `issuers`) and certificate revocations.
 
 The bundle is a full snapshot signed by a trusted supervisor. A device's own entry is never
 taken from it, and a known device whose key would change is quarantined rather than
@@ -10,16 +10,15 @@ Directory, policy and questionnaires are applied by `update_more` and `forms`.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import replace
 from typing import Any
 
+from idtool import policy_options
 from idtool.audit import now_iso
 from idtool.bundle import keys
-from idtool.certificate.payload import key_id
 from idtool.errors import BundleError
 from idtool.session import Session
-from idtool.sync import devices, forms, update_more
+from idtool.sync import devices, forms, issuers, update_more
 from idtool.sync.apply import Applier
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
 
@@ -45,19 +44,6 @@ def _device(row: object) -> Device | None:
         return None
 
 
-def _issuer(row: object) -> tuple[bytes, str] | None:
-    if not isinstance(row, dict) or set(row) != {"public_key", "label"}:
-        return None
-    public, label = row["public_key"], row["label"]
-    if not isinstance(public, str) or not isinstance(label, str) or not label.strip():
-        return None
-    try:
-        raw = bytes.fromhex(public)
-    except ValueError:
-        return None
-    return (raw, label[:200]) if len(raw) == 32 else None
-
-
 def apply_update(session: Session, applier: Applier, records: list[dict[str, Any]]) -> None:
     conn = session.conn
     now = now_iso()
@@ -71,7 +57,7 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             if dev is None:
                 applier.quarantine("sync_devices", row, "wrong_type")
             elif dev.device_id == session.device_id:  # only which organisation it serves
-                if devices.own_org(conn) != dev.org_id:
+                if dev.org_id and devices.own_org(conn) != dev.org_id:
                     devices.set_own_org(conn, session.device_id, dev.org_id)
                     applier.report.add("sync_devices", "imported")
                 else:
@@ -91,28 +77,19 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
                     applier.report.add("sync_devices", "imported")
                     if dev.status is DeviceStatus.REVOKED and (
                             known is None or known.status is not DeviceStatus.REVOKED):
+                        issuers.revoke_device_keys(conn, dev.device_id)
                         session.audit("sync.device_revoked", dev.device_id,
                                       {"role": dev.role.value, "bundle": applier.bundle_id})
         elif table == "trusted_keys":
-            issuer = _issuer(row)
-            if issuer is None:
-                applier.quarantine("trusted_keys", row, "wrong_type")
-                continue
-            kid = key_id(issuer[0]).hex()
-            if conn.execute("SELECT 1 FROM trusted_keys WHERE key_id = ?", (kid,)).fetchone():
-                applier.report.add("trusted_keys", "unchanged")
-                continue
-            conn.execute(
-                "INSERT INTO trusted_keys (uuid, key_id, public_key, label, added_at, device_id)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (str(uuid.uuid4()), kid, issuer[0].hex(), issuer[1], now, session.device_id))
-            applier.report.add("trusted_keys", "imported")
+            issuers.apply_trusted_key(session, applier, row)
         elif table == "certificate_revocations":
             applier.apply(record)
         elif table == "directory":
             update_more.apply_directory(session, applier, row)
         elif table == "policy":
             update_more.apply_policy(session, applier, row)
+        elif table == "policy_options":
+            policy_options.apply(session, applier, row)
         elif table == "questionnaires":
             forms.install(session, applier, row)
         else:

@@ -13,9 +13,11 @@ import pypdf
 import pytest
 
 from idtool import cases, decisions, interviews, kdf, officers
+from idtool.certificate import issuance
 from idtool.decisions import Decision
 from idtool.questionnaire.registry import load_shipped
 from idtool.vault import Vault
+from tests.conftest import ISSUING_ORG
 
 SUP = "Айгүл Өмүрбекова"
 SUP_PASS = "sup-pass-123"
@@ -79,6 +81,7 @@ def setup(tmp_path: Path) -> tuple[Runner, str]:
     vault = Vault(data, kdf_params=kdf.FAST_PARAMS)
     session, _ = vault.create(SUP, "supervisor", SUP_PASS)
     with session:
+        issuance.set_organisation(session, ISSUING_ORG)
         officers.add_officer(session, "Guard One", "border_guard", "guard-pass-1")
         case = cases.open_case(session, full_name=HOLDER, region="osh", birth_date=BIRTH)
         interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
@@ -169,7 +172,9 @@ def test_verify_code_text_and_failures(setup, tmp_path: Path):
 def test_organisation_setting(setup):
     run, _ = setup
     proc = run("certificate", "organisation")
-    assert proc.returncode == 0 and "not recorded" in proc.stdout
-    proc = run("certificate", "organisation", "IOM Bishkek")
-    assert proc.returncode == 0 and proc.stdout.strip() == "IOM Bishkek"
-    assert_clean_failure(run("certificate", "organisation", "Other", env=AS_GUARD), 6)
+    assert proc.returncode == 0 and "anti-trafficking unit" in proc.stdout
+    proc = run("certificate", "organisation", "prosecutor-general")
+    assert proc.returncode == 0 and proc.stdout.strip() == "Prosecutor General's Office"
+    # Free text is not an issuing body: only organisations of the NRM directory are.
+    assert_clean_failure(run("certificate", "organisation", "IOM Bishkek"), 7)
+    assert_clean_failure(run("certificate", "organisation", "iom", env=AS_GUARD), 6)

@@ -15,6 +15,7 @@ from idtool.cli import referrals as cli
 from idtool.decisions import Decision
 from idtool.questionnaire.registry import load_shipped
 from idtool.vault import Vault
+from tests.conftest import ISSUING_ORG
 from tests.integration.test_certificate_cli import (
     AS_SUP,
     BIRTH,
@@ -56,6 +57,7 @@ def setup(tmp_path: Path) -> tuple[Runner, str, str]:
     vault = Vault(data, kdf_params=kdf.FAST_PARAMS)
     session, _ = vault.create(SUP, "supervisor", SUP_PASS)
     with session:
+        issuance.set_organisation(session, ISSUING_ORG)
         adult = _case(session, HOLDER)
         decisions.record(session, adult.uuid, Decision.IDENTIFIED_VICTIM)
         issuance.issue(session, adult.uuid, "ru")

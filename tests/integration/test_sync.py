@@ -103,9 +103,14 @@ def test_enrolment_trusts_both_ways_and_recovery_slot_opens_the_device(tmp_path:
     assert devices.trusted(dev.conn, devices.DeviceRole.SUPERVISOR) == {
         w.sup.device_id: sup_keys.signing_key}
     assert dev.device_id in devices.trusted(w.sup.conn, devices.DeviceRole.DEVICE)
-    # The update bundle put the supervisor's key into the certificate issuer trust list.
+    # The update bundle put the supervisor's issuing key into the certificate issuer trust
+    # list; its bundle key signs bundles only, never certificates.
+    from idtool.certificate import issuing
+
     issuers = {r[0] for r in dev.conn.execute("SELECT public_key FROM trusted_keys")}
-    assert sup_keys.signing_key in issuers
+    sup_issuing = issuing.active(w.sup.conn)
+    assert sup_issuing is not None and sup_issuing[1].hex() in issuers
+    assert sup_keys.signing_key not in issuers
     # The supervisor's age identity opens the device's database through the recovery slot.
     key = enrol.recovery_key(tmp_path / "dev0" / "keyslots.json",
                              devices.own_identity(w.sup.conn))

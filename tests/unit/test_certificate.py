@@ -160,10 +160,12 @@ def test_border_guard_may_not_issue_police_may(session, made_vault):
             issuance.issue(guard, case.uuid, "ky")
         assert verify(guard, "NRM1:garbage").status is Status.INVALID  # anyone may verify
     with vault.unlock("Police One", "police-pass-1") as police:
-        printed = issuance.issue(police, case.uuid, "ky")
+        # Two officers here may issue: the supervisor confirms (the four-eyes rule).
+        printed = issuance.issue(police, case.uuid, "ky",
+                                 confirmer=(SUPERVISOR, SUPERVISOR_PASS))
         assert printed.certificate.officer_name == "Police One"
         with pytest.raises(NotPermitted):
-            issuance.set_organisation(police, "Somewhere")
+            issuance.set_organisation(police, "prosecutor-general")
 
 
 def test_failed_save_records_nothing(session):
@@ -213,18 +215,26 @@ def test_russian_pdf_and_organisation(session):
     text = page_text(printed.pdf)
     for expected in ("СПРАВКА", "о статусе жертвы торговли людьми", "Нурлан Ханов",
                      "Дата рождения", "30.11.1985", "Правовое основание",
-                     "Закон Кыргызской Республики от 17 марта 2005 года № 55"):
+                     "Закон Кыргызской Республики от 17 марта 2005 года № 55",
+                     "МВД: подразделение по противодействию торговле людьми"):
         assert expected in text, expected
-    issuance.set_organisation(session, "Кризисный центр «Сезим», Бишкек")
+    # The issuing body comes from the NRM directory, in the certificate's language.
+    issuance.set_organisation(session, "prosecutor-general")
     copy = issuance.reprint(session, case.uuid)
-    # The organisation is the one recorded at issue time (not set then: the placeholder).
-    assert "Сезим" not in page_text(copy.pdf)
-    assert issuance.organisation(session) == "Кризисный центр «Сезим», Бишкек"
+    # The organisation is the one recorded at issue time.
+    assert "Генеральная прокуратура" not in page_text(copy.pdf)
+    assert issuance.organisation(session, "ru") == "Генеральная прокуратура"
     other = decided_case(session, name="Асел Мисалова", birth="2001-02-03")
-    assert "Кризисный центр «Сезим», Бишкек" in page_text(
-        issuance.issue(session, other.uuid, "ru").pdf)
-    with pytest.raises(InvalidInput):
-        issuance.set_organisation(session, "   ")
+    assert "Генеральная прокуратура" in page_text(issuance.issue(session, other.uuid, "ru").pdf)
+    for bad in ("   ", "Кризисный центр «Сезим», Бишкек", "no-such-org"):
+        with pytest.raises(InvalidInput):
+            issuance.set_organisation(session, bad)
+    # An organisation of a type that may not issue under the NRM policy cannot issue.
+    issuance.set_organisation(session, "crisis-centre-bishkek")
+    third = decided_case(session, name="Айнура Бекова", birth="1990-05-05")
+    assert "may not issue" in issuance.issue_blocked(session, third.uuid)
+    with pytest.raises(InvalidInput, match="may not issue"):
+        issuance.issue(session, third.uuid, "ru")
 
 
 def test_reprints_are_marked_copies_and_audited(session, issued):

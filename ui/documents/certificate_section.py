@@ -169,9 +169,18 @@ class CertificateSection(QGroupBox):
         if path is None:
             return
         lang = str(self.language.currentData())
+        confirmer = None
+        if issuance.confirmation_needed(self.session):
+            from ui.documents.confirm_dialog import ConfirmIssueDialog
+
+            dialog = ConfirmIssueDialog(self)
+            if not dialog.exec():
+                return
+            confirmer = dialog.confirmer
         save = file_writer(path)
         self._start()
-        run_for(self, lambda: issuance.issue(self.session, self.case_uuid, lang, save=save),
+        run_for(self, lambda: issuance.issue(self.session, self.case_uuid, lang, save=save,
+                                             confirmer=confirmer),
                 lambda printed: self._saved(printed, path), self._failed)
 
     def _reprint(self) -> None:
