@@ -109,7 +109,15 @@ class Throttle:
                 return None
         except FileNotFoundError:
             return None if key.strict else _State(0, 0.0)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except OSError as exc:
+            # Present but unreadable (no permission, a folder in its place, a file held by
+            # another program): refuse to go on rather than guess either way.
+            raise StorageError(
+                _("The unlock counter in the data folder cannot be read: {error}").format(
+                    error=exc.strerror or type(exc).__name__
+                )
+            ) from exc
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
         mac = doc.get("mac")
         if isinstance(mac, str) and hmac.compare_digest(mac, _mac(key.mac_key, state)):

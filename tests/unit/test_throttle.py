@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from idtool import kdf, throttle
-from idtool.errors import AuthenticationFailed, LockedOut
+from idtool.errors import AuthenticationFailed, LockedOut, StorageError
 from idtool.vault import Vault
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 
@@ -152,6 +152,14 @@ def test_a_counter_from_another_folder_is_refused(made_vault, tmp_path):
     assert vault.throttle.seconds_to_wait() == pytest.approx(throttle.MAX_DELAY, abs=5)
 
 
+def test_an_unreadable_counter_stops_unlocking(made_vault):
+    vault, _ = made_vault
+    vault.throttle.path.unlink()
+    vault.throttle.path.mkdir()  # present, but not a file that can be read
+    with pytest.raises(StorageError):
+        vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
+
+
 def test_a_new_folder_has_a_counter_at_zero(made_vault):
     vault, _ = made_vault
     assert vault.throttle.path.exists()
@@ -247,7 +255,7 @@ def test_parallel_processes_are_each_counted(made_vault):
     ctx = multiprocessing.get_context("spawn")
     results = ctx.Queue()
     procs = [ctx.Process(target=_guess_in_process, args=(str(vault.folder), n, results))
-             for n in range(6)]
+             for n in range(4)]
     for p in procs:
         p.start()
     for p in procs:
