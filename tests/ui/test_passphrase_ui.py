@@ -56,3 +56,18 @@ def test_officer_dialogs_show_the_advice(qtbot, made_vault):
         change._change()
         assert "most common passwords" in change.error.text()
         assert change.buttons.isEnabled()
+
+
+def test_unlock_page_with_an_unreadable_counter_says_so_on_the_attempt(qtbot, made_vault):
+    from ui.unlock_page import UnlockPage
+
+    vault, _ = made_vault
+    vault.throttle.path.unlink()
+    vault.throttle.path.mkdir()
+    page = UnlockPage(vault)
+    qtbot.addWidget(page)
+    assert page.button.isEnabled()
+    type_text(page.name, SUPERVISOR)
+    type_text(page.passphrase, SUPERVISOR_PASS)
+    page.attempt()
+    qtbot.waitUntil(lambda: "cannot be read" in page.error.text(), timeout=10_000)
