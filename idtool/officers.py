@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from idtool import database, keyslots, policy
 from idtool.atomic import fsync_dir
 from idtool.certificate import issuing
-from idtool.errors import AuthenticationFailed, InvalidInput, NotPermitted
+from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import _
 from idtool.session import Officer, Session
 from idtool.vault import _insert_officer, validate_name, validate_passphrase, validate_role
@@ -37,7 +37,7 @@ def add_officer(session: Session, name: str, role: str, passphrase: str) -> Offi
     session.require(policy.Action.MANAGE_OFFICERS)
     name = validate_name(name)
     role_ = validate_role(role)
-    validate_passphrase(passphrase)
+    validate_passphrase(passphrase, name)
     conn = session.conn
     if conn.execute("SELECT 1 FROM officers WHERE name_key = ?",
                     (keyslots.normalise_name(name),)).fetchone():
@@ -57,16 +57,15 @@ def add_officer(session: Session, name: str, role: str, passphrase: str) -> Offi
 
 def change_passphrase(session: Session, old: str, new: str) -> None:
     """Rewrap only this officer's slot."""
-    validate_passphrase(new)
+    validate_passphrase(new, session.officer.name)
     vault = session.vault
     slots = vault.load_slots()
     slot = slots.get(_slot_id(session, session.officer.uuid))
     params = vault.kdf_params()
-    try:
-        slots.change_secret(slot, old.encode("utf-8"), new.encode("utf-8"), params)
-    except AuthenticationFailed:
-        vault.throttle.record_failure()
-        raise
+    vault.throttle.begin_attempt()  # a guess at the old passphrase counts like an unlock
+    slots.change_secret(slot, old.encode("utf-8"), new.encode("utf-8"), params,
+                        session.officer.name)
+    vault.throttle.record_success()
     with database.transaction(session.conn):
         session.audit("officer.passphrase_change", session.officer.uuid)
         slots.save(vault.slots_path)

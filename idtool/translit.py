@@ -42,3 +42,17 @@ def search_key(text: str) -> str:
     # Doubled letters are often written single in the other script (Аттокур / Atokur).
     latin = re.sub(r"([a-z])\1+", r"\1", latin)
     return " ".join(latin.split())
+
+
+def latin_letters(text: str) -> str:
+    """Cyrillic letters written in Latin ones, one by one, keeping case; nothing else changed.
+    Unlike `search_key`, nothing is folded or dropped ("Тоо-суу" -> "Too-suu")."""
+    out = []
+    for ch in text:
+        low = ch.lower()
+        if low in _CYRILLIC:
+            latin = _CYRILLIC[low]
+            out.append(latin.capitalize() if ch != low else latin)
+        else:
+            out.append(ch)
+    return "".join(out)

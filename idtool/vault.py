@@ -4,7 +4,8 @@ Layout of the folder (nothing here holds personal data in plaintext):
     idtool.db (+ -wal, -shm)   SQLCipher database
     keyslots.json              wrapped database keys (see keyslots.py)
     keyslots.next.json         only during a re-key: the slots for the new key
-    unlock-attempts.json       failed-unlock counter (see throttle.py)
+    unlock-attempts.json       unlock-attempt counter (see throttle.py)
+    unlock-attempts.lock       the file lock taken while that counter is updated
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from idtool.errors import (
     AuthenticationFailed,
     CorruptDatabase,
     InvalidInput,
-    LockedOut,
     NoDatabase,
 )
 from idtool.i18n import _
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 DB_FILE = "idtool.db"
 SLOTS_FILE = "keyslots.json"
 PENDING_SLOTS_FILE = "keyslots.next.json"
-MIN_PASSPHRASE = 8
 MAX_NAME = 100
 
 
@@ -54,11 +53,12 @@ def validate_name(name: str) -> str:
     return cleaned
 
 
-def validate_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise InvalidInput(
-            _("The passphrase must have at least {count} characters.").format(count=MIN_PASSPHRASE)
-        )
+def validate_passphrase(passphrase: str, officer_name: str = "") -> None:
+    """InvalidInput with translated advice unless the passphrase is hard to guess (for an
+    officer of this name: the name itself is something an attacker tries)."""
+    from idtool import passphrase as strength
+
+    strength.check(passphrase, [officer_name] if officer_name else [])
 
 
 def validate_role(role: str) -> policy.Role:
@@ -124,12 +124,12 @@ class Vault:
             raise InvalidInput(_("This data folder already holds a database."))
         name = validate_name(officer_name)
         role_ = validate_role(role)
-        validate_passphrase(passphrase)
+        validate_passphrase(passphrase, name)
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._remove_orphan_database()
         params = self.kdf_params()
         db_key = os.urandom(database.KEY_BYTES)
-        slots = SlotsFile.new()
+        slots = SlotsFile.new(params)
         officer_slot = slots.add_officer(name, passphrase, db_key, params)
         recovery_code = keyslots.new_recovery_code()
         slots.add_recovery_code(recovery_code, db_key, params)
@@ -158,7 +158,9 @@ class Vault:
             conn.close()
             self._remove_orphan_database()
             raise
-        # The slots file appears last: until it exists, the folder holds no database.
+        # The slots file appears last: until it exists, the folder holds no database. The
+        # unlock counter is there before it (a format-2 folder without one is locked out).
+        self.throttle.start_fresh(slots.db_id, slots.tag_salt)
         slots.save(self.slots_path)
         return Session(self, conn, officer, device_id, db_key, officer_slot.id,
                        slots.fresh[officer_slot.id]), recovery_code
@@ -169,33 +171,21 @@ class Vault:
                 (self.folder / (DB_FILE + suffix)).unlink()
 
     # -- unlock ------------------------------------------------------------------------------
-    def _check_throttle(self) -> None:
-        wait = self.throttle.seconds_to_wait()
-        if wait > 0:
-            raise LockedOut(
-                _("Too many failed attempts. Try again in {seconds} seconds.").format(
-                    seconds=int(wait + 0.999)),
-                wait,
-            )
-
     def unlock(self, officer_name: str, passphrase: str) -> Session:
         from idtool import database
         from idtool.session import Session
 
-        self._check_throttle()
         slots = self.load_slots()
+        self.throttle.begin_attempt()  # counted now; a success sets the count back to 0
         secret = passphrase.encode("utf-8")
-        try:
-            conn, slot_id, db_key, identity = self._open(
-                slots, lambda sf: _officer_key(sf, officer_name, secret))
-            officer = _officer_for_slot(conn, slot_id)
-            if officer is None:
-                conn.close()
-                raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
-        except AuthenticationFailed:
-            self.throttle.record_failure()
-            raise
+        conn, slot_id, db_key, identity = self._open(
+            slots, lambda sf: _officer_key(sf, officer_name, secret))
+        officer = _officer_for_slot(conn, slot_id)
+        if officer is None:
+            conn.close()
+            raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
         self.throttle.record_success()
+        self._upgrade_slots(conn, db_key)
         session = Session(self, conn, officer, _device_id(conn), db_key, slot_id, identity)
         with database.transaction(conn):
             session.audit("session.unlock")
@@ -264,6 +254,21 @@ class Vault:
         fsync_dir(self.folder)
         return new_key
 
+    def _upgrade_slots(self, conn: database.Connection, db_key: bytes) -> None:
+        """A key file of format 1 (earlier versions) becomes format 2 once the database is
+        open: the officers' names are needed for their new tags (keyslots.SlotsFile.upgrade)."""
+        slots = self.load_slots()
+        if slots.format >= 2:
+            return
+        try:
+            names = {str(slot_id): str(name) for slot_id, name in conn.execute(
+                "SELECT slot_id, name FROM officers WHERE active = 1 AND slot_id IS NOT NULL")}
+            if slots.upgrade(names, db_key, _first_params(slots)):
+                slots.save(self.slots_path)
+        except BaseException:
+            conn.close()
+            raise
+
     def _load_pending(self) -> SlotsFile | None:
         from idtool.keyslots import SlotsFile
 
@@ -276,16 +281,13 @@ class Vault:
                         passphrase: str) -> Officer:
         """A second officer confirms an action with their own passphrase (the four-eyes rule):
         the active officer whose key slot it opens. Throttled like an unlock."""
-        self._check_throttle()
-        try:
-            _key, slot_id, _identity = _officer_key(self.load_slots(), officer_name,
-                                                    passphrase.encode("utf-8"))
-            officer = _officer_for_slot(conn, slot_id)
-            if officer is None:
-                raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
-        except AuthenticationFailed:
-            self.throttle.record_failure()
-            raise
+        slots = self.load_slots()
+        self.throttle.begin_attempt()  # counted now; a success sets the count back to 0
+        _key, slot_id, _identity = _officer_key(slots, officer_name,
+                                                passphrase.encode("utf-8"))
+        officer = _officer_for_slot(conn, slot_id)
+        if officer is None:
+            raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
         self.throttle.record_success()
         return officer
 
@@ -295,16 +297,16 @@ class Vault:
         from idtool import audit, database, keyslots
         from idtool.certificate import issuing
 
-        validate_passphrase(new_passphrase)
-        self._check_throttle()
+        validate_passphrase(new_passphrase, officer_name)
         slots = self.load_slots()
+        self.throttle.begin_attempt()
         try:
             conn, recovery_slot, db_key, recovery_identity = self._open(
                 slots, lambda sf: _recovery_key(sf, recovery_code))
         except AuthenticationFailed:
-            self.throttle.record_failure()
             raise AuthenticationFailed(_("The recovery code is not correct.")) from None
         self.throttle.record_success()
+        self._upgrade_slots(conn, db_key)
         try:
             slots = self.load_slots()
             row = conn.execute(
@@ -338,7 +340,7 @@ def _officer_key(slots: SlotsFile, name: str, secret: bytes) -> tuple[bytes, str
     if slot is None:
         keyslots.dummy_derivation(_first_params(slots))
         raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
-    identity = slots.unwrap_identity(slot, secret)
+    identity = slots.unwrap_identity(slot, secret, name)
     return slots.open_with_identity(slot, identity), slot.id, identity
 
 

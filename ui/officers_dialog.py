@@ -9,6 +9,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -21,7 +23,9 @@ from idtool import officers, policy
 from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
+from idtool.vault import validate_passphrase
 from ui.forms import error_label, line_edit, show_error
+from ui.passphrase_hint import StrengthHint
 from ui.tasks import run_task
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -82,6 +86,8 @@ class AddOfficerDialog(QDialog):
         form.addRow(_("Officer name:"), self.name)
         form.addRow(_("Role:"), self.role)
         form.addRow(_("Passphrase:"), self.passphrase)
+        form.addRow("", StrengthHint(self.passphrase, name_edit=self.name,
+                                     object_name="add_strength"))
         form.addRow(_("Repeat the passphrase:"), self.repeat)
         self.error = error_label("add_error")
         self.busy = QProgressBar()
@@ -101,6 +107,8 @@ class AddOfficerDialog(QDialog):
             show_error(self.error, _("The two passphrases differ."))
             return
         name, role, pw = self.name.text(), self.role.currentData(), self.passphrase.text()
+        if not _strong_enough(self.error, self.passphrase, name):
+            return
         self.buttons.setEnabled(False)
         self.busy.show()
         run_task(lambda _s: officers.add_officer(self.session, name, role, pw),
@@ -192,6 +200,8 @@ class ChangePassphraseDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Current passphrase:"), self.old)
         form.addRow(_("New passphrase:"), self.new)
+        form.addRow("", StrengthHint(self.new, names=[session.officer.name],
+                                     object_name="passwd_strength"))
         form.addRow(_("Repeat the new passphrase:"), self.repeat)
         self.error = error_label("passwd_error")
         self.buttons = QDialogButtonBox(
@@ -208,6 +218,8 @@ class ChangePassphraseDialog(QDialog):
             show_error(self.error, _("The two passphrases differ."))
             return
         old, new = self.old.text(), self.new.text()
+        if not _strong_enough(self.error, self.new, self.session.officer.name):
+            return
         self.buttons.setEnabled(False)
         run_task(lambda _s: officers.change_passphrase(self.session, old, new),
                  lambda _r: self.accept(), self._failed)
@@ -218,3 +230,15 @@ class ChangePassphraseDialog(QDialog):
                    else _("The passphrase could not be changed."))
         self.old.selectAll()
         self.old.setFocus()
+
+
+def _strong_enough(error: QLabel, edit: QLineEdit, name: str) -> bool:
+    """Refuse a weak new passphrase here, with the advice, before any slow work starts."""
+    try:
+        validate_passphrase(edit.text(), name)
+    except IdtoolError as exc:
+        show_error(error, exc.message)
+        edit.selectAll()
+        edit.setFocus()
+        return False
+    return True

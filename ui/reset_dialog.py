@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from idtool.errors import IdtoolError
 from idtool.i18n import _
-from idtool.vault import Vault
+from idtool.vault import Vault, validate_passphrase
 from ui.forms import error_label, line_edit, show_error
+from ui.passphrase_hint import StrengthHint
 from ui.tasks import run_task
 
 
@@ -47,6 +48,8 @@ class ResetPassphraseDialog(QDialog):
         form.addRow(_("Officer name:"), self.name)
         form.addRow(_("Recovery code:"), self.code)
         form.addRow(_("New passphrase:"), self.passphrase)
+        form.addRow("", StrengthHint(self.passphrase, name_edit=self.name,
+                                     object_name="reset_strength"))
         form.addRow(_("Repeat the new passphrase:"), self.repeat)
         self.error = error_label("reset_error")
         self.busy = QProgressBar()
@@ -82,6 +85,13 @@ class ResetPassphraseDialog(QDialog):
             show_error(self.error, _("The two passphrases differ."))
             self.repeat.selectAll()
             self.repeat.setFocus()
+            return
+        try:
+            validate_passphrase(new, name)
+        except IdtoolError as exc:
+            show_error(self.error, exc.message)
+            self.passphrase.selectAll()
+            self.passphrase.setFocus()
             return
         show_error(self.error, "")
         self._set_busy(True)

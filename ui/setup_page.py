@@ -20,6 +20,7 @@ from idtool.i18n import _
 from idtool.session import Session
 from idtool.vault import Vault, validate_name, validate_passphrase
 from ui.forms import centred_column, error_label, line_edit, show_error
+from ui.passphrase_hint import StrengthHint
 from ui.tasks import run_task
 
 
@@ -59,8 +60,7 @@ class SetupPage(QWidget):
         form.addRow(_("Supervisor name:"), self.name)
         form.addRow(_("Passphrase:"), self.passphrase)
         form.addRow(_("Repeat the passphrase:"), self.repeat)
-        hint = QLabel(_("Use a long passphrase of several words (at least 8 characters)."))
-        hint.setWordWrap(True)
+        hint = StrengthHint(self.passphrase, name_edit=self.name, object_name="setup_strength")
         self.error = error_label("setup_error")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -120,7 +120,7 @@ class SetupPage(QWidget):
         name, pw = self.name.text(), self.passphrase.text()
         try:
             validate_name(name)
-            validate_passphrase(pw)
+            validate_passphrase(pw, name)
         except IdtoolError as exc:
             show_error(self.error, exc.message)
             return

@@ -141,7 +141,10 @@ class UnlockPage(QWidget):
 
     def _tick(self) -> None:
         """While throttled, keep the button disabled and say how long to wait."""
-        wait = self.vault.throttle.seconds_to_wait() if self.vault.exists() else 0.0
+        try:
+            wait = self.vault.throttle.seconds_to_wait() if self.vault.exists() else 0.0
+        except IdtoolError:
+            wait = 0.0  # an unreadable counter: the attempt itself then says what is wrong
         if wait > 0:
             self.button.setEnabled(False)
             self.button.setText(_("Unlock (wait {seconds} s)").format(seconds=math.ceil(wait)))

@@ -9,7 +9,13 @@ import shutil
 import pytest
 
 from idtool import audit, keyslots, officers
-from idtool.errors import AuthenticationFailed, CorruptDatabase, InvalidInput, NotPermitted
+from idtool.errors import (
+    AuthenticationFailed,
+    CorruptDatabase,
+    InvalidInput,
+    LockedOut,
+    NotPermitted,
+)
 from idtool.vault import Vault
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 
@@ -106,8 +112,13 @@ def test_slot_moved_to_another_database_fails(tmp_path, made_vault):
     other.slots_path.write_text(json.dumps(doc))
     with pytest.raises(AuthenticationFailed):
         other.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    # Swapping the whole slots file between folders fails as well.
+    # Swapping the whole slots file between folders fails as well (the unlock counter, signed
+    # for the other file, no longer verifies: that alone means the longest wait).
     shutil.copy(vault.slots_path, other.slots_path)
+    with pytest.raises((AuthenticationFailed, CorruptDatabase, LockedOut)):
+        other.unlock(SUPERVISOR, SUPERVISOR_PASS)
+    other.throttle.path.unlink()
+    shutil.copy(vault.throttle.path, other.throttle.path)
     with pytest.raises((AuthenticationFailed, CorruptDatabase)):
         other.unlock(SUPERVISOR, SUPERVISOR_PASS)
 
