@@ -68,6 +68,8 @@ QUARANTINE_REASONS = {
     "constraint": N_("Breaks a database rule"),
     "append_only_changed": N_("Differs from a record that may never change"),
     "key_changed": N_("A known device with a different key"),
+    "bad_name": N_("A name holds control, text-direction or invisible characters, or is too "
+                   "long"),
 }
 
 

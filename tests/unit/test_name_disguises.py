@@ -25,16 +25,20 @@ LATIN_C = "Cholpon Sydykova"
 # (the name first certified, the disguise tried for a second certificate)
 LOOK_ALIKES = {
     "greek_omicron": (PLAIN, "Nurgul Asan\u03bfva"),
-    "fullwidth": (PLAIN, "\uff2e\uff55\uff52\uff47\uff55\uff4c \uff21\uff53\uff41\uff4e\uff4f"
-                         "\uff56\uff41"),
+    "fullwidth": (
+        PLAIN,
+        "\uff2e\uff55\uff52\uff47\uff55\uff4c \uff21\uff53\uff41\uff4e\uff4f\uff56\uff41",
+    ),
     "double_space": (PLAIN, "Nurgul  Asanova"),
     "no_break_space": (PLAIN, "Nurgul\u00a0Asanova"),
     "cyrillic_es_in_latin": (LATIN_C, "\u0421holpon Sydykova"),  # Cyrillic С for C
     "cyrillic_er_in_latin": ("Aiperi Saparova", "Ai\u0440eri Saparova"),  # Cyrillic р for p
     "latin_c_in_cyrillic": (CYRILLIC, "Нургул Аcанова"),  # Latin c for Cyrillic с
     "latin_capitals_in_cyrillic": ("Венера Садырова", "Bенера Cадырова"),  # Latin B and C
-    "mathematical_letters": (PLAIN, "\U0001d40d\U0001d42e\U0001d42b\U0001d420\U0001d42e"
-                                    "\U0001d425 Asanova"),
+    "mathematical_letters": (
+        PLAIN,
+        "\U0001d40d\U0001d42e\U0001d42b\U0001d420\U0001d42e\U0001d425 Asanova",
+    ),
 }
 
 # Names holding characters that must never be stored: (name, words the refusal contains).
@@ -92,8 +96,9 @@ def test_second_certificate_for_a_name_with_hidden_characters_is_refused(session
     with pytest.raises(InvalidInput):
         decided_case(session, name=disguise, birth=BIRTH)
     again = decided_case(session, name="Placeholder Name", birth=BIRTH)
-    session.conn.execute("UPDATE persons SET full_name = ? WHERE uuid = ?",
-                         (disguise, again.person.uuid))
+    session.conn.execute(
+        "UPDATE persons SET full_name = ? WHERE uuid = ?", (disguise, again.person.uuid)
+    )
     with pytest.raises(InvalidInput):
         issuance.issue(session, again.uuid, "en")
     assert _certificates(session) == 1
@@ -108,8 +113,9 @@ def test_new_case_refuses_hidden_characters_with_a_clear_message(session, varian
     assert cases.CaseQuery().count(session) == 0
 
 
-@pytest.mark.parametrize("variant", ["zero_width_joiner", "escape", "right_to_left_override",
-                                     "too_long"])
+@pytest.mark.parametrize(
+    "variant", ["zero_width_joiner", "escape", "right_to_left_override", "too_long"]
+)
 def test_interview_answer_with_hidden_characters_is_refused(session, variant):
     name, words = HIDDEN[variant]
     case = cases.open_case(session, full_name=PLAIN, region="osh")
@@ -122,8 +128,9 @@ def test_interview_answer_with_hidden_characters_is_refused(session, variant):
     assert cases.get_case(session, case.uuid).person.full_name == PLAIN
 
 
-@pytest.mark.parametrize("variant", ["zero_width_space", "nul", "escape",
-                                     "right_to_left_override", "too_long"])
+@pytest.mark.parametrize(
+    "variant", ["zero_width_space", "nul", "escape", "right_to_left_override", "too_long"]
+)
 def test_officer_name_with_hidden_characters_is_refused(session, variant):
     name, words = HIDDEN[variant]
     if words == "too long":
@@ -145,8 +152,14 @@ def test_guardian_name_with_hidden_characters_is_refused(session, variant):
     name, words = HIDDEN[variant]
     case = cases.open_case(session, full_name=PLAIN, region="osh")
     with pytest.raises(InvalidInput, match=words):
-        consent.record(session, case.uuid, consent.Purpose.STATISTICS, consent.State.GIVEN,
-                       child_assent="yes", guardian=name + ", mother")
+        consent.record(
+            session,
+            case.uuid,
+            consent.Purpose.STATISTICS,
+            consent.State.GIVEN,
+            child_assent="yes",
+            guardian=name + ", mother",
+        )
     assert consent.history(session, case.uuid) == []
 
 
