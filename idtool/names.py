@@ -133,8 +133,9 @@ def _kind(ch: str) -> str:
 
 
 def holder_key(full_name: str, birth_date: str) -> str:
-    """certificates.holder_key: one certificate per person is one per holder key."""
-    return f"{identity_key(full_name)}|{birth_date}"
+    """certificates.holder_key: one certificate per person is one per holder key. The words in
+    any order ("Asanova Nurgul" is "Nurgul Asanova": surnames come first or last)."""
+    return f"{' '.join(sorted(identity_key(full_name).split()))}|{birth_date}"
 
 
 def identity_key(text: str) -> str:

@@ -35,6 +35,7 @@ LOOK_ALIKES = {
     "cyrillic_er_in_latin": ("Aiperi Saparova", "Ai\u0440eri Saparova"),  # Cyrillic р for p
     "latin_c_in_cyrillic": (CYRILLIC, "Нургул Аcанова"),  # Latin c for Cyrillic с
     "latin_capitals_in_cyrillic": ("Венера Садырова", "Bенера Cадырова"),  # Latin B and C
+    "surname_first": (PLAIN, "Asanova Nurgul"),
     "mathematical_letters": (
         PLAIN,
         "\U0001d40d\U0001d42e\U0001d42b\U0001d420\U0001d42e\U0001d425 Asanova",
