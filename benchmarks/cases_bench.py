@@ -61,7 +61,7 @@ def person_name(rng: random.Random) -> tuple[str, str]:
 def fill_cases(session: Any, count: int, seed: int = 2026) -> None:
     """Insert `count` persons and cases in one transaction, straight into the tables."""
     from idtool import database
-    from idtool.translit import search_key
+    from idtool.names import identity_key
 
     rng = random.Random(seed)
     start = datetime(2023, 1, 1, tzinfo=UTC)
@@ -73,7 +73,7 @@ def fill_cases(session: Any, count: int, seed: int = 2026) -> None:
         name, sex = person_name(rng)
         born = (datetime(1960, 1, 1) + timedelta(days=rng.randint(0, 22_000))).date()
         person_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        persons.append((person_uuid, name, sex, born.isoformat(), search_key(name), device))
+        persons.append((person_uuid, name, sex, born.isoformat(), identity_key(name), device))
         opened = (start + step * n).isoformat(timespec="seconds")
         cases_rows.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                            f"{prefix}{n + 1:06d}", person_uuid, rng.choice(STATUSES),
@@ -155,11 +155,11 @@ def _probe_list(folder: Path) -> dict[str, object]:
                              " ORDER BY opened_at DESC LIMIT 200").fetchall()
         base_open.append(time.perf_counter() - started)
     base_keys = []
-    from idtool.translit import search_key
+    from idtool.names import identity_key
 
     for typed in TYPED:
         for n in range(1, len(typed) + 1):
-            key = search_key(typed[:n])
+            key = identity_key(typed[:n])
             started = time.perf_counter()
             session.conn.execute("SELECT count(*) FROM persons WHERE name_key LIKE ?",
                                  (f"%{key}%",)).fetchone()

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from idtool import database
+from idtool import database, names
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
 from idtool.regions import REGIONS
 from idtool.session import Session
-from idtool.translit import search_key
 
 
 class Status(StrEnum):
@@ -119,7 +118,7 @@ def open_case(session: Session, *, full_name: str = "", region: str, sex: str = 
         raise InvalidInput(_("Choose the region of the case."))
     if birth_date:
         _check_date(birth_date)
-    person = Person(str(uuid.uuid4()), full_name=" ".join(full_name.split()), sex=sex,
+    person = Person(str(uuid.uuid4()), full_name=names.clean_name(full_name), sex=sex,
                     birth_date=birth_date)
     case_uuid = str(uuid.uuid4())
     conn = session.conn
@@ -128,7 +127,7 @@ def open_case(session: Session, *, full_name: str = "", region: str, sex: str = 
         conn.execute(
             "INSERT INTO persons (uuid, full_name, sex, birth_date, name_key, device_id)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (person.uuid, person.full_name, sex, birth_date, search_key(person.full_name),
+            (person.uuid, person.full_name, sex, birth_date, names.identity_key(person.full_name),
              session.device_id),
         )
         opened = now_iso()
@@ -172,16 +171,21 @@ def update_person_from_answers(session: Session, case_uuid: str,
                                answers: dict[str, object]) -> None:
     """Copy the personal-data answers of an interview into the person record.
 
-    Call inside the transaction that saves the answers."""
+    Call inside the transaction that saves the answers (a name that may not be stored raises
+    InvalidInput, and the answer is not saved either)."""
     changes = {PERSON_FIELDS[q]: str(v) for q, v in answers.items()
                if q in PERSON_FIELDS and isinstance(v, str | int | float)}
     if not changes:
         return
+    for column, limit in (("full_name", names.MAX_PERSON_NAME),
+                          ("other_names", names.MAX_NAME_TEXT)):
+        if column in changes:
+            changes[column] = names.clean_name(changes[column], limit=limit)
     sets = ", ".join(f"{col} = ?" for col in changes)
     args: list[object] = list(changes.values())
     if "full_name" in changes:
         sets += ", name_key = ?"
-        args.append(search_key(changes["full_name"]))
+        args.append(names.identity_key(changes["full_name"]))
     session.conn.execute(
         f"UPDATE persons SET {sets}, version = version + 1, base_version = version,"
         f" device_id = ? WHERE uuid = (SELECT person_uuid FROM cases WHERE uuid = ?)",
@@ -234,7 +238,7 @@ class CaseQuery:
         matches, match_args = [], []
         text = self.text.strip()
         if text:
-            key = search_key(text)
+            key = names.identity_key(text)
             if any(ch.isdigit() for ch in text) or "-" in text or not key:
                 matches.append("SELECT uuid FROM cases WHERE number LIKE ?")
                 match_args.append(f"%{text.upper()}%")

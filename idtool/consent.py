@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from idtool import cases, database
+from idtool import cases, database, names
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
@@ -91,6 +91,7 @@ def record(session: Session, case_uuid: str, purpose: Purpose, state: State, *,
     if state is State.GIVEN and set(told) != set(TOLD):
         raise InvalidInput(_("Consent is informed only when the person was told the purpose, "
                              "the use of the data, how long it is kept and how to withdraw."))
+    guardian = names.clean_name(guardian, limit=names.MAX_NAME_TEXT)  # shown in documents
     cases.get_case(session, case_uuid, audit_view=False)
     rec = ConsentRecord(str(uuid.uuid4()), case_uuid, purpose.value, recipient_id, state.value,
                         tuple(told), child_assent, guardian, session.officer.name,

@@ -6,7 +6,7 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from idtool import database, keyslots, policy
+from idtool import database, keyslots, names, policy
 from idtool.atomic import fsync_dir
 from idtool.certificate import issuing
 from idtool.errors import InvalidInput, NotPermitted
@@ -39,8 +39,12 @@ def add_officer(session: Session, name: str, role: str, passphrase: str) -> Offi
     role_ = validate_role(role)
     validate_passphrase(passphrase, name)
     conn = session.conn
-    if conn.execute("SELECT 1 FROM officers WHERE name_key = ?",
-                    (keyslots.normalise_name(name),)).fetchone():
+    # A look-alike of a name here counts as the same name: documents show officers by name.
+    here = {names.identity_key(other) for (other,) in conn.execute(
+        "SELECT name FROM officers WHERE name_key NOT LIKE 'remote:%'")}
+    if names.identity_key(name) in here or conn.execute(
+            "SELECT 1 FROM officers WHERE name_key = ?",
+            (keyslots.normalise_name(name),)).fetchone():
         raise InvalidInput(_("An officer with this name already exists."))
     vault = session.vault
     slots = vault.load_slots()

@@ -47,9 +47,14 @@ MAX_NAME = 100
 
 
 def validate_name(name: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned or len(cleaned) > MAX_NAME:
-        raise InvalidInput(_("Enter an officer name of 1 to 100 characters."))
+    """An officer's name as stored (names.clean_name: no control, text-direction or invisible
+    characters; NFKC, whitespace collapsed), of 1 to MAX_NAME characters."""
+    from idtool import names
+
+    length = _("Enter an officer name of 1 to 100 characters.")
+    cleaned = names.clean_name(name, limit=MAX_NAME, too_long=length)
+    if not cleaned:
+        raise InvalidInput(length)
     return cleaned
 
 

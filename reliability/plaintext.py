@@ -200,6 +200,7 @@ def _b64_forms(data: bytes) -> list[bytes]:
 @functools.cache
 def marker_forms() -> dict[str, bytes]:
     """label -> bytes to look for."""
+    from idtool.names import identity_key
     from idtool.translit import search_key
 
     texts = {
@@ -213,6 +214,7 @@ def marker_forms() -> dict[str, bytes]:
         variants = {"": text, " lower": text.lower(), " upper": text.upper()}
         if any(ord(c) > 127 for c in text):
             variants[" search key"] = search_key(text)
+            variants[" identity key"] = identity_key(text)  # what persons.name_key holds
             variants[" latin"] = readable_latin(text)
             variants[" latin lower"] = readable_latin(text).lower()
         for how, variant in variants.items():

@@ -18,14 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from idtool import audit, cases, database, decisions, directory, policy, policy_options
+from idtool import audit, cases, database, decisions, directory, names, policy, policy_options
 from idtool.certificate import issuing, payload, trust
 from idtool.certificate.pdf import CertificateDocument
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.translit import search_key
 
 NUMBER_PREFIX = "KG-VS"
 ORGANISATION_PLACEHOLDER = N_("(organisation not recorded)")
@@ -156,10 +155,6 @@ def _next_number(session: Session, year: int) -> str:
     return f"{prefix}{last + 1:05d}"
 
 
-def holder_key(full_name: str, birth_date: str) -> str:
-    return f"{search_key(full_name)}|{birth_date}"
-
-
 def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRecord:
     _check_body(session)
     if policy_options.get(session.conn).four_eyes == "on" and not _two_issuers(session):
@@ -184,9 +179,11 @@ def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRec
     if not person.full_name.strip() or not person.birth_date:
         raise InvalidInput(_("Record the person's full name and date of birth before issuing "
                              "the certificate."))
+    names.clean_name(person.full_name)  # a name stored before names were checked
     same = session.conn.execute(
         "SELECT c.number, k.number FROM certificates c JOIN cases k ON k.uuid = c.case_uuid"
-        " WHERE c.holder_key = ?", (holder_key(person.full_name, person.birth_date),)).fetchone()
+        " WHERE c.holder_key = ?",
+        (names.holder_key(person.full_name, person.birth_date),)).fetchone()
     if same is not None:
         raise InvalidInput(_("A person with the same name and date of birth already holds "
                              "certificate {number} (case {case}); it is issued only once.")
@@ -280,7 +277,7 @@ def issue(session: Session, case_uuid: str, language: str, save: Save | None = N
             " organisation, language, issue_date, issued_at, code, prints, device_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
             (cert.uuid, number, case.uuid, person.uuid, decision.uuid,
-             holder_key(person.full_name, person.birth_date), cert.holder_name,
+             names.holder_key(person.full_name, person.birth_date), cert.holder_name,
              cert.holder_birth_date, session.officer.uuid, cert.officer_name,
              cert.organisation, language, cert.issue_date, cert.issued_at, code,
              session.device_id))

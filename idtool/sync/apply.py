@@ -17,10 +17,12 @@ A record that cannot be stored (unknown table, missing or unknown fields, wrong 
 reference to a record that does not exist, a broken database rule) is quarantined with its
 reason; the rest of the bundle imports. Before any of this, a case bundle's record must be one
 its signer may write (`ownership`: its own origin, its own cases and officers); any other is
-quarantined with the reason and counted in `refused` for the import's audit entry. Persons are
-checked for possible duplicates from
-other posts (same transliterated name and birth date, or same document number): flagged for
-a person to review, never merged.
+quarantined with the reason and counted in `refused` for the import's audit entry. A person
+whose name holds control, text-direction or invisible characters, or is too long, is
+quarantined ("bad_name"). The identity keys of persons and certificates (name_key, holder_key)
+are computed here from the names, never taken from the sender. Persons are checked for possible
+duplicates from other posts (same identity key of the name and same birth date, or same
+document number): flagged for a person to review, never merged.
 """
 
 from __future__ import annotations
@@ -34,17 +36,19 @@ from typing import Any
 
 from sqlcipher3 import dbapi2
 
+from idtool import names
 from idtool.audit import now_iso
 from idtool.database import Connection
+from idtool.errors import InvalidInput
 from idtool.sync import tables
 from idtool.sync.ownership import Ownership
 from idtool.sync.report import ImportReport
 from idtool.sync.tables import Table
-from idtool.translit import search_key
 
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
                          default=lambda v: v.hex() if isinstance(v, bytes) else repr(v))
 CHUNK = 2000  # keys per `IN (...)` lookup, below SQLite's limit on bound parameters
+_KEYED = frozenset({"persons", "certificates"})  # rows whose identity keys are computed here
 
 
 def to_json(value: object) -> str:
@@ -110,6 +114,10 @@ class Applier:
         if problem is not None:
             self.quarantine(table.name, row, *problem)
             return
+        if table.name in _KEYED:
+            row = self._own_keys(table.name, row)
+            if row is None:
+                return
         try:
             local = tables.read_row(self.conn, table, table.record_key(row))
             if local == row:
@@ -157,6 +165,10 @@ class Applier:
             if problem is not None:
                 self.quarantine(table.name, row, *problem)
                 continue
+            if table.name in _KEYED:
+                row = self._own_keys(table.name, row)
+                if row is None:
+                    continue
             key = table.key_of(row)
             if table is not current or key in run_keys or len(run) >= CHUNK:
                 self._flush(current, run, run_keys)
@@ -385,6 +397,20 @@ class Applier:
         self.conn.execute("INSERT OR REPLACE INTO sync_received (tbl, record_key, digest)"
                           " VALUES (?, ?, ?)", (table.name, key, row_digest(row)))
 
+    def _own_keys(self, table: str, row: dict[str, Any]) -> dict[str, Any] | None:
+        """A checked person or certificate with its identity key computed here; None (the
+        record quarantined) for a person whose names may not be stored."""
+        if table == "certificates":
+            return row | {"holder_key": names.holder_key(row["holder_name"],
+                                                         row["holder_birth_date"])}
+        try:
+            names.clean_name(row["full_name"])
+            names.clean_name(row["other_names"], limit=names.MAX_NAME_TEXT)
+        except InvalidInput as e:
+            self.quarantine(table, row, "bad_name", e.message)
+            return None
+        return row | {"name_key": names.identity_key(row["full_name"])}
+
     # -- queues --------------------------------------------------------------------------
     def conflict(self, table: Table, key: str, local: dict[str, Any],
                  incoming: dict[str, Any]) -> None:
@@ -420,7 +446,7 @@ class Applier:
 
     def flag_duplicates(self, person: dict[str, Any]) -> None:
         reasons: dict[str, set[str]] = {}
-        name = search_key(person["full_name"])
+        name = names.identity_key(person["full_name"])
         if name and person["birth_date"]:
             for (other,) in self.conn.execute(
                     "SELECT uuid FROM persons WHERE name_key = ? AND birth_date = ? AND uuid != ?"

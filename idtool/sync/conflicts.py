@@ -72,6 +72,8 @@ QUARANTINE_REASONS = {
                          "package"),
     "not_owner": N_("Belongs to a case or officer of another device"),
     "foreign_officer": N_("Names an officer of another device"),
+    "bad_name": N_("A name holds control, text-direction or invisible characters, or is too "
+                   "long"),
 }
 
 

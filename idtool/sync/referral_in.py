@@ -17,7 +17,9 @@ signed by a trusted device, encrypted to this one):
   interview per questionnaire version, so nobody asks them again; the received referral is
   recorded in `referrals_received` with status "accepted" and its provenance (sender device,
   bundle, the sender's referral id and case number) and the consent records as sent;
-- the same referral received twice (a new bundle for it) is refused.
+- the same referral received twice (a new bundle for it) is refused;
+- a name it carries (the person's, an officer's, a guardian's) holding control,
+  text-direction or invisible characters, or too long, refuses the bundle (names.py).
 """
 
 from __future__ import annotations
@@ -26,10 +28,10 @@ import json
 import uuid
 from typing import Any
 
-from idtool import cases, directory
+from idtool import cases, directory, names
 from idtool.audit import now_iso
 from idtool.bundle import BundleHeader
-from idtool.errors import BundleError
+from idtool.errors import BundleError, InvalidInput
 from idtool.i18n import LANGUAGES, _
 from idtool.regions import REGIONS
 from idtool.session import Session
@@ -42,7 +44,6 @@ from idtool.sync.referral import (
     PERSON_FIELDS,
     REFERRAL_FIELDS,
 )
-from idtool.translit import search_key
 
 MAX_TEXT = 100_000
 STATUSES = ("accepted", "service_delivered", "declined", "closed")
@@ -64,6 +65,22 @@ def _texts(row: object, fields: tuple[str, ...], lists: tuple[str, ...] = ()) ->
         elif not isinstance(value, str) or len(value) > MAX_TEXT:
             return False
     return True
+
+
+def _check_names(ref: dict[str, Any], person: dict[str, Any],
+                 consents: list[dict[str, Any]]) -> None:
+    """The names the referral carries (person, officers, guardians) may be stored and shown."""
+    texts = [(person["full_name"], names.MAX_PERSON_NAME),
+             (person["other_names"], names.MAX_NAME_TEXT),
+             (ref["officer_name"], names.MAX_PERSON_NAME)]
+    for c in consents:
+        texts += [(c["guardian"], names.MAX_NAME_TEXT), (c["officer_name"], names.MAX_PERSON_NAME)]
+    try:
+        for text, limit in texts:
+            names.clean_name(text, limit=limit)
+    except InvalidInput as e:
+        raise BundleError(_("A name in the referral cannot be stored: {problem} Nothing was "
+                            "imported.").format(problem=e.message), "bad_name") from None
 
 
 def _one(records: list[Any], table: str) -> dict[str, Any]:
@@ -120,6 +137,7 @@ def apply_referral(session: Session, applier: Applier, header: BundleHeader,
         raise _bad("urgency")
     consents = [r["row"] for r in records if r["table"] == "consent"
                 and _texts(r["row"], CONSENT_FIELDS, ("told",))]
+    _check_names(ref, person, consents)
     _check_basis(rtype, org_id, ref["legal_basis"], consents)
     if conn.execute("SELECT 1 FROM referrals_received WHERE sender = ? AND referral_uuid = ?",
                     (header.sender, ref["referral_uuid"])).fetchone():
@@ -157,7 +175,7 @@ def apply_referral(session: Session, applier: Applier, header: BundleHeader,
         " document_number, name_key, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (person_uuid, *(person[k] for k in ("full_name", "other_names", "sex", "birth_date",
                                             "citizenship", "document_number")),
-         search_key(person["full_name"]), me))
+         names.identity_key(person["full_name"]), me))
     conn.execute(
         "INSERT INTO cases (uuid, number, person_uuid, status, region, opened_at, officer_uuid,"
         " device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

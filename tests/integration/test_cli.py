@@ -97,6 +97,30 @@ def test_expected_failures_are_one_line(db: Path, tmp_path: Path):
     assert "Too many failed attempts" in proc.stderr
 
 
+# Officer names holding control, text-direction or invisible characters, or far too long
+# (an argument cannot hold NUL, and one argument is at most 128 KiB on Linux).
+HIDDEN_NAMES = {"escape": ("Bakyt\x1b[2JSadyrov", "control"),
+                "right_to_left_override": ("Bakyt \u202evoryd", "direction"),
+                "zero_width_space": ("Bakyt\u200bSadyrov", "invisible"),
+                "too_long": ("B" * 100_000, "1 to 100 characters")}
+
+
+@pytest.mark.parametrize("variant", sorted(HIDDEN_NAMES))
+def test_officer_name_with_hidden_characters_is_one_clear_line(db: Path, tmp_path: Path,
+                                                              variant: str):
+    name, words = HIDDEN_NAMES[variant]
+    proc = run(db, "officer", "add", name, "--role", "police",
+               env=AS_SUP | {"IDTOOL_NEW_PASSPHRASE": "police-pass-1"})
+    assert_clean_failure(proc)
+    assert proc.returncode == 7 and words in proc.stderr
+    assert name not in proc.stderr and "Bakyt" not in proc.stderr
+    assert "police" not in run(db, "officer", "list", env=AS_SUP).stdout
+    proc = run(tmp_path / "other", "init", "--officer", name, "--role", "supervisor",
+               env={"IDTOOL_PASSPHRASE": "sup-pass-123"})
+    assert_clean_failure(proc)
+    assert words in proc.stderr and not (tmp_path / "other" / "idtool.db").exists()
+
+
 def test_corrupt_database_is_one_line(db: Path):
     raw = bytearray((db / "idtool.db").read_bytes())
     raw[100:4000] = os.urandom(3900)

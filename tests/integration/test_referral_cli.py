@@ -165,6 +165,15 @@ def test_failures_are_one_clear_line(setup, tmp_path: Path):
     assert os.listdir(tmp_path / "out") == []
 
 
+def test_guardian_with_hidden_characters_is_one_clear_line(setup):
+    run, _case_number, child = setup
+    proc = run("consent", "record", child, "--purpose", "statistics", "--state", "given",
+               "--told", TOLD, "--child-assent", "yes", "--guardian",
+               "\u202eahtom, avoraydaS", env=AS_SUP)
+    assert_clean_failure(proc, 7)
+    assert "direction" in proc.stderr and "Sadyrova" not in proc.stderr
+
+
 def test_directory_list(setup):
     run, _case_number, _child = setup
     rows = json.loads(run("directory", "list", "--json", env=AS_SUP).stdout)

@@ -355,6 +355,46 @@ def test_same_person_at_two_posts_is_flagged_not_merged(tmp_path: Path) -> None:
     assert w.sup.conn.execute("SELECT count(*) FROM persons").fetchone()[0] == 3
 
 
+def test_look_alike_person_is_flagged_and_the_sender_s_name_key_not_trusted(
+        tmp_path: Path) -> None:
+    """A person sent under a Greek-omicron disguise, with a made-up search key, is still found
+    to be a possible duplicate; the key stored is the one computed here from the name."""
+    w = make_world(tmp_path, 1)
+    dev = w.devs[0]
+    region = next(iter(cases.REGIONS))
+    mine = cases.open_case(w.sup, full_name="Nurgul Asanova", region=region,
+                           birth_date="1999-03-08")
+    cases.open_case(dev, full_name="Nurgul Asanova", region=region, birth_date="1999-03-08")
+    records = device_records(dev)
+    for record in records:
+        if record["table"] == "persons":
+            record["row"] = dict(record["row"], full_name="Nurgul Asan\u03bfva",
+                                 name_key="somebody else")
+    report = import_bundle(w.sup, craft(dev, w.out, records))
+    assert report.duplicates == 1 and report.quarantined == 0
+    keys = {k for (k,) in w.sup.conn.execute("SELECT name_key FROM persons")}
+    assert keys == {w.sup.conn.execute("SELECT name_key FROM persons WHERE uuid = ?",
+                                       (mine.person.uuid,)).fetchone()[0]}
+
+
+def test_received_person_with_hidden_characters_is_quarantined(tmp_path: Path) -> None:
+    w = make_world(tmp_path, 1)
+    dev = w.devs[0]
+    cases.open_case(dev, full_name="Nurgul Asanova", region=next(iter(cases.REGIONS)))
+    records = device_records(dev)
+    person = next(r for r in records if r["table"] == "persons")["row"]
+    bad = [{"table": "persons", "row": dict(person, uuid=str(uuid.uuid4()), full_name=name)}
+           for name in ("Nurgul Asan\u200dova", "Nurgul \u202eavonasA", "Nurgul\x1b[2J",
+                        "N" * 200_000)]
+    bad.append({"table": "persons", "row": dict(person, uuid=str(uuid.uuid4()),
+                                                other_names="Nuri\u200b")})
+    report = import_bundle(w.sup, craft(dev, w.out, records + bad))
+    assert report.quarantined == 5
+    assert [q.reason for q in conflicts.quarantined(w.sup)] == ["bad_name"] * 5
+    assert w.sup.conn.execute("SELECT full_name FROM persons").fetchall() == [
+        ("Nurgul Asanova",)]
+
+
 def test_bad_records_are_quarantined_and_the_rest_imports(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]

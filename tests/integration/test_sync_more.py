@@ -179,6 +179,21 @@ def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> Non
         import_bundle(w.sup, b)
 
 
+def test_referral_with_a_hidden_character_in_the_name_is_refused(tmp_path: Path) -> None:
+    w, sender, receiver = _two_orgs(tmp_path, CRISIS)
+    case = _case(sender, "Нургүл Асанова")
+    _consent(sender, case.uuid, CRISIS)
+    # As an older version (or a tampered sender) could have stored it.
+    sender.conn.execute("UPDATE persons SET full_name = ? WHERE uuid = ?",
+                        ("Нургүл \u202eАсанова", case.person.uuid))
+    path = export_referral(sender, case.uuid, CRISIS, None, w.out, services=("shelter",))
+    before = receiver.conn.execute("SELECT count(*) FROM persons").fetchone()
+    with pytest.raises(BundleError) as e:
+        import_bundle(receiver, path)
+    assert e.value.reason == "bad_name" and "Асанова" not in e.value.message
+    assert receiver.conn.execute("SELECT count(*) FROM persons").fetchone() == before
+
+
 # -- fuzzing the record applier -------------------------------------------------------------
 
 VALUES = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),

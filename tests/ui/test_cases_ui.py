@@ -224,6 +224,27 @@ def test_new_case_dialog_opens_the_case_and_starts_the_interview(qtbot, session)
         case.uuid, "nrm-identification", "ky")
 
 
+def test_new_case_dialog_refuses_a_pasted_name_with_an_invisible_character(qtbot, session):
+    """A zero-width joiner cannot be typed, but it comes with a pasted name."""
+    dialog = show(qtbot, NewCaseDialog(session))
+    dialog.region.setCurrentIndex(dialog.region.findData("osh"))
+    QApplication.clipboard().setText("Nurgul Asan\u200dova")
+    dialog.full_name.setFocus()
+    qtbot.keyClick(dialog.full_name, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.full_name.text() == "Nurgul Asan\u200dova"
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.error.isVisible()
+    assert "invisible" in dialog.error.text() and "Nurgul" not in dialog.error.text()
+    assert cases.CaseQuery().count(session) == 0
+    # Retyped without it, the case opens.
+    dialog.full_name.clear()
+    type_text(dialog.full_name, "Nurgul Asanova")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert cases.get_case(session, dialog.case_uuid).person.full_name == "Nurgul Asanova"
+
+
 def test_new_case_dialog_offers_only_the_role_s_questionnaires(qtbot, session, made_vault):
     officers.add_officer(session, GUARD, "border_guard", GUARD_PASS)
     vault, _ = made_vault

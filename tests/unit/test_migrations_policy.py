@@ -7,7 +7,7 @@ import os
 import pytest
 
 from idtool import database, migrations, officers, policy
-from idtool.errors import CorruptDatabase, NotPermitted
+from idtool.errors import CorruptDatabase, InvalidInput, NotPermitted
 from idtool.policy import Action, Role
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 
@@ -102,3 +102,46 @@ def test_records_carry_uuid_version_device_and_base_version(made_vault):
         assert session.meta("device_id") == session.device_id
         assert len(bytes.fromhex(session.meta("device_signing_key"))) == 32
         assert session.meta("device_age_identity").startswith("AGE-SECRET-KEY-")
+
+
+def test_identity_keys_of_an_older_database_are_recomputed(made_vault):
+    """A database of version 9 holds transliteration keys (and may hold a name typed before
+    names were checked): after the upgrade its persons and certificates carry identity keys,
+    the search still finds people in both scripts, a look-alike gets no second certificate,
+    and nothing is queued to be sent for it."""
+    from idtool import cases, names
+    from idtool.certificate import issuance
+    from idtool.translit import search_key
+    from tests.unit.test_certificate import decided_case
+
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        holder = decided_case(session, name="Nurgul Asanova", birth="1999-03-08")
+        issuance.issue(session, holder.uuid, "en")
+        aigul = cases.open_case(session, full_name="Айгүл Өмүрбекова", region="osh")
+        typed = cases.open_case(session, full_name="Placeholder", region="osh")
+        conn = session.conn
+        conn.execute("UPDATE persons SET full_name = 'Bermet Asan\u200dbekova' WHERE uuid = ?",
+                     (typed.person.uuid,))
+        for uuid_, name in conn.execute("SELECT uuid, full_name FROM persons").fetchall():
+            conn.execute("UPDATE persons SET name_key = ? WHERE uuid = ?",
+                         (search_key(name), uuid_))
+        conn.execute("UPDATE certificates SET holder_key = ?",
+                     (f"{search_key('Nurgul Asanova')}|1999-03-08",))
+        conn.execute("PRAGMA user_version = 11")
+        journal = conn.execute("SELECT max(id) FROM sync_changes").fetchone()[0]
+
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+        conn = session.conn
+        assert migrations.current_version(conn) == migrations.latest()
+        for name, key in conn.execute("SELECT full_name, name_key FROM persons"):
+            assert key == names.identity_key(name) != search_key(name)
+        assert conn.execute("SELECT holder_key FROM certificates").fetchall() == [
+            (names.holder_key("Nurgul Asanova", "1999-03-08"),)]
+        assert conn.execute("SELECT max(id) FROM sync_changes").fetchone()[0] == journal
+        for text, found in (("Aigul Omurbekova", aigul.uuid), ("Айгүл", aigul.uuid),
+                            ("Bermet Asanbekova", typed.uuid), ("Нургул", holder.uuid)):
+            assert [r.uuid for r in cases.CaseQuery(text=text).page(session, 0, 10)] == [found]
+        again = decided_case(session, name="Nurgul Asan\u03bfva", birth="1999-03-08")
+        with pytest.raises(InvalidInput, match="only once"):
+            issuance.issue(session, again.uuid, "en")
