@@ -62,7 +62,7 @@ def _referral(tmp: Path) -> tuple[Any, str]:
 
     vault = Vault(tmp / "referral-bench", kdf_params=kdf.FAST_PARAMS)
     session, _ = vault.create("Айгүл Өмүрбекова", "supervisor", "bench-pass-1")
-    issuance.set_organisation(session, "Кризисный центр «Сезим», Бишкек")
+    issuance.set_organisation(session, "mvd-anti-trafficking")
     case = cases.open_case(session, full_name=HOLDER, region="osh", birth_date="1998-04-12")
     ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "ky")
     for question, value in (("full_name", HOLDER), ("document_type", "id_card"),

@@ -124,6 +124,10 @@ def get(session: Session, org_id: str) -> Organisation:
     raise InvalidInput(_("No organisation {org} in the NRM directory.").format(org=org_id))
 
 
+def find_shipped(org_id: str) -> Organisation | None:
+    return next((o for o in shipped().organisations if o.id == org_id), None)
+
+
 def find(conn: database.Connection, org_id: str) -> Organisation | None:
     """An organisation by id from the working copy (or the shipped directory while there is
     none), without seeding: safe inside another transaction."""
@@ -135,7 +139,7 @@ def find(conn: database.Connection, org_id: str) -> Organisation | None:
                                "services": tuple(org.services)})
     if conn.execute("SELECT 1 FROM directory LIMIT 1").fetchone():
         return None
-    return next((o for o in shipped().organisations if o.id == org_id), None)
+    return find_shipped(org_id)
 
 
 def save(session: Session, org: Organisation) -> None:

@@ -1,9 +1,11 @@
-"""Officer management: add, list, change passphrase, remove (which re-keys the database)."""
+"""Officer management: add, list, change passphrase, remove (which re-keys the database and
+renews the recovery code)."""
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from idtool import database, keyslots, names, policy
@@ -75,12 +77,13 @@ def change_passphrase(session: Session, old: str, new: str) -> None:
         slots.save(vault.slots_path)
 
 
-def remove_officer(session: Session, name: str) -> None:
-    """Deactivate an officer, drop their slot and re-key the database.
+def remove_officer(session: Session, name: str) -> str:
+    """Deactivate an officer, drop their slot, issue a new recovery code and re-key the
+    database; returns the new recovery code (show it once to the officer who removed them).
 
-    Crash safety: the slots for the new key are written to a side file first, then the database
-    is re-keyed, then the side file replaces the slots file. Unlock finishes an interrupted
-    re-key (see Vault._open), so no crash point leaves a database no slot can open.
+    The removed officer may have known the recovery code and kept copies of the folder: the old
+    code's slot goes, so it opens nothing from now on, and the issuing key is rotated
+    (`issuing.sync`). Crash safety: see `_rekey`.
     """
     session.require(policy.Action.MANAGE_OFFICERS)
     conn = session.conn
@@ -99,26 +102,55 @@ def remove_officer(session: Session, name: str) -> None:
         ).fetchone()[0]
         if others <= 1:
             raise NotPermitted(_("The last supervisor cannot be removed."))
-    vault = session.vault
-    slots = vault.load_slots()
-    if slot_id:
-        slots.remove(slot_id)
-    new_key = os.urandom(database.KEY_BYTES)
-    slots.reseal_all(new_key)
-    with database.transaction(conn):
+
+    def record() -> None:
         conn.execute(
             "UPDATE officers SET active = 0, slot_id = NULL, version = version + 1,"
             " base_version = version, device_id = ? WHERE uuid = ?",
             (session.device_id, officer_uuid),
         )
         session.audit("officer.remove", officer_uuid)
-        session.audit("database.rekey", None, {"reason": "officer removed"})
-        issuing.sync_in(session, slots)  # their seal of the issuing key: the key is rotated
+
+    return _rekey(session, "officer removed", [slot_id] if slot_id else [], record)
+
+
+def renew_recovery_code(session: Session) -> str:
+    """A supervisor replaces the recovery code (the old one is lost, or known to someone who
+    should not have it); the database is re-keyed. Returns the new code, shown only now."""
+    session.require(policy.Action.MANAGE_OFFICERS)
+    return _rekey(session, "recovery code renewed", [], lambda: None)
+
+
+def _rekey(session: Session, reason: str, drop: list[str], record: Callable[[], None]) -> str:
+    """Drop the slots `drop` and the recovery-code slot, add a new recovery code, re-key the
+    database and record the change (`record` runs in the same transaction); returns the code.
+
+    Crash safety: the slots for the new key are written to a side file first, then the database
+    is re-keyed, then the side file replaces the slots file. Unlock finishes an interrupted
+    re-key (see Vault._open), so no crash point leaves a database no slot can open. (A crash
+    before the new code is shown leaves a code nobody saw: renew it again.)
+    """
+    conn = session.conn
+    vault = session.vault
+    slots = vault.load_slots()
+    for slot in list(slots.slots):
+        if slot.id in drop or slot.kind == keyslots.KIND_RECOVERY_CODE:
+            slots.remove(slot.id)
+    new_key = os.urandom(database.KEY_BYTES)
+    slots.reseal_all(new_key)
+    code = keyslots.new_recovery_code()
+    slots.add_recovery_code(code, new_key, vault.kdf_params())
+    with database.transaction(conn):
+        record()
+        session.audit("database.rekey", None, {"reason": reason})
+        session.audit("recovery.renew", None, {"reason": reason})
+        issuing.sync_in(session, slots)  # seals of a removed officer or old code: rotated
     slots.save(vault.pending_slots_path)
     database.rekey(conn, new_key)
     session.db_key = new_key
     os.replace(vault.pending_slots_path, vault.slots_path)
     fsync_dir(vault.folder)
+    return code
 
 
 def _slot_id(session: Session, officer_uuid: str) -> str:

@@ -117,9 +117,12 @@ class Vault:
             ) from None
 
     # -- set-up ------------------------------------------------------------------------------
-    def create(self, officer_name: str, role: str, passphrase: str) -> tuple[Session, str]:
-        """Make the database, the device keys and the first officer; returns the recovery code."""
-        from idtool import audit, database, keyslots, policy
+    def create(self, officer_name: str, role: str, passphrase: str,
+               organisation: str = "") -> tuple[Session, str]:
+        """Make the database, the device keys and the first officer; returns the recovery code.
+        `organisation`: the NRM directory id of the organisation this computer works for (the
+        issuing body of its certificates; a supervisor or the coordinator can set it later)."""
+        from idtool import audit, database, directory, keyslots, policy
         from idtool.certificate import issuing
         from idtool.keyslots import SlotsFile
         from idtool.migrations import migrate
@@ -130,6 +133,9 @@ class Vault:
         name = validate_name(officer_name)
         role_ = validate_role(role)
         validate_passphrase(passphrase, name)
+        if organisation and directory.find_shipped(organisation) is None:
+            raise InvalidInput(_("No organisation {org} in the NRM directory.").format(
+                org=organisation[:100]))
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._remove_orphan_database()
         params = self.kdf_params()
@@ -150,6 +156,10 @@ class Vault:
                 _write_device(conn, slots.db_id, device_id)
                 policy.write_defaults(conn, device_id)
                 _insert_officer(conn, officer, officer_slot.id, device_id)
+                if organisation:
+                    from idtool.sync import devices
+
+                    devices.set_own_org(conn, device_id, organisation)
                 audit.append(conn, device_id=device_id, officer=officer.uuid,
                              action="database.create")
                 audit.append(conn, device_id=device_id, officer=officer.uuid,

@@ -156,6 +156,7 @@ def make_pdf_world(root: Path) -> PdfWorld:
         SUPERVISOR, "supervisor", SUPERVISOR_PASS)
     with session:
         directory.organisations(session)
+        issuance.set_organisation(session, "mvd-anti-trafficking")
         first = _identified_case(session, "Мисалова Жылдыз")
         second = _identified_case(session, "Сынамаева Нургүл")
         issuance.issue(session, second, "ru")

@@ -308,7 +308,8 @@ def workflow(w: World, live_scan: callable) -> str:  # type: ignore[valid-type]
     """The whole scripted workflow; returns a short note of what the sanity checks saw."""
     usb, chosen = w.folder("usb"), w.folder("chosen")
     w.run("supervisor init", "sup", ["init", "--officer", SUPERVISOR, "--role", "supervisor"])
-    w.run("device init", "dev", ["init", "--officer", OFFICER, "--role", "police"])
+    w.run("device init", "dev", ["init", "--officer", OFFICER, "--role", "police",
+                                 "--organisation", "mvd-anti-trafficking"])
     w.run("enrol create", "sup", ["enrol", "create", "--out", str(usb / "enrol.json")])
     w.run("enrol join", "dev", ["enrol", "join", str(usb / "enrol.json"), "--out",
                                 str(usb / "request.json"), "--yes"])

@@ -26,6 +26,8 @@ from idtool.session import Session
 from idtool.vault import validate_passphrase
 from ui.forms import error_label, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
+from ui.recovery_code_dialog import RecoveryCodeDialog
+from ui.sync.transfer import KeyChangeFlow, is_coordinator_with_devices
 from ui.tasks import run_task
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -139,10 +141,13 @@ class OfficersDialog(QDialog):
         add.clicked.connect(self._add)
         self.remove = QPushButton(_("Remove officer…"))
         self.remove.clicked.connect(self._remove)
+        self.renew = QPushButton(_("New recovery code…"))
+        self.renew.setObjectName("officers_renew_code")
+        self.renew.clicked.connect(self._renew)
         close = QPushButton(_("Close"))
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
-        for w in (add, self.remove):
+        for w in (add, self.remove, self.renew):
             row.addWidget(w)
         row.addStretch(1)
         row.addWidget(close)
@@ -177,13 +182,44 @@ class OfficersDialog(QDialog):
         run_task(lambda _s: officers.remove_officer(self.session, officer.name),
                  self._removed, self._failed)
 
-    def _removed(self, _result: object) -> None:
+    def _removed(self, code: object) -> None:
         self.remove.setEnabled(True)
         show_error(self.error, "")
         self.refresh()
+        RecoveryCodeDialog(str(code), self).exec()
+        if is_coordinator_with_devices(self.session):
+            answer = QMessageBox.question(
+                self, _("Change the coordinator's keys"),
+                _("The removed officer may have kept a copy of this computer's folder, with "
+                  "the keys devices trust. Make new keys now and write the key-change package "
+                  "for every device?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes)
+            if answer == QMessageBox.StandardButton.Yes:
+                self.key_change = KeyChangeFlow(self.session, self, rotate=True)
+                self.key_change.start()
+
+    def _renew(self) -> None:
+        answer = QMessageBox.question(
+            self, _("New recovery code"),
+            _("Replace the recovery code? The old code will stop working and the database "
+              "will be re-encrypted with a new key."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.renew.setEnabled(False)
+        run_task(lambda _s: officers.renew_recovery_code(self.session), self._renewed,
+                 self._failed)
+
+    def _renewed(self, code: object) -> None:
+        self.renew.setEnabled(True)
+        show_error(self.error, "")
+        RecoveryCodeDialog(str(code), self).exec()
 
     def _failed(self, exc: BaseException) -> None:
         self.remove.setEnabled(True)
+        self.renew.setEnabled(True)
         show_error(self.error, exc.message if isinstance(exc, IdtoolError)
                    else _("The officer could not be removed."))
 

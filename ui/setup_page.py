@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QLabel,
     QProgressBar,
@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idtool import directory
 from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.vault import Vault, validate_name, validate_passphrase
 from ui.forms import centred_column, error_label, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
+from ui.recovery_code_dialog import code_label
 from ui.tasks import run_task
 
 
@@ -56,10 +58,17 @@ class SetupPage(QWidget):
         self.passphrase = line_edit(_("Passphrase"), secret=True, object_name="setup_pass")
         self.repeat = line_edit(_("Repeat the passphrase"), secret=True,
                                 object_name="setup_repeat")
+        self.organisation = QComboBox()
+        self.organisation.setObjectName("setup_organisation")
+        self.organisation.setAccessibleName(_("Organisation of this computer"))
+        self.organisation.addItem(_("(choose later)"), "")
+        for org in sorted(directory.shipped().organisations, key=lambda o: o.title()):
+            self.organisation.addItem(org.title(), org.id)
         form = QFormLayout()
         form.addRow(_("Supervisor name:"), self.name)
         form.addRow(_("Passphrase:"), self.passphrase)
         form.addRow(_("Repeat the passphrase:"), self.repeat)
+        form.addRow(_("Organisation:"), self.organisation)
         hint = StrengthHint(self.passphrase, name_edit=self.name, object_name="setup_strength")
         self.error = error_label("setup_error")
         self.busy = QProgressBar()
@@ -92,15 +101,7 @@ class SetupPage(QWidget):
             "Write this code on paper now and keep it locked away. It is shown only this "
             "once. With it, a lost passphrase can be replaced without losing any data."))
         text.setWordWrap(True)
-        self.code = QLabel()
-        self.code.setObjectName("recovery_code")
-        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        mono.setPointSizeF(mono.pointSizeF() * 1.4)
-        self.code.setFont(mono)
-        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.code.setAccessibleName(_("Recovery code"))
+        self.code = code_label()
         self.confirm = QCheckBox(_("I have written the recovery code down"))
         self.confirm.setObjectName("confirm_code")
         self.cont = QPushButton(_("Continue"))
@@ -131,11 +132,12 @@ class SetupPage(QWidget):
             return
         show_error(self.error, "")
         self._set_busy(True)
-        run_task(lambda _state: self.vault.create(name, "supervisor", pw),
+        org = str(self.organisation.currentData() or "")
+        run_task(lambda _state: self.vault.create(name, "supervisor", pw, org),
                  self._created, self._failed)
 
     def _set_busy(self, busy: bool) -> None:
-        for w in (self.name, self.passphrase, self.repeat, self.create):
+        for w in (self.name, self.passphrase, self.repeat, self.organisation, self.create):
             w.setEnabled(not busy)
         self.busy.setVisible(busy)
 

@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import io
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
@@ -214,21 +214,26 @@ def _decrypt(f: BinaryIO, header: BundleHeader, offset: int, ident: pyrage.x2551
 
 
 def read_bundle(path: str | os.PathLike[str], trusted_senders: Mapping[str, keys.PublicKey],
-                identity: keys.Identity, max_size: int = DEFAULT_MAX_SIZE,
-                progress: Progress | None = None,
+                identity: keys.Identity | Sequence[keys.Identity],
+                max_size: int = DEFAULT_MAX_SIZE, progress: Progress | None = None,
                 cancelled: Cancelled | None = None) -> tuple[BundleHeader, bytes]:
     """Check and decrypt one exchange package: (authenticated header, plaintext payload).
 
     `trusted_senders` maps device id -> Ed25519 public key (object, raw bytes or hex);
-    `identity` is this device's age identity. `progress(done, total)` counts payload bytes
-    over the checksum pass and the decryption pass (total = 2 x payload length).
+    `identity` is this device's age identity, or several (its current one first, then earlier
+    ones a coordinator kept after changing its keys): the first one the package is addressed to
+    decrypts it. `progress(done, total)` counts payload bytes over the checksum pass and the
+    decryption pass (total = 2 x payload length).
     """
-    ident = keys.identity(identity)
+    idents = [keys.identity(i) for i in (
+        [identity] if isinstance(identity, str | pyrage.x25519.Identity) else identity)]
     with _open(path) as f:
         header, signed, signature, offset, size = _structure(f, max_size)
         _check_sender(header, signed, signature, trusted_senders)
         _check_payload(f, header, offset, size, progress, cancelled)
-        if keys.recipient_fingerprint(ident) not in header.recipients:
+        ident = next((i for i in idents
+                      if keys.recipient_fingerprint(i) in header.recipients), None)
+        if ident is None:
             raise BundleError(_("The exchange package is not addressed to this device."),
                               "wrong_recipient")
         return header, _decrypt(f, header, offset, ident, progress, cancelled)

@@ -16,6 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("init", help=_("create the database and its first officer"))
     p.add_argument("--officer", dest="init_officer", required=True, metavar="NAME")
     p.add_argument("--role", required=True, choices=[r.value for r in policy.Role])
+    p.add_argument("--organisation", metavar="ORG_ID", default="",
+                   help=_("the organisation this computer works for, by its id in the NRM "
+                          "directory (see 'idtool directory list')"))
     p.set_defaults(func=cmd_init)
 
     officer = sub.add_parser("officer", help=_("manage officers"))
@@ -31,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = osub.add_parser("remove", help=_("remove an officer and re-key the database"))
     p.add_argument("name")
     p.set_defaults(func=cmd_officer_remove)
+    p = osub.add_parser("recovery-code",
+                        help=_("replace the recovery code and re-key the database (supervisor)"))
+    p.set_defaults(func=cmd_officer_recovery_code)
     p = osub.add_parser("reset", help=_("set a new passphrase with the recovery code"))
     p.add_argument("name")
     p.set_defaults(func=cmd_officer_reset)
@@ -45,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def cmd_init(args: argparse.Namespace) -> int:
     vault = common.vault(args)
     pw = common.passphrase_for_new_database(args)
-    session, code = vault.create(args.init_officer, args.role, pw)
+    session, code = vault.create(args.init_officer, args.role, pw, args.organisation)
     session.close()
     print(_("Database created in {folder}.").format(folder=vault.folder))
     print(_("Recovery code (shown only now; write it down and keep it locked away):"))
@@ -79,9 +85,24 @@ def cmd_officer_passwd(args: argparse.Namespace) -> int:
 
 def cmd_officer_remove(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
-        officers.remove_officer(session, args.name)
+        code = officers.remove_officer(session, args.name)
     print(_("Officer removed; the database was re-keyed."))
+    _print_recovery_code(code)
     return 0
+
+
+def cmd_officer_recovery_code(args: argparse.Namespace) -> int:
+    with common.unlock(args) as session:
+        code = officers.renew_recovery_code(session)
+    print(_("The recovery code was replaced; the database was re-keyed."))
+    _print_recovery_code(code)
+    return 0
+
+
+def _print_recovery_code(code: str) -> None:
+    print(_("New recovery code (shown only now; the old one no longer opens anything; write "
+            "it down and keep it locked away):"))
+    print(f"    {code}")
 
 
 def cmd_officer_reset(args: argparse.Namespace) -> int:

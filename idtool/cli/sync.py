@@ -41,12 +41,29 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     dsub = d.add_subparsers(dest="device_command", required=True, metavar="COMMAND")
     p = dsub.add_parser("list", help=_("list the known devices and whether they are trusted"))
     p.set_defaults(func=cmd_device_list)
+    p = dsub.add_parser("organisation", help=_("supervisor: name the organisation a device "
+                                               "works for (sent in the next update)"))
+    p.add_argument("device", metavar="DEVICE_ID", help=_("the device"))
+    p.add_argument("organisation", metavar="ORG_ID",
+                   help=_("its id in the NRM directory (see 'idtool directory list')"))
+    p.set_defaults(func=cmd_device_organisation)
     p = dsub.add_parser("revoke", help=_("supervisor: stop trusting a device for good (stolen "
                                          "or retired)"))
     p.add_argument("device", metavar="DEVICE_ID", help=_("the device to revoke"))
     p.add_argument("--reason", required=True, metavar="TEXT",
                    help=_("why the device is revoked (no personal data)"))
     p.set_defaults(func=cmd_device_revoke)
+
+    k = sub.add_parser("keys", help=_("the coordinator's own keys"))
+    ksub = k.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")
+    p = ksub.add_parser("rotate", help=_("coordinator: make new keys (after an officer is "
+                                         "removed) and write the key-change package"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write it into"))
+    p.set_defaults(func=cmd_keys_rotate)
+    p = ksub.add_parser("change-package", help=_("coordinator: write the key-change package "
+                                                 "again, for a device that missed it"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write it into"))
+    p.set_defaults(func=cmd_keys_change_package)
 
     p = sub.add_parser("export", help=_("write an exchange package with the changes since the "
                                         "last one"))
@@ -176,6 +193,16 @@ def cmd_device_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_device_organisation(args: argparse.Namespace) -> int:
+    from idtool.sync import devices
+
+    with common.unlock(args) as session:
+        devices.set_organisation(session, args.device, args.organisation)
+    print(_("The organisation of device {device} is set. Send updates to all devices so that "
+            "they learn it.").format(device=args.device))
+    return 0
+
+
 def cmd_device_revoke(args: argparse.Namespace) -> int:
     from idtool.sync import devices
 
@@ -186,6 +213,37 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
             return 0
     print(_("Device {device} is revoked: its exchange packages are refused from now on. Send "
             "updates to all devices so that they refuse them too.").format(device=args.device))
+    return 0
+
+
+def _folder(out: str) -> Path:
+    folder = Path(out).expanduser()
+    if not folder.is_dir():
+        raise InvalidInput(_("The folder for the exchange package does not exist."))
+    return folder
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    from idtool.sync import keychange
+
+    folder = _folder(args.out)
+    with common.unlock(args) as session:
+        fingerprint = keychange.rotate(session)
+        print(_("New keys made; fingerprint to compare: {fingerprint}").format(
+            fingerprint=fingerprint))
+        path = keychange.write_key_change(session, folder)
+    print(_("Key-change package written: {path}. Every device imports it; until then a copy of "
+            "the old keys can still sign updates they accept.").format(path=path))
+    return 0
+
+
+def cmd_keys_change_package(args: argparse.Namespace) -> int:
+    from idtool.sync import keychange
+
+    folder = _folder(args.out)
+    with common.unlock(args) as session:
+        path = keychange.write_key_change(session, folder)
+    print(_("Key-change package written: {path}.").format(path=path))
     return 0
 
 

@@ -200,7 +200,8 @@ def _write_and_record(session: Session, out: str | Path, kind: Kind,
                       recipients: Iterable[str], last_change: int, last_audit: int,
                       progress: Progress | None, cancelled: Cancelled | None,
                       details: dict[str, object], trusted: bool = False,
-                      resend: tuple[int, str | None] | None = None) -> Path:
+                      resend: tuple[int, str | None] | None = None,
+                      signing: str | None = None) -> Path:
     """Write the bundle with the next sequence number and record it. `resend` is
     (covers_from, digest of bundle covers_from - 1) for a catch-up package."""
     conn = session.conn
@@ -212,7 +213,7 @@ def _write_and_record(session: Session, out: str | Path, kind: Kind,
     if resend is not None:
         fields["covers_from"], previous = resend
         fields["previous"] = previous
-    signing = devices.own_signing_key(conn)
+    signing = signing or devices.own_signing_key(conn)
     payload = encode_manifest(fields, records, trusted=trusted)
     path = write_bundle(out, fields, payload, signing, sorted(set(recipients)), progress,
                         cancelled)
@@ -299,9 +300,12 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
 
 def export_update(session: Session, out: str | Path, device_ids: Iterable[str],
                   progress: Progress | None = None,
-                  cancelled: Cancelled | None = None) -> Path:
+                  cancelled: Cancelled | None = None, *,
+                  extra: list[dict[str, Any]] | None = None,
+                  signing: str | None = None) -> Path:
     """Supervisor: write an update bundle (trust list, revocations, directory, policy,
-    questionnaires) for the given devices."""
+    questionnaires) for the given devices. `extra` records go first (a key change), and
+    `signing` replaces this device's signing key (the old key, for a key change)."""
     session.require(Action.TRUST_LIST)
     conn = session.conn
     me = devices.own_device(conn, DeviceRole.SUPERVISOR)
@@ -317,15 +321,17 @@ def export_update(session: Session, out: str | Path, device_ids: Iterable[str],
 
     directory.organisations(session)  # seeds the working copy first (its own transaction)
     with database.transaction(conn, immediate=False):
-        records = update_records(conn, session)
+        records = [*(extra or []), *update_records(conn, session)]
         _, head = audit_records(conn, 1 << 62)
     return _write_and_record(session, out, Kind.UPDATE, records, head, recipients, 0, 0,
-                             progress, cancelled, {"records": len(records)})
+                             progress, cancelled, {"records": len(records)}, signing=signing)
 
 
 def export_update_all(session: Session, out: str | Path, progress: Progress | None = None,
-                      cancelled: Cancelled | None = None) -> Path:
+                      cancelled: Cancelled | None = None, *,
+                      extra: list[dict[str, Any]] | None = None,
+                      signing: str | None = None) -> Path:
     """Supervisor: one update bundle readable by every trusted device."""
     ids = [d.device_id for d in devices.all_devices(session.conn)
            if d.role is DeviceRole.DEVICE and d.status is devices.DeviceStatus.TRUSTED]
-    return export_update(session, out, ids, progress, cancelled)
+    return export_update(session, out, ids, progress, cancelled, extra=extra, signing=signing)

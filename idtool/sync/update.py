@@ -18,7 +18,7 @@ from idtool.audit import now_iso
 from idtool.bundle import keys
 from idtool.errors import BundleError
 from idtool.session import Session
-from idtool.sync import devices, forms, issuers, update_more
+from idtool.sync import devices, forms, issuers, keychange, update_more
 from idtool.sync.apply import Applier
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
 
@@ -47,6 +47,11 @@ def _device(row: object) -> Device | None:
 def apply_update(session: Session, applier: Applier, records: list[dict[str, Any]]) -> None:
     conn = session.conn
     now = now_iso()
+    # A key change first: the snapshot after it names the coordinator with its new keys.
+    changes = [r for r in records if isinstance(r, dict) and r.get("table") == "key_change"]
+    for record in changes:
+        keychange.apply_key_change(session, applier, record.get("row"))
+    records = [r for r in records if not any(r is c for c in changes)]
     for record in records:
         if not isinstance(record, dict) or set(record) != {"table", "row"}:
             applier.quarantine("?", record, "not_a_record")

@@ -34,6 +34,8 @@ def test_first_run_setup(qtbot, make_window, vault):
     assert not vault.exists()
     page.repeat.clear()
     type_text(page.repeat, SUPERVISOR_PASS)
+    # The organisation this computer works for (the issuing body of its certificates).
+    page.organisation.setCurrentIndex(page.organisation.findData("mvd-anti-trafficking"))
     qtbot.mouseClick(page.create, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.stack.currentIndex() == 1, timeout=10_000)
     code = page.code.text()
@@ -48,6 +50,9 @@ def test_first_run_setup(qtbot, make_window, vault):
     assert SUPERVISOR in window.status_officer.text()
     assert "Supervisor" in window.status_officer.text()
     assert vault.exists()
+    from idtool.certificate import issuance
+
+    assert issuance.issuing_body(window.session.conn).id == "mvd-anti-trafficking"
     # The code works: it resets the passphrase.
     window.lock()
     vault.reset_passphrase(code, SUPERVISOR, "reset-by-code")

@@ -149,13 +149,16 @@ def test_remaining_officers_still_unlock_after_rekey(made_vault):
     _with_police(vault)
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
         officers.add_officer(session, "Third Officer", "social_worker", "third-pass-1")
-        officers.remove_officer(session, POLICE)
+        new_code = officers.remove_officer(session, POLICE)
         # The session goes on working on the re-keyed database.
         names = {o.name for o in officers.list_officers(session)}
         assert names == {SUPERVISOR, "Third Officer"}
     with vault.unlock("Third Officer", "third-pass-1") as session:
         assert session.officer.role == "social_worker"
-    vault.reset_passphrase(code, "Third Officer", "fourth-pass-1")
+    # The removal renewed the recovery code: the old one opens nothing.
+    with pytest.raises(AuthenticationFailed):
+        vault.reset_passphrase(code, "Third Officer", "fourth-pass-1")
+    vault.reset_passphrase(new_code, "Third Officer", "fourth-pass-1")
     with vault.unlock("Third Officer", "fourth-pass-1"):
         pass
     assert not vault.pending_slots_path.exists()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -130,11 +131,21 @@ class DevicesDialog(QDialog):
         self.revoke_button.setObjectName("devices_revoke")
         self.revoke_button.setAccessibleName(_("Revoke the selected device"))
         self.revoke_button.clicked.connect(self.revoke)
+        self.keys_button = QPushButton(_("Change coordinator &keys…"))
+        self.keys_button.setObjectName("devices_change_keys")
+        self.keys_button.clicked.connect(lambda: self.change_keys(rotate=True))
+        self.again_button = QPushButton(_("Write key-change package &again…"))
+        self.again_button.setObjectName("devices_key_change_again")
+        self.again_button.clicked.connect(lambda: self.change_keys(rotate=False))
         row = QHBoxLayout()
         row.addWidget(caption)
         row.addWidget(self.organisation, 1)
         row.addWidget(self.set_button)
         row.addWidget(self.revoke_button)
+        keys_row = QHBoxLayout()
+        keys_row.addWidget(self.keys_button)
+        keys_row.addWidget(self.again_button)
+        keys_row.addStretch(1)
         self.message = QLabel()
         self.message.setObjectName("devices_message")
         self.message.setWordWrap(True)
@@ -149,12 +160,18 @@ class DevicesDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addLayout(row)
+        layout.addLayout(keys_row)
         for w in (hint, self.message, self.error):
             layout.addWidget(w)
         layout.addWidget(buttons)
         if not self.can_edit:
             for w in (caption, self.organisation, self.set_button, self.revoke_button):
                 w.hide()
+        from ui.sync.transfer import is_coordinator_with_devices
+
+        coordinator = self.can_edit and is_coordinator_with_devices(session)
+        self.keys_button.setVisible(coordinator)
+        self.again_button.setVisible(coordinator)
         self.refresh()
 
     def refresh(self) -> None:
@@ -228,3 +245,25 @@ class DevicesDialog(QDialog):
         self.select(device.device_id)
         self.message.setText(_("{device} is revoked. Send updates to all devices so that they "
                                "refuse its packages too.").format(device=device.label))
+
+    def change_keys(self, rotate: bool) -> None:
+        """Coordinator: new keys and the key-change package, or that package again."""
+        from idtool.sync import keychange
+        from ui.sync.transfer import KeyChangeFlow
+
+        if not rotate and keychange.latest_change(self.session.conn) is None:
+            show_error(self.error, _("This coordinator has not changed its keys."))
+            return
+        if rotate:
+            answer = QMessageBox.question(
+                self, _("Change the coordinator's keys"),
+                _("Make new keys for this coordinator? Every device must then import the "
+                  "key-change package; until it does, it refuses this coordinator's new "
+                  "updates, and a copy of the old keys can still sign updates it accepts."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        show_error(self.error, "")
+        self.key_change = KeyChangeFlow(self.session, self, rotate)
+        self.key_change.start()

@@ -155,6 +155,40 @@ class SendUpdatesFlow(_WriteFlow):
         return export.export_update_all(session, folder, state.progress, state.cancelled)
 
 
+class KeyChangeFlow(_WriteFlow):
+    """Coordinator: make new keys (with `rotate`) and write the key-change package, signed with
+    the old key, for every trusted device; or write that package again for a device that
+    missed it."""
+
+    def __init__(self, session: Session, parent: QWidget, rotate: bool) -> None:
+        super().__init__(session, parent)
+        self.rotate = rotate
+        self.title = _("Change the coordinator's keys") if rotate else _(
+            "Write the key-change package again")
+        self.folder_prompt = _("Choose the folder for the key-change package (for example the "
+                               "USB stick)")
+        self.busy_text = _("Writing the key-change package…")
+        self.done_text = _("The key-change package {name} was written to the folder {folder}. "
+                           "Import it on every device as soon as possible: until a device has "
+                           "it, a copy of the old keys can still sign updates it accepts.")
+        self.failed_text = _("The key-change package was not written: {reason}")
+
+    def write(self, session: Session, folder: str, state: TaskState) -> Path:
+        from idtool.sync import keychange
+
+        if self.rotate:
+            keychange.rotate(session)
+            self.rotate = False  # done: a retry only writes the package again
+        return keychange.write_key_change(session, folder, state.progress, state.cancelled)
+
+
+def is_coordinator_with_devices(session: Session) -> bool:
+    """This device has devices enrolled with it (it is their coordinator)."""
+    from idtool.sync import devices
+
+    return any(d.role is devices.DeviceRole.DEVICE for d in devices.all_devices(session.conn))
+
+
 @dataclass(frozen=True)
 class ReceivedReferral:
     """The case a referral package opened here (numbers only: no personal data)."""
