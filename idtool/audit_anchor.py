@@ -8,10 +8,11 @@ personal), so it travels to the coordinator in the next case bundle; the session
 new findings (`Session.audit_findings`) so the officer is warned. Nobody is locked out.
 
 The anchor file (`audit-anchor.json` in the data folder) holds the last committed head
-(sequence number and hash) and an HMAC-SHA256 over it and the database id, keyed with a random
-256-bit secret kept inside the encrypted database (meta.audit_anchor_key, so it survives a
-re-key). Only a program that opens the database can make a valid anchor; a person holding a
-passphrase can read the secret too. The anchor is rewritten after every committed transaction
+(sequence number and hash) and an HMAC-SHA256 over it and the database id, under a key the
+program derives from a random 256-bit secret kept inside the encrypted database
+(meta.audit_anchor_key, so it survives a re-key). Only a program that opens the database can
+make a valid anchor; a person holding a passphrase who knows the program can too. The anchor
+is rewritten after every committed transaction that moved the audit head
 (`Connection.after_commit`), atomically. What it tells at unlock:
 
 - the database ends before the anchored sequence number (its newest entries were cut, or an
@@ -226,7 +227,7 @@ def _anchor_findings(
         anchor = read_anchor(path, key, db_id)
     except FileNotFoundError:
         return [Finding(None, Reason.ANCHOR_MISSING)] if written else []
-    except ValueError:
+    except (ValueError, OSError):  # not an anchor, or not a readable file
         return [Finding(None, Reason.ANCHOR_INVALID)]
     seq, digest = anchor
     if seq > chain.head[0]:
@@ -264,10 +265,12 @@ def _key(conn: database.Connection, *, create: bool) -> bytes | None:
 
 
 def _mac(key: bytes, db_id: str, seq: int, digest: str) -> str:
+    """HMAC-SHA256 under a key derived from the stored secret for this one purpose."""
+    mac_key = hmac.new(key, b"idtool audit anchor mac v1", hashlib.sha256).digest()
     message = audit.canonical(
         {"db_id": db_id, "format": FORMAT, "hash": digest, "seq": seq, "version": VERSION}
     )
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    return hmac.new(mac_key, message, hashlib.sha256).hexdigest()
 
 
 def anchor_bytes(key: bytes, db_id: str, seq: int, digest: str) -> bytes:
@@ -330,11 +333,9 @@ class AnchorWriter:
         if head == self.last:
             return
         if self.last is not None:
-            try:
+            with contextlib.suppress(ValueError, FileNotFoundError):
                 if read_anchor(self.path, self.key, self.db_id)[0] > head[0]:
                     return
-            except (FileNotFoundError, ValueError):
-                pass
         write_atomic(self.path, anchor_bytes(self.key, self.db_id, *head))
         self.last = head
         if not self.written:

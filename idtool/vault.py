@@ -6,6 +6,7 @@ Layout of the folder (nothing here holds personal data in plaintext):
     keyslots.next.json         only during a re-key: the slots for the new key
     unlock-attempts.json       unlock-attempt counter (see throttle.py)
     unlock-attempts.lock       the file lock taken while that counter is updated
+    audit-anchor.json          the audit log's last head, MACed (see audit_anchor.py)
 """
 
 from __future__ import annotations

@@ -203,7 +203,7 @@ def _parse(header: BundleHeader, row: Any) -> _Entry:
         )
     ):
         raise refused(header)
-    if row["device_id"] != header.sender:
+    if row["device_id"] != header.sender or row["seq"] < 1:
         raise refused(header)
     body = {k: row[k] for k in _BODY}
     return _Entry(

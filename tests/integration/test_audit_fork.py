@@ -264,10 +264,12 @@ def test_a_bundle_inconsistent_with_its_own_head_is_still_refused(tmp_path):
     ).fetchone()[0]
     head = (rows[-1]["row"]["seq"], rows[-1]["row"]["hash"])
     cut = rows[: top - 3]
+    zero = [{"table": "audit", "row": {**rows[0]["row"], "seq": 0}}, *rows[1:]]
     for entries, claimed in (
         (cut, head),  # ends before its head
-        (rows[:3] + rows[4:], head),
-    ):  # an undeclared hole
+        (rows[:3] + rows[4:], head),  # an undeclared hole
+        (zero, head),  # a sequence number below 1
+    ):
         with pytest.raises(BundleError) as e:
             import_bundle(
                 w.sup, craft(dev, w.out, entries, sequence=2, previous=previous, head=claimed)

@@ -296,3 +296,35 @@ def test_cli_warns_at_unlock(made_vault, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("idtool: warning:")
     assert f"entry {top}" in err
+
+
+def test_entries_cut_while_a_session_is_open_leave_the_anchor_ahead(made_vault):
+    """The open session's next commit does not move the anchor back over the evidence."""
+    vault, _ = made_vault
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
+        with database.transaction(s.conn):
+            for i in range(6):
+                s.audit("test.entry", details={"n": i})
+        top = audit.head(s.conn)[0]
+        _attack(vault, s.db_key, ("DELETE FROM audit WHERE seq > ?", (top - 5,)))
+        with database.transaction(s.conn):
+            s.audit("test.after_the_cut")
+        anchor = json.loads((vault.folder / audit_anchor.ANCHOR_FILE).read_text())
+        assert anchor["seq"] == top
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
+        assert [(r["first_bad_seq"], r["reason"]) for r in _reports(s)] == [
+            (top - 3, "behind_anchor")
+        ]
+
+
+def test_an_anchor_that_cannot_be_written_never_fails_a_change(made_vault):
+    vault, _ = made_vault
+    path = vault.folder / audit_anchor.ANCHOR_FILE
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
+        path.unlink()
+        path.mkdir()  # the anchor cannot be replaced now
+        with database.transaction(s.conn):
+            s.audit("test.entry")
+        assert audit.entries(s.conn)[-1].action == "test.entry"
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
+        assert [r["reason"] for r in _reports(s)] == ["anchor_invalid"]
