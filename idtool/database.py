@@ -8,7 +8,7 @@ not decrypt with the key is reported as not one of our databases.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,8 +23,15 @@ KEY_BYTES = 32
 APPLICATION_ID = 0x49445431
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 
-Connection = dbapi2.Connection
 DatabaseError = dbapi2.DatabaseError
+
+
+class Connection(dbapi2.Connection):
+    """A SQLCipher connection; `after_commit`, when set, runs after each transaction that
+    `transaction` commits (the audit anchor is written there, see audit_anchor.py). It must
+    not raise: the change is already saved."""
+
+    after_commit: Callable[[Connection], None] | None = None
 
 _log_silenced = threading.Lock()
 _silenced = False
@@ -70,7 +77,8 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
         )
     _silence_sqlcipher_log()
     try:
-        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False,
+                                  factory=Connection)
     except dbapi2.Error as exc:
         raise StorageError(_("The database file could not be opened.")) from exc
     try:
@@ -119,6 +127,8 @@ def transaction(conn: Connection, *, immediate: bool = True) -> Iterator[Connect
         if _disk_full(exc):
             raise _full() from exc
         raise StorageError(_("The change could not be saved: the disk refused the write.")) from exc
+    if conn.after_commit is not None:
+        conn.after_commit(conn)
 
 
 def _disk_full(exc: BaseException) -> bool:

@@ -3,7 +3,9 @@
 - decisions that differ from the recommendation (the mis-charging risk the NRM seeds describe);
 - possible victims with no decision after N days;
 - referrals with no response after N days;
-- import conflicts and possible duplicate persons (resolved in the exchange queues).
+- import conflicts and possible duplicate persons (resolved in the exchange queues);
+- device audit logs that no longer match what they exported, arrived broken, or that the
+  device found damaged (sync/audit_fork.py).
 
 A resolution is recorded with a note and audited; a new decision against the recommendation
 puts the case back in the queue.
@@ -32,6 +34,7 @@ class Kind(StrEnum):
     NO_REFERRAL_RESPONSE = "no_referral_response"
     CONFLICT = "conflict"
     DUPLICATE = "duplicate"
+    AUDIT_LOG = "audit_log"
 
 
 KIND_LABELS = {
@@ -40,8 +43,10 @@ KIND_LABELS = {
     Kind.NO_REFERRAL_RESPONSE: N_("Referral without a response"),
     Kind.CONFLICT: N_("Import conflict"),
     Kind.DUPLICATE: N_("Possible duplicate person"),
+    Kind.AUDIT_LOG: N_("Device audit log damaged or changed"),
 }
-RESOLVABLE_HERE = (Kind.AGAINST_RECOMMENDATION, Kind.NO_DECISION, Kind.NO_REFERRAL_RESPONSE)
+RESOLVABLE_HERE = (Kind.AGAINST_RECOMMENDATION, Kind.NO_DECISION, Kind.NO_REFERRAL_RESPONSE,
+                   Kind.AUDIT_LOG)
 
 
 def kind_label(kind: str, lang: str | None = None) -> str:
@@ -56,7 +61,8 @@ class ReviewItem:
     case_number: str
     since: str  # when the item arose (ISO time)
     # Codes that say more, by kind: (decision, recommendation), (recipient organisation id,),
-    # (kind of record,) or (duplicate reasons,); `describe` puts them in words.
+    # (kind of record,), (duplicate reasons,) or (finding kind, device id, first sequence
+    # number, "1" if exact, reason); `describe` puts them in words.
     codes: tuple[str, ...] = ()
 
 
@@ -103,6 +109,12 @@ def queue(session: Session, *, decision_days: int = DEFAULT_DAYS,
     for duplicate, created, reason in conn.execute(
             "SELECT uuid, created_at, reason FROM sync_duplicates WHERE resolved_at IS NULL"):
         items.append(ReviewItem(Kind.DUPLICATE, duplicate, None, "", created, (reason,)))
+    from idtool.sync import audit_fork
+
+    for f in audit_fork.open_findings(conn):
+        items.append(ReviewItem(Kind.AUDIT_LOG, f.uuid, None, "", f.created_at, (
+            f.kind, f.sender, "" if f.first_seq is None else str(f.first_seq),
+            "1" if f.exact else "0", f.reason)))
     items.sort(key=lambda i: i.since)
     return items
 
@@ -130,7 +142,19 @@ def describe(session: Session, item: ReviewItem, lang: str | None = None) -> str
         return table_name(item.codes[0], lang)
     if item.kind == Kind.DUPLICATE and item.codes:
         return duplicate_reason(item.codes[0], lang)
+    if item.kind == Kind.AUDIT_LOG and len(item.codes) == 5:
+        return _audit_log(session, item.codes, lang)
     return ""
+
+
+def _audit_log(session: Session, codes: tuple[str, ...], lang: str | None) -> str:
+    from idtool.sync import devices
+    from idtool.sync.audit_fork import describe_finding
+
+    kind, sender, seq, exact, reason = codes
+    known = devices.get(session.conn, sender)
+    return describe_finding(kind, known.label if known is not None and known.label else sender,
+                            int(seq) if seq.isdigit() else None, exact == "1", reason, lang)
 
 
 def resolve(session: Session, item: ReviewItem, note: str) -> None:
@@ -142,6 +166,12 @@ def resolve(session: Session, item: ReviewItem, note: str) -> None:
     if not note:
         raise InvalidInput(_("Write what was decided or done about this item."))
     with database.transaction(session.conn):
+        if item.kind == Kind.AUDIT_LOG:
+            from idtool.sync import audit_fork
+
+            audit_fork.resolve(session, item.target, note)
+            session.audit("review.resolve", None, {"kind": str(item.kind), "target": item.target})
+            return
         session.conn.execute(
             "INSERT INTO review_resolutions (uuid, kind, target, note, officer_uuid,"
             " resolved_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)",

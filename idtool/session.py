@@ -13,6 +13,7 @@ from idtool.i18n import _
 if TYPE_CHECKING:
     import pyrage
 
+    from idtool.audit_anchor import Finding
     from idtool.vault import Vault
 
 
@@ -38,6 +39,8 @@ class Session:
         self.conn = conn
         self.officer = officer
         self.device_id = device_id
+        # Problems with the audit log found when this session was opened (audit_anchor.py).
+        self.audit_findings: tuple[Finding, ...] = ()
 
     def can(self, action: policy.Action) -> bool:
         return policy.is_allowed(self.conn, self.officer.role, action)

@@ -6,6 +6,7 @@ Layout of the folder (nothing here holds personal data in plaintext):
     keyslots.next.json         only during a re-key: the slots for the new key
     unlock-attempts.json       unlock-attempt counter (see throttle.py)
     unlock-attempts.lock       the file lock taken while that counter is updated
+    audit-anchor.json          the audit log's last head, MACed (see audit_anchor.py)
 """
 
 from __future__ import annotations
@@ -177,8 +178,12 @@ class Vault:
         # unlock counter is there before it (a format-2 folder without one is locked out).
         self.throttle.start_fresh(slots.db_id, slots.tag_salt)
         slots.save(self.slots_path)
-        return Session(self, conn, officer, device_id, db_key, officer_slot.id,
-                       slots.fresh[officer_slot.id]), recovery_code
+        session = Session(self, conn, officer, device_id, db_key, officer_slot.id,
+                          slots.fresh[officer_slot.id])
+        from idtool import audit_anchor
+
+        audit_anchor.attach(session)
+        return session, recovery_code
 
     def _remove_orphan_database(self) -> None:
         for suffix in ("", "-wal", "-shm"):
@@ -202,7 +207,10 @@ class Vault:
         self.throttle.record_success()
         self._upgrade_slots(conn, db_key)
         session = Session(self, conn, officer, _device_id(conn), db_key, slot_id, identity)
+        from idtool import audit_anchor
+
         with database.transaction(conn):
+            audit_anchor.check_at_unlock(session)  # before anything is appended
             session.audit("session.unlock")
         from idtool.certificate import issuing
         from idtool.sync import forms

@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
         self.quick_hide.activate()
         self._rebuild()
         self.statusBar().showMessage(_("Unlocked."), 4000)
+        from ui.audit_warning import show_audit_warning
+
+        self.audit_warning = show_audit_warning(self, session)
 
     def lock(self) -> None:
         """Close the session and show the empty unlock page at once."""

@@ -142,6 +142,10 @@ class ReviewDialog(QDialog):
         item = self._selected()
         if item is None:
             return
+        if item.kind == review.Kind.AUDIT_LOG:
+            show_error(self.error, _("This item concerns a device, not a case: ask the post "
+                                     "what happened, then record the resolution."))
+            return
         if not item.case_uuid:
             show_error(self.error, _("Open Exchange > Review conflicts and duplicates for this "
                                      "item."))

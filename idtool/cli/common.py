@@ -72,9 +72,15 @@ def new_passphrase(env_name: str = "IDTOOL_NEW_PASSPHRASE") -> str:
 
 
 def unlock(args: argparse.Namespace) -> Session:
+    from idtool.audit_anchor import cli_warning
+
     v = vault(args)
     v.load_slots()  # a clear "no database" before asking for anything
-    return v.unlock(officer_name(args), passphrase(args))
+    session = v.unlock(officer_name(args), passphrase(args))
+    warning = cli_warning(session)
+    if warning:
+        print(warning, file=sys.stderr)
+    return session
 
 
 def prompt_secret(prompt: str, env_name: str) -> str:

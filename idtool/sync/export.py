@@ -1,7 +1,8 @@
 """Writing bundles: case bundles (device -> supervisor) and update bundles (supervisor -> device).
 
 A case bundle carries every record changed since the last export (from the change journal)
-and the audit entries written since then; its header carries the audit head they end at.
+and the audit entries written since then (the whole chain if it no longer holds the head
+exported then: `audit_fork.audit_since`); its header carries the audit head they end at.
 The per-sender sequence number, the previous bundle's digest and the journal position are
 advanced only after the file is complete under its final name (`write_bundle` is atomic);
 if recording that fails, the file is removed again, so no bundle exists that the database
@@ -36,7 +37,7 @@ from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import devices, tables
+from idtool.sync import audit_fork, devices, tables
 from idtool.sync.devices import DeviceRole
 
 SCAN_ABOVE = 500  # changed records of one table above which the table is read in one pass
@@ -255,12 +256,14 @@ def export_cases(session: Session, out_dir: str | Path, progress: Progress | Non
             previous, since, audit_since = _marks_before(conn, session.device_id, resend_from)
             resend = (resend_from, previous)
         records, top, floats = _changed(conn, since)
-        audit, head = audit_records(conn, audit_since)
+        audit, head = audit_records(conn, audit_fork.audit_since(conn, session.device_id,
+                                                                 audit_since))
         keys = issuing.announcements(conn)
     counts: dict[str, int] = {}
     for name, n in Counter(record["table"] for record in records).items():
         counts[name] = n
-    details: dict[str, object] = {"records": counts, "audit_entries": len(audit)}
+    details: dict[str, object] = {"records": counts, "audit_entries": len(audit),
+                                  "audit_hash": head[1]}  # checked at the next export
     if resend is not None:
         details["covers_from"] = resend[0]
     return _write_and_record(session, out_dir, Kind.CASE, records + keys + audit, head,

@@ -17,9 +17,11 @@ manifest must repeat the header's ids. Inside ONE transaction:
 4. the header's `previous` must be the digest of the bundle imported from that sender just
    before the first one it covers: the last one for a normal bundle; for a catch-up package
    (`covers_from` N) the one with sequence N - 1 (None for N = 1);
-5. case bundles: the sender's audit entries must continue its stored chain and end exactly at
-   the header's audit head, else the bundle is refused (a truncated or rewritten log); a
-   catch-up package may start with entries already stored, which must be exactly those;
+5. case bundles: the sender's audit entries must end exactly at the header's audit head and
+   chain among themselves, else the bundle is refused; where they do not continue the stored
+   chain (rewritten or cut since an export), a fork is recorded and shown, and the records
+   still import (`audit_fork.store_audit`); a catch-up package may start with entries
+   already stored;
 6. the records are applied (`apply.Applier`), the bundle is logged with its report, and the
    import is audited. Any refusal rolls everything back. Records of a catch-up package that
    were imported before come out "unchanged".
@@ -32,10 +34,8 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from typing import Any
 
 from idtool import database
-from idtool.audit import GENESIS, entry_hash
 from idtool.bundle import BundleHeader, Kind, open_manifest, read_bundle, read_unverified_header
 from idtool.database import Connection
 from idtool.errors import BundleError
@@ -43,17 +43,14 @@ from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import devices
-from idtool.sync.apply import Applier, to_json
+from idtool.sync.apply import Applier
+from idtool.sync.audit_fork import store_audit
 from idtool.sync.devices import DeviceRole
 from idtool.sync.issuers import apply_announcements
 from idtool.sync.report import ImportReport
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-_AUDIT_FIELDS = {"seq": int, "ts": str, "device_id": str, "officer": (str, type(None)),
-                 "action": str, "target": (str, type(None)), "details": dict,
-                 "prev_hash": str, "hash": str}
 
 
 def import_bundle(session: Session, path: str | os.PathLike[str],
@@ -122,7 +119,7 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
             special = ("audit", "issuing_keys")
             records = [r for r in manifest.records if r.get("table") not in special]
             audit = [r.get("row") for r in manifest.records if r.get("table") == "audit"]
-            report.audit_entries = _store_audit(conn, header, audit)
+            report.audit_entries = store_audit(session, header, audit, report)
             applier.apply_many(records)
             apply_announcements(session, applier, [r.get("row") for r in manifest.records
                                                    if r.get("table") == "issuing_keys"])
@@ -219,55 +216,3 @@ def _check_order(conn: Connection, header: BundleHeader) -> None:
         raise BundleError(_("Exchange package {sequence} from device {device} does not follow "
                             "the last one imported from it. Nothing was imported.").format(
                                 sequence=header.sequence, device=header.sender), "chain")
-
-
-def _audit_refused(header: BundleHeader) -> BundleError:
-    return BundleError(_("The audit log in the exchange package from device {device} does not "
-                         "match its header or the entries imported before: it may have been "
-                         "cut or altered. Nothing was imported.").format(device=header.sender),
-                       "audit_head")
-
-
-def _store_audit(conn: Connection, header: BundleHeader, rows: list[Any]) -> int:
-    """Check the sender's audit entries continue its chain and end at the header's head.
-
-    A catch-up package (`covers_from`) may begin with entries stored already: each must be
-    exactly the stored one (same entry, same hash); they are skipped."""
-    last = conn.execute("SELECT seq, hash FROM sync_audit WHERE sender = ? ORDER BY seq DESC"
-                        " LIMIT 1", (header.sender,)).fetchone()
-    seq, prev = (0, GENESIS) if last is None else (int(last[0]), str(last[1]))
-    stored_top = seq
-    overlap = header.covers_from is not None and header.covers_from < header.sequence
-    checked = []
-    known: tuple[int, str] | None = None  # the last already-stored entry the package repeated
-    for row in rows:
-        if not isinstance(row, dict) or set(row) != set(_AUDIT_FIELDS) or not all(
-                isinstance(row[k], t) and not isinstance(row[k], bool)
-                for k, t in _AUDIT_FIELDS.items()):
-            raise _audit_refused(header)
-        body = {k: row[k] for k in ("seq", "ts", "device_id", "officer", "action", "target",
-                                    "details")}
-        if overlap and not checked and row["seq"] <= stored_top:
-            stored = conn.execute("SELECT entry, hash FROM sync_audit WHERE sender = ? AND"
-                                  " seq = ?", (header.sender, row["seq"])).fetchone()
-            if (stored is None or (known is not None and row["seq"] != known[0] + 1)
-                    or row["device_id"] != header.sender or row["hash"] != stored[1]
-                    or to_json({**body, "prev_hash": row["prev_hash"]}) != stored[0]
-                    or entry_hash(row["prev_hash"], body) != row["hash"]):
-                raise _audit_refused(header)
-            known = (row["seq"], row["hash"])
-            continue
-        if known is not None and known[0] != stored_top:
-            raise _audit_refused(header)  # the repeated entries stop short of the stored head
-        if (row["seq"] != seq + 1 or row["prev_hash"] != prev or row["device_id"] != header.sender
-                or entry_hash(prev, body) != row["hash"]):
-            raise _audit_refused(header)
-        seq, prev = row["seq"], row["hash"]
-        checked.append((header.sender, seq, to_json({**body, "prev_hash": row["prev_hash"]}),
-                        prev))
-    if (known is not None and not checked and known[0] != stored_top) or (
-            (seq, prev) != (header.audit_head.seq, header.audit_head.hash)):
-        raise _audit_refused(header)
-    conn.executemany("INSERT INTO sync_audit (sender, seq, entry, hash) VALUES (?, ?, ?, ?)",
-                     checked)
-    return len(checked)

@@ -22,6 +22,8 @@ class ImportReport:
     duplicates: int = 0
     audit_entries: int = 0
     issuer_keys: int = 0  # certificate-issuing keys of the sender learned or retired
+    # Audit-chain findings (audit_fork.py): kind, first_seq, exact, reason; nothing personal.
+    audit_findings: list[dict[str, object]] = field(default_factory=list)
 
     def add(self, table: str, outcome: str, n: int = 1) -> None:
         counts = self.tables.setdefault(table, dict.fromkeys(OUTCOMES, 0))
@@ -47,10 +49,13 @@ class ImportReport:
         return self.total("quarantined")
 
     def to_json(self) -> dict[str, Any]:
-        return {"bundle_id": self.bundle_id, "sender": self.sender, "kind": self.kind,
-                "sequence": self.sequence, "tables": self.tables,
-                "duplicates": self.duplicates, "audit_entries": self.audit_entries,
-                "issuer_keys": self.issuer_keys}
+        out = {"bundle_id": self.bundle_id, "sender": self.sender, "kind": self.kind,
+               "sequence": self.sequence, "tables": self.tables,
+               "duplicates": self.duplicates, "audit_entries": self.audit_entries,
+               "issuer_keys": self.issuer_keys}
+        if self.audit_findings:
+            out["audit_findings"] = self.audit_findings
+        return out
 
     def lines(self) -> list[str]:
         """The report for a terminal or a dialog: no personal data, only counts."""
@@ -73,4 +78,12 @@ class ImportReport:
         if self.audit_entries:
             out.append("  " + _("audit entries stored: {count}").format(
                 count=self.audit_entries))
+        if self.audit_findings:
+            from idtool.sync.audit_fork import describe_finding
+
+            for f in self.audit_findings:
+                seq = f.get("first_seq")
+                out.append("  " + _("Warning: {finding}").format(finding=describe_finding(
+                    str(f.get("kind")), self.sender, seq if isinstance(seq, int) else None,
+                    bool(f.get("exact")), str(f.get("reason", "")))))
         return out

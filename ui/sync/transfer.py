@@ -350,6 +350,14 @@ class ImportReportDialog(QDialog):
                     line.setStyleSheet("font-weight: bold;")
                     line.setAccessibleName(line.text())
                     form.addRow(line)
+                if report.audit_findings:
+                    line = QLabel(_("The audit log of this device does not match what it sent "
+                                    "before, or is damaged: see the review queue."))
+                    line.setObjectName("audit_findings")
+                    line.setWordWrap(True)
+                    line.setStyleSheet("color: #b00020; font-weight: bold;")
+                    line.setAccessibleName(line.text())
+                    form.addRow(line)
                 for key, get in COUNTS:
                     value = QLabel(str(get(report)))
                     value.setObjectName(f"count_{key}")
