@@ -10,9 +10,15 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QPushButton, QVBoxLayo
 from idtool.i18n import _
 
 
+def shown(code: str) -> str:
+    """Two lines of four groups: fits the column and is easier to copy by hand."""
+    groups = code.split("-")
+    return "  ".join(groups[:4]) + "\n" + "  ".join(groups[4:])
+
+
 def code_label(code: str = "") -> QLabel:
     """The recovery code in large monospace letters, selectable, announced by name."""
-    label = QLabel(code)
+    label = QLabel(shown(code) if code else "")
     label.setObjectName("recovery_code")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     mono = QFont("monospace")

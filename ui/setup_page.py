@@ -22,7 +22,7 @@ from idtool.session import Session
 from idtool.vault import Vault, validate_name, validate_passphrase
 from ui.forms import centred_column, error_label, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
-from ui.recovery_code_dialog import code_label
+from ui.recovery_code_dialog import code_label, shown
 from ui.tasks import run_task
 
 
@@ -145,9 +145,7 @@ class SetupPage(QWidget):
         self._session, code = result
         self.passphrase.clear()
         self.repeat.clear()
-        groups = code.split("-")
-        # Two lines of four groups: fits the column and is easier to copy by hand.
-        self.code.setText("  ".join(groups[:4]) + "\n" + "  ".join(groups[4:]))
+        self.code.setText(shown(code))
         self.stack.setCurrentIndex(1)
         self.confirm.setFocus()
 
