@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from idtool import policy
-from idtool.errors import BundleError, InvalidInput, NotPermitted
+from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -101,11 +101,7 @@ def set_option(session: Session, key: str, value: object) -> bool:
     if stored is None:
         raise InvalidInput(_("This value is not allowed for the policy option {key}.").format(
             key=key))
-    try:
-        devices.supervisor(session.conn)
-    except BundleError:  # not enrolled with a coordinator: this device decides
-        pass
-    else:
+    if devices.is_enrolled(session.conn):
         raise NotPermitted(_("This device is enrolled with a coordinator: the coordinator sets "
                              "this option in its update packages."))
     with database.transaction(session.conn):
@@ -116,14 +112,16 @@ def set_option(session: Session, key: str, value: object) -> bool:
     return changed
 
 
+def issuers(conn: Connection) -> int:
+    """How many active officers with a key slot here may issue certificates."""
+    return sum(policy.is_allowed(conn, role, policy.Action.ISSUE_CERTIFICATE)
+               for (role,) in conn.execute(
+                   "SELECT role FROM officers WHERE active = 1 AND slot_id IS NOT NULL"))
+
+
 def four_eyes_required(conn: Connection) -> bool:
     mode = get(conn).four_eyes
-    if mode != "auto":
-        return mode == "on"
-    issuers = sum(policy.is_allowed(conn, role, policy.Action.ISSUE_CERTIFICATE)
-                  for (role,) in conn.execute(
-                      "SELECT role FROM officers WHERE active = 1 AND slot_id IS NOT NULL"))
-    return issuers >= 2
+    return mode == "on" or (mode == "auto" and issuers(conn) >= 2)
 
 
 def records(conn: Connection) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from idtool import directory, policy_options
 from idtool.certificate import issuance
-from idtool.errors import BundleError, IdtoolError
+from idtool.errors import IdtoolError
 from idtool.i18n import _, gettext
 from idtool.sync import devices
 from ui.forms import error_label, show_error
@@ -39,11 +39,7 @@ class IssuingDialog(QDialog):
         intro = QLabel(_("The certificate names the organisation this computer works for, "
                          "from the NRM directory. Changes are recorded in the audit log."))
         intro.setWordWrap(True)
-        try:
-            devices.supervisor(session.conn)
-            self.enrolled = True
-        except BundleError:
-            self.enrolled = False
+        self.enrolled = devices.is_enrolled(session.conn)
 
         self.organisation = QComboBox()
         self.organisation.setObjectName("issuing_organisation")

@@ -124,6 +124,12 @@ def supervisor(conn: Connection) -> Device:
     return _device(row)
 
 
+def is_enrolled(conn: Connection) -> bool:
+    """Whether this device is enrolled with a coordinator (trusts a supervisor)."""
+    return conn.execute("SELECT 1 FROM sync_devices WHERE role = 'supervisor' AND"
+                        " status = 'trusted' LIMIT 1").fetchone() is not None
+
+
 def upsert(conn: Connection, device: Device, now: str) -> None:
     conn.execute(
         f"INSERT INTO sync_devices ({_WRITE}) VALUES (?, ?, ?, ?, ?, ?, ?)"

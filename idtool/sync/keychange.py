@@ -49,14 +49,6 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 
-def _is_coordinator(session: Session) -> bool:
-    try:
-        devices.supervisor(session.conn)
-    except BundleError:
-        return True
-    return False
-
-
 def rotate(session: Session) -> str:
     """Coordinator: make new keys and keep the old ones for reading; returns the new
     fingerprint. Write the key-change package next (`write_key_change`)."""
@@ -68,7 +60,7 @@ def rotate(session: Session) -> str:
     )
 
     session.require(Action.TRUST_LIST)
-    if not _is_coordinator(session):
+    if devices.is_enrolled(session.conn):
         raise InvalidInput(_("Only a coordinator changes its keys this way; this device is "
                              "enrolled with a coordinator."))
     conn = session.conn
