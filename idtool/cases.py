@@ -167,6 +167,19 @@ def get_case(session: Session, case_uuid: str, *, audit_view: bool = True) -> Ca
                 bool(row[7]))
 
 
+_NAME_LIMITS = {"full_name": names.MAX_PERSON_NAME, "other_names": names.MAX_NAME_TEXT}
+
+
+def clean_person_answer(question: str, value: object) -> object:
+    """An answer that fills a person's name, checked and normalised as the person record keeps
+    it (InvalidInput if it may not be stored); any other answer unchanged. The answer and the
+    person record then hold the same text."""
+    column = PERSON_FIELDS.get(question)
+    if column in _NAME_LIMITS and isinstance(value, str) and value:
+        return names.clean_name(value, limit=_NAME_LIMITS[column])
+    return value
+
+
 def update_person_from_answers(session: Session, case_uuid: str,
                                answers: dict[str, object]) -> None:
     """Copy the personal-data answers of an interview into the person record.

@@ -111,6 +111,7 @@ def _require_open(session: Session, interview: Interview) -> None:
 def save_answer(session: Session, interview: Interview, question: str, value: object) -> None:
     """Store one answer at once (None clears it). Personal-data answers update the person."""
     _require_open(session, interview)
+    value = cases.clean_person_answer(question, value)  # a name is stored as it is checked
     text = json.dumps(value, ensure_ascii=False)
     with database.transaction(session.conn):
         session.conn.execute(

@@ -21,6 +21,9 @@ WORDS = ("өмүр", "үмүт", "жаңы", "көңүл", "түнкү", "Өзг
          "Мисалова", "Үлгүбаев", "жумуш", "мөөнөт", "бүгүн", "таң", "Сынамаева")
 
 
+NAMES = ("full_name", "other_names")
+
+
 def say(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
@@ -37,7 +40,11 @@ def next_write(rng: random.Random, args: dict[str, object], n: int) -> tuple[str
     if roll < 0.15:  # a question not answered before
         return f"extra_note_{args['round']}_{n}", text_value(rng, marker)
     if roll < 0.8:
-        return rng.choice(args["text"]), text_value(rng, marker)  # type: ignore[arg-type]
+        question = rng.choice(args["text"])  # type: ignore[arg-type]
+        if question in NAMES:  # a name is at most 200 characters: refused longer
+            return question, " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4))) \
+                + f" {marker}"
+        return question, text_value(rng, marker)
     if roll < 0.9:
         return rng.choice(args["numbers"]), int(args["round"]) * 1_000_000 + n  # type: ignore
     return rng.choice(args["lists"]), [*sorted(rng.sample(WORDS, 2)), marker]  # type: ignore
