@@ -97,7 +97,8 @@ def apply_directory(session: Session, applier: Applier, row: object) -> None:
 
 def apply_policy(session: Session, applier: Applier, row: object) -> None:
     if not isinstance(row, dict) or set(row) != {"action", "role", "allowed"} or not (
-            type(row["allowed"]) is bool and row["action"] in set(policy.Action)
+            type(row["allowed"]) is bool and isinstance(row["action"], str)
+            and isinstance(row["role"], str) and row["action"] in set(policy.Action)
             and row["role"] in set(policy.Role)):
         applier.quarantine("policy", row, "wrong_type")
         return
