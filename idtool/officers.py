@@ -14,7 +14,13 @@ from idtool.certificate import issuing
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import _
 from idtool.session import Officer, Session
-from idtool.vault import _insert_officer, validate_name, validate_passphrase, validate_role
+from idtool.vault import (
+    _insert_officer,
+    unknown_slots,
+    validate_name,
+    validate_passphrase,
+    validate_role,
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ def add_officer(session: Session, name: str, role: str, passphrase: str) -> Offi
     with database.transaction(conn):
         _insert_officer(conn, officer, slot.id, session.device_id)
         session.audit("officer.add", officer.uuid, {"role": officer.role})
-        issuing.sync_in(session, slots)  # a new officer who may issue gets the issuing key
+        issuing.sync_in(session, slots, grant=[slot.id])  # one who may issue gets the key
         # The slot is saved inside the transaction: if saving fails, nothing is recorded.
         slots.save(vault.slots_path)
     return officer
@@ -136,6 +142,8 @@ def _rekey(session: Session, reason: str, drop: list[str], record: Callable[[], 
     for slot in list(slots.slots):
         if slot.id in drop or slot.kind == keyslots.KIND_RECOVERY_CODE:
             slots.remove(slot.id)
+    for slot_id in unknown_slots(conn, slots):  # planted by someone who could open the file
+        slots.remove(slot_id)
     new_key = os.urandom(database.KEY_BYTES)
     slots.reseal_all(new_key)
     code = keyslots.new_recovery_code()

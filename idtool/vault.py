@@ -251,16 +251,14 @@ class Vault:
 
     def _drop_unused_slots(self, conn: database.Connection, slots: SlotsFile) -> bytes | None:
         """Finish what a crash interrupted: an officer slot that no active officer uses (an
-        officer removed, or an add never committed) must stop opening the database. It is
-        dropped and the database re-keyed, the same crash-safe way as `remove_officer`.
-        Returns the new database key, or None when every slot is in use."""
-        from idtool import audit, database, keyslots
+        officer removed, or an add never committed) must stop opening the database; so must a
+        slot nobody made through the program (`unknown_slots`). It is dropped and the database
+        re-keyed, the same crash-safe way as `remove_officer`. Returns the new database key, or
+        None when every slot is in use."""
+        from idtool import audit, database
         from idtool.atomic import fsync_dir
 
-        used = {row[0] for row in conn.execute(
-            "SELECT slot_id FROM officers WHERE active = 1 AND slot_id IS NOT NULL")}
-        unused = [s.id for s in slots.slots if s.kind == keyslots.KIND_OFFICER
-                  and s.id not in used]
+        unused = unknown_slots(conn, slots)
         if not unused:
             return None
         for slot_id in unused:
@@ -350,10 +348,28 @@ class Vault:
                 issuing.sync(conn, slots, issuing.Holder(recovery_slot, recovery_identity),
                              lambda action, details: audit.append(
                                  conn, device_id=_device_id(conn), officer=None,
-                                 action=action, details=details))
+                                 action=action, details=details), grant=[new_slot.id])
                 slots.save(self.slots_path)
         finally:
             conn.close()
+
+
+def unknown_slots(conn: database.Connection, slots: SlotsFile) -> list[str]:
+    """Slots that must not open the database: an officer slot no active officer uses, and a
+    recovery slot for an age key that is not a trusted coordinator's (one planted by someone
+    who could open the database). The recovery-code slot is always kept."""
+    from idtool import keyslots
+
+    used = {row[0] for row in conn.execute(
+        "SELECT slot_id FROM officers WHERE active = 1 AND slot_id IS NOT NULL")}
+    coordinators = {row[0] for row in conn.execute(
+        "SELECT age_recipient FROM sync_devices WHERE role = 'supervisor' AND"
+        " status = 'trusted'")}
+    return [s.id for s in slots.slots
+            if (s.kind == keyslots.KIND_OFFICER and s.id not in used)
+            or (s.kind == keyslots.KIND_AGE and s.recipient not in coordinators)
+            or s.kind not in (keyslots.KIND_OFFICER, keyslots.KIND_AGE,
+                              keyslots.KIND_RECOVERY_CODE)]
 
 
 def _officer_key(slots: SlotsFile, name: str, secret: bytes) -> tuple[bytes, str, Identity]:

@@ -42,13 +42,27 @@ def signing_key(value: SigningKey) -> Ed25519PrivateKey:
 
 
 def public_key(value: PublicKey) -> Ed25519PublicKey:
-    """An Ed25519 public key from the object, 32 raw bytes or their hex."""
+    """An Ed25519 public key from the object, 32 raw bytes or their hex; refused unless it is a
+    valid point of the main subgroup (`is_sound_public`)."""
     if isinstance(value, Ed25519PublicKey):
         return value
     try:
-        return Ed25519PublicKey.from_public_bytes(_raw(value))
+        raw = _raw(value)
+        if not is_sound_public(raw):
+            raise ValueError("small order or not on the curve")
+        return Ed25519PublicKey.from_public_bytes(raw)
     except (ValueError, TypeError) as e:
         raise BundleError(_("A trusted device key is not valid."), "bad_key") from e
+
+
+def is_sound_public(raw: bytes) -> bool:
+    """Whether 32 bytes are an Ed25519 public key to trust: a canonical point on the curve, in
+    the main subgroup, not of small order (libsodium's check). OpenSSL verifies signatures under
+    a small-order key, for which one constant signature fits every message."""
+    import nacl.bindings
+
+    return (isinstance(raw, bytes) and len(raw) == 32
+            and bool(nacl.bindings.crypto_core_ed25519_is_valid_point(raw)))
 
 
 def public_bytes(key: Ed25519PublicKey) -> bytes:

@@ -146,8 +146,15 @@ def numbers_by_case(session: Session) -> dict[str, str]:
             session.conn.execute("SELECT case_uuid, number FROM certificates")}
 
 
+def number_prefixes(device_id: str) -> list[str]:
+    """The starts of the certificate numbers `device_id` may issue: 8 characters of its id
+    (4 before issuing keys), so each device numbers in its own namespace (the coordinator
+    refuses to enrol a device whose 8 characters another already has)."""
+    return [f"{NUMBER_PREFIX}-{device_id[:n].upper()}-" for n in (8, 4)]
+
+
 def _next_number(session: Session, year: int) -> str:
-    prefix = f"{NUMBER_PREFIX}-{session.device_id[:4].upper()}-{year}-"
+    prefix = f"{number_prefixes(session.device_id)[0]}{year}-"
     row = session.conn.execute(
         "SELECT number FROM certificates WHERE number LIKE ? ORDER BY number DESC LIMIT 1",
         (prefix + "%",)).fetchone()

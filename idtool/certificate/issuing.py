@@ -12,8 +12,11 @@ database key, which every officer has, does not open it.
 - a seal for a slot that may no longer issue (officer removed, role or policy changed) -> the
   key is rotated: whoever held that seal may have kept the key. The old key is retired and
   vouches only for the certificates this device issued with it (`keyring`);
-- a slot that may issue has no seal -> sealed by an officer who holds the key; when the officer
-  at hand does not, the key is rotated so the new officer can issue at once.
+- a slot that may issue has no seal -> sealed when the operation that gave the right names it
+  (adding the officer, a supervisor's or the coordinator's policy change), by an officer who
+  holds the key; when the officer at hand does not, the key is rotated so the new officer can
+  issue at once. Never as a side effect of an unlock: a role or policy row edited in the
+  database behind the program's back gives nobody the key.
 
 Every creation and rotation is audited and travels to the coordinator in the next case bundle
 (`announcements`), which spreads it to every device with its next update.
@@ -23,9 +26,9 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pyrage
 
@@ -36,6 +39,7 @@ from idtool.certificate.payload import key_id
 from idtool.database import Connection
 from idtool.errors import NotPermitted
 from idtool.i18n import _
+from idtool.keyslots import KIND_RECOVERY_CODE
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
     from idtool.session import Session
 
 Audit = Callable[[str, dict[str, object]], None]
+Grant = Iterable[str] | Literal["all"]
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,6 @@ def active(conn: Connection) -> tuple[str, bytes] | None:
 
 def wanted_slots(conn: Connection, slots: SlotsFile) -> set[str]:
     """The key slots that must be able to open the issuing key."""
-    from idtool.keyslots import KIND_RECOVERY_CODE
-
     present = {s.id for s in slots.slots}
     wanted = {s.id for s in slots.slots if s.kind == KIND_RECOVERY_CODE}
     for role, slot_id in conn.execute(
@@ -148,36 +151,53 @@ def _retire(conn: Connection, kid: str, public: bytes) -> None:
     keyring.retire_trusted(conn, public, "retired", keyring.local_certificates(conn, public))
 
 
-def sync(conn: Connection, slots: SlotsFile, holder: Holder, audit: Audit) -> None:
-    """Bring the seals in step with officers and policy (see the module notes)."""
+def _officers(conn: Connection, slot_ids: set[str]) -> list[str]:
+    """The officers (uuids) whose key slots these are, for the audit log."""
+    return sorted(str(r[0]) for r in conn.execute(
+        "SELECT uuid FROM officers WHERE slot_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(slot_ids)),)))
+
+
+def sync(conn: Connection, slots: SlotsFile, holder: Holder, audit: Audit,
+         grant: Grant = ()) -> None:
+    """Bring the seals in step with officers and policy (see the module notes).
+
+    Taking a right away is always applied (the key is rotated). Giving one is applied only for
+    the slots in `grant`, which the operation that gives it names ("all": a supervisor's or the
+    coordinator's policy change): never as a side effect of an unlock, so a role or policy row
+    changed in the database behind the program's back gives nobody the key. The recovery-code
+    slot is always sealed."""
     wanted = wanted_slots(conn, slots)
+    recovery = {s.id for s in slots.slots if s.kind == KIND_RECOVERY_CODE}
     current = active(conn)
     if current is None:
         kid = _new_key(conn, slots, wanted)
-        audit("certificate.key_create", {"key": kid, "sealed_for": len(wanted)})
+        audit("certificate.key_create", {"key": kid, "sealed_for": _officers(conn, wanted)})
         return
     kid, public = current
     sealed = {str(r[0]) for r in conn.execute(
         "SELECT slot_id FROM issuing_key_wraps WHERE key_id = ?", (kid,))}
-    missing = wanted - sealed
+    may_add = wanted if grant == "all" else (wanted & set(grant)) | (wanted & recovery)
+    keep = (sealed & wanted) | may_add
+    missing = may_add - sealed
     private = _held(conn, kid, holder) if missing else None
     if sealed - wanted or (missing and private is None):
         reason = "no_longer_allowed" if sealed - wanted else "no_holder"
         _retire(conn, kid, public)
-        new = _new_key(conn, slots, wanted)
+        new = _new_key(conn, slots, keep)
         audit("certificate.key_rotate", {"old": kid, "new": new, "reason": reason,
-                                         "sealed_for": len(wanted)})
+                                         "sealed_for": _officers(conn, keep)})
     elif missing and private is not None:
         _seal_for(conn, slots, kid, private, missing)
-        audit("certificate.key_share", {"key": kid, "slots": len(missing)})
+        audit("certificate.key_share", {"key": kid, "sealed_for": _officers(conn, missing)})
 
 
-def sync_in(session: Session, slots: SlotsFile | None = None) -> None:
+def sync_in(session: Session, slots: SlotsFile | None = None, grant: Grant = ()) -> None:
     """`sync` for an unlocked session, inside the caller's transaction (`slots`: the key
-    slots as they will be saved, when the caller is changing them)."""
+    slots as they will be saved, when the caller is changing them; `grant`: see `sync`)."""
     sync(session.conn, slots or session.vault.load_slots(),
          Holder(session.slot_id, session.slot_identity),
-         lambda action, details: session.audit(action, None, details))
+         lambda action, details: session.audit(action, None, details), grant)
 
 
 def sync_session(session: Session) -> None:

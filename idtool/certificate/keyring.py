@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from idtool.audit import now_iso
 from idtool.certificate.payload import key_id
 from idtool.database import Connection
+from idtool.errors import InvalidInput
+from idtool.i18n import _
 
 STATUSES = ("active", "retired", "revoked")
 
@@ -42,6 +44,10 @@ def learn(conn: Connection, public: bytes, label: str, issuer_device: str,
           status: str = "active") -> bool:
     """Trust `public` as an issuer key of `issuer_device`; returns whether it was new. A known
     key keeps its row (a later status goes through `retire_trusted`)."""
+    from idtool.bundle.keys import is_sound_public
+
+    if not is_sound_public(public):
+        raise InvalidInput(_("An issuer key must be a valid Ed25519 public key."))
     kid = key_id(public).hex()
     known = conn.execute("SELECT issuer_device FROM trusted_keys WHERE key_id = ?",
                          (kid,)).fetchone()
@@ -97,7 +103,7 @@ def vouched(conn: Connection, kid_hex: str) -> list[str]:
         (kid_hex,))]
 
 
-def _signed_with(code: str, public: bytes) -> bool:
+def signed_with(code: str, public: bytes) -> bool:
     """Whether `code` is a well-formed certificate code that `public` really signed."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -123,7 +129,7 @@ def local_certificates(conn: Connection, public: bytes) -> list[str]:
     here = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
     return [code_digest(code) for (code,) in conn.execute(
         "SELECT code FROM certificates WHERE device_id = ?", (str(here[0]) if here else "",))
-        if _signed_with(code, public)]
+        if signed_with(code, public)]
 
 
 def imported_certificates(conn: Connection, public: bytes, device_id: str) -> list[str]:
@@ -132,4 +138,4 @@ def imported_certificates(conn: Connection, public: bytes, device_id: str) -> li
     return [code_digest(code) for (code,) in conn.execute(
         "SELECT c.code FROM certificates c JOIN sync_owners o ON o.tbl = 'cases' AND"
         " o.record_key = c.case_uuid WHERE o.device_id = ?", (device_id,))
-        if _signed_with(code, public)]
+        if signed_with(code, public)]

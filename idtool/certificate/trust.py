@@ -94,8 +94,12 @@ def add_key(session: Session, public_key: bytes, label: str) -> TrustedKey:
     """Trust another issuer's raw Ed25519 public key (supervisors, by default); audited."""
     session.require(Action.TRUST_LIST)
     label = " ".join(label.split())
+    from idtool.bundle.keys import is_sound_public
+
     if len(public_key) != PUBLIC_KEY_BYTES:
         raise InvalidInput(_("An issuer key must be 32 bytes (Ed25519)."))
+    if not is_sound_public(public_key):
+        raise InvalidInput(_("An issuer key must be a valid Ed25519 public key."))
     if not label:
         raise InvalidInput(_("Give the issuer key a label."))
     kid = key_id(public_key)

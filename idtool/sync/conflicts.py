@@ -72,6 +72,10 @@ QUARANTINE_REASONS = {
                          "package"),
     "not_owner": N_("Belongs to a case or officer of another device"),
     "foreign_officer": N_("Names an officer of another device"),
+    "dated_in_future": N_("Dated more than a day ahead of this computer's clock"),
+    "bad_certificate": N_("A certificate not issued by the device that sent it"),
+    "unaudited_key": N_("A certificate-issuing key the device's audit log does not show being "
+                        "made"),
     "bad_name": N_("A name holds control, text-direction or invisible characters, or is too "
                    "long"),
 }

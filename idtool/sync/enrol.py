@@ -174,6 +174,14 @@ def approve(session: Session, request: bytes, out: str | Path) -> Path:
     if known is not None and known.signing_key != dev.signing_key:
         raise BundleError(_("A device with this id is already enrolled with other keys."),
                           "key_changed")
+    # Certificate numbers start with 8 characters of the issuing device's id: two devices
+    # may not share them (a device could otherwise number, and revoke, in another's name).
+    start = dev.device_id[:8].upper()
+    if any(d.device_id != dev.device_id and d.device_id[:8].upper() == start
+           for d in [devices.own_device(conn, DeviceRole.SUPERVISOR), *devices.all_devices(conn)]):
+        raise BundleError(_("Another enrolled device's id begins like this one's, so their "
+                            "certificate numbers could be confused. Set this device up again "
+                            "(a new data folder gets a new id), then enrol it."), "id_collision")
     with database.transaction(conn):
         devices.upsert(conn, dev, now_iso())
         session.audit("sync.device_approve", dev.device_id, {"fingerprint": dev.fingerprint})

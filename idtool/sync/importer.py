@@ -46,7 +46,7 @@ from idtool.sync import devices
 from idtool.sync.apply import Applier
 from idtool.sync.audit_fork import store_audit
 from idtool.sync.devices import DeviceRole
-from idtool.sync.issuers import apply_announcements
+from idtool.sync.issuers import learn_announced, retire_announced
 from idtool.sync.report import ImportReport
 
 Progress = Callable[[int, int], None]
@@ -120,9 +120,10 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
             records = [r for r in manifest.records if r.get("table") not in special]
             audit = [r.get("row") for r in manifest.records if r.get("table") == "audit"]
             report.audit_entries = store_audit(session, header, audit, report)
+            announced = learn_announced(session, applier, [
+                r.get("row") for r in manifest.records if r.get("table") == "issuing_keys"])
             applier.apply_many(records)
-            apply_announcements(session, applier, [r.get("row") for r in manifest.records
-                                                   if r.get("table") == "issuing_keys"])
+            retire_announced(session, applier, announced)
         elif kind is Kind.REFERRAL:
             from idtool.sync.referral_in import apply_referral
 
@@ -132,7 +133,7 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
             from idtool.sync.update import apply_update
 
             apply_update(session, applier, manifest.records)
-            issuing.sync_in(session)  # the policy may have changed who may issue
+            issuing.sync_in(session, grant="all")  # the coordinator's policy: who may issue
         if applier.refused:
             session.audit("sync.records_refused", header.bundle_id, {
                 "sender": header.sender, "kind": kind.value,

@@ -2,10 +2,12 @@
 
 - A case bundle announces the sending device's own issuing keys (`issuing.announcements`):
   `{"public_key", "status": active|retired, "certificates": [code digests]}`. The coordinator
-  learns a new key as that device's, and a retirement with the certificates it still vouches
-  for: those the device lists AND the coordinator imported from it, signed with that key. A key
-  known as another device's is refused. Applied after the bundle's records, so certificates
-  issued just before a retirement are counted.
+  learns a new key as that device's (before the bundle's records, so its certificates can be
+  checked against it) if the device's audit log records making it; a key known as another
+  device's, or trusted by hand, is refused. A retirement, applied after the records (so
+  certificates issued just before it count), vouches only for the certificates the device
+  lists AND the coordinator imported from it, signed with that key. Keys must be sound Ed25519
+  points (`keys.is_sound_public`).
 - An update bundle carries the coordinator's whole trust list of issuer keys, each with its
   device, status and, when not active, its certificates: `{"public_key", "label", "device_id",
   "status", "certificates"}` (older coordinators send only `public_key` and `label`). The
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from idtool.bundle.keys import is_sound_public
 from idtool.certificate import keyring
 from idtool.certificate.payload import key_id
 from idtool.session import Session
@@ -31,12 +34,14 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def _public(value: object) -> bytes | None:
+    """Raw bytes of a sound Ed25519 public key given as hex (see `keys.is_sound_public`)."""
     if not isinstance(value, str) or len(value) != 64:
         return None
     try:
-        return bytes.fromhex(value)
+        raw = bytes.fromhex(value)
     except ValueError:
         return None
+    return raw if is_sound_public(raw) else None
 
 
 def _digests(value: object) -> list[str] | None:
@@ -46,9 +51,13 @@ def _digests(value: object) -> list[str] | None:
     return list(value)
 
 
-def apply_announcements(session: Session, applier: Applier, rows: list[Any]) -> None:
-    """Coordinator, inside a case bundle's import: the sender's issuing keys."""
+def learn_announced(session: Session, applier: Applier,
+                    rows: list[Any]) -> list[tuple[bytes, dict[str, Any]]]:
+    """Coordinator, inside a case bundle's import, before its records: learn the sender's new
+    issuing keys (so its certificates in this bundle can be checked against them). Returns the
+    well-formed announcements of the sender's own keys, for `retire_announced`."""
     conn, sender = session.conn, applier.sender
+    accepted: list[tuple[bytes, dict[str, Any]]] = []
     for row in rows:
         public = _public(row.get("public_key")) if isinstance(row, dict) else None
         certificates = _digests(row.get("certificates")) if isinstance(row, dict) else None
@@ -59,25 +68,48 @@ def apply_announcements(session: Session, applier: Applier, rows: list[Any]) -> 
         kid = key_id(public).hex()
         known = conn.execute("SELECT issuer_device FROM trusted_keys WHERE key_id = ?",
                              (kid,)).fetchone()
-        if known is not None and known[0] not in (sender, ""):
+        if known is not None and known[0] != sender:
+            # another device's key, or one trusted by hand (no device): never the sender's
             applier.refuse("issuing_keys", row, "not_owner")
             continue
-        changed = False
-        if known is None or not known[0]:
+        if known is None:
+            if not _made_in_the_open(conn, sender, kid):
+                applier.refuse("issuing_keys", row, "unaudited_key")
+                continue
             device = devices.get(conn, sender)
             label = device.label if device is not None else f"device {sender[:8]}"
-            changed = keyring.learn(conn, public, label, sender) or known is not None
+            applier.report.issuer_keys += keyring.learn(conn, public, label, sender)
             session.audit("trust.issuer_key_learned", kid, {"device": sender,
                                                               "bundle": applier.bundle_id})
-        if row["status"] == "retired":
-            vouched = set(certificates) & set(keyring.imported_certificates(conn, public,
-                                                                            sender))
-            if keyring.retire_trusted(conn, public, "retired", vouched):
-                changed = True
-                session.audit("trust.issuer_key_retired", kid, {
-                    "device": sender, "certificates": len(vouched),
-                    "bundle": applier.bundle_id})
-        applier.report.issuer_keys += changed
+        accepted.append((public, row))
+    return accepted
+
+
+def retire_announced(session: Session, applier: Applier,
+                     accepted: list[tuple[bytes, dict[str, Any]]]) -> None:
+    """After the records: a key announced retired vouches from now on only for the
+    certificates the sender lists AND this coordinator imported from it, signed with it."""
+    conn, sender = session.conn, applier.sender
+    for public, row in accepted:
+        if row["status"] != "retired":
+            continue
+        vouched = set(row["certificates"]) & set(
+            keyring.imported_certificates(conn, public, sender))
+        if keyring.retire_trusted(conn, public, "retired", vouched):
+            applier.report.issuer_keys += 1
+            session.audit("trust.issuer_key_retired", key_id(public).hex(), {
+                "device": sender, "certificates": len(vouched), "bundle": applier.bundle_id})
+
+
+def _made_in_the_open(conn: Any, sender: str, kid: str) -> bool:
+    """Whether the sender's audit log, as stored here, records making this issuing key
+    (`certificate.key_create` or `certificate.key_rotate`): a key put into the database by hand
+    has no such entry (forging one leaves it in the chain for good)."""
+    return conn.execute(
+        "SELECT 1 FROM sync_audit WHERE sender = ? AND json_extract(entry, '$.action') IN"
+        " ('certificate.key_create', 'certificate.key_rotate') AND (json_extract(entry,"
+        " '$.details.key') = ? OR json_extract(entry, '$.details.new') = ?) LIMIT 1",
+        (sender, kid, kid)).fetchone() is not None
 
 
 def revoke_device_keys(conn: Any, device_id: str) -> None:

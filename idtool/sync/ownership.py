@@ -6,6 +6,9 @@
   opened locally) and what hangs from them, the persons of those cases, and its own officers.
   A record that belongs to another device (this one included) is refused ("not_owner"), and so
   is a record naming an officer of another device ("foreign_officer").
+- A decision, consent or referral event dated more than a day ahead of this computer's clock
+  is refused ("dated_in_future"): the latest of them is chosen by date, so a date in the future
+  would stay the latest for good.
 - Officers, the role policy, the directory, the trust list and revocations of devices come only
   from the coordinator's update bundles: case bundles cannot carry them (see `tables.ORDER`),
   and a certificate revocation is accepted only for a certificate of the sender's own case.
@@ -19,6 +22,7 @@ certificate revocations through the certificate they revoke.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from idtool.database import Connection
@@ -33,6 +37,8 @@ _VIA_PARENT = {
     "certificate_revocations": ("number", "certificates", "number"),
 }
 CHUNK = 500
+# the sender's time that decides which record of a case is the latest
+_DATED = {"decisions": "decided_at", "consents": "recorded_at", "referral_events": "at"}
 
 
 class Ownership:
@@ -44,6 +50,8 @@ class Ownership:
         self.signer = signer
         self.here = str(conn.execute("SELECT value FROM meta WHERE key = 'device_id'")
                         .fetchone()[0])
+        # a day of clock error is allowed; a date beyond it would order records for good
+        self.tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds")
         self._owners: dict[tuple[str, str], str | None] = {}  # None: no such record
         self._cases: dict[tuple[str, str], str | None] = {}  # (parent table, key) -> case
 
@@ -52,6 +60,9 @@ class Ownership:
                 local: dict[str, Any] | None) -> tuple[str, str] | None:
         if "device_id" in row and row["device_id"] != self.signer:
             return "foreign_origin", "device_id"
+        when = _DATED.get(table)
+        if when is not None and str(row[when]) > self.tomorrow:
+            return "dated_in_future", when
         if table in ROOTS:
             owner = self.owner(table, str(row["uuid"]))
             if owner is not None and owner != self.signer:
@@ -74,6 +85,41 @@ class Ownership:
         if isinstance(officer, str) and self.owner("officers", officer) not in (self.signer,
                                                                                  None):
             return "foreign_officer", "officer_uuid"
+        if table == "certificates":
+            return self._certificate(row)
+        return None
+
+    def _certificate(self, row: dict[str, Any]) -> tuple[str, str] | None:
+        """A certificate is the signer's own: its number in the signer's namespace, its code
+        signed by one of the signer's issuing keys (one still issuing, or a retired one that
+        vouches for it) for this number and case, its person and decision those of its case."""
+        from idtool.certificate import issuance, keyring, payload
+
+        number = str(row["number"])
+        if not number.startswith(tuple(issuance.number_prefixes(self.signer))):
+            return "bad_certificate", "number"
+        case = self.conn.execute("SELECT number, person_uuid FROM cases WHERE uuid = ?",
+                                 (row["case_uuid"],)).fetchone()
+        if case is None:
+            return None  # the database's foreign keys refuse it
+        if row["person_uuid"] != case[1] or not self.conn.execute(
+                "SELECT 1 FROM decisions WHERE uuid = ? AND case_uuid = ?",
+                (row["decision_uuid"], row["case_uuid"])).fetchone():
+            return "bad_certificate", "person_uuid, decision_uuid"
+        try:
+            signed = payload.decode(str(row["code"]))
+        except payload.PayloadError:
+            return "bad_certificate", "code"
+        key = self.conn.execute(
+            "SELECT public_key, status FROM trusted_keys WHERE key_id = ? AND issuer_device = ?",
+            (signed.kid.hex(), self.signer)).fetchone()
+        if (key is None or signed.claims.number != number
+                or signed.claims.case_number != case[0]
+                or not keyring.signed_with(str(row["code"]), bytes.fromhex(key[0]))):
+            return "bad_certificate", "code"
+        if key[1] != "active" and keyring.code_digest(str(row["code"])) not in keyring.vouched(
+                self.conn, signed.kid.hex()):
+            return "bad_certificate", "code"
         return None
 
     def inserted(self, table: str, rows: list[dict[str, Any]]) -> None:

@@ -11,7 +11,8 @@ sender already has the data, and the supervisor receives it through case bundles
 
 Records (`table` -> `row`):
 - `referral`: referral_uuid, case_uuid, case_number, region, org_id, legal_basis, services,
-  urgency, reason, risks, certificate_number, officer_name, created_at
+  urgency, reason, risks, certificate_number, officer_name, created_at (the uuids here and in
+  `consent` are `public_id`s, never the sender's own record uuids)
 - `person`: full_name, other_names, sex, birth_date, citizenship, document_number
   ("" where the recipient may not have it)
 - `answer`: question, label, text, sensitivity, value (JSON text), form_id, form_version,
@@ -22,7 +23,9 @@ Records (`table` -> `row`):
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +98,14 @@ def _values(session: Session, case_uuid: str) -> dict[str, tuple[object, intervi
     return found
 
 
+def public_id(record_uuid: str) -> str:
+    """The id a referral package gives one of the sender's records: the same each time (the
+    receiver tells a referral sent again), but not the record's own uuid, which a dishonest
+    receiver could otherwise use first for a record of its own at the coordinator."""
+    digest = hashlib.sha256(b"idtool-referral-id\0" + record_uuid.encode("utf-8")).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
 def build_records(session: Session, case_uuid: str, shown: referrals.Preview,
                   ref: referrals.Referral) -> list[dict[str, Any]]:
     org = shown.org
@@ -106,7 +117,8 @@ def build_records(session: Session, case_uuid: str, shown: referrals.Preview,
             for k in PERSON_FIELDS}
     records: list[dict[str, Any]] = [
         {"table": "referral", "row": {
-            "referral_uuid": ref.uuid, "case_uuid": case_uuid, "case_number": case.number,
+            "referral_uuid": public_id(ref.uuid), "case_uuid": public_id(case_uuid),
+            "case_number": case.number,
             "region": case.region, "org_id": org.id, "legal_basis": str(shown.legal_basis),
             "services": list(ref.services), "urgency": ref.urgency, "reason": ref.reason,
             "risks": ref.risks,
@@ -128,7 +140,8 @@ def build_records(session: Session, case_uuid: str, shown: referrals.Preview,
     for rec in consent.history(session, case_uuid):
         if (rec.purpose, rec.recipient_id) in wanted:
             records.append({"table": "consent", "row": {
-                "uuid": rec.uuid, "purpose": rec.purpose, "recipient_id": rec.recipient_id,
+                "uuid": public_id(rec.uuid), "purpose": rec.purpose,
+                "recipient_id": rec.recipient_id,
                 "state": rec.state, "told": list(rec.told), "child_assent": rec.child_assent,
                 "guardian": rec.guardian if identifying else "",
                 "officer_name": rec.officer_name, "recorded_at": rec.recorded_at}})

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from idtool import cases, decisions, policy
@@ -246,50 +245,40 @@ def test_a_device_cannot_point_its_own_case_at_another_devices_person(tmp_path: 
     assert row_of(w.sup, "cases", my_case["uuid"]) == my_case
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the first device to send a record uuid owns it: a device that learned another post's case "
-        "uuid (a referral package carries it as case_uuid) sends a case under that uuid first, and "
-        "the real case, with everything that hangs from it, is then refused at the coordinator as "
-        "not_owner"
-    ),
-)
 def test_a_device_cannot_take_a_case_uuid_before_its_real_owner_sends_it(tmp_path: Path) -> None:
+    """A referral package names the sender's case: a dishonest receiver that sent a case under
+    that id first would make the real one refused at the coordinator. The package carries only
+    derived ids (`referral.public_id`), never the sender's own record uuids."""
+    from idtool import consent
+    from idtool.sync import referral as referral_out
+    from idtool.sync.referral import export_referral
+
     w = world_with_exports(tmp_path, 2)
-    evil, victim = w.devs
+    victim, evil = w.devs
+    devices.set_organisation(w.sup, evil.device_id, "crisis-centre-osh")
+    update(w, victim, evil)
     referred = cases.open_case(victim, full_name="Жолдош Алиев", region=REGION)
-    # the victim's referral package told the dishonest post the case uuid; it sends first
-    mine = row_of(w.sup, "cases", evil.conn.execute("SELECT uuid FROM cases").fetchone()[0])
-    person = {
-        **row_of(w.sup, "persons", mine["person_uuid"]),
-        "uuid": new_uuid(),
-        "full_name": "Башка Адам",
-        "document_number": "",
-        "version": 1,
-        "base_version": 0,
-    }
-    squat = {
-        **mine,
-        "uuid": referred.uuid,
-        "number": "SQUAT-2026-00001",
-        "person_uuid": person["uuid"],
-        "version": 1,
-        "base_version": 0,
-    }
-    assert send(w, evil, [record("persons", person), record("cases", squat)]).imported == 2
+    consent.record(victim, referred.uuid, consent.Purpose.REFERRAL, consent.State.GIVEN,
+                   recipient_id="crisis-centre-osh")
+    import_bundle(evil, export_referral(victim, referred.uuid, "crisis-centre-osh", None, w.out,
+                                        services=("shelter",)))
+    learned = {str(v) for row in evil.conn.execute(
+        "SELECT referral_uuid, source_case_uuid, consents FROM referrals_received") for v in row}
+    own = {str(r[0]) for t in ("cases", "referrals", "consents", "persons") for r in
+           victim.conn.execute(f"SELECT uuid FROM {t}")}
+    assert not any(u in text for u in own for text in learned)
+    assert referral_out.public_id(referred.uuid) in learned
+    # What the receiver learned, used as a case id at the coordinator, takes nothing from anyone.
+    mine = row_of(w.sup, "cases", evil.conn.execute(
+        "SELECT uuid FROM cases ORDER BY rowid LIMIT 1").fetchone()[0])
+    squat = {**mine, "uuid": referral_out.public_id(referred.uuid), "number": "SQUAT-2026-1",
+             "version": 1, "base_version": 0}
+    send(w, evil, [record("cases", squat)])
     report = import_bundle(w.sup, export.export_cases(victim, w.out))
     assert ("cases", "not_owner") not in quarantine_reasons(w.sup), report
     assert row_of(w.sup, "cases", referred.uuid)["device_id"] == victim.device_id
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "decisions are ordered by the sender's decided_at: a device's decision dated in the future "
-        "stays the latest, so the coordinator can never reverse it"
-    ),
-)
 def test_a_future_dated_device_decision_cannot_outrank_the_coordinators(tmp_path: Path) -> None:
     w = world_with_exports(tmp_path, 1)
     dev = w.devs[0]
@@ -312,7 +301,10 @@ def test_a_future_dated_device_decision_cannot_outrank_the_coordinators(tmp_path
         "reason": "",
         "assessment_uuid": None,
     }
-    assert send(w, dev, [record("decisions", dated)]).imported == 1
+    # A record dated in the future (by more than a day) is quarantined: sender clocks never
+    # decide which decision is the latest.
+    assert send(w, dev, [record("decisions", dated)]).quarantined == 1
+    assert quarantine_reasons(w.sup)[-1] == ("decisions", "dated_in_future")
     # The coordinator reviews the case and decides otherwise, today.
     decisions.record(
         w.sup, case_uuid, decisions.Decision.NOT_VICTIM, reason="checked with the employer"
@@ -324,15 +316,6 @@ def test_a_future_dated_device_decision_cannot_outrank_the_coordinators(tmp_path
 # -- certificates and revocations in case bundles ---------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "certificate numbers are predictable (KG-VS-<4 chars of the device id>-<year>-<n>) and a "
-        "revocation is matched by number alone: a device plants a certificate row with another "
-        "device's next number in its own case, revokes it, and that device's genuine certificate "
-        "then verifies as REVOKED everywhere (and its own row is quarantined at the coordinator)"
-    ),
-)
 def test_a_device_cannot_revoke_another_devices_certificate_by_taking_its_number(
     tmp_path: Path,
 ) -> None:
@@ -340,8 +323,11 @@ def test_a_device_cannot_revoke_another_devices_certificate_by_taking_its_number
     evil, victim, verifier = w.devs
     case = decided_case(evil, name="Айнура Бекова")
     import_bundle(w.sup, export.export_cases(evil, w.out))
-    number = f"{issuance.NUMBER_PREFIX}-{victim.device_id[:4].upper()}-{date.today().year}-00001"
-    send(
+    """Numbers are predictable, and a revocation names a number: a device plants a certificate
+    with another device's next number in its own case and revokes it. Refused: a certificate is
+    imported only in its sender's number namespace, with a code its issuing key signed."""
+    number = f"{issuance.number_prefixes(victim.device_id)[0]}{date.today().year}-00001"
+    report = send(
         w,
         evil,
         [
@@ -349,6 +335,9 @@ def test_a_device_cannot_revoke_another_devices_certificate_by_taking_its_number
             record("certificate_revocations", revocation_row(evil, number)),
         ],
     )
+    assert report.quarantined == 2
+    assert [r for _, r in quarantine_reasons(w.sup)[-2:]] == ["bad_certificate",
+                                                              "missing_reference"]
     update(w, victim, verifier)
     # The victim post issues its first certificate, genuinely, and sends it.
     genuine = issuance.issue(victim, decided_case(victim).uuid, "en").certificate
@@ -362,9 +351,10 @@ def test_a_device_cannot_revoke_another_devices_certificate_by_taking_its_number
 def test_a_copied_code_in_another_case_is_not_vouched_for_after_its_device_is_revoked(
     tmp_path: Path,
 ) -> None:
-    """A device stores, in its own case, a copy of a certificate code another device signed:
-    when that device is revoked the coordinator vouches only for certificates of the revoked
-    device's own cases, so the copy does not make a code issued later valid."""
+    """A device stores, in its own case, a copy of a certificate code another device signed: the
+    coordinator refuses it (the code is not signed by the sender's issuing key, nor numbered in
+    its namespace), and when the other device is revoked the copy does not make a code issued
+    later valid."""
     w = issuing_world(tmp_path, 3)
     evil, lost, verifier = w.devs
     import_bundle(w.sup, export.export_cases(lost, w.out))
@@ -374,7 +364,8 @@ def test_a_copied_code_in_another_case_is_not_vouched_for_after_its_device_is_re
     unsent = issuance.issue(lost, decided_case(lost).uuid, "en").certificate
     # ... is planted by the dishonest device in its own case, under another number.
     row = certificate_row(w, evil, case.uuid, "KG-VS-EVIL-2026-00001", unsent.code)
-    assert send(w, evil, [record("certificates", row)]).imported == 1
+    assert send(w, evil, [record("certificates", row)]).quarantined == 1
+    assert quarantine_reasons(w.sup)[-1] == ("certificates", "bad_certificate")
     devices.revoke(w.sup, lost.device_id, "laptop stolen")
     update(w, verifier)
     for session in (w.sup, verifier):
@@ -452,15 +443,6 @@ def test_a_retirement_vouches_only_for_certificates_the_coordinator_imported(
     assert keyring.vouched(w.sup.conn, kid.hex()) == [keyring.code_digest(sent)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "a key on the coordinator's trust list with no issuing device (added with `trust add-key`, "
-        "or left unmatched by migration 11) is taken by the first device that announces it: the "
-        "device can retire it with an empty list, and every certificate signed with it stops "
-        "verifying on every device after the next update"
-    ),
-)
 def test_a_device_cannot_take_over_and_retire_a_key_without_a_device(tmp_path: Path) -> None:
     w = issuing_world(tmp_path, 2)
     evil, verifier = w.devs
@@ -481,14 +463,6 @@ def test_a_device_cannot_take_over_and_retire_a_key_without_a_device(tmp_path: P
         assert verify(session, code).status is Status.VALID
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ownership checks a certificate's case_uuid only: a device files a certificate in its own "
-        "case for another device's person (person_uuid is unique among certificates), and that "
-        "device's genuine certificate for the person is then quarantined at the coordinator"
-    ),
-)
 def test_a_certificate_in_my_case_cannot_name_another_devices_person(tmp_path: Path) -> None:
     w = issuing_world(tmp_path, 2)
     evil, victim = w.devs

@@ -278,15 +278,6 @@ def test_a_removed_officers_copy_of_a_post_cannot_speak_for_the_post(tmp_path: P
     post.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "an officer who can open the database can add a slot of their own to keyslots.json (an "
-        "age-recipient slot, as the coordinator's recovery slot is): removing them re-keys the "
-        "database and re-seals the new key to every slot left, theirs included, so with their own "
-        "age identity and a copy of the database file they still open it"
-    ),
-)
 def test_a_slot_planted_before_a_removal_does_not_survive_it(made_vault) -> None:
     from idtool import database
 
@@ -362,3 +353,19 @@ def test_mangled_codes_never_crash_the_verifier(tmp_path: Path, made_vault) -> N
             continue
         assert result.status is not Status.VALID or text.strip() == code
     sup.close()
+
+
+def test_a_planted_slot_is_dropped_at_the_next_unlock(made_vault) -> None:
+    """Even without a removal: a recovery slot for an age key that is no coordinator's stops
+    opening the database at the next unlock (it is dropped and the database re-keyed)."""
+    vault, _ = made_vault
+    sup = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
+    backdoor = pyrage.x25519.Identity.generate()
+    slots = vault.load_slots()
+    slots.add_age_recipient(str(backdoor.to_public()), sup.db_key)
+    slots.save(vault.slots_path)
+    sup.close()
+    enrol.recovery_key(vault.slots_path, backdoor)  # opens now
+    vault.unlock(SUPERVISOR, SUPERVISOR_PASS).close()
+    with pytest.raises(AuthenticationFailed):
+        enrol.recovery_key(vault.slots_path, backdoor)

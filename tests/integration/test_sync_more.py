@@ -18,7 +18,7 @@ from idtool.bundle import open_manifest, read_bundle
 from idtool.errors import BundleError, NotPermitted
 from idtool.paths import questionnaires_dir
 from idtool.questionnaire import registry
-from idtool.sync import devices, export, tables
+from idtool.sync import devices, export, referral, tables
 from idtool.sync.importer import import_bundle
 from idtool.sync.referral import export_referral
 from tests.integration.test_referral_cli import _case
@@ -156,7 +156,8 @@ def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> Non
     row = receiver.conn.execute(
         "SELECT case_uuid, status, sender, source_case_uuid FROM referrals_received").fetchone()
     case_uuid, status, from_device, source = row
-    assert (status, from_device, source) == ("accepted", sender.device_id, second.uuid)
+    assert (status, from_device, source) == ("accepted", sender.device_id,
+                                              referral.public_id(second.uuid))
     person = receiver.conn.execute("SELECT p.full_name, p.document_number FROM cases c JOIN"
                                    " persons p ON p.uuid = c.person_uuid WHERE c.uuid = ?",
                                    (case_uuid,)).fetchone()

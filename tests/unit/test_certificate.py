@@ -145,7 +145,7 @@ def test_numbers_are_unique_and_listed_per_case(session, issued):
     second = issuance.issue(session, other.uuid, "ru")
     numbers = {printed.certificate.number, second.certificate.number}
     assert len(numbers) == 2
-    assert all(n.startswith(f"KG-VS-{session.device_id[:4].upper()}-") for n in numbers)
+    assert all(n.startswith(f"KG-VS-{session.device_id[:8].upper()}-") for n in numbers)
     assert issuance.numbers_by_case(session) == {case.uuid: printed.certificate.number,
                                                  other.uuid: second.certificate.number}
 
