@@ -144,7 +144,7 @@ def test_append_only_decision_cannot_reverse_the_coordinators_decision(tmp_path:
     row = row_of(w.sup, "decisions", theirs)
     reversal = {**row, "uuid": "6f0f5a3e-0000-4000-8000-0000000000d1",
                 "decision": "not_victim", "supersedes": theirs,
-                "decided_at": "2099-01-01T00:00:00+00:00"}
+                "decided_at": audit.now_iso()}
     before = decisions.history(w.sup, case_uuid)
     report = send(w, dev, [{"table": "decisions", "row": reversal}])
     assert report.quarantined == 1
