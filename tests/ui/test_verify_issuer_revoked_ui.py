@@ -16,8 +16,7 @@ __all__ = ["session"]  # the fixture, shared with the documents tests
 OFFICER, OFFICER_PASS = "Полиция Кызматкери", "police-secret-99"
 
 
-def test_a_certificate_signed_with_a_retired_key_is_shown_as_not_valid(qtbot, session,
-                                                                       made_vault):
+def test_a_certificate_signed_with_a_retired_key_is_shown_as_not_valid(qtbot, session, made_vault):
     vault, _ = made_vault
     officers.add_officer(session, OFFICER, "police", OFFICER_PASS)
     police = vault.unlock(OFFICER, OFFICER_PASS)
