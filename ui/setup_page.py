@@ -64,12 +64,13 @@ class SetupPage(QWidget):
         self.organisation.addItem(_("(choose later)"), "")
         for org in sorted(directory.shipped().organisations, key=lambda o: o.title()):
             self.organisation.addItem(org.title(), org.id)
+        hint = StrengthHint(self.passphrase, name_edit=self.name, object_name="setup_strength")
         form = QFormLayout()
         form.addRow(_("Supervisor name:"), self.name)
         form.addRow(_("Passphrase:"), self.passphrase)
+        form.addRow("", hint)  # under the passphrase it rates, as in the officer dialogs
         form.addRow(_("Repeat the passphrase:"), self.repeat)
         form.addRow(_("Organisation:"), self.organisation)
-        hint = StrengthHint(self.passphrase, name_edit=self.name, object_name="setup_strength")
         self.error = error_label("setup_error")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -85,7 +86,7 @@ class SetupPage(QWidget):
         for w in (title, intro):
             layout.addWidget(w)
         layout.addLayout(form)
-        for w in (hint, self.error, self.busy, self.create):
+        for w in (self.error, self.busy, self.create):
             layout.addWidget(w)
         layout.addStretch(1)
         return page

@@ -69,11 +69,14 @@ from idtool.sync.importer import import_bundle
 from idtool.sync.labels import field_name
 from idtool.vault import Vault
 from ui.cases.new_case_dialog import NewCaseDialog
+from ui.documents.confirm_dialog import ConfirmIssueDialog
 from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.referral_dialog import ReferralDialog
 from ui.documents.verify_dialog import VerifyDialog
+from ui.issuing_dialog import IssuingDialog
 from ui.main_window import MainWindow
 from ui.officers_dialog import OfficersDialog
+from ui.recovery_code_dialog import RecoveryCodeDialog
 from ui.review_dialog import ReviewDialog
 from ui.stats_dialog import StatsDialog
 from ui.sync.enrol_dialogs import JoinDialog
@@ -90,6 +93,7 @@ PASSPHRASE = "demo guide passphrase"  # fast KDF, throw-away data: nothing here 
 # Invented names only, in the demo module's style.
 POST_SUPERVISOR = "Демо Жетекчи"
 POST_OFFICER = "Демо Кызматкер"
+LEFT_OFFICER = "Демо Практикант"  # added and removed again: the new recovery code
 COORDINATOR = "Демо Координатор"
 # Given names outside the demo module's lists, so that no two invented people look alike.
 CERT_PERSON = ("Айжан Сынамаева", "female", "1999-04-12")
@@ -102,6 +106,7 @@ POST_PEOPLE = (
     (("Тимур Демоев", "male", "1987-01-15"), "none", ""),
     (("Гүлзат Мисалова", "female", "2004-05-09"), "strong", "follow"),
 )
+POST_ORGANISATION = "mvd-anti-trafficking"  # a police unit: it may issue certificates
 CRISIS_CENTRE = "crisis-centre-bishkek"
 LOCAL_ADMINISTRATION = "local-administration"  # receives no "sensitive" answers
 
@@ -219,7 +224,7 @@ def prepare_post(world: World) -> None:
     request = enrol.accept_enrolment(dev, data, TYPED["post"][world.lang])
     import_bundle(dev, enrol.approve(sup, request, world.root / "first-update"))
     # The coordinator names the post's organisation (it may issue certificates).
-    devices.set_organisation(sup, dev.device_id, "mvd-anti-trafficking")
+    devices.set_organisation(sup, dev.device_id, POST_ORGANISATION)
     (world.root / "org-update").mkdir(exist_ok=True)
     import_bundle(dev, export.export_update(sup, world.root / "org-update", [dev.device_id]))
     # A first case package, imported by the coordinator before the screenshots.
@@ -238,11 +243,12 @@ def prepare_post(world: World) -> None:
 
 
 def decide_and_issue(world: World, session: Session) -> issuance.Certificate:
-    """Identified victim (as recommended), the certificate and one copy, the consents, and a
-    referral to the crisis centre, accepted."""
+    """Identified victim (as recommended), the certificate (the post's supervisor confirms it:
+    two officers who may issue work there) and one copy, the consents, and a referral to the
+    crisis centre, accepted."""
     case = world.cert_case
     decisions.record(session, case, decisions.Decision.IDENTIFIED_VICTIM)
-    issuance.issue(session, case, world.lang)
+    issuance.issue(session, case, world.lang, confirmer=(POST_SUPERVISOR, PASSPHRASE))
     printed = issuance.reprint(session, case)
     given = consent.State.GIVEN
     for purpose in (consent.Purpose.INTERVIEW, consent.Purpose.STATISTICS):
@@ -275,13 +281,16 @@ def session_of(window: MainWindow) -> Session:
 
 
 def shoot_setup(world: World, shot: Shooter) -> MainWindow:
-    """Chapter 1: the set-up page, the recovery code, officers and the language menu."""
+    """Chapter 1: the set-up page, the recovery code, officers, the new recovery code after a
+    removal, the certificate-issuing settings and the language menu."""
     world.post_vault = Vault(world.root / "post", kdf_params=kdf.FAST_PARAMS)
     window = new_window(world.post_vault, world.lang, world.root / "config")
     page = window.page
     page.name.setText(POST_SUPERVISOR)  # type: ignore[attr-defined]
     page.passphrase.setText(PASSPHRASE)  # type: ignore[attr-defined]
     page.repeat.setText(PASSPHRASE)  # type: ignore[attr-defined]
+    organisation = page.organisation  # type: ignore[attr-defined]
+    organisation.setCurrentIndex(organisation.findData(POST_ORGANISATION))
     shot.save(window, "setup")
     page.create.click()  # type: ignore[attr-defined]
     wait_until(lambda: page.stack.currentIndex() == 1, "the recovery code")  # type: ignore[attr-defined]
@@ -295,6 +304,19 @@ def shoot_setup(world: World, shot: Shooter) -> MainWindow:
     dialog.show()
     shot.save(dialog, "officers")
     dialog.close()
+    # An officer who leaves: the removal replaces the recovery code, shown once.
+    officers.add_officer(session_of(window), LEFT_OFFICER, "border_guard", PASSPHRASE)
+    code = officers.remove_officer(session_of(window), LEFT_OFFICER)
+    new_code = RecoveryCodeDialog(code, window)
+    new_code.show()
+    shot.save(new_code, "new-recovery-code")
+    new_code.confirm.setChecked(True)
+    new_code.accept()
+    # Administration > Certificate issuing… (the computer is not enrolled yet: all editable).
+    issuing = IssuingDialog(session_of(window), window)
+    issuing.show()
+    shot.save(issuing, "certificate-issuing")
+    issuing.reject()
     settings_menu = open_menu(window, title=_("&Settings"))
     language_menu = open_submenu(settings_menu, _("&Language"))
     shot.save_with_menus(window, [settings_menu, language_menu], "menu-settings")
@@ -359,7 +381,16 @@ def shoot_officer(world: World, window: MainWindow, shot: Shooter) -> None:
     scroll_to(review, review.findChild(QGroupBox, "review_assessment_box"))
     shot.save(window, "review")
 
-    # 4. The certificate (issued once, one copy printed), and its verification.
+    # 4. The second officer's confirmation (two officers who may issue work on this post),
+    # then the certificate (issued once, one copy printed), and its verification.
+    confirm = ConfirmIssueDialog(window)
+    confirm.name.setText(POST_SUPERVISOR)
+    confirm.passphrase.setText(PASSPHRASE)
+    confirm.show()
+    settle()
+    confirm.name.deselect()  # the focus selected it
+    shot.save(confirm, "confirm-issue")
+    confirm.reject()
     certificate = decide_and_issue(world, session)
     workspace.show_case(world.cert_case)  # type: ignore[attr-defined]
     case_view = workspace.current  # type: ignore[attr-defined]

@@ -38,6 +38,7 @@ HEADLINES = {
     Status.INVALID: N_("NOT VALID"),
     Status.REVOKED: N_("REVOKED"),
     Status.UNKNOWN_ISSUER: N_("UNKNOWN ISSUER"),
+    Status.ISSUER_REVOKED: N_("NOT VALID"),  # a revoked device's or a retired key's signature
 }
 # Background, text colour: green, red, dark orange, amber.
 COLOURS = {
@@ -45,6 +46,7 @@ COLOURS = {
     Status.INVALID: ("#b00020", "#ffffff"),
     Status.REVOKED: ("#bf360c", "#ffffff"),
     Status.UNKNOWN_ISSUER: ("#ffb300", "#000000"),
+    Status.ISSUER_REVOKED: ("#b00020", "#ffffff"),
 }
 MATCH_COLOURS = {True: "#1b5e20", False: "#b00020"}
 
