@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from idtool import audit, audit_anchor, officers, policy
+from idtool import audit, audit_anchor, officers, policy, policy_options
 from idtool.cli import common
-from idtool.errors import CorruptDatabase
+from idtool.errors import CorruptDatabase, InvalidInput
 from idtool.i18n import _
 
 
@@ -138,6 +138,14 @@ def register_policy(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("role", choices=[r.value for r in policy.Role])
     p.add_argument("decision", choices=["allow", "deny"])
     p.set_defaults(func=cmd_policy_set)
+    p = psub.add_parser("option", help=_("show or set who may issue certificates and how "
+                                         "(supervisor, on a device not enrolled with a "
+                                         "coordinator)"))
+    p.add_argument("key", nargs="?", choices=list(policy_options.KEYS))
+    p.add_argument("value", nargs="?",
+                   help=_("four_eyes: auto, on or off; issuing_types: recipient types, "
+                          "separated by commas"))
+    p.set_defaults(func=cmd_policy_option)
 
 
 def cmd_policy_show(args: argparse.Namespace) -> int:
@@ -148,6 +156,22 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
     for action in policy.Action:
         marks = ["yes" if r in table[action] else "no" for r in roles]
         print("\t".join([action.value, *marks]))
+    return 0
+
+
+def cmd_policy_option(args: argparse.Namespace) -> int:
+    with common.unlock(args) as session:
+        if args.key is not None:
+            if args.value is None:
+                raise InvalidInput(_("Give the new value as well."))
+            value: object = args.value
+            if args.key == "issuing_types":
+                value = [t.strip() for t in args.value.split(",") if t.strip()]
+            changed = policy_options.set_option(session, args.key, value)
+            print(_("Policy changed.") if changed else _("Nothing to change."))
+        options = policy_options.get(session.conn)
+    print(f"four_eyes\t{options.four_eyes}")
+    print(f"issuing_types\t{','.join(options.issuing_types)}")
     return 0
 
 

@@ -155,6 +155,27 @@ def test_policy_show_and_set(db: Path):
                              env=AS_SUP))
 
 
+def test_policy_options_and_organisation_at_set_up(db: Path, tmp_path: Path):
+    proc = run(db, "policy", "option", env=AS_SUP)
+    assert proc.returncode == 0, proc.stderr
+    assert "four_eyes\tauto" in proc.stdout
+    proc = run(db, "policy", "option", "issuing_types", "police,crisis_centre", env=AS_SUP)
+    assert proc.returncode == 0 and "issuing_types\tcrisis_centre,police" in proc.stdout
+    assert_clean_failure(run(db, "policy", "option", "four_eyes", "sometimes", env=AS_SUP))
+    assert_clean_failure(run(db, "policy", "option", "four_eyes", env=AS_SUP))
+    # The organisation chosen at set-up is the issuing body; an unknown one is refused.
+    other = tmp_path / "other"
+    env = {"IDTOOL_PASSPHRASE": "sup-pass-123"}
+    assert_clean_failure(run(other, "init", "--officer", SUP, "--role", "supervisor",
+                             "--organisation", "no-such-org", env=env))
+    assert not (other / "keyslots.json").exists()
+    proc = run(other, "init", "--officer", SUP, "--role", "supervisor", "--organisation",
+               "prosecutor-general", env=env)
+    assert proc.returncode == 0, proc.stderr
+    proc = run(other, "certificate", "organisation", env=AS_SUP)
+    assert proc.stdout.strip() == "Prosecutor General's Office"
+
+
 def test_questionnaire_check(tmp_path: Path):
     root = Path(__file__).resolve().parents[2]
     proc = run(tmp_path, "questionnaire", "check",

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from idtool import audit, cases, database, kdf, officers
 from idtool.certificate import trust
 from idtool.cli import main
-from idtool.errors import AuthenticationFailed, BundleError, NotPermitted
+from idtool.errors import AuthenticationFailed, BundleError, InvalidInput, NotPermitted
 from idtool.sync import devices, enrol, export, keychange
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
@@ -152,3 +152,8 @@ def test_only_a_coordinator_rotates_and_the_command_line_does_it(tmp_path: Path,
     assert main(["--data", str(tmp_path / "sup"), "--officer", SUP, "keys", "change-package",
                  "--out", str(out)]) == 0
     assert len(list(out.iterdir())) == 2
+    # The coordinator names a device's organisation from the command line too.
+    assert main(["--data", str(tmp_path / "sup"), "--officer", SUP, "device", "organisation",
+                 dev.device_id, "crisis-centre-osh"]) == 0
+    assert main(["--data", str(tmp_path / "sup"), "--officer", SUP, "device", "organisation",
+                 dev.device_id, "no-such-org"]) == InvalidInput.exit_code
