@@ -43,8 +43,13 @@ def bench_bundle_container(tmp: Path) -> list:
     written: list[Path] = []
 
     def write() -> None:
-        fields = {"kind": "case", "sender": device, "sequence": 1, "schema_version": 1,
-                  "audit_head": (0, "0" * 64)}
+        fields = {
+            "kind": "case",
+            "sender": device,
+            "sequence": 1,
+            "schema_version": 1,
+            "audit_head": (0, "0" * 64),
+        }
         written.append(write_bundle(tmp, fields, payload, signing, [recipient]))
 
     def read() -> None:
@@ -62,10 +67,22 @@ def bench_bundle_container(tmp: Path) -> list:
     w, rw = median_time(write, repeat), median_time(raw_encrypt, repeat)
     r, rr = median_time(read, repeat), median_time(raw_decrypt, repeat)
     rows = [
-        Row("bundle write, 20 MB payload", "ratio <= 2", w * 1000, "ms", rw * 1000,
-            "pyrage.encrypt same bytes"),
-        Row("bundle read, 20 MB payload", "ratio <= 3", r * 1000, "ms", rr * 1000,
-            "pyrage.decrypt same bytes"),
+        Row(
+            "bundle write, 20 MB payload",
+            "ratio <= 2",
+            w * 1000,
+            "ms",
+            rw * 1000,
+            "pyrage.encrypt same bytes",
+        ),
+        Row(
+            "bundle read, 20 MB payload",
+            "ratio <= 3",
+            r * 1000,
+            "ms",
+            rr * 1000,
+            "pyrage.decrypt same bytes",
+        ),
     ]
     rows[0].ok = w <= 2 * rw
     rows[1].ok = r <= 3 * rr

@@ -30,20 +30,82 @@ OFFICER = "Bench Supervisor"
 PASSPHRASE = "bench-pass-1"
 TYPED = ("Айгүл Өмүрбекова", "aigul omurbekova")
 
-GIVEN_F = ["Айгүл", "Жылдыз", "Чолпон", "Нургүл", "Бермет", "Асел", "Гүлнара", "Айпери",
-           "Мээрим", "Назгүл", "Динара", "Элнура", "Айжан", "Каныкей", "Бегимай", "Сезим"]
-GIVEN_M = ["Бакыт", "Нурлан", "Эрлан", "Азамат", "Тилек", "Марат", "Улан", "Дастан",
-           "Бекжан", "Эрмек", "Темирлан", "Нурбек", "Адилет", "Санжар", "Мирлан", "Таалай"]
-FAMILY = ["Өмүрбеков", "Садыров", "Токтогулов", "Абдыкадыров", "Жумабеков", "Асанов",
-          "Мамытов", "Иманалиев", "Кадыров", "Турдубаев", "Осмонов", "Бообеков", "Үсөнов",
-          "Эсенгулов", "Сыдыков", "Ниязбеков", "Орозбаев", "Качкынбаев", "Кыдыралиев"]
+GIVEN_F = [
+    "Айгүл",
+    "Жылдыз",
+    "Чолпон",
+    "Нургүл",
+    "Бермет",
+    "Асел",
+    "Гүлнара",
+    "Айпери",
+    "Мээрим",
+    "Назгүл",
+    "Динара",
+    "Элнура",
+    "Айжан",
+    "Каныкей",
+    "Бегимай",
+    "Сезим",
+]
+GIVEN_M = [
+    "Бакыт",
+    "Нурлан",
+    "Эрлан",
+    "Азамат",
+    "Тилек",
+    "Марат",
+    "Улан",
+    "Дастан",
+    "Бекжан",
+    "Эрмек",
+    "Темирлан",
+    "Нурбек",
+    "Адилет",
+    "Санжар",
+    "Мирлан",
+    "Таалай",
+]
+FAMILY = [
+    "Өмүрбеков",
+    "Садыров",
+    "Токтогулов",
+    "Абдыкадыров",
+    "Жумабеков",
+    "Асанов",
+    "Мамытов",
+    "Иманалиев",
+    "Кадыров",
+    "Турдубаев",
+    "Осмонов",
+    "Бообеков",
+    "Үсөнов",
+    "Эсенгулов",
+    "Сыдыков",
+    "Ниязбеков",
+    "Орозбаев",
+    "Качкынбаев",
+    "Кыдыралиев",
+]
 LATIN_F = ["Aigul", "Jyldyz", "Cholpon", "Nurgul", "Bermet", "Asel", "Gulnara", "Aiperi"]
 LATIN_M = ["Bakyt", "Nurlan", "Erlan", "Azamat", "Tilek", "Marat", "Ulan", "Dastan"]
 LATIN_FAMILY = ["Omurbekov", "Sadyrov", "Toktogulov", "Abdykadyrov", "Zhumabekov", "Asanov"]
-REGION_CODES = ["bishkek", "osh_city", "batken", "jalal_abad", "issyk_kul", "naryn", "osh",
-                "talas", "chuy"]
-STATUSES = ["possible"] * 5 + ["identified"] * 2 + ["not_identified", "needs_information",
-                                                      "referred", "closed"]
+REGION_CODES = [
+    "bishkek",
+    "osh_city",
+    "batken",
+    "jalal_abad",
+    "issyk_kul",
+    "naryn",
+    "osh",
+    "talas",
+    "chuy",
+]
+STATUSES = (
+    ["possible"] * 5
+    + ["identified"] * 2
+    + ["not_identified", "needs_information", "referred", "closed"]
+)
 
 
 def person_name(rng: random.Random) -> tuple[str, str]:
@@ -75,17 +137,30 @@ def fill_cases(session: Any, count: int, seed: int = 2026) -> None:
         person_uuid = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         persons.append((person_uuid, name, sex, born.isoformat(), identity_key(name), device))
         opened = (start + step * n).isoformat(timespec="seconds")
-        cases_rows.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                           f"{prefix}{n + 1:06d}", person_uuid, rng.choice(STATUSES),
-                           rng.choice(REGION_CODES), opened, officer,
-                           int(rng.random() < 0.05), device))
+        cases_rows.append(
+            (
+                str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                f"{prefix}{n + 1:06d}",
+                person_uuid,
+                rng.choice(STATUSES),
+                rng.choice(REGION_CODES),
+                opened,
+                officer,
+                int(rng.random() < 0.05),
+                device,
+            )
+        )
     with database.transaction(session.conn):
         session.conn.executemany(
             "INSERT INTO persons (uuid, full_name, sex, birth_date, name_key, device_id)"
-            " VALUES (?, ?, ?, ?, ?, ?)", persons)
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            persons,
+        )
         session.conn.executemany(
             "INSERT INTO cases (uuid, number, person_uuid, status, region, opened_at,"
-            " officer_uuid, review, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", cases_rows)
+            " officer_uuid, review, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cases_rows,
+        )
 
 
 def make_database(folder: Path, count: int = CASES) -> float:
@@ -93,8 +168,9 @@ def make_database(folder: Path, count: int = CASES) -> float:
     from idtool import kdf
     from idtool.vault import Vault
 
-    session, _code = Vault(folder, kdf_params=kdf.FAST_PARAMS).create(OFFICER, "supervisor",
-                                                                      PASSPHRASE)
+    session, _code = Vault(folder, kdf_params=kdf.FAST_PARAMS).create(
+        OFFICER, "supervisor", PASSPHRASE
+    )
     with session:
         started = time.perf_counter()
         fill_cases(session, count)
@@ -151,8 +227,10 @@ def _probe_list(folder: Path) -> dict[str, object]:
     for _round in range(5):
         started = time.perf_counter()
         session.conn.execute("SELECT count(*) FROM cases").fetchone()
-        session.conn.execute("SELECT uuid, number, opened_at, status, region FROM cases"
-                             " ORDER BY opened_at DESC LIMIT 200").fetchall()
+        session.conn.execute(
+            "SELECT uuid, number, opened_at, status, region FROM cases"
+            " ORDER BY opened_at DESC LIMIT 200"
+        ).fetchall()
         base_open.append(time.perf_counter() - started)
     base_keys = []
     from idtool.names import identity_key
@@ -161,14 +239,21 @@ def _probe_list(folder: Path) -> dict[str, object]:
         for n in range(1, len(typed) + 1):
             key = identity_key(typed[:n])
             started = time.perf_counter()
-            session.conn.execute("SELECT count(*) FROM persons WHERE name_key LIKE ?",
-                                 (f"%{key}%",)).fetchone()
+            session.conn.execute(
+                "SELECT count(*) FROM persons WHERE name_key LIKE ?", (f"%{key}%",)
+            ).fetchone()
             base_keys.append(time.perf_counter() - started)
     count = cases.CaseQuery().count(session)
-    return {"first_open_ms": opens[0] * 1000, "open_ms": statistics.median(opens) * 1000,
-            "keys_ms": [k * 1000 for k in keystrokes], "found": found, "cases": count,
-            "base_open_ms": statistics.median(base_open) * 1000,
-            "base_keys_ms": [k * 1000 for k in base_keys], "maxrss_kb": _maxrss_kb()}
+    return {
+        "first_open_ms": opens[0] * 1000,
+        "open_ms": statistics.median(opens) * 1000,
+        "keys_ms": [k * 1000 for k in keystrokes],
+        "found": found,
+        "cases": count,
+        "base_open_ms": statistics.median(base_open) * 1000,
+        "base_keys_ms": [k * 1000 for k in base_keys],
+        "maxrss_kb": _maxrss_kb(),
+    }
 
 
 def _maxrss_kb() -> float:
@@ -190,10 +275,19 @@ def _maxrss_kb() -> float:
 
 
 def _run_probe(*args: str) -> dict[str, Any]:
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               IDTOOL_KDF="fast")
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args], check=True,
-                          env=env, cwd=ROOT, capture_output=True, text=True)
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        IDTOOL_KDF="fast",
+    )
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), *args],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -210,18 +304,48 @@ def bench_case_list(tmp: Path) -> list:
     base_keys = probe["base_keys_ms"]
     peak_mb = probe["maxrss_kb"] / 1024
     bare_mb = bare["maxrss_kb"] / 1024
-    print(f"  ({probe['cases']:,} cases inserted in {insert_s:.1f} s; first open "
-          f"{probe['first_open_ms']:.1f} ms; last filter found {probe['found']})",
-          file=sys.stderr)
+    print(
+        f"  ({probe['cases']:,} cases inserted in {insert_s:.1f} s; first open "
+        f"{probe['first_open_ms']:.1f} ms; last filter found {probe['found']})",
+        file=sys.stderr,
+    )
     return [
-        Row("case list open (100,000 cases, first page shown)", "<= 100 ms", probe["open_ms"],
-            "ms", probe["base_open_ms"], "count + first page in SQL", probe["open_ms"] <= 100),
-        Row("filter 100,000 cases by typed name: worst keystroke", "<= 100 ms", worst, "ms",
-            max(base_keys), "worst name_key LIKE count", worst <= 100),
-        Row("filter 100,000 cases by typed name: median keystroke", "<= 100 ms", median, "ms",
-            statistics.median(base_keys), "median name_key LIKE count", median <= 100),
-        Row("peak memory, case list with 100,000 cases", "<= 300 MB", peak_mb, "MB", bare_mb,
-            "bare PySide6 window", peak_mb <= 300),
+        Row(
+            "case list open (100,000 cases, first page shown)",
+            "<= 100 ms",
+            probe["open_ms"],
+            "ms",
+            probe["base_open_ms"],
+            "count + first page in SQL",
+            probe["open_ms"] <= 100,
+        ),
+        Row(
+            "filter 100,000 cases by typed name: worst keystroke",
+            "<= 100 ms",
+            worst,
+            "ms",
+            max(base_keys),
+            "worst name_key LIKE count",
+            worst <= 100,
+        ),
+        Row(
+            "filter 100,000 cases by typed name: median keystroke",
+            "<= 100 ms",
+            median,
+            "ms",
+            statistics.median(base_keys),
+            "median name_key LIKE count",
+            median <= 100,
+        ),
+        Row(
+            "peak memory, case list with 100,000 cases",
+            "<= 300 MB",
+            peak_mb,
+            "MB",
+            bare_mb,
+            "bare PySide6 window",
+            peak_mb <= 300,
+        ),
     ]
 
 

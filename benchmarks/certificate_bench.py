@@ -41,15 +41,28 @@ def _certificate_page(private_key: Any, kid: bytes) -> bytes:
     from idtool.certificate import payload, pdf
 
     salt = payload.new_salt()
-    claims = payload.Claims("KG-VS-ABCD-2026-00042", "2026-05-04", kid, "ABCD-2026-00042",
-                            salt, payload.holder_hash(salt, "Жылдызкан Түңгүчбаева",
-                                                      "1998-04-12"))
+    claims = payload.Claims(
+        "KG-VS-ABCD-2026-00042",
+        "2026-05-04",
+        kid,
+        "ABCD-2026-00042",
+        salt,
+        payload.holder_hash(salt, "Жылдызкан Түңгүчбаева", "1998-04-12"),
+    )
     code = payload.encode(claims, kid, private_key.sign)
-    return pdf.render(pdf.CertificateDocument(
-        number=claims.number, issue_date=claims.issue_date,
-        holder_name="Жылдызкан Түңгүчбаева", birth_date="1998-04-12",
-        case_number=claims.case_number, officer="Айгүл Өмүрбекова",
-        organisation="Кризисный центр «Сезим», Бишкек", language="ky", code=code))
+    return pdf.render(
+        pdf.CertificateDocument(
+            number=claims.number,
+            issue_date=claims.issue_date,
+            holder_name="Жылдызкан Түңгүчбаева",
+            birth_date="1998-04-12",
+            case_number=claims.case_number,
+            officer="Айгүл Өмүрбекова",
+            organisation="Кризисный центр «Сезим», Бишкек",
+            language="ky",
+            code=code,
+        )
+    )
 
 
 def bench_certificate(tmp: Path) -> list[Any]:
@@ -67,14 +80,27 @@ def bench_certificate(tmp: Path) -> list[Any]:
         _certificate_page(key, kid)
     bare = run.median_time(_bare_page, 30)
     cert = run.median_time(lambda: _certificate_page(key, kid), 30)
-    code = payload.encode(payload.Claims("KG-VS-ABCD-2026-00042", "2026-05-04", kid,
-                                         "ABCD-2026-00042", bytes(16), bytes(16)),
-                          kid, key.sign)
+    code = payload.encode(
+        payload.Claims(
+            "KG-VS-ABCD-2026-00042", "2026-05-04", kid, "ABCD-2026-00042", bytes(16), bytes(16)
+        ),
+        kid,
+        key.sign,
+    )
     matrix = run.median_time(lambda: qr.matrix(code), 30)
     ok = cert / bare <= 5 and cert < 0.100
-    return [run.Row("certificate PDF (sign + A4 page + QR)", "ratio <= 5, < 100 ms",
-                    cert * 1000, "ms", bare * 1000, "bare ReportLab page, same font", ok),
-            run.Row("  of which: QR symbol (zxing-cpp)", "-", matrix * 1000, "ms")]
+    return [
+        run.Row(
+            "certificate PDF (sign + A4 page + QR)",
+            "ratio <= 5, < 100 ms",
+            cert * 1000,
+            "ms",
+            bare * 1000,
+            "bare ReportLab page, same font",
+            ok,
+        ),
+        run.Row("  of which: QR symbol (zxing-cpp)", "-", matrix * 1000, "ms"),
+    ]
 
 
 def main() -> int:

@@ -28,11 +28,21 @@ HOLDER = "Жылдызкан Түңгүчбаева"
 RECIPIENT = "crisis-centre-osh"
 # Screening answers that lead to "presumed victim" (as in the tests).
 STRONG = {
-    "urgent_medical": "no", "safe_place": "no", "fear_someone": "yes",
-    "documents_taken": "yes", "debt": "yes", "not_free": "yes", "deceived_job": "yes",
-    "violence_threats": "both", "unpaid_wages": "not_paid", "excessive_hours": "yes",
-    "sex": "female", "age_now": 24, "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"], "exploitation_country": "russia",
+    "urgent_medical": "no",
+    "safe_place": "no",
+    "fear_someone": "yes",
+    "documents_taken": "yes",
+    "debt": "yes",
+    "not_free": "yes",
+    "deceived_job": "yes",
+    "violence_threats": "both",
+    "unpaid_wages": "not_paid",
+    "excessive_hours": "yes",
+    "sex": "female",
+    "age_now": 24,
+    "under_18_at_exploitation": "no",
+    "exploitation_type": ["forced_labour"],
+    "exploitation_country": "russia",
     "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
     "consent_referral": "given",
 }
@@ -65,8 +75,11 @@ def _referral(tmp: Path) -> tuple[Any, str]:
     issuance.set_organisation(session, "mvd-anti-trafficking")
     case = cases.open_case(session, full_name=HOLDER, region="osh", birth_date="1998-04-12")
     ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "ky")
-    for question, value in (("full_name", HOLDER), ("document_type", "id_card"),
-                            ("document_number", "ID1234567")):
+    for question, value in (
+        ("full_name", HOLDER),
+        ("document_type", "id_card"),
+        ("document_number", "ID1234567"),
+    ):
         interviews.save_answer(session, ident, question, value)
     screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "ky")
     for question, value in STRONG.items():
@@ -75,11 +88,18 @@ def _referral(tmp: Path) -> tuple[Any, str]:
     decisions.record(session, case.uuid, decisions.Decision.IDENTIFIED_VICTIM)
     issuance.issue(session, case.uuid, "ky")
     consent.record(session, case.uuid, consent.Purpose.INTERVIEW, consent.State.GIVEN)
-    consent.record(session, case.uuid, consent.Purpose.REFERRAL, consent.State.GIVEN,
-                   recipient_id=RECIPIENT)
-    ref = referrals.make(session, case.uuid, RECIPIENT, services=("shelter", "medical"),
-                         urgency="urgent", reason="Коопсуз жай керек",
-                         risks="Вербовщик знает адрес")
+    consent.record(
+        session, case.uuid, consent.Purpose.REFERRAL, consent.State.GIVEN, recipient_id=RECIPIENT
+    )
+    ref = referrals.make(
+        session,
+        case.uuid,
+        RECIPIENT,
+        services=("shelter", "medical"),
+        urgency="urgent",
+        reason="Коопсуз жай керек",
+        risks="Вербовщик знает адрес",
+    )
     return session, ref.uuid
 
 
@@ -104,12 +124,19 @@ def bench_referral_packet(tmp: Path) -> list[Any]:
         gather = run.median_time(lambda: content.gather(session, ref, "ky"), 15)
     finally:
         session.close()
-    return [run.Row("referral packet PDF (4 pages, certificate copy)", "< 300 ms",
-                    packet * 1000, "ms", bare * 1000, "bare ReportLab page, same font",
-                    packet < 0.300),
-            run.Row("  of which: layout (ReportLab)", "-", layout * 1000, "ms"),
-            run.Row("  of which: gathering (preview, consent, sections)", "-",
-                    gather * 1000, "ms")]
+    return [
+        run.Row(
+            "referral packet PDF (4 pages, certificate copy)",
+            "< 300 ms",
+            packet * 1000,
+            "ms",
+            bare * 1000,
+            "bare ReportLab page, same font",
+            packet < 0.300,
+        ),
+        run.Row("  of which: layout (ReportLab)", "-", layout * 1000, "ms"),
+        run.Row("  of which: gathering (preview, consent, sections)", "-", gather * 1000, "ms"),
+    ]
 
 
 def main() -> int:

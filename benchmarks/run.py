@@ -48,8 +48,12 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
 
 
 def bench_startup(tmp: Path) -> Row:
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-               IDTOOL_KDF="fast", IDTOOL_CONFIG=str(tmp / "config"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        IDTOOL_KDF="fast",
+        IDTOOL_CONFIG=str(tmp / "config"),
+    )
     from idtool import kdf
     from idtool.vault import Vault
 
@@ -58,15 +62,28 @@ def bench_startup(tmp: Path) -> Row:
     probe = ROOT / "benchmarks" / "startup_probe.py"
 
     def run(*args: str) -> None:
-        subprocess.run([sys.executable, str(probe), *args], check=True, env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, str(probe), *args],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
 
     run("bare")
     run("app", str(data))  # warm the file cache for both
     bare = median_time(lambda: run("bare"), 7)
     app = median_time(lambda: run("app", str(data)), 7)
-    return Row("start-up to unlock window", "ratio <= 1.5", app * 1000, "ms", bare * 1000,
-               "bare PySide6 window", app / bare <= 1.5)
+    return Row(
+        "start-up to unlock window",
+        "ratio <= 1.5",
+        app * 1000,
+        "ms",
+        bare * 1000,
+        "bare PySide6 window",
+        app / bare <= 1.5,
+    )
 
 
 def bench_db_open(tmp: Path) -> list[Row]:
@@ -94,8 +111,17 @@ def bench_db_open(tmp: Path) -> list[Row]:
         c.close()
 
     baseline = median_time(plain_open, 50)
-    return [Row("database open with raw key", "< 5 ms", measured * 1000, "ms", baseline * 1000,
-                "plain sqlite3 open", measured < 0.005)]
+    return [
+        Row(
+            "database open with raw key",
+            "< 5 ms",
+            measured * 1000,
+            "ms",
+            baseline * 1000,
+            "plain sqlite3 open",
+            measured < 0.005,
+        )
+    ]
 
 
 def bench_kdf() -> Row:
@@ -108,9 +134,14 @@ def bench_kdf() -> Row:
         if saved is not None:
             os.environ["IDTOOL_KDF"] = saved
     measured = median_time(lambda: kdf.derive(b"passphrase", kdf.new_salt(), params), 3)
-    row = Row(f"Argon2id unlock (t={params.time_cost}, m={params.memory_kib // 1024} MiB, "
-              f"p={params.parallelism})", "0.5-1 s", measured * 1000, "ms",
-              ok=0.4 <= measured <= 1.2)
+    row = Row(
+        f"Argon2id unlock (t={params.time_cost}, m={params.memory_kib // 1024} MiB, "
+        f"p={params.parallelism})",
+        "0.5-1 s",
+        measured * 1000,
+        "ms",
+        ok=0.4 <= measured <= 1.2,
+    )
     return row
 
 
@@ -143,8 +174,15 @@ def main() -> int:
         from benchmarks.sync_bench import bench_sync
         from benchmarks.wizard_bench import bench_wizard_page_changes
 
-        for extra in (bench_wizard_page_changes, bench_case_list, bench_certificate,
-                      bench_referral_packet, bench_bundle_container, bench_sync, bench_stats):
+        for extra in (
+            bench_wizard_page_changes,
+            bench_case_list,
+            bench_certificate,
+            bench_referral_packet,
+            bench_bundle_container,
+            bench_sync,
+            bench_stats,
+        ):
             sub = tmp / extra.__name__
             sub.mkdir()
             rows += extra(sub)

@@ -1,7 +1,7 @@
 """Child process for the start-up benchmark: show a window, then quit at once.
 
-    python benchmarks/startup_probe.py bare        a bare PySide6 main window (the baseline)
-    python benchmarks/startup_probe.py app DIR     idtool's real start-up up to the unlock window
+python benchmarks/startup_probe.py bare        a bare PySide6 main window (the baseline)
+python benchmarks/startup_probe.py app DIR     idtool's real start-up up to the unlock window
 """
 
 from __future__ import annotations

@@ -45,21 +45,47 @@ def fill_interviews(session: Any, count: int, seed: int = 7) -> None:
     interviews, answers = [], []
     for case_uuid in case_ids:
         iv = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        interviews.append((iv, case_uuid, "nrm-identification", "1", "ru", "completed", "",
-                           "2025-01-01T00:00:00+00:00", "2025-01-01T01:00:00+00:00", officer,
-                           device))
+        interviews.append(
+            (
+                iv,
+                case_uuid,
+                "nrm-identification",
+                "1",
+                "ru",
+                "completed",
+                "",
+                "2025-01-01T00:00:00+00:00",
+                "2025-01-01T01:00:00+00:00",
+                officer,
+                device,
+            )
+        )
         for q in range(ANSWERS):
-            value = json.dumps(rng.choice(["yes", "no", "unsure", 24, ["forced_labour"],
-                                           "Работала на швейной фабрике в Москве"]),
-                               ensure_ascii=False)
+            value = json.dumps(
+                rng.choice(
+                    [
+                        "yes",
+                        "no",
+                        "unsure",
+                        24,
+                        ["forced_labour"],
+                        "Работала на швейной фабрике в Москве",
+                    ]
+                ),
+                ensure_ascii=False,
+            )
             answers.append((iv, f"q{q:02d}", value, "2025-01-01T00:30:00+00:00"))
     with database.transaction(session.conn):
         session.conn.executemany(
             "INSERT INTO interviews (uuid, case_uuid, form_id, form_version, language, state,"
             " current_section, started_at, completed_at, officer_uuid, device_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", interviews)
-        session.conn.executemany("INSERT INTO answers (interview_uuid, question, value,"
-                                 " updated_at) VALUES (?, ?, ?, ?)", answers)
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            interviews,
+        )
+        session.conn.executemany(
+            "INSERT INTO answers (interview_uuid, question, value, updated_at) VALUES (?, ?, ?, ?)",
+            answers,
+        )
 
 
 def _raw_insert(folder: Path, records: list[dict[str, Any]]) -> float:
@@ -77,12 +103,16 @@ def _raw_insert(folder: Path, records: list[dict[str, Any]]) -> float:
         with database.transaction(session.conn):
             for table, rows in by_table.items():
                 if table == "officers":  # as the importer stores them: no key slot
-                    rows = [{**r, "slot_id": None, "active": 0, "name_key": f"remote:{r['uuid']}"}
-                            for r in rows]
+                    rows = [
+                        {**r, "slot_id": None, "active": 0, "name_key": f"remote:{r['uuid']}"}
+                        for r in rows
+                    ]
                 cols = list(rows[0])
                 session.conn.executemany(
                     f"INSERT OR IGNORE INTO {table} ({', '.join(cols)}) VALUES"
-                    f" ({', '.join('?' * len(cols))})", [[r[c] for c in cols] for r in rows])
+                    f" ({', '.join('?' * len(cols))})",
+                    [[r[c] for c in cols] for r in rows],
+                )
         return time.perf_counter() - started
 
 
@@ -95,8 +125,7 @@ def measure(tmp: Path, count: int = CASES) -> dict[str, float]:
     from idtool.sync.importer import import_bundle
     from idtool.vault import Vault
 
-    sup, _ = Vault(tmp / "sup", kdf_params=kdf.FAST_PARAMS).create("Bench Sup", "supervisor",
-                                                                   PASS)
+    sup, _ = Vault(tmp / "sup", kdf_params=kdf.FAST_PARAMS).create("Bench Sup", "supervisor", PASS)
     dev, _ = Vault(tmp / "dev", kdf_params=kdf.FAST_PARAMS).create("Bench Dev", "police", PASS)
     request = enrol.accept_enrolment(dev, enrol.create_enrolment(sup))
     import_bundle(dev, enrol.approve(sup, request, tmp / "update.idtb"))
@@ -110,8 +139,12 @@ def measure(tmp: Path, count: int = CASES) -> dict[str, float]:
 
     records, _ = export.changed_records(dev.conn, 0)
     audit, _head = export.audit_records(dev.conn, 0)
-    fields = {"bundle_id": str(uuid.uuid4()), "kind": "case", "sender": dev.device_id,
-              "sequence": 1}
+    fields = {
+        "bundle_id": str(uuid.uuid4()),
+        "kind": "case",
+        "sender": dev.device_id,
+        "sequence": 1,
+    }
     payload = encode_manifest(fields, records + audit)
     import cbor2
 
@@ -122,9 +155,10 @@ def measure(tmp: Path, count: int = CASES) -> dict[str, float]:
     for name in {r["table"] for r in records}:
         dev.conn.execute(f"SELECT * FROM {name}").fetchall()
     read_s = time.perf_counter() - started
-    recipients = [keys.recipient(devices.supervisor(dev.conn).age_recipient),
-                  keys.recipient(devices.own_device(dev.conn,
-                                                    devices.DeviceRole.DEVICE).age_recipient)]
+    recipients = [
+        keys.recipient(devices.supervisor(dev.conn).age_recipient),
+        keys.recipient(devices.own_device(dev.conn, devices.DeviceRole.DEVICE).age_recipient),
+    ]
     started = time.perf_counter()
     pyrage.encrypt(payload, recipients)
     age_s = time.perf_counter() - started
@@ -136,9 +170,16 @@ def measure(tmp: Path, count: int = CASES) -> dict[str, float]:
     raw_s = _raw_insert(tmp / "raw", records)
     dev.close()
     sup.close()
-    return {"export_s": export_s, "age_s": age_s, "cbor_s": cbor_s, "read_s": read_s,
-            "import_s": import_s, "raw_s": raw_s,
-            "records": len(records), "payload_mb": len(payload) / 1e6}
+    return {
+        "export_s": export_s,
+        "age_s": age_s,
+        "cbor_s": cbor_s,
+        "read_s": read_s,
+        "import_s": import_s,
+        "raw_s": raw_s,
+        "records": len(records),
+        "payload_mb": len(payload) / 1e6,
+    }
 
 
 def bench_sync(tmp: Path) -> list:
@@ -149,12 +190,25 @@ def bench_sync(tmp: Path) -> list:
     export_ok = m["export_s"] <= 2 * export_raw
     import_ok = m["import_s"] <= 3 * m["raw_s"]
     return [
-        Row(f"sync export, {CASES:,} cases ({m['payload_mb']:.0f} MB)",
-            "<= 2x CBOR + age encryption", m["export_s"], "s", export_raw,
+        Row(
+            f"sync export, {CASES:,} cases ({m['payload_mb']:.0f} MB)",
+            "<= 2x CBOR + age encryption",
+            m["export_s"],
+            "s",
+            export_raw,
             f"cbor2 + pyrage encrypt, same records (age alone {m['age_s']:.2f} s, plain"
-            f" SELECT of the tables {m['read_s']:.2f} s, not counted)", export_ok),
-        Row(f"sync import, {int(m['records']):,} records", "<= 3x raw insert",
-            m["import_s"], "s", m["raw_s"], "SQLCipher insert, one transaction", import_ok),
+            f" SELECT of the tables {m['read_s']:.2f} s, not counted)",
+            export_ok,
+        ),
+        Row(
+            f"sync import, {int(m['records']):,} records",
+            "<= 3x raw insert",
+            m["import_s"],
+            "s",
+            m["raw_s"],
+            "SQLCipher insert, one transaction",
+            import_ok,
+        ),
     ]
 
 
@@ -163,6 +217,8 @@ if __name__ == "__main__":
 
     with tempfile.TemporaryDirectory(prefix="idtool-sync-bench-") as name:
         for row in bench_sync(Path(name)):
-            print(f"{row.name}: {row.measured:.2f} {row.unit} vs {row.baseline:.2f}"
-                  f" ({row.baseline_name}) ratio {row.ratio} goal {row.goal}"
-                  f" {'ok' if row.ok else 'MISSED'}")
+            print(
+                f"{row.name}: {row.measured:.2f} {row.unit} vs {row.baseline:.2f}"
+                f" ({row.baseline_name}) ratio {row.ratio} goal {row.goal}"
+                f" {'ok' if row.ok else 'MISSED'}"
+            )

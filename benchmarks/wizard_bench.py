@@ -44,14 +44,17 @@ def _answer_everything(session: Session, interview_uuid: str) -> None:
         interviews.save_answer(session, interview, name, value)
     for _round in range(5):  # answers make more questions relevant; repeat until none is left
         flow = interviews.flow(session, interview)
-        missing = [q for s in flow.sections() for q in flow.questions(s.name)
-                   if flow.validate_question(q)]
+        missing = [
+            q for s in flow.sections() for q in flow.questions(s.name) if flow.validate_question(q)
+        ]
         if not missing:
             return
         for question in missing:
             choices = [c.name for c in flow.choices_for(question)]
             value: object = {
-                Kind.INTEGER: 16, Kind.DECIMAL: 1.0, Kind.DATE: "2025-01-15",
+                Kind.INTEGER: 16,
+                Kind.DECIMAL: 1.0,
+                Kind.DATE: "2025-01-15",
                 Kind.SELECT_ONE: choices[0] if choices else None,
                 Kind.SELECT_MULTIPLE: choices[:1],
             }.get(question.kind, "text")
@@ -75,8 +78,9 @@ def _baseline(app: QApplication) -> list[float]:
     stack.resize(1100, 760)
     stack.show()
     app.processEvents()
-    samples = [_time(lambda: stack.setCurrentIndex(1 - stack.currentIndex()), app)
-               for _ in range(CHANGES)]
+    samples = [
+        _time(lambda: stack.setCurrentIndex(1 - stack.currentIndex()), app) for _ in range(CHANGES)
+    ]
     stack.close()
     stack.deleteLater()
     return samples

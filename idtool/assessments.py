@@ -29,8 +29,11 @@ class StoredAssessment:
 
     def explain(self, lang: str | None = None) -> str:
         """The reasons, rebuilt from the stored indicators (same rules file, any language)."""
-        return assess(self.result.get("indicators", []), child=bool(self.result.get("child")),
-                      exploitation=str(self.result.get("exploitation", "labour"))).explain(lang)
+        return assess(
+            self.result.get("indicators", []),
+            child=bool(self.result.get("child")),
+            exploitation=str(self.result.get("exploitation", "labour")),
+        ).explain(lang)
 
 
 def evaluate(flow: Flow) -> AssessmentResult:
@@ -45,13 +48,26 @@ def store(session: Session, interview: Interview, flow: Flow) -> str:
     session.conn.execute(
         "INSERT INTO assessments (uuid, case_uuid, interview_uuid, rules_version,"
         " recommendation, result, created_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (assessment_uuid, interview.case_uuid, interview.uuid, result.rules_version,
-         str(result.recommendation), json.dumps(result.to_dict(), ensure_ascii=False),
-         now_iso(), session.device_id),
+        (
+            assessment_uuid,
+            interview.case_uuid,
+            interview.uuid,
+            result.rules_version,
+            str(result.recommendation),
+            json.dumps(result.to_dict(), ensure_ascii=False),
+            now_iso(),
+            session.device_id,
+        ),
     )
-    session.audit("assessment.store", interview.case_uuid,
-                  {"assessment": assessment_uuid, "rules": result.rules_version,
-                   "recommendation": str(result.recommendation)})
+    session.audit(
+        "assessment.store",
+        interview.case_uuid,
+        {
+            "assessment": assessment_uuid,
+            "rules": result.rules_version,
+            "recommendation": str(result.recommendation),
+        },
+    )
     return assessment_uuid
 
 
@@ -59,7 +75,8 @@ def for_case(session: Session, case_uuid: str) -> list[StoredAssessment]:
     rows = session.conn.execute(
         "SELECT uuid, case_uuid, interview_uuid, rules_version, recommendation, result,"
         " created_at FROM assessments WHERE case_uuid = ? ORDER BY created_at, rowid",
-        (case_uuid,)).fetchall()
+        (case_uuid,),
+    ).fetchall()
     return [StoredAssessment(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
 

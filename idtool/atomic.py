@@ -61,12 +61,18 @@ def document_saver(path: Path) -> Callable[[bytes], None]:
             write_atomic(path, data)
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-                raise StorageError(_("The PDF was not saved: the disk is full. Nothing was "
-                                     "recorded.")) from None
+                raise StorageError(
+                    _("The PDF was not saved: the disk is full. Nothing was recorded.")
+                ) from None
             if exc.errno == errno.EFBIG:
-                raise StorageError(_("The PDF was not saved: the file is too large for this "
-                                     "disk. Nothing was recorded.")) from None
+                raise StorageError(
+                    _(
+                        "The PDF was not saved: the file is too large for this "
+                        "disk. Nothing was recorded."
+                    )
+                ) from None
             raise StorageError(
-                _("The PDF could not be saved there; nothing was recorded.")) from None
+                _("The PDF could not be saved there; nothing was recorded.")
+            ) from None
 
     return save

@@ -110,16 +110,24 @@ def _next_number(session: Session) -> str:
     return f"{prefix}{last + 1:05d}"
 
 
-def open_case(session: Session, *, full_name: str = "", region: str, sex: str = "",
-              birth_date: str = "", demo: bool = False) -> Case:
+def open_case(
+    session: Session,
+    *,
+    full_name: str = "",
+    region: str,
+    sex: str = "",
+    birth_date: str = "",
+    demo: bool = False,
+) -> Case:
     """Open a case for a person met by the officer. Any role that may screen may open one."""
     session.require(Action.SCREENING_INTERVIEW)
     if region not in REGIONS:
         raise InvalidInput(_("Choose the region of the case."))
     if birth_date:
         _check_date(birth_date)
-    person = Person(str(uuid.uuid4()), full_name=names.clean_name(full_name), sex=sex,
-                    birth_date=birth_date)
+    person = Person(
+        str(uuid.uuid4()), full_name=names.clean_name(full_name), sex=sex, birth_date=birth_date
+    )
     case_uuid = str(uuid.uuid4())
     conn = session.conn
     with database.transaction(conn):
@@ -127,19 +135,42 @@ def open_case(session: Session, *, full_name: str = "", region: str, sex: str = 
         conn.execute(
             "INSERT INTO persons (uuid, full_name, sex, birth_date, name_key, device_id)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (person.uuid, person.full_name, sex, birth_date, names.identity_key(person.full_name),
-             session.device_id),
+            (
+                person.uuid,
+                person.full_name,
+                sex,
+                birth_date,
+                names.identity_key(person.full_name),
+                session.device_id,
+            ),
         )
         opened = now_iso()
         conn.execute(
             "INSERT INTO cases (uuid, number, person_uuid, status, region, opened_at,"
             " officer_uuid, demo, device_id) VALUES (?, ?, ?, 'possible', ?, ?, ?, ?, ?)",
-            (case_uuid, number, person.uuid, region, opened, session.officer.uuid, int(demo),
-             session.device_id),
+            (
+                case_uuid,
+                number,
+                person.uuid,
+                region,
+                opened,
+                session.officer.uuid,
+                int(demo),
+                session.device_id,
+            ),
         )
         session.audit("case.open", case_uuid)
-    return Case(case_uuid, number, Status.POSSIBLE, region, opened, session.officer.uuid, False,
-                person, demo)
+    return Case(
+        case_uuid,
+        number,
+        Status.POSSIBLE,
+        region,
+        opened,
+        session.officer.uuid,
+        False,
+        person,
+        demo,
+    )
 
 
 def _check_date(text: str) -> None:
@@ -163,8 +194,7 @@ def get_case(session: Session, case_uuid: str, *, audit_view: bool = True) -> Ca
         with database.transaction(session.conn):
             session.audit("case.view", case_uuid)
     person = Person(row[8], row[9], row[10], row[11], row[12], row[13], row[14])
-    return Case(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), person,
-                bool(row[7]))
+    return Case(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), person, bool(row[7]))
 
 
 _NAME_LIMITS = {"full_name": names.MAX_PERSON_NAME, "other_names": names.MAX_NAME_TEXT}
@@ -180,18 +210,24 @@ def clean_person_answer(question: str, value: object) -> object:
     return value
 
 
-def update_person_from_answers(session: Session, case_uuid: str,
-                               answers: dict[str, object]) -> None:
+def update_person_from_answers(
+    session: Session, case_uuid: str, answers: dict[str, object]
+) -> None:
     """Copy the personal-data answers of an interview into the person record.
 
     Call inside the transaction that saves the answers (a name that may not be stored raises
     InvalidInput, and the answer is not saved either)."""
-    changes = {PERSON_FIELDS[q]: str(v) for q, v in answers.items()
-               if q in PERSON_FIELDS and isinstance(v, str | int | float)}
+    changes = {
+        PERSON_FIELDS[q]: str(v)
+        for q, v in answers.items()
+        if q in PERSON_FIELDS and isinstance(v, str | int | float)
+    }
     if not changes:
         return
-    for column, limit in (("full_name", names.MAX_PERSON_NAME),
-                          ("other_names", names.MAX_NAME_TEXT)):
+    for column, limit in (
+        ("full_name", names.MAX_PERSON_NAME),
+        ("other_names", names.MAX_NAME_TEXT),
+    ):
         if column in changes:
             changes[column] = names.clean_name(changes[column], limit=limit)
     sets = ", ".join(f"{col} = ?" for col in changes)
@@ -206,18 +242,22 @@ def update_person_from_answers(session: Session, case_uuid: str,
     )
 
 
-def set_status(session: Session, case_uuid: str, status: Status, review: bool | None = None
-               ) -> None:
+def set_status(
+    session: Session, case_uuid: str, status: Status, review: bool | None = None
+) -> None:
     """Change the case's status. Call inside the transaction of the change that causes it."""
     if review is None:
         session.conn.execute(
             "UPDATE cases SET status = ?, version = version + 1, base_version = version,"
-            " device_id = ? WHERE uuid = ?", (status.value, session.device_id, case_uuid))
+            " device_id = ? WHERE uuid = ?",
+            (status.value, session.device_id, case_uuid),
+        )
     else:
         session.conn.execute(
             "UPDATE cases SET status = ?, review = ?, version = version + 1,"
             " base_version = version, device_id = ? WHERE uuid = ?",
-            (status.value, int(review), session.device_id, case_uuid))
+            (status.value, int(review), session.device_id, case_uuid),
+        )
 
 
 SORT_COLUMNS = {
@@ -317,8 +357,10 @@ class CaseQuery:
             + self._order()  # the same order again: the join does not keep the picked one
         )
         rows = session.conn.execute(sql, (*args, limit, offset)).fetchall()
-        return [CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]),
-                        bool(r[9])) for r in rows]
+        return [
+            CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]), bool(r[9]))
+            for r in rows
+        ]
 
 
 NEXT_STEPS = {

@@ -18,8 +18,36 @@ def refuse_tag(*args: object) -> object:
 class _NoTags(Mapping[int, Callable[..., object]]):
     """cbor2 `semantic_decoders` that refuse every tag."""
 
-    KNOWN = (0, 1, 2, 3, 4, 5, 18, 21, 22, 23, 24, 25, 28, 29, 30, 32, 35, 36, 37, 52, 54,
-             100, 256, 258, 260, 261, 1004, 55799)
+    KNOWN = (
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        18,
+        21,
+        22,
+        23,
+        24,
+        25,
+        28,
+        29,
+        30,
+        32,
+        35,
+        36,
+        37,
+        52,
+        54,
+        100,
+        256,
+        258,
+        260,
+        261,
+        1004,
+        55799,
+    )
 
     def __getitem__(self, tag: int) -> Callable[..., object]:
         return refuse_tag

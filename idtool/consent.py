@@ -77,34 +77,71 @@ class ConsentRecord:
     recorded_at: str
 
 
-def record(session: Session, case_uuid: str, purpose: Purpose, state: State, *,
-           told: tuple[str, ...] = TOLD, recipient_id: str = "", child_assent: str = "",
-           guardian: str = "") -> ConsentRecord:
+def record(
+    session: Session,
+    case_uuid: str,
+    purpose: Purpose,
+    state: State,
+    *,
+    told: tuple[str, ...] = TOLD,
+    recipient_id: str = "",
+    child_assent: str = "",
+    guardian: str = "",
+) -> ConsentRecord:
     """Record what the person decided, and what they were told, for one purpose."""
     session.require(Action.SCREENING_INTERVIEW)
     if purpose is Purpose.REFERRAL and not recipient_id:
         raise InvalidInput(_("Name the recipient this consent is for."))
     unknown = [t for t in told if t not in TOLD]
     if unknown:
-        raise InvalidInput(_("Unknown item of information: {items}.").format(
-            items=", ".join(unknown)))
+        raise InvalidInput(
+            _("Unknown item of information: {items}.").format(items=", ".join(unknown))
+        )
     if state is State.GIVEN and set(told) != set(TOLD):
-        raise InvalidInput(_("Consent is informed only when the person was told the purpose, "
-                             "the use of the data, how long it is kept and how to withdraw."))
+        raise InvalidInput(
+            _(
+                "Consent is informed only when the person was told the purpose, "
+                "the use of the data, how long it is kept and how to withdraw."
+            )
+        )
     guardian = names.clean_name(guardian, limit=names.MAX_NAME_TEXT)  # shown in documents
     cases.get_case(session, case_uuid, audit_view=False)
-    rec = ConsentRecord(str(uuid.uuid4()), case_uuid, purpose.value, recipient_id, state.value,
-                        tuple(told), child_assent, guardian, session.officer.name,
-                        cases.now_iso())
+    rec = ConsentRecord(
+        str(uuid.uuid4()),
+        case_uuid,
+        purpose.value,
+        recipient_id,
+        state.value,
+        tuple(told),
+        child_assent,
+        guardian,
+        session.officer.name,
+        cases.now_iso(),
+    )
     with database.transaction(session.conn):
         session.conn.execute(
             "INSERT INTO consents (uuid, case_uuid, purpose, recipient_id, state, told,"
             " child_assent, guardian, officer_uuid, recorded_at, device_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rec.uuid, case_uuid, rec.purpose, recipient_id, rec.state, json.dumps(rec.told),
-             child_assent, guardian, session.officer.uuid, rec.recorded_at, session.device_id))
-        session.audit("consent.record", case_uuid,
-                      {"purpose": rec.purpose, "recipient": recipient_id, "state": rec.state})
+            (
+                rec.uuid,
+                case_uuid,
+                rec.purpose,
+                recipient_id,
+                rec.state,
+                json.dumps(rec.told),
+                child_assent,
+                guardian,
+                session.officer.uuid,
+                rec.recorded_at,
+                session.device_id,
+            ),
+        )
+        session.audit(
+            "consent.record",
+            case_uuid,
+            {"purpose": rec.purpose, "recipient": recipient_id, "state": rec.state},
+        )
     return rec
 
 
@@ -113,9 +150,13 @@ def history(session: Session, case_uuid: str) -> list[ConsentRecord]:
         "SELECT c.uuid, c.case_uuid, c.purpose, c.recipient_id, c.state, c.told,"
         " c.child_assent, c.guardian, o.name, c.recorded_at FROM consents c"
         " JOIN officers o ON o.uuid = c.officer_uuid WHERE c.case_uuid = ?"
-        " ORDER BY c.recorded_at, c.rowid", (case_uuid,)).fetchall()
-    return [ConsentRecord(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], r[7],
-                          r[8], r[9]) for r in rows]
+        " ORDER BY c.recorded_at, c.rowid",
+        (case_uuid,),
+    ).fetchall()
+    return [
+        ConsentRecord(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5])), r[6], r[7], r[8], r[9])
+        for r in rows
+    ]
 
 
 def current(session: Session, case_uuid: str) -> dict[tuple[str, str], ConsentRecord]:

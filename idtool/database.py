@@ -33,6 +33,7 @@ class Connection(dbapi2.Connection):
 
     after_commit: Callable[[Connection], None] | None = None
 
+
 _log_silenced = threading.Lock()
 _silenced = False
 
@@ -77,8 +78,9 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
         )
     _silence_sqlcipher_log()
     try:
-        conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False,
-                                  factory=Connection)
+        conn = sqlcipher3.connect(
+            str(path), isolation_level=None, check_same_thread=False, factory=Connection
+        )
     except dbapi2.Error as exc:
         raise StorageError(_("The database file could not be opened.")) from exc
     try:
@@ -136,8 +138,12 @@ def _disk_full(exc: BaseException) -> bool:
 
 
 def _full() -> StorageError:
-    return StorageError(_("The change could not be saved: the disk is full. Free some space; "
-                          "what was saved before is kept."))
+    return StorageError(
+        _(
+            "The change could not be saved: the disk is full. Free some space; "
+            "what was saved before is kept."
+        )
+    )
 
 
 def _rollback(conn: Connection) -> None:

@@ -70,8 +70,9 @@ def departs(decision: Decision, recommendation: str) -> bool:
     return MATCHING_DECISION.get(recommendation) != decision
 
 
-def record(session: Session, case_uuid: str, decision: Decision,
-           reason: str = "") -> DecisionRecord:
+def record(
+    session: Session, case_uuid: str, decision: Decision, reason: str = ""
+) -> DecisionRecord:
     """Record the officer's decision on the latest assessment of the case."""
     session.require(Action.DECIDE_STATUS)
     latest = assessments.latest(session, case_uuid)
@@ -80,26 +81,51 @@ def record(session: Session, case_uuid: str, decision: Decision,
     reason = reason.strip()
     against = departs(decision, latest.recommendation)
     if against and not reason:
-        raise InvalidInput(
-            _("The decision differs from the recommendation: give the reason."))
+        raise InvalidInput(_("The decision differs from the recommendation: give the reason."))
     previous = history(session, case_uuid)
-    rec = DecisionRecord(str(uuid.uuid4()), case_uuid, decision.value, latest.recommendation,
-                         against, reason, previous[-1].uuid if previous else None,
-                         session.officer.uuid, session.officer.name, cases.now_iso(),
-                         latest.uuid)
+    rec = DecisionRecord(
+        str(uuid.uuid4()),
+        case_uuid,
+        decision.value,
+        latest.recommendation,
+        against,
+        reason,
+        previous[-1].uuid if previous else None,
+        session.officer.uuid,
+        session.officer.name,
+        cases.now_iso(),
+        latest.uuid,
+    )
     with database.transaction(session.conn):
         session.conn.execute(
             "INSERT INTO decisions (uuid, case_uuid, assessment_uuid, decision, recommendation,"
             " against_recommendation, reason, supersedes, officer_uuid, decided_at, device_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rec.uuid, case_uuid, rec.assessment_uuid, rec.decision, rec.recommendation,
-             int(against), reason, rec.supersedes, rec.officer_uuid, rec.decided_at,
-             session.device_id),
+            (
+                rec.uuid,
+                case_uuid,
+                rec.assessment_uuid,
+                rec.decision,
+                rec.recommendation,
+                int(against),
+                reason,
+                rec.supersedes,
+                rec.officer_uuid,
+                rec.decided_at,
+                session.device_id,
+            ),
         )
         cases.set_status(session, case_uuid, STATUS_FOR[decision], review=against)
-        session.audit("decision.record", case_uuid,
-                      {"decision": rec.decision, "recommendation": rec.recommendation,
-                       "against_recommendation": against, "supersedes": rec.supersedes})
+        session.audit(
+            "decision.record",
+            case_uuid,
+            {
+                "decision": rec.decision,
+                "recommendation": rec.recommendation,
+                "against_recommendation": against,
+                "supersedes": rec.supersedes,
+            },
+        )
     return rec
 
 
@@ -108,6 +134,10 @@ def history(session: Session, case_uuid: str) -> list[DecisionRecord]:
         "SELECT d.uuid, d.case_uuid, d.decision, d.recommendation, d.against_recommendation,"
         " d.reason, d.supersedes, d.officer_uuid, o.name, d.decided_at, d.assessment_uuid"
         " FROM decisions d JOIN officers o ON o.uuid = d.officer_uuid"
-        " WHERE d.case_uuid = ? ORDER BY d.decided_at, d.rowid", (case_uuid,)).fetchall()
-    return [DecisionRecord(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8], r[9],
-                           r[10]) for r in rows]
+        " WHERE d.case_uuid = ? ORDER BY d.decided_at, d.rowid",
+        (case_uuid,),
+    ).fetchall()
+    return [
+        DecisionRecord(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], r[7], r[8], r[9], r[10])
+        for r in rows
+    ]

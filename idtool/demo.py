@@ -63,8 +63,15 @@ def _demo_officer(session: Session, role: Role) -> Session:
             session.conn.execute(
                 "INSERT INTO officers (uuid, name, name_key, role, slot_id, active, created_at,"
                 " device_id) VALUES (?, ?, ?, ?, NULL, 0, ?, ?)",
-                (officer_uuid, name, f"demo:{role.value}", role.value, cases.now_iso(),
-                 session.device_id))
+                (
+                    officer_uuid,
+                    name,
+                    f"demo:{role.value}",
+                    role.value,
+                    cases.now_iso(),
+                    session.device_id,
+                ),
+            )
             session.audit("officer.add", officer_uuid, {"role": role.value, "demo": True})
     else:
         officer_uuid = row[0]
@@ -109,8 +116,13 @@ class AnswerPicker:
         return None
 
 
-def fill(flow_for: Callable[[dict[str, object]], Flow], form: Form, pick: AnswerPicker,
-         save: Callable[[str, object], None], stop_after: int | None = None) -> dict[str, object]:
+def fill(
+    flow_for: Callable[[dict[str, object]], Flow],
+    form: Form,
+    pick: AnswerPicker,
+    save: Callable[[str, object], None],
+    stop_after: int | None = None,
+) -> dict[str, object]:
     """Answer the form section by section as an officer would; returns the answers."""
     answers: dict[str, object] = {}
     flow = flow_for(answers)
@@ -122,8 +134,9 @@ def fill(flow_for: Callable[[dict[str, object]], Flow], form: Form, pick: Answer
         tried: set[str] = set()
         # Answers can make more questions of the page relevant: go over it until none is new.
         while True:
-            todo = [q for q in flow.questions(section)
-                    if q.kind.takes_answer and q.name not in tried]
+            todo = [
+                q for q in flow.questions(section) if q.kind.takes_answer and q.name not in tried
+            ]
             if not todo:
                 break
             for q in todo:
@@ -136,9 +149,14 @@ def fill(flow_for: Callable[[dict[str, object]], Flow], form: Form, pick: Answer
     return answers
 
 
-def _answer(flow_for: Callable[[dict[str, object]], Flow], flow: Flow, q: Question,
-            pick: AnswerPicker, answers: dict[str, object],
-            save: Callable[[str, object], None]) -> Flow:
+def _answer(
+    flow_for: Callable[[dict[str, object]], Flow],
+    flow: Flow,
+    q: Question,
+    pick: AnswerPicker,
+    answers: dict[str, object],
+    save: Callable[[str, object], None],
+) -> Flow:
     for _attempt in range(8):
         value = pick(flow, q)
         if is_empty(value):
@@ -152,8 +170,12 @@ def _answer(flow_for: Callable[[dict[str, object]], Flow], flow: Flow, q: Questi
     return flow_for(answers)
 
 
-def generate(session: Session, count: int, seed: int = 2026,
-             progress: Callable[[int, int], None] | None = None) -> DemoReport:
+def generate(
+    session: Session,
+    count: int,
+    seed: int = 2026,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoReport:
     """Add `count` demo cases to the open database (any role may do this)."""
     rng = random.Random(seed)
     report = DemoReport()
@@ -167,21 +189,39 @@ def generate(session: Session, count: int, seed: int = 2026,
         age_now = rng.choice([15, 16, 17, 19, 22, 25, 29, 34, 41, 48])
         birth = date.today().replace(day=1) - timedelta(days=365 * age_now + rng.randint(0, 300))
         name = fictional_name(rng, sex)
-        case = cases.open_case(officer, full_name=name, region=rng.choice(list(REGIONS)),
-                               sex=sex, birth_date=birth.isoformat(), demo=True)
-        person = {"full_name": name, "sex": sex, "date_of_birth": birth.isoformat(),
-                  "age_now": age_now, "age_at_exploitation": max(age_now - rng.randint(0, 3), 10),
-                  "consent_interview": "given", "consent_referral": "given",
-                  # Each fictional person their own (the case number is unique to the post),
-                  # so demo data from two posts does not flood the duplicate queue.
-                  "document_number": f"DEMO-{case.number}"}
+        case = cases.open_case(
+            officer,
+            full_name=name,
+            region=rng.choice(list(REGIONS)),
+            sex=sex,
+            birth_date=birth.isoformat(),
+            demo=True,
+        )
+        person = {
+            "full_name": name,
+            "sex": sex,
+            "date_of_birth": birth.isoformat(),
+            "age_now": age_now,
+            "age_at_exploitation": max(age_now - rng.randint(0, 3), 10),
+            "consent_interview": "given",
+            "consent_referral": "given",
+            # Each fictional person their own (the case number is unique to the post),
+            # so demo data from two posts does not flood the duplicate queue.
+            "document_number": f"DEMO-{case.number}",
+        }
         profile = rng.choice(["strong", "strong", "weak", "none"])
         pick = AnswerPicker(rng, profile, person)
         if rng.random() < 0.3:  # a border post screened first
             _interview(guard, case.uuid, screen, pick, complete=True)
         in_progress = rng.random() < 0.15
-        _interview(officer, case.uuid, ident, pick, complete=not in_progress,
-                   stop_after=rng.randint(1, 6) if in_progress else None)
+        _interview(
+            officer,
+            case.uuid,
+            ident,
+            pick,
+            complete=not in_progress,
+            stop_after=rng.randint(1, 6) if in_progress else None,
+        )
         report.cases += 1
         if in_progress:
             report.interviews_in_progress += 1
@@ -192,8 +232,14 @@ def generate(session: Session, count: int, seed: int = 2026,
     return report
 
 
-def _interview(session: Session, case_uuid: str, form: Form, pick: AnswerPicker,
-               complete: bool, stop_after: int | None = None) -> None:
+def _interview(
+    session: Session,
+    case_uuid: str,
+    form: Form,
+    pick: AnswerPicker,
+    complete: bool,
+    stop_after: int | None = None,
+) -> None:
     interview = interviews.start(session, case_uuid, form, "ru")
 
     def flow_for(answers: dict[str, object]) -> Flow:
@@ -215,8 +261,12 @@ def _decide(session: Session, case_uuid: str, rng: random.Random, report: DemoRe
     if rng.random() < 0.2:  # some officers depart from the recommendation
         other = [d for d in Decision if d != follow]
         choice = rng.choice(other)
-        decisions.record(session, case_uuid, choice,
-                         "Демо негиздеме: кошумча маалымат эске алынды (ойдон чыгарылган).")
+        decisions.record(
+            session,
+            case_uuid,
+            choice,
+            "Демо негиздеме: кошумча маалымат эске алынды (ойдон чыгарылган).",
+        )
         report.against_recommendation += 1
     else:
         decisions.record(session, case_uuid, follow)

@@ -58,10 +58,16 @@ class DirectoryData:
 def shipped() -> DirectoryData:
     path = resources_dir() / "directory" / "nrm-directory.yaml"
     raw = yaml.safe_load(path.read_text("utf-8"))
-    types = {code: RecipientType(code, dict(t["label"]), tuple(t["receives"]),
-                                 t.get("consent_purpose", "referral"),
-                                 bool(t.get("child_without_consent", False)))
-             for code, t in raw["recipient_types"].items()}
+    types = {
+        code: RecipientType(
+            code,
+            dict(t["label"]),
+            tuple(t["receives"]),
+            t.get("consent_purpose", "referral"),
+            bool(t.get("child_without_consent", False)),
+        )
+        for code, t in raw["recipient_types"].items()
+    }
     orgs = tuple(_org(o) for o in raw["organisations"])
     for org in orgs:
         if org.type not in types:
@@ -70,9 +76,15 @@ def shipped() -> DirectoryData:
 
 
 def _org(raw: dict[str, object]) -> Organisation:
-    return Organisation(str(raw["id"]), str(raw["type"]), str(raw.get("region", "national")),
-                        dict(raw["name"]), tuple(raw.get("services", ())),  # type: ignore[arg-type]
-                        str(raw.get("contact", "")), bool(raw.get("active", True)))
+    return Organisation(
+        str(raw["id"]),
+        str(raw["type"]),
+        str(raw.get("region", "national")),
+        dict(raw["name"]),
+        tuple(raw.get("services", ())),  # type: ignore[arg-type]
+        str(raw.get("contact", "")),
+        bool(raw.get("active", True)),
+    )
 
 
 def recipient_type(code: str) -> RecipientType:
@@ -100,8 +112,13 @@ def _seed(session: Session) -> None:
         for org in shipped().organisations:
             session.conn.execute(
                 "INSERT INTO directory (uuid, org_id, entry, device_id) VALUES (?, ?, ?, ?)",
-                (str(uuid.uuid4()), org.id, json.dumps(asdict(org), ensure_ascii=False),
-                 session.device_id))
+                (
+                    str(uuid.uuid4()),
+                    org.id,
+                    json.dumps(asdict(org), ensure_ascii=False),
+                    session.device_id,
+                ),
+            )
 
 
 def organisations(session: Session, include_inactive: bool = False) -> list[Organisation]:
@@ -110,8 +127,9 @@ def organisations(session: Session, include_inactive: bool = False) -> list[Orga
     found = []
     for entry, active in rows:
         org = _org(json.loads(entry))
-        org = Organisation(**{**asdict(org), "active": bool(active),
-                              "services": tuple(org.services)})
+        org = Organisation(
+            **{**asdict(org), "active": bool(active), "services": tuple(org.services)}
+        )
         if include_inactive or org.active:
             found.append(org)
     return found
@@ -131,12 +149,14 @@ def find_shipped(org_id: str) -> Organisation | None:
 def find(conn: database.Connection, org_id: str) -> Organisation | None:
     """An organisation by id from the working copy (or the shipped directory while there is
     none), without seeding: safe inside another transaction."""
-    rows = conn.execute("SELECT entry, active FROM directory WHERE org_id = ?",
-                        (org_id,)).fetchall()
+    rows = conn.execute(
+        "SELECT entry, active FROM directory WHERE org_id = ?", (org_id,)
+    ).fetchall()
     if rows:
         org = _org(json.loads(rows[0][0]))
-        return Organisation(**{**asdict(org), "active": bool(rows[0][1]),
-                               "services": tuple(org.services)})
+        return Organisation(
+            **{**asdict(org), "active": bool(rows[0][1]), "services": tuple(org.services)}
+        )
     if conn.execute("SELECT 1 FROM directory LIMIT 1").fetchone():
         return None
     return find_shipped(org_id)
@@ -152,16 +172,19 @@ def save(session: Session, org: Organisation) -> None:
     _seed(session)
     entry = json.dumps(asdict(org), ensure_ascii=False)
     with database.transaction(session.conn):
-        row = session.conn.execute("SELECT uuid FROM directory WHERE org_id = ?",
-                                   (org.id,)).fetchone()
+        row = session.conn.execute(
+            "SELECT uuid FROM directory WHERE org_id = ?", (org.id,)
+        ).fetchone()
         if row:
             session.conn.execute(
                 "UPDATE directory SET entry = ?, active = ?, version = version + 1,"
                 " base_version = version, device_id = ? WHERE uuid = ?",
-                (entry, int(org.active), session.device_id, row[0]))
+                (entry, int(org.active), session.device_id, row[0]),
+            )
         else:
             session.conn.execute(
                 "INSERT INTO directory (uuid, org_id, entry, active, device_id)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (str(uuid.uuid4()), org.id, entry, int(org.active), session.device_id))
+                (str(uuid.uuid4()), org.id, entry, int(org.active), session.device_id),
+            )
         session.audit("directory.save", org.id)

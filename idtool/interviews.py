@@ -39,13 +39,18 @@ class Interview:
         return self.state == "in_progress"
 
 
-_COLUMNS = ("uuid, case_uuid, form_id, form_version, language, state, current_section,"
-            " started_at, completed_at, officer_uuid")
+_COLUMNS = (
+    "uuid, case_uuid, form_id, form_version, language, state, current_section,"
+    " started_at, completed_at, officer_uuid"
+)
 
 
 def action_for(form: Form) -> Action:
-    return (Action.SCREENING_INTERVIEW if form.kind is FormKind.SCREENING
-            else Action.IDENTIFICATION_INTERVIEW)
+    return (
+        Action.SCREENING_INTERVIEW
+        if form.kind is FormKind.SCREENING
+        else Action.IDENTIFICATION_INTERVIEW
+    )
 
 
 def forms_for(session: Session) -> list[Form]:
@@ -60,24 +65,36 @@ def start(session: Session, case_uuid: str, form: Form, language: str) -> Interv
     if language not in LANGUAGES:
         raise InvalidInput(_("Choose the interview language."))
     cases.get_case(session, case_uuid, audit_view=False)  # must exist
-    interview = Interview(str(uuid.uuid4()), case_uuid, form.form_id, form.version, language,
-                          "in_progress", form.sections[0].name, cases.now_iso(), None,
-                          session.officer.uuid)
+    interview = Interview(
+        str(uuid.uuid4()),
+        case_uuid,
+        form.form_id,
+        form.version,
+        language,
+        "in_progress",
+        form.sections[0].name,
+        cases.now_iso(),
+        None,
+        session.officer.uuid,
+    )
     with database.transaction(session.conn):
         session.conn.execute(
             f"INSERT INTO interviews ({_COLUMNS}, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
             " ?, ?)",
             (*interview.__dict__.values(), session.device_id),
         )
-        session.audit("interview.start", case_uuid,
-                      {"interview": interview.uuid, "form": form.form_id,
-                       "version": form.version})
+        session.audit(
+            "interview.start",
+            case_uuid,
+            {"interview": interview.uuid, "form": form.form_id, "version": form.version},
+        )
     return interview
 
 
 def get(session: Session, interview_uuid: str) -> Interview:
-    row = session.conn.execute(f"SELECT {_COLUMNS} FROM interviews WHERE uuid = ?",
-                               (interview_uuid,)).fetchone()
+    row = session.conn.execute(
+        f"SELECT {_COLUMNS} FROM interviews WHERE uuid = ?", (interview_uuid,)
+    ).fetchone()
     if row is None:
         raise InvalidInput(_("This interview does not exist."))
     return Interview(*row)
@@ -86,7 +103,8 @@ def get(session: Session, interview_uuid: str) -> Interview:
 def for_case(session: Session, case_uuid: str) -> list[Interview]:
     rows = session.conn.execute(
         f"SELECT {_COLUMNS} FROM interviews WHERE case_uuid = ? ORDER BY started_at, rowid",
-        (case_uuid,)).fetchall()
+        (case_uuid,),
+    ).fetchall()
     return [Interview(*r) for r in rows]
 
 
@@ -96,8 +114,9 @@ def form_of(interview: Interview) -> Form:
 
 
 def answers(session: Session, interview_uuid: str) -> dict[str, object]:
-    rows = session.conn.execute("SELECT question, value FROM answers WHERE interview_uuid = ?",
-                                (interview_uuid,))
+    rows = session.conn.execute(
+        "SELECT question, value FROM answers WHERE interview_uuid = ?", (interview_uuid,)
+    )
     return {q: json.loads(v) for q, v in rows}
 
 
@@ -127,16 +146,18 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
 def set_section(session: Session, interview: Interview, section: str) -> None:
     """Remember the page the officer is on, so a paused interview resumes there."""
     with database.transaction(session.conn):
-        session.conn.execute("UPDATE interviews SET current_section = ? WHERE uuid = ?",
-                             (section, interview.uuid))
+        session.conn.execute(
+            "UPDATE interviews SET current_section = ? WHERE uuid = ?", (section, interview.uuid)
+        )
 
 
 def set_language(session: Session, interview: Interview, language: str) -> None:
     if language not in LANGUAGES:
         raise InvalidInput(_("Choose the interview language."))
     with database.transaction(session.conn):
-        session.conn.execute("UPDATE interviews SET language = ? WHERE uuid = ?",
-                             (language, interview.uuid))
+        session.conn.execute(
+            "UPDATE interviews SET language = ? WHERE uuid = ?", (language, interview.uuid)
+        )
 
 
 def flow(session: Session, interview: Interview, lang: str | None = None) -> Flow:
@@ -150,16 +171,17 @@ def complete(session: Session, interview: Interview) -> str:
     current = flow(session, interview)
     issues = current.validate()
     if issues:
-        raise InvalidInput(_("{count} answer(s) are missing or not valid.").format(
-            count=len(issues)))
+        raise InvalidInput(
+            _("{count} answer(s) are missing or not valid.").format(count=len(issues))
+        )
     from idtool import assessments
 
     with database.transaction(session.conn):
         session.conn.execute(
             "UPDATE interviews SET state = 'completed', completed_at = ?,"
             " version = version + 1, base_version = version WHERE uuid = ?",
-            (cases.now_iso(), interview.uuid))
+            (cases.now_iso(), interview.uuid),
+        )
         assessment_uuid = assessments.store(session, interview, current)
-        session.audit("interview.complete", interview.case_uuid,
-                      {"interview": interview.uuid})
+        session.audit("interview.complete", interview.case_uuid, {"interview": interview.uuid})
     return assessment_uuid

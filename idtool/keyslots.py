@@ -91,14 +91,19 @@ class SlotsFile:
     _tags: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     # identities of slots added since loading (memory only, never saved): the officer who
     # just set a passphrase need not derive their key again
-    fresh: dict[str, pyrage.x25519.Identity] = field(default_factory=dict, repr=False,
-                                                     compare=False)
+    fresh: dict[str, pyrage.x25519.Identity] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     # -- persistence -------------------------------------------------------------------------
     @classmethod
     def new(cls, tag_params: kdf.KdfParams) -> SlotsFile:
-        return cls(db_id=str(uuid.uuid4()), tag_salt=_b64(os.urandom(32)), slots=[],
-                   tag_kdf=tag_params.to_dict())
+        return cls(
+            db_id=str(uuid.uuid4()),
+            tag_salt=_b64(os.urandom(32)),
+            slots=[],
+            tag_kdf=tag_params.to_dict(),
+        )
 
     @classmethod
     def load(cls, path: Path) -> SlotsFile:
@@ -111,8 +116,13 @@ class SlotsFile:
             if fmt >= 2:
                 kdf.KdfParams.from_dict(tag_kdf)
             slots = [Slot(**s) for s in raw["slots"]]
-            return cls(db_id=str(raw["db_id"]), tag_salt=str(raw["tag_salt"]), slots=slots,
-                       format=int(fmt), tag_kdf=tag_kdf)
+            return cls(
+                db_id=str(raw["db_id"]),
+                tag_salt=str(raw["tag_salt"]),
+                slots=slots,
+                format=int(fmt),
+                tag_kdf=tag_kdf,
+            )
         except FileNotFoundError:
             raise
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -131,8 +141,11 @@ class SlotsFile:
         try:
             write_atomic(Path(path), data)
         except OSError as exc:
-            raise StorageError(_("The key file could not be written: {error}").format(
-                error=exc.strerror or type(exc).__name__)) from exc
+            raise StorageError(
+                _("The key file could not be written: {error}").format(
+                    error=exc.strerror or type(exc).__name__
+                )
+            ) from exc
 
     # -- lookup ------------------------------------------------------------------------------
     def officer_tag(self, name: str) -> str:
@@ -192,13 +205,17 @@ class SlotsFile:
         tag = slot.tag
         if slot.aad_format < 2 and slot.kind == KIND_OFFICER and self.format >= 2:
             tag = self.legacy_tag(name)  # wrapped under format 1: the tag was the HMAC
-        doc = {"format": slot.aad_format, "db_id": self.db_id, "slot_id": slot.id,
-               "kind": slot.kind, "tag": tag}
+        doc = {
+            "format": slot.aad_format,
+            "db_id": self.db_id,
+            "slot_id": slot.id,
+            "kind": slot.kind,
+            "tag": tag,
+        }
         return json.dumps(doc, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
     def _seal_db_key(self, slot: Slot, db_key: bytes) -> None:
-        fields: dict[str, object] = {"db_id": self.db_id, "slot_id": slot.id,
-                                     "key": db_key.hex()}
+        fields: dict[str, object] = {"db_id": self.db_id, "slot_id": slot.id, "key": db_key.hex()}
         if self.format >= 2:
             fields["format"] = self.format
         inner = json.dumps(fields)
@@ -219,8 +236,9 @@ class SlotsFile:
         except (pyrage.DecryptError, ValueError, KeyError, TypeError) as exc:
             raise AuthenticationFailed(_failed_message()) from exc
 
-    def _wrap_identity(self, slot: Slot, identity: pyrage.x25519.Identity, secret: bytes,
-                       params: kdf.KdfParams) -> None:
+    def _wrap_identity(
+        self, slot: Slot, identity: pyrage.x25519.Identity, secret: bytes, params: kdf.KdfParams
+    ) -> None:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         salt = kdf.new_salt()
@@ -247,27 +265,30 @@ class SlotsFile:
             raise AuthenticationFailed(_failed_message()) from exc
 
     # -- slot operations ---------------------------------------------------------------------
-    def add_secret_slot(self, kind: str, secret: bytes, db_key: bytes, params: kdf.KdfParams,
-                        tag: str = "") -> Slot:
+    def add_secret_slot(
+        self, kind: str, secret: bytes, db_key: bytes, params: kdf.KdfParams, tag: str = ""
+    ) -> Slot:
         identity = pyrage.x25519.Identity.generate()
-        slot = Slot(id=str(uuid.uuid4()), kind=kind, recipient=str(identity.to_public()),
-                    db_key="", tag=tag)
+        slot = Slot(
+            id=str(uuid.uuid4()), kind=kind, recipient=str(identity.to_public()), db_key="", tag=tag
+        )
         self._wrap_identity(slot, identity, secret, params)
         self._seal_db_key(slot, db_key)
         self.slots.append(slot)
         self.fresh[slot.id] = identity
         return slot
 
-    def add_officer(self, name: str, passphrase: str, db_key: bytes,
-                    params: kdf.KdfParams) -> Slot:
+    def add_officer(self, name: str, passphrase: str, db_key: bytes, params: kdf.KdfParams) -> Slot:
         if self.find_officer(name) is not None:
             raise ValueError("officer slot exists")
-        return self.add_secret_slot(KIND_OFFICER, passphrase.encode("utf-8"), db_key, params,
-                                    tag=self.officer_tag(name))
+        return self.add_secret_slot(
+            KIND_OFFICER, passphrase.encode("utf-8"), db_key, params, tag=self.officer_tag(name)
+        )
 
     def add_recovery_code(self, code: str, db_key: bytes, params: kdf.KdfParams) -> Slot:
-        return self.add_secret_slot(KIND_RECOVERY_CODE, normalise_recovery_code(code).encode(),
-                                    db_key, params)
+        return self.add_secret_slot(
+            KIND_RECOVERY_CODE, normalise_recovery_code(code).encode(), db_key, params
+        )
 
     def add_age_recipient(self, recipient: str, db_key: bytes) -> Slot:
         slot = Slot(id=str(uuid.uuid4()), kind=KIND_AGE, recipient=recipient, db_key="")
@@ -280,8 +301,7 @@ class SlotsFile:
         slot wrapped under format 1 needs the officer's `name` as well."""
         return self._open_db_key(slot, self._unwrap_identity(slot, secret, name))
 
-    def unwrap_identity(self, slot: Slot, secret: bytes,
-                        name: str = "") -> pyrage.x25519.Identity:
+    def unwrap_identity(self, slot: Slot, secret: bytes, name: str = "") -> pyrage.x25519.Identity:
         """The slot's identity, if `secret` opens it; else AuthenticationFailed. An officer
         slot wrapped under format 1 needs the officer's `name` as well."""
         return self._unwrap_identity(slot, secret, name)
@@ -289,8 +309,14 @@ class SlotsFile:
     def open_with_identity(self, slot: Slot, identity: pyrage.x25519.Identity) -> bytes:
         return self._open_db_key(slot, identity)
 
-    def change_secret(self, slot: Slot, old_secret: bytes, new_secret: bytes,
-                      params: kdf.KdfParams, name: str = "") -> None:
+    def change_secret(
+        self,
+        slot: Slot,
+        old_secret: bytes,
+        new_secret: bytes,
+        params: kdf.KdfParams,
+        name: str = "",
+    ) -> None:
         identity = self._unwrap_identity(slot, old_secret, name)
         self._wrap_identity(slot, identity, new_secret, params)
 

@@ -48,11 +48,16 @@ def add_officer(session: Session, name: str, role: str, passphrase: str) -> Offi
     validate_passphrase(passphrase, name)
     conn = session.conn
     # A look-alike of a name here counts as the same name: documents show officers by name.
-    here = {names.identity_key(other) for (other,) in conn.execute(
-        "SELECT name FROM officers WHERE name_key NOT LIKE 'remote:%'")}
-    if names.identity_key(name) in here or conn.execute(
-            "SELECT 1 FROM officers WHERE name_key = ?",
-            (keyslots.normalise_name(name),)).fetchone():
+    here = {
+        names.identity_key(other)
+        for (other,) in conn.execute("SELECT name FROM officers WHERE name_key NOT LIKE 'remote:%'")
+    }
+    if (
+        names.identity_key(name) in here
+        or conn.execute(
+            "SELECT 1 FROM officers WHERE name_key = ?", (keyslots.normalise_name(name),)
+        ).fetchone()
+    ):
         raise InvalidInput(_("An officer with this name already exists."))
     vault = session.vault
     slots = vault.load_slots()
@@ -75,8 +80,9 @@ def change_passphrase(session: Session, old: str, new: str) -> None:
     slot = slots.get(_slot_id(session, session.officer.uuid))
     params = vault.kdf_params()
     vault.throttle.begin_attempt()  # a guess at the old passphrase counts like an unlock
-    slots.change_secret(slot, old.encode("utf-8"), new.encode("utf-8"), params,
-                        session.officer.name)
+    slots.change_secret(
+        slot, old.encode("utf-8"), new.encode("utf-8"), params, session.officer.name
+    )
     vault.throttle.record_success()
     with database.transaction(session.conn):
         session.audit("officer.passphrase_change", session.officer.uuid)
@@ -162,8 +168,9 @@ def _rekey(session: Session, reason: str, drop: list[str], record: Callable[[], 
 
 
 def _slot_id(session: Session, officer_uuid: str) -> str:
-    row = session.conn.execute("SELECT slot_id FROM officers WHERE uuid = ?",
-                               (officer_uuid,)).fetchone()
+    row = session.conn.execute(
+        "SELECT slot_id FROM officers WHERE uuid = ?", (officer_uuid,)
+    ).fetchone()
     if row is None or not row[0]:
         raise InvalidInput(_("No active officer has this name."))
     return str(row[0])

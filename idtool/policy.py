@@ -130,20 +130,24 @@ def table(conn: Connection) -> dict[Action, frozenset[Role]]:
 def is_allowed(conn: Connection, role: str, action: Action) -> bool:
     if action in SUPERVISOR_ONLY_FIXED:
         return role == Role.SUPERVISOR
-    row = conn.execute("SELECT allowed FROM policy WHERE action = ? AND role = ?",
-                       (action.value, role)).fetchone()
+    row = conn.execute(
+        "SELECT allowed FROM policy WHERE action = ? AND role = ?", (action.value, role)
+    ).fetchone()
     if row is None:
         return role in DEFAULT_POLICY.get(action, frozenset())
     return bool(row[0])
 
 
-def set_allowed(conn: Connection, action: Action, role: Role, allowed: bool,
-                device_id: str) -> bool:
+def set_allowed(
+    conn: Connection, action: Action, role: Role, allowed: bool, device_id: str
+) -> bool:
     """Change one cell; returns whether anything changed. Caller checks permission and audits."""
     if action in SUPERVISOR_ONLY_FIXED:
         return False
-    row = conn.execute("SELECT uuid, allowed, version FROM policy WHERE action = ? AND role = ?",
-                       (action.value, role.value)).fetchone()
+    row = conn.execute(
+        "SELECT uuid, allowed, version FROM policy WHERE action = ? AND role = ?",
+        (action.value, role.value),
+    ).fetchone()
     if row is None:
         new = (str(uuid.uuid4()), action.value, role.value, int(allowed), device_id)
         conn.execute(_INSERT, new)

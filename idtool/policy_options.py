@@ -55,8 +55,11 @@ def _valid(key: str, value: object) -> object | None:
         return value if value in FOUR_EYES else None
     if key == "issuing_types":
         types = directory.shipped().recipient_types
-        if not isinstance(value, list | tuple) or len(value) > len(types) or not all(
-                isinstance(t, str) and t in types for t in value):
+        if (
+            not isinstance(value, list | tuple)
+            or len(value) > len(types)
+            or not all(isinstance(t, str) and t in types for t in value)
+        ):
             return None
         return sorted(set(value))
     return None
@@ -83,7 +86,8 @@ def _store(conn: Connection, key: str, value: object, device_id: str) -> bool:
         "INSERT INTO policy_options (uuid, key, value, device_id) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = version + 1,"
         " base_version = version, device_id = excluded.device_id",
-        (str(uuid.uuid4()), key, text, device_id))
+        (str(uuid.uuid4()), key, text, device_id),
+    )
     return True
 
 
@@ -99,11 +103,16 @@ def set_option(session: Session, key: str, value: object) -> bool:
         raise InvalidInput(_("Unknown policy option {key}.").format(key=key))
     stored = _valid(key, value)
     if stored is None:
-        raise InvalidInput(_("This value is not allowed for the policy option {key}.").format(
-            key=key))
+        raise InvalidInput(
+            _("This value is not allowed for the policy option {key}.").format(key=key)
+        )
     if devices.is_enrolled(session.conn):
-        raise NotPermitted(_("This device is enrolled with a coordinator: the coordinator sets "
-                             "this option in its update packages."))
+        raise NotPermitted(
+            _(
+                "This device is enrolled with a coordinator: the coordinator sets "
+                "this option in its update packages."
+            )
+        )
     with database.transaction(session.conn):
         changed = _store(session.conn, key, stored, session.device_id)
         if changed:
@@ -114,9 +123,12 @@ def set_option(session: Session, key: str, value: object) -> bool:
 
 def issuers(conn: Connection) -> int:
     """How many active officers with a key slot here may issue certificates."""
-    return sum(policy.is_allowed(conn, role, policy.Action.ISSUE_CERTIFICATE)
-               for (role,) in conn.execute(
-                   "SELECT role FROM officers WHERE active = 1 AND slot_id IS NOT NULL"))
+    return sum(
+        policy.is_allowed(conn, role, policy.Action.ISSUE_CERTIFICATE)
+        for (role,) in conn.execute(
+            "SELECT role FROM officers WHERE active = 1 AND slot_id IS NOT NULL"
+        )
+    )
 
 
 def four_eyes_required(conn: Connection) -> bool:
@@ -127,10 +139,13 @@ def four_eyes_required(conn: Connection) -> bool:
 def records(conn: Connection) -> list[dict[str, Any]]:
     """The options for an update bundle: every key, with its current value."""
     options = get(conn)
-    return [{"table": "policy_options", "row": {"key": "four_eyes",
-                                                "value": options.four_eyes}},
-            {"table": "policy_options", "row": {"key": "issuing_types",
-                                                "value": list(options.issuing_types)}}]
+    return [
+        {"table": "policy_options", "row": {"key": "four_eyes", "value": options.four_eyes}},
+        {
+            "table": "policy_options",
+            "row": {"key": "issuing_types", "value": list(options.issuing_types)},
+        },
+    ]
 
 
 def apply(session: Session, applier: Applier, row: object) -> None:
@@ -145,6 +160,7 @@ def apply(session: Session, applier: Applier, row: object) -> None:
     if not _store(session.conn, row["key"], stored, applier.sender):
         applier.report.add("policy_options", "unchanged")
         return
-    session.audit("policy.option_update", row["key"], {"value": stored,
-                                                       "bundle": applier.bundle_id})
+    session.audit(
+        "policy.option_update", row["key"], {"value": stored, "bundle": applier.bundle_id}
+    )
     applier.report.add("policy_options", "imported")

@@ -40,8 +40,11 @@ STATUS_LABELS = {
     RefStatus.CLOSED: N_("Closed"),
 }
 URGENCIES = ("routine", "urgent", "immediate")
-URGENCY_LABELS = {"routine": N_("Routine"), "urgent": N_("Urgent"),
-                  "immediate": N_("Immediate (today)")}
+URGENCY_LABELS = {
+    "routine": N_("Routine"),
+    "urgent": N_("Urgent"),
+    "immediate": N_("Immediate (today)"),
+}
 
 
 def status_label(status: str, lang: str | None = None) -> str:
@@ -108,9 +111,13 @@ def _answers(session: Session, case_uuid: str, lang: str) -> list[SharedField]:
             q = form.question(name)
             if not q.kind.takes_answer or value in (None, "", []):
                 continue
-            found[name] = SharedField(name, q.label.get(lang, form.default_language),
-                                      _answer_text(flow, q, value, lang), q.sensitivity.value,
-                                      False)
+            found[name] = SharedField(
+                name,
+                q.label.get(lang, form.default_language),
+                _answer_text(flow, q, value, lang),
+                q.sensitivity.value,
+                False,
+            )
     return list(found.values())
 
 
@@ -127,15 +134,15 @@ def _answer_text(flow: Flow, q: Question, value: object, lang: str) -> str:
     return str(value)
 
 
-def preview(session: Session, case_uuid: str, org_id: str,
-            lang: str | None = None) -> Preview:
+def preview(session: Session, case_uuid: str, org_id: str, lang: str | None = None) -> Preview:
     lang = lang or current_language()
     org = directory.get(session, org_id)
     rtype = directory.recipient_type(org.type)
     basis, refusal = None, ""
     if consent.is_given(session, case_uuid, consent.Purpose.REFERRAL, org.id):
         if rtype.consent_purpose == "law_enforcement" and not consent.is_given(
-                session, case_uuid, consent.Purpose.LAW_ENFORCEMENT):
+            session, case_uuid, consent.Purpose.LAW_ENFORCEMENT
+        ):
             refusal = _("The person has not agreed to share data with law enforcement.")
         else:
             basis = "consent"
@@ -143,15 +150,30 @@ def preview(session: Session, case_uuid: str, org_id: str,
         basis = "child_protection_law"
     else:
         refusal = _("The person has not consented to a referral to this organisation.")
-    fields = tuple(SharedField(f.question, f.label, f.answer, f.sensitivity,
-                               basis is not None and f.sensitivity in rtype.receives)
-                   for f in _answers(session, case_uuid, lang))
+    fields = tuple(
+        SharedField(
+            f.question,
+            f.label,
+            f.answer,
+            f.sensitivity,
+            basis is not None and f.sensitivity in rtype.receives,
+        )
+        for f in _answers(session, case_uuid, lang)
+    )
     return Preview(org, basis, refusal, fields)
 
 
-def make(session: Session, case_uuid: str, org_id: str, *, services: tuple[str, ...],
-         urgency: str = "routine", reason: str = "", risks: str = "",
-         then: Callable[[Referral], None] | None = None) -> Referral:
+def make(
+    session: Session,
+    case_uuid: str,
+    org_id: str,
+    *,
+    services: tuple[str, ...],
+    urgency: str = "routine",
+    reason: str = "",
+    risks: str = "",
+    then: Callable[[Referral], None] | None = None,
+) -> Referral:
     """Record a referral. `then`, when given, runs inside the transaction that records it
     (`idtool.packet` produces and saves the packet there): if it fails, nothing is recorded."""
     session.require(Action.REFERRAL)
@@ -163,24 +185,58 @@ def make(session: Session, case_uuid: str, org_id: str, *, services: tuple[str, 
     if not shown.allowed:
         raise NotPermitted(shown.refusal)
     shared = tuple(f.question for f in shown.included())
-    ref = Referral(str(uuid.uuid4()), case_uuid, org_id, tuple(services), urgency,
-                   reason.strip(), risks.strip(), str(shown.legal_basis), shared,
-                   RefStatus.SENT.value, session.officer.name, cases.now_iso())
+    ref = Referral(
+        str(uuid.uuid4()),
+        case_uuid,
+        org_id,
+        tuple(services),
+        urgency,
+        reason.strip(),
+        risks.strip(),
+        str(shown.legal_basis),
+        shared,
+        RefStatus.SENT.value,
+        session.officer.name,
+        cases.now_iso(),
+    )
     with database.transaction(session.conn):
         session.conn.execute(
             "INSERT INTO referrals (uuid, case_uuid, recipient_id, services, urgency, reason,"
             " risks, legal_basis, fields, status, officer_uuid, created_at, device_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (ref.uuid, case_uuid, org_id, json.dumps(ref.services), urgency, ref.reason,
-             ref.risks, ref.legal_basis, json.dumps(shared), ref.status,
-             session.officer.uuid, ref.created_at, session.device_id))
+            (
+                ref.uuid,
+                case_uuid,
+                org_id,
+                json.dumps(ref.services),
+                urgency,
+                ref.reason,
+                ref.risks,
+                ref.legal_basis,
+                json.dumps(shared),
+                ref.status,
+                session.officer.uuid,
+                ref.created_at,
+                session.device_id,
+            ),
+        )
         _event(session, ref.uuid, RefStatus.SENT, "")
-        session.audit("referral.make", case_uuid,
-                      {"referral": ref.uuid, "recipient": org_id,
-                       "legal_basis": ref.legal_basis, "fields": len(shared)})
+        session.audit(
+            "referral.make",
+            case_uuid,
+            {
+                "referral": ref.uuid,
+                "recipient": org_id,
+                "legal_basis": ref.legal_basis,
+                "fields": len(shared),
+            },
+        )
         if ref.legal_basis == "child_protection_law":
-            session.audit("referral.child_protection_without_consent", case_uuid,
-                          {"referral": ref.uuid, "recipient": org_id})
+            session.audit(
+                "referral.child_protection_without_consent",
+                case_uuid,
+                {"referral": ref.uuid, "recipient": org_id},
+            )
         cases.set_status(session, case_uuid, cases.Status.REFERRED)
         if then is not None:
             then(ref)
@@ -191,14 +247,23 @@ def _event(session: Session, referral_uuid: str, status: RefStatus, note: str) -
     session.conn.execute(
         "INSERT INTO referral_events (uuid, referral_uuid, status, note, at, officer_uuid,"
         " device_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (str(uuid.uuid4()), referral_uuid, status.value, note, cases.now_iso(),
-         session.officer.uuid, session.device_id))
+        (
+            str(uuid.uuid4()),
+            referral_uuid,
+            status.value,
+            note,
+            cases.now_iso(),
+            session.officer.uuid,
+            session.device_id,
+        ),
+    )
 
 
 def set_status(session: Session, referral_uuid: str, status: RefStatus, note: str = "") -> None:
     session.require(Action.REFERRAL)
-    row = session.conn.execute("SELECT case_uuid, status FROM referrals WHERE uuid = ?",
-                               (referral_uuid,)).fetchone()
+    row = session.conn.execute(
+        "SELECT case_uuid, status FROM referrals WHERE uuid = ?", (referral_uuid,)
+    ).fetchone()
     if row is None:
         raise InvalidInput(_("This referral does not exist."))
     if row[1] == RefStatus.CLOSED:
@@ -206,10 +271,13 @@ def set_status(session: Session, referral_uuid: str, status: RefStatus, note: st
     with database.transaction(session.conn):
         session.conn.execute(
             "UPDATE referrals SET status = ?, version = version + 1, base_version = version,"
-            " device_id = ? WHERE uuid = ?", (status.value, session.device_id, referral_uuid))
+            " device_id = ? WHERE uuid = ?",
+            (status.value, session.device_id, referral_uuid),
+        )
         _event(session, referral_uuid, status, note.strip())
-        session.audit("referral.status", row[0], {"referral": referral_uuid,
-                                                  "status": status.value})
+        session.audit(
+            "referral.status", row[0], {"referral": referral_uuid, "status": status.value}
+        )
 
 
 def for_case(session: Session, case_uuid: str) -> list[Referral]:
@@ -217,13 +285,35 @@ def for_case(session: Session, case_uuid: str) -> list[Referral]:
         "SELECT r.uuid, r.case_uuid, r.recipient_id, r.services, r.urgency, r.reason, r.risks,"
         " r.legal_basis, r.fields, r.status, o.name, r.created_at FROM referrals r"
         " JOIN officers o ON o.uuid = r.officer_uuid WHERE r.case_uuid = ?"
-        " ORDER BY r.created_at, r.rowid", (case_uuid,)).fetchall()
-    return [Referral(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], r[6], r[7],
-                     tuple(json.loads(r[8])), r[9], r[10], r[11]) for r in rows]
+        " ORDER BY r.created_at, r.rowid",
+        (case_uuid,),
+    ).fetchall()
+    return [
+        Referral(
+            r[0],
+            r[1],
+            r[2],
+            tuple(json.loads(r[3])),
+            r[4],
+            r[5],
+            r[6],
+            r[7],
+            tuple(json.loads(r[8])),
+            r[9],
+            r[10],
+            r[11],
+        )
+        for r in rows
+    ]
 
 
 def events(session: Session, referral_uuid: str) -> list[tuple[str, str, str]]:
     """(status, time, note) in order."""
-    return [tuple(r) for r in session.conn.execute(  # type: ignore[misc]
-        "SELECT status, at, note FROM referral_events WHERE referral_uuid = ?"
-        " ORDER BY at, rowid", (referral_uuid,))]
+    return [
+        tuple(r)
+        for r in session.conn.execute(  # type: ignore[misc]
+            "SELECT status, at, note FROM referral_events WHERE referral_uuid = ?"
+            " ORDER BY at, rowid",
+            (referral_uuid,),
+        )
+    ]

@@ -45,8 +45,12 @@ KIND_LABELS = {
     Kind.DUPLICATE: N_("Possible duplicate person"),
     Kind.AUDIT_LOG: N_("Device audit log damaged or changed"),
 }
-RESOLVABLE_HERE = (Kind.AGAINST_RECOMMENDATION, Kind.NO_DECISION, Kind.NO_REFERRAL_RESPONSE,
-                   Kind.AUDIT_LOG)
+RESOLVABLE_HERE = (
+    Kind.AGAINST_RECOMMENDATION,
+    Kind.NO_DECISION,
+    Kind.NO_REFERRAL_RESPONSE,
+    Kind.AUDIT_LOG,
+)
 
 
 def kind_label(kind: str, lang: str | None = None) -> str:
@@ -71,50 +75,75 @@ def _cutoff(days: int, now: datetime | None) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def queue(session: Session, *, decision_days: int = DEFAULT_DAYS,
-          referral_days: int = DEFAULT_DAYS, now: datetime | None = None) -> list[ReviewItem]:
+def queue(
+    session: Session,
+    *,
+    decision_days: int = DEFAULT_DAYS,
+    referral_days: int = DEFAULT_DAYS,
+    now: datetime | None = None,
+) -> list[ReviewItem]:
     """Every open item, oldest first."""
     session.require(Action.REVIEW_QUEUE)
     conn = session.conn
     items: list[ReviewItem] = []
     # Latest decision per case departs from the recommendation and is not resolved yet.
     for d_uuid, c_uuid, number, at, decision, rec in conn.execute(
-            "SELECT d.uuid, c.uuid, c.number, d.decided_at, d.decision, d.recommendation"
-            " FROM decisions d JOIN cases c ON c.uuid = d.case_uuid"
-            " WHERE d.against_recommendation = 1 AND NOT EXISTS (SELECT 1 FROM decisions n"
-            "   WHERE n.supersedes = d.uuid)"
-            " AND NOT EXISTS (SELECT 1 FROM review_resolutions r"
-            "   WHERE r.kind = 'against_recommendation' AND r.target = d.uuid)"):
-        items.append(ReviewItem(Kind.AGAINST_RECOMMENDATION, d_uuid, c_uuid, number, at,
-                                (decision, rec)))
+        "SELECT d.uuid, c.uuid, c.number, d.decided_at, d.decision, d.recommendation"
+        " FROM decisions d JOIN cases c ON c.uuid = d.case_uuid"
+        " WHERE d.against_recommendation = 1 AND NOT EXISTS (SELECT 1 FROM decisions n"
+        "   WHERE n.supersedes = d.uuid)"
+        " AND NOT EXISTS (SELECT 1 FROM review_resolutions r"
+        "   WHERE r.kind = 'against_recommendation' AND r.target = d.uuid)"
+    ):
+        items.append(
+            ReviewItem(Kind.AGAINST_RECOMMENDATION, d_uuid, c_uuid, number, at, (decision, rec))
+        )
     for c_uuid, number, opened in conn.execute(
-            "SELECT c.uuid, c.number, c.opened_at FROM cases c"
-            " WHERE c.status = 'possible' AND c.demo = 0 AND c.opened_at < ?"
-            " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.case_uuid = c.uuid)"
-            " AND NOT EXISTS (SELECT 1 FROM review_resolutions r"
-            "   WHERE r.kind = 'no_decision' AND r.target = c.uuid)",
-            (_cutoff(decision_days, now),)):
+        "SELECT c.uuid, c.number, c.opened_at FROM cases c"
+        " WHERE c.status = 'possible' AND c.demo = 0 AND c.opened_at < ?"
+        " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.case_uuid = c.uuid)"
+        " AND NOT EXISTS (SELECT 1 FROM review_resolutions r"
+        "   WHERE r.kind = 'no_decision' AND r.target = c.uuid)",
+        (_cutoff(decision_days, now),),
+    ):
         items.append(ReviewItem(Kind.NO_DECISION, c_uuid, c_uuid, number, opened))
     for r_uuid, c_uuid, number, created, recipient in conn.execute(
-            "SELECT r.uuid, c.uuid, c.number, r.created_at, r.recipient_id FROM referrals r"
-            " JOIN cases c ON c.uuid = r.case_uuid WHERE r.status = 'sent' AND r.created_at < ?"
-            " AND NOT EXISTS (SELECT 1 FROM review_resolutions v"
-            "   WHERE v.kind = 'no_referral_response' AND v.target = r.uuid)",
-            (_cutoff(referral_days, now),)):
-        items.append(ReviewItem(Kind.NO_REFERRAL_RESPONSE, r_uuid, c_uuid, number, created,
-                                (recipient,)))
+        "SELECT r.uuid, c.uuid, c.number, r.created_at, r.recipient_id FROM referrals r"
+        " JOIN cases c ON c.uuid = r.case_uuid WHERE r.status = 'sent' AND r.created_at < ?"
+        " AND NOT EXISTS (SELECT 1 FROM review_resolutions v"
+        "   WHERE v.kind = 'no_referral_response' AND v.target = r.uuid)",
+        (_cutoff(referral_days, now),),
+    ):
+        items.append(
+            ReviewItem(Kind.NO_REFERRAL_RESPONSE, r_uuid, c_uuid, number, created, (recipient,))
+        )
     for conflict, table, created in conn.execute(
-            "SELECT uuid, tbl, created_at FROM sync_conflicts WHERE resolved_at IS NULL"):
+        "SELECT uuid, tbl, created_at FROM sync_conflicts WHERE resolved_at IS NULL"
+    ):
         items.append(ReviewItem(Kind.CONFLICT, conflict, None, "", created, (table,)))
     for duplicate, created, reason in conn.execute(
-            "SELECT uuid, created_at, reason FROM sync_duplicates WHERE resolved_at IS NULL"):
+        "SELECT uuid, created_at, reason FROM sync_duplicates WHERE resolved_at IS NULL"
+    ):
         items.append(ReviewItem(Kind.DUPLICATE, duplicate, None, "", created, (reason,)))
     from idtool.sync import audit_fork
 
     for f in audit_fork.open_findings(conn):
-        items.append(ReviewItem(Kind.AUDIT_LOG, f.uuid, None, "", f.created_at, (
-            f.kind, f.sender, "" if f.first_seq is None else str(f.first_seq),
-            "1" if f.exact else "0", f.reason)))
+        items.append(
+            ReviewItem(
+                Kind.AUDIT_LOG,
+                f.uuid,
+                None,
+                "",
+                f.created_at,
+                (
+                    f.kind,
+                    f.sender,
+                    "" if f.first_seq is None else str(f.first_seq),
+                    "1" if f.exact else "0",
+                    f.reason,
+                ),
+            )
+        )
     items.sort(key=lambda i: i.since)
     return items
 
@@ -153,8 +182,14 @@ def _audit_log(session: Session, codes: tuple[str, ...], lang: str | None) -> st
 
     kind, sender, seq, exact, reason = codes
     known = devices.get(session.conn, sender)
-    return describe_finding(kind, known.label if known is not None and known.label else sender,
-                            int(seq) if seq.isdigit() else None, exact == "1", reason, lang)
+    return describe_finding(
+        kind,
+        known.label if known is not None and known.label else sender,
+        int(seq) if seq.isdigit() else None,
+        exact == "1",
+        reason,
+        lang,
+    )
 
 
 def resolve(session: Session, item: ReviewItem, note: str) -> None:
@@ -175,10 +210,18 @@ def resolve(session: Session, item: ReviewItem, note: str) -> None:
         session.conn.execute(
             "INSERT INTO review_resolutions (uuid, kind, target, note, officer_uuid,"
             " resolved_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (str(uuid.uuid4()), str(item.kind), item.target, note, session.officer.uuid,
-             cases.now_iso(), session.device_id))
+            (
+                str(uuid.uuid4()),
+                str(item.kind),
+                item.target,
+                note,
+                session.officer.uuid,
+                cases.now_iso(),
+                session.device_id,
+            ),
+        )
         if item.kind == Kind.AGAINST_RECOMMENDATION and item.case_uuid:
-            session.conn.execute("UPDATE cases SET review = 0 WHERE uuid = ?",
-                                 (item.case_uuid,))
-        session.audit("review.resolve", item.case_uuid,
-                      {"kind": str(item.kind), "target": item.target})
+            session.conn.execute("UPDATE cases SET review = 0 WHERE uuid = ?", (item.case_uuid,))
+        session.audit(
+            "review.resolve", item.case_uuid, {"kind": str(item.kind), "target": item.target}
+        )

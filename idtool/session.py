@@ -26,9 +26,16 @@ class Officer:
 
 
 class Session:
-    def __init__(self, vault: Vault, conn: Connection, officer: Officer, device_id: str,
-                 db_key: bytes, slot_id: str | None = None,
-                 slot_identity: pyrage.x25519.Identity | None = None) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        conn: Connection,
+        officer: Officer,
+        device_id: str,
+        db_key: bytes,
+        slot_id: str | None = None,
+        slot_identity: pyrage.x25519.Identity | None = None,
+    ) -> None:
         self.vault = vault
         # Kept only in memory while unlocked, to seal it into new officers' slots.
         self.db_key = db_key
@@ -55,11 +62,18 @@ class Session:
                 )
             )
 
-    def audit(self, action: str, target: str | None = None,
-              details: dict[str, object] | None = None) -> audit.AuditEntry:
+    def audit(
+        self, action: str, target: str | None = None, details: dict[str, object] | None = None
+    ) -> audit.AuditEntry:
         """Record an audit entry; call inside the transaction making the change."""
-        return audit.append(self.conn, device_id=self.device_id, officer=self.officer.uuid,
-                            action=action, target=target, details=details)
+        return audit.append(
+            self.conn,
+            device_id=self.device_id,
+            officer=self.officer.uuid,
+            action=action,
+            target=target,
+            details=details,
+        )
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -75,13 +75,19 @@ def validate_role(role: str) -> policy.Role:
     except ValueError:
         raise InvalidInput(
             _("Unknown role {role}; choose one of: {roles}.").format(
-                role=role, roles=", ".join(r.value for r in policy.Role))
+                role=role, roles=", ".join(r.value for r in policy.Role)
+            )
         ) from None
 
 
 class Vault:
-    def __init__(self, folder: Path, *, clock: Callable[[], float] = time.time,
-                 kdf_params: kdf.KdfParams | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        kdf_params: kdf.KdfParams | None = None,
+    ) -> None:
         self.folder = Path(folder)
         self.clock = clock
         self._kdf_params = kdf_params
@@ -118,8 +124,9 @@ class Vault:
             ) from None
 
     # -- set-up ------------------------------------------------------------------------------
-    def create(self, officer_name: str, role: str, passphrase: str,
-               organisation: str = "") -> tuple[Session, str]:
+    def create(
+        self, officer_name: str, role: str, passphrase: str, organisation: str = ""
+    ) -> tuple[Session, str]:
         """Make the database, the device keys and the first officer; returns the recovery code.
         `organisation`: the NRM directory id of the organisation this computer works for (the
         issuing body of its certificates; a supervisor or the coordinator can set it later)."""
@@ -135,8 +142,9 @@ class Vault:
         role_ = validate_role(role)
         validate_passphrase(passphrase, name)
         if organisation and directory.find_shipped(organisation) is None:
-            raise InvalidInput(_("No organisation {org} in the NRM directory.").format(
-                org=organisation[:100]))
+            raise InvalidInput(
+                _("No organisation {org} in the NRM directory.").format(org=organisation[:100])
+            )
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._remove_orphan_database()
         params = self.kdf_params()
@@ -161,15 +169,29 @@ class Vault:
                     from idtool.sync import devices
 
                     devices.set_own_org(conn, device_id, organisation)
-                audit.append(conn, device_id=device_id, officer=officer.uuid,
-                             action="database.create")
-                audit.append(conn, device_id=device_id, officer=officer.uuid,
-                             action="officer.add", target=officer.uuid,
-                             details={"role": officer.role})
-                issuing.sync(conn, slots, issuing.Holder(None, None),
-                             lambda action, details: audit.append(
-                                 conn, device_id=device_id, officer=officer.uuid,
-                                 action=action, details=details))
+                audit.append(
+                    conn, device_id=device_id, officer=officer.uuid, action="database.create"
+                )
+                audit.append(
+                    conn,
+                    device_id=device_id,
+                    officer=officer.uuid,
+                    action="officer.add",
+                    target=officer.uuid,
+                    details={"role": officer.role},
+                )
+                issuing.sync(
+                    conn,
+                    slots,
+                    issuing.Holder(None, None),
+                    lambda action, details: audit.append(
+                        conn,
+                        device_id=device_id,
+                        officer=officer.uuid,
+                        action=action,
+                        details=details,
+                    ),
+                )
         except BaseException:
             conn.close()
             self._remove_orphan_database()
@@ -178,8 +200,9 @@ class Vault:
         # unlock counter is there before it (a format-2 folder without one is locked out).
         self.throttle.start_fresh(slots.db_id, slots.tag_salt)
         slots.save(self.slots_path)
-        session = Session(self, conn, officer, device_id, db_key, officer_slot.id,
-                          slots.fresh[officer_slot.id])
+        session = Session(
+            self, conn, officer, device_id, db_key, officer_slot.id, slots.fresh[officer_slot.id]
+        )
         from idtool import audit_anchor
 
         audit_anchor.attach(session)
@@ -199,7 +222,8 @@ class Vault:
         self.throttle.begin_attempt()  # counted now; a success sets the count back to 0
         secret = passphrase.encode("utf-8")
         conn, slot_id, db_key, identity = self._open(
-            slots, lambda sf: _officer_key(sf, officer_name, secret))
+            slots, lambda sf: _officer_key(sf, officer_name, secret)
+        )
         officer = _officer_for_slot(conn, slot_id)
         if officer is None:
             conn.close()
@@ -220,8 +244,11 @@ class Vault:
         forms.activate(session)  # questionnaire versions installed by update bundles
         return session
 
-    def _open(self, slots: SlotsFile, key_for: KeyFor,
-              ) -> tuple[database.Connection, str, bytes, Identity]:
+    def _open(
+        self,
+        slots: SlotsFile,
+        key_for: KeyFor,
+    ) -> tuple[database.Connection, str, bytes, Identity]:
         """Open the database with the key a slot yields, finishing an interrupted re-key.
         Returns the connection, the slot's id, the database key and the slot's identity."""
         from idtool import database
@@ -266,9 +293,13 @@ class Vault:
         new_key = os.urandom(database.KEY_BYTES)
         slots.reseal_all(new_key)
         with database.transaction(conn):
-            audit.append(conn, device_id=_device_id(conn), officer=None,
-                         action="database.rekey",
-                         details={"reason": "unused key slots removed", "slots": len(unused)})
+            audit.append(
+                conn,
+                device_id=_device_id(conn),
+                officer=None,
+                action="database.rekey",
+                details={"reason": "unused key slots removed", "slots": len(unused)},
+            )
         slots.save(self.pending_slots_path)
         database.rekey(conn, new_key)
         os.replace(self.pending_slots_path, self.slots_path)
@@ -282,8 +313,12 @@ class Vault:
         if slots.format >= 2:
             return
         try:
-            names = {str(slot_id): str(name) for slot_id, name in conn.execute(
-                "SELECT slot_id, name FROM officers WHERE active = 1 AND slot_id IS NOT NULL")}
+            names = {
+                str(slot_id): str(name)
+                for slot_id, name in conn.execute(
+                    "SELECT slot_id, name FROM officers WHERE active = 1 AND slot_id IS NOT NULL"
+                )
+            }
             if slots.upgrade(names, db_key, _first_params(slots)):
                 slots.save(self.slots_path)
         except BaseException:
@@ -298,22 +333,21 @@ class Vault:
         except (FileNotFoundError, CorruptDatabase):
             return None
 
-    def confirm_officer(self, conn: database.Connection, officer_name: str,
-                        passphrase: str) -> Officer:
+    def confirm_officer(
+        self, conn: database.Connection, officer_name: str, passphrase: str
+    ) -> Officer:
         """A second officer confirms an action with their own passphrase (the four-eyes rule):
         the active officer whose key slot it opens. Throttled like an unlock."""
         slots = self.load_slots()
         self.throttle.begin_attempt()  # counted now; a success sets the count back to 0
-        _key, slot_id, _identity = _officer_key(slots, officer_name,
-                                                passphrase.encode("utf-8"))
+        _key, slot_id, _identity = _officer_key(slots, officer_name, passphrase.encode("utf-8"))
         officer = _officer_for_slot(conn, slot_id)
         if officer is None:
             raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
         self.throttle.record_success()
         return officer
 
-    def reset_passphrase(self, recovery_code: str, officer_name: str,
-                         new_passphrase: str) -> None:
+    def reset_passphrase(self, recovery_code: str, officer_name: str, new_passphrase: str) -> None:
         """With the recovery code, give an officer who lost their passphrase a new one."""
         from idtool import audit, database, keyslots
         from idtool.certificate import issuing
@@ -323,7 +357,8 @@ class Vault:
         self.throttle.begin_attempt()
         try:
             conn, recovery_slot, db_key, recovery_identity = self._open(
-                slots, lambda sf: _recovery_key(sf, recovery_code))
+                slots, lambda sf: _recovery_key(sf, recovery_code)
+            )
         except AuthenticationFailed:
             raise AuthenticationFailed(_("The recovery code is not correct.")) from None
         self.throttle.record_success()
@@ -340,15 +375,30 @@ class Vault:
                 slots.remove(row[1])
             new_slot = slots.add_officer(officer_name, new_passphrase, db_key, self.kdf_params())
             with database.transaction(conn):
-                conn.execute("UPDATE officers SET slot_id = ? WHERE uuid = ?",
-                             (new_slot.id, row[0]))
-                audit.append(conn, device_id=_device_id(conn), officer=None,
-                             action="officer.passphrase_reset", target=row[0],
-                             details={"by": "recovery_code"})
-                issuing.sync(conn, slots, issuing.Holder(recovery_slot, recovery_identity),
-                             lambda action, details: audit.append(
-                                 conn, device_id=_device_id(conn), officer=None,
-                                 action=action, details=details), grant=[new_slot.id])
+                conn.execute(
+                    "UPDATE officers SET slot_id = ? WHERE uuid = ?", (new_slot.id, row[0])
+                )
+                audit.append(
+                    conn,
+                    device_id=_device_id(conn),
+                    officer=None,
+                    action="officer.passphrase_reset",
+                    target=row[0],
+                    details={"by": "recovery_code"},
+                )
+                issuing.sync(
+                    conn,
+                    slots,
+                    issuing.Holder(recovery_slot, recovery_identity),
+                    lambda action, details: audit.append(
+                        conn,
+                        device_id=_device_id(conn),
+                        officer=None,
+                        action=action,
+                        details=details,
+                    ),
+                    grant=[new_slot.id],
+                )
                 slots.save(self.slots_path)
         finally:
             conn.close()
@@ -360,16 +410,26 @@ def unknown_slots(conn: database.Connection, slots: SlotsFile) -> list[str]:
     who could open the database). The recovery-code slot is always kept."""
     from idtool import keyslots
 
-    used = {row[0] for row in conn.execute(
-        "SELECT slot_id FROM officers WHERE active = 1 AND slot_id IS NOT NULL")}
-    coordinators = {row[0] for row in conn.execute(
-        "SELECT age_recipient FROM sync_devices WHERE role = 'supervisor' AND"
-        " status = 'trusted'")}
-    return [s.id for s in slots.slots
-            if (s.kind == keyslots.KIND_OFFICER and s.id not in used)
-            or (s.kind == keyslots.KIND_AGE and s.recipient not in coordinators)
-            or s.kind not in (keyslots.KIND_OFFICER, keyslots.KIND_AGE,
-                              keyslots.KIND_RECOVERY_CODE)]
+    used = {
+        row[0]
+        for row in conn.execute(
+            "SELECT slot_id FROM officers WHERE active = 1 AND slot_id IS NOT NULL"
+        )
+    }
+    coordinators = {
+        row[0]
+        for row in conn.execute(
+            "SELECT age_recipient FROM sync_devices WHERE role = 'supervisor' AND"
+            " status = 'trusted'"
+        )
+    }
+    return [
+        s.id
+        for s in slots.slots
+        if (s.kind == keyslots.KIND_OFFICER and s.id not in used)
+        or (s.kind == keyslots.KIND_AGE and s.recipient not in coordinators)
+        or s.kind not in (keyslots.KIND_OFFICER, keyslots.KIND_AGE, keyslots.KIND_RECOVERY_CODE)
+    ]
 
 
 def _officer_key(slots: SlotsFile, name: str, secret: bytes) -> tuple[bytes, str, Identity]:
@@ -423,7 +483,8 @@ def _write_device(conn: database.Connection, db_id: str, device_id: str) -> None
     from idtool import audit
 
     signing = Ed25519PrivateKey.generate().private_bytes(
-        Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        Encoding.Raw, PrivateFormat.Raw, NoEncryption()
+    )
     identity = pyrage.x25519.Identity.generate()
     rows = {
         "db_id": db_id,
@@ -439,15 +500,23 @@ def _device_id(conn: database.Connection) -> str:
     return str(conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0])
 
 
-def _insert_officer(conn: database.Connection, officer: Officer, slot_id: str,
-                    device_id: str) -> None:
+def _insert_officer(
+    conn: database.Connection, officer: Officer, slot_id: str, device_id: str
+) -> None:
     from idtool import audit, keyslots
 
     conn.execute(
         "INSERT INTO officers (uuid, name, name_key, role, slot_id, active, created_at, device_id)"
         " VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-        (officer.uuid, officer.name, keyslots.normalise_name(officer.name), officer.role,
-         slot_id, audit.now_iso(), device_id),
+        (
+            officer.uuid,
+            officer.name,
+            keyslots.normalise_name(officer.name),
+            officer.role,
+            slot_id,
+            audit.now_iso(),
+            device_id,
+        ),
     )
 
 

@@ -51,10 +51,19 @@ def rounds(full: int, scale: float, minimum: int = 2) -> int:
 
 def print_table(results: list[Result]) -> None:
     headers = ("check", "rounds", "failures", "worst case")
-    rows = [(r.name, str(r.rounds), str(r.failures) if not r.skipped else "skipped",
-             r.skipped or r.worst) for r in results]
-    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
+    rows = [
+        (
+            r.name,
+            str(r.rounds),
+            str(r.failures) if not r.skipped else "skipped",
+            r.skipped or r.worst,
+        )
+        for r in results
+    ]
+    widths = [
+        max(len(h), *(len(row[i]) for row in rows)) if rows else len(h)
+        for i, h in enumerate(headers)
+    ]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     print(line)
     print("  ".join("-" * w for w in widths))

@@ -100,18 +100,29 @@ def _perform(op: str, world: Any, session: Session, out: Path) -> Any:
         return issuance.reprint(session, world.copy_case, save=_saver(out / "copy.pdf")).copy
     from idtool.packet import make_and_render
 
-    make_and_render(session, world.copy_case, ORG, services=("shelter",), lang="ru",
-                    save=_saver(out / "packet.pdf"))
-    return session.conn.execute("SELECT count(*) FROM referrals WHERE case_uuid = ?",
-                                (world.copy_case,)).fetchone()[0]
+    make_and_render(
+        session,
+        world.copy_case,
+        ORG,
+        services=("shelter",),
+        lang="ru",
+        save=_saver(out / "packet.pdf"),
+    )
+    return session.conn.execute(
+        "SELECT count(*) FROM referrals WHERE case_uuid = ?", (world.copy_case,)
+    ).fetchone()[0]
 
 
 def content_digest(conn: Connection) -> str:
     """Every row of every table, in a stable order."""
     digest = hashlib.sha256()
-    names = [r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " ORDER BY name")]
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    ]
     for name in names:
         rows = sorted(repr(row) for row in conn.execute(f'SELECT * FROM "{name}"'))
         digest.update(name.encode())
@@ -121,6 +132,7 @@ def content_digest(conn: Connection) -> str:
 
 
 # -- one round -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -142,8 +154,10 @@ def judge(outcome: dict[str, Any], code: int) -> list[str]:
     if outcome["raised"] is None:
         return ["the write succeeded into a folder without room for it"]
     if not outcome["idtool"]:
-        return [f"{outcome['raised']} at {outcome['where']} instead of a clean error "
-                f"(a traceback for the officer): {outcome['message'][:120]}"]
+        return [
+            f"{outcome['raised']} at {outcome['where']} instead of a clean error "
+            f"(a traceback for the officer): {outcome['message'][:120]}"
+        ]
     problems = []
     if outcome["raised"] != "StorageError":
         problems.append(f"{outcome['raised']} rather than StorageError: {outcome['message']}")
@@ -166,19 +180,33 @@ def _free_for(target: str, size: int, block: int) -> int:
 
 def _limit_for(target: str, size: int) -> int:
     return {"byte 0": 0, "byte 100 (header)": 100, "middle byte": size // 2}.get(
-        target, size - END_MARGIN)
+        target, size - END_MARGIN
+    )
 
 
 def _cli(world: BundleWorld, op: str, out: Path, workdir: Path) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IDTOOL_")}
-    env.update(PYTHONPATH=str(ROOT), IDTOOL_KDF="fast", IDTOOL_CONFIG=str(workdir / "config"),
-               IDTOOL_PASSPHRASE=world.passphrase_for(op), PYTHONIOENCODING="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "idtool", *world.cli(op), "--out", str(out)],
-                          capture_output=True, text=True, env=env, timeout=120)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        IDTOOL_KDF="fast",
+        IDTOOL_CONFIG=str(workdir / "config"),
+        IDTOOL_PASSPHRASE=world.passphrase_for(op),
+        PYTHONIOENCODING="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "idtool", *world.cli(op), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    outcome: dict[str, Any] = {"raised": None if proc.returncode == 0 else "exit "
-                               f"{proc.returncode}", "idtool": proc.returncode == STORAGE_EXIT,
-                               "message": lines[-1] if lines else "", "where": "the CLI"}
+    outcome: dict[str, Any] = {
+        "raised": None if proc.returncode == 0 else f"exit {proc.returncode}",
+        "idtool": proc.returncode == STORAGE_EXIT,
+        "message": lines[-1] if lines else "",
+        "where": "the CLI",
+    }
     if proc.returncode not in (0, STORAGE_EXIT) or "Traceback" in proc.stderr or len(lines) != 1:
         outcome["idtool"] = False
         outcome["message"] = " | ".join(lines)[-300:]
@@ -187,19 +215,32 @@ def _cli(world: BundleWorld, op: str, out: Path, workdir: Path) -> dict[str, Any
     return outcome
 
 
-def _rlimit(world_root: Path, op: str, out: Path, limit: int, workdir: Path
-            ) -> dict[str, Any]:
+def _rlimit(world_root: Path, op: str, out: Path, limit: int, workdir: Path) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IDTOOL_")}
-    env.update(PYTHONPATH=str(ROOT), IDTOOL_KDF="fast", IDTOOL_CONFIG=str(workdir / "config"),
-               PYTHONIOENCODING="utf-8")
+    env.update(
+        PYTHONPATH=str(ROOT),
+        IDTOOL_KDF="fast",
+        IDTOOL_CONFIG=str(workdir / "config"),
+        PYTHONIOENCODING="utf-8",
+    )
     args = {"world": str(world_root), "op": op, "out": str(out), "limit": limit}
-    proc = subprocess.run([sys.executable, str(WORKER), json.dumps(args)], capture_output=True,
-                          text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(WORKER), json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
         tail = " | ".join(proc.stderr.strip().splitlines()[-2:])
-        return {"raised": f"child exit {proc.returncode}", "idtool": False,
-                "message": tail[-300:], "where": "fsize.py", "unchanged": True}
+        return {
+            "raised": f"child exit {proc.returncode}",
+            "idtool": False,
+            "message": tail[-300:],
+            "where": "fsize.py",
+            "unchanged": True,
+        }
     return dict(json.loads(lines[-1]))
 
 
@@ -210,8 +251,15 @@ class Probe:
     imported: int = 0  # records a case bundle brings to the supervisor
 
 
-def run_plan(workdir: Path, result: Result, plans: list[Plan], world_root: Path,
-             pristine: Path, load: Any, probes: dict[str, Probe]) -> Counter[str]:
+def run_plan(
+    workdir: Path,
+    result: Result,
+    plans: list[Plan],
+    world_root: Path,
+    pristine: Path,
+    load: Any,
+    probes: dict[str, Probe],
+) -> Counter[str]:
     """Run each planned round; returns how many rounds each method ran."""
     ran: Counter[str] = Counter()
     (workdir / "disks").mkdir(exist_ok=True)
@@ -220,14 +268,25 @@ def run_plan(workdir: Path, result: Result, plans: list[Plan], world_root: Path,
             _round(workdir, result, number, plan, world_root, pristine, load, probes, ran)
         except Exception as exc:  # the round itself broke: a failure, with its place
             frame = traceback.extract_tb(exc.__traceback__)[-1]
-            result.fail(f"{plan.method}/{plan.op}/{plan.target}: round crashed: "
-                        f"{type(exc).__name__} at {Path(frame.filename).name}:{frame.lineno}:"
-                        f" {exc}")
+            result.fail(
+                f"{plan.method}/{plan.op}/{plan.target}: round crashed: "
+                f"{type(exc).__name__} at {Path(frame.filename).name}:{frame.lineno}:"
+                f" {exc}"
+            )
     return ran
 
 
-def _round(workdir: Path, result: Result, number: int, plan: Plan, world_root: Path,
-           pristine: Path, load: Any, probes: dict[str, Probe], ran: Counter[str]) -> None:
+def _round(
+    workdir: Path,
+    result: Result,
+    number: int,
+    plan: Plan,
+    world_root: Path,
+    pristine: Path,
+    load: Any,
+    probes: dict[str, Probe],
+    ran: Counter[str],
+) -> None:
     disks = workdir / "disks"
     ran[plan.method] += 1
     result.rounds += 1
@@ -241,8 +300,7 @@ def _round(workdir: Path, result: Result, number: int, plan: Plan, world_root: P
     if plan.method == "rlimit":
         out = workdir / f"out-{number}"
         out.mkdir()
-        outcome = _rlimit(world_root, plan.op, out, _limit_for(plan.target, probe.size),
-                          workdir)
+        outcome = _rlimit(world_root, plan.op, out, _limit_for(plan.target, probe.size), workdir)
         left = sorted(os.listdir(out))
         free = -1
         if left and outcome["raised"] is None and plan.op in BUNDLE_OPS:
@@ -286,8 +344,10 @@ def _diagnose(world: Any, op: str, path: Path, probe: Probe) -> str:
         verdict = "imports"
     except Exception as exc:
         verdict = f"does not import ({type(exc).__name__}: {str(exc)[:100]})"
-    return (f"a bundle of {size} bytes (a whole one has about {probe.size}) was left under "
-            f"its final name and {verdict}")
+    return (
+        f"a bundle of {size} bytes (a whole one has about {probe.size}) was left under "
+        f"its final name and {verdict}"
+    )
 
 
 def _roomy(out: Path, world: Any, op: str, probe: Probe) -> list[str]:
@@ -298,12 +358,15 @@ def _roomy(out: Path, world: Any, op: str, probe: Probe) -> list[str]:
     with world.session_for(op) as session:
         outcome = attempt(op, world, session, out)
     if outcome["raised"] is not None:
-        return [f"the next {op} to a roomy folder failed: {outcome['raised']}: "
-                f"{outcome['message']}"]
+        return [
+            f"the next {op} to a roomy folder failed: {outcome['raised']}: {outcome['message']}"
+        ]
     problems = []
     if outcome["done"] != probe.done:
-        problems.append(f"the next {op} gave {outcome['done']!r}, expected {probe.done!r} "
-                        "(sequence or number advanced by the failed write)")
+        problems.append(
+            f"the next {op} gave {outcome['done']!r}, expected {probe.done!r} "
+            "(sequence or number advanced by the failed write)"
+        )
     if op in BUNDLE_OPS:
         (path,) = out.iterdir()
         try:
@@ -314,14 +377,16 @@ def _roomy(out: Path, world: Any, op: str, probe: Probe) -> list[str]:
         if report.already_imported or report.quarantined:
             problems.append(f"the next {op} bundle did not import cleanly")
         if op == "case" and report.imported != probe.imported:
-            problems.append(f"the next case bundle brought {report.imported} records, "
-                            f"expected {probe.imported}")
+            problems.append(
+                f"the next case bundle brought {report.imported} records, expected {probe.imported}"
+            )
     shutil.rmtree(out)
     return problems
 
 
-def _probe(workdir: Path, world_root: Path, pristine: Path, load: Any, op: str,
-           tries: int = 3) -> Probe:
+def _probe(
+    workdir: Path, world_root: Path, pristine: Path, load: Any, op: str, tries: int = 3
+) -> Probe:
     """What `op` writes on a roomy disk, on fresh copies of the world."""
     from idtool.sync.importer import import_bundle
 
@@ -349,8 +414,14 @@ def _probe(workdir: Path, world_root: Path, pristine: Path, load: Any, op: str,
     return probe
 
 
-def _plans(methods: list[str], ops: tuple[str, ...], targets: tuple[str, ...],
-           limits: tuple[str, ...], scale: float, cli_ops: tuple[str, ...] = ()) -> list[Plan]:
+def _plans(
+    methods: list[str],
+    ops: tuple[str, ...],
+    targets: tuple[str, ...],
+    limits: tuple[str, ...],
+    scale: float,
+    cli_ops: tuple[str, ...] = (),
+) -> list[Plan]:
     plans: list[Plan] = []
     for method in methods:
         for op in ops:
@@ -393,11 +464,17 @@ def check_pdfs(workdir: Path, scale: float) -> Result:
     live = workdir / "live"
     probes = {op: _probe(workdir, live, pristine, PdfWorld.load, op) for op in PDF_OPS}
     methods, note = mount_methods(workdir / "disks")
-    plans = _plans(methods, PDF_OPS, ("nothing free", "50%", "all but the last block"),
-                   ("last 512 bytes",), scale)
+    plans = _plans(
+        methods,
+        PDF_OPS,
+        ("nothing free", "50%", "all but the last block"),
+        ("last 512 bytes",),
+        scale,
+    )
     ran = run_plan(workdir, result, plans, live, pristine, PdfWorld.load, probes)
     result.worst = _summary(ran, note, probes)
     return result
+
 
 def check_database(workdir: Path, scale: float) -> Result:
     """The data folder's own disk fills up while answers are being saved.
@@ -420,10 +497,13 @@ def check_database(workdir: Path, scale: float) -> Result:
     vault = Vault(pristine / "data", kdf_params=kdf.FAST_PARAMS)
     with vault.create(OFFICER, "police", OFFICER_PASS)[0] as session:
         case = cases.open_case(session, full_name="Мисалова Айгүл", region="osh")
-        interview = interviews.start(session, case.uuid, load_shipped("nrm-identification"),
-                                     "ky")
-    plans = [(method, free, big) for method in methods
-             for free in (0, 4096, 16384, 65536) for big in (False, True)]
+        interview = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "ky")
+    plans = [
+        (method, free, big)
+        for method in methods
+        for free in (0, 4096, 16384, 65536)
+        for big in (False, True)
+    ]
     wanted = rounds(len(plans), scale)
     if wanted < len(plans):
         plans = [plans[round(i * (len(plans) - 1) / (wanted - 1))] for i in range(wanted)]
@@ -433,12 +513,15 @@ def check_database(workdir: Path, scale: float) -> Result:
         result.rounds += 1
         label = f"{method}/free {free}/{'200 KB' if big else 'short'} answers"
         try:
-            problems = _fill_database(workdir, pristine, method, free, big, interview.uuid,
-                                      check_store)
+            problems = _fill_database(
+                workdir, pristine, method, free, big, interview.uuid, check_store
+            )
         except Exception as exc:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
-            problems = [f"round crashed: {type(exc).__name__} at "
-                        f"{Path(frame.filename).name}:{frame.lineno}: {exc}"]
+            problems = [
+                f"round crashed: {type(exc).__name__} at "
+                f"{Path(frame.filename).name}:{frame.lineno}: {exc}"
+            ]
         if problems:
             result.fail(f"{label}: " + "; ".join(problems))
     methods_ran = ", ".join(f"{k} {v}" for k, v in ran.items())
@@ -446,8 +529,15 @@ def check_database(workdir: Path, scale: float) -> Result:
     return result
 
 
-def _fill_database(workdir: Path, pristine: Path, method: str, free: int, big: bool,
-                   interview_uuid: str, check_store: Any) -> list[str]:
+def _fill_database(
+    workdir: Path,
+    pristine: Path,
+    method: str,
+    free: int,
+    big: bool,
+    interview_uuid: str,
+    check_store: Any,
+) -> list[str]:
     from idtool import interviews
 
     problems: list[str] = []
@@ -462,8 +552,10 @@ def _fill_database(workdir: Path, pristine: Path, method: str, free: int, big: b
             interviews.form_of(interview)
             disk.leave_free(free, disk.mount)
             for n in range(400):
-                question, value = f"note_{n}", f"жаңы жооп №{n} " + ("өмүр үмүт " * 20000
-                                                                     if big else "")
+                question, value = (
+                    f"note_{n}",
+                    f"жаңы жооп №{n} " + ("өмүр үмүт " * 20000 if big else ""),
+                )
                 try:
                     interviews.save_answer(session, interview, question, value)
                 except Exception as exc:
@@ -486,8 +578,9 @@ def _fill_database(workdir: Path, pristine: Path, method: str, free: int, big: b
             if failed is not None and failed in stored:
                 problems.append(f"answer {failed} was reported as not saved, yet it is there")
             try:
-                interviews.save_answer(session, interviews.get(session, interview_uuid),
-                                       "after_space_freed", "жаңы")
+                interviews.save_answer(
+                    session, interviews.get(session, interview_uuid), "after_space_freed", "жаңы"
+                )
             except Exception as exc:
                 problems.append(f"saving after freeing space fails: {type(exc).__name__}")
     return problems
@@ -498,12 +591,17 @@ def attempt_outcome(exc: BaseException) -> dict[str, Any]:
     if exc.__traceback__ is not None:
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(frame.filename).name}:{frame.lineno}"
-    return {"raised": type(exc).__name__, "idtool": isinstance(exc, IdtoolError),
-            "message": str(exc), "where": where}
-
+    return {
+        "raised": type(exc).__name__,
+        "idtool": isinstance(exc, IdtoolError),
+        "message": str(exc),
+        "where": where,
+    }
 
 
 def checks() -> list[Check]:
-    return [Check("full disk: bundle export", check_bundles),
-            Check("full disk: pdf save", check_pdfs),
-            Check("full disk: database write", check_database)]
+    return [
+        Check("full disk: bundle export", check_bundles),
+        Check("full disk: pdf save", check_pdfs),
+        Check("full disk: database write", check_database),
+    ]

@@ -19,6 +19,7 @@ ORG = "crisis-centre-osh"
 
 # -- the two worlds: bundles (supervisor + device) and PDFs (a supervisor's cases) -----------
 
+
 @dataclass
 class BundleWorld:
     root: Path  # holds sup/ and dev/
@@ -42,10 +43,19 @@ class BundleWorld:
         return self.vault("dev").unlock(OFFICER, OFFICER_PASS)
 
     def cli(self, op: str) -> list[str]:
-        folder, name = (self.root / "dev", OFFICER) if op == "case" else (self.root / "sup",
-                                                                          SUPERVISOR)
-        return ["--data", str(folder), "--officer", name, "--lang", "en", "export",
-                *(["--update"] if op == "update" else [])]
+        folder, name = (
+            (self.root / "dev", OFFICER) if op == "case" else (self.root / "sup", SUPERVISOR)
+        )
+        return [
+            "--data",
+            str(folder),
+            "--officer",
+            name,
+            "--lang",
+            "en",
+            "export",
+            *(["--update"] if op == "update" else []),
+        ]
 
     def passphrase_for(self, op: str) -> str:
         return OFFICER_PASS if op == "case" else SUPERVISOR_PASS
@@ -63,8 +73,9 @@ class PdfWorld:
         return cls(root, doc["issue"], doc["copy"])
 
     def session_for(self, op: str) -> Session:
-        return Vault(self.root / "sup", kdf_params=kdf.FAST_PARAMS).unlock(SUPERVISOR,
-                                                                           SUPERVISOR_PASS)
+        return Vault(self.root / "sup", kdf_params=kdf.FAST_PARAMS).unlock(
+            SUPERVISOR, SUPERVISOR_PASS
+        )
 
 
 AGE_CHUNK = 65536  # plaintext bytes of one age STREAM chunk (+16 bytes of tag)
@@ -100,8 +111,7 @@ def make_bundle_world(root: Path) -> BundleWorld:
     world = BundleWorld(root)
     with world.session_for("case") as dev:
         demo.generate(dev, 6, seed=4242)
-        case_uuid = dev.conn.execute("SELECT uuid FROM cases ORDER BY number LIMIT 1"
-                                     ).fetchone()[0]
+        case_uuid = dev.conn.execute("SELECT uuid FROM cases ORDER BY number LIMIT 1").fetchone()[0]
         interview = interviews.start(dev, case_uuid, load_shipped("nrm-identification"), "ru")
     with world.session_for("update") as sup:
         directory.organisations(sup)  # seeds the directory's working copy (a write)
@@ -120,11 +130,21 @@ def make_bundle_world(root: Path) -> BundleWorld:
 
 
 STRONG = {  # screening answers with strong indicators (as tests/integration uses)
-    "urgent_medical": "no", "safe_place": "no", "fear_someone": "yes",
-    "documents_taken": "yes", "debt": "yes", "not_free": "yes", "deceived_job": "yes",
-    "violence_threats": "both", "unpaid_wages": "not_paid", "excessive_hours": "yes",
-    "sex": "female", "age_now": 24, "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"], "exploitation_country": "russia",
+    "urgent_medical": "no",
+    "safe_place": "no",
+    "fear_someone": "yes",
+    "documents_taken": "yes",
+    "debt": "yes",
+    "not_free": "yes",
+    "deceived_job": "yes",
+    "violence_threats": "both",
+    "unpaid_wages": "not_paid",
+    "excessive_hours": "yes",
+    "sex": "female",
+    "age_now": 24,
+    "under_18_at_exploitation": "no",
+    "exploitation_type": ["forced_labour"],
+    "exploitation_country": "russia",
     "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
     "consent_referral": "given",
 }
@@ -153,14 +173,16 @@ def make_pdf_world(root: Path) -> PdfWorld:
     from idtool.certificate import issuance
 
     session, _ = Vault(root / "sup", kdf_params=kdf.FAST_PARAMS).create(
-        SUPERVISOR, "supervisor", SUPERVISOR_PASS)
+        SUPERVISOR, "supervisor", SUPERVISOR_PASS
+    )
     with session:
         directory.organisations(session)
         issuance.set_organisation(session, "mvd-anti-trafficking")
         first = _identified_case(session, "Мисалова Жылдыз")
         second = _identified_case(session, "Сынамаева Нургүл")
         issuance.issue(session, second, "ru")
-        consent.record(session, second, consent.Purpose.REFERRAL, consent.State.GIVEN,
-                       recipient_id=ORG)
+        consent.record(
+            session, second, consent.Purpose.REFERRAL, consent.State.GIVEN, recipient_id=ORG
+        )
     (root / "cases.json").write_text(json.dumps({"issue": first, "copy": second}), "utf-8")
     return PdfWorld(root, first, second)

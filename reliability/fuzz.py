@@ -90,16 +90,18 @@ def where(exc: BaseException) -> str:
         return type(exc).__name__
     last = frames[-1]
     text = f"{type(exc).__name__} at {Path(last.filename).name}:{last.lineno}"
-    ours = [f for f in frames if f"{os.sep}idtool{os.sep}" in f.filename
-            and f"{os.sep}.venv{os.sep}" not in f.filename]
+    ours = [
+        f
+        for f in frames
+        if f"{os.sep}idtool{os.sep}" in f.filename and f"{os.sep}.venv{os.sep}" not in f.filename
+    ]
     if ours and ours[-1] is not last:
         text += f" (via {Path(ours[-1].filename).name}:{ours[-1].lineno})"
     return text
 
 
 def _save_input(folder: Path, index: int, case: Case) -> None:
-    data = case.data if isinstance(case.data, bytes) else case.data.encode("utf-8",
-                                                                          "surrogatepass")
+    data = case.data if isinstance(case.data, bytes) else case.data.encode("utf-8", "surrogatepass")
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{index}.bin").write_bytes(data)
@@ -191,8 +193,7 @@ class _Tally:
         result = Result(self.name, rounds=self.rounds)
         ms, index, size, kind = self.worst
         accepted = self.statuses["accepted"]
-        result.worst = (f"slowest {ms:.0f} ms: case {index}, {size} B ({kind});"
-                        f" {accepted} accepted")
+        result.worst = f"slowest {ms:.0f} ms: case {index}, {size} B ({kind}); {accepted} accepted"
         # one detail per distinct problem first, so five lines show five different bugs
         seen: set[str] = set()
         firsts, rest = [], []
@@ -227,7 +228,7 @@ def run_target(target: Target, work: Path, scale: float, full: int = FULL) -> Re
     def replace(worker: _Worker, reason: str) -> None:
         index = worker.indices[worker.position]
         tally.add((index, (time.monotonic() - worker.last) * 1000, 0, "?", "fail", reason, ""))
-        rest = worker.indices[worker.position + 1:]
+        rest = worker.indices[worker.position + 1 :]
         live.remove(worker)
         worker.conn.close()
         if rest:
@@ -268,8 +269,11 @@ def _summary(tally: _Tally, elapsed: float, setup_s: float) -> None:
         kinds.setdefault(kind.split(":")[0], Counter())[status] += n
     parts = [f"{k} {c['accepted']}/{c['refused']}/{c['fail']}" for k, c in sorted(kinds.items())]
     mean = tally.total_ms / max(1, tally.rounds)
-    print(f"    {tally.name}: {tally.rounds} cases in {elapsed:.1f} s (setup {setup_s:.1f} s,"
-          f" mean {mean:.1f} ms/case); accepted/refused/failed by generator:", file=sys.stderr)
+    print(
+        f"    {tally.name}: {tally.rounds} cases in {elapsed:.1f} s (setup {setup_s:.1f} s,"
+        f" mean {mean:.1f} ms/case); accepted/refused/failed by generator:",
+        file=sys.stderr,
+    )
     line = "      "
     for part in parts:
         if len(line) + len(part) > 100:
@@ -279,8 +283,9 @@ def _summary(tally: _Tally, elapsed: float, setup_s: float) -> None:
     print(line.rstrip("; "), file=sys.stderr)
     for note, n in tally.notes.most_common(6):
         print(f"      note: {note}: {n}", file=sys.stderr)
-    problems = Counter(re.sub(r"\d+(\.\d+)?", "#", failure) for _i, _k, failure, _s in
-                       tally.failures)
+    problems = Counter(
+        re.sub(r"\d+(\.\d+)?", "#", failure) for _i, _k, failure, _s in tally.failures
+    )
     for problem, n in problems.most_common(12):
         print(f"      failure: {problem}: {n}", file=sys.stderr)
 

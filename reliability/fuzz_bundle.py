@@ -32,8 +32,20 @@ from reliability.fuzz_mutate import mutate
 
 MAGIC = b"IDTBNDL\0"
 DEVICE = "fuzz-device-1"
-FIELDS = ("audit_head", "bundle_id", "created", "kind", "payload_length", "payload_sha256",
-          "previous", "recipients", "schema_version", "sender", "sender_key_id", "sequence")
+FIELDS = (
+    "audit_head",
+    "bundle_id",
+    "created",
+    "kind",
+    "payload_length",
+    "payload_sha256",
+    "previous",
+    "recipients",
+    "schema_version",
+    "sender",
+    "sender_key_id",
+    "sequence",
+)
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX16 = re.compile(r"[0-9a-f]{16}")
@@ -52,15 +64,26 @@ def _records(rng: random.Random, n: int) -> list[dict[str, Any]]:
     """Fictional records of the shapes case bundles carry."""
     out: list[dict[str, Any]] = []
     for i in range(n):
-        out.append({"table": rng.choice(("persons", "cases", "answers", "audit")),
-                    "row": {"uuid": str(uuid.UUID(int=rng.getrandbits(128))), "version": i,
-                            "full_name": "Тестбек Фаззов", "note": "ө" * rng.randint(0, 40),
-                            "photo": rng.randbytes(rng.randint(0, 24)), "score": i / 7,
-                            "flags": [True, None, -i], "details": {"a": {"b": [1, 2]}}}})
+        out.append(
+            {
+                "table": rng.choice(("persons", "cases", "answers", "audit")),
+                "row": {
+                    "uuid": str(uuid.UUID(int=rng.getrandbits(128))),
+                    "version": i,
+                    "full_name": "Тестбек Фаззов",
+                    "note": "ө" * rng.randint(0, 40),
+                    "photo": rng.randbytes(rng.randint(0, 24)),
+                    "score": i / 7,
+                    "flags": [True, None, -i],
+                    "details": {"a": {"b": [1, 2]}},
+                },
+            }
+        )
     return out
 
 
 # ------------------------------------------------------------------------------- container
+
 
 def header_problem(region: bytes) -> str:
     """Why a header region breaks docs/formats.md ("" when it follows it)."""
@@ -79,8 +102,12 @@ def header_problem(region: bytes) -> str:
         raise ValueError("float")
 
     try:
-        data = json.loads(text.decode("ascii"), object_pairs_hook=pairs, parse_float=no_float,
-                          parse_constant=no_float)
+        data = json.loads(
+            text.decode("ascii"),
+            object_pairs_hook=pairs,
+            parse_float=no_float,
+            parse_constant=no_float,
+        )
     except (ValueError, RecursionError):
         return "JSON"
     if not isinstance(data, dict):
@@ -99,8 +126,8 @@ def header_problem(region: bytes) -> str:
         "kind": data["kind"] in ("case", "update", "referral", "enrol"),
         "sender": isinstance(data["sender"], str) and _DEVICE.fullmatch(data["sender"]),
         "sequence": integer(data["sequence"], 1, 2**53 - 1),
-        "previous": data["previous"] is None or (isinstance(data["previous"], str)
-                                                 and _HEX64.fullmatch(data["previous"])),
+        "previous": data["previous"] is None
+        or (isinstance(data["previous"], str) and _HEX64.fullmatch(data["previous"])),
         "recipients": isinstance(data["recipients"], list)
         and 1 <= len(data["recipients"]) <= 64
         and all(isinstance(r, str) and _HEX16.fullmatch(r) for r in data["recipients"])
@@ -109,8 +136,10 @@ def header_problem(region: bytes) -> str:
         "payload_sha256": isinstance(data["payload_sha256"], str)
         and _HEX64.fullmatch(data["payload_sha256"]),
         "schema_version": integer(data["schema_version"], -(2**63)),
-        "audit_head": isinstance(head, dict) and sorted(head) == ["hash", "seq"]
-        and integer(head["seq"], -(2**63)) and isinstance(head["hash"], str)
+        "audit_head": isinstance(head, dict)
+        and sorted(head) == ["hash", "seq"]
+        and integer(head["seq"], -(2**63))
+        and isinstance(head["hash"], str)
         and _HEX64.fullmatch(head["hash"]),
         "created": isinstance(data["created"], str),
         "sender_key_id": isinstance(data["sender_key_id"], str)
@@ -121,8 +150,29 @@ def header_problem(region: bytes) -> str:
 
 
 _JSON_VALUES: tuple[Any, ...] = (
-    None, True, False, 0, -1, 1, 2**53 - 1, 2**53, 2**64, 10**30, "", "x" * 70, "CASE",
-    "case ", "ө", "\u0000", "\n", [], ["a" * 16], {}, {"seq": 0}, [[[[[]]]]], "0" * 64,
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2**53 - 1,
+    2**53,
+    2**64,
+    10**30,
+    "",
+    "x" * 70,
+    "CASE",
+    "case ",
+    "ө",
+    "\u0000",
+    "\n",
+    [],
+    ["a" * 16],
+    {},
+    {"seq": 0},
+    [[[[[]]]]],
+    "0" * 64,
 )
 
 
@@ -141,20 +191,35 @@ def _mutate_header(rng: random.Random, data: dict[str, Any]) -> None:
         items = value if isinstance(value, list) else []
         number = value if type(value) is int else 0
         bent: dict[str, list[Any]] = {
-            "bundle_id": [str(value).upper(), str(value).replace("-", ""), f"{{{value}}}",
-                          "6ba7b810-9dad-11d1-80b4-00c04fd430c8", str(value)[:-1] + "g"],
+            "bundle_id": [
+                str(value).upper(),
+                str(value).replace("-", ""),
+                f"{{{value}}}",
+                "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+                str(value)[:-1] + "g",
+            ],
             "kind": ["enrol", "update", "referral", "other", "Case", 1],
             "sender": ["-dev", "d" * 64, "d" * 65, "dev ice", "dév", "", "a.b_c-d"],
             "sequence": [0, -1, 2**53 - 1, 2**53, True, "1", 1],
             "previous": [None, "A" * 64, "a" * 63, "", "0" * 64],
-            "recipients": [[], items[::-1] * 2, ["A" * 16], ["0" * 16] * 65,
-                           [f"{i:016x}" for i in range(64)], [*items, "f" * 16]],
+            "recipients": [
+                [],
+                items[::-1] * 2,
+                ["A" * 16],
+                ["0" * 16] * 65,
+                [f"{i:016x}" for i in range(64)],
+                [*items, "f" * 16],
+            ],
             "payload_length": [0, -1, 10**15 - 1, 10**15, number + 1, number - 1],
             "payload_sha256": ["0" * 64, "A" * 64, "0" * 63],
             "schema_version": [0, -1, 2**31 - 1, 2**31, 1],
-            "audit_head": [{"seq": -1, "hash": "0" * 64}, {"seq": 2**53, "hash": "0" * 64},
-                           {"hash": "0" * 64}, {"seq": 0, "hash": "0" * 64, "x": 1},
-                           {"seq": True, "hash": "0" * 64}],
+            "audit_head": [
+                {"seq": -1, "hash": "0" * 64},
+                {"seq": 2**53, "hash": "0" * 64},
+                {"hash": "0" * 64},
+                {"seq": 0, "hash": "0" * 64, "x": 1},
+                {"seq": True, "hash": "0" * 64},
+            ],
             "created": ["", "x" * 64, "x" * 65, "2026-01-01\n", "\u00e9", 20260101],
             "sender_key_id": ["A" * 16, "0" * 15, "0" * 16],
         }
@@ -197,17 +262,26 @@ class ContainerTarget:
         rng = random.Random(1)
         self.seeds: list[bytes] = []
         self.plain: list[bytes] = []
-        variants = (("case", 1, None, 3, [self.identity]),
-                    ("update", 7, "ab" * 32, 0, [self.identity]),
-                    ("referral", 2, "cd" * 32, 2, [self.identity, self.outsider]),
-                    ("enrol", 3, None, 120, [self.identity]))
+        variants = (
+            ("case", 1, None, 3, [self.identity]),
+            ("update", 7, "ab" * 32, 0, [self.identity]),
+            ("referral", 2, "cd" * 32, 2, [self.identity, self.outsider]),
+            ("enrol", 3, None, 120, [self.identity]),
+        )
         for kind, seq, previous, n, recipients in variants:
-            fields = {"bundle_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                      "kind": kind, "sender": DEVICE, "sequence": seq, "previous": previous,
-                      "schema_version": 7, "audit_head": (seq * 3, "e" * 64)}
+            fields = {
+                "bundle_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "kind": kind,
+                "sender": DEVICE,
+                "sequence": seq,
+                "previous": previous,
+                "schema_version": 7,
+                "audit_head": (seq * 3, "e" * 64),
+            }
             payload = encode_manifest(fields, _records(rng, n))
-            path = write_bundle(seeds_dir, fields, payload, self.sender,
-                                [r.to_public() for r in recipients])
+            path = write_bundle(
+                seeds_dir, fields, payload, self.sender, [r.to_public() for r in recipients]
+            )
             self.seeds.append(path.read_bytes())
             self.plain.append(payload)
         self.known = set(self.seeds)
@@ -215,10 +289,15 @@ class ContainerTarget:
     # -- generation -----------------------------------------------------------------------
     def _parts(self, data: bytes) -> tuple[int, bytes, bytes]:
         length = struct.unpack(">I", data[10:14])[0]
-        return length, data[14:14 + length], data[78 + length:]
+        return length, data[14 : 14 + length], data[78 + length :]
 
-    def _assemble(self, rng: random.Random, region: bytes, payload: bytes,
-                  key: Ed25519PrivateKey | None = None) -> tuple[bytes, bool]:
+    def _assemble(
+        self,
+        rng: random.Random,
+        region: bytes,
+        payload: bytes,
+        key: Ed25519PrivateKey | None = None,
+    ) -> tuple[bytes, bool]:
         version, length, proper = 1, len(region), True
         if rng.random() < 0.05:
             version = rng.choice((0, 2, 0xFFFF))
@@ -235,9 +314,15 @@ class ContainerTarget:
         length, region, payload = self._parts(seed)
         roll = rng.random()
         if roll < 0.45:  # bytes changed anywhere, or inside one chosen area
-            areas = [None, (0, 14), (14, 14 + length), (14 + length - 16, 14 + length),
-                     (14 + length, 78 + length), (78 + length, 78 + length + 200),
-                     (78 + length, len(seed))]
+            areas = [
+                None,
+                (0, 14),
+                (14, 14 + length),
+                (14 + length - 16, 14 + length),
+                (14 + length, 78 + length),
+                (78 + length, 78 + length + 200),
+                (78 + length, len(seed)),
+            ]
             data, label = mutate(rng, seed, self.seeds, (b"[", b"]"), region=rng.choice(areas))
             return Case(data, f"bytes:{label}", {"mode": "bytes"})
         if roll < 0.72:  # the header changed in structure, then signed again properly
@@ -251,21 +336,31 @@ class ContainerTarget:
             filler = b"\0" if rng.random() < 0.9 else rng.choice((b" ", b"\n", b"\0\x01"))
             new_region = text + filler * pad
             out, proper = self._assemble(rng, new_region, payload)
-            return Case(out, f"header:{how}", {"mode": "header", "proper": proper,
-                                               "region": new_region, "plain": self.plain[which],
-                                               "payload": payload})
+            return Case(
+                out,
+                f"header:{how}",
+                {
+                    "mode": "header",
+                    "proper": proper,
+                    "region": new_region,
+                    "plain": self.plain[which],
+                    "payload": payload,
+                },
+            )
         if roll < 0.9:  # the payload changed, the header updated to match, signed again
             data = json.loads(region.rstrip(b"\0"))
             sub = rng.random()
             expect: bytes | None = self.plain[which]
             if sub < 0.5:
-                new_payload, label = mutate(rng, payload, region=rng.choice(
-                    [None, (0, 120), (len(payload) - 40, len(payload))]))
+                new_payload, label = mutate(
+                    rng,
+                    payload,
+                    region=rng.choice([None, (0, 120), (len(payload) - 40, len(payload))]),
+                )
                 kind = f"payload:{label}"
             elif sub < 0.8:
                 expect = rng.randbytes(rng.choice((0, 1, 100, 5000)))
-                to = rng.choice(([self.identity], [self.outsider],
-                                 [self.outsider, self.identity]))
+                to = rng.choice(([self.identity], [self.outsider], [self.outsider, self.identity]))
                 new_payload = pyrage.encrypt(expect, [r.to_public() for r in to])
                 if self.identity not in to:
                     expect = None
@@ -277,10 +372,22 @@ class ContainerTarget:
                 data["payload_length"] = len(new_payload)
                 data["payload_sha256"] = hashlib.sha256(new_payload).hexdigest()
             text = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
-            out, proper = self._assemble(rng, text.ljust(len(region), b"\0")
-                                         if len(text) <= len(region) else text, new_payload)
-            return Case(out, kind, {"mode": "payload", "expect": expect, "proper": proper,
-                                    "region": text, "payload": new_payload})
+            out, proper = self._assemble(
+                rng,
+                text.ljust(len(region), b"\0") if len(text) <= len(region) else text,
+                new_payload,
+            )
+            return Case(
+                out,
+                kind,
+                {
+                    "mode": "payload",
+                    "expect": expect,
+                    "proper": proper,
+                    "region": text,
+                    "payload": new_payload,
+                },
+            )
         if roll < 0.95:  # signed by a key that is not the trusted one
             data = json.loads(region.rstrip(b"\0"))
             if rng.random() < 0.5:
@@ -308,12 +415,17 @@ class ContainerTarget:
         if problem:
             return f"header {problem}"
         data = json.loads(extra["region"].rstrip(b"\0"))
-        if data["sender"] != DEVICE or data["sender_key_id"] != hashlib.sha256(
-                self.sender.public_key().public_bytes_raw()).hexdigest()[:16]:
+        if (
+            data["sender"] != DEVICE
+            or data["sender_key_id"]
+            != hashlib.sha256(self.sender.public_key().public_bytes_raw()).hexdigest()[:16]
+        ):
             return "signer"
         payload = extra["payload"]
-        if (data["payload_length"] != len(payload)
-                or data["payload_sha256"] != hashlib.sha256(payload).hexdigest()):
+        if (
+            data["payload_length"] != len(payload)
+            or data["payload_sha256"] != hashlib.sha256(payload).hexdigest()
+        ):
             return "payload digest"
         if _fingerprint(self.identity) not in data["recipients"]:
             return "recipient"
@@ -342,8 +454,11 @@ class ContainerTarget:
                 return Verdict(True, note="mutation left a seed unchanged")
             return Verdict(True, "a changed bundle was accepted")
         if mode == "valid":
-            return Verdict(True) if plain == case.extra["plain"] else Verdict(
-                True, "a valid bundle decrypted to other bytes")
+            return (
+                Verdict(True)
+                if plain == case.extra["plain"]
+                else Verdict(True, "a valid bundle decrypted to other bytes")
+            )
         why = self._should_accept(case)
         if why:
             return Verdict(True, f"accepted a re-signed bundle the format refuses ({why})")
@@ -354,6 +469,7 @@ class ContainerTarget:
 
 
 # -------------------------------------------------------------------------------- manifest
+
 
 def manifest_problem(data: bytes, ids: dict[str, Any]) -> tuple[str, str]:
     """(why the payload breaks the manifest format or "", a non-canonical encoding or "")."""
@@ -397,19 +513,39 @@ class ManifestTarget:
         from idtool.bundle.header import AuditHead
 
         self.header = BundleHeader(
-            bundle_id="2b0f7c36-3d6e-4f0e-9d55-0c7a1c1f0a11", kind=Kind.CASE, sender=DEVICE,
-            sequence=5, previous=None, recipients=("0" * 16,), payload_length=0,
-            payload_sha256="0" * 64, schema_version=7, audit_head=AuditHead(1, "0" * 64),
-            created="2026-01-01T00:00:00Z", sender_key_id="0" * 16)
-        self.ids = {"bundle_id": self.header.bundle_id, "kind": "case", "sender": DEVICE,
-                    "sequence": 5}
+            bundle_id="2b0f7c36-3d6e-4f0e-9d55-0c7a1c1f0a11",
+            kind=Kind.CASE,
+            sender=DEVICE,
+            sequence=5,
+            previous=None,
+            recipients=("0" * 16,),
+            payload_length=0,
+            payload_sha256="0" * 64,
+            schema_version=7,
+            audit_head=AuditHead(1, "0" * 64),
+            created="2026-01-01T00:00:00Z",
+            sender_key_id="0" * 16,
+        )
+        self.ids = {
+            "bundle_id": self.header.bundle_id,
+            "kind": "case",
+            "sender": DEVICE,
+            "sequence": 5,
+        }
         rng = random.Random(2)
         nested: Any = "leaf"
         for _ in range(30):
             nested = {"n": nested}
-        self.seeds = [encode_manifest(self.header, records) for records in (
-            [], _records(rng, 3), _records(rng, 20), [{"table": "audit", "row": nested}],
-            [{"x": [1.5, -2**63, 2**64 - 1, b"", "", None, False]}])]
+        self.seeds = [
+            encode_manifest(self.header, records)
+            for records in (
+                [],
+                _records(rng, 3),
+                _records(rng, 20),
+                [{"table": "audit", "row": nested}],
+                [{"x": [1.5, -(2**63), 2**64 - 1, b"", "", None, False]}],
+            )
+        ]
         self.encode = encode_manifest
 
     def _ids_raw(self, rng: random.Random) -> list[bytes]:
@@ -434,10 +570,16 @@ class ManifestTarget:
             return Case(data, f"bytes:{label}", "mutated")
         if roll < 0.85:
             pairs = self._ids_raw(rng)
-            records = [random_cbor(rng, 1) if rng.random() < 0.15 else
-                       head(5, 2, rng) + cbor2.dumps("row") + random_cbor(rng, 2)
-                       + cbor2.dumps("table") + cbor2.dumps("persons")
-                       for _ in range(rng.choice((0, 1, 3, 8)))]
+            records = [
+                random_cbor(rng, 1)
+                if rng.random() < 0.15
+                else head(5, 2, rng)
+                + cbor2.dumps("row")
+                + random_cbor(rng, 2)
+                + cbor2.dumps("table")
+                + cbor2.dumps("persons")
+                for _ in range(rng.choice((0, 1, 3, 8)))
+            ]
             body = head(4, len(records), rng) + b"".join(records)
             if rng.random() < 0.02:
                 body = b"\x81" * rng.choice((33, 40, 1000, 100_000)) + b"\xa0"

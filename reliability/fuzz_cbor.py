@@ -34,7 +34,7 @@ class StrictCbor:
     def take(self, n: int) -> bytes:
         if n > len(self.data) - self.i:
             raise OracleError("truncated")
-        out = self.data[self.i:self.i + n]
+        out = self.data[self.i : self.i + n]
         self.i += n
         return out
 
@@ -102,12 +102,14 @@ class StrictCbor:
             while (len(pairs) < value) if value >= 0 else not self.at_break():
                 start = self.i
                 key = self.item(depth + 1)
-                encoded = self.data[start:self.i]
+                encoded = self.data[start : self.i]
                 if pairs and (len(encoded), encoded) < (len(pairs[-1][0]), pairs[-1][0]):
                     self.noncanonical = self.noncanonical or "key order"
                 pairs.append((encoded, key, self.item(depth + 1)))
-            seen = [(type(k), k) if isinstance(k, str | int | bytes | float | type(None))
-                    else e for e, k, _v in pairs]
+            seen = [
+                (type(k), k) if isinstance(k, str | int | bytes | float | type(None)) else e
+                for e, k, _v in pairs
+            ]
             if len(set(seen)) != len(seen):
                 raise OracleError("duplicate key")
             if self.pairs_maps:
@@ -126,7 +128,7 @@ class StrictCbor:
         if info == 23:
             raise OracleError("undefined")
         if info in (25, 26, 27):
-            raw = self.data[self.i - (1 << (info - 24)):self.i]
+            raw = self.data[self.i - (1 << (info - 24)) : self.i]
             number = struct.unpack({25: ">e", 26: ">f", 27: ">d"}[info], raw)[0]
             if not math.isfinite(number):
                 raise OracleError("non-finite float")
@@ -150,8 +152,7 @@ def head(major: int, value: int, rng: random.Random) -> bytes:
     width = widths[0] if rng.random() < 0.9 else rng.choice(widths)
     if width == 0:
         return bytes((major << 5 | value,))
-    return bytes((major << 5 | {1: 24, 2: 25, 4: 26, 8: 27}[width],)) + value.to_bytes(width,
-                                                                                       "big")
+    return bytes((major << 5 | {1: 24, 2: 25, 4: 26, 8: 27}[width],)) + value.to_bytes(width, "big")
 
 
 _TAGS = (0, 1, 2, 3, 4, 5, 21, 24, 28, 29, 30, 32, 35, 36, 37, 55799, 258, 259, 1000, 2**32)
@@ -177,11 +178,21 @@ def random_cbor(rng: random.Random, depth: int = 0) -> bytes:
             return head(3, len(body), rng) + body
         if kind == 5:
             return bytes((rng.choice((0xF4, 0xF5, 0xF6, 0xF7, 0xF0, 0xF8)),)) + (
-                b"\x20" if rng.random() < 0.2 else b"")
+                b"\x20" if rng.random() < 0.2 else b""
+            )
         if kind == 6:
-            return rng.choice((b"\xf9\x7c\x00", b"\xf9\x7e\x00", b"\xf9\x80\x00", b"\xf9\x3c\x00",
-                               struct.pack(">Bf", 0xFA, 1.5), struct.pack(">Bd", 0xFB, -0.0),
-                               struct.pack(">Bd", 0xFB, math.inf), struct.pack(">Bd", 0xFB, 1e300)))
+            return rng.choice(
+                (
+                    b"\xf9\x7c\x00",
+                    b"\xf9\x7e\x00",
+                    b"\xf9\x80\x00",
+                    b"\xf9\x3c\x00",
+                    struct.pack(">Bf", 0xFA, 1.5),
+                    struct.pack(">Bd", 0xFB, -0.0),
+                    struct.pack(">Bd", 0xFB, math.inf),
+                    struct.pack(">Bd", 0xFB, 1e300),
+                )
+            )
         if kind == 7:  # a count far larger than the data
             return bytes((rng.choice((0x9B, 0xBB, 0x5B, 0x7B, 0x9A, 0xBA)),)) + b"\xff" * 8
         if kind == 8:
@@ -195,13 +206,24 @@ def random_cbor(rng: random.Random, depth: int = 0) -> bytes:
         return head(4, len(items), rng) + b"".join(items)
     if kind < 8:
         n = rng.choice((0, 1, 2, 4))
-        keys = [(head(3, len(k), rng) + k) if rng.random() < 0.85 else random_cbor(rng, 7)
-                for k in (rng.choice((b"a", b"b", b"uuid", b"row", b"table")) for _ in range(n))]
+        keys = [
+            (head(3, len(k), rng) + k) if rng.random() < 0.85 else random_cbor(rng, 7)
+            for k in (rng.choice((b"a", b"b", b"uuid", b"row", b"table")) for _ in range(n))
+        ]
         body = b"".join(k + random_cbor(rng, depth + 1) for k in keys)
         if rng.random() < 0.08:
             return b"\xbf" + body + b"\xff"
         return head(5, n, rng) + body
     tag = rng.choice(_TAGS)
-    inner = rng.choice((b"\x41\x05", b"\x01", b"\x80", b"\x63abc", b"\xa0",
-                        b"\x74" + b"2026-01-01T00:00:00Z", b"\xd8\x1d\x00"))
+    inner = rng.choice(
+        (
+            b"\x41\x05",
+            b"\x01",
+            b"\x80",
+            b"\x63abc",
+            b"\xa0",
+            b"\x74" + b"2026-01-01T00:00:00Z",
+            b"\xd8\x1d\x00",
+        )
+    )
     return head(6, tag, rng) + (inner if rng.random() < 0.7 else random_cbor(rng, depth + 1))

@@ -47,7 +47,7 @@ class PairsCbor(StrictCbor):
 def signed_parts(text: str) -> tuple[bytes, ...] | None:
     """(protected, payload, signature) read leniently: what a change must not leave alone."""
     try:
-        item = cbor2.loads(base45.b45decode(text.strip()[len(PREFIX):]))
+        item = cbor2.loads(base45.b45decode(text.strip()[len(PREFIX) :]))
         protected, _unprotected, payload, signature = item.value
     except Exception:
         return None
@@ -63,8 +63,9 @@ def _is_int(value: object, wanted: int | None = None) -> bool:
     return type(value) is int and (wanted is None or value == wanted)
 
 
-def oracle(text: str, trusted: dict[bytes, Ed25519PrivateKey]
-           ) -> tuple[str, str, tuple[bytes, ...]]:
+def oracle(
+    text: str, trusted: dict[bytes, Ed25519PrivateKey]
+) -> tuple[str, str, tuple[bytes, ...]]:
     """docs/formats.md, "Verification procedure": (status, why, signed parts).
 
     status is valid / invalid / unknown_issuer (revocation is left to the caller)."""
@@ -72,7 +73,7 @@ def oracle(text: str, trusted: dict[bytes, Ed25519PrivateKey]
     if not text.startswith(PREFIX):
         return "invalid", "prefix", ()
     try:
-        cose = base45.b45decode(text[len(PREFIX):])
+        cose = base45.b45decode(text[len(PREFIX) :])
     except (ValueError, KeyError):
         return "invalid", "base45", ()
     reader = PairsCbor(cose)
@@ -86,9 +87,14 @@ def oracle(text: str, trusted: dict[bytes, Ed25519PrivateKey]
     if not isinstance(envelope, list) or len(envelope) != 4:
         return "invalid", "COSE array", ()
     protected, unprotected, payload, signature = envelope
-    if not (isinstance(protected, bytes) and isinstance(unprotected, Pairs) and not unprotected
-            and isinstance(payload, bytes) and isinstance(signature, bytes)
-            and len(signature) == 64):
+    if not (
+        isinstance(protected, bytes)
+        and isinstance(unprotected, Pairs)
+        and not unprotected
+        and isinstance(payload, bytes)
+        and isinstance(signature, bytes)
+        and len(signature) == 64
+    ):
         return "invalid", "COSE fields", ()
     parts = (protected, payload, signature)
     try:
@@ -96,17 +102,23 @@ def oracle(text: str, trusted: dict[bytes, Ed25519PrivateKey]
         claims, _ = _strict(payload)
     except OracleError as e:
         return "invalid", f"inner CBOR {e}", parts
-    if (not isinstance(header, Pairs) or len(header) != 2
-            or sorted((k for k, _ in header), key=repr) != [1, 4]
-            or not all(_is_int(k) for k, _ in header)):
+    if (
+        not isinstance(header, Pairs)
+        or len(header) != 2
+        or sorted((k for k, _ in header), key=repr) != [1, 4]
+        or not all(_is_int(k) for k, _ in header)
+    ):
         return "invalid", "protected header keys", parts
     values = dict(header)
     if not _is_int(values[1], -8) or not isinstance(values[4], bytes) or len(values[4]) != 8:
         return "invalid", "protected header values", parts
     kid = values[4]
-    if (not isinstance(claims, Pairs) or len(claims) != 8
-            or not all(_is_int(k) for k, _ in claims)
-            or {k for k, _ in claims} != set(range(1, 9))):
+    if (
+        not isinstance(claims, Pairs)
+        or len(claims) != 8
+        or not all(_is_int(k) for k, _ in claims)
+        or {k for k, _ in claims} != set(range(1, 9))
+    ):
         return "invalid", "claim keys", parts
     c = dict(claims)
     types = {1: int, 2: str, 3: str, 4: bytes, 5: str, 6: int, 7: bytes, 8: bytes}
@@ -130,8 +142,13 @@ def oracle(text: str, trusted: dict[bytes, Ed25519PrivateKey]
 def _cbor_int_variants(value: int) -> list[bytes]:
     """Ways to write the integer key or value `value`, most of them not an integer."""
     canonical = cbor2.dumps(value)
-    out = [canonical, cbor2.dumps(float(value)), b"\xf9" + struct.pack(">e", float(value)),
-           cbor2.dumps(str(value)), cbor2.dumps(bytes([value & 0xFF]))]
+    out = [
+        canonical,
+        cbor2.dumps(float(value)),
+        b"\xf9" + struct.pack(">e", float(value)),
+        cbor2.dumps(str(value)),
+        cbor2.dumps(bytes([value & 0xFF])),
+    ]
     if value >= 0:
         out += [b"\x18" + bytes([value]), b"\xc2\x41" + bytes([value])]  # long head; bignum
     if value in (0, 1):
@@ -139,13 +156,36 @@ def _cbor_int_variants(value: int) -> list[bytes]:
     return out
 
 
-_VALUES = (b"\x00", b"\x01", b"\x02", b"\x20", b"\xf5", b"\xf4", b"\xf6", b"\xf7", b"\x60",
-           b"\x40", b"\x80", b"\xa0", b"\x48" + bytes(8), b"\x47" + bytes(7), b"\x49" + bytes(9),
-           b"\x50" + bytes(16), b"\x4f" + bytes(15), b"\x51" + bytes(17), b"\x58\x20" + bytes(32),
-           b"\x6a2026-01-01", b"\x6a2026-13-45", b"\x68" + "٢٠٢٦".encode(),
-           b"\x78\xff" + b"A" * 255,
-           b"\xfb\x3f\xf0\x00\x00\x00\x00\x00\x00", b"\xc1\x1a\x60\x00\x00\x00", b"\x9f\xff",
-           b"\x1b\xff\xff\xff\xff\xff\xff\xff\xff", b"\x3b\xff\xff\xff\xff\xff\xff\xff\xff")
+_VALUES = (
+    b"\x00",
+    b"\x01",
+    b"\x02",
+    b"\x20",
+    b"\xf5",
+    b"\xf4",
+    b"\xf6",
+    b"\xf7",
+    b"\x60",
+    b"\x40",
+    b"\x80",
+    b"\xa0",
+    b"\x48" + bytes(8),
+    b"\x47" + bytes(7),
+    b"\x49" + bytes(9),
+    b"\x50" + bytes(16),
+    b"\x4f" + bytes(15),
+    b"\x51" + bytes(17),
+    b"\x58\x20" + bytes(32),
+    b"\x6a2026-01-01",
+    b"\x6a2026-13-45",
+    b"\x68" + "٢٠٢٦".encode(),
+    b"\x78\xff" + b"A" * 255,
+    b"\xfb\x3f\xf0\x00\x00\x00\x00\x00\x00",
+    b"\xc1\x1a\x60\x00\x00\x00",
+    b"\x9f\xff",
+    b"\x1b\xff\xff\xff\xff\xff\xff\xff\xff",
+    b"\x3b\xff\xff\xff\xff\xff\xff\xff\xff",
+)
 
 
 class CertificateTarget:
@@ -165,16 +205,22 @@ class CertificateTarget:
             key = self.key if i % 3 else self.key2
             claims = payload.Claims(
                 number=f"KG-VS-1A2B-20{20 + i}-{rng.randrange(10**5, 10**7)}",
-                issue_date=f"20{20 + i}-0{1 + i}-1{i}", issuer_key_id=key_id(key),
-                case_number=f"1A2B-2026-{rng.randrange(10**5):05d}", salt=rng.randbytes(16),
-                holder_hash=rng.randbytes(16))
+                issue_date=f"20{20 + i}-0{1 + i}-1{i}",
+                issuer_key_id=key_id(key),
+                case_number=f"1A2B-2026-{rng.randrange(10**5):05d}",
+                salt=rng.randbytes(16),
+                holder_hash=rng.randbytes(16),
+            )
             self.seeds.append(payload.encode(claims, key_id(key), key.sign))
             self.claims.append(claims)
         revoked = self.claims[1].number
         self.trust = trust.TrustList(
-            [trust.TrustedKey(kid, k.public_key().public_bytes_raw(), f"issuer {n}", "")
-             for n, (kid, k) in enumerate(self.trusted.items())],
-            [trust.Revocation(revoked, "fuzz", "Тест Текшерүүчү", "2026-01-01T00:00:00Z")])
+            [
+                trust.TrustedKey(kid, k.public_key().public_bytes_raw(), f"issuer {n}", "")
+                for n, (kid, k) in enumerate(self.trusted.items())
+            ],
+            [trust.Revocation(revoked, "fuzz", "Тест Текшерүүчү", "2026-01-01T00:00:00Z")],
+        )
         self.signed = {signed_parts(s) for s in self.seeds}
 
     # -- generation -----------------------------------------------------------------------
@@ -188,8 +234,12 @@ class CertificateTarget:
                 del pairs[i]
                 labels.append("drop")
             elif roll < 0.2:
-                pairs.append((rng.choice((b"\x09", b"\x00", b"\x20", b"\x61\x31", b"\xf5")),
-                              rng.choice(_VALUES)))
+                pairs.append(
+                    (
+                        rng.choice((b"\x09", b"\x00", b"\x20", b"\x61\x31", b"\xf5")),
+                        rng.choice(_VALUES),
+                    )
+                )
                 labels.append("extra")
             elif roll < 0.27:
                 pairs.append(pairs[i])
@@ -222,19 +272,29 @@ class CertificateTarget:
         protected = cbor2.dumps({1: -8, 4: kid}, canonical=True)
         if rng.random() < 0.3:
             label += "+protected"
-            protected = rng.choice((
-                b"\xa2\x01\x26\x04\x48" + kid,  # alg -7
-                b"\xa2\x01\xf9\xc8\x00\x04\x48" + kid,  # alg -8.0 (half float)
-                b"\xa2\xf5\x27\x04\x48" + kid,  # key `true` for 1
-                b"\xa2\x04\x48" + kid + b"\x01\x27",  # keys out of order
-                b"\xa2\x01\x27\x04\x47" + kid[:7], b"\xa2\x01\x27\x04\x68" + b"A" * 8,
-                b"\xa3\x01\x27\x04\x48" + kid + b"\x03\x00", b"\xa1\x01\x27",
-                b"\xa2\x01\x27\x01\x27", b"\x82\x01\x27", b"", b"\xa2\x01\x38\x07\x04\x48" + kid,
-                b"\xa2\x18\x01\x27\x04\x48" + kid, b"\xbf\x01\x27\x04\x48" + kid + b"\xff"))
+            protected = rng.choice(
+                (
+                    b"\xa2\x01\x26\x04\x48" + kid,  # alg -7
+                    b"\xa2\x01\xf9\xc8\x00\x04\x48" + kid,  # alg -8.0 (half float)
+                    b"\xa2\xf5\x27\x04\x48" + kid,  # key `true` for 1
+                    b"\xa2\x04\x48" + kid + b"\x01\x27",  # keys out of order
+                    b"\xa2\x01\x27\x04\x47" + kid[:7],
+                    b"\xa2\x01\x27\x04\x68" + b"A" * 8,
+                    b"\xa3\x01\x27\x04\x48" + kid + b"\x03\x00",
+                    b"\xa1\x01\x27",
+                    b"\xa2\x01\x27\x01\x27",
+                    b"\x82\x01\x27",
+                    b"",
+                    b"\xa2\x01\x38\x07\x04\x48" + kid,
+                    b"\xa2\x18\x01\x27\x04\x48" + kid,
+                    b"\xbf\x01\x27\x04\x48" + kid + b"\xff",
+                )
+            )
         unprotected = b"\xa0"
         if rng.random() < 0.08:
-            unprotected = rng.choice((b"\xa1\x04\x48" + kid, b"\xb8\x00", b"\xf6", b"\x80",
-                                      b"\xbf\xff"))
+            unprotected = rng.choice(
+                (b"\xa1\x04\x48" + kid, b"\xb8\x00", b"\xf6", b"\x80", b"\xbf\xff")
+            )
             label += "+unprotected"
         signer = self.key
         context = "Signature1"
@@ -248,8 +308,9 @@ class CertificateTarget:
         if rng.random() < 0.03:
             signature = signature[: rng.choice((0, 63))] + (b"\0" if rng.random() < 0.5 else b"")
         env = [protected, unprotected, payload, signature]
-        body = b"".join(cbor2.dumps(x) if isinstance(x, bytes) and x is not unprotected else x
-                        for x in env)
+        body = b"".join(
+            cbor2.dumps(x) if isinstance(x, bytes) and x is not unprotected else x for x in env
+        )
         head = b"\x84"
         if rng.random() < 0.04:
             head = rng.choice((b"\x83", b"\x85", b"\x98\x04", b"\x9f"))
@@ -273,22 +334,27 @@ class CertificateTarget:
                 label = "prefix"
             return Case(text, f"text:{label}", "mutated")
         if roll < 0.6:
-            cose = base45.b45decode(seed[len(PREFIX):])
-            data, label = mutate(rng, cose, [base45.b45decode(s[5:]) for s in self.seeds[:2]],
-                                 (b"\x81", b""))
-            return Case(PREFIX + base45.b45encode(data).decode("ascii"), f"cose:{label}",
-                        "mutated")
+            cose = base45.b45decode(seed[len(PREFIX) :])
+            data, label = mutate(
+                rng, cose, [base45.b45decode(s[5:]) for s in self.seeds[:2]], (b"\x81", b"")
+            )
+            return Case(PREFIX + base45.b45encode(data).decode("ascii"), f"cose:{label}", "mutated")
         if roll < 0.92:
             text, label = self._resigned(rng, self.claims[which])
             return Case(text, label, "resigned")
         if roll < 0.96:
             stem = "".join(rng.choice(ALPHABET + "\0/.\\ ") for _ in range(rng.randint(0, 12)))
             suffix = rng.choice(("", ".pdf", ".PNG", ".jpg", ".webp", ".txt", "/"))
-            return Case(rng.choice(("", PREFIX, "/tmp/", "./")) + stem + suffix, "path-like",
-                        "mutated")
+            return Case(
+                rng.choice(("", PREFIX, "/tmp/", "./")) + stem + suffix, "path-like", "mutated"
+            )
         if roll < 0.98:
-            return Case(PREFIX + "".join(rng.choice(ALPHABET) for _ in range(rng.choice(
-                (0, 1, 2, 3, 287, 600)))), "random", "mutated")
+            return Case(
+                PREFIX
+                + "".join(rng.choice(ALPHABET) for _ in range(rng.choice((0, 1, 2, 3, 287, 600)))),
+                "random",
+                "mutated",
+            )
         return Case(seed, "valid", "valid")
 
     # -- judging --------------------------------------------------------------------------

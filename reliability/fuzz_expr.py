@@ -22,33 +22,155 @@ from reliability.fuzz import Case, Verdict
 from reliability.fuzz_mutate import mutate_text
 
 ALPHABET = "${}()'\"., =!<>+-*/abcdivmodnt0123456789_\n\tөү-:;[]@#|&?\\"
-FUNCTIONS = {"if": 3, "not": 1, "true": 0, "false": 0, "selected": 2, "count-selected": 1,
-             "string-length": 1, "today": 0, "concat": 3, "int": 1, "number": 1, "string": 1,
-             "boolean": 1, "date": 1, "round": 2, "coalesce": 2, "regex": 2, "contains": 2,
-             "starts-with": 2, "ends-with": 2, "substr": 3, "min": 2, "max": 2}
+FUNCTIONS = {
+    "if": 3,
+    "not": 1,
+    "true": 0,
+    "false": 0,
+    "selected": 2,
+    "count-selected": 1,
+    "string-length": 1,
+    "today": 0,
+    "concat": 3,
+    "int": 1,
+    "number": 1,
+    "string": 1,
+    "boolean": 1,
+    "date": 1,
+    "round": 2,
+    "coalesce": 2,
+    "regex": 2,
+    "contains": 2,
+    "starts-with": 2,
+    "ends-with": 2,
+    "substr": 3,
+    "min": 2,
+    "max": 2,
+}
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "and", "or", "+", "-", "*", "div", "mod")
 NAMES = ("a", "b", "c", "age_now", "consent")
-STRINGS = ("''", "'yes'", "'a b'", "'2024-01-31'", '"x"', "'NaN'", "'-3'", "'ө'", "'1e5'",
-           "'2024-02-30'", "' 7 '", "'Infinity'")
-NUMBERS = ("0", "1", "18", "0.5", ".5", "1.", "120", "9" * 40, "9" * 400, "0.0000001",
-           "00012", "1" * 309)
-PATTERNS = ("'^a'", "'[0-9]+'", "'('", "''", "'^[A-Z]{2}[0-9]{7}$'", "'\\\\d+'", "'(?i)yes'",
-            "'[^'", "'a{1000000}'", "'(?P<x>a)(?P=x)'", "'^(a+)+$'", "'(a|aa)+$'")
-TOKENS = (*OPERATORS, "(", ")", ",", ".", "..", "${a}", "${b}", "${", "}", "$", "${a.b-c}",
-          "${1a}", "col", "'", '"', "'abc", *STRINGS, *NUMBERS, *FUNCTIONS, "unknown", "ө",
-          "\x00", "-", "--", "not", "and", "@", "/", "[", "]")
+STRINGS = (
+    "''",
+    "'yes'",
+    "'a b'",
+    "'2024-01-31'",
+    '"x"',
+    "'NaN'",
+    "'-3'",
+    "'ө'",
+    "'1e5'",
+    "'2024-02-30'",
+    "' 7 '",
+    "'Infinity'",
+)
+NUMBERS = (
+    "0",
+    "1",
+    "18",
+    "0.5",
+    ".5",
+    "1.",
+    "120",
+    "9" * 40,
+    "9" * 400,
+    "0.0000001",
+    "00012",
+    "1" * 309,
+)
+PATTERNS = (
+    "'^a'",
+    "'[0-9]+'",
+    "'('",
+    "''",
+    "'^[A-Z]{2}[0-9]{7}$'",
+    "'\\\\d+'",
+    "'(?i)yes'",
+    "'[^'",
+    "'a{1000000}'",
+    "'(?P<x>a)(?P=x)'",
+    "'^(a+)+$'",
+    "'(a|aa)+$'",
+)
+TOKENS = (
+    *OPERATORS,
+    "(",
+    ")",
+    ",",
+    ".",
+    "..",
+    "${a}",
+    "${b}",
+    "${",
+    "}",
+    "$",
+    "${a.b-c}",
+    "${1a}",
+    "col",
+    "'",
+    '"',
+    "'abc",
+    *STRINGS,
+    *NUMBERS,
+    *FUNCTIONS,
+    "unknown",
+    "ө",
+    "\x00",
+    "-",
+    "--",
+    "not",
+    "and",
+    "@",
+    "/",
+    "[",
+    "]",
+)
 ANSWERS: tuple[Any, ...] = (
-    None, "", "yes", "no", "a b", 0, 1, -1, 17.5, 2**70, math.nan, math.inf, -math.inf, True,
-    False, ["yes", "a"], [], ["b"], dt.date(2024, 1, 31), "2024-01-31", "2024-02-30", " 7 ",
-    "1e5", "NaN", "-0.5", "a" * 20 + "!", "a" * 27 + "!", "ө" * 30, "\x00", {"x": 1}, ("a",),
+    None,
+    "",
+    "yes",
+    "no",
+    "a b",
+    0,
+    1,
+    -1,
+    17.5,
+    2**70,
+    math.nan,
+    math.inf,
+    -math.inf,
+    True,
+    False,
+    ["yes", "a"],
+    [],
+    ["b"],
+    dt.date(2024, 1, 31),
+    "2024-01-31",
+    "2024-02-30",
+    " 7 ",
+    "1e5",
+    "NaN",
+    "-0.5",
+    "a" * 20 + "!",
+    "a" * 27 + "!",
+    "ө" * 30,
+    "\x00",
+    {"x": 1},
+    ("a",),
 )
 
 
 def _collect(node: object, out: list[str]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ("relevant", "constraint", "calculation", "choice_filter", "required",
-                       "child", "exploitation") and isinstance(value, str):
+            if key in (
+                "relevant",
+                "constraint",
+                "calculation",
+                "choice_filter",
+                "required",
+                "child",
+                "exploitation",
+            ) and isinstance(value, str):
                 out.append(value)
             else:
                 _collect(value, out)
@@ -59,8 +181,10 @@ def _collect(node: object, out: list[str]) -> None:
 
 def shipped_expressions() -> list[str]:
     out: list[str] = []
-    for path in [*sorted((ROOT / "questionnaires").glob("*.yaml")),
-                 *sorted((ROOT / "tests" / "fixtures" / "forms").glob("*.yaml"))]:
+    for path in [
+        *sorted((ROOT / "questionnaires").glob("*.yaml")),
+        *sorted((ROOT / "tests" / "fixtures" / "forms").glob("*.yaml")),
+    ]:
         _collect(yaml.safe_load(path.read_text(encoding="utf-8")), out)
     return sorted(set(out))
 
@@ -146,8 +270,14 @@ class ExpressionTarget:
         out = [Context()]
         for _ in range(2):
             answers = {n: rng.choice(ANSWERS) for n in NAMES if rng.random() < 0.7}
-            out.append(Context(answers, rng.choice(ANSWERS), {"col": rng.choice(ANSWERS)},
-                               rng.choice((None, dt.date(2026, 5, 4)))))
+            out.append(
+                Context(
+                    answers,
+                    rng.choice(ANSWERS),
+                    {"col": rng.choice(ANSWERS)},
+                    rng.choice((None, dt.date(2026, 5, 4))),
+                )
+            )
         return out
 
     def run(self, case: Case) -> Verdict:

@@ -26,21 +26,91 @@ from reliability.fuzz_expr import grammar
 from reliability.fuzz_mutate import mutate, mutate_text
 
 FORMS = ROOT / "tests" / "fixtures" / "forms"
-TYPES = ("text", "integer", "decimal", "date", "select_one yes_no", "select_multiple colours",
-         "select_one cities", "note", "calculate", "group")
-ODD_TYPES = ("string", "int", "select1 yes_no", "select_one", "select_one missing_list",
-             "geopoint", "image", "begin_repeat", "range", "bogus", "", "SELECT_ONE yes_no",
-             "select_one  yes_no", "select_multiple", "select_one yes_no extra", "end group")
-WRONG: tuple[Any, ...] = (None, True, False, 0, -1, 2**70, 1.5, "", "x" * 2000, [], {}, [[]],
-                          {"en": None}, ["a", {"b": []}], "${", "ө" * 50, "\u202e", "\x00")
-SPECIAL_SCALARS = ("~", "null", "!!binary aGVsbG8=", "!!timestamp 2001-12-14", "2001-12-14",
-                   "!!python/object:os.system", "&a x", "*a", "*undefined", "[]", "{}",
-                   "!!set {a, b}", "? [a]", ".inf", "-.nan", "0x1F", "0o17", "1_000",
-                   "9" * 5000, "'unclosed", '"\\x"', "|", ">-", "!!float nan", "!custom x",
-                   "<<: {a: 1}", "yes", "on", "1e999")
+TYPES = (
+    "text",
+    "integer",
+    "decimal",
+    "date",
+    "select_one yes_no",
+    "select_multiple colours",
+    "select_one cities",
+    "note",
+    "calculate",
+    "group",
+)
+ODD_TYPES = (
+    "string",
+    "int",
+    "select1 yes_no",
+    "select_one",
+    "select_one missing_list",
+    "geopoint",
+    "image",
+    "begin_repeat",
+    "range",
+    "bogus",
+    "",
+    "SELECT_ONE yes_no",
+    "select_one  yes_no",
+    "select_multiple",
+    "select_one yes_no extra",
+    "end group",
+)
+WRONG: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    -1,
+    2**70,
+    1.5,
+    "",
+    "x" * 2000,
+    [],
+    {},
+    [[]],
+    {"en": None},
+    ["a", {"b": []}],
+    "${",
+    "ө" * 50,
+    "\u202e",
+    "\x00",
+)
+SPECIAL_SCALARS = (
+    "~",
+    "null",
+    "!!binary aGVsbG8=",
+    "!!timestamp 2001-12-14",
+    "2001-12-14",
+    "!!python/object:os.system",
+    "&a x",
+    "*a",
+    "*undefined",
+    "[]",
+    "{}",
+    "!!set {a, b}",
+    "? [a]",
+    ".inf",
+    "-.nan",
+    "0x1F",
+    "0o17",
+    "1_000",
+    "9" * 5000,
+    "'unclosed",
+    '"\\x"',
+    "|",
+    ">-",
+    "!!float nan",
+    "!custom x",
+    "<<: {a: 1}",
+    "yes",
+    "on",
+    "1e999",
+)
 
 
 # ---------------------------------------------------------------------------------- forms
+
 
 class FormMaker:
     """Questionnaire-shaped data (as YAML would hold it), often with deliberate mistakes."""
@@ -55,27 +125,48 @@ class FormMaker:
             return {lang: rng.choice(("Label", "Сурак", "Вопрос", "ө" * 3)) for lang in langs}
         if rng.random() < 0.1:
             return rng.choice(("Label", "", None, ["x"]))
-        return {lang: rng.choice(("Label", "Сурак", "Вопрос", "", "ө" * 3, "L" * 300, "{x}"))
-                for lang in langs if rng.random() < 0.95}
+        return {
+            lang: rng.choice(("Label", "Сурак", "Вопрос", "", "ө" * 3, "L" * 300, "{x}"))
+            for lang in langs
+            if rng.random() < 0.95
+        }
 
     def expr(self, rng: random.Random, names: list[str]) -> str:
         name = rng.choice(names) if names else "q0"
         if self.clean:
             if not names:
                 return "true()"
-            return rng.choice((f"${{{name}}} != ''", f"${{{name}}} = 'yes'", "true()",
-                               f"string-length(${{{name}}}) > 0", f"not(${{{name}}} = 'no')"))
-        shapes = (f"${{{name}}} = 'yes'", f"${{{name}}} > 3", f"selected(${{{name}}}, 'red')",
-                  f"count-selected(${{{name}}}) > 0", ". >= 0 and . <= 120", ". <= today()",
-                  f"${{{name}}} + 1", f"${{{name}}} != '' and ${{{name}}} < 18",
-                  "kind = 'warm'", f"country = ${{{name}}}", "${missing} = 1", "1 +",
-                  f"if(${{{name}}} = 'yes', 'sexual', 'labour')")
+            return rng.choice(
+                (
+                    f"${{{name}}} != ''",
+                    f"${{{name}}} = 'yes'",
+                    "true()",
+                    f"string-length(${{{name}}}) > 0",
+                    f"not(${{{name}}} = 'no')",
+                )
+            )
+        shapes = (
+            f"${{{name}}} = 'yes'",
+            f"${{{name}}} > 3",
+            f"selected(${{{name}}}, 'red')",
+            f"count-selected(${{{name}}}) > 0",
+            ". >= 0 and . <= 120",
+            ". <= today()",
+            f"${{{name}}} + 1",
+            f"${{{name}}} != '' and ${{{name}}} < 18",
+            "kind = 'warm'",
+            f"country = ${{{name}}}",
+            "${missing} = 1",
+            "1 +",
+            f"if(${{{name}}} = 'yes', 'sexual', 'labour')",
+        )
         if rng.random() < 0.3:
             return grammar(rng, 6).replace("${a}", f"${{{name}}}")
         return rng.choice(shapes)
 
-    def question(self, rng: random.Random, langs: list[str], names: list[str], depth: int,
-                 most: int) -> dict[str, Any]:
+    def question(
+        self, rng: random.Random, langs: list[str], names: list[str], depth: int, most: int
+    ) -> dict[str, Any]:
         kind = rng.choice(TYPES) if self.clean or rng.random() < 0.9 else rng.choice(ODD_TYPES)
         if kind == "group" and depth >= most:
             kind = "text"
@@ -97,16 +188,19 @@ class FormMaker:
             "constraint": lambda: self.expr(rng, names),
             "constraint_message": lambda: self.text(rng, langs),
             "default": lambda: rng.choice(("yes", "1", "2024-01-01", "red", "", "bishkek")),
-            "sensitivity": lambda: rng.choice(("ordinary", "sensitive", "identifying",
-                                               "secret", 1)),
+            "sensitivity": lambda: rng.choice(
+                ("ordinary", "sensitive", "identifying", "secret", 1)
+            ),
             "choice_filter": lambda: self.expr(rng, names),
         }
         if self.clean:  # only what the kind allows, referring to earlier answers only
             answers = self.answerable[:]
             takes = kind not in ("note", "calculate", "group")
-            extras = {"hint": extras["hint"],
-                      "relevant": lambda: self.expr(rng, answers),
-                      **({"required": lambda: rng.choice((True, False))} if takes else {})}
+            extras = {
+                "hint": extras["hint"],
+                "relevant": lambda: self.expr(rng, answers),
+                **({"required": lambda: rng.choice((True, False))} if takes else {}),
+            }
             if takes:
                 self.answerable.append(name)
         for key, make in extras.items():
@@ -119,15 +213,22 @@ class FormMaker:
             q["calculation"] = self.expr(rng, [*names, f"q{len(names) + 1}"])
         if self.clean and kind == "select_one yes_no" and rng.random() < 0.5:
             q["indicators"] = {"yes": [rng.choice(self.ids)]}
-        elif (not self.clean and ("select" in kind or kind == "calculate" or rng.random() < 0.05)
-              and rng.random() < 0.5):
+        elif (
+            not self.clean
+            and ("select" in kind or kind == "calculate" or rng.random() < 0.05)
+            and rng.random() < 0.5
+        ):
             value = "true" if kind == "calculate" else rng.choice(("yes", "red", "no"))
-            ids = [rng.choice(self.ids) if rng.random() < 0.9 else "no.such_indicator"
-                   for _ in range(rng.randint(1, 3))]
+            ids = [
+                rng.choice(self.ids) if rng.random() < 0.9 else "no.such_indicator"
+                for _ in range(rng.randint(1, 3))
+            ]
             q["indicators"] = {value: ids} if rng.random() < 0.9 else rng.choice(WRONG)
         if kind == "group":
-            q["questions"] = [self.question(rng, langs, names, depth + 1, most)
-                              for _ in range(rng.randint(1 if self.clean else 0, 4))]
+            q["questions"] = [
+                self.question(rng, langs, names, depth + 1, most)
+                for _ in range(rng.randint(1 if self.clean else 0, 4))
+            ]
         return q
 
     def form(self, rng: random.Random, clean: bool = False) -> dict[str, Any]:
@@ -145,41 +246,63 @@ class FormMaker:
             section: dict[str, Any] = {"name": f"s{i}", "label": self.text(rng, langs)}
             if rng.random() < 0.2:
                 section["relevant"] = self.expr(rng, names)
-            section["questions"] = [self.question(rng, langs, names, 1, most)
-                                    for _ in range(rng.randint(1 if clean else 0, 6))]
+            section["questions"] = [
+                self.question(rng, langs, names, 1, most)
+                for _ in range(rng.randint(1 if clean else 0, 6))
+            ]
             sections.append(section)
         if most > 3 and sections:  # one chain of groups deeper than the loader allows
             node = sections[0]
             for level in range(most):
-                child = {"name": f"deep{level}", "type": "group", "label": self.text(rng, langs),
-                         "questions": []}
+                child = {
+                    "name": f"deep{level}",
+                    "type": "group",
+                    "label": self.text(rng, langs),
+                    "questions": [],
+                }
                 node["questions"].append(child)
                 node = child
         choices: dict[str, Any] = {
-            "yes_no": [{"name": "yes", "label": self.text(rng, langs)},
-                       {"name": "no", "label": self.text(rng, langs)}],
-            "colours": [{"name": c, "label": self.text(rng, langs), "kind": k}
-                        for c, k in (("red", "warm"), ("blue", "cold"), ("red", "warm"))[
-                            : rng.choice((2, 3))]],
-            "cities": [{"name": "bishkek", "label": self.text(rng, langs), "country": "kg"},
-                       {"name": "osh", "label": self.text(rng, langs), "country": "kg"}],
+            "yes_no": [
+                {"name": "yes", "label": self.text(rng, langs)},
+                {"name": "no", "label": self.text(rng, langs)},
+            ],
+            "colours": [
+                {"name": c, "label": self.text(rng, langs), "kind": k}
+                for c, k in (("red", "warm"), ("blue", "cold"), ("red", "warm"))[
+                    : rng.choice((2, 3))
+                ]
+            ],
+            "cities": [
+                {"name": "bishkek", "label": self.text(rng, langs), "country": "kg"},
+                {"name": "osh", "label": self.text(rng, langs), "country": "kg"},
+            ],
         }
         if clean:
             choices["colours"] = choices["colours"][:2]
         elif rng.random() < 0.1:
             del choices[rng.choice(list(choices))]
         form: dict[str, Any] = {
-            "form_id": "fuzz-form" if clean else rng.choice(("fuzz-form",) * 8
-                                                            + ("Fuzz Form", "", 12)),
+            "form_id": "fuzz-form"
+            if clean
+            else rng.choice(("fuzz-form",) * 8 + ("Fuzz Form", "", 12)),
             "version": "1" if clean else rng.choice(("1", "1", "2", 3, "2.0", "")),
-            "kind": rng.choice(("screening", "identification") if clean else
-                               ("screening", "identification", "screening", "other")),
-            "default_language": default, "languages": langs,
-            "title": self.text(rng, langs), "sections": sections, "choices": choices,
+            "kind": rng.choice(
+                ("screening", "identification")
+                if clean
+                else ("screening", "identification", "screening", "other")
+            ),
+            "default_language": default,
+            "languages": langs,
+            "title": self.text(rng, langs),
+            "sections": sections,
+            "choices": choices,
         }
         if rng.random() < 0.3 and not clean:
-            form["assessment"] = {"child": self.expr(rng, names),
-                                  "exploitation": self.expr(rng, names)}
+            form["assessment"] = {
+                "child": self.expr(rng, names),
+                "exploitation": self.expr(rng, names),
+            }
         return form
 
     def perturb(self, rng: random.Random, form: dict[str, Any]) -> str:
@@ -231,16 +354,44 @@ def alias_bomb(rng: random.Random, maker: FormMaker) -> dict[str, Any]:
     form = maker.form(rng)
     node: dict[str, Any] = {"name": "leaf", "type": "note", "label": {"en": "L"}}
     for level in range(levels):
-        node = {"name": f"g{level}", "type": "group", "label": {"en": "G"},
-                "questions": [node] * fan}
+        node = {
+            "name": f"g{level}",
+            "type": "group",
+            "label": {"en": "G"},
+            "questions": [node] * fan,
+        }
     form["sections"] = [{"name": "s", "label": {"en": "S"}, "questions": [node]}]
     return form
 
 
-ANSWERS: tuple[Any, ...] = ("", "yes", "no", "red", "blue", "bishkek", "2024-01-31",
-                            "2024-02-30", "12", "-1", "1e5", 0, 17, 120, -5, 2.5, 10**30, True,
-                            None, ["red", "blue"], ["red", "red"], [], ["nope"], {"a": 1},
-                            "ө" * 40, "x" * 5000)
+ANSWERS: tuple[Any, ...] = (
+    "",
+    "yes",
+    "no",
+    "red",
+    "blue",
+    "bishkek",
+    "2024-01-31",
+    "2024-02-30",
+    "12",
+    "-1",
+    "1e5",
+    0,
+    17,
+    120,
+    -5,
+    2.5,
+    10**30,
+    True,
+    None,
+    ["red", "blue"],
+    ["red", "red"],
+    [],
+    ["nope"],
+    {"a": 1},
+    "ө" * 40,
+    "x" * 5000,
+)
 
 
 def exercise(form: Any, rng: random.Random) -> str:
@@ -249,8 +400,7 @@ def exercise(form: Any, rng: random.Random) -> str:
 
     answers = {q.name: rng.choice(ANSWERS) for q in form.questions() if rng.random() < 0.6}
     try:
-        state = Flow(form, answers, rng.choice(("ky", "ru", "en", "xx")),
-                     today=dt.date(2026, 5, 4))
+        state = Flow(form, answers, rng.choice(("ky", "ru", "en", "xx")), today=dt.date(2026, 5, 4))
         answered, total = state.progress()
         if not 0 <= answered <= total:
             return "progress out of range"
@@ -275,9 +425,13 @@ def exercise(form: Any, rng: random.Random) -> str:
 
 
 def _dump(rng: random.Random, form: dict[str, Any]) -> bytes:
-    return yaml.safe_dump(form, allow_unicode=rng.random() < 0.8, sort_keys=False,
-                          default_flow_style=rng.choice((False, None, True)),
-                          width=rng.choice((80, 10**6))).encode("utf-8")
+    return yaml.safe_dump(
+        form,
+        allow_unicode=rng.random() < 0.8,
+        sort_keys=False,
+        default_flow_style=rng.choice((False, None, True)),
+        width=rng.choice((80, 10**6)),
+    ).encode("utf-8")
 
 
 def mutate_lines(rng: random.Random, text: str) -> tuple[str, str]:
@@ -299,17 +453,31 @@ def mutate_lines(rng: random.Random, text: str) -> tuple[str, str]:
         lines[i], lines[j] = lines[j], lines[i]
         label = "line-swap"
     elif roll < 0.5:
-        lines[i] = rng.choice(("  ", "\t", "")) + (lines[i][2:] if rng.random() < 0.5
-                                                   else lines[i])
+        lines[i] = rng.choice(("  ", "\t", "")) + (lines[i][2:] if rng.random() < 0.5 else lines[i])
         label = "indent"
     elif roll < 0.8 and ": " in lines[i]:
         head = lines[i].split(": ", 1)[0]
         lines[i] = f"{head}: {rng.choice(SPECIAL_SCALARS)}"
         label = "scalar"
     elif roll < 0.9:
-        lines.insert(i, rng.choice(("---", "...", "%YAML 1.1", "%TAG ! tag:x,2000:",
-                                    "x: &a [1, 2]", "y: *a", "<<: *a", "? complex", "- item",
-                                    "\ufeffkey: value", "key: 'multi\n  line'")))
+        lines.insert(
+            i,
+            rng.choice(
+                (
+                    "---",
+                    "...",
+                    "%YAML 1.1",
+                    "%TAG ! tag:x,2000:",
+                    "x: &a [1, 2]",
+                    "y: *a",
+                    "<<: *a",
+                    "? complex",
+                    "- item",
+                    "\ufeffkey: value",
+                    "key: 'multi\n  line'",
+                )
+            ),
+        )
         label = "directive"
     else:
         text2, label = mutate_text(rng, lines[i], "{}[]:,-&*!|>'\"#%@` \t\\abc019ө")
@@ -351,8 +519,9 @@ class YamlTarget:
         roll = rng.random()
         if roll < 0.28:
             seed = rng.choice(self.seeds[:2]) if rng.random() < 0.7 else rng.choice(self.seeds)
-            data, label = mutate(rng, seed, self.seeds, rng.choice(((b"[", b"]"), (b"{a: ", b"}"),
-                                                                    (b"- ", b""))))
+            data, label = mutate(
+                rng, seed, self.seeds, rng.choice(((b"[", b"]"), (b"{a: ", b"}"), (b"- ", b"")))
+            )
             return Case(data, f"bytes:{label}")
         if roll < 0.48:
             seed = rng.choice(self.seeds[:2]) if rng.random() < 0.7 else rng.choice(self.seeds)
@@ -372,8 +541,19 @@ class YamlTarget:
             form["sections"] = [{"name": "s", "label": {"en": "S"}, "questions": [group]}]
             return Case(_dump(rng, form), "form:cycle")
         if roll < 0.998:
-            return Case(rng.choice((b"[" * 100_000, b"a: " + b"{a: " * 5000, b"- " * 50_000,
-                                    b"&a [*a]", b"\xef\xbb\xbf", b"")), "special")
+            return Case(
+                rng.choice(
+                    (
+                        b"[" * 100_000,
+                        b"a: " + b"{a: " * 5000,
+                        b"- " * 50_000,
+                        b"&a [*a]",
+                        b"\xef\xbb\xbf",
+                        b"",
+                    )
+                ),
+                "special",
+            )
         return Case(b"# " + b"x" * (5_000_001), "too-large")
 
     def run(self, case: Case) -> Verdict:

@@ -13,13 +13,56 @@ import re
 
 MAX_SIZE = 1 << 20  # mutated inputs stay below 1 MiB (the parsers' own caps are tested elsewhere)
 
-INTERESTING = (0, 1, 2, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x10000, 0x7FFFFFFF,
-               0x80000000, 0xFFFFFFFF, 2**53 - 1, 2**53, 2**63 - 1, 2**64 - 1)
-EXTREME_NUMBERS = (b"0", b"-1", b"-0", b"1e308", b"1e-400", b"4294967296", b"9007199254740993",
-                   b"18446744073709551616", b"9" * 40, b"9" * 5000, b"0x1F", b"1_000",
-                   b"NaN", b"Infinity", b"-9223372036854775809", b"00000000001", b"1.5")
-BAD_UTF8 = (b"\xc3\x28", b"\xff", b"\xfe\xff", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
-            b"\xc0\xaf", b"\xe2\x82", b"\x80", b"\xf0\x9f\x98")
+INTERESTING = (
+    0,
+    1,
+    2,
+    0x7F,
+    0x80,
+    0xFF,
+    0x100,
+    0x7FFF,
+    0x8000,
+    0xFFFF,
+    0x10000,
+    0x7FFFFFFF,
+    0x80000000,
+    0xFFFFFFFF,
+    2**53 - 1,
+    2**53,
+    2**63 - 1,
+    2**64 - 1,
+)
+EXTREME_NUMBERS = (
+    b"0",
+    b"-1",
+    b"-0",
+    b"1e308",
+    b"1e-400",
+    b"4294967296",
+    b"9007199254740993",
+    b"18446744073709551616",
+    b"9" * 40,
+    b"9" * 5000,
+    b"0x1F",
+    b"1_000",
+    b"NaN",
+    b"Infinity",
+    b"-9223372036854775809",
+    b"00000000001",
+    b"1.5",
+)
+BAD_UTF8 = (
+    b"\xc3\x28",
+    b"\xff",
+    b"\xfe\xff",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xc0\xaf",
+    b"\xe2\x82",
+    b"\x80",
+    b"\xf0\x9f\x98",
+)
 _DIGITS = re.compile(rb"-?[0-9]+(?:\.[0-9]+)?")
 
 
@@ -86,7 +129,7 @@ def overwrite_int(rng: random.Random, data: bytearray, at: int | None = None) ->
         return insert(rng, data)
     i = rng.randrange(len(data) - width + 1) if at is None else min(at, len(data) - width)
     value = rng.choice(INTERESTING) % (1 << (8 * width))
-    data[i:i + width] = value.to_bytes(width, rng.choice(("big", "little")))
+    data[i : i + width] = value.to_bytes(width, rng.choice(("big", "little")))
     return "int"
 
 
@@ -96,7 +139,7 @@ def extreme_number(rng: random.Random, data: bytearray, at: int | None = None) -
     if not found:
         return overwrite_int(rng, data, at)
     match = rng.choice(found)
-    data[match.start():match.end()] = rng.choice(EXTREME_NUMBERS)
+    data[match.start() : match.end()] = rng.choice(EXTREME_NUMBERS)
     return "number"
 
 
@@ -117,17 +160,29 @@ def swap(rng: random.Random, data: bytearray, at: int | None = None) -> str:
         return flip_bit(rng, data)
     a, b = sorted(rng.sample(range(len(data)), 2))
     n = min(rng.randint(1, 32), b - a, len(data) - b)
-    data[a:a + n], data[b:b + n] = data[b:b + n], data[a:a + n]
+    data[a : a + n], data[b : b + n] = data[b : b + n], data[a : a + n]
     return "swap"
 
 
-OPS = (flip_bit, flip_bit, set_byte, insert, delete, duplicate, truncate, overwrite_int,
-       extreme_number, bad_utf8, nul, swap)
+OPS = (
+    flip_bit,
+    flip_bit,
+    set_byte,
+    insert,
+    delete,
+    duplicate,
+    truncate,
+    overwrite_int,
+    extreme_number,
+    bad_utf8,
+    nul,
+    swap,
+)
 
 
 def splice(rng: random.Random, a: bytes, b: bytes) -> bytes:
     """The head of one seed and the tail of another."""
-    return a[: rng.randrange(len(a) + 1)] + b[rng.randrange(len(b) + 1):]
+    return a[: rng.randrange(len(a) + 1)] + b[rng.randrange(len(b) + 1) :]
 
 
 def nest(rng: random.Random, data: bytes, opener: bytes, closer: bytes = b"") -> bytes:
@@ -138,9 +193,14 @@ def nest(rng: random.Random, data: bytes, opener: bytes, closer: bytes = b"") ->
     return (data[:at] + middle + data[at:])[:MAX_SIZE]
 
 
-def mutate(rng: random.Random, data: bytes, seeds: list[bytes] | None = None,
-           nesting: tuple[bytes, bytes] | None = None, rounds: int | None = None,
-           region: tuple[int, int] | None = None) -> tuple[bytes, str]:
+def mutate(
+    rng: random.Random,
+    data: bytes,
+    seeds: list[bytes] | None = None,
+    nesting: tuple[bytes, bytes] | None = None,
+    rounds: int | None = None,
+    region: tuple[int, int] | None = None,
+) -> tuple[bytes, str]:
     """1-4 random mutations; `region` (start, end) keeps positional ones inside that range.
 
     Returns the new bytes and a short label of what was done (for the report's statistics).
@@ -168,12 +228,31 @@ def mutate(rng: random.Random, data: bytes, seeds: list[bytes] | None = None,
 
 # ------------------------------------------------------------------------------------- text
 
-UNICODE_SAMPLES = ("ө", "ү", "ң", "Ж", "\u200b", "\u202e", "\ufeff", "\ud800", "\U0001f600",
-                   "\x00", "\x1b", "\r", "\t", "\u2028", "e\u0301", "Ａ", "ß", "İ")
+UNICODE_SAMPLES = (
+    "ө",
+    "ү",
+    "ң",
+    "Ж",
+    "\u200b",
+    "\u202e",
+    "\ufeff",
+    "\ud800",
+    "\U0001f600",
+    "\x00",
+    "\x1b",
+    "\r",
+    "\t",
+    "\u2028",
+    "e\u0301",
+    "Ａ",
+    "ß",
+    "İ",
+)
 
 
-def mutate_text(rng: random.Random, text: str, alphabet: str, rounds: int | None = None
-                ) -> tuple[str, str]:
+def mutate_text(
+    rng: random.Random, text: str, alphabet: str, rounds: int | None = None
+) -> tuple[str, str]:
     """Character-level mutations of a text: replace, insert, delete, duplicate, truncate."""
     chars = list(text)
     label = ""
@@ -188,11 +267,11 @@ def mutate_text(rng: random.Random, text: str, alphabet: str, rounds: int | None
             chars.insert(i, pick)
             label = label or "insert"
         elif op == 2 and chars:
-            del chars[i:i + rng.randint(1, 5)]
+            del chars[i : i + rng.randint(1, 5)]
             label = label or "delete"
         elif op == 3 and chars:
             n = rng.randint(1, 20)
-            chars[i:i] = chars[i:i + n] * rng.choice((1, 2, 50))
+            chars[i:i] = chars[i : i + n] * rng.choice((1, 2, 50))
             label = label or "duplicate"
         elif op == 4:
             del chars[i:]

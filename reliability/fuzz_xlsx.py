@@ -49,11 +49,16 @@ def _cell(rng: random.Random, ref: str, value: Any) -> str:
 
 
 _ODD_CELLS = (  # cell types and references a spreadsheet program would not write
-    '<c r="{ref}" t="s"><v>99999</v></c>', '<c r="{ref}" t="n"><v>abc</v></c>',
-    '<c r="{ref}" t="b"><v>7</v></c>', '<c r="{ref}" t="e"><v>#DIV/0!</v></c>',
-    '<c r="{ref}" t="d"><v>2024-99-99</v></c>', '<c r="XFD1048577"><v>1</v></c>',
-    '<c r="{ref}" t="str"><f>1+1</f><v>2</v></c>', '<c r="{ref}" s="999"><v>1</v></c>',
-    '<c r="A{row}"><v>{big}</v></c>', '<c r="{ref}" t="n"><v>1e999</v></c>',
+    '<c r="{ref}" t="s"><v>99999</v></c>',
+    '<c r="{ref}" t="n"><v>abc</v></c>',
+    '<c r="{ref}" t="b"><v>7</v></c>',
+    '<c r="{ref}" t="e"><v>#DIV/0!</v></c>',
+    '<c r="{ref}" t="d"><v>2024-99-99</v></c>',
+    '<c r="XFD1048577"><v>1</v></c>',
+    '<c r="{ref}" t="str"><f>1+1</f><v>2</v></c>',
+    '<c r="{ref}" s="999"><v>1</v></c>',
+    '<c r="A{row}"><v>{big}</v></c>',
+    '<c r="{ref}" t="n"><v>1e999</v></c>',
 )
 
 
@@ -72,8 +77,10 @@ def sheet_xml(rng: random.Random, rows: list[list[Any]], odd: bool) -> str:
                 cells.append(_cell(rng, ref, value))
         out.append(f'<row r="{rnum}">{"".join(cells)}</row>')
     dim = '<dimension ref="A1:XFD1048576"/>' if odd and rng.random() < 0.05 else ""
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}>{dim}'
-            f'<sheetData>{"".join(out)}</sheetData></worksheet>')
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS}>{dim}'
+        f"<sheetData>{''.join(out)}</sheetData></worksheet>"
+    )
 
 
 def workbook(rng: random.Random, sheets: dict[str, list[list[Any]]], odd: bool) -> bytes:
@@ -81,36 +88,63 @@ def workbook(rng: random.Random, sheets: dict[str, list[list[Any]]], odd: bool) 
     names = list(sheets)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        over = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-                       f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                       for i in range(1, len(names) + 1))
-        z.writestr("[Content_Types].xml", (
-            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_PKG}/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            f'officedocument.spreadsheetml.sheet.main+xml"/>{over}</Types>'))
-        z.writestr("_rels/.rels", (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}/relationships">'
-            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-            '</Relationships>'))
-        entries = "".join(f'<sheet name="{escape(n, {chr(34): "&quot;"})}" sheetId="{i}" '
-                          f'r:id="rId{i}"/>' for i, n in enumerate(names, 1))
-        z.writestr("xl/workbook.xml", (
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS} xmlns:r="{_REL}">'
-            f'<sheets>{entries}</sheets></workbook>'))
-        rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" '
-                       f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(names) + 1))
-        z.writestr("xl/_rels/workbook.xml.rels", (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}/relationships">'
-            f'{rels}</Relationships>'))
+        over = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+            f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(names) + 1)
+        )
+        z.writestr(
+            "[Content_Types].xml",
+            (
+                f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_PKG}/content-types">'
+                '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                f'officedocument.spreadsheetml.sheet.main+xml"/>{over}</Types>'
+            ),
+        )
+        z.writestr(
+            "_rels/.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                f'<Relationships xmlns="{_PKG}/relationships">'
+                f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+                "</Relationships>"
+            ),
+        )
+        entries = "".join(
+            f'<sheet name="{escape(n, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, n in enumerate(names, 1)
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            (
+                f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS} xmlns:r="{_REL}">'
+                f"<sheets>{entries}</sheets></workbook>"
+            ),
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(names) + 1)
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                f'<Relationships xmlns="{_PKG}/relationships">'
+                f"{rels}</Relationships>"
+            ),
+        )
         for i, rows in enumerate(sheets.values(), 1):
             z.writestr(f"xl/worksheets/sheet{i}.xml", sheet_xml(rng, rows, odd))
     return buf.getvalue()
 
 
-_LANG_HEADERS = {"ky": ("Kyrgyz (ky)", "ky", "Кыргызча"), "ru": ("Russian (ru)", "ru", "Русский"),
-                 "en": ("English (en)", "en", "English")}
+_LANG_HEADERS = {
+    "ky": ("Kyrgyz (ky)", "ky", "Кыргызча"),
+    "ru": ("Russian (ru)", "ru", "Русский"),
+    "en": ("English (en)", "en", "English"),
+}
 
 
 def _items(value: Any) -> list[Any]:
@@ -126,8 +160,16 @@ def xlsform_rows(rng: random.Random, form: dict[str, Any]) -> dict[str, list[lis
     langs = form.get("languages") if isinstance(form.get("languages"), list) else []
     langs = [lang for lang in langs if isinstance(lang, str)]
     texts = ("label", "hint", "constraint_message")
-    plain = ("required", "relevant", "constraint", "choice_filter", "default", "calculation",
-             "sensitivity", "indicators")
+    plain = (
+        "required",
+        "relevant",
+        "constraint",
+        "choice_filter",
+        "default",
+        "calculation",
+        "sensitivity",
+        "indicators",
+    )
 
     def header(key: str, lang: str) -> str:
         spelled = _LANG_HEADERS.get(lang, (lang,))
@@ -135,14 +177,17 @@ def xlsform_rows(rng: random.Random, form: dict[str, Any]) -> dict[str, list[lis
 
     columns = ["type", "name", *(header(k, lang) for k in texts for lang in langs), *plain]
     if rng.random() < 0.1:
-        columns[rng.randrange(len(columns))] = rng.choice(("relevance", "LABEL", "media::image",
-                                                           "label::Klingon", "", "Type"))
+        columns[rng.randrange(len(columns))] = rng.choice(
+            ("relevance", "LABEL", "media::image", "label::Klingon", "", "Type")
+        )
     survey: list[list[Any]] = [columns]
 
     def cell(value: Any) -> Any:
         if isinstance(value, dict):
-            return "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
-                             for k, v in value.items())
+            return "; ".join(
+                f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                for k, v in value.items()
+            )
         if isinstance(value, list):
             return " ".join(map(str, value))
         return value
@@ -173,28 +218,55 @@ def xlsform_rows(rng: random.Random, form: dict[str, Any]) -> dict[str, list[lis
         if isinstance(section, dict):
             section = {**section, "type": "group"}
         emit(section)
-    choices: list[list[Any]] = [["list_name", "name", *(header("label", lang) for lang in langs),
-                                 "kind", "country"]]
+    choices: list[list[Any]] = [
+        ["list_name", "name", *(header("label", lang) for lang in langs), "kind", "country"]
+    ]
     lists = form.get("choices") if isinstance(form.get("choices"), dict) else {}
     for list_name, entries in lists.items():
         for entry in entries if isinstance(entries, list) else [entries]:
             entry = entry if isinstance(entry, dict) else {"name": entry}
             label = entry.get("label")
-            choices.append([list_name, entry.get("name"),
-                            *((label.get(lang) if isinstance(label, dict) else label)
-                              for lang in langs), entry.get("kind"), entry.get("country")])
+            choices.append(
+                [
+                    list_name,
+                    entry.get("name"),
+                    *((label.get(lang) if isinstance(label, dict) else label) for lang in langs),
+                    entry.get("kind"),
+                    entry.get("country"),
+                ]
+            )
     assessment = form.get("assessment") if isinstance(form.get("assessment"), dict) else {}
     title = form.get("title")
-    settings = [["form_id", "version", "kind", "default_language", "languages", "form_title",
-                 "assessment_child", "assessment_exploitation"],
-                [form.get("form_id"), form.get("version"), form.get("kind"),
-                 form.get("default_language"), " ".join(langs),
-                 title.get(langs[0]) if isinstance(title, dict) and langs else cell(title),
-                 assessment.get("child"), assessment.get("exploitation")]]
+    settings = [
+        [
+            "form_id",
+            "version",
+            "kind",
+            "default_language",
+            "languages",
+            "form_title",
+            "assessment_child",
+            "assessment_exploitation",
+        ],
+        [
+            form.get("form_id"),
+            form.get("version"),
+            form.get("kind"),
+            form.get("default_language"),
+            " ".join(langs),
+            title.get(langs[0]) if isinstance(title, dict) and langs else cell(title),
+            assessment.get("child"),
+            assessment.get("exploitation"),
+        ],
+    ]
     sheets = {"survey": survey, "choices": choices, "settings": settings}
     if rng.random() < 0.1:
-        sheets = {rng.choice(("Survey", " survey ", "SURVEY", "survey2", "опрос")) if k == "survey"
-                  else k: v for k, v in sheets.items()}
+        sheets = {
+            rng.choice(("Survey", " survey ", "SURVEY", "survey2", "опрос"))
+            if k == "survey"
+            else k: v
+            for k, v in sheets.items()
+        }
     if rng.random() < 0.1:
         sheets[rng.choice(("notes", "Лист1", "external_choices", "x" * 31))] = [["a"], [1]]
     if rng.random() < 0.1:
@@ -204,14 +276,37 @@ def xlsform_rows(rng: random.Random, form: dict[str, Any]) -> dict[str, list[lis
 
 def random_cells(rng: random.Random) -> dict[str, list[list[Any]]]:
     """Sheets of random cells under plausible and implausible headers."""
-    words = ("type", "name", "label", "label::en", "hint::ky", "relevant", "list_name",
-             "form_id", "text", "select_one yes_no", "begin group", "end group", "yes", "",
-             "${q0} = 1", 3, 2.5, True, None, "ө", "begin repeat", "end repeat", "x" * 300)
+    words = (
+        "type",
+        "name",
+        "label",
+        "label::en",
+        "hint::ky",
+        "relevant",
+        "list_name",
+        "form_id",
+        "text",
+        "select_one yes_no",
+        "begin group",
+        "end group",
+        "yes",
+        "",
+        "${q0} = 1",
+        3,
+        2.5,
+        True,
+        None,
+        "ө",
+        "begin repeat",
+        "end repeat",
+        "x" * 300,
+    )
     sheets = {}
     for _ in range(rng.choice((1, 2, 3, 4))):
         name = rng.choice(("survey", "choices", "settings", "Survey", "other", "Sheet1"))
-        sheets[name] = [[rng.choice(words) for _ in range(rng.randint(0, 8))]
-                        for _ in range(rng.randint(0, 30))]
+        sheets[name] = [
+            [rng.choice(words) for _ in range(rng.randint(0, 8))] for _ in range(rng.randint(0, 30))
+        ]
     return sheets
 
 
@@ -239,8 +334,9 @@ def damage_entry(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         del parts[name]
         label = "part-missing"
     elif roll < 0.5:
-        text, label = mutate_text(rng, parts[name].decode("utf-8", "replace"),
-                                  "<>/=\"' &;:xmlrcvtis0123456789AZ\n")
+        text, label = mutate_text(
+            rng, parts[name].decode("utf-8", "replace"), "<>/=\"' &;:xmlrcvtis0123456789AZ\n"
+        )
         parts[name] = text.encode("utf-8", "surrogatepass")
     elif roll < 0.7:
         parts[name], _ = mutate(rng, parts[name], nesting=(b"<x>", b"</x>"))
@@ -278,8 +374,11 @@ class XlsxTarget:
         from idtool.questionnaire.indicator_ids import known_indicator_ids
 
         self.work = work
-        paths = [FORMS / "small.xlsx", FORMS / "realworld.xlsx",
-                 *sorted((FORMS / "broken").glob("*.xlsx"))]
+        paths = [
+            FORMS / "small.xlsx",
+            FORMS / "realworld.xlsx",
+            *sorted((FORMS / "broken").glob("*.xlsx")),
+        ]
         self.seeds = [p.read_bytes() for p in paths]
         self.maker = FormMaker(sorted(known_indicator_ids()))
 
@@ -295,12 +394,18 @@ class XlsxTarget:
         if roll < 0.5:
             return Case(workbook(rng, random_cells(rng), rng.random() < 0.3), "cells")
         if roll < 0.72:
-            base = rng.choice(self.seeds[:2]) if rng.random() < 0.5 else workbook(
-                rng, xlsform_rows(rng, self.maker.form(rng)), False)
+            base = (
+                rng.choice(self.seeds[:2])
+                if rng.random() < 0.5
+                else workbook(rng, xlsform_rows(rng, self.maker.form(rng)), False)
+            )
             data, label = damage_entry(rng, base)
             return Case(data, f"zip-part:{label}")
-        base = rng.choice(self.seeds) if rng.random() < 0.7 else workbook(
-            rng, xlsform_rows(rng, self.maker.form(rng)), False)
+        base = (
+            rng.choice(self.seeds)
+            if rng.random() < 0.7
+            else workbook(rng, xlsform_rows(rng, self.maker.form(rng)), False)
+        )
         data, label = mutate(rng, base, self.seeds)
         return Case(data, f"zip-bytes:{label}")
 

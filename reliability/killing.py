@@ -34,11 +34,19 @@ CHILD_TIMEOUT = 60.0
 
 def child_env(workdir: Path) -> dict[str, str]:
     """The child's environment: fast key derivation, folders of its own, UTF-8 output."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("IDTOOL_PASSPHRASE", "IDTOOL_NEW_PASSPHRASE", "IDTOOL_OFFICER")}
-    env.update(PYTHONPATH=str(ROOT), IDTOOL_KDF="fast", PYTHONIOENCODING="utf-8",
-               IDTOOL_CONFIG=str(workdir / "config"), IDTOOL_DATA=str(workdir / "no-data"),
-               PYTHONDONTWRITEBYTECODE="1")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("IDTOOL_PASSPHRASE", "IDTOOL_NEW_PASSPHRASE", "IDTOOL_OFFICER")
+    }
+    env.update(
+        PYTHONPATH=str(ROOT),
+        IDTOOL_KDF="fast",
+        PYTHONIOENCODING="utf-8",
+        IDTOOL_CONFIG=str(workdir / "config"),
+        IDTOOL_DATA=str(workdir / "no-data"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     return env
 
 
@@ -50,11 +58,16 @@ class Killed:
     times: list[float] = field(default_factory=list)  # when each line arrived (monotonic)
 
 
-def run_and_kill(script: str, args: dict[str, Any], env: dict[str, str], delay: float,
-                 from_start: bool) -> Killed:
+def run_and_kill(
+    script: str, args: dict[str, Any], env: dict[str, str], delay: float, from_start: bool
+) -> Killed:
     """Start worker `script`, SIGKILL it `delay` seconds after `ready` (or after its start)."""
-    proc = subprocess.Popen([sys.executable, str(WORKERS / script), json.dumps(args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, str(WORKERS / script), json.dumps(args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     assert proc.stdout is not None
     fd = proc.stdout.fileno()
     started = time.monotonic()
@@ -146,9 +159,11 @@ class Tally:
 
     def summary(self) -> str:
         phases = ", ".join(f"{k} {v}" for k, v in self.phases.most_common())
-        return (f"recovery (unlock after kill) max {self.worst_ms:.0f} ms (round "
-                f"{self.worst_round}); kills: {phases}; uncommitted WAL frames at "
-                f"{self.mid_transaction} kills")
+        return (
+            f"recovery (unlock after kill) max {self.worst_ms:.0f} ms (round "
+            f"{self.worst_round}); kills: {phases}; uncommitted WAL frames at "
+            f"{self.mid_transaction} kills"
+        )
 
 
 def check_store(session: Session) -> list[str]:

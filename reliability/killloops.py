@@ -45,17 +45,22 @@ from reliability.killing import (
 # -- 1. answer autosave ----------------------------------------------------------------------
 
 MISSING = object()
-PERSON_COLUMNS = {"full_name": "full_name", "other_names": "other_names",
-                  "document_number": "document_number"}
+PERSON_COLUMNS = {
+    "full_name": "full_name",
+    "other_names": "other_names",
+    "document_number": "document_number",
+}
 
 
 def _question_pool(form: Any) -> dict[str, list[str]]:
     from idtool.questionnaire.model import Kind
 
     questions = [q for s in form.sections for q in s.questions]
-    return {"text": [q.name for q in questions if q.kind is Kind.TEXT],
-            "numbers": [q.name for q in questions if q.kind is Kind.INTEGER],
-            "lists": [q.name for q in questions if q.kind is Kind.SELECT_MULTIPLE][:4]}
+    return {
+        "text": [q.name for q in questions if q.kind is Kind.TEXT],
+        "numbers": [q.name for q in questions if q.kind is Kind.INTEGER],
+        "lists": [q.name for q in questions if q.kind is Kind.SELECT_MULTIPLE][:4],
+    }
 
 
 def check_answers(workdir: Path, scale: float) -> Result:
@@ -76,10 +81,21 @@ def check_answers(workdir: Path, scale: float) -> Result:
     saves = 0
     for round_no in range(rounds(FULL_ROUNDS, scale)):
         delay, early = kill_delay(rng, 0.15)
-        killed = run_and_kill("answers.py", {
-            "folder": str(vault.folder), "officer": OFFICER, "passphrase": OFFICER_PASS,
-            "interview": interview.uuid, "round": round_no, "seed": rng.getrandbits(32),
-            **pool}, env, delay, early)
+        killed = run_and_kill(
+            "answers.py",
+            {
+                "folder": str(vault.folder),
+                "officer": OFFICER,
+                "passphrase": OFFICER_PASS,
+                "interview": interview.uuid,
+                "round": round_no,
+                "seed": rng.getrandbits(32),
+                **pool,
+            },
+            env,
+            delay,
+            early,
+        )
         result.rounds += 1
         problems: list[str] = [killed.error] if killed.error else []
         begun: dict[int, tuple[str, object]] = {}
@@ -106,7 +122,8 @@ def check_answers(workdir: Path, scale: float) -> Result:
                 stored = interviews.answers(session, interview.uuid)
                 person = session.conn.execute(
                     "SELECT full_name, other_names, document_number FROM persons WHERE uuid = ?",
-                    (case.person.uuid,)).fetchone()
+                    (case.person.uuid,),
+                ).fetchone()
         except IdtoolError as exc:
             problems.append(f"reopening failed: {type(exc).__name__}: {exc}")
             result.fail(f"round {round_no}: " + "; ".join(problems))
@@ -128,8 +145,9 @@ def check_answers(workdir: Path, scale: float) -> Result:
         lost = [q for q in model if stored.get(q, MISSING) != model[q]]
         extra = [q for q in stored if q not in model]
         if lost:
-            problems.append(f"{len(lost)} acknowledged answer(s) lost or stale, e.g. "
-                            f"question {lost[0]}")
+            problems.append(
+                f"{len(lost)} acknowledged answer(s) lost or stale, e.g. question {lost[0]}"
+            )
         if extra:
             problems.append(f"answers nobody wrote: {extra[:3]}")
         for i, (question, column) in enumerate(PERSON_COLUMNS.items()):
@@ -142,6 +160,7 @@ def check_answers(workdir: Path, scale: float) -> Result:
 
 
 # -- 2. bundle import ------------------------------------------------------------------------
+
 
 @dataclass
 class BundleInfo:
@@ -178,8 +197,7 @@ def make_world(root: Path) -> World:
         return World(sup_vault.folder, dev_vault.folder, sup.device_id, dev.device_id)
 
 
-def make_case_bundles(dev: Session, out: Path, count: int, cases_each: int
-                      ) -> list[BundleInfo]:
+def make_case_bundles(dev: Session, out: Path, count: int, cases_each: int) -> list[BundleInfo]:
     """`count` case bundles, each after `cases_each` more fictional demo cases."""
     from idtool.bundle import Kind, read_unverified_header
     from idtool.sync import export
@@ -195,8 +213,7 @@ def make_case_bundles(dev: Session, out: Path, count: int, cases_each: int
         path = export.export_cases(dev, out)
         header = read_unverified_header(path)
         keys = {(r["table"], schema[r["table"]].key_of(r["row"])) for r in records}
-        infos.append(BundleInfo(path, header.bundle_id, keys, keys - seen,
-                                header.audit_head.seq))
+        infos.append(BundleInfo(path, header.bundle_id, keys, keys - seen, header.audit_head.seq))
         seen |= keys
     return infos
 
@@ -212,17 +229,21 @@ def _present_keys(session: Session, tables_: set[str]) -> set[tuple[str, str]]:
     present: set[tuple[str, str]] = set()
     for name in tables_:
         expr = " || '/' || ".join(schema[name].key)
-        present |= {(name, str(r[0])) for r in session.conn.execute(
-            f"SELECT {expr} FROM {name}")}
+        present |= {(name, str(r[0])) for r in session.conn.execute(f"SELECT {expr} FROM {name}")}
     return present
 
 
-def _import_state(session: Session, bundles: list[BundleInfo], sender: str
-                  ) -> tuple[int, list[str]]:
+def _import_state(
+    session: Session, bundles: list[BundleInfo], sender: str
+) -> tuple[int, list[str]]:
     """How many bundles (a prefix) are imported, and what is wrong with that state."""
     problems: list[str] = []
-    ids = {r[0] for r in session.conn.execute(
-        "SELECT bundle_id FROM sync_bundles WHERE direction = 'in' AND kind = 'case'")}
+    ids = {
+        r[0]
+        for r in session.conn.execute(
+            "SELECT bundle_id FROM sync_bundles WHERE direction = 'in' AND kind = 'case'"
+        )
+    }
     done = 0
     while done < len(bundles) and bundles[done].bundle_id in ids:
         done += 1
@@ -231,17 +252,24 @@ def _import_state(session: Session, bundles: list[BundleInfo], sender: str
     present = _present_keys(session, {t for b in bundles for t, _ in b.keys})
     for k, bundle in enumerate(bundles):
         if k < done and not bundle.keys <= present:
-            problems.append(f"bundle {k} recorded as imported but "
-                            f"{len(bundle.keys - present)} of its records are missing")
+            problems.append(
+                f"bundle {k} recorded as imported but "
+                f"{len(bundle.keys - present)} of its records are missing"
+            )
         if k >= done and bundle.new_keys & present:
-            problems.append(f"bundle {k} not recorded as imported but "
-                            f"{len(bundle.new_keys & present)} of its records are there")
-    head = session.conn.execute("SELECT coalesce(max(seq), 0), count(*) FROM sync_audit"
-                                " WHERE sender = ?", (sender,)).fetchone()
+            problems.append(
+                f"bundle {k} not recorded as imported but "
+                f"{len(bundle.new_keys & present)} of its records are there"
+            )
+    head = session.conn.execute(
+        "SELECT coalesce(max(seq), 0), count(*) FROM sync_audit WHERE sender = ?", (sender,)
+    ).fetchone()
     want = bundles[done - 1].audit_seq if done else 0
     if tuple(head) != (want, want):
-        problems.append(f"sender audit entries end at {head[0]} ({head[1]} stored), expected "
-                        f"{want} for {done} bundle(s)")
+        problems.append(
+            f"sender audit entries end at {head[0]} ({head[1]} stored), expected "
+            f"{want} for {done} bundle(s)"
+        )
     return done, problems
 
 
@@ -281,8 +309,12 @@ def check_imports(workdir: Path, scale: float) -> Result:
     done = 0
     series = 1
     acknowledged = 0
-    args = {"folder": str(world.sup), "officer": SUPERVISOR, "passphrase": SUPERVISOR_PASS,
-            "bundles": [str(b.path) for b in bundles]}
+    args = {
+        "folder": str(world.sup),
+        "officer": SUPERVISOR,
+        "passphrase": SUPERVISOR_PASS,
+        "bundles": [str(b.path) for b in bundles],
+    }
     for round_no in range(rounds(FULL_ROUNDS, scale)):
         if done == len(bundles):  # a series is over: check the no-op, start again
             with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
@@ -322,18 +354,18 @@ def check_imports(workdir: Path, scale: float) -> Result:
             if index >= now_done:
                 problems.append(f"acknowledged bundle {index} is not recorded as imported")
             if bool(already) != (index < done):
-                problems.append(f"bundle {index}: already_imported={bool(already)} on "
-                                f"{'re-' if index < done else 'first '}import")
+                problems.append(
+                    f"bundle {index}: already_imported={bool(already)} on "
+                    f"{'re-' if index < done else 'first '}import"
+                )
             if quarantined or conflicts:
-                problems.append(f"bundle {index}: {quarantined} quarantined, "
-                                f"{conflicts} conflicts")
+                problems.append(f"bundle {index}: {quarantined} quarantined, {conflicts} conflicts")
         acknowledged += sum(1 for a in acks if not a[1])
         in_flight = begun if begun >= 0 and (not acks or acks[-1][0] != begun) else None
         if not killed.ready:
             tally.phases["start-up"] += 1
         elif in_flight is None:
-            tally.phases["between imports" if begun < len(bundles) - 1 else "after the last"] \
-                += 1
+            tally.phases["between imports" if begun < len(bundles) - 1 else "after the last"] += 1
         elif in_flight < now_done:
             tally.phases["in import, committed before ack"] += 1
         else:
@@ -349,23 +381,30 @@ def check_imports(workdir: Path, scale: float) -> Result:
         for k, bundle in enumerate(bundles):
             report = import_bundle(session, bundle.path)
             if report.already_imported != (k < done) or report.quarantined:
-                result.fail(f"final import of bundle {k}: already_imported="
-                            f"{report.already_imported}, quarantined={report.quarantined}")
+                result.fail(
+                    f"final import of bundle {k}: already_imported="
+                    f"{report.already_imported}, quarantined={report.quarantined}"
+                )
         _, state = _import_state(session, bundles, world.dev_device)
         for problem in state + check_store(session):
             result.fail(f"after the loop: {problem}")
-    result.worst = (f"{series} series of {len(bundles)} bundles, {acknowledged} acknowledged "
-                    f"imports; " + tally.summary())
+    result.worst = (
+        f"{series} series of {len(bundles)} bundles, {acknowledged} acknowledged "
+        f"imports; " + tally.summary()
+    )
     return result
 
 
 # -- 3. re-key -------------------------------------------------------------------------------
 
+
 def _data_digest(session: Session) -> str:
     digest = hashlib.sha256()
-    for sql in ("SELECT uuid, number, status FROM cases ORDER BY uuid",
-                "SELECT uuid, full_name, birth_date FROM persons ORDER BY uuid",
-                "SELECT interview_uuid, question, value FROM answers ORDER BY 1, 2"):
+    for sql in (
+        "SELECT uuid, number, status FROM cases ORDER BY uuid",
+        "SELECT uuid, full_name, birth_date FROM persons ORDER BY uuid",
+        "SELECT interview_uuid, question, value FROM answers ORDER BY 1, 2",
+    ):
         for row in session.conn.execute(sql):
             digest.update(repr(row).encode())
     return digest.hexdigest()
@@ -427,9 +466,19 @@ def check_rekey(workdir: Path, scale: float) -> Result:
     for round_no in range(rounds(FULL_ROUNDS, scale)):
         alive = [[n, o.passphrase] for n, o in people.items() if o.state == "alive"]
         delay, early = kill_delay(rng, 0.3)
-        killed = run_and_kill("rekey.py", {
-            "folder": str(vault.folder), "officer": SUPERVISOR, "passphrase": SUPERVISOR_PASS,
-            "alive": alive, "round": round_no}, env, delay, early)
+        killed = run_and_kill(
+            "rekey.py",
+            {
+                "folder": str(vault.folder),
+                "officer": SUPERVISOR,
+                "passphrase": SUPERVISOR_PASS,
+                "alive": alive,
+                "round": round_no,
+            },
+            env,
+            delay,
+            early,
+        )
         result.rounds += 1
         problems: list[str] = [killed.error] if killed.error else []
         touched: list[str] = []
@@ -458,8 +507,10 @@ def check_rekey(workdir: Path, scale: float) -> Result:
                 problems += check_store(session)
                 if _data_digest(session) != digest:
                     problems.append("case data changed")
-                rows = {r[0]: (bool(r[1]), r[2]) for r in session.conn.execute(
-                    "SELECT name, active, slot_id FROM officers")}
+                rows = {
+                    r[0]: (bool(r[1]), r[2])
+                    for r in session.conn.execute("SELECT name, active, slot_id FROM officers")
+                }
                 slots = vault.load_slots()
                 db_key = session.db_key
         except IdtoolError as exc:
@@ -500,8 +551,11 @@ def check_rekey(workdir: Path, scale: float) -> Result:
             if _can_unlock(vault, name, officer.passphrase) != active:
                 problems.append(f"officer {name} {'cannot' if active else 'can still'} unlock")
         for name, officer in people.items():
-            if officer.state == "alive" and name not in touched and \
-                    not _can_unlock(vault, name, officer.passphrase):
+            if (
+                officer.state == "alive"
+                and name not in touched
+                and not _can_unlock(vault, name, officer.passphrase)
+            ):
                 problems.append(f"officer {name} (added earlier) cannot unlock")
         # Every officer key slot must belong to an active officer. Any other slot is tried
         # with the passphrase of the officer it was made for: it must not yield the key.
@@ -512,21 +566,27 @@ def check_rekey(workdir: Path, scale: float) -> Result:
             stale.add(slot.id)
             stale_by_phase[phase] += 1
             owner = next((n for n in people if slots.officer_tag(n) == slot.tag), None)
-            opens = owner is not None and _opens(slots, slot, people[owner].passphrase,
-                                                 db_key)
-            problems.append(f"key slot {slot.id[:8]} of {owner or 'an unknown officer'} "
-                            f"(not active) is still in keyslots.json and "
-                            f"{'DOES' if opens else 'does not'} open the current database "
-                            f"key with that officer's passphrase (kill {phase})")
+            opens = owner is not None and _opens(slots, slot, people[owner].passphrase, db_key)
+            problems.append(
+                f"key slot {slot.id[:8]} of {owner or 'an unknown officer'} "
+                f"(not active) is still in keyslots.json and "
+                f"{'DOES' if opens else 'does not'} open the current database "
+                f"key with that officer's passphrase (kill {phase})"
+            )
         if problems:
             result.fail(f"round {round_no}: " + "; ".join(problems))
     left = ", ".join(f"{k} {v}" for k, v in stale_by_phase.most_common()) or "none"
-    result.worst = (f"{removals} acknowledged re-keys of a {db_mb:.1f} MB database; "
-                    + tally.summary() + f"; key slots left with no active officer: {left}")
+    result.worst = (
+        f"{removals} acknowledged re-keys of a {db_mb:.1f} MB database; "
+        + tally.summary()
+        + f"; key slots left with no active officer: {left}"
+    )
     return result
 
 
 def checks() -> list[Check]:
-    return [Check("kill loop: answer autosave", check_answers),
-            Check("kill loop: bundle import", check_imports),
-            Check("kill loop: re-key", check_rekey)]
+    return [
+        Check("kill loop: answer autosave", check_answers),
+        Check("kill loop: bundle import", check_imports),
+        Check("kill loop: re-key", check_rekey),
+    ]

@@ -44,21 +44,40 @@ FREE = "Чычканбекмаркер"  # the second marker, only in free-text 
 DOCUMENT = "ZX9081726354"
 BIRTH = "1993-07-29"
 PHONE = "+996 555 123 987"
-STORY = (f"Ал {FREE} деген кишиге ишенип, Москвага барган. Телефону {PHONE}. "
-         f"Паспорту {DOCUMENT} тартылып алынган.")
+STORY = (
+    f"Ал {FREE} деген кишиге ишенип, Москвага барган. Телефону {PHONE}. "
+    f"Паспорту {DOCUMENT} тартылып алынган."
+)
 STRONG = {
-    "urgent_medical": "no", "safe_place": "no", "fear_someone": "yes",
-    "documents_taken": "yes", "debt": "yes", "not_free": "yes", "deceived_job": "yes",
-    "violence_threats": "both", "unpaid_wages": "not_paid", "excessive_hours": "yes",
-    "sex": "female", "age_now": 32, "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"], "exploitation_country": "russia",
+    "urgent_medical": "no",
+    "safe_place": "no",
+    "fear_someone": "yes",
+    "documents_taken": "yes",
+    "debt": "yes",
+    "not_free": "yes",
+    "deceived_job": "yes",
+    "violence_threats": "both",
+    "unpaid_wages": "not_paid",
+    "excessive_hours": "yes",
+    "sex": "female",
+    "age_now": 32,
+    "under_18_at_exploitation": "no",
+    "exploitation_type": ["forced_labour"],
+    "exploitation_country": "russia",
     "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given", "referral_notes": f"{FREE}: жатакана керек. {STORY}",
+    "consent_referral": "given",
+    "referral_notes": f"{FREE}: жатакана керек. {STORY}",
 }
 IDENTIFICATION = {
-    "full_name": NAME, "other_names": f"{FREE} Жаркын", "sex": "female",
-    "date_of_birth": BIRTH, "document_type": "id_card", "document_number": DOCUMENT,
-    "contact": PHONE, "promised_work": f"Ашкана, {FREE}", "recruitment_story": STORY,
+    "full_name": NAME,
+    "other_names": f"{FREE} Жаркын",
+    "sex": "female",
+    "date_of_birth": BIRTH,
+    "document_type": "id_card",
+    "document_number": DOCUMENT,
+    "contact": PHONE,
+    "promised_work": f"Ашкана, {FREE}",
+    "recruitment_story": STORY,
     "observations": f"{NAME} коркуп турат; {FREE}.",
 }
 
@@ -119,14 +138,19 @@ def _writes_hook():
     return hook
 sys.addaudithook(_writes_hook())
 """
-CLI = BOOT + """
+CLI = (
+    BOOT
+    + """
 import runpy
 sys.argv[0] = "idtool"
 runpy.run_module("idtool", run_name="__main__", alter_sys=True)
 """
+)
 
 # -- the core API, for the steps the command line does not have ------------------------------
-_UNLOCK = BOOT + """
+_UNLOCK = (
+    BOOT
+    + """
 import json
 from idtool.paths import default_data_dir
 from idtool.vault import Vault
@@ -134,7 +158,10 @@ session = Vault(default_data_dir()).unlock(os.environ["IDTOOL_OFFICER"],
                                            os.environ["IDTOOL_PASSPHRASE"])
 m = json.loads(sys.argv[1])
 """
-CASE_SCRIPT = _UNLOCK + """
+)
+CASE_SCRIPT = (
+    _UNLOCK
+    + """
 from idtool import cases, decisions, interviews
 from idtool.decisions import Decision
 from idtool.questionnaire.registry import load_shipped
@@ -150,7 +177,10 @@ with session:
     decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM, reason=m["reason"])
     print(case.number)
 """
-LIVE_SCRIPT = _UNLOCK + """
+)
+LIVE_SCRIPT = (
+    _UNLOCK
+    + """
 from idtool import interviews
 from idtool.certificate import issuance
 with session:
@@ -160,7 +190,10 @@ with session:
     print("READY", flush=True)
     sys.stdin.readline()
 """
-BUNDLE_SCRIPT = _UNLOCK + """
+)
+BUNDLE_SCRIPT = (
+    _UNLOCK
+    + """
 from idtool.bundle import read_bundle
 from idtool.sync import devices
 with session:
@@ -168,12 +201,43 @@ with session:
     _header, payload = read_bundle(m["path"], trusted, devices.own_identity(session.conn))
 print(json.dumps({k: v.encode() in payload for k, v in m["markers"].items()}))
 """
+)
 
 # -- marker forms -----------------------------------------------------------------------------
-_READABLE = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z",
-             "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "ң": "ng", "о": "o",
-             "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ү": "u", "ф": "f",
-             "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "ы": "y", "э": "e", "ю": "yu", "я": "ya"}
+_READABLE = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "ң": "ng",
+    "о": "o",
+    "ө": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ү": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "ы": "y",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+}
 
 
 def readable_latin(text: str) -> str:
@@ -204,9 +268,15 @@ def marker_forms() -> dict[str, bytes]:
     from idtool.translit import search_key
 
     texts = {
-        "name": NAME, "surname": "Маркерова", "second surname": "Сынак", "first name": "Жаркынай",
-        "free-text marker": FREE, "document number": DOCUMENT, "birth date": BIRTH,
-        "birth date (dd.mm.yyyy)": ".".join(reversed(BIRTH.split("-"))), "phone": PHONE,
+        "name": NAME,
+        "surname": "Маркерова",
+        "second surname": "Сынак",
+        "first name": "Жаркынай",
+        "free-text marker": FREE,
+        "document number": DOCUMENT,
+        "birth date": BIRTH,
+        "birth date (dd.mm.yyyy)": ".".join(reversed(BIRTH.split("-"))),
+        "phone": PHONE,
         "phone digits": "".join(c for c in PHONE if c.isdigit()),
     }
     forms: dict[str, bytes] = {}
@@ -247,30 +317,49 @@ class World:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("IDTOOL_", "XDG_"))}
         home = self.folder(who, "home")
         tmp = str(self.folder("tmp"))
-        env.update({
-            "IDTOOL_KDF": "fast", "IDTOOL_DATA": str(self.folder(who, "data")),
-            "IDTOOL_CONFIG": str(self.folder(who, "config")), "HOME": str(home),
-            "XDG_CACHE_HOME": str(home / ".cache"), "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_DATA_HOME": str(home / ".local" / "share"),
-            "XDG_STATE_HOME": str(home / ".local" / "state"),
-            "TMPDIR": tmp, "TEMP": tmp, "TMP": tmp, "PYTHONDONTWRITEBYTECODE": "1",
-            "IDTOOL_OFFICER": SUPERVISOR if who == "sup" else OFFICER,
-            "IDTOOL_PASSPHRASE": PASSPHRASE, "IDTOOL_NEW_PASSPHRASE": PASSPHRASE,
-            "RELIABILITY_WRITE_LOG": str(self.folder("meta") / "writes.log"),
-            "RELIABILITY_MARKERS": ",".join(v.hex() for v in marker_forms().values()),
-        })
+        env.update(
+            {
+                "IDTOOL_KDF": "fast",
+                "IDTOOL_DATA": str(self.folder(who, "data")),
+                "IDTOOL_CONFIG": str(self.folder(who, "config")),
+                "HOME": str(home),
+                "XDG_CACHE_HOME": str(home / ".cache"),
+                "XDG_CONFIG_HOME": str(home / ".config"),
+                "XDG_DATA_HOME": str(home / ".local" / "share"),
+                "XDG_STATE_HOME": str(home / ".local" / "state"),
+                "TMPDIR": tmp,
+                "TEMP": tmp,
+                "TMP": tmp,
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "IDTOOL_OFFICER": SUPERVISOR if who == "sup" else OFFICER,
+                "IDTOOL_PASSPHRASE": PASSPHRASE,
+                "IDTOOL_NEW_PASSPHRASE": PASSPHRASE,
+                "RELIABILITY_WRITE_LOG": str(self.folder("meta") / "writes.log"),
+                "RELIABILITY_MARKERS": ",".join(v.hex() for v in marker_forms().values()),
+            }
+        )
         return env
 
     def _args(self, command: list[str]) -> list[str]:
         return [sys.executable, "-c", CLI, "--lang", "en", *command]
 
-    def run(self, step: str, who: str, command: list[str], script: str = "",
-            data: object = None) -> str:
+    def run(
+        self, step: str, who: str, command: list[str], script: str = "", data: object = None
+    ) -> str:
         """Run one step; a failure is recorded (first line of its stderr, markers masked)."""
-        args = ([sys.executable, "-c", script, json.dumps(data, ensure_ascii=False)] if script
-                else self._args(command))
-        proc = subprocess.run(args, capture_output=True, text=True, env=self.env(who),
-                              cwd=self.folder("cwd"), timeout=300)
+        args = (
+            [sys.executable, "-c", script, json.dumps(data, ensure_ascii=False)]
+            if script
+            else self._args(command)
+        )
+        proc = subprocess.run(
+            args,
+            capture_output=True,
+            text=True,
+            env=self.env(who),
+            cwd=self.folder("cwd"),
+            timeout=300,
+        )
         self.steps += 1
         self.outputs.append((step, proc.stdout + proc.stderr))
         if proc.returncode != 0:
@@ -283,11 +372,15 @@ class World:
 
     def live(self, step: str, data: object, scan: callable) -> None:  # type: ignore[valid-type]
         """Run LIVE_SCRIPT and call `scan()` while its session is still open."""
-        proc = subprocess.Popen([sys.executable, "-c", LIVE_SCRIPT,
-                                 json.dumps(data, ensure_ascii=False)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=self.env("dev"),
-                                cwd=self.folder("cwd"))
+        proc = subprocess.Popen(
+            [sys.executable, "-c", LIVE_SCRIPT, json.dumps(data, ensure_ascii=False)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=self.env("dev"),
+            cwd=self.folder("cwd"),
+        )
         try:
             line = proc.stdout.readline() if proc.stdout else ""
             if line.strip() != "READY":
@@ -308,44 +401,121 @@ def workflow(w: World, live_scan: callable) -> str:  # type: ignore[valid-type]
     """The whole scripted workflow; returns a short note of what the sanity checks saw."""
     usb, chosen = w.folder("usb"), w.folder("chosen")
     w.run("supervisor init", "sup", ["init", "--officer", SUPERVISOR, "--role", "supervisor"])
-    w.run("device init", "dev", ["init", "--officer", OFFICER, "--role", "police",
-                                 "--organisation", "mvd-anti-trafficking"])
+    w.run(
+        "device init",
+        "dev",
+        [
+            "init",
+            "--officer",
+            OFFICER,
+            "--role",
+            "police",
+            "--organisation",
+            "mvd-anti-trafficking",
+        ],
+    )
     w.run("enrol create", "sup", ["enrol", "create", "--out", str(usb / "enrol.json")])
-    w.run("enrol join", "dev", ["enrol", "join", str(usb / "enrol.json"), "--out",
-                                str(usb / "request.json"), "--yes"])
-    w.run("enrol approve", "sup", ["enrol", "approve", str(usb / "request.json"), "--out",
-                                   str(usb / "enrol-update.idtb"), "--yes"])
+    w.run(
+        "enrol join",
+        "dev",
+        ["enrol", "join", str(usb / "enrol.json"), "--out", str(usb / "request.json"), "--yes"],
+    )
+    w.run(
+        "enrol approve",
+        "sup",
+        [
+            "enrol",
+            "approve",
+            str(usb / "request.json"),
+            "--out",
+            str(usb / "enrol-update.idtb"),
+            "--yes",
+        ],
+    )
     w.run("import enrolment update", "dev", ["import", str(usb / "enrol-update.idtb")])
-    case = w.run("case, interviews, assessment, decision", "dev", [], CASE_SCRIPT, {
-        "name": NAME, "birth": BIRTH, "identification": IDENTIFICATION, "screening": STRONG,
-        "reason": f"Далилдер жетиштүү ({FREE})."}).strip()
-    w.run("certificate issue", "dev", ["certificate", "issue", case, "--out",
-                                       str(chosen / "certificate.pdf")])
-    w.run("consent record", "dev", ["consent", "record", case, "--purpose", "referral",
-                                    "--state", "given", "--to", ORG, "--told",
-                                    "purpose,use,retention,withdrawal"])
-    w.run("referral make", "dev", ["referral", "make", case, "--to", ORG, "--out",
-                                   str(chosen / "referral.pdf"), "--reason",
-                                   f"Баш калкалоочу жай керек ({FREE})", "--risks",
-                                   f"{FREE} издеп жүрөт"])
+    case = w.run(
+        "case, interviews, assessment, decision",
+        "dev",
+        [],
+        CASE_SCRIPT,
+        {
+            "name": NAME,
+            "birth": BIRTH,
+            "identification": IDENTIFICATION,
+            "screening": STRONG,
+            "reason": f"Далилдер жетиштүү ({FREE}).",
+        },
+    ).strip()
+    w.run(
+        "certificate issue",
+        "dev",
+        ["certificate", "issue", case, "--out", str(chosen / "certificate.pdf")],
+    )
+    w.run(
+        "consent record",
+        "dev",
+        [
+            "consent",
+            "record",
+            case,
+            "--purpose",
+            "referral",
+            "--state",
+            "given",
+            "--to",
+            ORG,
+            "--told",
+            "purpose,use,retention,withdrawal",
+        ],
+    )
+    w.run(
+        "referral make",
+        "dev",
+        [
+            "referral",
+            "make",
+            case,
+            "--to",
+            ORG,
+            "--out",
+            str(chosen / "referral.pdf"),
+            "--reason",
+            f"Баш калкалоочу жай керек ({FREE})",
+            "--risks",
+            f"{FREE} издеп жүрөт",
+        ],
+    )
     w.live("open session (WAL alive)", {"case": case, "text": f"{FREE}: {STORY}"}, live_scan)
     bundle = Path(w.run("export case bundle", "dev", ["export", "--out", str(usb)]).strip())
-    seen = json.loads(w.run("decrypt the case bundle in memory", "sup", [], BUNDLE_SCRIPT, {
-        "path": str(bundle), "markers": {"name": NAME, "free": FREE, "document": DOCUMENT}}))
+    seen = json.loads(
+        w.run(
+            "decrypt the case bundle in memory",
+            "sup",
+            [],
+            BUNDLE_SCRIPT,
+            {"path": str(bundle), "markers": {"name": NAME, "free": FREE, "document": DOCUMENT}},
+        )
+    )
     w.run("import case bundle", "sup", ["import", str(bundle)])
     found = w.run("case list --search", "sup", ["case", "list", "--search", "Markerova"])
-    w.run("stats", "sup", ["stats", "--csv", str(chosen / "stats.csv"), "--pdf",
-                           str(chosen / "stats.pdf")])
+    w.run(
+        "stats",
+        "sup",
+        ["stats", "--csv", str(chosen / "stats.csv"), "--pdf", str(chosen / "stats.pdf")],
+    )
     w.run("export-htcds", "sup", ["export-htcds", "--out", str(chosen / "htcds.csv")])
-    update = Path(w.run("export update bundle", "sup", ["export", "--update", "--out",
-                                                        str(usb)]).strip())
+    update = Path(
+        w.run("export update bundle", "sup", ["export", "--update", "--out", str(usb)]).strip()
+    )
     w.run("import update bundle", "dev", ["import", str(update)])
     w.run("audit verify (device)", "dev", ["audit", "verify"])
     w.run("audit verify (supervisor)", "sup", ["audit", "verify"])
     carried = ", ".join(k for k, v in seen.items() if v) or "nothing"
-    return (f"the case bundle carries {carried}"
-            + ("; the supervisor finds the case" if case in found else
-               "; the supervisor does NOT find the case"))
+    return f"the case bundle carries {carried}" + (
+        "; the supervisor finds the case"
+        if case in found
+        else "; the supervisor does NOT find the case"
+    )
 
 
 # -- scanning ---------------------------------------------------------------------------------
@@ -391,8 +561,9 @@ def pdf_layers(path: Path) -> dict[str, bytes]:
         except Exception:  # a free or damaged object: nothing to inflate
             continue
     info = reader.metadata or {}
-    inflated.append(json.dumps({str(k): str(v) for k, v in info.items()},
-                               ensure_ascii=False).encode())
+    inflated.append(
+        json.dumps({str(k): str(v) for k, v in info.items()}, ensure_ascii=False).encode()
+    )
     layers["inflated streams"] = b"\n".join(inflated)
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     layers["extracted text"] = " ".join(text.split()).encode("utf-8")
@@ -451,8 +622,11 @@ def write_log(work: Path) -> tuple[set[Path], set[Path], list[tuple[Path, int]]]
 
 def outside(work: Path, paths: set[Path]) -> list[Path]:
     ignored = (Path("/dev"), Path("/proc"))
-    return sorted(p for p in paths if work not in p.parents and p != work
-                  and not any(i in p.parents for i in ignored))
+    return sorted(
+        p
+        for p in paths
+        if work not in p.parents and p != work and not any(i in p.parents for i in ignored)
+    )
 
 
 class Scanner:
@@ -551,17 +725,23 @@ def run(work: Path, scale: float) -> Result:
     for path in sorted(saved):
         if not path.exists():
             continue
-        layers = {layer: sorted(f for f, needle in scanner.forms.items() if needle in data)
-                  for layer, data in pdf_layers(path).items()}
+        layers = {
+            layer: sorted(f for f, needle in scanner.forms.items() if needle in data)
+            for layer, data in pdf_layers(path).items()
+        }
         where = [layer for layer, found in layers.items() if "name utf-8" in found]
         counts = ", ".join(f"{layer} {len(found)}" for layer, found in layers.items())
-        sanity.append(f"{path.name}: name {'in ' + where[0] if where else 'NOT FOUND'}"
-                      f" (forms found: {counts})")
+        sanity.append(
+            f"{path.name}: name {'in ' + where[0] if where else 'NOT FOUND'}"
+            f" (forms found: {counts})"
+        )
         if not where:
             result.fail(f"sanity: the name was not found in {path.name} (scanner blind?)")
-    result.worst = (f"{scanner.files} files + {len(removed)} deleted x {len(scanner.forms)}"
-                    f" marker forms; {len(new_tmp)} new in /tmp; {len(elsewhere)} of"
-                    f" {len(written)} written paths outside; the saved PDFs show the name")
+    result.worst = (
+        f"{scanner.files} files + {len(removed)} deleted x {len(scanner.forms)}"
+        f" marker forms; {len(new_tmp)} new in /tmp; {len(elsewhere)} of"
+        f" {len(written)} written paths outside; the saved PDFs show the name"
+    )
     if any("NOT FOUND" in line for line in sanity):
         result.worst = "the saved PDFs do NOT show the name: the scanner proves nothing"
     print(f"    plaintext: {w.steps} steps in {elapsed:.0f} s; {note}", file=sys.stderr)
@@ -570,10 +750,13 @@ def run(work: Path, scale: float) -> Result:
     print(f"      scanned: {', '.join(scanner.labels)}", file=sys.stderr)
     shown = sorted(str(p.relative_to(work)) if work in p.parents else str(p) for p in removed)
     print(f"      scanned as they were deleted: {', '.join(shown)}", file=sys.stderr)
-    counts = {str(d.relative_to(work)): len(_tree(d)) for d in sorted(work.glob("*/*"))
-              if d.is_dir()} | {d.name: len(_tree(d)) for d in (work / "tmp", work / "cwd")}
-    print("      files per folder: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
-          file=sys.stderr)
+    counts = {
+        str(d.relative_to(work)): len(_tree(d)) for d in sorted(work.glob("*/*")) if d.is_dir()
+    } | {d.name: len(_tree(d)) for d in (work / "tmp", work / "cwd")}
+    print(
+        "      files per folder: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+        file=sys.stderr,
+    )
     return result
 
 

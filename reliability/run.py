@@ -21,16 +21,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reliability.common import Result, print_table
 
-MODULES = ("reliability.killloops", "reliability.fulldisk", "reliability.fuzz",
-           "reliability.plaintext")
+MODULES = (
+    "reliability.killloops",
+    "reliability.fulldisk",
+    "reliability.fuzz",
+    "reliability.plaintext",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="a few rounds of everything (checks the suite itself, proves little)")
-    parser.add_argument("--only", nargs="+", metavar="NAME",
-                        help="run only checks whose name contains one of these words")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a few rounds of everything (checks the suite itself, proves little)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="NAME",
+        help="run only checks whose name contains one of these words",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder for a look")
     args = parser.parse_args(argv)
     scale = 0.02 if args.quick else 1.0
@@ -57,10 +68,16 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as exc:  # the check itself broke: a failure, with its place
                     result = Result(check.name)
                     frame = traceback.extract_tb(exc.__traceback__)[-1]
-                    result.fail(f"check crashed: {type(exc).__name__} at "
-                                f"{Path(frame.filename).name}:{frame.lineno}: {exc}")
-                print(f"    {check.name}: {result.rounds} rounds, {result.failures} failures,"
-                      f" {time.monotonic() - start:.1f} s", file=sys.stderr, flush=True)
+                    result.fail(
+                        f"check crashed: {type(exc).__name__} at "
+                        f"{Path(frame.filename).name}:{frame.lineno}: {exc}"
+                    )
+                print(
+                    f"    {check.name}: {result.rounds} rounds, {result.failures} failures,"
+                    f" {time.monotonic() - start:.1f} s",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 results.append(result)
     finally:
         if args.keep:

@@ -32,16 +32,33 @@ class SmallDisk:
         self.mount.mkdir(parents=True)
         try:
             if self.kind == "tmpfs":
-                _sh("mount", "-t", "tmpfs", "-o", f"size={self.size},mode=0700", "tmpfs",
-                    str(self.mount))
+                _sh(
+                    "mount",
+                    "-t",
+                    "tmpfs",
+                    "-o",
+                    f"size={self.size},mode=0700",
+                    "tmpfs",
+                    str(self.mount),
+                )
             else:
                 with self.image.open("wb") as f:
                     f.truncate(self.size)
                 if self.kind == "vfat":
                     _sh("mkfs.vfat", "-S", "512", "-s", "1", str(self.image))
                 else:
-                    _sh("mkfs.ext2", "-q", "-F", "-m", "0", "-b", "1024", "-N", "32",
-                        str(self.image))
+                    _sh(
+                        "mkfs.ext2",
+                        "-q",
+                        "-F",
+                        "-m",
+                        "0",
+                        "-b",
+                        "1024",
+                        "-N",
+                        "32",
+                        str(self.image),
+                    )
                 _sh("mount", "-o", "loop", "-t", self.kind, str(self.image), str(self.mount))
             self.mounted = True
         except BaseException:
@@ -100,9 +117,17 @@ def mount_methods(root: Path) -> tuple[list[str], str]:
                 pass
             methods.append(kind)
         except (OSError, subprocess.SubprocessError) as exc:
-            said = exc.stderr.decode(errors="replace") if isinstance(
-                exc, subprocess.CalledProcessError) and exc.stderr else str(exc)
-            reason = "the kernel lacks it" if "unknown filesystem type" in said \
-                else said.strip().splitlines()[0][-60:] if said.strip() else type(exc).__name__
+            said = (
+                exc.stderr.decode(errors="replace")
+                if isinstance(exc, subprocess.CalledProcessError) and exc.stderr
+                else str(exc)
+            )
+            reason = (
+                "the kernel lacks it"
+                if "unknown filesystem type" in said
+                else said.strip().splitlines()[0][-60:]
+                if said.strip()
+                else type(exc).__name__
+            )
             notes.append(f"{kind} cannot be mounted: {reason}")
     return methods, "; ".join(notes)

@@ -28,11 +28,18 @@ def extracted() -> Catalog:
     catalog = Catalog(project="idtool", domain="idtool")
     for folder in SOURCES:
         for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS,
+            ROOT / folder,
+            method_map=[("**.py", "python")],
+            keywords=KEYWORDS,
             comment_tags=("TRANSLATORS:",),
         ):
-            catalog.add(message, None, [(f"{folder}/{filename}", lineno)],
-                        auto_comments=comments, context=context)
+            catalog.add(
+                message,
+                None,
+                [(f"{folder}/{filename}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
     return catalog
 
 
@@ -52,8 +59,15 @@ def save(lang: str, catalog: Catalog) -> None:
     path = po_path(lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
-        write_po(f, catalog, width=100, omit_header=False, sort_output=False,
-                 ignore_obsolete=True, include_previous=False)
+        write_po(
+            f,
+            catalog,
+            width=100,
+            omit_header=False,
+            sort_output=False,
+            ignore_obsolete=True,
+            include_previous=False,
+        )
 
 
 def update() -> None:

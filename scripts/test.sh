@@ -7,6 +7,8 @@ IDTOOL_SETUP_TESTS=1 bash scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff check"
 .venv/bin/ruff check .
+echo "== ruff format --check"
+.venv/bin/ruff format --check .
 echo "== import-linter: idtool must not import ui or PySide6"
 .venv/bin/lint-imports --no-cache
 echo "== pytest"

@@ -16,10 +16,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="idtool-gui")
     parser.add_argument("--data", metavar="DIR")
     parser.add_argument("--lang", choices=LANGUAGES)
-    parser.add_argument("--demo", action="store_true",
-                        help="start on a throw-away database of fictional demo cases")
-    parser.add_argument("--self-check", action="store_true",
-                        help=_("check that the program works, with fictional data only, and exit"))
+    parser.add_argument(
+        "--demo", action="store_true", help="start on a throw-away database of fictional demo cases"
+    )
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help=_("check that the program works, with fictional data only, and exit"),
+    )
     return parser.parse_args(argv)
 
 
@@ -31,8 +35,10 @@ def _install_excepthook() -> None:
     def hook(kind: type[BaseException], exc: BaseException, tb: object) -> None:
         frames = traceback.extract_tb(tb)  # type: ignore[arg-type]
         place = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
-        text = _("An unexpected error ({kind} at {place}) stopped this action. Your saved data "
-                 "is safe. Please tell your supervisor.").format(kind=kind.__name__, place=place)
+        text = _(
+            "An unexpected error ({kind} at {place}) stopped this action. Your saved data "
+            "is safe. Please tell your supervisor."
+        ).format(kind=kind.__name__, place=place)
         print(f"idtool-gui: {kind.__name__} at {place}", file=sys.stderr)
         from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -48,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.lang:
         settings = settings_mod.Settings(args.lang, settings.lock_minutes, settings.data_dir)
     set_language(settings.language)
-    data = Path(args.data) if args.data else (
-        Path(settings.data_dir) if settings.data_dir else default_data_dir())
+    data = (
+        Path(args.data)
+        if args.data
+        else (Path(settings.data_dir) if settings.data_dir else default_data_dir())
+    )
 
     from PySide6.QtWidgets import QApplication
 
@@ -83,8 +92,9 @@ def _self_check(app: object, settings: settings_mod.Settings) -> int:
     report = selfcheck.Report()
 
     def window() -> None:
-        with tempfile.TemporaryDirectory(prefix="idtool-selfcheck-",
-                                         ignore_cleanup_errors=True) as folder:
+        with tempfile.TemporaryDirectory(
+            prefix="idtool-selfcheck-", ignore_cleanup_errors=True
+        ) as folder:
             win = MainWindow(Vault(Path(folder) / "data"), settings, config_dir=Path(folder))
             win.show()
             app.processEvents()  # type: ignore[attr-defined]
@@ -97,16 +107,20 @@ def _self_check(app: object, settings: settings_mod.Settings) -> int:
         wanted = os.environ.get("QT_QPA_PLATFORM", "")  # e.g. "offscreen", "wayland;xcb"
         names = {w.split(":")[0].strip() for w in wanted.split(";") if w.strip()}
         if not name or (names and name not in names):
-            raise selfcheck.StepFailed(_("Qt loaded the platform plugin {name} instead of "
-                                         "{wanted}").format(name=name or "-", wanted=wanted))
+            raise selfcheck.StepFailed(
+                _("Qt loaded the platform plugin {name} instead of {wanted}").format(
+                    name=name or "-", wanted=wanted
+                )
+            )
         return name
 
     def qt_words() -> None:
         for lang in selfcheck.TRANSLATED_LANGUAGES:
             with language(lang):
                 if QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel":
-                    raise selfcheck.StepFailed(_("Qt's buttons are not translated into "
-                                                 "{lang}").format(lang=lang))
+                    raise selfcheck.StepFailed(
+                        _("Qt's buttons are not translated into {lang}").format(lang=lang)
+                    )
 
     report.step(_("Main window built"), window)
     report.step(_("Qt platform plugin loaded"), platform)
@@ -136,7 +150,8 @@ def _run_demo(app: object, settings: settings_mod.Settings) -> int:
         session, _code = vault.create(DEMO_OFFICER, "supervisor", passphrase)
         window = MainWindow(vault, settings, demo=True)
         window.unlock_hint = _("Demo: officer {name}, passphrase {passphrase}").format(
-            name=DEMO_OFFICER, passphrase=passphrase)
+            name=DEMO_OFFICER, passphrase=passphrase
+        )
         window.start_unlocked(session)
         window.show()
         window.statusBar().showMessage(_("Preparing demo cases…"))

@@ -5,8 +5,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 
-def line_edit(accessible_name: str, *, secret: bool = False, parent: QWidget | None = None,
-              object_name: str = "") -> QLineEdit:
+def line_edit(
+    accessible_name: str,
+    *,
+    secret: bool = False,
+    parent: QWidget | None = None,
+    object_name: str = "",
+) -> QLineEdit:
     edit = QLineEdit(parent)
     edit.setAccessibleName(accessible_name)
     if object_name:

@@ -36,8 +36,12 @@ class IssuingDialog(QDialog):
         self.session = session
         self.setWindowTitle(_("Certificate issuing"))
         self.resize(640, 520)
-        intro = QLabel(_("The certificate names the organisation this computer works for, "
-                         "from the NRM directory. Changes are recorded in the audit log."))
+        intro = QLabel(
+            _(
+                "The certificate names the organisation this computer works for, "
+                "from the NRM directory. Changes are recorded in the audit log."
+            )
+        )
         intro.setWordWrap(True)
         self.enrolled = devices.is_enrolled(session.conn)
 
@@ -46,11 +50,11 @@ class IssuingDialog(QDialog):
         self.organisation.setAccessibleName(_("Organisation of this computer"))
         self.organisation.addItem(_("(not chosen)"), "")
         for org in directory.organisations(session):
-            self.organisation.addItem(f"{org.title()} ({directory.type_label(org.type)})",
-                                      org.id)
+            self.organisation.addItem(f"{org.title()} ({directory.type_label(org.type)})", org.id)
         body = issuance.issuing_body(session.conn)
-        self.organisation.setCurrentIndex(max(0, self.organisation.findData(
-            body.id if body else "")))
+        self.organisation.setCurrentIndex(
+            max(0, self.organisation.findData(body.id if body else ""))
+        )
         self.organisation.activated.connect(self._organisation)
 
         options = policy_options.get(session.conn)
@@ -69,13 +73,19 @@ class IssuingDialog(QDialog):
             item = QListWidgetItem(directory.type_label(code))
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if code in options.issuing_types
-                               else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if code in options.issuing_types else Qt.CheckState.Unchecked
+            )
             self.types.addItem(item)
         self.types.itemChanged.connect(self._types)
-        self.note = QLabel(_("This computer is enrolled with a coordinator: the coordinator "
-                             "decides these two settings and its update packages bring them.")
-                           if self.enrolled else "")
+        self.note = QLabel(
+            _(
+                "This computer is enrolled with a coordinator: the coordinator "
+                "decides these two settings and its update packages bring them."
+            )
+            if self.enrolled
+            else ""
+        )
         self.note.setWordWrap(True)
         self.note.setVisible(self.enrolled)
         self.four_eyes.setEnabled(not self.enrolled)
@@ -113,8 +123,9 @@ class IssuingDialog(QDialog):
         elif body.type in allowed:
             text = _("{org} may issue certificates.").format(org=body.title())
         else:
-            text = _("{org} may not issue certificates: its kind of organisation is not "
-                     "allowed to.").format(org=body.title())
+            text = _(
+                "{org} may not issue certificates: its kind of organisation is not allowed to."
+            ).format(org=body.title())
         self.status.setText(text)
 
     def _run(self, change: object) -> None:
@@ -135,7 +146,9 @@ class IssuingDialog(QDialog):
         self._run(lambda: policy_options.set_option(self.session, "four_eyes", mode))
 
     def _types(self, _item: QListWidgetItem) -> None:
-        chosen = [str(self.types.item(i).data(Qt.ItemDataRole.UserRole))
-                  for i in range(self.types.count())
-                  if self.types.item(i).checkState() == Qt.CheckState.Checked]
+        chosen = [
+            str(self.types.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.types.count())
+            if self.types.item(i).checkState() == Qt.CheckState.Checked
+        ]
         self._run(lambda: policy_options.set_option(self.session, "issuing_types", chosen))

@@ -26,9 +26,14 @@ if TYPE_CHECKING:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, vault: Vault, settings: settings_mod.Settings,
-                 config_dir: Path | None = None, lock_timeout_ms: int | None = None,
-                 demo: bool = False) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        settings: settings_mod.Settings,
+        config_dir: Path | None = None,
+        lock_timeout_ms: int | None = None,
+        demo: bool = False,
+    ) -> None:
         super().__init__()
         self.vault = vault
         self.settings = settings
@@ -73,8 +78,9 @@ class MainWindow(QMainWindow):
 
             page = Workspace(self.session, demo=self.demo)
             officer = self.session.officer
-            self.status_officer.setText(_("{name} - {role}").format(
-                name=officer.name, role=policy.role_label(officer.role)))
+            self.status_officer.setText(
+                _("{name} - {role}").format(name=officer.name, role=policy.role_label(officer.role))
+            )
         elif not self.vault.exists():
             from ui.setup_page import SetupPage  # needed once per installation
 
@@ -173,8 +179,11 @@ class MainWindow(QMainWindow):
             admin.addAction(issuing)
 
         if self.session is not None and self.session.can(self._review_action()):
-            menu = bar.addMenu(_("&Review")) if not self.session.can(
-                self._manage_officers_action()) else admin
+            menu = (
+                bar.addMenu(_("&Review"))
+                if not self.session.can(self._manage_officers_action())
+                else admin
+            )
             queue = QAction(_("Review &queue…"), self)
             queue.setObjectName("action_review_queue")
             queue.triggered.connect(self._review_queue)
@@ -222,8 +231,9 @@ class MainWindow(QMainWindow):
         lock_menu = settings_menu.addMenu(_("Lock &after"))
         lock_group = QActionGroup(self)
         for minutes in settings_mod.LOCK_MINUTES_CHOICES:
-            action = QAction(_("{minutes} min without use").format(minutes=minutes), self,
-                             checkable=True)
+            action = QAction(
+                _("{minutes} min without use").format(minutes=minutes), self, checkable=True
+            )
             action.setChecked(minutes == self.settings.lock_minutes)
             action.triggered.connect(lambda _c=False, m=minutes: self.set_lock_minutes(m))
             lock_group.addAction(action)
@@ -244,15 +254,17 @@ class MainWindow(QMainWindow):
     def set_language(self, code: str) -> None:
         if code not in LANGUAGES:
             return
-        self.settings = settings_mod.Settings(code, self.settings.lock_minutes,
-                                              self.settings.data_dir)
+        self.settings = settings_mod.Settings(
+            code, self.settings.lock_minutes, self.settings.data_dir
+        )
         settings_mod.save(self.settings, self.config_dir)
         set_language(code)
         self._rebuild()
 
     def set_lock_minutes(self, minutes: int) -> None:
-        self.settings = settings_mod.Settings(self.settings.language, minutes,
-                                              self.settings.data_dir)
+        self.settings = settings_mod.Settings(
+            self.settings.language, minutes, self.settings.data_dir
+        )
         settings_mod.save(self.settings, self.config_dir)
         self.idle.set_timeout(minutes * 60_000)
 
@@ -326,10 +338,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(_("Passphrase changed."), 4000)
 
     def _about(self) -> None:
-        QMessageBox.about(self, _("About idtool"), _(
-            "idtool {version}: identification of victims of trafficking in persons for the "
-            "National Referral Mechanism of the Kyrgyz Republic. All data stays encrypted on "
-            "this computer.").format(version=__version__))
+        QMessageBox.about(
+            self,
+            _("About idtool"),
+            _(
+                "idtool {version}: identification of victims of trafficking in persons for the "
+                "National Referral Mechanism of the Kyrgyz Republic. All data stays encrypted on "
+                "this computer."
+            ).format(version=__version__),
+        )
 
     def closeEvent(self, event) -> None:
         if self.session is not None:

@@ -54,7 +54,8 @@ class NewInterviewDialog(QDialog):
         layout.addRow(_("Interview language:"), self.language)
         self.error = error_label("new_interview_error")
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._start)
         buttons.rejected.connect(self.reject)
         outer = QVBoxLayout(self)
@@ -68,8 +69,9 @@ class NewInterviewDialog(QDialog):
             show_error(self.error, _("Your role may not run any questionnaire."))
             return
         try:
-            interview = interviews.start(self.session, self.case_uuid, form,
-                                         self.language.currentData())
+            interview = interviews.start(
+                self.session, self.case_uuid, form, self.language.currentData()
+            )
         except IdtoolError as exc:
             show_error(self.error, exc.message)
             return

@@ -65,8 +65,9 @@ class OfficersModel(QAbstractTableModel):
             return policy.role_label(row.role)
         return row.created_at[:10]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         return (_("Name"), _("Role"), _("Added"))[section]
@@ -88,15 +89,17 @@ class AddOfficerDialog(QDialog):
         form.addRow(_("Officer name:"), self.name)
         form.addRow(_("Role:"), self.role)
         form.addRow(_("Passphrase:"), self.passphrase)
-        form.addRow("", StrengthHint(self.passphrase, name_edit=self.name,
-                                     object_name="add_strength"))
+        form.addRow(
+            "", StrengthHint(self.passphrase, name_edit=self.name, object_name="add_strength")
+        )
         form.addRow(_("Repeat the passphrase:"), self.repeat)
         self.error = error_label("add_error")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.hide()
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._add)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -113,14 +116,19 @@ class AddOfficerDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         self.busy.show()
-        run_task(lambda _s: officers.add_officer(self.session, name, role, pw),
-                 lambda _r: self.accept(), self._failed)
+        run_task(
+            lambda _s: officers.add_officer(self.session, name, role, pw),
+            lambda _r: self.accept(),
+            self._failed,
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
         self.busy.hide()
-        show_error(self.error, exc.message if isinstance(exc, IdtoolError)
-                   else _("The officer could not be added."))
+        show_error(
+            self.error,
+            exc.message if isinstance(exc, IdtoolError) else _("The officer could not be added."),
+        )
 
 
 class OfficersDialog(QDialog):
@@ -171,16 +179,23 @@ class OfficersDialog(QDialog):
             return
         officer = self.model.row_at(rows[0].row())
         answer = QMessageBox.question(
-            self, _("Remove officer"),
-            _("Remove {name}? Their passphrase will stop working and the database will be "
-              "re-encrypted with a new key. This cannot be undone.").format(name=officer.name),
+            self,
+            _("Remove officer"),
+            _(
+                "Remove {name}? Their passphrase will stop working and the database will be "
+                "re-encrypted with a new key. This cannot be undone."
+            ).format(name=officer.name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.remove.setEnabled(False)
-        run_task(lambda _s: officers.remove_officer(self.session, officer.name),
-                 self._removed, self._failed)
+        run_task(
+            lambda _s: officers.remove_officer(self.session, officer.name),
+            self._removed,
+            self._failed,
+        )
 
     def _removed(self, code: object) -> None:
         self.remove.setEnabled(True)
@@ -189,28 +204,35 @@ class OfficersDialog(QDialog):
         RecoveryCodeDialog(str(code), self).exec()
         if is_coordinator_with_devices(self.session):
             answer = QMessageBox.question(
-                self, _("Change the coordinator's keys"),
-                _("The removed officer may have kept a copy of this computer's folder, with "
-                  "the keys devices trust. Make new keys now and write the key-change package "
-                  "for every device?"),
+                self,
+                _("Change the coordinator's keys"),
+                _(
+                    "The removed officer may have kept a copy of this computer's folder, with "
+                    "the keys devices trust. Make new keys now and write the key-change package "
+                    "for every device?"
+                ),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.Yes)
+                QMessageBox.StandardButton.Yes,
+            )
             if answer == QMessageBox.StandardButton.Yes:
                 self.key_change = KeyChangeFlow(self.session, self, rotate=True)
                 self.key_change.start()
 
     def _renew(self) -> None:
         answer = QMessageBox.question(
-            self, _("New recovery code"),
-            _("Replace the recovery code? The old code will stop working and the database "
-              "will be re-encrypted with a new key."),
+            self,
+            _("New recovery code"),
+            _(
+                "Replace the recovery code? The old code will stop working and the database "
+                "will be re-encrypted with a new key."
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.renew.setEnabled(False)
-        run_task(lambda _s: officers.renew_recovery_code(self.session), self._renewed,
-                 self._failed)
+        run_task(lambda _s: officers.renew_recovery_code(self.session), self._renewed, self._failed)
 
     def _renewed(self, code: object) -> None:
         self.renew.setEnabled(True)
@@ -220,8 +242,10 @@ class OfficersDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.remove.setEnabled(True)
         self.renew.setEnabled(True)
-        show_error(self.error, exc.message if isinstance(exc, IdtoolError)
-                   else _("The officer could not be removed."))
+        show_error(
+            self.error,
+            exc.message if isinstance(exc, IdtoolError) else _("The officer could not be removed."),
+        )
 
 
 class ChangePassphraseDialog(QDialog):
@@ -231,17 +255,20 @@ class ChangePassphraseDialog(QDialog):
         self.setWindowTitle(_("Change passphrase"))
         self.old = line_edit(_("Current passphrase"), secret=True, object_name="old_pass")
         self.new = line_edit(_("New passphrase"), secret=True, object_name="new_pass")
-        self.repeat = line_edit(_("Repeat the new passphrase"), secret=True,
-                                object_name="new_repeat")
+        self.repeat = line_edit(
+            _("Repeat the new passphrase"), secret=True, object_name="new_repeat"
+        )
         form = QFormLayout()
         form.addRow(_("Current passphrase:"), self.old)
         form.addRow(_("New passphrase:"), self.new)
-        form.addRow("", StrengthHint(self.new, names=[session.officer.name],
-                                     object_name="passwd_strength"))
+        form.addRow(
+            "", StrengthHint(self.new, names=[session.officer.name], object_name="passwd_strength")
+        )
         form.addRow(_("Repeat the new passphrase:"), self.repeat)
         self.error = error_label("passwd_error")
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._change)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -257,13 +284,20 @@ class ChangePassphraseDialog(QDialog):
         if not _strong_enough(self.error, self.new, self.session.officer.name):
             return
         self.buttons.setEnabled(False)
-        run_task(lambda _s: officers.change_passphrase(self.session, old, new),
-                 lambda _r: self.accept(), self._failed)
+        run_task(
+            lambda _s: officers.change_passphrase(self.session, old, new),
+            lambda _r: self.accept(),
+            self._failed,
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        show_error(self.error, exc.message if isinstance(exc, IdtoolError)
-                   else _("The passphrase could not be changed."))
+        show_error(
+            self.error,
+            exc.message
+            if isinstance(exc, IdtoolError)
+            else _("The passphrase could not be changed."),
+        )
         self.old.selectAll()
         self.old.setFocus()
 

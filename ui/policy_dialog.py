@@ -22,8 +22,7 @@ _Index = QModelIndex | QPersistentModelIndex
 class PolicyModel(QAbstractTableModel):
     """Rows: actions; columns: roles; each cell a check box."""
 
-    def __init__(self, session: Session,
-                 on_error: Callable[[str], None] | None = None) -> None:
+    def __init__(self, session: Session, on_error: Callable[[str], None] | None = None) -> None:
         super().__init__()
         self.session = session
         self.actions = list(policy.Action)
@@ -60,8 +59,7 @@ class PolicyModel(QAbstractTableModel):
             return f"{policy.action_label(action)}, {policy.role_label(who)}: {state}"
         return None
 
-    def setData(self, index: _Index, value: object,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
             return False
         action, who = self.actions[index.row()], self.roles[index.column()]
@@ -76,8 +74,9 @@ class PolicyModel(QAbstractTableModel):
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         return True
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -90,9 +89,13 @@ class PolicyDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("Role permissions"))
         self.resize(760, 480)
-        intro = QLabel(_("Tick what each role may do. Changes take effect at once and are "
-                         "recorded in the audit log. Managing officers always stays with "
-                         "supervisors."))
+        intro = QLabel(
+            _(
+                "Tick what each role may do. Changes take effect at once and are "
+                "recorded in the audit log. Managing officers always stays with "
+                "supervisors."
+            )
+        )
         intro.setWordWrap(True)
         self.error = error_label("policy_error")
         self.model = PolicyModel(session, lambda text: show_error(self.error, text))

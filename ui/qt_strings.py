@@ -13,16 +13,30 @@ from idtool.i18n import N_, gettext
 # The source texts Qt asks for (context QPlatformTheme for buttons, QLineEdit/QWidgetTextControl
 # for the context menu). Marked here so that they are extracted into the catalogs.
 QT_SOURCE_TEXTS = (
-    N_("OK"), N_("Cancel"), N_("Close"), N_("&Yes"), N_("&No"), N_("Save"), N_("Apply"),
-    N_("Help"), N_("Discard"), N_("&Undo"), N_("&Redo"), N_("Cu&t"), N_("&Copy"),
-    N_("&Paste"), N_("Delete"), N_("Select All"),
+    N_("OK"),
+    N_("Cancel"),
+    N_("Close"),
+    N_("&Yes"),
+    N_("&No"),
+    N_("Save"),
+    N_("Apply"),
+    N_("Help"),
+    N_("Discard"),
+    N_("&Undo"),
+    N_("&Redo"),
+    N_("Cu&t"),
+    N_("&Copy"),
+    N_("&Paste"),
+    N_("Delete"),
+    N_("Select All"),
 )
 _KNOWN = frozenset(QT_SOURCE_TEXTS)
 
 
 class CatalogTranslator(QTranslator):
-    def translate(self, context: str, source: str, disambiguation: str | None = None,
-                  n: int = -1) -> str:
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str:
         if source in _KNOWN:
             return gettext(source)
         return ""  # not ours: Qt keeps its own text

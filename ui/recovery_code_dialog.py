@@ -36,9 +36,13 @@ class RecoveryCodeDialog(QDialog):
     def __init__(self, code: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New recovery code"))
-        text = QLabel(_("The recovery code was replaced: the old code no longer opens anything. "
-                        "Write the new one on paper now and keep it locked away. It is shown "
-                        "only this once."))
+        text = QLabel(
+            _(
+                "The recovery code was replaced: the old code no longer opens anything. "
+                "Write the new one on paper now and keep it locked away. It is shown "
+                "only this once."
+            )
+        )
         text.setWordWrap(True)
         self.code = code_label(code)
         self.confirm = QCheckBox(_("I have written the new recovery code down"))

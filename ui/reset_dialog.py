@@ -32,9 +32,13 @@ class ResetPassphraseDialog(QDialog):
         self.reset_name = ""
         self.setWindowTitle(_("Forgotten passphrase"))
         self.setMinimumWidth(520)
-        intro = QLabel(_("With the recovery code written down when this computer was set up, "
-                         "any officer can be given a new passphrase. Ask the person who keeps "
-                         "the code. The change is recorded in the audit log."))
+        intro = QLabel(
+            _(
+                "With the recovery code written down when this computer was set up, "
+                "any officer can be given a new passphrase. Ask the person who keeps "
+                "the code. The change is recorded in the audit log."
+            )
+        )
         intro.setWordWrap(True)
         self.name = line_edit(_("Officer name"), object_name="reset_name")
         self.name.setText(name)
@@ -42,14 +46,16 @@ class ResetPassphraseDialog(QDialog):
         # help nobody; the code is read from paper in the same room anyway.
         self.code = line_edit(_("Recovery code"), object_name="reset_code")
         self.passphrase = line_edit(_("New passphrase"), secret=True, object_name="reset_pass")
-        self.repeat = line_edit(_("Repeat the new passphrase"), secret=True,
-                                object_name="reset_repeat")
+        self.repeat = line_edit(
+            _("Repeat the new passphrase"), secret=True, object_name="reset_repeat"
+        )
         form = QFormLayout()
         form.addRow(_("Officer name:"), self.name)
         form.addRow(_("Recovery code:"), self.code)
         form.addRow(_("New passphrase:"), self.passphrase)
-        form.addRow("", StrengthHint(self.passphrase, name_edit=self.name,
-                                     object_name="reset_strength"))
+        form.addRow(
+            "", StrengthHint(self.passphrase, name_edit=self.name, object_name="reset_strength")
+        )
         form.addRow(_("Repeat the new passphrase:"), self.repeat)
         self.error = error_label("reset_error")
         self.busy = QProgressBar()
@@ -57,8 +63,9 @@ class ResetPassphraseDialog(QDialog):
         self.busy.setAccessibleName(_("Setting the new passphrase"))
         self.busy.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.addButton(_("Set the &new passphrase"),
-                                         QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok = self.buttons.addButton(
+            _("Set the &new passphrase"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.ok.setObjectName("reset_ok")
         self.ok.setDefault(True)
         self.buttons.accepted.connect(self.attempt)
@@ -75,8 +82,11 @@ class ResetPassphraseDialog(QDialog):
             return
         name, code = self.name.text().strip(), self.code.text().strip()
         new, repeat = self.passphrase.text(), self.repeat.text()
-        for edit, missing in ((self.name, not name), (self.code, not code),
-                              (self.passphrase, not new)):
+        for edit, missing in (
+            (self.name, not name),
+            (self.code, not code),
+            (self.passphrase, not new),
+        ):
             if missing:
                 show_error(self.error, _("Fill in every field."))
                 edit.setFocus()
@@ -95,8 +105,11 @@ class ResetPassphraseDialog(QDialog):
             return
         show_error(self.error, "")
         self._set_busy(True)
-        run_task(lambda _state: self.vault.reset_passphrase(code, name, new),
-                 lambda _none: self._done(name), self._failed)
+        run_task(
+            lambda _state: self.vault.reset_passphrase(code, name, new),
+            lambda _none: self._done(name),
+            self._failed,
+        )
 
     def _set_busy(self, busy: bool) -> None:
         for w in (self.name, self.code, self.passphrase, self.repeat, self.ok):
@@ -112,7 +125,11 @@ class ResetPassphraseDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        show_error(self.error, exc.message if isinstance(exc, IdtoolError)
-                   else _("The new passphrase could not be set."))
+        show_error(
+            self.error,
+            exc.message
+            if isinstance(exc, IdtoolError)
+            else _("The new passphrase could not be set."),
+        )
         self.code.selectAll()
         self.code.setFocus()

@@ -54,15 +54,22 @@ class ReviewModel(QAbstractTableModel):
         return 0 if parent.isValid() else 4
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
             return None
         item = self._items[index.row()]
-        return (review.kind_label(item.kind), item.case_number or "—",
-                item.since[:16].replace("T", " "), self._details[index.row()])[index.column()]
+        return (
+            review.kind_label(item.kind),
+            item.case_number or "—",
+            item.since[:16].replace("T", " "),
+            self._details[index.row()],
+        )[index.column()]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         return (_("Why"), _("Case number"), _("Since"), _("Detail"))[section]
@@ -78,7 +85,8 @@ class ResolutionDialog(QDialog):
         self.note.setTabChangesFocus(True)
         label.setBuddy(self.note)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -87,16 +95,21 @@ class ResolutionDialog(QDialog):
 
 
 class ReviewDialog(QDialog):
-    def __init__(self, session: Session, open_case: Callable[[str], None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, open_case: Callable[[str], None], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self._open_case = open_case
         self.setWindowTitle(_("Review queue"))
         self.resize(1100, 520)
-        intro = QLabel(_("Items waiting for the supervisor, oldest first. Conflicts and "
-                         "duplicates are resolved in Exchange > Review conflicts and "
-                         "duplicates."))
+        intro = QLabel(
+            _(
+                "Items waiting for the supervisor, oldest first. Conflicts and "
+                "duplicates are resolved in Exchange > Review conflicts and "
+                "duplicates."
+            )
+        )
         intro.setWordWrap(True)
         self.model = ReviewModel()
         self.view = QTableView()
@@ -143,12 +156,18 @@ class ReviewDialog(QDialog):
         if item is None:
             return
         if item.kind == review.Kind.AUDIT_LOG:
-            show_error(self.error, _("This item concerns a device, not a case: ask the post "
-                                     "what happened, then record the resolution."))
+            show_error(
+                self.error,
+                _(
+                    "This item concerns a device, not a case: ask the post "
+                    "what happened, then record the resolution."
+                ),
+            )
             return
         if not item.case_uuid:
-            show_error(self.error, _("Open Exchange > Review conflicts and duplicates for this "
-                                     "item."))
+            show_error(
+                self.error, _("Open Exchange > Review conflicts and duplicates for this item.")
+            )
             return
         self.accept()
         self._open_case(item.case_uuid)

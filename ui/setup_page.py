@@ -49,15 +49,17 @@ class SetupPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         title.setFont(font)
-        intro = QLabel(_(
-            "Create the encrypted database for this post and its first supervisor. The "
-            "supervisor can then add the other officers. Everything is kept encrypted on this "
-            "computer."))
+        intro = QLabel(
+            _(
+                "Create the encrypted database for this post and its first supervisor. The "
+                "supervisor can then add the other officers. Everything is kept encrypted on this "
+                "computer."
+            )
+        )
         intro.setWordWrap(True)
         self.name = line_edit(_("Supervisor name"), object_name="setup_name")
         self.passphrase = line_edit(_("Passphrase"), secret=True, object_name="setup_pass")
-        self.repeat = line_edit(_("Repeat the passphrase"), secret=True,
-                                object_name="setup_repeat")
+        self.repeat = line_edit(_("Repeat the passphrase"), secret=True, object_name="setup_repeat")
         self.organisation = QComboBox()
         self.organisation.setObjectName("setup_organisation")
         self.organisation.setAccessibleName(_("Organisation of this computer"))
@@ -98,9 +100,12 @@ class SetupPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         title.setFont(font)
-        text = QLabel(_(
-            "Write this code on paper now and keep it locked away. It is shown only this "
-            "once. With it, a lost passphrase can be replaced without losing any data."))
+        text = QLabel(
+            _(
+                "Write this code on paper now and keep it locked away. It is shown only this "
+                "once. With it, a lost passphrase can be replaced without losing any data."
+            )
+        )
         text.setWordWrap(True)
         self.code = code_label()
         self.confirm = QCheckBox(_("I have written the recovery code down"))
@@ -134,8 +139,11 @@ class SetupPage(QWidget):
         show_error(self.error, "")
         self._set_busy(True)
         org = str(self.organisation.currentData() or "")
-        run_task(lambda _state: self.vault.create(name, "supervisor", pw, org),
-                 self._created, self._failed)
+        run_task(
+            lambda _state: self.vault.create(name, "supervisor", pw, org),
+            self._created,
+            self._failed,
+        )
 
     def _set_busy(self, busy: bool) -> None:
         for w in (self.name, self.passphrase, self.repeat, self.organisation, self.create):
@@ -152,8 +160,12 @@ class SetupPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        show_error(self.error, exc.message if isinstance(exc, IdtoolError)
-                   else _("The database could not be created."))
+        show_error(
+            self.error,
+            exc.message
+            if isinstance(exc, IdtoolError)
+            else _("The database could not be created."),
+        )
 
     def keyPressEvent(self, event) -> None:
         """Enter continues once the code is confirmed, as in a dialog."""

@@ -111,8 +111,11 @@ class BarChart(QWidget):
         top = self.MARGIN
         if not self.bars:
             p.setPen(text_pen)
-            p.drawText(QRectF(0, 0, self.width(), self.height()),
-                       Qt.AlignmentFlag.AlignCenter, _("Nothing to show for this period."))
+            p.drawText(
+                QRectF(0, 0, self.width(), self.height()),
+                Qt.AlignmentFlag.AlignCenter,
+                _("Nothing to show for this period."),
+            )
             return
         shown = [b.value for b in self.bars if b.value is not None]
         top_value = max([*shown, self.threshold, 1])
@@ -122,9 +125,11 @@ class BarChart(QWidget):
             y = top + i * self.ROW
             p.setPen(text_pen)
             label_rect = QRectF(self.MARGIN, y, left - self.MARGIN - 6, self.ROW)
-            p.drawText(label_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(bar.label, Qt.TextElideMode.ElideRight,
-                                     int(label_rect.width())))
+            p.drawText(
+                label_rect,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(bar.label, Qt.TextElideMode.ElideRight, int(label_rect.width())),
+            )
             if bar.value is None:
                 width = stub
                 rect = QRectF(left, y + 3, width, bar_h)
@@ -140,23 +145,32 @@ class BarChart(QWidget):
                 p.setBrush(QBrush(QColor("#3b6ea5")))
                 p.drawRect(rect)
             p.setPen(text_pen)
-            p.drawText(QRectF(left + width + 4, y, fm.horizontalAdvance(bar.text) + 4,
-                              self.ROW), Qt.AlignmentFlag.AlignVCenter, bar.text)
+            p.drawText(
+                QRectF(left + width + 4, y, fm.horizontalAdvance(bar.text) + 4, self.ROW),
+                Qt.AlignmentFlag.AlignVCenter,
+                bar.text,
+            )
         axis_y = top + len(self.bars) * self.ROW + 2
         p.setPen(text_pen)
         p.drawLine(int(left), int(axis_y), int(left + span), int(axis_y))
         p.drawText(QRectF(left, axis_y + 2, 20, self.ROW), Qt.AlignmentFlag.AlignLeft, "0")
-        p.drawText(QRectF(left, axis_y + 2, span, self.ROW),
-                   Qt.AlignmentFlag.AlignRight, str(top_value))
-        p.drawText(QRectF(left, axis_y + self.ROW - 4, span, self.ROW),
-                   Qt.AlignmentFlag.AlignHCenter, self.axis_title)
+        p.drawText(
+            QRectF(left, axis_y + 2, span, self.ROW), Qt.AlignmentFlag.AlignRight, str(top_value)
+        )
+        p.drawText(
+            QRectF(left, axis_y + self.ROW - 4, span, self.ROW),
+            Qt.AlignmentFlag.AlignHCenter,
+            self.axis_title,
+        )
 
 
 def chart_bars(pub: Published, dim: str, column: str = CHART_COLUMN) -> list[ChartBar]:
     """The bars of one breakdown, from published values only."""
     shown = pub.tables[dim]
-    return [ChartBar(category_label(dim, str(r)), shown.shown(r, column), shown.text(r, column))
-            for r in shown.table.rows]
+    return [
+        ChartBar(category_label(dim, str(r)), shown.shown(r, column), shown.text(r, column))
+        for r in shown.table.rows
+    ]
 
 
 # -- dialog ----------------------------------------------------------------------------------
@@ -191,8 +205,7 @@ def _default_folder() -> Path:
 
 
 class StatsDialog(QDialog):
-    def __init__(self, session: Session, parent: QWidget | None = None,
-                 demo: bool = False) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, demo: bool = False) -> None:
         super().__init__(parent)
         self.demo = demo  # the demo program counts its fictional cases
         self.session = session
@@ -272,8 +285,12 @@ class StatsDialog(QDialog):
             self.tabs.addTab(page, dimension_label(dim))
         layout.addWidget(self.tabs, 1)
 
-        warning = QLabel(_("Saved reports are NOT encrypted: they hold only published "
-                           "(suppressed) figures, but keep them where they are safe."))
+        warning = QLabel(
+            _(
+                "Saved reports are NOT encrypted: they hold only published "
+                "(suppressed) figures, but keep them where they are safe."
+            )
+        )
         warning.setObjectName("stats_file_warning")
         warning.setWordWrap(True)
         layout.addWidget(warning)
@@ -323,11 +340,15 @@ class StatsDialog(QDialog):
         session = self.session
         self._set_busy(True)
         demo = self.demo
-        self._run(lambda: compute(session, start, end, region, demo=demo), self._computed,
-                  _("The statistics could not be computed."))
+        self._run(
+            lambda: compute(session, start, end, region, demo=demo),
+            self._computed,
+            _("The statistics could not be computed."),
+        )
 
-    def _run(self, work: Callable[[], object], on_done: Callable[[object], None],
-             fallback: str) -> None:
+    def _run(
+        self, work: Callable[[], object], on_done: Callable[[object], None], fallback: str
+    ) -> None:
         from shiboken6 import isValid
 
         from ui.tasks import run_task
@@ -375,16 +396,24 @@ class StatsDialog(QDialog):
     def _ask_path(self, title: str, name: str, file_filter: str, suffix: str) -> Path | None:
         caption = _("{title} - the file is NOT encrypted").format(title=title)
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, caption, str(_default_folder() / name), file_filter,
-            options=QFileDialog.Option.DontConfirmOverwrite)
+            self,
+            caption,
+            str(_default_folder() / name),
+            file_filter,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
         if not chosen:
             return None
         path = Path(chosen)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
         if path.exists():
-            show_error(self.error, _("{name} already exists; choose another name (nothing was "
-                                     "overwritten).").format(name=path.name))
+            show_error(
+                self.error,
+                _("{name} already exists; choose another name (nothing was overwritten).").format(
+                    name=path.name
+                ),
+            )
             return None
         if not path.parent.is_dir():
             show_error(self.error, _("The folder for the report does not exist."))
@@ -403,8 +432,9 @@ class StatsDialog(QDialog):
         if pub is None or self.busy:
             return
         show_error(self.error, "")
-        path = self._ask_path(_("Save statistics as CSV"), self._file_name(".csv"),
-                              _("CSV files (*.csv)"), ".csv")
+        path = self._ask_path(
+            _("Save statistics as CSV"), self._file_name(".csv"), _("CSV files (*.csv)"), ".csv"
+        )
         if path is not None:
             self._write(path, report.to_csv(pub))
 
@@ -413,27 +443,36 @@ class StatsDialog(QDialog):
         if pub is None or self.busy:
             return
         show_error(self.error, "")
-        path = self._ask_path(_("Save statistics as PDF"), self._file_name(".pdf"),
-                              _("PDF documents (*.pdf)"), ".pdf")
+        path = self._ask_path(
+            _("Save statistics as PDF"), self._file_name(".pdf"), _("PDF documents (*.pdf)"), ".pdf"
+        )
         if path is None:
             return
         self._set_busy(True)
         self.status.setText(_("Making the PDF…"))
-        self._run(lambda: report.to_pdf(pub), lambda data: self._write(path, data),
-                  _("The PDF could not be made."))
+        self._run(
+            lambda: report.to_pdf(pub),
+            lambda data: self._write(path, data),
+            _("The PDF could not be made."),
+        )
 
     def _write(self, path: Path, data: object) -> None:
         from idtool.atomic import write_atomic
 
         assert isinstance(data, bytes)
         if path.exists():  # appeared meanwhile
-            show_error(self.error, _("{name} already exists; choose another name (nothing was "
-                                     "overwritten).").format(name=path.name))
+            show_error(
+                self.error,
+                _("{name} already exists; choose another name (nothing was overwritten).").format(
+                    name=path.name
+                ),
+            )
             return
         try:
             write_atomic(path, data)
         except OSError:
             show_error(self.error, _("The report could not be saved there."))
             return
-        self.status.setText(_("Saved {name}. The file is not encrypted: keep it safe.")
-                            .format(name=path.name))
+        self.status.setText(
+            _("Saved {name}. The file is not encrypted: keep it safe.").format(name=path.name)
+        )

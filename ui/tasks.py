@@ -56,9 +56,12 @@ class Task(QRunnable):
             self.signals.done.emit(result)
 
 
-def run_task(fn: Callable[[TaskState], Any], on_done: Callable[[Any], None],
-             on_error: Callable[[BaseException], None],
-             on_progress: Callable[[int, int], None] | None = None) -> Task:
+def run_task(
+    fn: Callable[[TaskState], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Task:
     """Start `fn(state)` on the thread pool; callbacks run on the GUI thread."""
     task = Task(fn)
     Task._running.add(task)

@@ -20,20 +20,24 @@ if TYPE_CHECKING:
 class Workspace(QWidget):
     page_changed = Signal(str)
 
-    def __init__(self, session: Session, demo: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if demo:
-            banner = QLabel(_("DEMO - every case here is synthetic and fictional. Nothing is "
-                              "real, and this demo database is deleted when the program "
-                              "closes."))
+            banner = QLabel(
+                _(
+                    "DEMO - every case here is synthetic and fictional. Nothing is "
+                    "real, and this demo database is deleted when the program "
+                    "closes."
+                )
+            )
             banner.setObjectName("demo_banner")
             banner.setWordWrap(True)
-            banner.setStyleSheet("background: #ffd54f; color: #000; padding: 6px;"
-                                 " font-weight: bold;")
+            banner.setStyleSheet(
+                "background: #ffd54f; color: #000; padding: 6px; font-weight: bold;"
+            )
             banner.setAccessibleName(_("Demo mode"))
             layout.addWidget(banner)
         self.stack = QStackedWidget()

@@ -112,23 +112,41 @@ LOCAL_ADMINISTRATION = "local-administration"  # receives no "sensitive" answers
 
 # Text the "officer" types, in each language.
 TYPED = {
-    "office": {"ky": "Бишкек: УКБМ координатору (демо)", "ru": "Бишкек: координатор НМП (демо)",
-               "en": "Bishkek: NRM coordinator (demo)"},
-    "post": {"ky": "Ош: чек ара посту №1 (демо)", "ru": "Ош: пограничный пост №1 (демо)",
-             "en": "Osh: border post No. 1 (demo)"},
-    "reason": {"ky": "Демо негиздеме: адам кошумча маалымат берди (ойдон чыгарылган).",
-               "ru": "Демо-обоснование: человек сообщил дополнительные сведения (вымышлено).",
-               "en": "Demo reason: the person gave more information (fictional)."},
-    "referral": {"ky": "Демо: убактылуу баш калкалоочу жай жана психолог керек.",
-                 "ru": "Демо: нужны временное жильё и психолог.",
-                 "en": "Demo: needs a safe place to stay and a psychologist."},
+    "office": {
+        "ky": "Бишкек: УКБМ координатору (демо)",
+        "ru": "Бишкек: координатор НМП (демо)",
+        "en": "Bishkek: NRM coordinator (demo)",
+    },
+    "post": {
+        "ky": "Ош: чек ара посту №1 (демо)",
+        "ru": "Ош: пограничный пост №1 (демо)",
+        "en": "Osh: border post No. 1 (demo)",
+    },
+    "reason": {
+        "ky": "Демо негиздеме: адам кошумча маалымат берди (ойдон чыгарылган).",
+        "ru": "Демо-обоснование: человек сообщил дополнительные сведения (вымышлено).",
+        "en": "Demo reason: the person gave more information (fictional).",
+    },
+    "referral": {
+        "ky": "Демо: убактылуу баш калкалоочу жай жана психолог керек.",
+        "ru": "Демо: нужны временное жильё и психолог.",
+        "en": "Demo: needs a safe place to stay and a psychologist.",
+    },
 }
 
 
 # -- the fictional world -------------------------------------------------------------------------
-def interviewed_case(session: Session, person: tuple[str, str, str], lang: str, seed: int, *,
-                     complete: bool, stop_after: int | None = None, profile: str = "strong",
-                     want: str | None = None) -> tuple[str, str]:
+def interviewed_case(
+    session: Session,
+    person: tuple[str, str, str],
+    lang: str,
+    seed: int,
+    *,
+    complete: bool,
+    stop_after: int | None = None,
+    profile: str = "strong",
+    want: str | None = None,
+) -> tuple[str, str]:
     """Open a case for an invented person and run the identification questionnaire with
     answers drawn by the demo picker; returns (case uuid, interview uuid).
 
@@ -138,14 +156,23 @@ def interviewed_case(session: Session, person: tuple[str, str, str], lang: str, 
     age = date.today().year - int(birth[:4]) - 1
     form = load_shipped("nrm-identification")
     known: dict[str, object] = {
-        "full_name": name, "sex": sex, "date_of_birth": birth, "age_now": age,
-        "age_at_exploitation": age - 1, "age_basis": "stated", "possibly_under_18": "no",
-        "document_type": "none", "citizenship": "kyrgyzstan", "consent_interview": "given",
-        "consent_referral": "given"}
+        "full_name": name,
+        "sex": sex,
+        "date_of_birth": birth,
+        "age_now": age,
+        "age_at_exploitation": age - 1,
+        "age_basis": "stated",
+        "possibly_under_18": "no",
+        "document_type": "none",
+        "citizenship": "kyrgyzstan",
+        "consent_interview": "given",
+        "consent_referral": "given",
+    }
     for attempt in range(200):
         pick = demo.AnswerPicker(random.Random(seed + attempt), profile, known)
-        answers = demo.fill(lambda a: Flow(form, a, lang), form, pick, lambda _q, _v: None,
-                            stop_after)
+        answers = demo.fill(
+            lambda a: Flow(form, a, lang), form, pick, lambda _q, _v: None, stop_after
+        )
         if stop_after is None:
             flow = Flow(form, answers, lang)
             if flow.validate():
@@ -202,8 +229,9 @@ def prepare_post(world: World) -> None:
     sup = world.sup()
     first_case = ""
     for n, (person, profile, decide) in enumerate(POST_PEOPLE):
-        case_uuid, _interview = interviewed_case(dev, person, world.lang, 500 + 37 * n,
-                                                 complete=True, profile=profile)
+        case_uuid, _interview = interviewed_case(
+            dev, person, world.lang, 500 + 37 * n, complete=True, profile=profile
+        )
         first_case = first_case or case_uuid
         follow = decisions.MATCHING_DECISION[recommendation(dev, case_uuid)]
         if decide == "follow":
@@ -211,10 +239,12 @@ def prepare_post(world: World) -> None:
         elif decide == "differ":
             other = next(d for d in decisions.Decision if d != follow)
             decisions.record(dev, case_uuid, other, TYPED["reason"][world.lang])
-    world.cert_case, _interview = interviewed_case(dev, CERT_PERSON, world.lang, 100,
-                                                   complete=True, want="presumed_victim")
-    _case, world.interview_uuid = interviewed_case(dev, INTERVIEW_PERSON, world.lang, 300,
-                                                   complete=False, stop_after=4)
+    world.cert_case, _interview = interviewed_case(
+        dev, CERT_PERSON, world.lang, 100, complete=True, want="presumed_victim"
+    )
+    _case, world.interview_uuid = interviewed_case(
+        dev, INTERVIEW_PERSON, world.lang, 300, complete=False, stop_after=4
+    )
     interviews.save_answer(dev, interviews.get(dev, world.interview_uuid), "recruited", "yes")
     # Enrolment: the coordinator's file, the post's request, the coordinator's approval and
     # its first update package, imported on the post.
@@ -237,9 +267,11 @@ def prepare_post(world: World) -> None:
     # The same invented person as one of the coordinator's demo cases: a possible duplicate.
     person = sup.conn.execute(
         "SELECT p.full_name, p.sex, p.birth_date, c.region FROM cases c JOIN persons p"
-        " ON p.uuid = c.person_uuid WHERE c.demo = 1 ORDER BY c.rowid LIMIT 1").fetchone()
-    cases.open_case(dev, full_name=person[0], sex=person[1], birth_date=person[2],
-                    region=person[3], demo=True)
+        " ON p.uuid = c.person_uuid WHERE c.demo = 1 ORDER BY c.rowid LIMIT 1"
+    ).fetchone()
+    cases.open_case(
+        dev, full_name=person[0], sex=person[1], birth_date=person[2], region=person[3], demo=True
+    )
 
 
 def decide_and_issue(world: World, session: Session) -> issuance.Certificate:
@@ -255,19 +287,23 @@ def decide_and_issue(world: World, session: Session) -> issuance.Certificate:
         consent.record(session, case, purpose, given)
     for org in (CRISIS_CENTRE, LOCAL_ADMINISTRATION):
         consent.record(session, case, consent.Purpose.REFERRAL, given, recipient_id=org)
-    consent.record(session, case, consent.Purpose.LAW_ENFORCEMENT, consent.State.REFUSED,
-                   told=())
-    packet = make_and_render(session, case, CRISIS_CENTRE, services=("shelter", "psychological"),
-                             urgency="urgent", reason=TYPED["referral"][world.lang],
-                             lang=world.lang)
+    consent.record(session, case, consent.Purpose.LAW_ENFORCEMENT, consent.State.REFUSED, told=())
+    packet = make_and_render(
+        session,
+        case,
+        CRISIS_CENTRE,
+        services=("shelter", "psychological"),
+        urgency="urgent",
+        reason=TYPED["referral"][world.lang],
+        lang=world.lang,
+    )
     referrals.set_status(session, packet.referral.uuid, referrals.RefStatus.ACCEPTED)
     return printed.certificate
 
 
 # -- the screens ---------------------------------------------------------------------------------
 def new_window(vault: Vault, lang: str, config: Path) -> MainWindow:
-    window = MainWindow(vault, settings_mod.Settings(language=lang), config_dir=config,
-                        demo=True)
+    window = MainWindow(vault, settings_mod.Settings(language=lang), config_dir=config, demo=True)
     window.resize(*WINDOW_SIZE)
     window.show()
     window.activateWindow()
@@ -403,14 +439,20 @@ def shoot_officer(world: World, window: MainWindow, shot: Shooter) -> None:
     verify.birth_date.setText(CERT_PERSON[2])
     verify.show()
     verify.run()
-    wait_until(lambda: verify.result_value is not None or verify.error.isVisible(),
-               "the verification")
+    wait_until(
+        lambda: verify.result_value is not None or verify.error.isVisible(), "the verification"
+    )
     shot.save(verify, "verify")
     verify.close()
 
     # 5. Consent and referral, with the preview of exactly what is sent.
-    consent_dialog = ConsentDialog(session, world.cert_case, window,
-                                   purpose=consent.Purpose.REFERRAL, recipient_id=CRISIS_CENTRE)
+    consent_dialog = ConsentDialog(
+        session,
+        world.cert_case,
+        window,
+        purpose=consent.Purpose.REFERRAL,
+        recipient_id=CRISIS_CENTRE,
+    )
     for box in consent_dialog.told.values():
         box.setChecked(True)
     consent_dialog.state_buttons[consent.State.GIVEN].setChecked(True)
@@ -427,8 +469,10 @@ def shoot_officer(world: World, window: MainWindow, shot: Shooter) -> None:
     fields = list(referral.preview.fields) if referral.preview is not None else []
     withheld = [n for n, f in enumerate(fields) if not f.included]
     if withheld:  # show where the withheld answers begin
-        referral.view.scrollTo(referral.model.index(max(0, withheld[0] - 2), 0),
-                               QAbstractItemView.ScrollHint.PositionAtTop)
+        referral.view.scrollTo(
+            referral.model.index(max(0, withheld[0] - 2), 0),
+            QAbstractItemView.ScrollHint.PositionAtTop,
+        )
     shot.save(referral, "referral")
     referral.reject()
 
@@ -445,7 +489,8 @@ def shoot_officer(world: World, window: MainWindow, shot: Shooter) -> None:
     # The stick is chosen as the folder "USB" (a relative path keeps the message short).
     answer_file_dialogs(folder=Path(world.usb.name))
     QMessageBox.question = staticmethod(  # type: ignore[method-assign]
-        lambda *a, **k: QMessageBox.StandardButton.Yes)
+        lambda *a, **k: QMessageBox.StandardButton.Yes
+    )
     here = Path.cwd()
     os.chdir(world.usb.parent)
     try:
@@ -464,8 +509,13 @@ def shoot_officer(world: World, window: MainWindow, shot: Shooter) -> None:
     # 6.6 A lost stick: a third package follows (a new case); then the stick with package 2
     # is "lost", and the officer chooses to write the packages again from 2. The extra
     # packages are never imported: the coordinator's pictures show package 2 arriving.
-    cases.open_case(session, full_name=NEW_CASE_PERSON[0], sex=NEW_CASE_PERSON[1],
-                    birth_date=NEW_CASE_PERSON[2], region="osh_city")
+    cases.open_case(
+        session,
+        full_name=NEW_CASE_PERSON[0],
+        sex=NEW_CASE_PERSON[1],
+        birth_date=NEW_CASE_PERSON[2],
+        region="osh_city",
+    )
     later = world.root / "later-export"
     later.mkdir()
     export.export_cases(session, later)
@@ -482,8 +532,10 @@ def shoot_officer(world: World, window: MainWindow, shot: Shooter) -> None:
         unlock.name.setText(POST_OFFICER)  # type: ignore[attr-defined]
         unlock.passphrase.setText("not the passphrase")  # type: ignore[attr-defined]
         unlock.attempt()  # type: ignore[attr-defined]
-        wait_until(lambda: unlock.error.isVisible() and not unlock.busy.isVisible(),  # type: ignore[attr-defined]
-                   "a refused unlock")
+        wait_until(
+            lambda: unlock.error.isVisible() and not unlock.busy.isVisible(),  # type: ignore[attr-defined]
+            "a refused unlock",
+        )
     shot.save(window, "unlock-wait")
     window.close()
 
@@ -596,8 +648,10 @@ def main(argv: list[str] | None = None) -> int:
         for lang in args.lang:
             for name, size in shoot_language(lang, tmp).items():
                 sizes[f"{lang}/{name}"] = size
-        log(f"{len(sizes)} images, {sum(sizes.values()) // 1024} KB in all, largest "
-            f"{max(sizes.values()) // 1024} KB")
+        log(
+            f"{len(sizes)} images, {sum(sizes.values()) // 1024} KB in all, largest "
+            f"{max(sizes.values()) // 1024} KB"
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -51,8 +51,7 @@ def to_png(pixmap: QPixmap, path: Path) -> int:
     pixmap.save(buffer, "PNG")
     buffer.close()
     image = Image.open(io.BytesIO(bytes(data.data()))).convert("RGB")
-    small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT,
-                           dither=Image.Dither.NONE)
+    small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     path.parent.mkdir(parents=True, exist_ok=True)
     small.save(path, optimize=True)
     return path.stat().st_size
@@ -90,8 +89,9 @@ def open_menu(window: QMainWindow, *, object_name: str = "", title: str = "") ->
     bar = window.menuBar()
     for action in bar.actions():
         menu = action.menu()
-        if isinstance(menu, QMenu) and ((object_name and menu.objectName() == object_name)
-                                        or (title and menu.title() == title)):
+        if isinstance(menu, QMenu) and (
+            (object_name and menu.objectName() == object_name) or (title and menu.title() == title)
+        ):
             rect = bar.actionGeometry(action)
             bar.setActiveAction(action)
             menu.popup(bar.mapToGlobal(rect.bottomLeft()))
@@ -111,18 +111,25 @@ def open_submenu(menu: QMenu, title: str) -> QMenu:
     raise RuntimeError(f"no submenu {title!r}")
 
 
-def answer_file_dialogs(*, open_file: Path | None = None, open_files: list[Path] | None = None,
-                        folder: Path | None = None) -> None:
+def answer_file_dialogs(
+    *,
+    open_file: Path | None = None,
+    open_files: list[Path] | None = None,
+    folder: Path | None = None,
+) -> None:
     """Answer the program's file dialogs as the officer would (they are native windows)."""
     if open_file is not None:
         QFileDialog.getOpenFileName = staticmethod(  # type: ignore[method-assign]
-            lambda *a, **k: (str(open_file), ""))
+            lambda *a, **k: (str(open_file), "")
+        )
     if open_files is not None:
         QFileDialog.getOpenFileNames = staticmethod(  # type: ignore[method-assign]
-            lambda *a, **k: ([str(p) for p in open_files], ""))
+            lambda *a, **k: ([str(p) for p in open_files], "")
+        )
     if folder is not None:
         QFileDialog.getExistingDirectory = staticmethod(  # type: ignore[method-assign]
-            lambda *a, **k: str(folder))
+            lambda *a, **k: str(folder)
+        )
 
 
 def scroll_to(page: QWidget, widget: QWidget, margin: int = 6) -> None:

@@ -95,7 +95,8 @@ WRITER_FIELDS = frozenset({"recipients", "payload_length", "payload_sha256", "se
 
 def _bad(what: str) -> BundleError:
     return BundleError(
-        _("The exchange package header is invalid ({field}).").format(field=what), "bad_header")
+        _("The exchange package header is invalid ({field}).").format(field=what), "bad_header"
+    )
 
 
 def _int(data: dict[str, Any], key: str, low: int, high: int) -> int:
@@ -143,9 +144,12 @@ def header_from_json(data: object) -> BundleHeader:
     if previous is not None and not (isinstance(previous, str) and _HEX64.fullmatch(previous)):
         raise _bad("previous")
     recips = data["recipients"]
-    if (not isinstance(recips, list) or not 1 <= len(recips) <= MAX_RECIPIENTS
-            or not all(isinstance(r, str) and _HEX16.fullmatch(r) for r in recips)
-            or recips != sorted(set(recips))):
+    if (
+        not isinstance(recips, list)
+        or not 1 <= len(recips) <= MAX_RECIPIENTS
+        or not all(isinstance(r, str) and _HEX16.fullmatch(r) for r in recips)
+        or recips != sorted(set(recips))
+    ):
         raise _bad("recipients")
     head = data["audit_head"]
     if not isinstance(head, dict) or set(head) != {"seq", "hash"}:
@@ -181,8 +185,9 @@ def encode_header(header: BundleHeader) -> bytes:
 
 
 def canonical_json(data: object) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False).encode("ascii")
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode("ascii")
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -202,8 +207,12 @@ def parse_header_region(region: bytes) -> BundleHeader:
     if len(region) - len(text) > MAX_PADDING:
         raise _bad("padding")
     try:
-        data = json.loads(text.decode("ascii"), object_pairs_hook=_no_duplicates,
-                          parse_float=_no_float, parse_constant=_no_float)
+        data = json.loads(
+            text.decode("ascii"),
+            object_pairs_hook=_no_duplicates,
+            parse_float=_no_float,
+            parse_constant=_no_float,
+        )
     except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise _bad("JSON") from None
     header = header_from_json(data)

@@ -61,8 +61,11 @@ def is_sound_public(raw: bytes) -> bool:
     a small-order key, for which one constant signature fits every message."""
     import nacl.bindings
 
-    return (isinstance(raw, bytes) and len(raw) == 32
-            and bool(nacl.bindings.crypto_core_ed25519_is_valid_point(raw)))
+    return (
+        isinstance(raw, bytes)
+        and len(raw) == 32
+        and bool(nacl.bindings.crypto_core_ed25519_is_valid_point(raw))
+    )
 
 
 def public_bytes(key: Ed25519PublicKey) -> bytes:

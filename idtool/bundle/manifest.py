@@ -50,8 +50,12 @@ def _head(major: int, count: int) -> bytes:
     raise ValueError("count too large")
 
 
-def encode_manifest(header: BundleHeader | Mapping[str, Any],
-                    records: Iterable[Mapping[str, Any]], *, trusted: bool = False) -> bytes:
+def encode_manifest(
+    header: BundleHeader | Mapping[str, Any],
+    records: Iterable[Mapping[str, Any]],
+    *,
+    trusted: bool = False,
+) -> bytes:
     """Payload bytes for `write_bundle`: the header's ids and the records, canonical CBOR.
 
     `trusted=True` is for records the exporter has just read from its own database: they are
@@ -62,9 +66,12 @@ def encode_manifest(header: BundleHeader | Mapping[str, Any],
     path. Audit records (free-form details) are always encoded canonically.
     """
     get = (lambda k: getattr(header, k)) if isinstance(header, BundleHeader) else header.__getitem__
-    fields: dict[str, Any] = {"bundle_id": str(get("bundle_id")),
-                              "kind": str(Kind(get("kind")).value),
-                              "sender": str(get("sender")), "sequence": int(get("sequence"))}
+    fields: dict[str, Any] = {
+        "bundle_id": str(get("bundle_id")),
+        "kind": str(Kind(get("kind")).value),
+        "sender": str(get("sender")),
+        "sequence": int(get("sequence")),
+    }
     if not trusted:
         body = {**fields, "records": [dict(r) for r in records]}
         for record in body["records"]:
@@ -86,7 +93,7 @@ def encode_manifest(header: BundleHeader | Mapping[str, Any],
                 end += 1
             run = records[start:end]
             encoded = cbor2.dumps(run, canonical=audit)
-            parts.append(encoded[len(_head(4, len(run))):])  # the items without the list head
+            parts.append(encoded[len(_head(4, len(run))) :])  # the items without the list head
             start = end
     return b"".join(parts)
 
@@ -94,7 +101,8 @@ def encode_manifest(header: BundleHeader | Mapping[str, Any],
 def _bad(what: str) -> BundleError:
     return BundleError(
         _("The contents of the exchange package are invalid ({field}).").format(field=what),
-        "bad_manifest")
+        "bad_manifest",
+    )
 
 
 _PLAIN = frozenset({type(None), bool, int, str, bytes})  # exact types: always acceptable
@@ -135,8 +143,13 @@ def open_manifest(payload: bytes, header: BundleHeader) -> Manifest:
     stream = io.BytesIO(payload)
     try:
         data = cbor2.CBORDecoder(
-            stream, tag_hook=refuse_tag, semantic_decoders=NO_TAGS, max_depth=MAX_DEPTH + 4,
-            allow_indefinite=False, allow_duplicate_keys=False).decode()
+            stream,
+            tag_hook=refuse_tag,
+            semantic_decoders=NO_TAGS,
+            max_depth=MAX_DEPTH + 4,
+            allow_indefinite=False,
+            allow_duplicate_keys=False,
+        ).decode()
     except Exception:  # cbor2 raises CBORDecodeError, ValueError, and others on hostile input
         raise _bad("CBOR") from None
     if stream.tell() != len(payload):  # cbor2.loads would ignore what follows the item
@@ -148,12 +161,19 @@ def open_manifest(payload: bytes, header: BundleHeader) -> Manifest:
         raise _bad("records")
     for record in records:
         _check_value(record, 1)
-    ids = {"bundle_id": header.bundle_id, "kind": header.kind.value, "sender": header.sender,
-           "sequence": header.sequence}
+    ids = {
+        "bundle_id": header.bundle_id,
+        "kind": header.kind.value,
+        "sender": header.sender,
+        "sequence": header.sequence,
+    }
     for key, expected in ids.items():
         value = data[key]
         if type(value) is not type(expected) or value != expected:
             raise BundleError(
-                _("The contents of the exchange package do not match its header ({field}).")
-                .format(field=key), "manifest_mismatch")
+                _("The contents of the exchange package do not match its header ({field}).").format(
+                    field=key
+                ),
+                "manifest_mismatch",
+            )
     return Manifest(header.bundle_id, header.kind, header.sender, header.sequence, records)

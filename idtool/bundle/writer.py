@@ -60,8 +60,9 @@ def _head_json(value: object) -> object:
     return value
 
 
-def build_header(fields: Mapping[str, Any], key: keys.SigningKey,
-                 recipients: Iterable[keys.Recipient]) -> BundleHeader:
+def build_header(
+    fields: Mapping[str, Any], key: keys.SigningKey, recipients: Iterable[keys.Recipient]
+) -> BundleHeader:
     """The header before the payload is known (length and digest are placeholders)."""
     bad = sorted(set(fields) & WRITER_FIELDS)
     if bad:
@@ -83,15 +84,21 @@ def build_header(fields: Mapping[str, Any], key: keys.SigningKey,
 
 
 def bundle_name(header: BundleHeader) -> str:
-    return (f"{header.kind.value}-{header.sender[:8]}-{header.sequence:06d}"
-            f"-{header.bundle_id[:8]}{SUFFIX}")
+    return (
+        f"{header.kind.value}-{header.sender[:8]}-{header.sequence:06d}"
+        f"-{header.bundle_id[:8]}{SUFFIX}"
+    )
 
 
 class _Source:
     """File-like reader over the plaintext for pyrage; reports progress, notices a cancel."""
 
-    def __init__(self, payload: bytes | Iterable[bytes], progress: Progress | None,
-                 cancelled: Cancelled | None) -> None:
+    def __init__(
+        self,
+        payload: bytes | Iterable[bytes],
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> None:
         if isinstance(payload, (bytes, bytearray, memoryview)):
             self.total = len(payload)
             self._chunks: Iterable[bytes] = iter((bytes(payload),))
@@ -167,19 +174,29 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _storage_error(error: OSError) -> StorageError:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageError(_("The disk (USB stick) is full. Make room or use another stick; "
-                              "nothing was exported."))
+        return StorageError(
+            _("The disk (USB stick) is full. Make room or use another stick; nothing was exported.")
+        )
     if error.errno == errno.EFBIG:
-        return StorageError(_("The file is too large for this disk (USB stick); nothing was "
-                              "exported."))
-    return StorageError(_("Could not write the exchange package: {error}.").format(
-        error=error.strerror or type(error).__name__))
+        return StorageError(
+            _("The file is too large for this disk (USB stick); nothing was exported.")
+        )
+    return StorageError(
+        _("Could not write the exchange package: {error}.").format(
+            error=error.strerror or type(error).__name__
+        )
+    )
 
 
-def write_bundle(destination: str | os.PathLike[str], header_fields: Mapping[str, Any],
-                 payload: bytes | Iterable[bytes], signing_key: keys.SigningKey,
-                 recipients: Iterable[keys.Recipient], progress: Progress | None = None,
-                 cancelled: Cancelled | None = None) -> Path:
+def write_bundle(
+    destination: str | os.PathLike[str],
+    header_fields: Mapping[str, Any],
+    payload: bytes | Iterable[bytes],
+    signing_key: keys.SigningKey,
+    recipients: Iterable[keys.Recipient],
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Path:
     """Encrypt `payload` to `recipients`, sign, and write atomically; return the final path.
 
     `destination` is a folder (the file is named by `bundle_name`) or a file path (replaced if
@@ -198,8 +215,7 @@ def write_bundle(destination: str | os.PathLike[str], header_fields: Mapping[str
     final = dest / bundle_name(header) if dest.is_dir() else dest
     tmp = final.with_name(f".{final.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                     0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     except OSError as e:
         raise _storage_error(e) from e
     try:
@@ -219,10 +235,12 @@ def write_bundle(destination: str | os.PathLike[str], header_fields: Mapping[str
                 # would otherwise leave a cut file that is signed and counted as exported.
                 raise (source.error or sink.error) from None
             if cancelled is not None and cancelled():
-                raise BundleError(_("The exchange package was not written: cancelled."),
-                                  "cancelled")
-            header = replace(header, payload_length=sink.length,
-                             payload_sha256=sink.sha.hexdigest())
+                raise BundleError(
+                    _("The exchange package was not written: cancelled."), "cancelled"
+                )
+            header = replace(
+                header, payload_length=sink.length, payload_sha256=sink.sha.hexdigest()
+            )
             text = encode_header(header)
             signed = PREFIX.pack(MAGIC, FORMAT_VERSION, reserved) + text.ljust(reserved, b"\0")
             os.lseek(fd, 0, os.SEEK_SET)

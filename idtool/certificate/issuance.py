@@ -86,8 +86,9 @@ def set_organisation(session: Session, org_id: str) -> directory.Organisation:
     session.require(Action.MANAGE_OFFICERS)
     org = directory.find(session.conn, org_id.strip())
     if org is None:
-        raise InvalidInput(_("No organisation {org} in the NRM directory.").format(
-            org=org_id.strip()[:100]))
+        raise InvalidInput(
+            _("No organisation {org} in the NRM directory.").format(org=org_id.strip()[:100])
+        )
     with database.transaction(session.conn):
         devices.set_own_org(session.conn, session.device_id, org.id)
         session.audit("organisation.set", org.id)
@@ -97,21 +98,30 @@ def set_organisation(session: Session, org_id: str) -> directory.Organisation:
 def _check_body(session: Session) -> directory.Organisation:
     body = issuing_body(session.conn)
     if body is None:
-        raise InvalidInput(_("This device's organisation is not set, so it cannot issue "
-                             "certificates: a supervisor chooses it (Administration > "
-                             "Certificate issuing…), or the coordinator's update sets it."))
+        raise InvalidInput(
+            _(
+                "This device's organisation is not set, so it cannot issue "
+                "certificates: a supervisor chooses it (Administration > "
+                "Certificate issuing…), or the coordinator's update sets it."
+            )
+        )
     allowed = policy_options.get(session.conn).issuing_types
     if body.type not in allowed:
-        raise InvalidInput(_("{org} may not issue the certificate: under the NRM policy only "
-                             "these kinds of organisation issue it: {types}.").format(
-                                 org=body.title(), types=", ".join(
-                                     directory.type_label(t) for t in allowed) or "-"))
+        raise InvalidInput(
+            _(
+                "{org} may not issue the certificate: under the NRM policy only "
+                "these kinds of organisation issue it: {types}."
+            ).format(
+                org=body.title(), types=", ".join(directory.type_label(t) for t in allowed) or "-"
+            )
+        )
     return body
 
 
 def case_uuid_for_number(session: Session, number: str) -> str:
-    row = session.conn.execute("SELECT uuid FROM cases WHERE number = ?",
-                               (number.strip().upper(),)).fetchone()
+    row = session.conn.execute(
+        "SELECT uuid FROM cases WHERE number = ?", (number.strip().upper(),)
+    ).fetchone()
     if row is None:
         raise InvalidInput(_("There is no case with this number."))
     return str(row[0])
@@ -126,24 +136,38 @@ _SELECT = (
 
 def _from_row(session: Session, row: tuple[str, ...]) -> Certificate:
     return Certificate(
-        uuid=row[0], number=row[1], case_uuid=row[2], case_number=row[3], holder_name=row[4],
-        holder_birth_date=row[5], officer_name=row[6], organisation=row[7], language=row[8],
-        issue_date=row[9], issued_at=row[10], code=row[11], prints=int(row[12]),
-        revocation=trust.revocation(session.conn, row[1]))
+        uuid=row[0],
+        number=row[1],
+        case_uuid=row[2],
+        case_number=row[3],
+        holder_name=row[4],
+        holder_birth_date=row[5],
+        officer_name=row[6],
+        organisation=row[7],
+        language=row[8],
+        issue_date=row[9],
+        issued_at=row[10],
+        code=row[11],
+        prints=int(row[12]),
+        revocation=trust.revocation(session.conn, row[1]),
+    )
 
 
 def get(session: Session, case_uuid: str) -> Certificate | None:
     """The certificate issued for the case's person, if any."""
     row = session.conn.execute(
         _SELECT + " WHERE c.person_uuid = (SELECT person_uuid FROM cases WHERE uuid = ?)",
-        (case_uuid,)).fetchone()
+        (case_uuid,),
+    ).fetchone()
     return None if row is None else _from_row(session, row)
 
 
 def numbers_by_case(session: Session) -> dict[str, str]:
     """Certificate number per case uuid, for every case that has one."""
-    return {str(r[0]): str(r[1]) for r in
-            session.conn.execute("SELECT case_uuid, number FROM certificates")}
+    return {
+        str(r[0]): str(r[1])
+        for r in session.conn.execute("SELECT case_uuid, number FROM certificates")
+    }
 
 
 def number_prefixes(device_id: str) -> list[str]:
@@ -157,45 +181,67 @@ def _next_number(session: Session, year: int) -> str:
     prefix = f"{number_prefixes(session.device_id)[0]}{year}-"
     row = session.conn.execute(
         "SELECT number FROM certificates WHERE number LIKE ? ORDER BY number DESC LIMIT 1",
-        (prefix + "%",)).fetchone()
+        (prefix + "%",),
+    ).fetchone()
     last = int(str(row[0]).rsplit("-", 1)[1]) if row else 0
     return f"{prefix}{last + 1:05d}"
 
 
 def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRecord:
     _check_body(session)
-    if (policy_options.get(session.conn).four_eyes == "on"
-            and policy_options.issuers(session.conn) < 2):
-        raise InvalidInput(_("The policy asks a second officer who may issue to confirm each "
-                             "certificate, and only one such officer works on this device."))
+    if (
+        policy_options.get(session.conn).four_eyes == "on"
+        and policy_options.issuers(session.conn) < 2
+    ):
+        raise InvalidInput(
+            _(
+                "The policy asks a second officer who may issue to confirm each "
+                "certificate, and only one such officer works on this device."
+            )
+        )
     if case.demo:
         raise InvalidInput(_("Demo cases are fictional: no certificate is issued for them."))
     history = decisions.history(session, case.uuid)
     if not history or history[-1].decision != decisions.Decision.IDENTIFIED_VICTIM:
-        raise InvalidInput(_("A certificate can be issued only when the case's latest decision "
-                             "is \"identified victim\"."))
+        raise InvalidInput(
+            _(
+                "A certificate can be issued only when the case's latest decision "
+                'is "identified victim".'
+            )
+        )
     existing = get(session, case.uuid)
     if existing is not None:
         if existing.revoked:
-            raise InvalidInput(_("Certificate {number} was issued to this person and revoked; "
-                                 "a certificate is issued only once.").format(
-                                     number=existing.number))
-        raise InvalidInput(_("A certificate was already issued to this person ({number}); it "
-                             "is issued only once. Print a copy instead.").format(
-                                 number=existing.number))
+            raise InvalidInput(
+                _(
+                    "Certificate {number} was issued to this person and revoked; "
+                    "a certificate is issued only once."
+                ).format(number=existing.number)
+            )
+        raise InvalidInput(
+            _(
+                "A certificate was already issued to this person ({number}); it "
+                "is issued only once. Print a copy instead."
+            ).format(number=existing.number)
+        )
     person = case.person
     if not person.full_name.strip() or not person.birth_date:
-        raise InvalidInput(_("Record the person's full name and date of birth before issuing "
-                             "the certificate."))
+        raise InvalidInput(
+            _("Record the person's full name and date of birth before issuing the certificate.")
+        )
     names.clean_name(person.full_name)  # a name stored before names were checked
     same = session.conn.execute(
         "SELECT c.number, k.number FROM certificates c JOIN cases k ON k.uuid = c.case_uuid"
         " WHERE c.holder_key = ?",
-        (names.holder_key(person.full_name, person.birth_date),)).fetchone()
+        (names.holder_key(person.full_name, person.birth_date),),
+    ).fetchone()
     if same is not None:
-        raise InvalidInput(_("A person with the same name and date of birth already holds "
-                             "certificate {number} (case {case}); it is issued only once.")
-                           .format(number=same[0], case=same[1]))
+        raise InvalidInput(
+            _(
+                "A person with the same name and date of birth already holds "
+                "certificate {number} (case {case}); it is issued only once."
+            ).format(number=same[0], case=same[1])
+        )
     return history[-1]
 
 
@@ -209,8 +255,12 @@ def _confirm(session: Session, confirmer: tuple[str, str] | None) -> str | None:
     if not confirmation_needed(session):
         return None
     if confirmer is None:
-        raise NotPermitted(_("A second officer who may issue certificates must confirm this "
-                             "one with their own passphrase."))
+        raise NotPermitted(
+            _(
+                "A second officer who may issue certificates must confirm this "
+                "one with their own passphrase."
+            )
+        )
     other = session.vault.confirm_officer(session.conn, *confirmer)
     if other.uuid == session.officer.uuid:
         raise NotPermitted(_("The confirming officer must be another officer."))
@@ -230,20 +280,32 @@ def issue_blocked(session: Session, case_uuid: str) -> str:
     return ""
 
 
-def document(cert: Certificate, copy: int | None = None,
-             language: str | None = None) -> CertificateDocument:
+def document(
+    cert: Certificate, copy: int | None = None, language: str | None = None
+) -> CertificateDocument:
     """What to print for `cert`: the original (copy None) or copy n, in its or another language."""
     lang = language or cert.language
     return CertificateDocument(
-        number=cert.number, issue_date=cert.issue_date, holder_name=cert.holder_name,
-        birth_date=cert.holder_birth_date, case_number=cert.case_number,
+        number=cert.number,
+        issue_date=cert.issue_date,
+        holder_name=cert.holder_name,
+        birth_date=cert.holder_birth_date,
+        case_number=cert.case_number,
         officer=cert.officer_name,
         organisation=cert.organisation or gettext(ORGANISATION_PLACEHOLDER, lang),
-        language=lang, code=cert.code, copy=copy)
+        language=lang,
+        code=cert.code,
+        copy=copy,
+    )
 
 
-def issue(session: Session, case_uuid: str, language: str, save: Save | None = None,
-          confirmer: tuple[str, str] | None = None) -> Printed:
+def issue(
+    session: Session,
+    case_uuid: str,
+    language: str,
+    save: Save | None = None,
+    confirmer: tuple[str, str] | None = None,
+) -> Printed:
     """Issue the certificate for the case: sign, record, render; `save` gets the PDF.
 
     `confirmer` is (name, passphrase) of a second officer who may issue, needed where the
@@ -265,26 +327,59 @@ def issue(session: Session, case_uuid: str, language: str, save: Save | None = N
         salt = payload.new_salt()
         person = case.person
         claims = payload.Claims(
-            number=number, issue_date=today.isoformat(), issuer_key_id=kid,
-            case_number=case.number, salt=salt,
-            holder_hash=payload.holder_hash(salt, person.full_name, person.birth_date))
+            number=number,
+            issue_date=today.isoformat(),
+            issuer_key_id=kid,
+            case_number=case.number,
+            salt=salt,
+            holder_hash=payload.holder_hash(salt, person.full_name, person.birth_date),
+        )
         code = payload.encode(claims, kid, signing.sign)
         cert = Certificate(
-            str(uuid.uuid4()), number, case.uuid, case.number, person.full_name,
-            person.birth_date, session.officer.name, body.title(language), language,
-            claims.issue_date, audit.now_iso(), code, 1)
+            str(uuid.uuid4()),
+            number,
+            case.uuid,
+            case.number,
+            person.full_name,
+            person.birth_date,
+            session.officer.name,
+            body.title(language),
+            language,
+            claims.issue_date,
+            audit.now_iso(),
+            code,
+            1,
+        )
         conn.execute(
             "INSERT INTO certificates (uuid, number, case_uuid, person_uuid, decision_uuid,"
             " holder_key, holder_name, holder_birth_date, officer_uuid, officer_name,"
             " organisation, language, issue_date, issued_at, code, prints, device_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
-            (cert.uuid, number, case.uuid, person.uuid, decision.uuid,
-             names.holder_key(person.full_name, person.birth_date), cert.holder_name,
-             cert.holder_birth_date, session.officer.uuid, cert.officer_name,
-             cert.organisation, language, cert.issue_date, cert.issued_at, code,
-             session.device_id))
-        details: dict[str, object] = {"number": number, "language": language,
-                                      "organisation": body.id, "key": kid.hex()}
+            (
+                cert.uuid,
+                number,
+                case.uuid,
+                person.uuid,
+                decision.uuid,
+                names.holder_key(person.full_name, person.birth_date),
+                cert.holder_name,
+                cert.holder_birth_date,
+                session.officer.uuid,
+                cert.officer_name,
+                cert.organisation,
+                language,
+                cert.issue_date,
+                cert.issued_at,
+                code,
+                session.device_id,
+            ),
+        )
+        details: dict[str, object] = {
+            "number": number,
+            "language": language,
+            "organisation": body.id,
+            "key": kid.hex(),
+        }
         if confirmed_by is not None:
             details["confirmed_by"] = confirmed_by
         session.audit("certificate.issue", case.uuid, details)
@@ -294,8 +389,9 @@ def issue(session: Session, case_uuid: str, language: str, save: Save | None = N
     return Printed(cert, data, None)
 
 
-def reprint(session: Session, case_uuid: str, language: str | None = None,
-            save: Save | None = None) -> Printed:
+def reprint(
+    session: Session, case_uuid: str, language: str | None = None, save: Save | None = None
+) -> Printed:
     """Print the same certificate again, marked "COPY n" (n = 2, 3, ...); audited."""
     from idtool.certificate import pdf, wording
 
@@ -308,15 +404,22 @@ def reprint(session: Session, case_uuid: str, language: str | None = None,
         if cert is None:
             raise InvalidInput(_("No certificate has been issued for this case."))
         if cert.revoked:
-            raise InvalidInput(_("Certificate {number} was revoked; it cannot be reprinted.")
-                               .format(number=cert.number))
+            raise InvalidInput(
+                _("Certificate {number} was revoked; it cannot be reprinted.").format(
+                    number=cert.number
+                )
+            )
         copy = cert.prints + 1
         conn.execute(
             "UPDATE certificates SET prints = ?, version = version + 1, base_version = version,"
-            " device_id = ? WHERE uuid = ?", (copy, session.device_id, cert.uuid))
-        session.audit("certificate.reprint", cert.case_uuid,
-                      {"number": cert.number, "copy": copy,
-                       "language": language or cert.language})
+            " device_id = ? WHERE uuid = ?",
+            (copy, session.device_id, cert.uuid),
+        )
+        session.audit(
+            "certificate.reprint",
+            cert.case_uuid,
+            {"number": cert.number, "copy": copy, "language": language or cert.language},
+        )
         data = pdf.render(document(cert, copy, language))
         if save is not None:
             save(data)
@@ -335,8 +438,9 @@ def revoke(session: Session, case_uuid: str, reason: str) -> trust.Revocation:
         if cert is None:
             raise InvalidInput(_("No certificate has been issued for this case."))
         if cert.revoked:
-            raise InvalidInput(_("Certificate {number} is already revoked.").format(
-                number=cert.number))
+            raise InvalidInput(
+                _("Certificate {number} is already revoked.").format(number=cert.number)
+            )
         revocation = trust.record_revocation(session, cert.number, reason)
         session.audit("certificate.revoke", cert.case_uuid, {"number": cert.number})
     return revocation

@@ -61,8 +61,9 @@ class Holder:
 
 def active(conn: Connection) -> tuple[str, bytes] | None:
     """(key id hex, raw public key) of the active issuing key, or None."""
-    row = conn.execute("SELECT key_id, public_key FROM issuing_keys WHERE status = 'active'"
-                       ).fetchone()
+    row = conn.execute(
+        "SELECT key_id, public_key FROM issuing_keys WHERE status = 'active'"
+    ).fetchone()
     return None if row is None else (str(row[0]), bytes.fromhex(row[1]))
 
 
@@ -71,7 +72,8 @@ def wanted_slots(conn: Connection, slots: SlotsFile) -> set[str]:
     present = {s.id for s in slots.slots}
     wanted = {s.id for s in slots.slots if s.kind == KIND_RECOVERY_CODE}
     for role, slot_id in conn.execute(
-            "SELECT role, slot_id FROM officers WHERE active = 1 AND slot_id IS NOT NULL"):
+        "SELECT role, slot_id FROM officers WHERE active = 1 AND slot_id IS NOT NULL"
+    ):
         if slot_id in present and policy.is_allowed(conn, role, policy.Action.ISSUE_CERTIFICATE):
             wanted.add(str(slot_id))
     return wanted
@@ -90,8 +92,9 @@ def _unseal(sealed: str, identity: pyrage.x25519.Identity, kid: str, slot_id: st
         if inner["key_id"] != kid or inner["slot_id"] != slot_id or len(private) != 32:
             raise ValueError("moved")
     except (pyrage.DecryptError, ValueError, KeyError, TypeError) as exc:
-        raise NotPermitted(_("The certificate-issuing key does not open with your key slot."),
-                           ) from exc
+        raise NotPermitted(
+            _("The certificate-issuing key does not open with your key slot."),
+        ) from exc
     return private
 
 
@@ -104,8 +107,10 @@ def _private(private_raw: bytes) -> Ed25519PrivateKey:
 def _held(conn: Connection, kid: str, holder: Holder) -> bytes | None:
     if holder.slot_id is None or holder.identity is None:
         return None
-    row = conn.execute("SELECT sealed FROM issuing_key_wraps WHERE key_id = ? AND slot_id = ?",
-                       (kid, holder.slot_id)).fetchone()
+    row = conn.execute(
+        "SELECT sealed FROM issuing_key_wraps WHERE key_id = ? AND slot_id = ?",
+        (kid, holder.slot_id),
+    ).fetchone()
     if row is None:
         return None
     try:
@@ -114,13 +119,17 @@ def _held(conn: Connection, kid: str, holder: Holder) -> bytes | None:
         return None
 
 
-def _seal_for(conn: Connection, slots: SlotsFile, kid: str, private_raw: bytes,
-              slot_ids: set[str]) -> None:
+def _seal_for(
+    conn: Connection, slots: SlotsFile, kid: str, private_raw: bytes, slot_ids: set[str]
+) -> None:
     by_id = {s.id: s for s in slots.slots}
     conn.executemany(
         "INSERT OR REPLACE INTO issuing_key_wraps (key_id, slot_id, sealed) VALUES (?, ?, ?)",
-        [(kid, sid, _seal(private_raw, kid, sid, by_id[sid].recipient))
-         for sid in sorted(slot_ids)])
+        [
+            (kid, sid, _seal(private_raw, kid, sid, by_id[sid].recipient))
+            for sid in sorted(slot_ids)
+        ],
+    )
 
 
 def _new_key(conn: Connection, slots: SlotsFile, wanted: set[str]) -> str:
@@ -136,8 +145,11 @@ def _new_key(conn: Connection, slots: SlotsFile, wanted: set[str]) -> str:
     raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     kid = key_id(public).hex()
-    conn.execute("INSERT INTO issuing_keys (key_id, public_key, status, created_at) VALUES"
-                 " (?, ?, 'active', ?)", (kid, public.hex(), now_iso()))
+    conn.execute(
+        "INSERT INTO issuing_keys (key_id, public_key, status, created_at) VALUES"
+        " (?, ?, 'active', ?)",
+        (kid, public.hex(), now_iso()),
+    )
     here = str(conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0])
     keyring.learn(conn, public, f"device {here[:8]}", here, "active")
     _seal_for(conn, slots, kid, raw, wanted)
@@ -145,21 +157,28 @@ def _new_key(conn: Connection, slots: SlotsFile, wanted: set[str]) -> str:
 
 
 def _retire(conn: Connection, kid: str, public: bytes) -> None:
-    conn.execute("UPDATE issuing_keys SET status = 'retired', retired_at = ? WHERE key_id = ?",
-                 (now_iso(), kid))
+    conn.execute(
+        "UPDATE issuing_keys SET status = 'retired', retired_at = ? WHERE key_id = ?",
+        (now_iso(), kid),
+    )
     conn.execute("DELETE FROM issuing_key_wraps WHERE key_id = ?", (kid,))
     keyring.retire_trusted(conn, public, "retired", keyring.local_certificates(conn, public))
 
 
 def _officers(conn: Connection, slot_ids: set[str]) -> list[str]:
     """The officers (uuids) whose key slots these are, for the audit log."""
-    return sorted(str(r[0]) for r in conn.execute(
-        "SELECT uuid FROM officers WHERE slot_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(slot_ids)),)))
+    return sorted(
+        str(r[0])
+        for r in conn.execute(
+            "SELECT uuid FROM officers WHERE slot_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(slot_ids)),),
+        )
+    )
 
 
-def sync(conn: Connection, slots: SlotsFile, holder: Holder, audit: Audit,
-         grant: Grant = ()) -> None:
+def sync(
+    conn: Connection, slots: SlotsFile, holder: Holder, audit: Audit, grant: Grant = ()
+) -> None:
     """Bring the seals in step with officers and policy (see the module notes).
 
     Taking a right away is always applied (the key is rotated). Giving one is applied only for
@@ -175,8 +194,10 @@ def sync(conn: Connection, slots: SlotsFile, holder: Holder, audit: Audit,
         audit("certificate.key_create", {"key": kid, "sealed_for": _officers(conn, wanted)})
         return
     kid, public = current
-    sealed = {str(r[0]) for r in conn.execute(
-        "SELECT slot_id FROM issuing_key_wraps WHERE key_id = ?", (kid,))}
+    sealed = {
+        str(r[0])
+        for r in conn.execute("SELECT slot_id FROM issuing_key_wraps WHERE key_id = ?", (kid,))
+    }
     may_add = wanted if grant == "all" else (wanted & set(grant)) | (wanted & recovery)
     keep = (sealed & wanted) | may_add
     missing = may_add - sealed
@@ -185,8 +206,10 @@ def sync(conn: Connection, slots: SlotsFile, holder: Holder, audit: Audit,
         reason = "no_longer_allowed" if sealed - wanted else "no_holder"
         _retire(conn, kid, public)
         new = _new_key(conn, slots, keep)
-        audit("certificate.key_rotate", {"old": kid, "new": new, "reason": reason,
-                                         "sealed_for": _officers(conn, keep)})
+        audit(
+            "certificate.key_rotate",
+            {"old": kid, "new": new, "reason": reason, "sealed_for": _officers(conn, keep)},
+        )
     elif missing and private is not None:
         _seal_for(conn, slots, kid, private, missing)
         audit("certificate.key_share", {"key": kid, "sealed_for": _officers(conn, missing)})
@@ -195,9 +218,13 @@ def sync(conn: Connection, slots: SlotsFile, holder: Holder, audit: Audit,
 def sync_in(session: Session, slots: SlotsFile | None = None, grant: Grant = ()) -> None:
     """`sync` for an unlocked session, inside the caller's transaction (`slots`: the key
     slots as they will be saved, when the caller is changing them; `grant`: see `sync`)."""
-    sync(session.conn, slots or session.vault.load_slots(),
-         Holder(session.slot_id, session.slot_identity),
-         lambda action, details: session.audit(action, None, details), grant)
+    sync(
+        session.conn,
+        slots or session.vault.load_slots(),
+        Holder(session.slot_id, session.slot_identity),
+        lambda action, details: session.audit(action, None, details),
+        grant,
+    )
 
 
 def sync_session(session: Session) -> None:
@@ -213,12 +240,19 @@ def private_key(session: Session) -> tuple[bytes, Ed25519PrivateKey]:
     whose slot holds a seal of the active key."""
     session.require(policy.Action.ISSUE_CERTIFICATE)
     current = active(session.conn)
-    private = None if current is None else _held(session.conn, current[0], Holder(
-        session.slot_id, session.slot_identity))
+    private = (
+        None
+        if current is None
+        else _held(session.conn, current[0], Holder(session.slot_id, session.slot_identity))
+    )
     if current is None or private is None:
-        raise NotPermitted(_("The certificate-issuing key is not open to you on this device. "
-                             "Lock the program and unlock it again; if this stays, ask a "
-                             "supervisor."))
+        raise NotPermitted(
+            _(
+                "The certificate-issuing key is not open to you on this device. "
+                "Lock the program and unlock it again; if this stays, ask a "
+                "supervisor."
+            )
+        )
     return bytes.fromhex(current[0]), _private(private)
 
 
@@ -228,9 +262,18 @@ def announcements(conn: Connection) -> list[dict[str, object]]:
     here = str(conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0])
     out: list[dict[str, object]] = []
     for kid, public, status in conn.execute(
-            "SELECT key_id, public_key, status FROM trusted_keys WHERE issuer_device = ?"
-            " ORDER BY added_at, key_id", (here,)):
-        out.append({"table": "issuing_keys", "row": {
-            "public_key": str(public), "status": str(status),
-            "certificates": keyring.vouched(conn, str(kid)) if status != "active" else []}})
+        "SELECT key_id, public_key, status FROM trusted_keys WHERE issuer_device = ?"
+        " ORDER BY added_at, key_id",
+        (here,),
+    ):
+        out.append(
+            {
+                "table": "issuing_keys",
+                "row": {
+                    "public_key": str(public),
+                    "status": str(status),
+                    "certificates": keyring.vouched(conn, str(kid)) if status != "active" else [],
+                },
+            }
+        )
     return out

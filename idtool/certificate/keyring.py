@@ -40,8 +40,9 @@ def rank(status: str) -> int:
     return STATUSES.index(status) if status in STATUSES else 0
 
 
-def learn(conn: Connection, public: bytes, label: str, issuer_device: str,
-          status: str = "active") -> bool:
+def learn(
+    conn: Connection, public: bytes, label: str, issuer_device: str, status: str = "active"
+) -> bool:
     """Trust `public` as an issuer key of `issuer_device`; returns whether it was new. A known
     key keeps its row (a later status goes through `retire_trusted`)."""
     from idtool.bundle.keys import is_sound_public
@@ -49,24 +50,41 @@ def learn(conn: Connection, public: bytes, label: str, issuer_device: str,
     if not is_sound_public(public):
         raise InvalidInput(_("An issuer key must be a valid Ed25519 public key."))
     kid = key_id(public).hex()
-    known = conn.execute("SELECT issuer_device FROM trusted_keys WHERE key_id = ?",
-                         (kid,)).fetchone()
+    known = conn.execute(
+        "SELECT issuer_device FROM trusted_keys WHERE key_id = ?", (kid,)
+    ).fetchone()
     if known is not None:
         if not known[0] and issuer_device:
-            conn.execute("UPDATE trusted_keys SET issuer_device = ? WHERE key_id = ?",
-                         (issuer_device, kid))
+            conn.execute(
+                "UPDATE trusted_keys SET issuer_device = ? WHERE key_id = ?", (issuer_device, kid)
+            )
         return False
     here = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
     conn.execute(
         "INSERT INTO trusted_keys (uuid, key_id, public_key, label, added_at, device_id,"
         " issuer_device, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (str(uuid.uuid4()), kid, public.hex(), label[:200] or kid, now_iso(),
-         "" if here is None else str(here[0]), issuer_device, status))
+        (
+            str(uuid.uuid4()),
+            kid,
+            public.hex(),
+            label[:200] or kid,
+            now_iso(),
+            "" if here is None else str(here[0]),
+            issuer_device,
+            status,
+        ),
+    )
     return True
 
 
-def retire_trusted(conn: Connection, public: bytes, status: str,
-                   certificates: Iterable[str], *, replace: bool = False) -> bool:
+def retire_trusted(
+    conn: Connection,
+    public: bytes,
+    status: str,
+    certificates: Iterable[str],
+    *,
+    replace: bool = False,
+) -> bool:
     """Move a known key to `status` (retired or revoked) and record the certificates it still
     vouches for. Never moves a key back. With `replace`, the list given replaces the stored one
     (the coordinator's list is authoritative); else it is frozen the first time the key stops
@@ -93,14 +111,20 @@ def retire_trusted(conn: Connection, public: bytes, status: str,
 
 
 def _list(conn: Connection, kid: str, digests: set[str]) -> None:
-    conn.executemany("INSERT OR IGNORE INTO trusted_key_certificates (key_id, digest)"
-                     " VALUES (?, ?)", [(kid, d) for d in sorted(digests)])
+    conn.executemany(
+        "INSERT OR IGNORE INTO trusted_key_certificates (key_id, digest) VALUES (?, ?)",
+        [(kid, d) for d in sorted(digests)],
+    )
 
 
 def vouched(conn: Connection, kid_hex: str) -> list[str]:
-    return [str(r[0]) for r in conn.execute(
-        "SELECT digest FROM trusted_key_certificates WHERE key_id = ? ORDER BY digest",
-        (kid_hex,))]
+    return [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT digest FROM trusted_key_certificates WHERE key_id = ? ORDER BY digest",
+            (kid_hex,),
+        )
+    ]
 
 
 def signed_with(code: str, public: bytes) -> bool:
@@ -117,8 +141,7 @@ def signed_with(code: str, public: bytes) -> bool:
     if signed.kid != key_id(public) or signed.claims.issuer_key_id != signed.kid:
         return False
     try:
-        Ed25519PublicKey.from_public_bytes(public).verify(signed.signature,
-                                                          signed.to_be_signed())
+        Ed25519PublicKey.from_public_bytes(public).verify(signed.signature, signed.to_be_signed())
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -127,15 +150,24 @@ def signed_with(code: str, public: bytes) -> bool:
 def local_certificates(conn: Connection, public: bytes) -> list[str]:
     """Digests of the certificates this device issued with `public`."""
     here = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
-    return [code_digest(code) for (code,) in conn.execute(
-        "SELECT code FROM certificates WHERE device_id = ?", (str(here[0]) if here else "",))
-        if signed_with(code, public)]
+    return [
+        code_digest(code)
+        for (code,) in conn.execute(
+            "SELECT code FROM certificates WHERE device_id = ?", (str(here[0]) if here else "",)
+        )
+        if signed_with(code, public)
+    ]
 
 
 def imported_certificates(conn: Connection, public: bytes, device_id: str) -> list[str]:
     """Digests of the certificates imported from `device_id` (of its cases) that `public`
     signed: what the coordinator knows that device issued."""
-    return [code_digest(code) for (code,) in conn.execute(
-        "SELECT c.code FROM certificates c JOIN sync_owners o ON o.tbl = 'cases' AND"
-        " o.record_key = c.case_uuid WHERE o.device_id = ?", (device_id,))
-        if signed_with(code, public)]
+    return [
+        code_digest(code)
+        for (code,) in conn.execute(
+            "SELECT c.code FROM certificates c JOIN sync_owners o ON o.tbl = 'cases' AND"
+            " o.record_key = c.case_uuid WHERE o.device_id = ?",
+            (device_id,),
+        )
+        if signed_with(code, public)
+    ]

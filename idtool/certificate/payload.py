@@ -94,22 +94,35 @@ class Claims:
         if value is None:
             raise PayloadError("claims")
         expected: dict[Claim, type] = {
-            Claim.VERSION: int, Claim.NUMBER: str, Claim.ISSUE_DATE: str,
-            Claim.ISSUER_KEY_ID: bytes, Claim.CASE_NUMBER: str, Claim.STATUS: int,
-            Claim.SALT: bytes, Claim.HOLDER_HASH: bytes,
+            Claim.VERSION: int,
+            Claim.NUMBER: str,
+            Claim.ISSUE_DATE: str,
+            Claim.ISSUER_KEY_ID: bytes,
+            Claim.CASE_NUMBER: str,
+            Claim.STATUS: int,
+            Claim.SALT: bytes,
+            Claim.HOLDER_HASH: bytes,
         }
         for claim, kind in expected.items():
             if type(value[int(claim)]) is not kind:
                 raise PayloadError("claims")
         claims = cls(
-            number=value[Claim.NUMBER], issue_date=value[Claim.ISSUE_DATE],
-            issuer_key_id=value[Claim.ISSUER_KEY_ID], case_number=value[Claim.CASE_NUMBER],
-            salt=value[Claim.SALT], holder_hash=value[Claim.HOLDER_HASH],
-            status=value[Claim.STATUS], version=value[Claim.VERSION],
+            number=value[Claim.NUMBER],
+            issue_date=value[Claim.ISSUE_DATE],
+            issuer_key_id=value[Claim.ISSUER_KEY_ID],
+            case_number=value[Claim.CASE_NUMBER],
+            salt=value[Claim.SALT],
+            holder_hash=value[Claim.HOLDER_HASH],
+            status=value[Claim.STATUS],
+            version=value[Claim.VERSION],
         )
-        if (claims.version != VERSION or not _is_date(claims.issue_date)
-                or len(claims.issuer_key_id) != KEY_ID_BYTES or len(claims.salt) != SALT_BYTES
-                or len(claims.holder_hash) != HOLDER_HASH_BYTES):
+        if (
+            claims.version != VERSION
+            or not _is_date(claims.issue_date)
+            or len(claims.issuer_key_id) != KEY_ID_BYTES
+            or len(claims.salt) != SALT_BYTES
+            or len(claims.holder_hash) != HOLDER_HASH_BYTES
+        ):
             raise PayloadError("claims")
         return claims
 
@@ -129,8 +142,7 @@ def holder_fields(full_name: str, birth_date: str) -> bytes:
 
 
 def holder_hash(salt: bytes, full_name: str, birth_date: str) -> bytes:
-    return hashlib.sha256(salt + holder_fields(full_name, birth_date)).digest()[
-        :HOLDER_HASH_BYTES]
+    return hashlib.sha256(salt + holder_fields(full_name, birth_date)).digest()[:HOLDER_HASH_BYTES]
 
 
 def protected_header(kid: bytes) -> bytes:
@@ -173,8 +185,13 @@ def _loads_exact(data: bytes) -> object:
     stream = io.BytesIO(data)
     try:
         value = cbor2.CBORDecoder(
-            stream, tag_hook=refuse_tag, semantic_decoders=NO_TAGS, max_depth=16,
-            allow_indefinite=False, allow_duplicate_keys=False).decode()
+            stream,
+            tag_hook=refuse_tag,
+            semantic_decoders=NO_TAGS,
+            max_depth=16,
+            allow_indefinite=False,
+            allow_duplicate_keys=False,
+        ).decode()
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, RecursionError):
         raise PayloadError("cbor") from None
     if stream.tell() != len(data):
@@ -201,8 +218,7 @@ def _is_date(text: str) -> bool:
 def _int_keyed(value: object, keys: set[int]) -> dict[int, object] | None:
     """`value` if it is a map whose keys are exactly `keys`, each a plain int (not a bool or a
     float, which compare equal to one); else None."""
-    if (isinstance(value, dict) and all(type(k) is int for k in value)
-            and set(value) == keys):
+    if isinstance(value, dict) and all(type(k) is int for k in value) and set(value) == keys:
         return value
     return None
 
@@ -213,7 +229,7 @@ def decode(text: str) -> Signed:
     if not text.startswith(PREFIX):
         raise PayloadError("prefix")
     try:
-        cose = base45.b45decode(text[len(PREFIX):])
+        cose = base45.b45decode(text[len(PREFIX) :])
     except (ValueError, KeyError):
         raise PayloadError("base45") from None
     # Tag 18 is the only tag in a code, and only here: its canonical head is the one byte d2.
@@ -223,16 +239,25 @@ def decode(text: str) -> Signed:
     if not isinstance(parts, list) or len(parts) != 4:
         raise PayloadError("cose")
     protected, unprotected, payload, signature = parts
-    if not (isinstance(protected, bytes) and isinstance(unprotected, Mapping)
-            and not unprotected and isinstance(payload, bytes)
-            and isinstance(signature, bytes) and len(signature) == SIGNATURE_BYTES):
+    if not (
+        isinstance(protected, bytes)
+        and isinstance(unprotected, Mapping)
+        and not unprotected
+        and isinstance(payload, bytes)
+        and isinstance(signature, bytes)
+        and len(signature) == SIGNATURE_BYTES
+    ):
         raise PayloadError("cose")
     header = _int_keyed(_loads_exact(protected), {HEADER_ALG, HEADER_KID})
     if header is None:
         raise PayloadError("header")
     alg, kid = header[HEADER_ALG], header[HEADER_KID]
-    if (type(alg) is not int or alg != ALG_EDDSA or type(kid) is not bytes
-            or len(kid) != KEY_ID_BYTES):
+    if (
+        type(alg) is not int
+        or alg != ALG_EDDSA
+        or type(kid) is not bytes
+        or len(kid) != KEY_ID_BYTES
+    ):
         raise PayloadError("header")
     claims = Claims.from_map(_loads_exact(payload))
     return Signed(protected, kid, payload, signature, claims)

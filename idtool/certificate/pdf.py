@@ -68,29 +68,65 @@ def _styles() -> dict[str, Any]:
     from reportlab.lib.styles import ParagraphStyle
 
     ink, accent, muted = Color(*_INK), Color(*_ACCENT), Color(*_MUTED)
-    base = ParagraphStyle("base", fontName=SANS, fontSize=10.5, leading=14, textColor=ink,
-                          bulletFontName=SANS)
+    base = ParagraphStyle(
+        "base", fontName=SANS, fontSize=10.5, leading=14, textColor=ink, bulletFontName=SANS
+    )
     return {
-        "state": ParagraphStyle("state", base, fontName=SANS_BOLD, fontSize=11, leading=14,
-                                alignment=TA_CENTER, textColor=accent),
+        "state": ParagraphStyle(
+            "state",
+            base,
+            fontName=SANS_BOLD,
+            fontSize=11,
+            leading=14,
+            alignment=TA_CENTER,
+            textColor=accent,
+        ),
         "org": ParagraphStyle("org", base, fontSize=10, leading=13, alignment=TA_CENTER),
-        "title": ParagraphStyle("title", base, fontName=SANS_BOLD, fontSize=22, leading=27,
-                                alignment=TA_CENTER, textColor=accent, spaceBefore=14),
-        "subtitle": ParagraphStyle("subtitle", base, fontSize=12.5, leading=16,
-                                   alignment=TA_CENTER),
-        "number": ParagraphStyle("number", base, fontName=SANS_BOLD, fontSize=11, leading=15,
-                                 alignment=TA_CENTER, spaceBefore=6, spaceAfter=14),
+        "title": ParagraphStyle(
+            "title",
+            base,
+            fontName=SANS_BOLD,
+            fontSize=22,
+            leading=27,
+            alignment=TA_CENTER,
+            textColor=accent,
+            spaceBefore=14,
+        ),
+        "subtitle": ParagraphStyle(
+            "subtitle", base, fontSize=12.5, leading=16, alignment=TA_CENTER
+        ),
+        "number": ParagraphStyle(
+            "number",
+            base,
+            fontName=SANS_BOLD,
+            fontSize=11,
+            leading=15,
+            alignment=TA_CENTER,
+            spaceBefore=6,
+            spaceAfter=14,
+        ),
         "body": ParagraphStyle("body", base, alignment=TA_JUSTIFY, spaceAfter=6),
-        "small": ParagraphStyle("small", base, fontSize=9, leading=12, alignment=TA_JUSTIFY,
-                                spaceAfter=4),
+        "small": ParagraphStyle(
+            "small", base, fontSize=9, leading=12, alignment=TA_JUSTIFY, spaceAfter=4
+        ),
         "label": ParagraphStyle("label", base, fontSize=9, leading=12, textColor=muted),
         "value": ParagraphStyle("value", base, fontName=SANS_BOLD, fontSize=11.5, leading=15),
-        "heading": ParagraphStyle("heading", base, fontName=SANS_BOLD, fontSize=9.5,
-                                  leading=13, spaceBefore=8, spaceAfter=2, textColor=accent),
-        "basis": ParagraphStyle("basis", base, fontSize=9, leading=12, leftIndent=10,
-                                bulletIndent=0, spaceAfter=2),
-        "caption": ParagraphStyle("caption", base, fontSize=7.5, leading=9.5, textColor=muted,
-                                  alignment=TA_JUSTIFY),
+        "heading": ParagraphStyle(
+            "heading",
+            base,
+            fontName=SANS_BOLD,
+            fontSize=9.5,
+            leading=13,
+            spaceBefore=8,
+            spaceAfter=2,
+            textColor=accent,
+        ),
+        "basis": ParagraphStyle(
+            "basis", base, fontSize=9, leading=12, leftIndent=10, bulletIndent=0, spaceAfter=2
+        ),
+        "caption": ParagraphStyle(
+            "caption", base, fontSize=7.5, leading=9.5, textColor=muted, alignment=TA_JUSTIFY
+        ),
     }
 
 
@@ -105,17 +141,23 @@ def _field_table(rows: list[tuple[str, str]], width: float) -> object:
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     styles = _styles()
-    data = [[Paragraph(label, styles["label"]), Paragraph(value, styles["value"])]
-            for label, value in rows]
+    data = [
+        [Paragraph(label, styles["label"]), Paragraph(value, styles["value"])]
+        for label, value in rows
+    ]
     table = Table(data, colWidths=[width * 0.32, width * 0.68])
-    table.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), SANS),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, Color(0.80, 0.82, 0.86)),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (0, -1), 0),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), SANS),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, Color(0.80, 0.82, 0.86)),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ]
+        )
+    )
     return table
 
 
@@ -129,30 +171,40 @@ def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> lis
         Paragraph(words["state"], s["state"]),
         Paragraph(esc(doc.organisation), s["org"]),
         Spacer(1, 4),
-        HRFlowable(width="100%", thickness=1.2, color=Color(*_ACCENT), spaceBefore=2,
-                   spaceAfter=0),
+        HRFlowable(width="100%", thickness=1.2, color=Color(*_ACCENT), spaceBefore=2, spaceAfter=0),
         Paragraph(words["title"], s["title"]),
         Paragraph(words["subtitle"], s["subtitle"]),
         Paragraph(words["number_line"], s["number"]),
         Paragraph(words["intro"], s["body"]),
-        _field_table([
-            (words["label_name"], esc(doc.holder_name)),
-            (words["label_birth"], wording.format_date(doc.birth_date)),
-            (words["label_status"], words["status_value"]),
-            (words["label_case"], esc(doc.case_number)),
-        ], width),
+        _field_table(
+            [
+                (words["label_name"], esc(doc.holder_name)),
+                (words["label_birth"], wording.format_date(doc.birth_date)),
+                (words["label_status"], words["status_value"]),
+                (words["label_case"], esc(doc.case_number)),
+            ],
+            width,
+        ),
         Spacer(1, 10),
         Paragraph(words["statement"], s["body"]),
         Paragraph(words["notice"], s["small"]),
         Paragraph(words["label_basis"], s["heading"]),
     ]
-    story += [Paragraph(esc(line), s["basis"], bulletText="•")
-              for line in wording.legal_basis(doc.language)]
-    story += [Spacer(1, 8), _field_table([
-        (words["label_officer"], esc(doc.officer)),
-        (words["label_organisation"], esc(doc.organisation)),
-        (words["label_date"], wording.format_date(doc.issue_date)),
-    ], width)]
+    story += [
+        Paragraph(esc(line), s["basis"], bulletText="•")
+        for line in wording.legal_basis(doc.language)
+    ]
+    story += [
+        Spacer(1, 8),
+        _field_table(
+            [
+                (words["label_officer"], esc(doc.officer)),
+                (words["label_organisation"], esc(doc.organisation)),
+                (words["label_date"], wording.format_date(doc.issue_date)),
+            ],
+            width,
+        ),
+    ]
     return story
 
 
@@ -161,12 +213,10 @@ def render(doc: CertificateDocument) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 
-
     register_fonts()
     words = _words(doc)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=SANS,
-                    invariant=False)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=SANS, invariant=False)
     canvas.setTitle(doc.number)
     canvas.setCreator("idtool")
     canvas.setSubject(_plain(words["title"] + " " + words["subtitle"]))
@@ -178,10 +228,16 @@ def render(doc: CertificateDocument) -> bytes:
 
 def _words(doc: CertificateDocument) -> dict[str, str]:
     return wording.render(
-        doc.language, number=doc.number, issue_date=wording.format_date(doc.issue_date),
-        holder_name=doc.holder_name, birth_date=wording.format_date(doc.birth_date),
-        case_number=doc.case_number, officer=doc.officer, organisation=doc.organisation,
-        copy=doc.copy or 1)
+        doc.language,
+        number=doc.number,
+        issue_date=wording.format_date(doc.issue_date),
+        holder_name=doc.holder_name,
+        birth_date=wording.format_date(doc.birth_date),
+        case_number=doc.case_number,
+        officer=doc.officer,
+        organisation=doc.organisation,
+        copy=doc.copy or 1,
+    )
 
 
 def draw_page(canvas: Canvas, doc: CertificateDocument, copy_mark: str | None = None) -> None:
@@ -200,9 +256,17 @@ def draw_page(canvas: Canvas, doc: CertificateDocument, copy_mark: str | None = 
     canvas.saveState()
     _draw_border(canvas, page_w, page_h)
     story = _story(doc, words, width - 12)
-    frame = Frame(margin, margin + bottom_zone, width, page_h - 2 * margin - bottom_zone,
-                  leftPadding=6, rightPadding=6, topPadding=4, bottomPadding=0,
-                  showBoundary=0)
+    frame = Frame(
+        margin,
+        margin + bottom_zone,
+        width,
+        page_h - 2 * margin - bottom_zone,
+        leftPadding=6,
+        rightPadding=6,
+        topPadding=4,
+        bottomPadding=0,
+        showBoundary=0,
+    )
     frame.addFromList([KeepInFrame(width - 12, frame._aH, story, mode="shrink")], canvas)
     _draw_bottom(canvas, doc, words, margin, width)
     if copy_mark:
@@ -226,11 +290,12 @@ def _code_lines(code: str, width: float, size: float) -> list[str]:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     per_line = max(1, int(width // stringWidth("M", MONO, size)))
-    return [code[i:i + per_line] for i in range(0, len(code), per_line)]
+    return [code[i : i + per_line] for i in range(0, len(code), per_line)]
 
 
-def _draw_bottom(canvas: Canvas, doc: CertificateDocument, words: dict[str, str],
-                 margin: float, width: float) -> None:
+def _draw_bottom(
+    canvas: Canvas, doc: CertificateDocument, words: dict[str, str], margin: float, width: float
+) -> None:
     """Signature line, place for the seal, verification note, QR code and its text."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph
@@ -276,8 +341,7 @@ def _draw_bottom(canvas: Canvas, doc: CertificateDocument, words: dict[str, str]
     caption.drawOn(canvas, x, margin + 2)
 
 
-def _draw_copy_mark(canvas: Canvas, text: str, page_w: float, page_h: float,
-                    margin: float) -> None:
+def _draw_copy_mark(canvas: Canvas, text: str, page_w: float, page_h: float, margin: float) -> None:
     """A boxed "COPY n" at the top right and a faint diagonal one across the page."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 

@@ -54,8 +54,9 @@ def draw(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
                 c += 1
             ops.append(f"{start} {bottom} {c - start} 1 re")
     unit = size / n
-    canvas.addLiteral(f"q 0 g {unit:.6f} 0 0 {unit:.6f} {x:.4f} {y:.4f} cm\n"
-                      + "\n".join(ops) + "\nf Q")
+    canvas.addLiteral(
+        f"q 0 g {unit:.6f} 0 0 {unit:.6f} {x:.4f} {y:.4f} cm\n" + "\n".join(ops) + "\nf Q"
+    )
 
 
 def decode_image(image: Image) -> list[str]:

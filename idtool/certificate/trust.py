@@ -50,8 +50,9 @@ class Revocation:
 class TrustList:
     """What verification needs: trusted keys by key id, revocations by certificate number."""
 
-    def __init__(self, keys: Iterable[TrustedKey] = (),
-                 revocations: Iterable[Revocation] = ()) -> None:
+    def __init__(
+        self, keys: Iterable[TrustedKey] = (), revocations: Iterable[Revocation] = ()
+    ) -> None:
         self._keys = {k.key_id: k for k in keys}
         self._revoked = {r.number: r for r in revocations}
 
@@ -71,13 +72,27 @@ class TrustList:
         lists: dict[str, set[str]] = {}
         for kid, digest in conn.execute("SELECT key_id, digest FROM trusted_key_certificates"):
             lists.setdefault(str(kid), set()).add(str(digest))
-        keys = [TrustedKey(bytes.fromhex(r[0]), bytes.fromhex(r[1]), r[2], r[3],
-                           own=bool(here_id) and r[4] == here_id, status=str(r[5]),
-                           vouches=frozenset(lists.get(str(r[0]), ())))
-                for r in conn.execute("SELECT key_id, public_key, label, added_at,"
-                                      " issuer_device, status FROM trusted_keys")]
-        revoked = [Revocation(r[0], r[1], r[2], r[3]) for r in conn.execute(
-            "SELECT number, reason, officer_name, revoked_at FROM certificate_revocations")]
+        keys = [
+            TrustedKey(
+                bytes.fromhex(r[0]),
+                bytes.fromhex(r[1]),
+                r[2],
+                r[3],
+                own=bool(here_id) and r[4] == here_id,
+                status=str(r[5]),
+                vouches=frozenset(lists.get(str(r[0]), ())),
+            )
+            for r in conn.execute(
+                "SELECT key_id, public_key, label, added_at,"
+                " issuer_device, status FROM trusted_keys"
+            )
+        ]
+        revoked = [
+            Revocation(r[0], r[1], r[2], r[3])
+            for r in conn.execute(
+                "SELECT number, reason, officer_name, revoked_at FROM certificate_revocations"
+            )
+        ]
         return cls(keys, revoked)
 
 
@@ -86,7 +101,8 @@ def _insert(conn: Connection, public: bytes, label: str, device_id: str) -> Trus
     conn.execute(
         "INSERT INTO trusted_keys (uuid, key_id, public_key, label, added_at, device_id)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (str(uuid.uuid4()), key.key_id.hex(), public.hex(), label, key.added_at, device_id))
+        (str(uuid.uuid4()), key.key_id.hex(), public.hex(), label, key.added_at, device_id),
+    )
     return key
 
 
@@ -103,8 +119,9 @@ def add_key(session: Session, public_key: bytes, label: str) -> TrustedKey:
     if not label:
         raise InvalidInput(_("Give the issuer key a label."))
     kid = key_id(public_key)
-    existing = session.conn.execute("SELECT 1 FROM trusted_keys WHERE key_id = ?",
-                                    (kid.hex(),)).fetchone()
+    existing = session.conn.execute(
+        "SELECT 1 FROM trusted_keys WHERE key_id = ?", (kid.hex(),)
+    ).fetchone()
     if existing is not None:
         raise InvalidInput(_("This issuer key is already trusted."))
     with database.transaction(session.conn):
@@ -119,12 +136,23 @@ def record_revocation(session: Session, number: str, reason: str) -> Revocation:
     session.conn.execute(
         "INSERT INTO certificate_revocations (uuid, number, reason, officer_uuid, officer_name,"
         " revoked_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (str(uuid.uuid4()), number, reason, session.officer.uuid, session.officer.name,
-         rev.revoked_at, session.device_id))
+        (
+            str(uuid.uuid4()),
+            number,
+            reason,
+            session.officer.uuid,
+            session.officer.name,
+            rev.revoked_at,
+            session.device_id,
+        ),
+    )
     return rev
 
 
 def revocation(conn: Connection, number: str) -> Revocation | None:
-    row = conn.execute("SELECT number, reason, officer_name, revoked_at"
-                       " FROM certificate_revocations WHERE number = ?", (number,)).fetchone()
+    row = conn.execute(
+        "SELECT number, reason, officer_name, revoked_at"
+        " FROM certificate_revocations WHERE number = ?",
+        (number,),
+    ).fetchone()
     return None if row is None else Revocation(row[0], row[1], row[2], row[3])

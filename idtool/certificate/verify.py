@@ -54,28 +54,37 @@ class VerificationResult:
         if self.status is Status.INVALID:
             if self.reason == "no_qr":
                 return _("No certificate QR code was found.")
-            return _("NOT VALID: this is not a genuine certificate code, or it has been "
-                     "altered or damaged.")
+            return _(
+                "NOT VALID: this is not a genuine certificate code, or it has been "
+                "altered or damaged."
+            )
         if self.status is Status.UNKNOWN_ISSUER:
-            return _("UNKNOWN ISSUER: the code is signed with a key that is not on the trust "
-                     "list (key {key}).").format(key=self.key_id)
+            return _(
+                "UNKNOWN ISSUER: the code is signed with a key that is not on the trust "
+                "list (key {key})."
+            ).format(key=self.key_id)
         assert self.claims is not None
         if self.status is Status.ISSUER_REVOKED:
             if self.issuer_status == "revoked":
-                return _("NOT VALID: certificate {number} is signed with the key of a device "
-                         "that was revoked ({issuer}), and it is not among the certificates "
-                         "that device issued before.").format(number=self.claims.number,
-                                                              issuer=self.issuer)
-            return _("NOT VALID: certificate {number} is signed with a key its device no "
-                     "longer uses ({issuer}), and it is not among the certificates issued with "
-                     "it.").format(number=self.claims.number, issuer=self.issuer)
+                return _(
+                    "NOT VALID: certificate {number} is signed with the key of a device "
+                    "that was revoked ({issuer}), and it is not among the certificates "
+                    "that device issued before."
+                ).format(number=self.claims.number, issuer=self.issuer)
+            return _(
+                "NOT VALID: certificate {number} is signed with a key its device no "
+                "longer uses ({issuer}), and it is not among the certificates issued with "
+                "it."
+            ).format(number=self.claims.number, issuer=self.issuer)
         if self.status is Status.REVOKED:
             line = _("REVOKED: certificate {number} was revoked on {date}.").format(
-                number=self.claims.number, date=self.revoked_at[:10])
+                number=self.claims.number, date=self.revoked_at[:10]
+            )
         else:
             issuer = _("this device") if self.issuer_is_this_device else self.issuer
             line = _("VALID: certificate {number}, issued on {date} by {issuer}.").format(
-                number=self.claims.number, date=self.claims.issue_date, issuer=issuer)
+                number=self.claims.number, date=self.claims.issue_date, issuer=issuer
+            )
         if self.holder_match is True:
             line += " " + _("The name and date of birth match.")
         elif self.holder_match is False:
@@ -123,15 +132,19 @@ def _check_birth_date(text: str) -> str:
         raise InvalidInput(_("Enter a date as YYYY-MM-DD.")) from None
 
 
-def verify(trust: Session | TrustList, source: str | Path | bytes,
-           holder_name: str | None = None, birth_date: str | None = None
-           ) -> VerificationResult:
+def verify(
+    trust: Session | TrustList,
+    source: str | Path | bytes,
+    holder_name: str | None = None,
+    birth_date: str | None = None,
+) -> VerificationResult:
     """Check a certificate code, PDF or picture against the trust list (or a session's)."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     if (holder_name is None) != (birth_date is None) or (
-            holder_name is not None and not holder_name.strip()):
+        holder_name is not None and not holder_name.strip()
+    ):
         raise InvalidInput(_("Give both the holder's name and date of birth to compare them."))
     birth = None if birth_date is None else _check_birth_date(birth_date)
     trust_list = TrustList.load(trust.conn) if isinstance(trust, Session) else trust
@@ -150,7 +163,8 @@ def verify(trust: Session | TrustList, source: str | Path | bytes,
         return VerificationResult(Status.UNKNOWN_ISSUER, key_id=signed.kid.hex())
     try:
         Ed25519PublicKey.from_public_bytes(key.public_key).verify(
-            signed.signature, signed.to_be_signed())
+            signed.signature, signed.to_be_signed()
+        )
     except (InvalidSignature, ValueError):
         return VerificationResult(Status.INVALID, "signature", key_id=signed.kid.hex())
     if claims.status != payload.STATUS_IDENTIFIED_VICTIM:
@@ -161,13 +175,28 @@ def verify(trust: Session | TrustList, source: str | Path | bytes,
         match = hmac.compare_digest(expected, claims.holder_hash)
     revocation = trust_list.revocation(claims.number)
     if revocation is None and not key.vouches_for(code):
-        return VerificationResult(Status.ISSUER_REVOKED, claims=claims, issuer=key.label,
-                                  key_id=signed.kid.hex(), holder_match=match,
-                                  issuer_status=key.status)
+        return VerificationResult(
+            Status.ISSUER_REVOKED,
+            claims=claims,
+            issuer=key.label,
+            key_id=signed.kid.hex(),
+            holder_match=match,
+            issuer_status=key.status,
+        )
     if revocation is not None:
-        return VerificationResult(Status.REVOKED, claims=claims, issuer=key.label,
-                                  key_id=signed.kid.hex(), revoked_at=revocation.revoked_at,
-                                  holder_match=match)
-    return VerificationResult(Status.VALID, claims=claims, issuer=key.label,
-                              issuer_is_this_device=key.own, key_id=signed.kid.hex(),
-                              holder_match=match)
+        return VerificationResult(
+            Status.REVOKED,
+            claims=claims,
+            issuer=key.label,
+            key_id=signed.kid.hex(),
+            revoked_at=revocation.revoked_at,
+            holder_match=match,
+        )
+    return VerificationResult(
+        Status.VALID,
+        claims=claims,
+        issuer=key.label,
+        issuer_is_this_device=key.own,
+        key_id=signed.kid.hex(),
+        holder_match=match,
+    )

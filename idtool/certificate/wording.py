@@ -16,9 +16,25 @@ from idtool.i18n import LANGUAGES, _
 from idtool.paths import resources_dir
 
 BLOCKS = (
-    "state", "title", "subtitle", "number_line", "intro", "label_name", "label_birth",
-    "label_status", "status_value", "label_case", "statement", "notice", "label_basis",
-    "label_officer", "label_organisation", "label_date", "signature", "stamp", "qr_caption",
+    "state",
+    "title",
+    "subtitle",
+    "number_line",
+    "intro",
+    "label_name",
+    "label_birth",
+    "label_status",
+    "status_value",
+    "label_case",
+    "statement",
+    "notice",
+    "label_basis",
+    "label_officer",
+    "label_organisation",
+    "label_date",
+    "signature",
+    "stamp",
+    "qr_caption",
     "copy_mark",
 )
 
@@ -35,8 +51,11 @@ def _environment() -> Any:
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(resources_dir() / "templates" / "certificate"),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        keep_trailing_newline=False, auto_reload=False,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
     )
 
 

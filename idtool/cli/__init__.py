@@ -15,9 +15,17 @@ from idtool import settings as settings_mod
 from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGES, _, set_language
 
-COMMAND_MODULES = ("idtool.cli.admin", "idtool.cli.forms", "idtool.cli.cases",
-                   "idtool.cli.certificates", "idtool.cli.referrals", "idtool.cli.sync",
-                   "idtool.cli.review", "idtool.cli.stats", "idtool.cli.selfcheck")
+COMMAND_MODULES = (
+    "idtool.cli.admin",
+    "idtool.cli.forms",
+    "idtool.cli.cases",
+    "idtool.cli.certificates",
+    "idtool.cli.referrals",
+    "idtool.cli.sync",
+    "idtool.cli.review",
+    "idtool.cli.stats",
+    "idtool.cli.selfcheck",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,8 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"idtool {__version__}")
     parser.add_argument("--data", metavar="DIR", help=_("data folder (default: the user's)"))
     parser.add_argument("--officer", metavar="NAME", help=_("officer name (or IDTOOL_OFFICER)"))
-    parser.add_argument("--passphrase-file", metavar="FILE",
-                        help=_("read the passphrase from this file"))
+    parser.add_argument(
+        "--passphrase-file", metavar="FILE", help=_("read the passphrase from this file")
+    )
     parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     import importlib
@@ -70,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say where, never what (it may hold personal data)
         frame = traceback.extract_tb(exc.__traceback__)[-1]
         place = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
-        print(_("idtool: unexpected error {kind} at {place}; nothing else is shown to protect "
-                "personal data.").format(kind=type(exc).__name__, place=place), file=sys.stderr)
+        print(
+            _(
+                "idtool: unexpected error {kind} at {place}; nothing else is shown to protect "
+                "personal data."
+            ).format(kind=type(exc).__name__, place=place),
+            file=sys.stderr,
+        )
         return 70

@@ -15,9 +15,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("init", help=_("create the database and its first officer"))
     p.add_argument("--officer", dest="init_officer", required=True, metavar="NAME")
     p.add_argument("--role", required=True, choices=[r.value for r in policy.Role])
-    p.add_argument("--organisation", metavar="ORG_ID", default="",
-                   help=_("the organisation this computer works for, by its id in the NRM "
-                          "directory (see 'idtool directory list')"))
+    p.add_argument(
+        "--organisation",
+        metavar="ORG_ID",
+        default="",
+        help=_(
+            "the organisation this computer works for, by its id in the NRM "
+            "directory (see 'idtool directory list')"
+        ),
+    )
     p.set_defaults(func=cmd_init)
 
     officer = sub.add_parser("officer", help=_("manage officers"))
@@ -33,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = osub.add_parser("remove", help=_("remove an officer and re-key the database"))
     p.add_argument("name")
     p.set_defaults(func=cmd_officer_remove)
-    p = osub.add_parser("recovery-code",
-                        help=_("replace the recovery code and re-key the database (supervisor)"))
+    p = osub.add_parser(
+        "recovery-code", help=_("replace the recovery code and re-key the database (supervisor)")
+    )
     p.set_defaults(func=cmd_officer_recovery_code)
     p = osub.add_parser("reset", help=_("set a new passphrase with the recovery code"))
     p.add_argument("name")
@@ -99,8 +106,12 @@ def cmd_officer_recovery_code(args: argparse.Namespace) -> int:
 
 
 def _print_recovery_code(code: str) -> None:
-    print(_("New recovery code (shown only now; the old one no longer opens anything; write "
-            "it down and keep it locked away):"))
+    print(
+        _(
+            "New recovery code (shown only now; the old one no longer opens anything; write "
+            "it down and keep it locked away):"
+        )
+    )
     print(f"    {code}")
 
 
@@ -138,13 +149,20 @@ def register_policy(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("role", choices=[r.value for r in policy.Role])
     p.add_argument("decision", choices=["allow", "deny"])
     p.set_defaults(func=cmd_policy_set)
-    p = psub.add_parser("option", help=_("show or set who may issue certificates and how "
-                                         "(supervisor, on a device not enrolled with a "
-                                         "coordinator)"))
+    p = psub.add_parser(
+        "option",
+        help=_(
+            "show or set who may issue certificates and how "
+            "(supervisor, on a device not enrolled with a "
+            "coordinator)"
+        ),
+    )
     p.add_argument("key", nargs="?", choices=list(policy_options.KEYS))
-    p.add_argument("value", nargs="?",
-                   help=_("four_eyes: auto, on or off; issuing_types: recipient types, "
-                          "separated by commas"))
+    p.add_argument(
+        "value",
+        nargs="?",
+        help=_("four_eyes: auto, on or off; issuing_types: recipient types, separated by commas"),
+    )
     p.set_defaults(func=cmd_policy_option)
 
 
@@ -177,7 +195,8 @@ def cmd_policy_option(args: argparse.Namespace) -> int:
 
 def cmd_policy_set(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
-        changed = policy.change(session, policy.Action(args.action), policy.Role(args.role),
-                                args.decision == "allow")
+        changed = policy.change(
+            session, policy.Action(args.action), policy.Role(args.role), args.decision == "allow"
+        )
     print(_("Policy changed.") if changed else _("Nothing to change."))
     return 0

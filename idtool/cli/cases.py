@@ -36,10 +36,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise InvalidInput(_("Choose between 1 and 100000 cases."))
     with common.unlock(args) as session:
         report = demo.generate(session, args.cases, seed=args.seed)
-    print(_("Demo cases added: {cases} ({decided} decided, {against} against the "
-            "recommendation, {open} interviews in progress).").format(
-        cases=report.cases, decided=report.decided, against=report.against_recommendation,
-        open=report.interviews_in_progress))
+    print(
+        _(
+            "Demo cases added: {cases} ({decided} decided, {against} against the "
+            "recommendation, {open} interviews in progress)."
+        ).format(
+            cases=report.cases,
+            decided=report.decided,
+            against=report.against_recommendation,
+            open=report.interviews_in_progress,
+        )
+    )
     return 0
 
 
@@ -51,10 +58,23 @@ def cmd_case_list(args: argparse.Namespace) -> int:
         rows = query.page(session, 0, query.count(session))
         certificates = _certificates(session)
     if args.json:
-        print(json.dumps([{"case": r.number, "status": r.status, "opened": r.opened_at,
-                           "region": r.region, "officer": r.officer,
-                           "certificate": certificates.get(r.uuid)} for r in rows],
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [
+                    {
+                        "case": r.number,
+                        "status": r.status,
+                        "opened": r.opened_at,
+                        "region": r.region,
+                        "officer": r.officer,
+                        "certificate": certificates.get(r.uuid),
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     for r in rows:
         print(f"{r.number}\t{r.opened_at[:10]}\t{cases.status_label(r.status)}\t{r.region}")

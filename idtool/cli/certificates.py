@@ -26,21 +26,46 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = csub.add_parser("issue", help=_("issue the one-time victim-status certificate"))
     p.add_argument("case", metavar="CASE", help=_("case number"))
-    p.add_argument("--out", required=True, metavar="FILE.pdf",
-                   help=_("where to save the PDF (the file is not encrypted)"))
-    p.add_argument("--lang", "--language", dest="certificate_language", choices=LANGUAGES,
-                   default=None, help=_("language of the certificate"))
-    p.add_argument("--confirm-officer", metavar="NAME",
-                   help=_("a second officer who may issue, confirming with their passphrase "
-                          "(IDTOOL_CONFIRM_PASSPHRASE or a prompt) where the policy asks for it"))
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE.pdf",
+        help=_("where to save the PDF (the file is not encrypted)"),
+    )
+    p.add_argument(
+        "--lang",
+        "--language",
+        dest="certificate_language",
+        choices=LANGUAGES,
+        default=None,
+        help=_("language of the certificate"),
+    )
+    p.add_argument(
+        "--confirm-officer",
+        metavar="NAME",
+        help=_(
+            "a second officer who may issue, confirming with their passphrase "
+            "(IDTOOL_CONFIRM_PASSPHRASE or a prompt) where the policy asks for it"
+        ),
+    )
     p.set_defaults(func=cmd_issue)
 
     p = csub.add_parser("reprint", help=_("print a copy of the certificate, marked COPY n"))
     p.add_argument("case", metavar="CASE", help=_("case number"))
-    p.add_argument("--out", required=True, metavar="FILE.pdf",
-                   help=_("where to save the PDF (the file is not encrypted)"))
-    p.add_argument("--lang", "--language", dest="certificate_language", choices=LANGUAGES,
-                   default=None, help=_("language of the copy (default: the original's)"))
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE.pdf",
+        help=_("where to save the PDF (the file is not encrypted)"),
+    )
+    p.add_argument(
+        "--lang",
+        "--language",
+        dest="certificate_language",
+        choices=LANGUAGES,
+        default=None,
+        help=_("language of the copy (default: the original's)"),
+    )
     p.set_defaults(func=cmd_reprint)
 
     p = csub.add_parser("revoke", help=_("revoke the certificate, with a reason"))
@@ -49,23 +74,36 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_revoke)
 
     p = csub.add_parser(
-        "verify", help=_("check a certificate: its code, a PDF or a picture of the QR code"),
-        description=_("Exit status: 0 valid, 10 not valid, 11 revoked, 12 unknown issuer, "
-                      "13 name or date of birth do not match, 14 signed by a revoked device "
-                      "or a retired key after it stopped issuing."))
-    p.add_argument("source", metavar="CODE|FILE",
-                   help=_("the code text (quoted), '-' to read it from standard input, or a "
-                          "PDF or picture file"))
+        "verify",
+        help=_("check a certificate: its code, a PDF or a picture of the QR code"),
+        description=_(
+            "Exit status: 0 valid, 10 not valid, 11 revoked, 12 unknown issuer, "
+            "13 name or date of birth do not match, 14 signed by a revoked device "
+            "or a retired key after it stopped issuing."
+        ),
+    )
+    p.add_argument(
+        "source",
+        metavar="CODE|FILE",
+        help=_(
+            "the code text (quoted), '-' to read it from standard input, or a PDF or picture file"
+        ),
+    )
     p.add_argument("--name", help=_("the holder's full name, to compare"))
-    p.add_argument("--birth-date", metavar="YYYY-MM-DD",
-                   help=_("the holder's date of birth, to compare"))
+    p.add_argument(
+        "--birth-date", metavar="YYYY-MM-DD", help=_("the holder's date of birth, to compare")
+    )
     p.set_defaults(func=cmd_verify)
 
-    p = csub.add_parser("organisation",
-                        help=_("show or set the organisation this computer issues for"))
-    p.add_argument("name", nargs="?", metavar="ORG_ID",
-                   help=_("its id in the NRM directory (supervisors; see 'idtool directory "
-                          "list')"))
+    p = csub.add_parser(
+        "organisation", help=_("show or set the organisation this computer issues for")
+    )
+    p.add_argument(
+        "name",
+        nargs="?",
+        metavar="ORG_ID",
+        help=_("its id in the NRM directory (supervisors; see 'idtool directory list')"),
+    )
     p.set_defaults(func=cmd_organisation)
 
 
@@ -81,12 +119,17 @@ def _target(out: str) -> Path:
 def _saved_line(number: str, path: Path, copy: int | None) -> str:
     if copy:
         line = _("Copy {copy} of certificate {number} saved to {path}.").format(
-            copy=copy, number=number, path=path)
+            copy=copy, number=number, path=path
+        )
     else:
         line = _("Certificate {number} issued and saved to {path}.").format(
-            number=number, path=path)
-    return line + " " + _("The file is not encrypted: keep it safe and delete it when it is "
-                          "no longer needed.")
+            number=number, path=path
+        )
+    return (
+        line
+        + " "
+        + _("The file is not encrypted: keep it safe and delete it when it is no longer needed.")
+    )
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
@@ -96,14 +139,22 @@ def cmd_issue(args: argparse.Namespace) -> int:
     path = _target(args.out)
     confirmer = None
     if args.confirm_officer:
-        confirmer = (args.confirm_officer, os.environ.get("IDTOOL_CONFIRM_PASSPHRASE")
-                     or common.prompt_secret(_("Passphrase of the confirming officer: "),
-                                             "IDTOOL_CONFIRM_PASSPHRASE"))
+        confirmer = (
+            args.confirm_officer,
+            os.environ.get("IDTOOL_CONFIRM_PASSPHRASE")
+            or common.prompt_secret(
+                _("Passphrase of the confirming officer: "), "IDTOOL_CONFIRM_PASSPHRASE"
+            ),
+        )
     with common.unlock(args) as session:
         case_uuid = issuance.case_uuid_for_number(session, args.case)
-        printed = issuance.issue(session, case_uuid,
-                                 args.certificate_language or current_language(),
-                                 save=document_saver(path), confirmer=confirmer)
+        printed = issuance.issue(
+            session,
+            case_uuid,
+            args.certificate_language or current_language(),
+            save=document_saver(path),
+            confirmer=confirmer,
+        )
     print(_saved_line(printed.certificate.number, path, None))
     return 0
 
@@ -114,8 +165,9 @@ def cmd_reprint(args: argparse.Namespace) -> int:
     path = _target(args.out)
     with common.unlock(args) as session:
         case_uuid = issuance.case_uuid_for_number(session, args.case)
-        printed = issuance.reprint(session, case_uuid, args.certificate_language,
-                                   save=document_saver(path))
+        printed = issuance.reprint(
+            session, case_uuid, args.certificate_language, save=document_saver(path)
+        )
     print(_saved_line(printed.certificate.number, path, printed.copy))
     return 0
 
@@ -143,8 +195,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     print(result.message())
     if result.status is Status.VALID:
         return EXIT_HOLDER_MISMATCH if result.holder_match is False else 0
-    return {Status.REVOKED: EXIT_REVOKED, Status.UNKNOWN_ISSUER: EXIT_UNKNOWN_ISSUER,
-            Status.ISSUER_REVOKED: EXIT_ISSUER_REVOKED}.get(result.status, EXIT_INVALID)
+    return {
+        Status.REVOKED: EXIT_REVOKED,
+        Status.UNKNOWN_ISSUER: EXIT_UNKNOWN_ISSUER,
+        Status.ISSUER_REVOKED: EXIT_ISSUER_REVOKED,
+    }.get(result.status, EXIT_INVALID)
 
 
 def cmd_organisation(args: argparse.Namespace) -> int:

@@ -85,8 +85,9 @@ def unlock(args: argparse.Namespace) -> Session:
 
 def prompt_secret(prompt: str, env_name: str) -> str:
     if not sys.stdin.isatty():
-        raise InvalidInput(_("Nothing typed: use {variable} or a terminal.").format(
-            variable=env_name))
+        raise InvalidInput(
+            _("Nothing typed: use {variable} or a terminal.").format(variable=env_name)
+        )
     return getpass.getpass(prompt)
 
 

@@ -18,11 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("assess", help=_("assess a set of indicator ids and explain why"))
     p.add_argument("--indicators", required=True, metavar="ID[,ID...]")
-    p.add_argument("--child", action="store_true",
-                   help=_("under 18 at the time of exploitation"))
+    p.add_argument("--child", action="store_true", help=_("under 18 at the time of exploitation"))
     p.add_argument("--exploitation", choices=["labour", "sexual"], default="labour")
-    p.add_argument("--lang", dest="assess_lang", choices=LANGUAGES,
-                   help=_("language of the explanation"))
+    p.add_argument(
+        "--lang", dest="assess_lang", choices=LANGUAGES, help=_("language of the explanation")
+    )
     p.set_defaults(func=cmd_assess)
 
 

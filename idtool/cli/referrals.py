@@ -40,31 +40,55 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = rsub.add_parser("make", help=_("refer the person and save the referral packet (PDF)"))
     p.add_argument("case", metavar="CASE", help=_("case number"))
-    p.add_argument("--to", required=True, metavar="ORG_ID",
-                   help=_("the organisation's id in the NRM directory"))
-    p.add_argument("--out", required=True, metavar="FILE.pdf",
-                   help=_("where to save the PDF (the file is not encrypted)"))
-    p.add_argument("--service", action="append", default=[], metavar="SERVICE",
-                   help=_("a service requested (repeat for several; default: the "
-                          "organisation's first)"))
+    p.add_argument(
+        "--to",
+        required=True,
+        metavar="ORG_ID",
+        help=_("the organisation's id in the NRM directory"),
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE.pdf",
+        help=_("where to save the PDF (the file is not encrypted)"),
+    )
+    p.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help=_("a service requested (repeat for several; default: the organisation's first)"),
+    )
     p.add_argument("--urgency", choices=URGENCIES, default="routine")
     p.add_argument("--reason", default="", help=_("why the person is referred"))
     p.add_argument("--risks", default="", help=_("risks the recipient must know about"))
-    p.add_argument("--lang", "--language", dest="packet_language", choices=LANGUAGES,
-                   default=None, help=_("language of the packet"))
+    p.add_argument(
+        "--lang",
+        "--language",
+        dest="packet_language",
+        choices=LANGUAGES,
+        default=None,
+        help=_("language of the packet"),
+    )
     p.set_defaults(func=cmd_make)
 
     p = rsub.add_parser("preview", help=_("show exactly which fields would be shared"))
     p.add_argument("case", metavar="CASE", help=_("case number"))
-    p.add_argument("--to", required=True, metavar="ORG_ID",
-                   help=_("the organisation's id in the NRM directory"))
+    p.add_argument(
+        "--to",
+        required=True,
+        metavar="ORG_ID",
+        help=_("the organisation's id in the NRM directory"),
+    )
     p.set_defaults(func=cmd_preview)
 
     p = rsub.add_parser("status", help=_("record what happened to a referral"))
-    p.add_argument("referral", metavar="REFERRAL_ID",
-                   help=_("the referral's number, as `referral list` shows it"))
-    p.add_argument("status", metavar="STATUS", choices=STATUSES,
-                   help=", ".join(STATUSES))
+    p.add_argument(
+        "referral",
+        metavar="REFERRAL_ID",
+        help=_("the referral's number, as `referral list` shows it"),
+    )
+    p.add_argument("status", metavar="STATUS", choices=STATUSES, help=", ".join(STATUSES))
     p.add_argument("--note", default="", help=_("a short note"))
     p.set_defaults(func=cmd_status)
 
@@ -79,13 +103,17 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("case", metavar="CASE", help=_("case number"))
     p.add_argument("--purpose", required=True, choices=PURPOSES)
     p.add_argument("--state", required=True, choices=STATES)
-    p.add_argument("--to", metavar="ORG_ID",
-                   help=_("the recipient (for a referral: required)"))
-    p.add_argument("--told", default="", metavar=",".join(TOLD),
-                   help=_("what the person was told (all four for informed consent)"))
+    p.add_argument("--to", metavar="ORG_ID", help=_("the recipient (for a referral: required)"))
+    p.add_argument(
+        "--told",
+        default="",
+        metavar=",".join(TOLD),
+        help=_("what the person was told (all four for informed consent)"),
+    )
     p.add_argument("--child-assent", default="", help=_("the child's assent, if a child"))
-    p.add_argument("--guardian", default="",
-                   help=_("the guardian or child protection involved, if a child"))
+    p.add_argument(
+        "--guardian", default="", help=_("the guardian or child protection involved, if a child")
+    )
     p.set_defaults(func=cmd_consent)
 
     d = sub.add_parser("directory", help=_("the NRM directory"))
@@ -114,18 +142,31 @@ def cmd_make(args: argparse.Namespace) -> int:
         case_uuid = _case(session, args.case)
         org = directory.get(session, args.to)
         services = tuple(args.service) or org.services[:1]
-        made = make_and_render(session, case_uuid, org.id, services=services,
-                               urgency=args.urgency, reason=args.reason, risks=args.risks,
-                               lang=args.packet_language or current_language(),
-                               save=document_saver(path))
-    print(_("Referral {number} to {organisation} recorded; the packet is saved to {path}.")
-          .format(number=content.reference(made.referral.uuid), organisation=org.title(),
-                  path=path) + " "
-          + _("The file is not encrypted: keep it safe and delete it when it is no longer "
-              "needed."))
+        made = make_and_render(
+            session,
+            case_uuid,
+            org.id,
+            services=services,
+            urgency=args.urgency,
+            reason=args.reason,
+            risks=args.risks,
+            lang=args.packet_language or current_language(),
+            save=document_saver(path),
+        )
+    print(
+        _("Referral {number} to {organisation} recorded; the packet is saved to {path}.").format(
+            number=content.reference(made.referral.uuid), organisation=org.title(), path=path
+        )
+        + " "
+        + _("The file is not encrypted: keep it safe and delete it when it is no longer needed.")
+    )
     if made.referral.legal_basis == "child_protection_law":
-        print(_("Made without consent: child protection referral required by law "
-                "(recorded in the audit log)."))
+        print(
+            _(
+                "Made without consent: child protection referral required by law "
+                "(recorded in the audit log)."
+            )
+        )
     return 0
 
 
@@ -137,14 +178,16 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if not shown.allowed:
         raise NotPermitted(shown.refusal)
     included = shown.included()
-    print(_("To: {organisation} ({id})").format(organisation=shown.org.title(),
-                                                id=shown.org.id))
+    print(_("To: {organisation} ({id})").format(organisation=shown.org.title(), id=shown.org.id))
     print(_("Legal basis: {basis}").format(basis=basis_label(str(shown.legal_basis))))
     print(_("Fields that would be shared: {count}").format(count=len(included)))
     for f in included:
         print(f"  {f.question}\t{f.sensitivity}\t{f.label}")
-    print(_("Fields withheld by data minimisation: {count}").format(
-        count=len(shown.fields) - len(included)))
+    print(
+        _("Fields withheld by data minimisation: {count}").format(
+            count=len(shown.fields) - len(included)
+        )
+    )
     return 0
 
 
@@ -152,8 +195,9 @@ def _referral_uuid(session: Session, given: str) -> str:
     text = given.strip().lower()
     if len(text) < SHORT_ID or not all(ch in "0123456789abcdef-" for ch in text):
         raise InvalidInput(_("Give the referral's number as `referral list` shows it."))
-    rows = session.conn.execute("SELECT uuid FROM referrals WHERE uuid LIKE ?",
-                                (text + "%",)).fetchall()
+    rows = session.conn.execute(
+        "SELECT uuid FROM referrals WHERE uuid LIKE ?", (text + "%",)
+    ).fetchall()
     if len(rows) > 1:
         raise InvalidInput(_("Several referrals start with this number; give more of it."))
     if not rows:
@@ -168,8 +212,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
         uuid = _referral_uuid(session, args.referral)
         referrals.set_status(session, uuid, referrals.RefStatus(args.status), args.note)
-    print(_("Referral {number}: {status}.").format(number=content.reference(uuid),
-                                                    status=referrals.status_label(args.status)))
+    print(
+        _("Referral {number}: {status}.").format(
+            number=content.reference(uuid), status=referrals.status_label(args.status)
+        )
+    )
     return 0
 
 
@@ -181,17 +228,39 @@ def cmd_list(args: argparse.Namespace) -> int:
         found = referrals.for_case(session, _case(session, args.case))
         names = {o.id: o.title() for o in directory.organisations(session, True)}
     if args.json:
-        print(json.dumps([{"referral": content.reference(r.uuid), "uuid": r.uuid,
-                           "to": r.recipient_id, "status": r.status,
-                           "legal_basis": r.legal_basis, "urgency": r.urgency,
-                           "services": list(r.services), "fields": len(r.fields),
-                           "created": r.created_at} for r in found],
-                         ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [
+                    {
+                        "referral": content.reference(r.uuid),
+                        "uuid": r.uuid,
+                        "to": r.recipient_id,
+                        "status": r.status,
+                        "legal_basis": r.legal_basis,
+                        "urgency": r.urgency,
+                        "services": list(r.services),
+                        "fields": len(r.fields),
+                        "created": r.created_at,
+                    }
+                    for r in found
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     for r in found:
-        print("\t".join((content.reference(r.uuid), content.local_time(r.created_at),
-                         names.get(r.recipient_id, r.recipient_id),
-                         referrals.status_label(r.status), basis_label(r.legal_basis))))
+        print(
+            "\t".join(
+                (
+                    content.reference(r.uuid),
+                    content.local_time(r.created_at),
+                    names.get(r.recipient_id, r.recipient_id),
+                    referrals.status_label(r.status),
+                    basis_label(r.legal_basis),
+                )
+            )
+        )
     return 0
 
 
@@ -201,19 +270,29 @@ def cmd_consent(args: argparse.Namespace) -> int:
     told = tuple(t.strip() for t in args.told.split(",") if t.strip())
     purpose = consent.Purpose(args.purpose)
     if args.to and purpose is not consent.Purpose.REFERRAL:
-        raise InvalidInput(_("--to names the recipient of a referral; leave it out for "
-                             "other purposes."))
+        raise InvalidInput(
+            _("--to names the recipient of a referral; leave it out for other purposes.")
+        )
     with common.unlock(args) as session:
         recipient = directory.get(session, args.to).title() if args.to else ""
-        consent.record(session, _case(session, args.case), purpose,
-                       consent.State(args.state), told=told, recipient_id=args.to or "",
-                       child_assent=args.child_assent.strip(),
-                       guardian=args.guardian.strip())
+        consent.record(
+            session,
+            _case(session, args.case),
+            purpose,
+            consent.State(args.state),
+            told=told,
+            recipient_id=args.to or "",
+            child_assent=args.child_assent.strip(),
+            guardian=args.guardian.strip(),
+        )
     what = consent.purpose_label(purpose)
     if recipient:
         what = f"{what} {recipient}"
-    print(_("Consent recorded: {purpose}: {state}.").format(
-        purpose=what, state=consent.state_label(args.state)))
+    print(
+        _("Consent recorded: {purpose}: {state}.").format(
+            purpose=what, state=consent.state_label(args.state)
+        )
+    )
     return 0
 
 
@@ -224,14 +303,29 @@ def cmd_directory(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
         orgs = directory.organisations(session)
     if args.json:
-        print(json.dumps([{"id": o.id, "type": o.type, "region": o.region,
-                           "name": o.title(), "services": list(o.services),
-                           "contact": o.contact} for o in orgs], ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": o.id,
+                        "type": o.type,
+                        "region": o.region,
+                        "name": o.title(),
+                        "services": list(o.services),
+                        "contact": o.contact,
+                    }
+                    for o in orgs
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     lang = current_language()
     for o in orgs:
         label = directory.recipient_type(o.type).label.get(lang, o.type)
         services = ", ".join(directory.service_label(s, lang) for s in o.services)
-        print("\t".join((o.id, label, content.region_label(o.region, lang), o.title(lang),
-                         services)))
+        print(
+            "\t".join((o.id, label, content.region_label(o.region, lang), o.title(lang), services))
+        )
     return 0

@@ -10,8 +10,13 @@ from idtool.i18n import _
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("review", help=_("the supervisor's review queue"))
-    p.add_argument("--days", type=int, default=14, metavar="N",
-                   help=_("days before a waiting case or referral is listed"))
+    p.add_argument(
+        "--days",
+        type=int,
+        default=14,
+        metavar="N",
+        help=_("days before a waiting case or referral is listed"),
+    )
     p.set_defaults(func=cmd_review)
 
 
@@ -21,8 +26,10 @@ def cmd_review(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
         items = review.queue(session, decision_days=args.days, referral_days=args.days)
         for item in items:
-            print(f"{item.since[:10]}\t{item.case_number or '-'}"
-                  f"\t{review.kind_label(item.kind)}\t{review.describe(session, item)}")
+            print(
+                f"{item.since[:10]}\t{item.case_number or '-'}"
+                f"\t{review.kind_label(item.kind)}\t{review.describe(session, item)}"
+            )
     if not items:
         print(_("The review queue is empty."))
     return 0

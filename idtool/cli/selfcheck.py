@@ -54,16 +54,19 @@ SHIPPED_FILES = (
     "resources/fonts/DejaVuSans-Bold.ttf",
     "resources/legal/basis.yaml",
     "resources/directory/nrm-directory.yaml",
-    *(f"resources/templates/{kind}/{lang}.j2" for kind in ("certificate", "referral")
-      for lang in LANGUAGES),
+    *(
+        f"resources/templates/{kind}/{lang}.j2"
+        for kind in ("certificate", "referral")
+        for lang in LANGUAGES
+    ),
     "questionnaires/rules/ilo-ec-2009-1.yaml",
 )
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
-        "self-check",
-        help=_("check that this installation works, with fictional data only"))
+        "self-check", help=_("check that this installation works, with fictional data only")
+    )
     p.set_defaults(func=cmd_self_check)
 
 
@@ -104,8 +107,11 @@ class Report:
         """The heading line, once, before the first step."""
         if not self.started:
             self.started = True
-            self.say(_("idtool {version}: self-check with fictional data only").format(
-                version=__version__))
+            self.say(
+                _("idtool {version}: self-check with fictional data only").format(
+                    version=__version__
+                )
+            )
 
     def say(self, line: str) -> None:
         print(line, file=self.stream, flush=True)
@@ -132,8 +138,11 @@ class Report:
 
     def finish(self) -> int:
         if self.failed:
-            self.say(_("Self-check failed: {failed} of {total} steps did not pass.").format(
-                failed=self.failed, total=self.total))
+            self.say(
+                _("Self-check failed: {failed} of {total} steps did not pass.").format(
+                    failed=self.failed, total=self.total
+                )
+            )
             return 1
         self.say(_("Self-check passed: all {total} steps.").format(total=self.total))
         return 0
@@ -271,8 +280,7 @@ class _Checks:
             if not wording.legal_basis(lang):
                 raise StepFailed(_("the legal basis is empty in {lang}").format(lang=lang))
             if not packet_wording.blocks(lang):
-                raise StepFailed(_("the referral template for {lang} is empty").format(
-                    lang=lang))
+                raise StepFailed(_("the referral template for {lang} is empty").format(lang=lang))
         return None
 
     def translations(self) -> str | None:
@@ -281,8 +289,9 @@ class _Checks:
                 raise StepFailed(_("no translations were found for {lang}").format(lang=lang))
         for lang in TRANSLATED_LANGUAGES:
             if gettext(KNOWN_MESSAGE, lang) == KNOWN_MESSAGE:
-                raise StepFailed(_("a known message is not translated into {lang}").format(
-                    lang=lang))
+                raise StepFailed(
+                    _("a known message is not translated into {lang}").format(lang=lang)
+                )
         return None
 
     def certificate(self) -> str | None:
@@ -297,28 +306,46 @@ class _Checks:
         today = date.today().isoformat()
         number = f"{date.today().year}-SELFCHECK-00001"
         claims = payload.Claims(
-            number=number, issue_date=today, issuer_key_id=kid, case_number=CASE_NUMBER,
-            salt=salt, holder_hash=payload.holder_hash(salt, HOLDER, HOLDER_BIRTH_DATE))
+            number=number,
+            issue_date=today,
+            issuer_key_id=kid,
+            case_number=CASE_NUMBER,
+            salt=salt,
+            holder_hash=payload.holder_hash(salt, HOLDER, HOLDER_BIRTH_DATE),
+        )
         code = payload.encode(claims, kid, signing.sign)
         rendered = {}
         for lang in LANGUAGES:
-            data = pdf.render(pdf.CertificateDocument(
-                number=number, issue_date=today, holder_name=HOLDER,
-                birth_date=HOLDER_BIRTH_DATE, case_number=CASE_NUMBER, officer=OFFICER,
-                organisation=ORGANISATION, language=lang, code=code))
+            data = pdf.render(
+                pdf.CertificateDocument(
+                    number=number,
+                    issue_date=today,
+                    holder_name=HOLDER,
+                    birth_date=HOLDER_BIRTH_DATE,
+                    case_number=CASE_NUMBER,
+                    officer=OFFICER,
+                    organisation=ORGANISATION,
+                    language=lang,
+                    code=code,
+                )
+            )
             if not data.startswith(b"%PDF-"):
                 raise StepFailed(_("the certificate in {lang} is not a PDF").format(lang=lang))
             rendered[lang] = data
         result = verify(session, rendered["ky"], HOLDER, HOLDER_BIRTH_DATE)
         if not result.ok:
-            raise StepFailed(_("the QR code read back from the PDF does not verify: {result}")
-                             .format(result=result.message()))
+            raise StepFailed(
+                _("the QR code read back from the PDF does not verify: {result}").format(
+                    result=result.message()
+                )
+            )
         return None
 
     def removed(self) -> str | None:
         if self.folder.exists():
-            raise StepFailed(_("the temporary folder {folder} could not be removed").format(
-                folder=self.folder))
+            raise StepFailed(
+                _("the temporary folder {folder} could not be removed").format(folder=self.folder)
+            )
         return None
 
 

@@ -14,20 +14,26 @@ ROLES = ("border_guard", "police", "social_worker", "supervisor")
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("stats", help=_("NRM statistics with small counts suppressed"))
-    p.add_argument("--from", dest="period_from", metavar="DATE",
-                   help=_("first day of the period (YYYY-MM-DD)"))
-    p.add_argument("--to", dest="period_to", metavar="DATE",
-                   help=_("last day of the period (YYYY-MM-DD)"))
+    p.add_argument(
+        "--from", dest="period_from", metavar="DATE", help=_("first day of the period (YYYY-MM-DD)")
+    )
+    p.add_argument(
+        "--to", dest="period_to", metavar="DATE", help=_("last day of the period (YYYY-MM-DD)")
+    )
     p.add_argument("--region", metavar="R", help=_("only this region (its code)"))
     p.add_argument("--responder", choices=ROLES, help=_("only this first-responder type"))
     p.add_argument("--csv", metavar="FILE", help=_("save the tables as CSV"))
     p.add_argument("--pdf", metavar="FILE", help=_("save the PDF report"))
-    p.add_argument("--threshold", type=int, default=5, metavar="N",
-                   help=_("hide counts from 1 to N-1 (default 5)"))
+    p.add_argument(
+        "--threshold",
+        type=int,
+        default=5,
+        metavar="N",
+        help=_("hide counts from 1 to N-1 (default 5)"),
+    )
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("export-htcds",
-                       help=_("anonymised records with HTCDS field names (k = 11)"))
+    p = sub.add_parser("export-htcds", help=_("anonymised records with HTCDS field names (k = 11)"))
     p.add_argument("--out", required=True, metavar="FILE.csv", help=_("where to save the CSV"))
     p.set_defaults(func=cmd_export)
 
@@ -61,8 +67,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     csv_path = _target(args.csv) if args.csv else None
     pdf_path = _target(args.pdf) if args.pdf else None
     with common.unlock(args) as session:
-        stats = compute(session, args.period_from, args.period_to, args.region,
-                        args.responder)
+        stats = compute(session, args.period_from, args.period_to, args.region, args.responder)
     pub = stats.published(args.threshold)
     print(report.period_text(pub))
     for label, value in report.headline(pub):
@@ -84,7 +89,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
         made = export_htcds(session)
     _save(path, bytes(made))
-    print(_("{rows} records saved to {path}; {dropped} records in groups smaller than {k} "
-            "were left out.").format(rows=made.rows, path=path, dropped=made.dropped,
-                                    k=made.k))
+    print(
+        _(
+            "{rows} records saved to {path}; {dropped} records in groups smaller than {k} "
+            "were left out."
+        ).format(rows=made.rows, path=path, dropped=made.dropped, k=made.k)
+    )
     return 0

@@ -22,64 +22,109 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = esub.add_parser("join", help=_("device: trust a supervisor and write the request"))
     p.add_argument("file", metavar="FILE", help=_("the supervisor's enrolment file"))
-    p.add_argument("--out", required=True, metavar="REQUEST",
-                   help=_("where to save the request for the supervisor"))
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="REQUEST",
+        help=_("where to save the request for the supervisor"),
+    )
     p.add_argument("--label", default="", help=_("a name for this device"))
-    p.add_argument("--yes", action="store_true",
-                   help=_("do not ask: the fingerprint was compared already"))
+    p.add_argument(
+        "--yes", action="store_true", help=_("do not ask: the fingerprint was compared already")
+    )
     p.set_defaults(func=cmd_join)
 
     p = esub.add_parser("approve", help=_("supervisor: trust a device, write its update"))
     p.add_argument("request", metavar="REQUEST", help=_("the device's enrolment request"))
-    p.add_argument("--out", required=True, metavar="UPDATE",
-                   help=_("where to save the update exchange package for the device"))
-    p.add_argument("--yes", action="store_true",
-                   help=_("do not ask: the fingerprint was compared already"))
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="UPDATE",
+        help=_("where to save the update exchange package for the device"),
+    )
+    p.add_argument(
+        "--yes", action="store_true", help=_("do not ask: the fingerprint was compared already")
+    )
     p.set_defaults(func=cmd_approve)
 
     d = sub.add_parser("device", help=_("the devices this one exchanges packages with"))
     dsub = d.add_subparsers(dest="device_command", required=True, metavar="COMMAND")
     p = dsub.add_parser("list", help=_("list the known devices and whether they are trusted"))
     p.set_defaults(func=cmd_device_list)
-    p = dsub.add_parser("organisation", help=_("supervisor: name the organisation a device "
-                                               "works for (sent in the next update)"))
+    p = dsub.add_parser(
+        "organisation",
+        help=_("supervisor: name the organisation a device works for (sent in the next update)"),
+    )
     p.add_argument("device", metavar="DEVICE_ID", help=_("the device"))
-    p.add_argument("organisation", metavar="ORG_ID",
-                   help=_("its id in the NRM directory (see 'idtool directory list')"))
+    p.add_argument(
+        "organisation",
+        metavar="ORG_ID",
+        help=_("its id in the NRM directory (see 'idtool directory list')"),
+    )
     p.set_defaults(func=cmd_device_organisation)
-    p = dsub.add_parser("revoke", help=_("supervisor: stop trusting a device for good (stolen "
-                                         "or retired)"))
+    p = dsub.add_parser(
+        "revoke", help=_("supervisor: stop trusting a device for good (stolen or retired)")
+    )
     p.add_argument("device", metavar="DEVICE_ID", help=_("the device to revoke"))
-    p.add_argument("--reason", required=True, metavar="TEXT",
-                   help=_("why the device is revoked (no personal data)"))
+    p.add_argument(
+        "--reason",
+        required=True,
+        metavar="TEXT",
+        help=_("why the device is revoked (no personal data)"),
+    )
     p.set_defaults(func=cmd_device_revoke)
 
     k = sub.add_parser("keys", help=_("the coordinator's own keys"))
     ksub = k.add_subparsers(dest="keys_command", required=True, metavar="COMMAND")
-    p = ksub.add_parser("rotate", help=_("coordinator: make new keys (after an officer is "
-                                         "removed) and write the key-change package"))
+    p = ksub.add_parser(
+        "rotate",
+        help=_(
+            "coordinator: make new keys (after an officer is "
+            "removed) and write the key-change package"
+        ),
+    )
     p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write it into"))
     p.set_defaults(func=cmd_keys_rotate)
-    p = ksub.add_parser("change-package", help=_("coordinator: write the key-change package "
-                                                 "again, for a device that missed it"))
+    p = ksub.add_parser(
+        "change-package",
+        help=_("coordinator: write the key-change package again, for a device that missed it"),
+    )
     p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write it into"))
     p.set_defaults(func=cmd_keys_change_package)
 
-    p = sub.add_parser("export", help=_("write an exchange package with the changes since the "
-                                        "last one"))
+    p = sub.add_parser(
+        "export", help=_("write an exchange package with the changes since the last one")
+    )
     p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write it into"))
-    p.add_argument("--referral", metavar="CASE",
-                   help=_("write a referral exchange package for this case instead"))
+    p.add_argument(
+        "--referral",
+        metavar="CASE",
+        help=_("write a referral exchange package for this case instead"),
+    )
     p.add_argument("--to", metavar="ORG_ID", help=_("the organisation the case is referred to"))
-    p.add_argument("--device", metavar="DEVICE_ID",
-                   help=_("the organisation's device (when more than one is known)"))
-    p.add_argument("--service", action="append", default=[], metavar="SERVICE",
-                   help=_("a service asked for, if no referral is recorded yet (repeatable)"))
-    p.add_argument("--update", action="store_true",
-                   help=_("supervisor: write an update exchange package for all devices"))
-    p.add_argument("--resend-from", type=int, metavar="N",
-                   help=_("packages from N on were lost: write one package that carries "
-                          "them all again"))
+    p.add_argument(
+        "--device",
+        metavar="DEVICE_ID",
+        help=_("the organisation's device (when more than one is known)"),
+    )
+    p.add_argument(
+        "--service",
+        action="append",
+        default=[],
+        metavar="SERVICE",
+        help=_("a service asked for, if no referral is recorded yet (repeatable)"),
+    )
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help=_("supervisor: write an update exchange package for all devices"),
+    )
+    p.add_argument(
+        "--resend-from",
+        type=int,
+        metavar="N",
+        help=_("packages from N on were lost: write one package that carries them all again"),
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help=_("import exchange packages"))
@@ -91,8 +136,9 @@ def _read(path: str) -> bytes:
     try:
         return Path(path).expanduser().read_bytes()
     except OSError:
-        raise InvalidInput(_("The file {name} cannot be read.").format(
-            name=Path(path).name)) from None
+        raise InvalidInput(
+            _("The file {name} cannot be read.").format(name=Path(path).name)
+        ) from None
 
 
 def _new_file(out: str) -> Path:
@@ -110,8 +156,9 @@ def _save(path: Path, data: bytes) -> None:
     try:
         write_atomic(path, data, mode=0o644)
     except OSError as e:
-        raise StorageError(_("The file could not be saved: {error}.").format(
-            error=e.strerror or type(e).__name__)) from None
+        raise StorageError(
+            _("The file could not be saved: {error}.").format(error=e.strerror or type(e).__name__)
+        ) from None
 
 
 def _confirm(fingerprint: str, yes: bool) -> None:
@@ -123,8 +170,9 @@ def _confirm(fingerprint: str, yes: bool) -> None:
         raise InvalidInput(_("Compare the fingerprint, then run again with --yes."))
     answer = input(_("Is it the same as on the other screen? Type yes to confirm: "))
     if answer.strip().lower() not in {"yes", "y", _("yes")}:
-        raise BundleError(_("Enrolment stopped: the fingerprint was not confirmed."),
-                          "not_confirmed")
+        raise BundleError(
+            _("Enrolment stopped: the fingerprint was not confirmed."), "not_confirmed"
+        )
 
 
 def cmd_create(args: argparse.Namespace) -> int:
@@ -146,14 +194,20 @@ def cmd_join(args: argparse.Namespace) -> int:
     data = _read(args.file)
     path = _new_file(args.out)
     offer = enrol.read_enrolment(data)
-    print(_("Supervisor: {label} ({device})").format(label=offer.device.label,
-                                                      device=offer.device.device_id))
+    print(
+        _("Supervisor: {label} ({device})").format(
+            label=offer.device.label, device=offer.device.device_id
+        )
+    )
     _confirm(offer.fingerprint, args.yes)
     with common.unlock(args) as session:
         request = enrol.accept_enrolment(session, data, args.label)
     _save(path, request)
-    print(_("The supervisor is trusted. Request saved to {path}: take it to the supervisor.")
-          .format(path=path))
+    print(
+        _("The supervisor is trusted. Request saved to {path}: take it to the supervisor.").format(
+            path=path
+        )
+    )
     return 0
 
 
@@ -163,13 +217,19 @@ def cmd_approve(args: argparse.Namespace) -> int:
     request = _read(args.request)
     path = _new_file(args.out)
     offer = enrol.read_request(request)
-    print(_("Device: {label} ({device})").format(label=offer.device.label,
-                                                  device=offer.device.device_id))
+    print(
+        _("Device: {label} ({device})").format(
+            label=offer.device.label, device=offer.device.device_id
+        )
+    )
     _confirm(offer.fingerprint, args.yes)
     with common.unlock(args) as session:
         written = enrol.approve(session, request, path)
-    print(_("The device is trusted. Update saved to {path}: import it on the device.").format(
-        path=written))
+    print(
+        _("The device is trusted. Update saved to {path}: import it on the device.").format(
+            path=written
+        )
+    )
     return 0
 
 
@@ -188,8 +248,7 @@ def cmd_device_list(args: argparse.Namespace) -> int:
             if dev.status is devices.DeviceStatus.REVOKED:
                 date = devices.revoked_on(session.conn, dev.device_id)
                 status = f"{status} {date}".strip()
-            print("\t".join((dev.device_id, dev.label, dev.role.value, status,
-                             dev.org_id or "-")))
+            print("\t".join((dev.device_id, dev.label, dev.role.value, status, dev.org_id or "-")))
     return 0
 
 
@@ -198,8 +257,12 @@ def cmd_device_organisation(args: argparse.Namespace) -> int:
 
     with common.unlock(args) as session:
         devices.set_organisation(session, args.device, args.organisation)
-    print(_("The organisation of device {device} is set. Send updates to all devices so that "
-            "they learn it.").format(device=args.device))
+    print(
+        _(
+            "The organisation of device {device} is set. Send updates to all devices so that "
+            "they learn it."
+        ).format(device=args.device)
+    )
     return 0
 
 
@@ -208,11 +271,18 @@ def cmd_device_revoke(args: argparse.Namespace) -> int:
 
     with common.unlock(args) as session:
         if not devices.revoke(session, args.device, args.reason):
-            print(_("Device {device} was revoked already: nothing changed.").format(
-                device=args.device))
+            print(
+                _("Device {device} was revoked already: nothing changed.").format(
+                    device=args.device
+                )
+            )
             return 0
-    print(_("Device {device} is revoked: its exchange packages are refused from now on. Send "
-            "updates to all devices so that they refuse them too.").format(device=args.device))
+    print(
+        _(
+            "Device {device} is revoked: its exchange packages are refused from now on. Send "
+            "updates to all devices so that they refuse them too."
+        ).format(device=args.device)
+    )
     return 0
 
 
@@ -229,11 +299,18 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     folder = _folder(args.out)
     with common.unlock(args) as session:
         fingerprint = keychange.rotate(session)
-        print(_("New keys made; fingerprint to compare: {fingerprint}").format(
-            fingerprint=fingerprint))
+        print(
+            _("New keys made; fingerprint to compare: {fingerprint}").format(
+                fingerprint=fingerprint
+            )
+        )
         path = keychange.write_key_change(session, folder)
-    print(_("Key-change package written: {path}. Every device imports it; until then a copy of "
-            "the old keys can still sign updates they accept.").format(path=path))
+    print(
+        _(
+            "Key-change package written: {path}. Every device imports it; until then a copy of "
+            "the old keys can still sign updates they accept."
+        ).format(path=path)
+    )
     return 0
 
 
@@ -265,8 +342,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.referral is not None:
             from idtool.sync.referral import export_referral
 
-            path = export_referral(session, _case_uuid(session, args.referral), args.to,
-                                   args.device, folder, services=tuple(args.service))
+            path = export_referral(
+                session,
+                _case_uuid(session, args.referral),
+                args.to,
+                args.device,
+                folder,
+                services=tuple(args.service),
+            )
         elif args.update:
             path = export_update_all(session, folder)
         else:
@@ -278,8 +361,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _case_uuid(session: object, ref: str) -> str:
     """A case by its number or uuid."""
     conn = session.conn  # type: ignore[attr-defined]
-    row = conn.execute("SELECT uuid FROM cases WHERE number = ? OR uuid = ?",
-                       (ref, ref)).fetchone()
+    row = conn.execute("SELECT uuid FROM cases WHERE number = ? OR uuid = ?", (ref, ref)).fetchone()
     if row is None:
         raise InvalidInput(_("No case {case}.").format(case=ref))
     return str(row[0])

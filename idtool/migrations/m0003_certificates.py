@@ -83,8 +83,9 @@ def apply(conn: Connection) -> None:
         conn.execute(statement)
     # A database made before this migration already has its device key: trust it now. (A new
     # database gets its key after the migrations: the certificate code adds it on first use.)
-    meta = dict(conn.execute(
-        "SELECT key, value FROM meta WHERE key IN ('device_signing_key', 'device_id')"))
+    meta = dict(
+        conn.execute("SELECT key, value FROM meta WHERE key IN ('device_signing_key', 'device_id')")
+    )
     if "device_signing_key" not in meta:
         return
     private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(meta["device_signing_key"]))
@@ -92,7 +93,12 @@ def apply(conn: Connection) -> None:
     conn.execute(
         "INSERT INTO trusted_keys (uuid, key_id, public_key, label, added_at, device_id)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (str(uuid.uuid4()), hashlib.sha256(public).digest()[:8].hex(), public.hex(),
-         f"device {meta['device_id'][:8]}", datetime.now(UTC).isoformat(timespec="seconds"),
-         meta["device_id"]),
+        (
+            str(uuid.uuid4()),
+            hashlib.sha256(public).digest()[:8].hex(),
+            public.hex(),
+            f"device {meta['device_id'][:8]}",
+            datetime.now(UTC).isoformat(timespec="seconds"),
+            meta["device_id"],
+        ),
     )

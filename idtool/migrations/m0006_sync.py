@@ -118,8 +118,11 @@ CREATE INDEX persons_duplicate_document ON persons (document_number);
 
 
 def _triggers(table: str, key: str) -> list[str]:
-    new_key = key.replace("interview_uuid", "new.interview_uuid").replace(
-        "question", "new.question") if table == "answers" else f"new.{key}"
+    new_key = (
+        key.replace("interview_uuid", "new.interview_uuid").replace("question", "new.question")
+        if table == "answers"
+        else f"new.{key}"
+    )
     return [
         f"CREATE TRIGGER sync_journal_{table}_insert AFTER INSERT ON {table}\nBEGIN\n"
         f"    INSERT INTO sync_changes (tbl, record_key) VALUES ('{table}', {new_key});\nEND;",
@@ -136,5 +139,7 @@ def apply(conn: Connection) -> None:
     for table, key in JOURNALLED:
         for statement in _triggers(table, key):
             conn.execute(statement)
-        conn.execute(f"INSERT INTO sync_changes (tbl, record_key) SELECT '{table}', {key}"
-                     f" FROM {table} ORDER BY rowid")
+        conn.execute(
+            f"INSERT INTO sync_changes (tbl, record_key) SELECT '{table}', {key}"
+            f" FROM {table} ORDER BY rowid"
+        )

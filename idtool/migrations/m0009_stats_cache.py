@@ -8,25 +8,35 @@ cache holds codes only (no names, dates of birth or free text) and is never expo
 bundle (it is not in the change journal). Every existing case starts marked.
 """
 
-_QUESTIONS = ("'sex', 'age_at_exploitation', 'age_now', 'under_18_at_exploitation',"
-              " 'citizenship', 'exploitation_country', 'exploitation_type'")
+_QUESTIONS = (
+    "'sex', 'age_at_exploitation', 'age_now', 'under_18_at_exploitation',"
+    " 'citizenship', 'exploitation_country', 'exploitation_type'"
+)
 
 
 def _mark(table: str, event: str, row: str, case_expr: str, when: str = "") -> str:
     name = f"stats_dirty_{table}_{event.split()[0].lower()}"
-    return (f"CREATE TRIGGER {name} AFTER {event} ON {table} {when}\n"
-            f"BEGIN INSERT INTO stats_dirty (case_uuid) {case_expr.format(row=row)};\n"
-            f"END;\n")
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} {when}\n"
+        f"BEGIN INSERT INTO stats_dirty (case_uuid) {case_expr.format(row=row)};\n"
+        f"END;\n"
+    )
 
 
 # Plain INSERT ... WHERE NOT EXISTS, not INSERT OR IGNORE: inside a trigger the outer statement's
 # conflict policy (an UPSERT's, say) would replace the IGNORE and fail on a second mark.
-_ANSWER_CASE = ("SELECT i.case_uuid FROM interviews i WHERE i.uuid = {row}.interview_uuid"
-                " AND NOT EXISTS (SELECT 1 FROM stats_dirty s WHERE s.case_uuid = i.case_uuid)")
-_DIRECT = ("SELECT {row}.case_uuid WHERE NOT EXISTS"
-           " (SELECT 1 FROM stats_dirty s WHERE s.case_uuid = {row}.case_uuid)")
-_CASE = ("SELECT {row}.uuid WHERE NOT EXISTS"
-         " (SELECT 1 FROM stats_dirty s WHERE s.case_uuid = {row}.uuid)")
+_ANSWER_CASE = (
+    "SELECT i.case_uuid FROM interviews i WHERE i.uuid = {row}.interview_uuid"
+    " AND NOT EXISTS (SELECT 1 FROM stats_dirty s WHERE s.case_uuid = i.case_uuid)"
+)
+_DIRECT = (
+    "SELECT {row}.case_uuid WHERE NOT EXISTS"
+    " (SELECT 1 FROM stats_dirty s WHERE s.case_uuid = {row}.case_uuid)"
+)
+_CASE = (
+    "SELECT {row}.uuid WHERE NOT EXISTS"
+    " (SELECT 1 FROM stats_dirty s WHERE s.case_uuid = {row}.uuid)"
+)
 
 SQL = f"""
 CREATE TABLE stats_case_facts (

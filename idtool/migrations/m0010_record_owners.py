@@ -28,9 +28,10 @@ def apply(conn: Connection) -> None:
     here = "" if row is None else str(row[0])
     opened = {}
     for sender, target in conn.execute(
-            "SELECT sender, json_extract(entry, '$.target') FROM sync_audit WHERE"
-            " json_extract(entry, '$.action') IN ('case.open', 'referral.receive')"
-            " ORDER BY seq"):
+        "SELECT sender, json_extract(entry, '$.target') FROM sync_audit WHERE"
+        " json_extract(entry, '$.action') IN ('case.open', 'referral.receive')"
+        " ORDER BY seq"
+    ):
         if isinstance(target, str):
             opened.setdefault(target, str(sender))
     owners: dict[tuple[str, str], str] = {}
@@ -46,5 +47,7 @@ def apply(conn: Connection) -> None:
         for key, device in conn.execute(f"SELECT uuid, device_id FROM {table}"):
             if device != here:
                 owners.setdefault((table, key), device)
-    conn.executemany("INSERT INTO sync_owners (tbl, record_key, device_id) VALUES (?, ?, ?)",
-                     [(t, k, d) for (t, k), d in sorted(owners.items())])
+    conn.executemany(
+        "INSERT INTO sync_owners (tbl, record_key, device_id) VALUES (?, ?, ?)",
+        [(t, k, d) for (t, k), d in sorted(owners.items())],
+    )

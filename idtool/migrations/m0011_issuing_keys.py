@@ -58,26 +58,31 @@ def apply(conn: Connection) -> None:
 
     for statement in split_sql(SQL):
         conn.execute(statement)
-    meta = dict(conn.execute(
-        "SELECT key, value FROM meta WHERE key IN ('device_signing_key', 'device_id')"))
+    meta = dict(
+        conn.execute("SELECT key, value FROM meta WHERE key IN ('device_signing_key', 'device_id')")
+    )
     if "device_signing_key" not in meta:
         return  # a database being made: its issuing key comes with its first officer
     here = meta["device_id"]
     for device_id, signing_key, status in conn.execute(
-            "SELECT device_id, signing_key, status FROM sync_devices"):
-        conn.execute("UPDATE trusted_keys SET issuer_device = ?, status = CASE WHEN ? ="
-                     " 'revoked' THEN 'revoked' ELSE status END WHERE public_key = ?",
-                     (device_id, status, signing_key))
+        "SELECT device_id, signing_key, status FROM sync_devices"
+    ):
+        conn.execute(
+            "UPDATE trusted_keys SET issuer_device = ?, status = CASE WHEN ? ="
+            " 'revoked' THEN 'revoked' ELSE status END WHERE public_key = ?",
+            (device_id, status, signing_key),
+        )
     own = keyring.public_of(meta["device_signing_key"])
     keyring.learn(conn, own, f"device {here[:8]}", here, "active")
     keyring.retire_trusted(conn, own, "retired", keyring.local_certificates(conn, own))
     # The coordinator vouches for its devices' certificates: their bundle keys were their
     # issuing keys until they upgrade (they then announce the retirement themselves).
     for device_id, signing_key, status, label in conn.execute(
-            "SELECT device_id, signing_key, status, label FROM sync_devices WHERE role ="
-            " 'device'").fetchall():
+        "SELECT device_id, signing_key, status, label FROM sync_devices WHERE role = 'device'"
+    ).fetchall():
         public = bytes.fromhex(signing_key)
         keyring.learn(conn, public, label, device_id, "active")
         if status == "revoked":
-            keyring.retire_trusted(conn, public, "revoked",
-                                   keyring.imported_certificates(conn, public, device_id))
+            keyring.retire_trusted(
+                conn, public, "revoked", keyring.imported_certificates(conn, public, device_id)
+            )

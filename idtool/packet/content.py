@@ -88,8 +88,9 @@ def local_time(iso: str, with_time: bool = True) -> str:
 
 
 def referral(session: Session, referral_uuid: str) -> referrals.Referral:
-    row = session.conn.execute("SELECT case_uuid FROM referrals WHERE uuid = ?",
-                               (referral_uuid,)).fetchone()
+    row = session.conn.execute(
+        "SELECT case_uuid FROM referrals WHERE uuid = ?", (referral_uuid,)
+    ).fetchone()
     if row is None:
         raise InvalidInput(_("This referral does not exist."))
     return next(r for r in referrals.for_case(session, str(row[0])) if r.uuid == referral_uuid)
@@ -108,27 +109,42 @@ def gather(session: Session, ref: referrals.Referral, lang: str) -> PacketConten
     cert = issuance.get(session, ref.case_uuid)
     case = cases.get_case(session, ref.case_uuid, audit_view=False)
     return PacketContent(
-        language=lang, referral_uuid=ref.uuid, reference=reference(ref.uuid),
-        case_uuid=ref.case_uuid, case_number=case.number,
-        created=local_time(ref.created_at, with_time=False), officer=ref.officer_name,
-        organisation=issuance.organisation(session, lang), recipient_id=org.id,
-        recipient=org.title(lang), recipient_type=rtype.label.get(lang, org.type),
-        region=region_label(org.region, lang), contact=org.contact, reason=ref.reason,
-        urgency=referrals.urgency_label(ref.urgency, lang), urgency_code=ref.urgency,
+        language=lang,
+        referral_uuid=ref.uuid,
+        reference=reference(ref.uuid),
+        case_uuid=ref.case_uuid,
+        case_number=case.number,
+        created=local_time(ref.created_at, with_time=False),
+        officer=ref.officer_name,
+        organisation=issuance.organisation(session, lang),
+        recipient_id=org.id,
+        recipient=org.title(lang),
+        recipient_type=rtype.label.get(lang, org.type),
+        region=region_label(org.region, lang),
+        contact=org.contact,
+        reason=ref.reason,
+        urgency=referrals.urgency_label(ref.urgency, lang),
+        urgency_code=ref.urgency,
         services=tuple(directory.service_label(s, lang) for s in ref.services),
-        risks=ref.risks, legal_basis=str(shown.legal_basis),
-        consents=tuple(_consent_line(r, org, rtype, identifying, lang)
-                       for r in consent.history(session, ref.case_uuid)
-                       if _concerns(r, org, rtype)),
+        risks=ref.risks,
+        legal_basis=str(shown.legal_basis),
+        consents=tuple(
+            _consent_line(r, org, rtype, identifying, lang)
+            for r in consent.history(session, ref.case_uuid)
+            if _concerns(r, org, rtype)
+        ),
         summary=_groups(session, ref.case_uuid, shared, lang),
-        shared=tuple(f.question for f in shared), withheld=len(shown.fields) - len(shared),
+        shared=tuple(f.question for f in shared),
+        withheld=len(shown.fields) - len(shared),
         certificate=cert if cert and not cert.revoked and identifying else None,
         certificate_number=cert.number if cert else "",
-        certificate_revoked=bool(cert and cert.revoked))
+        certificate_revoked=bool(cert and cert.revoked),
+    )
 
 
-def _concerns(rec: consent.ConsentRecord, org: directory.Organisation,
-              rtype: directory.RecipientType) -> bool:
+def _concerns(
+    rec: consent.ConsentRecord, org: directory.Organisation, rtype: directory.RecipientType
+) -> bool:
     """A record is shown to the recipient it is about, never one about another recipient."""
     if rec.purpose == consent.Purpose.REFERRAL:
         return rec.recipient_id == org.id
@@ -137,22 +153,32 @@ def _concerns(rec: consent.ConsentRecord, org: directory.Organisation,
     return rec.purpose == consent.Purpose.INTERVIEW
 
 
-def _consent_line(rec: consent.ConsentRecord, org: directory.Organisation,
-                  rtype: directory.RecipientType, identifying: bool,
-                  lang: str) -> ConsentLine:
+def _consent_line(
+    rec: consent.ConsentRecord,
+    org: directory.Organisation,
+    rtype: directory.RecipientType,
+    identifying: bool,
+    lang: str,
+) -> ConsentLine:
     purpose = consent.purpose_label(rec.purpose, lang)
     if rec.purpose == consent.Purpose.REFERRAL:
         purpose = f"{purpose} {org.title(lang)}"
     told = ", ".join(gettext(consent.TOLD_LABELS[t], lang) for t in consent.TOLD if t in rec.told)
     return ConsentLine(
-        purpose=purpose, state=consent.state_label(rec.state, lang), told=told,
-        recorded=local_time(rec.recorded_at), officer=rec.officer_name,
-        child_assent=rec.child_assent, guardian=rec.guardian if identifying else "",
-        guardian_withheld=bool(rec.guardian) and not identifying)
+        purpose=purpose,
+        state=consent.state_label(rec.state, lang),
+        told=told,
+        recorded=local_time(rec.recorded_at),
+        officer=rec.officer_name,
+        child_assent=rec.child_assent,
+        guardian=rec.guardian if identifying else "",
+        guardian_withheld=bool(rec.guardian) and not identifying,
+    )
 
 
-def _groups(session: Session, case_uuid: str, shared: list[referrals.SharedField],
-            lang: str) -> tuple[SummaryGroup, ...]:
+def _groups(
+    session: Session, case_uuid: str, shared: list[referrals.SharedField], lang: str
+) -> tuple[SummaryGroup, ...]:
     """The shared answers under the titles of the interview sections they were asked in."""
     section_of: dict[str, str] = {}
     for interview in interviews.for_case(session, case_uuid):

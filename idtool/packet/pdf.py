@@ -38,22 +38,44 @@ def _styles() -> dict[str, Any]:
     body = base["body"]
     return {
         **base,
-        "title": ParagraphStyle("p-title", base["title"], fontSize=19, leading=23,
-                                spaceBefore=8),
+        "title": ParagraphStyle("p-title", base["title"], fontSize=19, leading=23, spaceBefore=8),
         "ref": ParagraphStyle("p-ref", base["number"], spaceAfter=8),
-        "section": ParagraphStyle("p-section", base["heading"], fontSize=11.5, leading=15,
-                                  spaceBefore=12, spaceAfter=4, keepWithNext=1),
-        "group": ParagraphStyle("p-group", base["heading"], fontSize=9.5, leading=12,
-                                spaceBefore=6, spaceAfter=2, textColor=Color(*cpdf._MUTED)),
-        "text": ParagraphStyle("p-text", body, fontSize=10, leading=13.5, spaceAfter=4,
-                               alignment=TA_LEFT),
+        "section": ParagraphStyle(
+            "p-section",
+            base["heading"],
+            fontSize=11.5,
+            leading=15,
+            spaceBefore=12,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "group": ParagraphStyle(
+            "p-group",
+            base["heading"],
+            fontSize=9.5,
+            leading=12,
+            spaceBefore=6,
+            spaceAfter=2,
+            textColor=Color(*cpdf._MUTED),
+        ),
+        "text": ParagraphStyle(
+            "p-text", body, fontSize=10, leading=13.5, spaceAfter=4, alignment=TA_LEFT
+        ),
         "intro": ParagraphStyle("p-intro", base["small"], alignment=TA_LEFT, keepWithNext=1),
-        "cell": ParagraphStyle("p-cell", body, fontSize=8.5, leading=11, alignment=0,
-                               spaceAfter=0),
-        "head": ParagraphStyle("p-head", body, fontName=cpdf.SANS_BOLD, fontSize=8, leading=10,
-                               alignment=0, spaceAfter=0, textColor=Color(*cpdf._MUTED)),
-        "value": ParagraphStyle("p-value", body, fontSize=10, leading=13, alignment=0,
-                                spaceAfter=0),
+        "cell": ParagraphStyle("p-cell", body, fontSize=8.5, leading=11, alignment=0, spaceAfter=0),
+        "head": ParagraphStyle(
+            "p-head",
+            body,
+            fontName=cpdf.SANS_BOLD,
+            fontSize=8,
+            leading=10,
+            alignment=0,
+            spaceAfter=0,
+            textColor=Color(*cpdf._MUTED),
+        ),
+        "value": ParagraphStyle(
+            "p-value", body, fontSize=10, leading=13, alignment=0, spaceAfter=0
+        ),
         "notice": ParagraphStyle("p-notice", base["small"], alignment=TA_CENTER),
     }
 
@@ -68,15 +90,22 @@ def _rows(rows: list[tuple[str, str]], width: float, split: float = 0.30) -> Any
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     s = _styles()
-    table = Table([[Paragraph(label, s["label"]), Paragraph(value, s["value"])]
-                   for label, value in rows], colWidths=[width * split, width * (1 - split)])
-    table.setStyle(TableStyle([_FONT,
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, Color(*_RULE)),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (0, -1), 0),
-    ]))
+    table = Table(
+        [[Paragraph(label, s["label"]), Paragraph(value, s["value"])] for label, value in rows],
+        colWidths=[width * split, width * (1 - split)],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                _FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, Color(*_RULE)),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+            ]
+        )
+    )
     return table
 
 
@@ -94,8 +123,15 @@ def _form(c: PacketContent, words: dict[str, str], width: float) -> list[Any]:
 
     s = _styles()
     notice = Table([[Paragraph(words["confidential"], s["notice"])]], colWidths=[width])
-    notice.setStyle(TableStyle([_FONT, ("BACKGROUND", (0, 0), (-1, -1), Color(*_SHADE)),
-                                ("BOX", (0, 0), (-1, -1), 0.5, Color(*_RULE))]))
+    notice.setStyle(
+        TableStyle(
+            [
+                _FONT,
+                ("BACKGROUND", (0, 0), (-1, -1), Color(*_SHADE)),
+                ("BOX", (0, 0), (-1, -1), 0.5, Color(*_RULE)),
+            ]
+        )
+    )
     urgency = f"<b>{_esc(c.urgency)}</b>"
     if c.urgency_code != "routine":
         urgency = f'<font color="#{_hex(_URGENT)}">{urgency}</font>'
@@ -103,26 +139,42 @@ def _form(c: PacketContent, words: dict[str, str], width: float) -> list[Any]:
     return [
         Paragraph(words["state"], s["state"]),
         Paragraph(_esc(c.organisation), s["org"]),
-        HRFlowable(width="100%", thickness=1.2, color=Color(*cpdf._ACCENT), spaceBefore=4,
-                   spaceAfter=0),
+        HRFlowable(
+            width="100%", thickness=1.2, color=Color(*cpdf._ACCENT), spaceBefore=4, spaceAfter=0
+        ),
         Paragraph(words["title"], s["title"]),
         Paragraph(words["subtitle"], s["subtitle"]),
         Paragraph(words["ref_line"], s["ref"]),
         notice,
         Paragraph(words["h_from"], s["section"]),
-        _rows([(words["label_officer"], _esc(c.officer)),
-               (words["label_organisation"], _esc(c.organisation)),
-               (words["label_date"], _esc(c.created))], width),
+        _rows(
+            [
+                (words["label_officer"], _esc(c.officer)),
+                (words["label_organisation"], _esc(c.organisation)),
+                (words["label_date"], _esc(c.created)),
+            ],
+            width,
+        ),
         Paragraph(words["h_to"], s["section"]),
-        _rows([(words["label_recipient"], f"<b>{_esc(c.recipient)}</b>"),
-               (words["label_type"], _esc(c.recipient_type)),
-               (words["label_region"], _esc(c.region)),
-               (words["label_contact"], _or(c.contact, words, "no_contact"))], width),
+        _rows(
+            [
+                (words["label_recipient"], f"<b>{_esc(c.recipient)}</b>"),
+                (words["label_type"], _esc(c.recipient_type)),
+                (words["label_region"], _esc(c.region)),
+                (words["label_contact"], _or(c.contact, words, "no_contact")),
+            ],
+            width,
+        ),
         Paragraph(words["h_why"], s["section"]),
-        _rows([(words["label_reason"], _or(c.reason, words)),
-               (words["label_urgency"], urgency),
-               (words["label_services"], "<br/>".join(_esc(x) for x in c.services)),
-               (words["label_risks"], _or(c.risks, words))], width),
+        _rows(
+            [
+                (words["label_reason"], _or(c.reason, words)),
+                (words["label_urgency"], urgency),
+                (words["label_services"], "<br/>".join(_esc(x) for x in c.services)),
+                (words["label_risks"], _or(c.risks, words)),
+            ],
+            width,
+        ),
         Paragraph(words["h_basis"], s["section"]),
         Paragraph(basis, s["text"]),
     ]
@@ -136,35 +188,49 @@ def _consents(c: PacketContent, words: dict[str, str], width: float) -> list[Any
     out: list[Any] = [Paragraph(words["h_consent"], s["section"])]
     if not c.consents:
         return [*out, Paragraph(f"<i>{words['no_consent']}</i>", s["text"])]
-    data: list[list[Any]] = [[Paragraph(words[k], s["head"]) for k in
-                              ("col_purpose", "col_state", "col_told", "col_date",
-                               "col_officer")]]
+    data: list[list[Any]] = [
+        [
+            Paragraph(words[k], s["head"])
+            for k in ("col_purpose", "col_state", "col_told", "col_date", "col_officer")
+        ]
+    ]
     spans = []
     for line in c.consents:
-        data.append([Paragraph(_esc(v), s["cell"]) for v in
-                     (line.purpose, line.state, line.told, line.recorded, line.officer)])
+        data.append(
+            [
+                Paragraph(_esc(v), s["cell"])
+                for v in (line.purpose, line.state, line.told, line.recorded, line.officer)
+            ]
+        )
         extra = []
         if line.child_assent:
             extra.append(f"{words['label_assent']}: {_esc(line.child_assent)}")
         if line.guardian or line.guardian_withheld:
-            shown = f"<i>{words['withheld_mark']}</i>" if line.guardian_withheld \
+            shown = (
+                f"<i>{words['withheld_mark']}</i>"
+                if line.guardian_withheld
                 else _esc(line.guardian)
+            )
             extra.append(f"{words['label_guardian']}: {shown}")
         if extra:
             data.append([Paragraph("; ".join(extra), s["cell"]), "", "", "", ""])
             spans.append(("SPAN", (0, len(data) - 1), (-1, len(data) - 1)))
-    table = Table(data, colWidths=[width * f for f in (0.27, 0.12, 0.29, 0.14, 0.18)],
-                  repeatRows=1)
-    table.setStyle(TableStyle([_FONT,
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, Color(*_RULE)),
-        ("BACKGROUND", (0, 0), (-1, 0), Color(*_SHADE)),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        *spans,
-    ]))
+    table = Table(data, colWidths=[width * f for f in (0.27, 0.12, 0.29, 0.14, 0.18)], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                _FONT,
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, Color(*_RULE)),
+                ("BACKGROUND", (0, 0), (-1, 0), Color(*_SHADE)),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                *spans,
+            ]
+        )
+    )
     return [*out, table]
 
 
@@ -186,8 +252,10 @@ def _summary(c: PacketContent, words: dict[str, str], width: float) -> list[Any]
 
     s = _styles()
     # The headings stay with the first rows; the rest of a long group flows on.
-    head: list[Any] = [Paragraph(words["h_summary"], s["section"]),
-                       Paragraph(words["summary_intro"], s["intro"])]
+    head: list[Any] = [
+        Paragraph(words["h_summary"], s["section"]),
+        Paragraph(words["summary_intro"], s["intro"]),
+    ]
     out: list[Any] = []
     if not c.summary:
         head.append(Paragraph(f"<i>{words['summary_empty']}</i>", s["text"]))
@@ -210,11 +278,22 @@ def _signature(c: PacketContent, words: dict[str, str], width: float) -> list[An
     from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     s = _styles()
-    table = Table([[Paragraph(_esc(c.officer), s["value"]), ""],
-                   [Paragraph(words["signature"], s["label"]), ""]],
-                  colWidths=[width * 0.5, width * 0.5])
-    table.setStyle(TableStyle([_FONT, ("LINEBELOW", (0, 0), (0, 0), 0.6, Color(*cpdf._INK)),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    table = Table(
+        [
+            [Paragraph(_esc(c.officer), s["value"]), ""],
+            [Paragraph(words["signature"], s["label"]), ""],
+        ],
+        colWidths=[width * 0.5, width * 0.5],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                _FONT,
+                ("LINEBELOW", (0, 0), (0, 0), 0.6, Color(*cpdf._INK)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return [Spacer(1, 26), table]
 
 
@@ -226,8 +305,11 @@ def _page_footer(words: dict[str, str]) -> Any:
         canvas.setFont(cpdf.SANS, 7.5)
         canvas.setFillColorRGB(*cpdf._MUTED)
         canvas.drawString(doc.leftMargin, 10 * mm, cpdf._plain(words["footer"]))
-        canvas.drawRightString(doc.leftMargin + doc.width, 10 * mm,
-                               f"{cpdf._plain(words['page'])} {canvas.getPageNumber()}")
+        canvas.drawRightString(
+            doc.leftMargin + doc.width,
+            10 * mm,
+            f"{cpdf._plain(words['page'])} {canvas.getPageNumber()}",
+        )
         canvas.restoreState()
 
     return draw
@@ -267,25 +349,56 @@ def render(c: PacketContent) -> bytes:
     )
 
     cpdf.register_fonts()
-    words = wording.render(c.language, reference=c.reference, created=c.created,
-                           case_number=c.case_number, withheld=c.withheld,
-                           certificate_number=c.certificate_number)
+    words = wording.render(
+        c.language,
+        reference=c.reference,
+        created=c.created,
+        case_number=c.case_number,
+        withheld=c.withheld,
+        certificate_number=c.certificate_number,
+    )
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-        bottomMargin=18 * mm, title=cpdf._plain(words["meta_title"]), author="", subject="",
-        keywords=[], creator="idtool", producer="idtool", pageCompression=1,
-        initialFontName=cpdf.SANS, lang=c.language)
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=cpdf._plain(words["meta_title"]),
+        author="",
+        subject="",
+        keywords=[],
+        creator="idtool",
+        producer="idtool",
+        pageCompression=1,
+        initialFontName=cpdf.SANS,
+        lang=c.language,
+    )
     width = doc.width
-    body = Frame(doc.leftMargin, doc.bottomMargin, width, doc.height, id="body",
-                 leftPadding=0, rightPadding=0)
+    body = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+    )
     templates = [PageTemplate("packet", [body], onPage=_page_footer(words))]
-    story = [*_form(c, words, width), *_consents(c, words, width),
-             *_certificate_note(c, words), *_summary(c, words, width),
-             *_signature(c, words, width)]
+    story = [
+        *_form(c, words, width),
+        *_consents(c, words, width),
+        *_certificate_note(c, words),
+        *_summary(c, words, width),
+        *_signature(c, words, width),
+    ]
     if c.certificate is not None:
-        templates.append(PageTemplate("certificate", [Frame(0, 0, A4[0], A4[1])],
-                                      onPage=_certificate_page(c, words)))
+        templates.append(
+            PageTemplate(
+                "certificate", [Frame(0, 0, A4[0], A4[1])], onPage=_certificate_page(c, words)
+            )
+        )
         story += [NextPageTemplate("certificate"), PageBreak(), Spacer(1, 1)]
     doc.addPageTemplates(templates)
     doc.build(story)

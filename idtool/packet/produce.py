@@ -32,18 +32,25 @@ def _produce(session: Session, ref: referrals.Referral, lang: str, save: Save | 
     """Render, audit and save; call inside the transaction that records the change."""
     shown = content.gather(session, ref, lang)
     data = pdf.render(shown)
-    session.audit("referral.packet", ref.case_uuid, {
-        "referral": ref.uuid, "recipient": ref.recipient_id, "language": lang,
-        "legal_basis": shown.legal_basis, "fields": len(shown.shared),
-        "withheld": shown.withheld,
-        "certificate_copy": shown.certificate.number if shown.certificate else None})
+    session.audit(
+        "referral.packet",
+        ref.case_uuid,
+        {
+            "referral": ref.uuid,
+            "recipient": ref.recipient_id,
+            "language": lang,
+            "legal_basis": shown.legal_basis,
+            "fields": len(shown.shared),
+            "withheld": shown.withheld,
+            "certificate_copy": shown.certificate.number if shown.certificate else None,
+        },
+    )
     if save is not None:
         save(data)
     return Packet(ref, data, shown)
 
 
-def packet_pdf(session: Session, referral_uuid: str, lang: str,
-               save: Save | None = None) -> bytes:
+def packet_pdf(session: Session, referral_uuid: str, lang: str, save: Save | None = None) -> bytes:
     """The packet of a recorded referral, again (refused once consent is withdrawn)."""
     session.require(Action.REFERRAL)
     wording.check_language(lang)
@@ -57,18 +64,33 @@ def check_services(services: tuple[str, ...]) -> tuple[str, ...]:
     known = directory.shipped().services
     unknown = [s for s in services if s not in known]
     if unknown:
-        raise InvalidInput(_("Unknown service: {services}.").format(
-            services=", ".join(unknown)))
+        raise InvalidInput(_("Unknown service: {services}.").format(services=", ".join(unknown)))
     return tuple(dict.fromkeys(services))
 
 
-def make_and_render(session: Session, case_uuid: str, org_id: str, *,
-                    services: tuple[str, ...], urgency: str = "routine", reason: str = "",
-                    risks: str = "", lang: str, save: Save | None = None) -> Packet:
+def make_and_render(
+    session: Session,
+    case_uuid: str,
+    org_id: str,
+    *,
+    services: tuple[str, ...],
+    urgency: str = "routine",
+    reason: str = "",
+    risks: str = "",
+    lang: str,
+    save: Save | None = None,
+) -> Packet:
     """Record a referral and produce its packet in one transaction; `save` gets the PDF."""
     wording.check_language(lang)
     made: list[Packet] = []
-    referrals.make(session, case_uuid, org_id, services=check_services(services),
-                   urgency=urgency, reason=reason, risks=risks,
-                   then=lambda ref: made.append(_produce(session, ref, lang, save)))
+    referrals.make(
+        session,
+        case_uuid,
+        org_id,
+        services=check_services(services),
+        urgency=urgency,
+        reason=reason,
+        risks=risks,
+        then=lambda ref: made.append(_produce(session, ref, lang, save)),
+    )
     return made[0]

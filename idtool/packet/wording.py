@@ -26,8 +26,11 @@ def _environment() -> Any:
 
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(resources_dir() / "templates" / "referral"),
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-        keep_trailing_newline=False, auto_reload=False,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,
     )
 
 
@@ -39,5 +42,6 @@ def render(lang: str, **values: object) -> dict[str, str]:
     """Every block of the language's template, rendered with `values`."""
     template = _environment().get_template(f"{check_language(lang)}.j2")
     context = template.new_context(dict(values))
-    return {name: " ".join("".join(block(context)).split())
-            for name, block in template.blocks.items()}
+    return {
+        name: " ".join("".join(block(context)).split()) for name, block in template.blocks.items()
+    }

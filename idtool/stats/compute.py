@@ -28,9 +28,17 @@ IN_COLUMN = {
     "identified": {"identified"},
 }
 CACHE_KIB = 256 * 1024  # page cache while computing (SQLite's default is 8 MiB)
-HEADLINE = ("screened", "possible", "identified", "referrals_made", "referrals_accepted",
-            "services_delivered", "adults_consenting_law_enforcement",
-            "decisions_against_recommendation", "cases_decided")
+HEADLINE = (
+    "screened",
+    "possible",
+    "identified",
+    "referrals_made",
+    "referrals_accepted",
+    "services_delivered",
+    "adults_consenting_law_enforcement",
+    "decisions_against_recommendation",
+    "cases_decided",
+)
 
 
 @dataclass
@@ -75,12 +83,13 @@ class Published:
         self.stats = stats
         self.threshold = threshold
         self.tables: dict[str, Suppressed] = {
-            name: suppress(table, threshold) for name, table in stats.breakdowns.items()}
+            name: suppress(table, threshold) for name, table in stats.breakdowns.items()
+        }
         # A total hidden in any table stays hidden as a headline figure too.
-        hidden_totals = {col for s in self.tables.values() for (row, col) in s.hidden
-                         if row == TOTAL}
-        self.hidden: set[str] = {name for name in HEADLINE
-                                 if 0 < stats.figure(name) < threshold}
+        hidden_totals = {
+            col for s in self.tables.values() for (row, col) in s.hidden if row == TOTAL
+        }
+        self.hidden: set[str] = {name for name in HEADLINE if 0 < stats.figure(name) < threshold}
         self.hidden |= hidden_totals
 
     def figure(self, name: str) -> int | None:
@@ -116,14 +125,19 @@ def _parse(value: date | str | None) -> date | None:
         raise InvalidInput(_("Give dates as YYYY-MM-DD.")) from None
 
 
-def compute(session: Session, period_from: date | str | None = None,
-            period_to: date | str | None = None, region: str | None = None,
-            responder: str | None = None, *, demo: bool = False) -> Statistics:
+def compute(
+    session: Session,
+    period_from: date | str | None = None,
+    period_to: date | str | None = None,
+    region: str | None = None,
+    responder: str | None = None,
+    *,
+    demo: bool = False,
+) -> Statistics:
     """The statistics of the cases opened in the period (both ends included), optionally in one
     region and by one first-responder type (officer role)."""
     session.require(Action.STATISTICS)
-    scope = Scope(_parse(period_from), _parse(period_to), region or None, responder or None,
-                  demo)
+    scope = Scope(_parse(period_from), _parse(period_to), region or None, responder or None, demo)
     stats = Statistics(scope)
     with _working_memory(session):
         _fill(session, scope, stats)
@@ -162,11 +176,13 @@ def _fill(session: Session, scope: Scope, stats: Statistics) -> None:
                 if outcome in IN_COLUMN[col]:
                     cells[(code, col)] += count
         rows = _ordered(dim, {code for code, _col in cells})
-        stats.breakdowns[dim] = Table(rows, list(COLUMNS), dict(cells),
-                                      column_total_values=dict(totals))
+        stats.breakdowns[dim] = Table(
+            rows, list(COLUMNS), dict(cells), column_total_values=dict(totals)
+        )
     stats.decision_days = facts.decision_days(session, scope)
-    (stats.referrals_made, stats.referrals_accepted,
-     stats.services_delivered) = facts.referral_counts(session, scope)
+    (stats.referrals_made, stats.referrals_accepted, stats.services_delivered) = (
+        facts.referral_counts(session, scope)
+    )
 
 
 def _ordered(dimension: str, codes: set[str]) -> list[str]:

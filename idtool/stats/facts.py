@@ -23,8 +23,15 @@ AGE_GROUPS = ("0-11", "12-17", "18-25", "26-35", "36-45", "46+", "unknown")
 # Outcomes, the most advanced first: identified victims are also possible victims, and both
 # were screened.
 OUTCOMES = ("identified", "possible", "not_victim", "screened_only", "not_screened")
-QUESTIONS = ("sex", "age_at_exploitation", "age_now", "under_18_at_exploitation",
-             "citizenship", "exploitation_country", "exploitation_type")
+QUESTIONS = (
+    "sex",
+    "age_at_exploitation",
+    "age_now",
+    "under_18_at_exploitation",
+    "citizenship",
+    "exploitation_country",
+    "exploitation_type",
+)
 
 
 @dataclass(frozen=True)
@@ -62,27 +69,50 @@ class Scope:
         return f"pop AS (SELECT f.* FROM stats_case_facts f WHERE {where})", args
 
 
-_AGE = ("CASE WHEN age IS NULL THEN 'unknown'"
-        " WHEN age < 12 THEN '0-11' WHEN age < 18 THEN '12-17' WHEN age < 26 THEN '18-25'"
-        " WHEN age < 36 THEN '26-35' WHEN age < 46 THEN '36-45' ELSE '46+' END")
+_AGE = (
+    "CASE WHEN age IS NULL THEN 'unknown'"
+    " WHEN age < 12 THEN '0-11' WHEN age < 18 THEN '12-17' WHEN age < 26 THEN '18-25'"
+    " WHEN age < 36 THEN '26-35' WHEN age < 46 THEN '36-45' ELSE '46+' END"
+)
 
-_OUTCOME = ("CASE WHEN NOT screened THEN 'not_screened'"
-            " WHEN dec = 'identified_victim' THEN 'identified'"
-            " WHEN dec = 'possible_victim' THEN 'possible'"
-            " WHEN dec = 'not_victim' THEN 'not_victim'"
-            " WHEN rec IN ('possible_victim', 'presumed_victim') THEN 'possible'"
-            " ELSE 'screened_only' END")
+_OUTCOME = (
+    "CASE WHEN NOT screened THEN 'not_screened'"
+    " WHEN dec = 'identified_victim' THEN 'identified'"
+    " WHEN dec = 'possible_victim' THEN 'possible'"
+    " WHEN dec = 'not_victim' THEN 'not_victim'"
+    " WHEN rec IN ('possible_victim', 'presumed_victim') THEN 'possible'"
+    " ELSE 'screened_only' END"
+)
 
 
 def _latest(expr: str, key: str) -> str:
     """max() of `key`-prefixed values keeps the value of the latest row; this strips the key."""
-    return (f"substr(max({key} || char(31) || {expr}),"
-            f" instr(max({key} || char(31) || {expr}), char(31)) + 1)")
+    return (
+        f"substr(max({key} || char(31) || {expr}),"
+        f" instr(max({key} || char(31) || {expr}), char(31)) + 1)"
+    )
 
 
-_CACHED = ("region", "role", "opened_at", "demo", "screened", "first_decision_at", "dec",
-           "against", "rec", "child_flag", "le_consent", "sex", "age_exp",
-           "age_now", "under_18", "citizenship", "country", "etype")
+_CACHED = (
+    "region",
+    "role",
+    "opened_at",
+    "demo",
+    "screened",
+    "first_decision_at",
+    "dec",
+    "against",
+    "rec",
+    "child_flag",
+    "le_consent",
+    "sex",
+    "age_exp",
+    "age_now",
+    "under_18",
+    "citizenship",
+    "country",
+    "etype",
+)
 
 
 def _refresh_sql(many: bool) -> str:
@@ -97,13 +127,17 @@ def _refresh_sql(many: bool) -> str:
         # ANALYZE figures, would rather scan the big table and probe the marks).
         return f"stats_dirty s CROSS JOIN {table} {alias} ON {alias}.case_uuid = s.case_uuid"
 
-    pivot = ", ".join(f"max(CASE a.question WHEN '{q}' THEN NULLIF(a.value, 'null') END) AS {q}"
-                      for q in QUESTIONS)
-    latest = ", ".join(
-        f"{_latest('v.' + q, 'i.started_at')} AS {q}" for q in QUESTIONS)
+    pivot = ", ".join(
+        f"max(CASE a.question WHEN '{q}' THEN NULLIF(a.value, 'null') END) AS {q}"
+        for q in QUESTIONS
+    )
+    latest = ", ".join(f"{_latest('v.' + q, 'i.started_at')} AS {q}" for q in QUESTIONS)
     in_list = ", ".join(f"'{q}'" for q in QUESTIONS)
-    answers = ("answers a" if many else
-               source("interviews", "i") + " CROSS JOIN answers a ON a.interview_uuid = i.uuid")
+    answers = (
+        "answers a"
+        if many
+        else source("interviews", "i") + " CROSS JOIN answers a ON a.interview_uuid = i.uuid"
+    )
     return f"""INSERT INTO stats_case_facts ({", ".join(("case_uuid", *_CACHED))})
 WITH per_iv AS (
     SELECT a.interview_uuid, {pivot}
@@ -117,19 +151,19 @@ per_case AS (
     GROUP BY i.case_uuid
 ),
 dec AS (
-    SELECT d.case_uuid, {_latest('d.decision', 'd.decided_at')} AS dec,
+    SELECT d.case_uuid, {_latest("d.decision", "d.decided_at")} AS dec,
         sum(d.against_recommendation) AS against,
         min(CASE WHEN d.decision != 'needs_information' THEN d.decided_at END) AS first_at
     FROM {source("decisions", "d")} GROUP BY d.case_uuid
 ),
 ass AS (
-    SELECT a.case_uuid, {_latest('a.recommendation', 'a.created_at')} AS rec,
-        {_latest("coalesce(json_extract(a.result, '$.child'), '')", 'a.created_at')}
+    SELECT a.case_uuid, {_latest("a.recommendation", "a.created_at")} AS rec,
+        {_latest("coalesce(json_extract(a.result, '$.child'), '')", "a.created_at")}
             AS child_flag
     FROM {source("assessments", "a")} GROUP BY a.case_uuid
 ),
 le AS (
-    SELECT c.case_uuid, {_latest('c.state', 'c.recorded_at')} AS le_consent
+    SELECT c.case_uuid, {_latest("c.state", "c.recorded_at")} AS le_consent
     FROM {source("consents", "c")}
     WHERE c.purpose = 'law_enforcement' GROUP BY c.case_uuid
 )
@@ -155,8 +189,9 @@ def refresh(conn: Connection) -> int:
     with transaction(conn):
         count = int(conn.execute("SELECT count(*) FROM stats_dirty").fetchone()[0])
         total = int(conn.execute("SELECT count(*) FROM stats_case_facts").fetchone()[0])
-        conn.execute("DELETE FROM stats_case_facts"
-                     " WHERE case_uuid IN (SELECT case_uuid FROM stats_dirty)")
+        conn.execute(
+            "DELETE FROM stats_case_facts WHERE case_uuid IN (SELECT case_uuid FROM stats_dirty)"
+        )
         conn.execute(_refresh_sql(many=count * 5 > total))
         conn.execute("DELETE FROM stats_dirty")
     if count > 1000:
@@ -184,9 +219,15 @@ coded AS (
 )"""
 
 
-DIMENSION_COLUMNS = {"exploitation_type": "etype", "sex": "sex", "age_group": "age_group",
-                     "citizenship": "citizenship", "country": "country", "region": "region",
-                     "responder": "role"}
+DIMENSION_COLUMNS = {
+    "exploitation_type": "etype",
+    "sex": "sex",
+    "age_group": "age_group",
+    "citizenship": "citizenship",
+    "country": "country",
+    "region": "region",
+    "responder": "role",
+}
 _TEMP = "idtool_stats_cases"
 
 
@@ -206,17 +247,21 @@ def aggregates(session: Session, scope: Scope) -> Aggregates:
     pop, args = scope.population()
     conn = session.conn
     conn.execute(f"DROP TABLE IF EXISTS temp.{_TEMP}")
-    conn.execute(f"""CREATE TEMP TABLE {_TEMP} AS WITH {pop}, {_facts_sql()}
+    conn.execute(
+        f"""CREATE TEMP TABLE {_TEMP} AS WITH {pop}, {_facts_sql()}
 SELECT region, role, {_OUTCOME} AS outcome, sex, {_AGE} AS age_group, citizenship, country,
     etype, (le_consent = 'given' AND NOT (child_flag = '1' OR (child_flag = '' AND age < 18)))
         AS adult_le, against
-FROM coded""", args)
+FROM coded""",
+        args,
+    )
     try:
         by_outcome: dict[str, int] = {}
         against = adults = 0
         for outcome, count, against_n, adult_n in conn.execute(
-                f"SELECT outcome, count(*), sum(against), sum(adult_le) FROM temp.{_TEMP}"
-                " GROUP BY outcome"):
+            f"SELECT outcome, count(*), sum(against), sum(adult_le) FROM temp.{_TEMP}"
+            " GROUP BY outcome"
+        ):
             by_outcome[str(outcome)] = int(count)
             against += int(against_n or 0)
             adults += int(adult_n or 0)
@@ -224,8 +269,9 @@ FROM coded""", args)
         for dim, column in DIMENSION_COLUMNS.items():
             found: dict[tuple[str, str], int] = {}
             for value, outcome, count in conn.execute(
-                    f"SELECT {column}, outcome, count(*) FROM temp.{_TEMP}"
-                    " WHERE outcome != 'not_screened' GROUP BY 1, 2"):
+                f"SELECT {column}, outcome, count(*) FROM temp.{_TEMP}"
+                " WHERE outcome != 'not_screened' GROUP BY 1, 2"
+            ):
                 if dim == "exploitation_type":
                     codes: tuple[str, ...] = _types(value)
                 elif dim in ("sex", "citizenship", "country"):
@@ -275,8 +321,10 @@ SELECT year, role, {_OUTCOME} AS outcome, sex, {_AGE} AS age_group, citizenship,
     etype, count(*)
 FROM coded WHERE screened
 GROUP BY year, role, outcome, sex, age_group, citizenship, country, etype"""
-    return [(r[0], r[1], r[2], _text(r[3]), r[4], _text(r[5]), _text(r[6]), _types(r[7]),
-             int(r[8])) for r in session.conn.execute(sql, args)]
+    return [
+        (r[0], r[1], r[2], _text(r[3]), r[4], _text(r[5]), _text(r[6]), _types(r[7]), int(r[8]))
+        for r in session.conn.execute(sql, args)
+    ]
 
 
 def decision_days(session: Session, scope: Scope) -> list[float]:

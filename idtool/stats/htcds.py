@@ -18,11 +18,23 @@ from idtool.stats import facts
 from idtool.stats.labels import iso_code
 
 K_ANONYMITY = 11
-COLUMNS = ("cas_year", "cas_status", "cas_first_responder_type", "prs_gender",
-           "prs_age_group", "prs_is_minor", "prs_citizenship", "vic_exploitation_type",
-           "cas_country_of_exploitation")
-STATUS = {"identified": "identified_victim", "possible": "possible_victim",
-          "not_victim": "not_victim", "screened_only": "no_indication"}
+COLUMNS = (
+    "cas_year",
+    "cas_status",
+    "cas_first_responder_type",
+    "prs_gender",
+    "prs_age_group",
+    "prs_is_minor",
+    "prs_citizenship",
+    "vic_exploitation_type",
+    "cas_country_of_exploitation",
+)
+STATUS = {
+    "identified": "identified_victim",
+    "possible": "possible_victim",
+    "not_victim": "not_victim",
+    "screened_only": "no_indication",
+}
 GENDER = {"female": "female", "male": "male", "other": "other"}
 
 
@@ -54,18 +66,29 @@ def _minor(age_group: str) -> str:
 def records(session: Session, scope: facts.Scope | None = None) -> Counter[tuple[str, ...]]:
     """The generalised records and how many cases share each."""
     out: Counter[tuple[str, ...]] = Counter()
-    for (year, role, outcome, sex, age, citizenship, country, types,
-         count) in facts.htcds_rows(session, scope or facts.Scope()):
+    for year, role, outcome, sex, age, citizenship, country, types, count in facts.htcds_rows(
+        session, scope or facts.Scope()
+    ):
         kind = types[0] if len(types) == 1 else "multiple"
-        out[(str(year), STATUS.get(str(outcome), "no_indication"), str(role),
-             GENDER.get(str(sex), "unknown"), str(age), _minor(str(age)),
-             _country("citizenship", str(citizenship)), kind,
-             _country("country", str(country)))] += count
+        out[
+            (
+                str(year),
+                STATUS.get(str(outcome), "no_indication"),
+                str(role),
+                GENDER.get(str(sex), "unknown"),
+                str(age),
+                _minor(str(age)),
+                _country("citizenship", str(citizenship)),
+                kind,
+                _country("country", str(country)),
+            )
+        ] += count
     return out
 
 
-def export_htcds(session: Session, k: int = K_ANONYMITY,
-                 scope: facts.Scope | None = None) -> HtcdsExport:
+def export_htcds(
+    session: Session, k: int = K_ANONYMITY, scope: facts.Scope | None = None
+) -> HtcdsExport:
     """The anonymised CSV of every screened case (supervisors only)."""
     session.require(Action.STATISTICS)
     kept = dropped = 0

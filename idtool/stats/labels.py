@@ -8,8 +8,15 @@ from idtool.i18n import N_, current_language, gettext
 from idtool.policy import role_label
 from idtool.regions import region_label
 
-DIMENSIONS = ("exploitation_type", "sex", "age_group", "citizenship", "country", "region",
-              "responder")
+DIMENSIONS = (
+    "exploitation_type",
+    "sex",
+    "age_group",
+    "citizenship",
+    "country",
+    "region",
+    "responder",
+)
 
 DIMENSION_LABELS = {
     "exploitation_type": N_("Type of exploitation"),
@@ -28,8 +35,12 @@ OUTCOME_LABELS = {
 }
 
 # Which choice list of the identification questionnaire names each dimension's codes.
-_LISTS = {"exploitation_type": "exploitation_type", "sex": "sex", "citizenship": "citizenship",
-          "country": "country"}
+_LISTS = {
+    "exploitation_type": "exploitation_type",
+    "sex": "sex",
+    "citizenship": "citizenship",
+    "country": "country",
+}
 UNKNOWN = N_("Unknown")
 
 

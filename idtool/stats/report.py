@@ -20,10 +20,12 @@ FIGURES = (
     ("nrm", "referrals_made", lambda: _("Referrals made")),
     ("nrm", "referrals_accepted", lambda: _("Referrals accepted")),
     ("nrm", "services_delivered", lambda: _("Referrals with services delivered")),
-    ("nrm", "adults_consenting_law_enforcement",
-     lambda: _("Adults consenting to share with law enforcement")),
-    ("nrm", "decisions_against_recommendation",
-     lambda: _("Decisions against the recommendation")),
+    (
+        "nrm",
+        "adults_consenting_law_enforcement",
+        lambda: _("Adults consenting to share with law enforcement"),
+    ),
+    ("nrm", "decisions_against_recommendation", lambda: _("Decisions against the recommendation")),
 )
 
 
@@ -35,9 +37,11 @@ def period_text(pub: Published) -> str:
 
 
 def rule_text(pub: Published) -> str:
-    return _("Counts from 1 to {top} are not shown (printed as <{threshold}); other counts "
-             "are hidden where they would let a hidden count be worked out from the "
-             "totals.").format(top=pub.threshold - 1, threshold=pub.threshold)
+    return _(
+        "Counts from 1 to {top} are not shown (printed as <{threshold}); other counts "
+        "are hidden where they would let a hidden count be worked out from the "
+        "totals."
+    ).format(top=pub.threshold - 1, threshold=pub.threshold)
 
 
 def share_text(pub: Published) -> str:
@@ -59,8 +63,10 @@ def headline(pub: Published) -> list[tuple[str, str]]:
 
 def breakdown_rows(pub: Published, dim: str) -> list[list[str]]:
     shown = pub.tables[dim]
-    rows = [[category_label(dim, str(r))] + [shown.text(r, c) for c in COLUMNS]
-            for r in shown.table.rows]
+    rows = [
+        [category_label(dim, str(r))] + [shown.text(r, c) for c in COLUMNS]
+        for r in shown.table.rows
+    ]
     rows.append([_("Total")] + [shown.text(TOTAL, c) for c in COLUMNS])
     return rows
 
@@ -75,11 +81,28 @@ def to_csv(pub: Published) -> bytes:
     w.writerow(["info", "suppression", str(pub.threshold), rule_text(pub), "", "", ""])
     for group, name, label in FIGURES:
         w.writerow([group, name, "", label(), pub.text(name), "", ""])
-    w.writerow(["cases", "share_identified", "", _("Share identified of screened"),
-                share_text(pub), "", ""])
-    w.writerow(["nrm", "median_days_to_decision", "",
-                _("Median days from first contact to status decision"), median_text(pub),
-                "", ""])
+    w.writerow(
+        [
+            "cases",
+            "share_identified",
+            "",
+            _("Share identified of screened"),
+            share_text(pub),
+            "",
+            "",
+        ]
+    )
+    w.writerow(
+        [
+            "nrm",
+            "median_days_to_decision",
+            "",
+            _("Median days from first contact to status decision"),
+            median_text(pub),
+            "",
+            "",
+        ]
+    )
     for dim in DIMENSIONS:
         shown = pub.tables[dim]
         for r in [*shown.table.rows, TOTAL]:
@@ -106,22 +129,33 @@ def to_pdf(pub: Published) -> bytes:
     body = ParagraphStyle("body", fontName=pdf.SANS, fontSize=9, leading=12)
     head = ParagraphStyle("head", fontName=pdf.SANS_BOLD, fontSize=15, leading=19)
     sub = ParagraphStyle("sub", fontName=pdf.SANS_BOLD, fontSize=11, leading=14)
-    style = TableStyle([("FONTNAME", (0, 0), (-1, -1), pdf.SANS), ("FONTSIZE", (0, 0), (-1, -1), 8),
-                        ("FONTNAME", (0, 0), (-1, 0), pdf.SANS_BOLD),
-                        ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
-                        ("ALIGN", (1, 0), (-1, -1), "RIGHT")])
-    story = [Paragraph(_("NRM statistics"), head), Paragraph(period_text(pub), body),
-             Paragraph(rule_text(pub), body), Spacer(1, 4 * mm)]
-    figures = Table([[_("Figure"), _("Value")], *headline(pub)],
-                    colWidths=[120 * mm, 30 * mm])
+    style = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), pdf.SANS),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("FONTNAME", (0, 0), (-1, 0), pdf.SANS_BOLD),
+            ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+            ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ]
+    )
+    story = [
+        Paragraph(_("NRM statistics"), head),
+        Paragraph(period_text(pub), body),
+        Paragraph(rule_text(pub), body),
+        Spacer(1, 4 * mm),
+    ]
+    figures = Table([[_("Figure"), _("Value")], *headline(pub)], colWidths=[120 * mm, 30 * mm])
     figures.setStyle(style)
     story += [figures, Spacer(1, 5 * mm)]
     for dim in DIMENSIONS:
         cell = ParagraphStyle("cell", fontName=pdf.SANS, fontSize=8, leading=10)
         rows = [[Paragraph(row[0], cell), *row[1:]] for row in breakdown_rows(pub, dim)]
         story.append(Paragraph(dimension_label(dim), sub))
-        t = Table([[dimension_label(dim), *(outcome_label(c) for c in COLUMNS)], *rows],
-                  colWidths=[70 * mm, 30 * mm, 30 * mm, 30 * mm], repeatRows=1)
+        t = Table(
+            [[dimension_label(dim), *(outcome_label(c) for c in COLUMNS)], *rows],
+            colWidths=[70 * mm, 30 * mm, 30 * mm, 30 * mm],
+            repeatRows=1,
+        )
         t.setStyle(style)
         story += [t, Spacer(1, 2 * mm)]
         shown = pub.tables[dim]
@@ -141,9 +175,19 @@ def to_pdf(pub: Published) -> bytes:
             chart.valueAxis.valueMin = 0
             chart.bars[0].fillColor = colors.HexColor("#3b6ea5")
             drawing.add(chart)
-            story += [Paragraph(_("Screened cases (suppressed counts are not drawn)"), body),
-                      drawing, Spacer(1, 4 * mm)]
+            story += [
+                Paragraph(_("Screened cases (suppressed counts are not drawn)"), body),
+                drawing,
+                Spacer(1, 4 * mm),
+            ]
     out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4, title=_("NRM statistics"), leftMargin=18 * mm,
-                      rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm).build(story)
+    SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        title=_("NRM statistics"),
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+    ).build(story)
     return out.getvalue()

@@ -39,8 +39,12 @@ class Table:
     def one_way(cls, counts: Mapping[Hashable, int], total: int | None = None) -> Table:
         rows = list(counts)
         column_total = None if total is None else {"count": total}
-        return cls(rows, ["count"], {(r, "count"): int(counts[r]) for r in rows},
-                   column_total_values=column_total)
+        return cls(
+            rows,
+            ["count"],
+            {(r, "count"): int(counts[r]) for r in rows},
+            column_total_values=column_total,
+        )
 
     def value(self, pos: Pos) -> int:
         row, col = pos
@@ -95,8 +99,9 @@ def is_small(value: int, threshold: int) -> bool:
     return 0 < value < threshold
 
 
-def suppress(table: Table | Mapping[Hashable, int], threshold: int = DEFAULT_THRESHOLD
-             ) -> Suppressed:
+def suppress(
+    table: Table | Mapping[Hashable, int], threshold: int = DEFAULT_THRESHOLD
+) -> Suppressed:
     """Hide small counts and enough others that no hidden count follows from the totals."""
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
@@ -135,5 +140,8 @@ def recoverable(result: Suppressed) -> list[Pos]:
 
 def visible_small(result: Suppressed) -> list[Pos]:
     members: Iterable[Pos] = result.table.members()
-    return [p for p in members if p not in result.hidden
-            and is_small(result.table.value(p), result.threshold)]
+    return [
+        p
+        for p in members
+        if p not in result.hidden and is_small(result.table.value(p), result.threshold)
+    ]

@@ -45,8 +45,11 @@ from idtool.sync.ownership import Ownership
 from idtool.sync.report import ImportReport
 from idtool.sync.tables import Table
 
-_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
-                         default=lambda v: v.hex() if isinstance(v, bytes) else repr(v))
+_JSON = json.JSONEncoder(
+    ensure_ascii=False,
+    sort_keys=True,
+    default=lambda v: v.hex() if isinstance(v, bytes) else repr(v),
+)
 CHUNK = 2000  # keys per `IN (...)` lookup, below SQLite's limit on bound parameters
 _KEYED = frozenset({"persons", "certificates"})  # rows whose identity keys are computed here
 
@@ -84,8 +87,15 @@ class Applier:
     """`owned`: enforce `ownership` (case bundles). Update bundles come from the coordinator,
     who relays what other devices wrote (certificate revocations), so they pass owned=False."""
 
-    def __init__(self, conn: Connection, bundle_id: str, sender: str,
-                 report: ImportReport, *, owned: bool = True) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        bundle_id: str,
+        sender: str,
+        report: ImportReport,
+        *,
+        owned: bool = True,
+    ) -> None:
         self.conn = conn
         self.bundle_id = bundle_id
         self.sender = sender
@@ -126,7 +136,8 @@ class Applier:
                     self._received(table, table.record_key(row), row)
                 return
             if self.ownership is not None and (
-                    why := self.ownership.refusal(table.name, row, local)):
+                why := self.ownership.refusal(table.name, row, local)
+            ):
                 self.refuse(table.name, row, *why)
                 return
             if table.name == "answers":
@@ -180,13 +191,15 @@ class Applier:
 
     def _flush_received(self) -> None:
         if self._pending:
-            self.conn.executemany("INSERT OR REPLACE INTO sync_received (tbl, record_key, digest)"
-                                  " VALUES (?, ?, ?)",
-                                  [(*k, d) for k, d in sorted(self._pending.items())])
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO sync_received (tbl, record_key, digest) VALUES (?, ?, ?)",
+                [(*k, d) for k, d in sorted(self._pending.items())],
+            )
             self._pending.clear()
 
-    def _flush(self, table: Table | None, rows: list[dict[str, Any]],
-               keys: dict[str, None]) -> None:
+    def _flush(
+        self, table: Table | None, rows: list[dict[str, Any]], keys: dict[str, None]
+    ) -> None:
         if table is not None and rows:
             self._batch(table, rows, list(keys))
 
@@ -250,8 +263,9 @@ class Applier:
         if done:
             self.report.add(table.name, "imported", len(done))
 
-    def _write(self, table: Table, writes: list[dict[str, Any]],
-               new: set[int]) -> list[dict[str, Any]]:
+    def _write(
+        self, table: Table, writes: list[dict[str, Any]], new: set[int]
+    ) -> list[dict[str, Any]]:
         """Insert (rows whose id is in `new`) or update each row, in order; a row that breaks a
         database rule is quarantined (its statement changed nothing). Consecutive inserts go
         through one `executemany`; if it stops at a bad row, the rows before it are stored
@@ -295,9 +309,11 @@ class Applier:
         first = sorted({table.key_values(k)[0] for k in keys})
         wanted = set(keys)
         found = {}
-        for row in self.conn.execute(f"SELECT {', '.join(names)} FROM {table.name} WHERE"
-                                     f" {table.key[0]} IN ({', '.join('?' * len(first))})",
-                                     first):
+        for row in self.conn.execute(
+            f"SELECT {', '.join(names)} FROM {table.name} WHERE"
+            f" {table.key[0]} IN ({', '.join('?' * len(first))})",
+            first,
+        ):
             values = dict(zip(names, row, strict=True))
             key = table.key_of(values)
             if key in wanted:
@@ -308,9 +324,14 @@ class Applier:
         found = {k: d for k in keys if (d := self._pending.get((table.name, k))) is not None}
         rest = [k for k in keys if k not in found]
         if rest:
-            found |= {str(k): str(d) for k, d in self.conn.execute(
-                "SELECT record_key, digest FROM sync_received WHERE tbl = ? AND record_key IN"
-                f" ({', '.join('?' * len(rest))})", [table.name, *rest])}
+            found |= {
+                str(k): str(d)
+                for k, d in self.conn.execute(
+                    "SELECT record_key, digest FROM sync_received WHERE tbl = ? AND record_key IN"
+                    f" ({', '.join('?' * len(rest))})",
+                    [table.name, *rest],
+                )
+            }
         return found
 
     def _received_rows(self, table: Table, rows: list[tuple[str, dict[str, Any]]]) -> None:
@@ -325,8 +346,7 @@ class Applier:
         extra = table.name == "officers"
         if extra:
             cols += ["slot_id", "active", "name_key"]
-        sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES"
-               f" ({', '.join('?' * len(cols))})")
+        sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         getter = itemgetter(*table.names)
         if len(table.names) == 1:
             params = [(getter(r),) for r in rows]
@@ -337,8 +357,7 @@ class Applier:
         self.conn.executemany(sql, params)
 
     # -- the three kinds of table --------------------------------------------------------
-    def _versioned(self, table: Table, row: dict[str, Any],
-                   local: dict[str, Any] | None) -> None:
+    def _versioned(self, table: Table, row: dict[str, Any], local: dict[str, Any] | None) -> None:
         if local is None:
             self.insert(table, row)
         elif local["device_id"] == row["device_id"]:
@@ -353,8 +372,7 @@ class Applier:
         if table.name == "persons":
             self.flag_duplicates(row)
 
-    def _append_only(self, table: Table, row: dict[str, Any],
-                     local: dict[str, Any] | None) -> None:
+    def _append_only(self, table: Table, row: dict[str, Any], local: dict[str, Any] | None) -> None:
         if local is None:
             self.insert(table, row)
             self.report.add(table.name, "imported")
@@ -379,30 +397,37 @@ class Applier:
         if table.name == "officers":  # known here by name only: no key slot, cannot log in
             values |= {"slot_id": None, "active": 0, "name_key": f"remote:{row['uuid']}"}
         cols = list(values)
-        self.conn.execute(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES"
-                          f" ({', '.join('?' * len(cols))})", [values[c] for c in cols])
+        self.conn.execute(
+            f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [values[c] for c in cols],
+        )
 
     def update(self, table: Table, row: dict[str, Any]) -> None:
         cols = [c for c in table.names if c not in table.key]
         self.conn.execute(
             f"UPDATE {table.name} SET {', '.join(f'{c} = ?' for c in cols)} WHERE {table.where()}",
-            [row[c] for c in cols] + [row[k] for k in table.key])
+            [row[c] for c in cols] + [row[k] for k in table.key],
+        )
 
     def _last_received(self, table: Table, key: str) -> str | None:
-        found = self.conn.execute("SELECT digest FROM sync_received WHERE tbl = ? AND"
-                                  " record_key = ?", (table.name, key)).fetchone()
+        found = self.conn.execute(
+            "SELECT digest FROM sync_received WHERE tbl = ? AND record_key = ?", (table.name, key)
+        ).fetchone()
         return None if found is None else str(found[0])
 
     def _received(self, table: Table, key: str, row: dict[str, Any]) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO sync_received (tbl, record_key, digest)"
-                          " VALUES (?, ?, ?)", (table.name, key, row_digest(row)))
+        self.conn.execute(
+            "INSERT OR REPLACE INTO sync_received (tbl, record_key, digest) VALUES (?, ?, ?)",
+            (table.name, key, row_digest(row)),
+        )
 
     def _own_keys(self, table: str, row: dict[str, Any]) -> dict[str, Any] | None:
         """A checked person or certificate with its identity key computed here; None (the
         record quarantined) for a person whose names may not be stored."""
         if table == "certificates":
-            return row | {"holder_key": names.holder_key(row["holder_name"],
-                                                         row["holder_birth_date"])}
+            return row | {
+                "holder_key": names.holder_key(row["holder_name"], row["holder_birth_date"])
+            }
         try:
             names.clean_name(row["full_name"])
             names.clean_name(row["other_names"], limit=names.MAX_NAME_TEXT)
@@ -412,30 +437,52 @@ class Applier:
         return row | {"name_key": names.identity_key(row["full_name"])}
 
     # -- queues --------------------------------------------------------------------------
-    def conflict(self, table: Table, key: str, local: dict[str, Any],
-                 incoming: dict[str, Any]) -> None:
-        open_ = self.conn.execute("SELECT uuid FROM sync_conflicts WHERE tbl = ? AND"
-                                  " record_key = ? AND resolved_at IS NULL",
-                                  (table.name, key)).fetchone()
+    def conflict(
+        self, table: Table, key: str, local: dict[str, Any], incoming: dict[str, Any]
+    ) -> None:
+        open_ = self.conn.execute(
+            "SELECT uuid FROM sync_conflicts WHERE tbl = ? AND"
+            " record_key = ? AND resolved_at IS NULL",
+            (table.name, key),
+        ).fetchone()
         if open_ is not None:  # one open conflict per record, showing the newest incoming
-            self.conn.execute("UPDATE sync_conflicts SET incoming = ?, local = ?, bundle_id = ?,"
-                              " sender = ? WHERE uuid = ?",
-                              (to_json(incoming), to_json(local), self.bundle_id, self.sender,
-                               open_[0]))
+            self.conn.execute(
+                "UPDATE sync_conflicts SET incoming = ?, local = ?, bundle_id = ?,"
+                " sender = ? WHERE uuid = ?",
+                (to_json(incoming), to_json(local), self.bundle_id, self.sender, open_[0]),
+            )
         else:
             self.conn.execute(
                 "INSERT INTO sync_conflicts (uuid, tbl, record_key, local, incoming, bundle_id,"
                 " sender, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (str(uuid.uuid4()), table.name, key, to_json(local), to_json(incoming),
-                 self.bundle_id, self.sender, self.now))
+                (
+                    str(uuid.uuid4()),
+                    table.name,
+                    key,
+                    to_json(local),
+                    to_json(incoming),
+                    self.bundle_id,
+                    self.sender,
+                    self.now,
+                ),
+            )
         self.report.add(table.name, "conflicts")
 
     def quarantine(self, table: str, record: object, reason: str, detail: str = "") -> None:
         self.conn.execute(
             "INSERT INTO sync_quarantine (uuid, bundle_id, sender, tbl, record, reason, detail,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (str(uuid.uuid4()), self.bundle_id, self.sender, table, to_json(record), reason,
-             detail, self.now))
+            (
+                str(uuid.uuid4()),
+                self.bundle_id,
+                self.sender,
+                table,
+                to_json(record),
+                reason,
+                detail,
+                self.now,
+            ),
+        )
         self.report.add(table, "quarantined")
 
     def refuse(self, table: str, record: object, reason: str, detail: str = "") -> None:
@@ -449,23 +496,27 @@ class Applier:
         name = names.identity_key(person["full_name"])
         if name and person["birth_date"]:
             for (other,) in self.conn.execute(
-                    "SELECT uuid FROM persons WHERE name_key = ? AND birth_date = ? AND uuid != ?"
-                    " AND device_id != ?",
-                    (name, person["birth_date"], person["uuid"], person["device_id"])):
+                "SELECT uuid FROM persons WHERE name_key = ? AND birth_date = ? AND uuid != ?"
+                " AND device_id != ?",
+                (name, person["birth_date"], person["uuid"], person["device_id"]),
+            ):
                 reasons.setdefault(other, set()).add("name_birth_date")
         document = person["document_number"].strip()
         if document:
             for (other,) in self.conn.execute(
-                    "SELECT uuid FROM persons WHERE document_number = ? AND uuid != ?"
-                    " AND device_id != ?", (document, person["uuid"], person["device_id"])):
+                "SELECT uuid FROM persons WHERE document_number = ? AND uuid != ?"
+                " AND device_id != ?",
+                (document, person["uuid"], person["device_id"]),
+            ):
                 reasons.setdefault(other, set()).add("document_number")
         for other, why in sorted(reasons.items()):
             a, b = sorted((person["uuid"], other))
             cur = self.conn.execute(
                 "INSERT INTO sync_duplicates (uuid, person_a, person_b, reason, bundle_id,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_a, person_b)"
-                " DO NOTHING", (str(uuid.uuid4()), a, b, "+".join(sorted(why)), self.bundle_id,
-                                self.now))
+                " DO NOTHING",
+                (str(uuid.uuid4()), a, b, "+".join(sorted(why)), self.bundle_id, self.now),
+            )
             self.report.duplicates += cur.rowcount > 0
 
 

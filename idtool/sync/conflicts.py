@@ -68,25 +68,27 @@ QUARANTINE_REASONS = {
     "constraint": N_("Breaks a database rule"),
     "append_only_changed": N_("Differs from a record that may never change"),
     "key_changed": N_("A known device with a different key"),
-    "foreign_origin": N_("Claims to come from another device than the one that signed the "
-                         "package"),
+    "foreign_origin": N_("Claims to come from another device than the one that signed the package"),
     "not_owner": N_("Belongs to a case or officer of another device"),
     "foreign_officer": N_("Names an officer of another device"),
     "dated_in_future": N_("Dated more than a day ahead of this computer's clock"),
     "bad_certificate": N_("A certificate not issued by the device that sent it"),
-    "unaudited_key": N_("A certificate-issuing key the device's audit log does not show being "
-                        "made"),
-    "bad_name": N_("A name holds control, text-direction or invisible characters, or is too "
-                   "long"),
+    "unaudited_key": N_(
+        "A certificate-issuing key the device's audit log does not show being made"
+    ),
+    "bad_name": N_("A name holds control, text-direction or invisible characters, or is too long"),
 }
 
 
 def open_conflicts(session: Session) -> list[Conflict]:
     session.require(Action.IMPORT_CASE_BUNDLE)
-    return [Conflict(r[0], r[1], r[2], json.loads(r[3]), json.loads(r[4]), r[5], r[6], r[7])
-            for r in session.conn.execute(
-                "SELECT uuid, tbl, record_key, local, incoming, bundle_id, sender, created_at"
-                " FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY created_at, rowid")]
+    return [
+        Conflict(r[0], r[1], r[2], json.loads(r[3]), json.loads(r[4]), r[5], r[6], r[7])
+        for r in session.conn.execute(
+            "SELECT uuid, tbl, record_key, local, incoming, bundle_id, sender, created_at"
+            " FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY created_at, rowid"
+        )
+    ]
 
 
 def resolve_conflict(session: Session, conflict_uuid: str, keep: str) -> None:
@@ -96,35 +98,47 @@ def resolve_conflict(session: Session, conflict_uuid: str, keep: str) -> None:
         raise InvalidInput(_("Choose which version to keep: local or incoming."))
     conn = session.conn
     with database.transaction(conn):
-        row = conn.execute("SELECT tbl, record_key, incoming, bundle_id, sender FROM"
-                           " sync_conflicts WHERE uuid = ? AND resolved_at IS NULL",
-                           (conflict_uuid,)).fetchone()
+        row = conn.execute(
+            "SELECT tbl, record_key, incoming, bundle_id, sender FROM"
+            " sync_conflicts WHERE uuid = ? AND resolved_at IS NULL",
+            (conflict_uuid,),
+        ).fetchone()
         if row is None:
             raise InvalidInput(_("This conflict does not exist or was already resolved."))
         name, key, incoming_json, bundle_id, sender = row
         if keep == "incoming":
             table = tables.schema(conn)[name]
             incoming = json.loads(incoming_json)
-            applier = Applier(conn, bundle_id, sender, ImportReport(bundle_id, sender, "", 0),
-                              owned=False)
+            applier = Applier(
+                conn, bundle_id, sender, ImportReport(bundle_id, sender, "", 0), owned=False
+            )
             if tables.read_row(conn, table, key) is None:
                 applier.insert(table, incoming)
             else:
                 applier.update(table, incoming)
             if name == "answers":
-                conn.execute("INSERT OR REPLACE INTO sync_received (tbl, record_key, digest)"
-                             " VALUES (?, ?, ?)", (name, key, row_digest(incoming)))
-        conn.execute("UPDATE sync_conflicts SET resolved_at = ?, resolved_by = ?,"
-                     " resolution = ? WHERE uuid = ?",
-                     (now_iso(), session.officer.uuid, keep, conflict_uuid))
+                conn.execute(
+                    "INSERT OR REPLACE INTO sync_received (tbl, record_key, digest)"
+                    " VALUES (?, ?, ?)",
+                    (name, key, row_digest(incoming)),
+                )
+        conn.execute(
+            "UPDATE sync_conflicts SET resolved_at = ?, resolved_by = ?,"
+            " resolution = ? WHERE uuid = ?",
+            (now_iso(), session.officer.uuid, keep, conflict_uuid),
+        )
         session.audit("sync.conflict_resolve", conflict_uuid, {"table": name, "keep": keep})
 
 
 def open_duplicates(session: Session) -> list[Duplicate]:
     session.require(Action.IMPORT_CASE_BUNDLE)
-    return [Duplicate(*r) for r in session.conn.execute(
-        "SELECT uuid, person_a, person_b, reason, bundle_id, created_at FROM sync_duplicates"
-        " WHERE resolved_at IS NULL ORDER BY created_at, rowid")]
+    return [
+        Duplicate(*r)
+        for r in session.conn.execute(
+            "SELECT uuid, person_a, person_b, reason, bundle_id, created_at FROM sync_duplicates"
+            " WHERE resolved_at IS NULL ORDER BY created_at, rowid"
+        )
+    ]
 
 
 def resolve_duplicate(session: Session, duplicate_uuid: str, resolution: str) -> None:
@@ -136,15 +150,19 @@ def resolve_duplicate(session: Session, duplicate_uuid: str, resolution: str) ->
         cur = session.conn.execute(
             "UPDATE sync_duplicates SET resolved_at = ?, resolved_by = ?, resolution = ?"
             " WHERE uuid = ? AND resolved_at IS NULL",
-            (now_iso(), session.officer.uuid, resolution, duplicate_uuid))
+            (now_iso(), session.officer.uuid, resolution, duplicate_uuid),
+        )
         if cur.rowcount != 1:
-            raise InvalidInput(_("This possible duplicate does not exist or was already "
-                                 "resolved."))
+            raise InvalidInput(_("This possible duplicate does not exist or was already resolved."))
         session.audit("sync.duplicate_resolve", duplicate_uuid, {"resolution": resolution})
 
 
 def quarantined(session: Session) -> list[Quarantined]:
     session.require(Action.IMPORT_CASE_BUNDLE)
-    return [Quarantined(*r) for r in session.conn.execute(
-        "SELECT uuid, bundle_id, sender, tbl, reason, detail, created_at FROM sync_quarantine"
-        " ORDER BY created_at, rowid")]
+    return [
+        Quarantined(*r)
+        for r in session.conn.execute(
+            "SELECT uuid, bundle_id, sender, tbl, reason, detail, created_at FROM sync_quarantine"
+            " ORDER BY created_at, rowid"
+        )
+    ]

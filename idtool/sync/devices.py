@@ -53,10 +53,16 @@ def fingerprint(signing_key_hex: str, age_recipient: str) -> str:
     As with Signal's safety numbers, each group is 5 bytes of the hash taken modulo 100000,
     so 30 digits carry about 100 bits.
     """
-    digest = hashlib.sha256(b"idtool-fingerprint-v1\0" + bytes.fromhex(signing_key_hex)
-                            + b"\0" + age_recipient.encode("ascii")).digest()
-    groups = [int.from_bytes(digest[i * 5:(i + 1) * 5], "big") % 100000
-              for i in range(FINGERPRINT_GROUPS)]
+    digest = hashlib.sha256(
+        b"idtool-fingerprint-v1\0"
+        + bytes.fromhex(signing_key_hex)
+        + b"\0"
+        + age_recipient.encode("ascii")
+    ).digest()
+    groups = [
+        int.from_bytes(digest[i * 5 : (i + 1) * 5], "big") % 100000
+        for i in range(FINGERPRINT_GROUPS)
+    ]
     return " ".join(f"{g:05d}" for g in groups)
 
 
@@ -82,43 +88,69 @@ def own_identity(conn: Connection) -> pyrage.x25519.Identity:
 def own_device(conn: Connection, role: DeviceRole, label: str = "") -> Device:
     device_id = _meta(conn, "device_id")
     public = keys.public_bytes(keys.signing_key(own_signing_key(conn)).public_key())
-    return Device(device_id, label or f"device {device_id[:8]}", public.hex(),
-                  str(own_identity(conn).to_public()), role)
+    return Device(
+        device_id,
+        label or f"device {device_id[:8]}",
+        public.hex(),
+        str(own_identity(conn).to_public()),
+        role,
+    )
 
 
-_COLUMNS = ("device_id, label, signing_key, age_recipient, role, status, enrolled_at,"
-            " coalesce((SELECT org_id FROM sync_device_orgs o WHERE o.device_id ="
-            " sync_devices.device_id), '')")
+_COLUMNS = (
+    "device_id, label, signing_key, age_recipient, role, status, enrolled_at,"
+    " coalesce((SELECT org_id FROM sync_device_orgs o WHERE o.device_id ="
+    " sync_devices.device_id), '')"
+)
 _WRITE = "device_id, label, signing_key, age_recipient, role, status, enrolled_at"
 
 
 def _device(row: tuple[object, ...]) -> Device:
-    return Device(str(row[0]), str(row[1]), str(row[2]), str(row[3]), DeviceRole(row[4]),
-                  DeviceStatus(row[5]), str(row[6]), str(row[7]))
+    return Device(
+        str(row[0]),
+        str(row[1]),
+        str(row[2]),
+        str(row[3]),
+        DeviceRole(row[4]),
+        DeviceStatus(row[5]),
+        str(row[6]),
+        str(row[7]),
+    )
 
 
 def get(conn: Connection, device_id: str) -> Device | None:
-    row = conn.execute(f"SELECT {_COLUMNS} FROM sync_devices WHERE device_id = ?",
-                       (device_id,)).fetchone()
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM sync_devices WHERE device_id = ?", (device_id,)
+    ).fetchone()
     return None if row is None else _device(row)
 
 
 def all_devices(conn: Connection) -> list[Device]:
-    return [_device(r) for r in
-            conn.execute(f"SELECT {_COLUMNS} FROM sync_devices ORDER BY role, enrolled_at, label")]
+    return [
+        _device(r)
+        for r in conn.execute(
+            f"SELECT {_COLUMNS} FROM sync_devices ORDER BY role, enrolled_at, label"
+        )
+    ]
 
 
 def trusted(conn: Connection, role: DeviceRole) -> dict[str, str]:
     """device id -> Ed25519 public key hex, for `read_bundle`: trusted devices of `role`."""
-    return {str(r[0]): str(r[1]) for r in conn.execute(
-        "SELECT device_id, signing_key FROM sync_devices WHERE role = ? AND status = 'trusted'",
-        (role.value,))}
+    return {
+        str(r[0]): str(r[1])
+        for r in conn.execute(
+            "SELECT device_id, signing_key FROM sync_devices WHERE role = ? AND status = 'trusted'",
+            (role.value,),
+        )
+    }
 
 
 def supervisor(conn: Connection) -> Device:
     """The supervisor this device sends its case bundles to."""
-    row = conn.execute(f"SELECT {_COLUMNS} FROM sync_devices WHERE role = 'supervisor'"
-                       " AND status = 'trusted' ORDER BY enrolled_at LIMIT 1").fetchone()
+    row = conn.execute(
+        f"SELECT {_COLUMNS} FROM sync_devices WHERE role = 'supervisor'"
+        " AND status = 'trusted' ORDER BY enrolled_at LIMIT 1"
+    ).fetchone()
     if row is None:
         raise BundleError(_("This device is not enrolled with a supervisor yet."), "not_enrolled")
     return _device(row)
@@ -126,8 +158,12 @@ def supervisor(conn: Connection) -> Device:
 
 def is_enrolled(conn: Connection) -> bool:
     """Whether this device is enrolled with a coordinator (trusts a supervisor)."""
-    return conn.execute("SELECT 1 FROM sync_devices WHERE role = 'supervisor' AND"
-                        " status = 'trusted' LIMIT 1").fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM sync_devices WHERE role = 'supervisor' AND status = 'trusted' LIMIT 1"
+        ).fetchone()
+        is not None
+    )
 
 
 def upsert(conn: Connection, device: Device, now: str) -> None:
@@ -137,15 +173,25 @@ def upsert(conn: Connection, device: Device, now: str) -> None:
         " signing_key = excluded.signing_key, age_recipient = excluded.age_recipient,"
         " role = excluded.role, status = CASE WHEN sync_devices.status = 'revoked'"
         " THEN 'revoked' ELSE excluded.status END",  # a revocation is never undone
-        (device.device_id, device.label, device.signing_key, device.age_recipient,
-         device.role.value, device.status.value, device.enrolled_at or now))
+        (
+            device.device_id,
+            device.label,
+            device.signing_key,
+            device.age_recipient,
+            device.role.value,
+            device.status.value,
+            device.enrolled_at or now,
+        ),
+    )
     _set_org(conn, device.device_id, device.org_id)
 
 
 def _set_org(conn: Connection, device_id: str, org_id: str) -> None:
-    conn.execute("INSERT INTO sync_device_orgs (device_id, org_id) VALUES (?, ?)"
-                 " ON CONFLICT (device_id) DO UPDATE SET org_id = excluded.org_id",
-                 (device_id, org_id))
+    conn.execute(
+        "INSERT INTO sync_device_orgs (device_id, org_id) VALUES (?, ?)"
+        " ON CONFLICT (device_id) DO UPDATE SET org_id = excluded.org_id",
+        (device_id, org_id),
+    )
 
 
 def set_organisation(session: Session, device_id: str, org_id: str) -> None:
@@ -192,13 +238,13 @@ def revoke(session: Session, device_id: str, reason: str) -> bool:
             raise InvalidInput(_("Give the reason for revoking the device."))
         if device.status is DeviceStatus.REVOKED:
             return False
-        conn.execute("UPDATE sync_devices SET status = 'revoked' WHERE device_id = ?",
-                     (device_id,))
+        conn.execute("UPDATE sync_devices SET status = 'revoked' WHERE device_id = ?", (device_id,))
         from idtool.sync.issuers import revoke_device_keys
 
         revoke_device_keys(conn, device_id)  # its certificates imported so far stay valid
-        session.audit("sync.device_revoke", device_id,
-                      {"role": device.role.value, "reason": reason[:200]})
+        session.audit(
+            "sync.device_revoke", device_id, {"role": device.role.value, "reason": reason[:200]}
+        )
     return True
 
 
@@ -206,22 +252,30 @@ def revoked_on(conn: Connection, device_id: str) -> str:
     """The date (YYYY-MM-DD) this database learned that the device was revoked; "" if not."""
     row = conn.execute(
         "SELECT min(ts) FROM audit WHERE target = ? AND action IN (?, ?)",
-        (device_id, *REVOKE_ACTIONS)).fetchone()
+        (device_id, *REVOKE_ACTIONS),
+    ).fetchone()
     return "" if row is None or row[0] is None else str(row[0])[:10]
 
 
 def for_organisation(conn: Connection, org_id: str) -> list[Device]:
     """Trusted devices of role `device` serving `org_id`."""
-    return [_device(r) for r in conn.execute(
-        f"SELECT {_COLUMNS} FROM sync_devices WHERE role = 'device' AND status = 'trusted'"
-        " AND device_id IN (SELECT device_id FROM sync_device_orgs WHERE org_id = ?)"
-        " ORDER BY enrolled_at, device_id", (org_id,))]
+    return [
+        _device(r)
+        for r in conn.execute(
+            f"SELECT {_COLUMNS} FROM sync_devices WHERE role = 'device' AND status = 'trusted'"
+            " AND device_id IN (SELECT device_id FROM sync_device_orgs WHERE org_id = ?)"
+            " ORDER BY enrolled_at, device_id",
+            (org_id,),
+        )
+    ]
 
 
 def own_org(conn: Connection) -> str:
     """The organisation this device serves, as the supervisor's update named it ("" if not)."""
-    row = conn.execute("SELECT o.org_id FROM sync_device_orgs o JOIN meta m ON m.key ="
-                       " 'device_id' AND m.value = o.device_id").fetchone()
+    row = conn.execute(
+        "SELECT o.org_id FROM sync_device_orgs o JOIN meta m ON m.key ="
+        " 'device_id' AND m.value = o.device_id"
+    ).fetchone()
     return "" if row is None else str(row[0])
 
 

@@ -38,8 +38,15 @@ ENROLMENT = "idtool-enrolment"
 REQUEST = "idtool-enrolment-request"
 VERSION = 1
 MAX_FILE = 16 * 1024
-_BODY_KEYS = {"format", "version", "device_id", "label", "signing_key", "age_recipient",
-              "supervisor"}
+_BODY_KEYS = {
+    "format",
+    "version",
+    "device_id",
+    "label",
+    "signing_key",
+    "age_recipient",
+    "supervisor",
+}
 
 
 @dataclass(frozen=True)
@@ -78,27 +85,42 @@ def _parse(data: bytes, kind: str, role: DeviceRole) -> Offer:
         version = body["version"]
         if body["format"] != kind or type(version) is not int or version != VERSION:
             raise ValueError("format")
-        fields = {k: body[k] for k in ("device_id", "label", "signing_key", "age_recipient",
-                                       "supervisor")}
+        fields = {
+            k: body[k] for k in ("device_id", "label", "signing_key", "age_recipient", "supervisor")
+        }
         if not all(isinstance(v, str) and len(v) <= 200 for v in fields.values()):
             raise ValueError("types")
         public = keys.public_key(fields["signing_key"])
         keys.recipient(fields["age_recipient"])
         public.verify(signature, canonical_json(body))
-    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError,
-            InvalidSignature, BundleError):
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        UnicodeDecodeError,
+        InvalidSignature,
+        BundleError,
+    ):
         raise _bad(kind) from None
     if not fields["device_id"] or not fields["label"].isprintable():
         raise _bad(kind)
-    device = Device(fields["device_id"], fields["label"], fields["signing_key"],
-                    fields["age_recipient"], role)
+    device = Device(
+        fields["device_id"], fields["label"], fields["signing_key"], fields["age_recipient"], role
+    )
     return Offer(device, fields["supervisor"])
 
 
 def _body(device: Device, kind: str, supervisor: str) -> dict[str, object]:
-    return {"format": kind, "version": VERSION, "device_id": device.device_id,
-            "label": device.label, "signing_key": device.signing_key,
-            "age_recipient": device.age_recipient, "supervisor": supervisor}
+    return {
+        "format": kind,
+        "version": VERSION,
+        "device_id": device.device_id,
+        "label": device.label,
+        "signing_key": device.signing_key,
+        "age_recipient": device.age_recipient,
+        "supervisor": supervisor,
+    }
 
 
 def create_enrolment(session: Session, label: str = "") -> bytes:
@@ -130,10 +152,14 @@ def accept_enrolment(session: Session, data: bytes, label: str = "") -> bytes:
     if sup.device_id == session.device_id:
         raise BundleError(_("A device cannot enrol with itself."), "bad_enrolment")
     for known in devices.all_devices(conn):
-        if known.role is DeviceRole.SUPERVISOR and known.status is DeviceStatus.TRUSTED and (
-                known.device_id != sup.device_id or known.signing_key != sup.signing_key):
-            raise BundleError(_("This device is already enrolled with another supervisor."),
-                              "other_supervisor")
+        if (
+            known.role is DeviceRole.SUPERVISOR
+            and known.status is DeviceStatus.TRUSTED
+            and (known.device_id != sup.device_id or known.signing_key != sup.signing_key)
+        ):
+            raise BundleError(
+                _("This device is already enrolled with another supervisor."), "other_supervisor"
+            )
     me = devices.own_device(conn, DeviceRole.DEVICE, label)
     vault = session.vault
     slots = vault.load_slots()
@@ -142,18 +168,19 @@ def accept_enrolment(session: Session, data: bytes, label: str = "") -> bytes:
         if not any(s.kind == KIND_AGE and s.recipient == sup.age_recipient for s in slots.slots):
             slots.add_age_recipient(sup.age_recipient, session.db_key)
             slots.save(vault.slots_path)
-        session.audit("sync.enrolment_accept", sup.device_id,
-                      {"fingerprint": sup.fingerprint})
+        session.audit("sync.enrolment_accept", sup.device_id, {"fingerprint": sup.fingerprint})
     return _sign(session, _body(me, REQUEST, sup.device_id))
 
 
-def join(session: Session, data: bytes, confirm: Callable[[str], bool],
-         label: str = "") -> tuple[str, bytes]:
+def join(
+    session: Session, data: bytes, confirm: Callable[[str], bool], label: str = ""
+) -> tuple[str, bytes]:
     """`read_enrolment`, ask `confirm(fingerprint)`, then `accept_enrolment`."""
     fingerprint = read_enrolment(data).fingerprint
     if not confirm(fingerprint):
-        raise BundleError(_("Enrolment stopped: the fingerprint was not confirmed."),
-                          "not_confirmed")
+        raise BundleError(
+            _("Enrolment stopped: the fingerprint was not confirmed."), "not_confirmed"
+        )
     return fingerprint, accept_enrolment(session, data, label)
 
 
@@ -165,23 +192,32 @@ def approve(session: Session, request: bytes, out: str | Path) -> Path:
     offer = read_request(request)
     dev = offer.device
     if offer.supervisor != session.device_id:
-        raise BundleError(_("This enrolment request is addressed to another supervisor."),
-                          "other_supervisor")
+        raise BundleError(
+            _("This enrolment request is addressed to another supervisor."), "other_supervisor"
+        )
     if dev.device_id == session.device_id:
         raise BundleError(_("A device cannot enrol with itself."), "bad_enrolment")
     conn = session.conn
     known = devices.get(conn, dev.device_id)
     if known is not None and known.signing_key != dev.signing_key:
-        raise BundleError(_("A device with this id is already enrolled with other keys."),
-                          "key_changed")
+        raise BundleError(
+            _("A device with this id is already enrolled with other keys."), "key_changed"
+        )
     # Certificate numbers start with 8 characters of the issuing device's id: two devices
     # may not share them (a device could otherwise number, and revoke, in another's name).
     start = dev.device_id[:8].upper()
-    if any(d.device_id != dev.device_id and d.device_id[:8].upper() == start
-           for d in [devices.own_device(conn, DeviceRole.SUPERVISOR), *devices.all_devices(conn)]):
-        raise BundleError(_("Another enrolled device's id begins like this one's, so their "
-                            "certificate numbers could be confused. Set this device up again "
-                            "(a new data folder gets a new id), then enrol it."), "id_collision")
+    if any(
+        d.device_id != dev.device_id and d.device_id[:8].upper() == start
+        for d in [devices.own_device(conn, DeviceRole.SUPERVISOR), *devices.all_devices(conn)]
+    ):
+        raise BundleError(
+            _(
+                "Another enrolled device's id begins like this one's, so their "
+                "certificate numbers could be confused. Set this device up again "
+                "(a new data folder gets a new id), then enrol it."
+            ),
+            "id_collision",
+        )
     with database.transaction(conn):
         devices.upsert(conn, dev, now_iso())
         session.audit("sync.device_approve", dev.device_id, {"fingerprint": dev.fingerprint})

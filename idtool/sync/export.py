@@ -56,44 +56,58 @@ def last_out(conn: Connection, device_id: str, kind: Kind) -> tuple[int, str | N
     row = conn.execute(
         "SELECT sequence, digest, last_change, last_audit FROM sync_bundles WHERE direction ="
         " 'out' AND sender = ? AND kind = ? ORDER BY sequence DESC LIMIT 1",
-        (device_id, kind.value)).fetchone()
-    return (0, None, 0, 0) if row is None else (int(row[0]), str(row[1]), int(row[2]),
-                                                 int(row[3]))
+        (device_id, kind.value),
+    ).fetchone()
+    return (0, None, 0, 0) if row is None else (int(row[0]), str(row[1]), int(row[2]), int(row[3]))
 
 
-def out_bundles(conn: Connection, device_id: str, kind: Kind = Kind.CASE
-                ) -> list[dict[str, Any]]:
+def out_bundles(conn: Connection, device_id: str, kind: Kind = Kind.CASE) -> list[dict[str, Any]]:
     """This device's bundles of `kind` written so far, oldest first: sequence, when written
     (this device's clock), the number of records and audit entries, and `covers_from` for a
     catch-up package. Counts only: nothing personal."""
     out = []
     for sequence, at, report in conn.execute(
-            "SELECT sequence, at, report FROM sync_bundles WHERE direction = 'out' AND"
-            " sender = ? AND kind = ? ORDER BY sequence", (device_id, kind.value)):
+        "SELECT sequence, at, report FROM sync_bundles WHERE direction = 'out' AND"
+        " sender = ? AND kind = ? ORDER BY sequence",
+        (device_id, kind.value),
+    ):
         try:
             details = json.loads(report)
         except ValueError:
             details = {}
         details = details if isinstance(details, dict) else {}
         counts = details.get("records")
-        records = (sum(n for n in counts.values() if isinstance(n, int))
-                   if isinstance(counts, dict) else counts if isinstance(counts, int) else 0)
+        records = (
+            sum(n for n in counts.values() if isinstance(n, int))
+            if isinstance(counts, dict)
+            else counts
+            if isinstance(counts, int)
+            else 0
+        )
         audit = details.get("audit_entries")
         covers = details.get("covers_from")
-        out.append({"sequence": int(sequence), "at": str(at), "records": records,
-                    "audit_entries": audit if isinstance(audit, int) else 0,
-                    "covers_from": covers if isinstance(covers, int) else None})
+        out.append(
+            {
+                "sequence": int(sequence),
+                "at": str(at),
+                "records": records,
+                "audit_entries": audit if isinstance(audit, int) else 0,
+                "covers_from": covers if isinstance(covers, int) else None,
+            }
+        )
     return out
 
 
-def _marks_before(conn: Connection, device_id: str, resend_from: int
-                  ) -> tuple[str | None, int, int]:
+def _marks_before(
+    conn: Connection, device_id: str, resend_from: int
+) -> tuple[str | None, int, int]:
     """(digest, journal position, audit seq) of this device's case bundle resend_from - 1;
     (None, 0, 0) when writing again from the first one."""
     last = last_out(conn, device_id, Kind.CASE)[0]
     if last == 0:
-        raise InvalidInput(_("No exchange package has been written yet: there is nothing to "
-                             "write again."))
+        raise InvalidInput(
+            _("No exchange package has been written yet: there is nothing to write again.")
+        )
     if type(resend_from) is not int or not 1 <= resend_from <= last:
         raise InvalidInput(_("Choose a package number from 1 to {last}.").format(last=last))
     if resend_from == 1:
@@ -101,7 +115,8 @@ def _marks_before(conn: Connection, device_id: str, resend_from: int
     row = conn.execute(
         "SELECT digest, last_change, last_audit FROM sync_bundles WHERE direction = 'out' AND"
         " sender = ? AND kind = ? AND sequence = ?",
-        (device_id, Kind.CASE.value, resend_from - 1)).fetchone()
+        (device_id, Kind.CASE.value, resend_from - 1),
+    ).fetchone()
     if row is None:  # sequence numbers are written without gaps; never expected
         raise InvalidInput(_("Choose a package number from 1 to {last}.").format(last=last))
     return str(row[0]), int(row[1]), int(row[2])
@@ -121,14 +136,19 @@ def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, b
     """`changed_records`, and whether any value read is a float (REAL) in SQLite."""
     schema = tables.schema(conn)
     top = conn.execute("SELECT coalesce(max(id), 0) FROM sync_changes").fetchone()[0]
-    counts = dict(conn.execute(
-        "SELECT tbl, count(DISTINCT record_key) FROM sync_changes WHERE id > ? AND id <= ?"
-        " GROUP BY tbl", (since, top)).fetchall())
+    counts = dict(
+        conn.execute(
+            "SELECT tbl, count(DISTINCT record_key) FROM sync_changes WHERE id > ? AND id <= ?"
+            " GROUP BY tbl",
+            (since, top),
+        ).fetchall()
+    )
     keys_by_table: dict[str, dict[str, int]] = {name: {} for name in tables.ORDER}
     for tbl, key, first in conn.execute(  # the keys of the tables read one record at a time
-            "SELECT tbl, record_key, min(id) FROM sync_changes WHERE id > ? AND id <= ?"
-            " AND tbl IN (SELECT value FROM json_each(?)) GROUP BY tbl, record_key",
-            (since, top, json.dumps([t for t, n in counts.items() if n <= SCAN_ABOVE]))):
+        "SELECT tbl, record_key, min(id) FROM sync_changes WHERE id > ? AND id <= ?"
+        " AND tbl IN (SELECT value FROM json_each(?)) GROUP BY tbl, record_key",
+        (since, top, json.dumps([t for t, n in counts.items() if n <= SCAN_ABOVE])),
+    ):
         if tbl in keys_by_table:
             keys_by_table[tbl][key] = first
     records: list[dict[str, Any]] = []
@@ -142,17 +162,29 @@ def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, b
         cols = ", ".join(names)
         # Only what this device wrote: a record another device wrote (a certificate revocation
         # from the coordinator's update) is that device's to send (the receiver refuses it).
-        mine, mine_t, mine_args = ("", "", ()) if "device_id" not in table.name_set else (
-            " WHERE device_id = ?", " WHERE t.device_id = ?", (here,))
-        floats = floats or bool(conn.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {name} WHERE "
-            + " OR ".join(f"typeof({c}) = 'real'" for c in names) + ")").fetchone()[0])
+        mine, mine_t, mine_args = (
+            ("", "", ())
+            if "device_id" not in table.name_set
+            else (" WHERE device_id = ?", " WHERE t.device_id = ?", (here,))
+        )
+        floats = floats or bool(
+            conn.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {name} WHERE "
+                + " OR ".join(f"typeof({c}) = 'real'" for c in names)
+                + ")"
+            ).fetchone()[0]
+        )
         if since == 0:
             # Everything since the start: every row is in the journal (migration 6 wrote the
             # rows that were there before it), so the table itself is read, in insertion
             # order (a row another row of the same table refers to was inserted first).
-            records.extend(_as_records(name, names, conn.execute(
-                f"SELECT {cols} FROM {name}{mine} ORDER BY rowid", mine_args)))
+            records.extend(
+                _as_records(
+                    name,
+                    names,
+                    conn.execute(f"SELECT {cols} FROM {name}{mine} ORDER BY rowid", mine_args),
+                )
+            )
             continue
         if counts[name] > SCAN_ABOVE:  # many changed: one pass over the table, not a query each
             key_sql = " || '/' || ".join(f"t.{k}" for k in table.key)
@@ -161,7 +193,8 @@ def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, b
                 " (SELECT record_key, min(id) AS first FROM sync_changes WHERE tbl = ? AND"
                 " id > ? AND id <= ? GROUP BY record_key) AS c"
                 f" ON c.record_key = {key_sql}{mine_t} ORDER BY c.first",
-                (name, since, top, *mine_args))
+                (name, since, top, *mine_args),
+            )
             records.extend(_as_records(name, names, found))
             continue
         sql = f"SELECT {cols} FROM {name} WHERE {table.where()}{mine.replace('WHERE', 'AND')}"
@@ -172,8 +205,9 @@ def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, b
     return records, int(top), floats
 
 
-def _as_records(table: str, names: list[str], rows: Iterable[tuple[Any, ...]]
-                ) -> list[dict[str, Any]]:
+def _as_records(
+    table: str, names: list[str], rows: Iterable[tuple[Any, ...]]
+) -> list[dict[str, Any]]:
     """Rows read as `SELECT <names>` in the record form the manifest carries. zip is not
     strict: the rows come from that very SELECT (strict costs a fifth of export time)."""
     return [{"row": dict(zip(names, row, strict=False)), "table": table} for row in rows]
@@ -184,40 +218,67 @@ def audit_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]], t
     out = []
     head = (0, GENESIS)
     for seq, ts, dev, officer, action, target, details, prev, digest in conn.execute(
-            "SELECT seq, ts, device_id, officer, action, target, details, prev_hash, hash"
-            " FROM audit WHERE seq > ? ORDER BY seq", (since,)):
-        out.append({"table": "audit", "row": {
-            "seq": seq, "ts": ts, "device_id": dev, "officer": officer, "action": action,
-            "target": target, "details": json.loads(details), "prev_hash": prev,
-            "hash": digest}})
+        "SELECT seq, ts, device_id, officer, action, target, details, prev_hash, hash"
+        " FROM audit WHERE seq > ? ORDER BY seq",
+        (since,),
+    ):
+        out.append(
+            {
+                "table": "audit",
+                "row": {
+                    "seq": seq,
+                    "ts": ts,
+                    "device_id": dev,
+                    "officer": officer,
+                    "action": action,
+                    "target": target,
+                    "details": json.loads(details),
+                    "prev_hash": prev,
+                    "hash": digest,
+                },
+            }
+        )
     row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
     if row is not None:
         head = (int(row[0]), str(row[1]))
     return out, head
 
 
-def _write_and_record(session: Session, out: str | Path, kind: Kind,
-                      records: list[dict[str, Any]], head: tuple[int, str],
-                      recipients: Iterable[str], last_change: int, last_audit: int,
-                      progress: Progress | None, cancelled: Cancelled | None,
-                      details: dict[str, object], trusted: bool = False,
-                      resend: tuple[int, str | None] | None = None,
-                      signing: str | None = None) -> Path:
+def _write_and_record(
+    session: Session,
+    out: str | Path,
+    kind: Kind,
+    records: list[dict[str, Any]],
+    head: tuple[int, str],
+    recipients: Iterable[str],
+    last_change: int,
+    last_audit: int,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+    details: dict[str, object],
+    trusted: bool = False,
+    resend: tuple[int, str | None] | None = None,
+    signing: str | None = None,
+) -> Path:
     """Write the bundle with the next sequence number and record it. `resend` is
     (covers_from, digest of bundle covers_from - 1) for a catch-up package."""
     conn = session.conn
     sequence, previous, _, _ = last_out(conn, session.device_id, kind)
     fields: dict[str, Any] = {
-        "bundle_id": str(uuid.uuid4()), "kind": kind.value, "sender": session.device_id,
-        "sequence": sequence + 1, "previous": previous, "schema_version": _schema_version(),
-        "audit_head": head}
+        "bundle_id": str(uuid.uuid4()),
+        "kind": kind.value,
+        "sender": session.device_id,
+        "sequence": sequence + 1,
+        "previous": previous,
+        "schema_version": _schema_version(),
+        "audit_head": head,
+    }
     if resend is not None:
         fields["covers_from"], previous = resend
         fields["previous"] = previous
     signing = signing or devices.own_signing_key(conn)
     payload = encode_manifest(fields, records, trusted=trusted)
-    path = write_bundle(out, fields, payload, signing, sorted(set(recipients)), progress,
-                        cancelled)
+    path = write_bundle(out, fields, payload, signing, sorted(set(recipients)), progress, cancelled)
     try:
         header = read_unverified_header(path)
         digest = header.digest
@@ -226,10 +287,24 @@ def _write_and_record(session: Session, out: str | Path, kind: Kind,
                 "INSERT INTO sync_bundles (bundle_id, direction, sender, kind, sequence, digest,"
                 " previous, at, last_change, last_audit, report) VALUES"
                 " (?, 'out', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (header.bundle_id, session.device_id, kind.value, sequence + 1, digest,
-                 previous, now_iso(), last_change, last_audit, json.dumps(details)))
-            session.audit("bundle.export", header.bundle_id,
-                          {"kind": kind.value, "sequence": sequence + 1, **details})
+                (
+                    header.bundle_id,
+                    session.device_id,
+                    kind.value,
+                    sequence + 1,
+                    digest,
+                    previous,
+                    now_iso(),
+                    last_change,
+                    last_audit,
+                    json.dumps(details),
+                ),
+            )
+            session.audit(
+                "bundle.export",
+                header.bundle_id,
+                {"kind": kind.value, "sequence": sequence + 1, **details},
+            )
     except BaseException:
         with contextlib.suppress(OSError):
             path.unlink()
@@ -237,9 +312,14 @@ def _write_and_record(session: Session, out: str | Path, kind: Kind,
     return path
 
 
-def export_cases(session: Session, out_dir: str | Path, progress: Progress | None = None,
-                 cancelled: Cancelled | None = None, *,
-                 resend_from: int | None = None) -> Path:
+def export_cases(
+    session: Session,
+    out_dir: str | Path,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    *,
+    resend_from: int | None = None,
+) -> Path:
     """Write a case bundle for the supervisor into `out_dir`; returns its path.
 
     With `resend_from=N` (1 <= N <= the last sequence written) it is a catch-up package for
@@ -256,19 +336,35 @@ def export_cases(session: Session, out_dir: str | Path, progress: Progress | Non
             previous, since, audit_since = _marks_before(conn, session.device_id, resend_from)
             resend = (resend_from, previous)
         records, top, floats = _changed(conn, since)
-        audit, head = audit_records(conn, audit_fork.audit_since(conn, session.device_id,
-                                                                 audit_since))
+        audit, head = audit_records(
+            conn, audit_fork.audit_since(conn, session.device_id, audit_since)
+        )
         keys = issuing.announcements(conn)
     counts: dict[str, int] = {}
     for name, n in Counter(record["table"] for record in records).items():
         counts[name] = n
-    details: dict[str, object] = {"records": counts, "audit_entries": len(audit),
-                                  "audit_hash": head[1]}  # checked at the next export
+    details: dict[str, object] = {
+        "records": counts,
+        "audit_entries": len(audit),
+        "audit_hash": head[1],
+    }  # checked at the next export
     if resend is not None:
         details["covers_from"] = resend[0]
-    return _write_and_record(session, out_dir, Kind.CASE, records + keys + audit, head,
-                             [sup.age_recipient, me.age_recipient], top, head[0], progress,
-                             cancelled, details, trusted=not floats, resend=resend)
+    return _write_and_record(
+        session,
+        out_dir,
+        Kind.CASE,
+        records + keys + audit,
+        head,
+        [sup.age_recipient, me.age_recipient],
+        top,
+        head[0],
+        progress,
+        cancelled,
+        details,
+        trusted=not floats,
+        resend=resend,
+    )
 
 
 def update_records(conn: Connection, session: Session | None = None) -> list[dict[str, Any]]:
@@ -278,18 +374,30 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
     me = devices.own_device(conn, DeviceRole.SUPERVISOR)
     records: list[dict[str, Any]] = []
     for dev in [me, *devices.all_devices(conn)]:
-        records.append({"table": "sync_devices", "row": {
-            "device_id": dev.device_id, "label": dev.label, "signing_key": dev.signing_key,
-            "age_recipient": dev.age_recipient, "role": dev.role.value,
-            "status": dev.status.value, "org_id": dev.org_id}})
+        records.append(
+            {
+                "table": "sync_devices",
+                "row": {
+                    "device_id": dev.device_id,
+                    "label": dev.label,
+                    "signing_key": dev.signing_key,
+                    "age_recipient": dev.age_recipient,
+                    "role": dev.role.value,
+                    "status": dev.status.value,
+                    "org_id": dev.org_id,
+                },
+            }
+        )
     from idtool.sync import issuers
 
     records += issuers.trust_records(conn)
     schema = tables.schema(conn)["certificate_revocations"]
-    for row in conn.execute(f"SELECT {', '.join(schema.names)} FROM certificate_revocations"
-                            " ORDER BY rowid"):
-        records.append({"table": "certificate_revocations",
-                        "row": dict(zip(schema.names, row, strict=True))})
+    for row in conn.execute(
+        f"SELECT {', '.join(schema.names)} FROM certificate_revocations ORDER BY rowid"
+    ):
+        records.append(
+            {"table": "certificate_revocations", "row": dict(zip(schema.names, row, strict=True))}
+        )
     if session is not None:
         from idtool import policy_options
         from idtool.sync import forms, update_more
@@ -301,11 +409,16 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
     return records
 
 
-def export_update(session: Session, out: str | Path, device_ids: Iterable[str],
-                  progress: Progress | None = None,
-                  cancelled: Cancelled | None = None, *,
-                  extra: list[dict[str, Any]] | None = None,
-                  signing: str | None = None) -> Path:
+def export_update(
+    session: Session,
+    out: str | Path,
+    device_ids: Iterable[str],
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    *,
+    extra: list[dict[str, Any]] | None = None,
+    signing: str | None = None,
+) -> Path:
     """Supervisor: write an update bundle (trust list, revocations, directory, policy,
     questionnaires) for the given devices. `extra` records go first (a key change), and
     `signing` replaces this device's signing key (the old key, for a key change)."""
@@ -326,15 +439,35 @@ def export_update(session: Session, out: str | Path, device_ids: Iterable[str],
     with database.transaction(conn, immediate=False):
         records = [*(extra or []), *update_records(conn, session)]
         _, head = audit_records(conn, 1 << 62)
-    return _write_and_record(session, out, Kind.UPDATE, records, head, recipients, 0, 0,
-                             progress, cancelled, {"records": len(records)}, signing=signing)
+    return _write_and_record(
+        session,
+        out,
+        Kind.UPDATE,
+        records,
+        head,
+        recipients,
+        0,
+        0,
+        progress,
+        cancelled,
+        {"records": len(records)},
+        signing=signing,
+    )
 
 
-def export_update_all(session: Session, out: str | Path, progress: Progress | None = None,
-                      cancelled: Cancelled | None = None, *,
-                      extra: list[dict[str, Any]] | None = None,
-                      signing: str | None = None) -> Path:
+def export_update_all(
+    session: Session,
+    out: str | Path,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    *,
+    extra: list[dict[str, Any]] | None = None,
+    signing: str | None = None,
+) -> Path:
     """Supervisor: one update bundle readable by every trusted device."""
-    ids = [d.device_id for d in devices.all_devices(session.conn)
-           if d.role is DeviceRole.DEVICE and d.status is devices.DeviceStatus.TRUSTED]
+    ids = [
+        d.device_id
+        for d in devices.all_devices(session.conn)
+        if d.role is DeviceRole.DEVICE and d.status is devices.DeviceStatus.TRUSTED
+    ]
     return export_update(session, out, ids, progress, cancelled, extra=extra, signing=signing)

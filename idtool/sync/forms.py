@@ -58,15 +58,19 @@ class DatabaseSource:
 
     def listing(self) -> list[tuple[str, str]]:
         try:
-            return [(str(f), str(v)) for f, v in
-                    self.conn.execute("SELECT form_id, version FROM questionnaires")]
+            return [
+                (str(f), str(v))
+                for f, v in self.conn.execute("SELECT form_id, version FROM questionnaires")
+            ]
         except Exception:  # closed or not yet migrated: no installed forms
             return []
 
     def path(self, form_id: str, version: str) -> Path | None:
         try:
-            row = self.conn.execute("SELECT text FROM questionnaires WHERE form_id = ? AND"
-                                    " version = ?", (form_id, version)).fetchone()
+            row = self.conn.execute(
+                "SELECT text FROM questionnaires WHERE form_id = ? AND version = ?",
+                (form_id, version),
+            ).fetchone()
         except Exception:
             return None
         return None if row is None else _file_for(str(row[0]))
@@ -86,10 +90,13 @@ def collect(conn: Connection) -> list[dict[str, Any]]:
         form = registry._load(path)
         found[(form.form_id, form.version)] = path.read_text("utf-8")
     for form_id, version, text in conn.execute(
-            "SELECT form_id, version, text FROM questionnaires ORDER BY form_id, version"):
+        "SELECT form_id, version, text FROM questionnaires ORDER BY form_id, version"
+    ):
         found.setdefault((str(form_id), str(version)), str(text))
-    return [{"table": "questionnaires", "row": {"form_id": f, "version": v, "text": t}}
-            for (f, v), t in sorted(found.items())]
+    return [
+        {"table": "questionnaires", "row": {"form_id": f, "version": v, "text": t}}
+        for (f, v), t in sorted(found.items())
+    ]
 
 
 def check(row: object) -> tuple[str, str, str] | tuple[None, str, str]:
@@ -97,12 +104,18 @@ def check(row: object) -> tuple[str, str, str] | tuple[None, str, str]:
     from idtool.questionnaire.loader import load_form
     from idtool.questionnaire.problems import FormError
 
-    if not isinstance(row, dict) or set(row) != FIELDS or not all(
-            isinstance(v, str) for v in row.values()):
+    if (
+        not isinstance(row, dict)
+        or set(row) != FIELDS
+        or not all(isinstance(v, str) for v in row.values())
+    ):
         return None, "wrong_type", ""
     form_id, version, text = row["form_id"], row["version"], row["text"]
-    if not FORM_ID.fullmatch(form_id) or not registry.SAFE_VERSION.fullmatch(version) \
-            or len(version) > 40:
+    if (
+        not FORM_ID.fullmatch(form_id)
+        or not registry.SAFE_VERSION.fullmatch(version)
+        or len(version) > 40
+    ):
         return None, "bad_name", ""
     if len(text.encode("utf-8")) > MAX_TEXT:
         return None, "too_large", ""
@@ -112,8 +125,11 @@ def check(row: object) -> tuple[str, str, str] | tuple[None, str, str]:
         try:
             form = load_form(path)
         except FormError as e:
-            return None, "invalid_questionnaire", "; ".join(
-                str(p) for p in getattr(e, "problems", ()))[:500]
+            return (
+                None,
+                "invalid_questionnaire",
+                "; ".join(str(p) for p in getattr(e, "problems", ()))[:500],
+            )
         except Exception as e:  # a loader bug must not install or abort the import
             return None, "invalid_questionnaire", type(e).__name__
     if (form.form_id, form.version) != (form_id, version):
@@ -138,22 +154,25 @@ def install(session: Session, applier: Applier, row: object) -> None:
         applier.quarantine("questionnaires", row, version, text)
         return
     conn = session.conn
-    known = conn.execute("SELECT text FROM questionnaires WHERE form_id = ? AND version = ?",
-                         (form_id, version)).fetchone()
+    known = conn.execute(
+        "SELECT text FROM questionnaires WHERE form_id = ? AND version = ?", (form_id, version)
+    ).fetchone()
     have = str(known[0]) if known is not None else _shipped_text(form_id, version)
     if have is not None:
         if have == text:
             applier.report.add("questionnaires", "unchanged")
         else:  # a published version never changes
-            applier.quarantine("questionnaires", row, "version_changed",
-                               f"{form_id} {version}")
+            applier.quarantine("questionnaires", row, "version_changed", f"{form_id} {version}")
         return
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     conn.execute(
         "INSERT INTO questionnaires (form_id, version, text, sha256, bundle_id, sender,"
         " installed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (form_id, version, text, digest, applier.bundle_id, applier.sender, now_iso()))
-    session.audit("questionnaire.install", form_id, {"version": version, "sha256": digest,
-                                                     "bundle": applier.bundle_id})
+        (form_id, version, text, digest, applier.bundle_id, applier.sender, now_iso()),
+    )
+    session.audit(
+        "questionnaire.install",
+        form_id,
+        {"version": version, "sha256": digest, "bundle": applier.bundle_id},
+    )
     applier.report.add("questionnaires", "imported")
-

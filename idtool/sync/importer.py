@@ -53,9 +53,12 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 
-def import_bundle(session: Session, path: str | os.PathLike[str],
-                  progress: Progress | None = None,
-                  cancelled: Cancelled | None = None) -> ImportReport:
+def import_bundle(
+    session: Session,
+    path: str | os.PathLike[str],
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportReport:
     """Import one case, update or referral bundle; see the module notes. Raises BundleError
     if refused."""
     conn = session.conn
@@ -69,59 +72,89 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
         senders = devices.trusted(conn, DeviceRole.SUPERVISOR)
     elif kind is Kind.REFERRAL:
         session.require(Action.IMPORT_REFERRAL_BUNDLE)
-        senders = {k: v for k, v in devices.trusted(conn, DeviceRole.DEVICE).items()
-                   if k != session.device_id}
+        senders = {
+            k: v
+            for k, v in devices.trusted(conn, DeviceRole.DEVICE).items()
+            if k != session.device_id
+        }
     else:
-        raise BundleError(_("Exchange packages of this kind cannot be imported here."),
-                          "unsupported_kind")
+        raise BundleError(
+            _("Exchange packages of this kind cannot be imported here."), "unsupported_kind"
+        )
     _refuse_revoked(conn, unverified.sender)
     from idtool.sync.keychange import old_identities
 
     try:
-        header, payload = read_bundle(path, senders,
-                                      [devices.own_identity(conn), *old_identities(conn)],
-                                      progress=progress, cancelled=cancelled)
+        header, payload = read_bundle(
+            path,
+            senders,
+            [devices.own_identity(conn), *old_identities(conn)],
+            progress=progress,
+            cancelled=cancelled,
+        )
     except BundleError as exc:
-        done = conn.execute("SELECT digest FROM sync_bundles WHERE direction = 'in' AND"
-                            " bundle_id = ?", (unverified.bundle_id,)).fetchone()
+        done = conn.execute(
+            "SELECT digest FROM sync_bundles WHERE direction = 'in' AND bundle_id = ?",
+            (unverified.bundle_id,),
+        ).fetchone()
         if exc.reason == "unknown_key" and done is not None and done[0] == unverified.digest:
             # the very header checked and imported before, signed with a key its sender has
             # changed since (a key-change package imported twice): nothing to do
-            return ImportReport(unverified.bundle_id, unverified.sender, kind.value,
-                                unverified.sequence, already_imported=True)
+            return ImportReport(
+                unverified.bundle_id,
+                unverified.sender,
+                kind.value,
+                unverified.sequence,
+                already_imported=True,
+            )
         if kind is Kind.UPDATE and exc.reason == "unknown_key":
-            raise BundleError(exc.message + " " + _(
-                "If the coordinator changed its keys, import its key-change package first "
-                "(the coordinator can write it again)."), exc.reason) from None
+            raise BundleError(
+                exc.message
+                + " "
+                + _(
+                    "If the coordinator changed its keys, import its key-change package first "
+                    "(the coordinator can write it again)."
+                ),
+                exc.reason,
+            ) from None
         raise
     if header.kind is not kind:
         raise BundleError(_("The exchange package changed while it was being read."), "digest")
     from idtool.migrations import latest
 
     if header.schema_version > latest():
-        raise BundleError(_("This exchange package was made by a newer version of the program; "
-                            "update it first."), "schema")
+        raise BundleError(
+            _("This exchange package was made by a newer version of the program; update it first."),
+            "schema",
+        )
     manifest = open_manifest(payload, header)
     with database.transaction(conn):
-        done = conn.execute("SELECT digest FROM sync_bundles WHERE bundle_id = ?",
-                            (header.bundle_id,)).fetchone()
+        done = conn.execute(
+            "SELECT digest FROM sync_bundles WHERE bundle_id = ?", (header.bundle_id,)
+        ).fetchone()
         if done is not None:
             if done[0] != header.digest:
                 raise _replay(header)
-            return ImportReport(header.bundle_id, header.sender, header.kind.value,
-                                header.sequence, already_imported=True)
+            return ImportReport(
+                header.bundle_id,
+                header.sender,
+                header.kind.value,
+                header.sequence,
+                already_imported=True,
+            )
         _check_order(conn, header)
-        report = ImportReport(header.bundle_id, header.sender, header.kind.value,
-                              header.sequence)
-        applier = Applier(conn, header.bundle_id, header.sender, report,
-                          owned=kind is Kind.CASE)
+        report = ImportReport(header.bundle_id, header.sender, header.kind.value, header.sequence)
+        applier = Applier(conn, header.bundle_id, header.sender, report, owned=kind is Kind.CASE)
         if kind is Kind.CASE:
             special = ("audit", "issuing_keys")
             records = [r for r in manifest.records if r.get("table") not in special]
             audit = [r.get("row") for r in manifest.records if r.get("table") == "audit"]
             report.audit_entries = store_audit(session, header, audit, report)
-            announced = learn_announced(session, applier, [
-                r.get("row") for r in manifest.records if r.get("table") == "issuing_keys"])
+            announced = learn_announced(
+                session,
+                applier,
+                [r.get("row") for r in manifest.records if r.get("table") == "issuing_keys"],
+            )
             applier.apply_many(records)
             retire_announced(session, applier, announced)
         elif kind is Kind.REFERRAL:
@@ -135,20 +168,45 @@ def import_bundle(session: Session, path: str | os.PathLike[str],
             apply_update(session, applier, manifest.records)
             issuing.sync_in(session, grant="all")  # the coordinator's policy: who may issue
         if applier.refused:
-            session.audit("sync.records_refused", header.bundle_id, {
-                "sender": header.sender, "kind": kind.value,
-                "refused": {f"{t}/{r}": n for (t, r), n in sorted(applier.refused.items())}})
+            session.audit(
+                "sync.records_refused",
+                header.bundle_id,
+                {
+                    "sender": header.sender,
+                    "kind": kind.value,
+                    "refused": {f"{t}/{r}": n for (t, r), n in sorted(applier.refused.items())},
+                },
+            )
         covers = {} if header.covers_from is None else {"covers_from": header.covers_from}
         conn.execute(
             "INSERT INTO sync_bundles (bundle_id, direction, sender, kind, sequence, digest,"
             " previous, at, report) VALUES (?, 'in', ?, ?, ?, ?, ?, ?, ?)",
-            (header.bundle_id, header.sender, kind.value, header.sequence, header.digest,
-             header.previous, applier.now, json.dumps({**report.to_json(), **covers})))
-        session.audit("bundle.import", header.bundle_id, {
-            "sender": header.sender, "kind": kind.value, "sequence": header.sequence,
-            "imported": report.imported, "unchanged": report.unchanged,
-            "conflicts": report.conflicts, "duplicates": report.duplicates,
-            "quarantined": report.quarantined, **covers})
+            (
+                header.bundle_id,
+                header.sender,
+                kind.value,
+                header.sequence,
+                header.digest,
+                header.previous,
+                applier.now,
+                json.dumps({**report.to_json(), **covers}),
+            ),
+        )
+        session.audit(
+            "bundle.import",
+            header.bundle_id,
+            {
+                "sender": header.sender,
+                "kind": kind.value,
+                "sequence": header.sequence,
+                "imported": report.imported,
+                "unchanged": report.unchanged,
+                "conflicts": report.conflicts,
+                "duplicates": report.duplicates,
+                "quarantined": report.quarantined,
+                **covers,
+            },
+        )
     if kind is Kind.UPDATE:
         from idtool.sync.forms import activate
 
@@ -164,23 +222,38 @@ def _refuse_revoked(conn: Connection, sender: str) -> None:
         return
     date = devices.revoked_on(conn, sender)
     if not date:
-        raise BundleError(_("Device {device} was revoked: its exchange packages are no longer "
-                            "accepted. Nothing was imported.").format(device=sender), "revoked")
-    raise BundleError(_("Device {device} was revoked on {date}: its exchange packages are no "
-                        "longer accepted. Nothing was imported.").format(
-                            device=sender, date=date), "revoked")
+        raise BundleError(
+            _(
+                "Device {device} was revoked: its exchange packages are no longer "
+                "accepted. Nothing was imported."
+            ).format(device=sender),
+            "revoked",
+        )
+    raise BundleError(
+        _(
+            "Device {device} was revoked on {date}: its exchange packages are no "
+            "longer accepted. Nothing was imported."
+        ).format(device=sender, date=date),
+        "revoked",
+    )
 
 
 def _replay(header: BundleHeader) -> BundleError:
-    return BundleError(_("Exchange package {sequence} from device {device} was already "
-                         "imported: this is a replay. Nothing was imported.").format(
-                             sequence=header.sequence, device=header.sender), "replay")
+    return BundleError(
+        _(
+            "Exchange package {sequence} from device {device} was already "
+            "imported: this is a replay. Nothing was imported."
+        ).format(sequence=header.sequence, device=header.sender),
+        "replay",
+    )
 
 
 def _imported_digest(conn: Connection, header: BundleHeader, sequence: int) -> str | None:
     row = conn.execute(
         "SELECT digest FROM sync_bundles WHERE direction = 'in' AND sender = ? AND kind = ? AND"
-        " sequence = ?", (header.sender, header.kind.value, sequence)).fetchone()
+        " sequence = ?",
+        (header.sender, header.kind.value, sequence),
+    ).fetchone()
     return None if row is None else str(row[0])
 
 
@@ -188,32 +261,48 @@ def _check_order(conn: Connection, header: BundleHeader) -> None:
     row = conn.execute(
         "SELECT sequence, digest FROM sync_bundles WHERE direction = 'in' AND sender = ? AND"
         " kind = ? ORDER BY sequence DESC LIMIT 1",
-        (header.sender, header.kind.value)).fetchone()
+        (header.sender, header.kind.value),
+    ).fetchone()
     last, last_digest = (0, None) if row is None else (int(row[0]), str(row[1]))
     if header.sequence <= last:
         if header.kind is Kind.CASE and _imported_digest(conn, header, header.sequence) is None:
             covering = conn.execute(
                 "SELECT min(sequence) FROM sync_bundles WHERE direction = 'in' AND sender = ?"
                 " AND kind = ? AND sequence > ?",
-                (header.sender, header.kind.value, header.sequence)).fetchone()[0]
-            raise BundleError(_("Exchange package {sequence} from device {device} is not needed: "
-                                "its changes came in package {covering}, which was imported "
-                                "already. Nothing was imported.").format(
-                                    sequence=header.sequence, device=header.sender,
-                                    covering=covering), "covered")
+                (header.sender, header.kind.value, header.sequence),
+            ).fetchone()[0]
+            raise BundleError(
+                _(
+                    "Exchange package {sequence} from device {device} is not needed: "
+                    "its changes came in package {covering}, which was imported "
+                    "already. Nothing was imported."
+                ).format(sequence=header.sequence, device=header.sender, covering=covering),
+                "covered",
+            )
         raise _replay(header)
     first = header.sequence if header.covers_from is None else header.covers_from
     if first > last + 1:
         if header.kind is Kind.CASE:
-            raise BundleError(_("Exchange package {missing} from device {device} is missing: "
-                                "import it first, or ask the post to write the packages again "
-                                "from {missing} (Exchange > Write lost packages again…). "
-                                "Nothing was imported.").format(
-                                    missing=last + 1, device=header.sender), "gap")
+            raise BundleError(
+                _(
+                    "Exchange package {missing} from device {device} is missing: "
+                    "import it first, or ask the post to write the packages again "
+                    "from {missing} (Exchange > Write lost packages again…). "
+                    "Nothing was imported."
+                ).format(missing=last + 1, device=header.sender),
+                "gap",
+            )
         return  # an update is a full snapshot: a newer one may skip those in between
-    expected = last_digest if first == last + 1 else (
-        None if first == 1 else _imported_digest(conn, header, first - 1))
+    expected = (
+        last_digest
+        if first == last + 1
+        else (None if first == 1 else _imported_digest(conn, header, first - 1))
+    )
     if header.previous != expected or (first <= last and expected is None and first != 1):
-        raise BundleError(_("Exchange package {sequence} from device {device} does not follow "
-                            "the last one imported from it. Nothing was imported.").format(
-                                sequence=header.sequence, device=header.sender), "chain")
+        raise BundleError(
+            _(
+                "Exchange package {sequence} from device {device} does not follow "
+                "the last one imported from it. Nothing was imported."
+            ).format(sequence=header.sequence, device=header.sender),
+            "chain",
+        )

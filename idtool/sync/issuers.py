@@ -45,14 +45,18 @@ def _public(value: object) -> bytes | None:
 
 
 def _digests(value: object) -> list[str] | None:
-    if not isinstance(value, list) or len(value) > MAX_CERTIFICATES or not all(
-            isinstance(d, str) and _DIGEST.fullmatch(d) for d in value):
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_CERTIFICATES
+        or not all(isinstance(d, str) and _DIGEST.fullmatch(d) for d in value)
+    ):
         return None
     return list(value)
 
 
-def learn_announced(session: Session, applier: Applier,
-                    rows: list[Any]) -> list[tuple[bytes, dict[str, Any]]]:
+def learn_announced(
+    session: Session, applier: Applier, rows: list[Any]
+) -> list[tuple[bytes, dict[str, Any]]]:
     """Coordinator, inside a case bundle's import, before its records: learn the sender's new
     issuing keys (so its certificates in this bundle can be checked against them). Returns the
     well-formed announcements of the sender's own keys, for `retire_announced`."""
@@ -61,13 +65,18 @@ def learn_announced(session: Session, applier: Applier,
     for row in rows:
         public = _public(row.get("public_key")) if isinstance(row, dict) else None
         certificates = _digests(row.get("certificates")) if isinstance(row, dict) else None
-        if (public is None or certificates is None or set(row) != ANNOUNCE_FIELDS
-                or row["status"] not in ("active", "retired")):
+        if (
+            public is None
+            or certificates is None
+            or set(row) != ANNOUNCE_FIELDS
+            or row["status"] not in ("active", "retired")
+        ):
             applier.quarantine("issuing_keys", row, "wrong_type")
             continue
         kid = key_id(public).hex()
-        known = conn.execute("SELECT issuer_device FROM trusted_keys WHERE key_id = ?",
-                             (kid,)).fetchone()
+        known = conn.execute(
+            "SELECT issuer_device FROM trusted_keys WHERE key_id = ?", (kid,)
+        ).fetchone()
         if known is not None and known[0] != sender:
             # another device's key, or one trusted by hand (no device): never the sender's
             applier.refuse("issuing_keys", row, "not_owner")
@@ -79,14 +88,16 @@ def learn_announced(session: Session, applier: Applier,
             device = devices.get(conn, sender)
             label = device.label if device is not None else f"device {sender[:8]}"
             applier.report.issuer_keys += keyring.learn(conn, public, label, sender)
-            session.audit("trust.issuer_key_learned", kid, {"device": sender,
-                                                              "bundle": applier.bundle_id})
+            session.audit(
+                "trust.issuer_key_learned", kid, {"device": sender, "bundle": applier.bundle_id}
+            )
         accepted.append((public, row))
     return accepted
 
 
-def retire_announced(session: Session, applier: Applier,
-                     accepted: list[tuple[bytes, dict[str, Any]]]) -> None:
+def retire_announced(
+    session: Session, applier: Applier, accepted: list[tuple[bytes, dict[str, Any]]]
+) -> None:
     """After the records: a key announced retired vouches from now on only for the
     certificates the sender lists AND this coordinator imported from it, signed with it."""
     conn, sender = session.conn, applier.sender
@@ -94,32 +105,43 @@ def retire_announced(session: Session, applier: Applier,
         if row["status"] != "retired":
             continue
         vouched = set(row["certificates"]) & set(
-            keyring.imported_certificates(conn, public, sender))
+            keyring.imported_certificates(conn, public, sender)
+        )
         if keyring.retire_trusted(conn, public, "retired", vouched):
             applier.report.issuer_keys += 1
-            session.audit("trust.issuer_key_retired", key_id(public).hex(), {
-                "device": sender, "certificates": len(vouched), "bundle": applier.bundle_id})
+            session.audit(
+                "trust.issuer_key_retired",
+                key_id(public).hex(),
+                {"device": sender, "certificates": len(vouched), "bundle": applier.bundle_id},
+            )
 
 
 def _made_in_the_open(conn: Any, sender: str, kid: str) -> bool:
     """Whether the sender's audit log, as stored here, records making this issuing key
     (`certificate.key_create` or `certificate.key_rotate`): a key put into the database by hand
     has no such entry (forging one leaves it in the chain for good)."""
-    return conn.execute(
-        "SELECT 1 FROM sync_audit WHERE sender = ? AND json_extract(entry, '$.action') IN"
-        " ('certificate.key_create', 'certificate.key_rotate') AND (json_extract(entry,"
-        " '$.details.key') = ? OR json_extract(entry, '$.details.new') = ?) LIMIT 1",
-        (sender, kid, kid)).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM sync_audit WHERE sender = ? AND json_extract(entry, '$.action') IN"
+            " ('certificate.key_create', 'certificate.key_rotate') AND (json_extract(entry,"
+            " '$.details.key') = ? OR json_extract(entry, '$.details.new') = ?) LIMIT 1",
+            (sender, kid, kid),
+        ).fetchone()
+        is not None
+    )
 
 
 def revoke_device_keys(conn: Any, device_id: str) -> None:
     """The device was revoked: its keys vouch only for the certificates imported from it
     (on a device, none until the coordinator's list arrives)."""
-    for (public,) in conn.execute("SELECT public_key FROM trusted_keys WHERE issuer_device = ?"
-                                  " AND status != 'revoked'", (device_id,)).fetchall():
+    for (public,) in conn.execute(
+        "SELECT public_key FROM trusted_keys WHERE issuer_device = ? AND status != 'revoked'",
+        (device_id,),
+    ).fetchall():
         raw = bytes.fromhex(public)
-        keyring.retire_trusted(conn, raw, "revoked",
-                               keyring.imported_certificates(conn, raw, device_id))
+        keyring.retire_trusted(
+            conn, raw, "revoked", keyring.imported_certificates(conn, raw, device_id)
+        )
 
 
 def apply_trusted_key(session: Session, applier: Applier, row: object) -> None:
@@ -128,10 +150,16 @@ def apply_trusted_key(session: Session, applier: Applier, row: object) -> None:
         row = {**row, "device_id": "", "status": "active", "certificates": []}
     public = _public(row.get("public_key")) if isinstance(row, dict) else None
     certificates = _digests(row.get("certificates")) if isinstance(row, dict) else None
-    if (public is None or certificates is None or set(row) != TRUST_FIELDS  # type: ignore[arg-type]
-            or not isinstance(row["label"], str) or not row["label"].strip()  # type: ignore[index]
-            or not isinstance(row["device_id"], str) or len(row["device_id"]) > 100  # type: ignore[index]
-            or row["status"] not in keyring.STATUSES):  # type: ignore[index]
+    if (
+        public is None
+        or certificates is None
+        or set(row) != TRUST_FIELDS  # type: ignore[arg-type]
+        or not isinstance(row["label"], str)
+        or not row["label"].strip()  # type: ignore[index]
+        or not isinstance(row["device_id"], str)
+        or len(row["device_id"]) > 100  # type: ignore[index]
+        or row["status"] not in keyring.STATUSES
+    ):  # type: ignore[index]
         applier.quarantine("trusted_keys", row, "wrong_type")
         return
     assert isinstance(row, dict)
@@ -142,12 +170,16 @@ def apply_trusted_key(session: Session, applier: Applier, row: object) -> None:
     kid = key_id(public).hex()
     changed = keyring.learn(conn, public, row["label"], row["device_id"])
     if row["status"] != "active":
-        changed = keyring.retire_trusted(conn, public, row["status"], certificates,
-                                         replace=True) or changed
+        changed = (
+            keyring.retire_trusted(conn, public, row["status"], certificates, replace=True)
+            or changed
+        )
     if changed:
-        session.audit("trust.issuer_key", kid, {"device": row["device_id"],
-                                                 "status": row["status"],
-                                                 "bundle": applier.bundle_id})
+        session.audit(
+            "trust.issuer_key",
+            kid,
+            {"device": row["device_id"], "status": row["status"], "bundle": applier.bundle_id},
+        )
     applier.report.add("trusted_keys", "imported" if changed else "unchanged")
 
 
@@ -155,10 +187,19 @@ def trust_records(conn: Any) -> list[dict[str, Any]]:
     """The coordinator's trust list of issuer keys, for an update bundle."""
     out = []
     for kid, public, label, device_id, status in conn.execute(
-            "SELECT key_id, public_key, label, issuer_device, status FROM trusted_keys"
-            " ORDER BY added_at, key_id").fetchall():
-        out.append({"table": "trusted_keys", "row": {
-            "public_key": str(public), "label": str(label), "device_id": str(device_id),
-            "status": str(status),
-            "certificates": keyring.vouched(conn, str(kid)) if status != "active" else []}})
+        "SELECT key_id, public_key, label, issuer_device, status FROM trusted_keys"
+        " ORDER BY added_at, key_id"
+    ).fetchall():
+        out.append(
+            {
+                "table": "trusted_keys",
+                "row": {
+                    "public_key": str(public),
+                    "label": str(label),
+                    "device_id": str(device_id),
+                    "status": str(status),
+                    "certificates": keyring.vouched(conn, str(kid)) if status != "active" else [],
+                },
+            }
+        )
     return out

@@ -42,8 +42,14 @@ from idtool.sync.devices import DeviceRole
 
 FORMAT = "idtool-key-change"
 VERSION = 1
-_STATEMENT = {"format", "version", "device_id", "old_signing_key", "new_signing_key",
-              "new_age_recipient"}
+_STATEMENT = {
+    "format",
+    "version",
+    "device_id",
+    "old_signing_key",
+    "new_signing_key",
+    "new_age_recipient",
+}
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -61,8 +67,12 @@ def rotate(session: Session) -> str:
 
     session.require(Action.TRUST_LIST)
     if devices.is_enrolled(session.conn):
-        raise InvalidInput(_("Only a coordinator changes its keys this way; this device is "
-                             "enrolled with a coordinator."))
+        raise InvalidInput(
+            _(
+                "Only a coordinator changes its keys this way; this device is "
+                "enrolled with a coordinator."
+            )
+        )
     conn = session.conn
     old_signing = devices.own_signing_key(conn)
     old_identity = str(devices.own_identity(conn))
@@ -71,42 +81,66 @@ def rotate(session: Session) -> str:
     new_signing = new_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()).hex()
     new_identity = pyrage.x25519.Identity.generate()
     new_public = keys.public_bytes(new_key.public_key()).hex()
-    statement = {"format": FORMAT, "version": VERSION, "device_id": session.device_id,
-                 "old_signing_key": old_public, "new_signing_key": new_public,
-                 "new_age_recipient": str(new_identity.to_public())}
+    statement = {
+        "format": FORMAT,
+        "version": VERSION,
+        "device_id": session.device_id,
+        "old_signing_key": old_public,
+        "new_signing_key": new_public,
+        "new_age_recipient": str(new_identity.to_public()),
+    }
     signed = canonical_json(statement)
-    change = {"statement": statement,
-              "old_signature": keys.signing_key(old_signing).sign(signed).hex(),
-              "new_signature": new_key.sign(signed).hex()}
+    change = {
+        "statement": statement,
+        "old_signature": keys.signing_key(old_signing).sign(signed).hex(),
+        "new_signature": new_key.sign(signed).hex(),
+    }
     with database.transaction(conn):
-        conn.execute("INSERT INTO sync_key_history (signing_key, age_identity, retired_at,"
-                     " change) VALUES (?, ?, ?, ?)",
-                     (old_signing, old_identity, now_iso(), json.dumps(change)))
-        conn.executemany("UPDATE meta SET value = ? WHERE key = ?",
-                         [(new_signing, "device_signing_key"),
-                          (str(new_identity), "device_age_identity")])
+        conn.execute(
+            "INSERT INTO sync_key_history (signing_key, age_identity, retired_at,"
+            " change) VALUES (?, ?, ?, ?)",
+            (old_signing, old_identity, now_iso(), json.dumps(change)),
+        )
+        conn.executemany(
+            "UPDATE meta SET value = ? WHERE key = ?",
+            [(new_signing, "device_signing_key"), (str(new_identity), "device_age_identity")],
+        )
         fingerprint = devices.fingerprint(new_public, str(new_identity.to_public()))
-        session.audit("sync.keys_rotate", session.device_id,
-                      {"old": devices.fingerprint(old_public, str(
-                          keys.identity(old_identity).to_public())), "new": fingerprint})
+        session.audit(
+            "sync.keys_rotate",
+            session.device_id,
+            {
+                "old": devices.fingerprint(
+                    old_public, str(keys.identity(old_identity).to_public())
+                ),
+                "new": fingerprint,
+            },
+        )
     return fingerprint
 
 
 def old_identities(conn: Any) -> list[pyrage.x25519.Identity]:
     """The coordinator's earlier age identities, newest first (to read older packages)."""
-    return [keys.identity(str(r[0])) for r in conn.execute(
-        "SELECT age_identity FROM sync_key_history ORDER BY rowid DESC")]
+    return [
+        keys.identity(str(r[0]))
+        for r in conn.execute("SELECT age_identity FROM sync_key_history ORDER BY rowid DESC")
+    ]
 
 
 def latest_change(conn: Any) -> tuple[str, dict[str, Any]] | None:
     """(old signing key, key-change record) of the newest key change, or None."""
-    row = conn.execute("SELECT signing_key, change FROM sync_key_history ORDER BY rowid DESC"
-                       " LIMIT 1").fetchone()
+    row = conn.execute(
+        "SELECT signing_key, change FROM sync_key_history ORDER BY rowid DESC LIMIT 1"
+    ).fetchone()
     return None if row is None else (str(row[0]), json.loads(row[1]))
 
 
-def write_key_change(session: Session, out: str | Path, progress: Progress | None = None,
-                     cancelled: Cancelled | None = None) -> Path:
+def write_key_change(
+    session: Session,
+    out: str | Path,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Path:
     """Coordinator: the update package carrying the newest key change, signed with the old key,
     for every trusted device (again, whenever a device missed it)."""
     from idtool.sync.export import export_update_all
@@ -116,9 +150,14 @@ def write_key_change(session: Session, out: str | Path, progress: Progress | Non
     if found is None:
         raise InvalidInput(_("This coordinator has not changed its keys."))
     old_signing, change = found
-    return export_update_all(session, out, progress, cancelled,
-                             extra=[{"table": "key_change", "row": change}],
-                             signing=old_signing)
+    return export_update_all(
+        session,
+        out,
+        progress,
+        cancelled,
+        extra=[{"table": "key_change", "row": change}],
+        signing=old_signing,
+    )
 
 
 def _checked(row: object, sender: str) -> tuple[dict[str, Any], bytes] | None:
@@ -129,17 +168,25 @@ def _checked(row: object, sender: str) -> tuple[dict[str, Any], bytes] | None:
     if not isinstance(row, dict) or set(row) != {"statement", "old_signature", "new_signature"}:
         return None
     statement = row["statement"]
-    if not isinstance(statement, dict) or set(statement) != _STATEMENT or not all(
-            isinstance(v, str) for k, v in statement.items() if k != "version"):
+    if (
+        not isinstance(statement, dict)
+        or set(statement) != _STATEMENT
+        or not all(isinstance(v, str) for k, v in statement.items() if k != "version")
+    ):
         return None
     if (statement["format"], statement["version"], statement["device_id"]) != (
-            FORMAT, VERSION, sender):
+        FORMAT,
+        VERSION,
+        sender,
+    ):
         return None
     try:
         signed = canonical_json(statement)
         keys.recipient(statement["new_age_recipient"])
-        for public, signature in ((statement["old_signing_key"], row["old_signature"]),
-                                  (statement["new_signing_key"], row["new_signature"])):
+        for public, signature in (
+            (statement["old_signing_key"], row["old_signature"]),
+            (statement["new_signing_key"], row["new_signature"]),
+        ):
             keys.public_key(public).verify(bytes.fromhex(str(signature)), signed)
     except (InvalidSignature, ValueError, TypeError, BundleError):
         return None
@@ -162,9 +209,10 @@ def apply_key_change(session: Session, applier: Applier, row: object) -> None:
         applier.quarantine("key_change", row, "key_changed")
         return
     old_recipient = coordinator.age_recipient
-    conn.execute("UPDATE sync_devices SET signing_key = ?, age_recipient = ? WHERE device_id = ?",
-                 (statement["new_signing_key"], statement["new_age_recipient"],
-                  applier.sender))
+    conn.execute(
+        "UPDATE sync_devices SET signing_key = ?, age_recipient = ? WHERE device_id = ?",
+        (statement["new_signing_key"], statement["new_age_recipient"], applier.sender),
+    )
     vault = session.vault
     slots = vault.load_slots()
     for slot in list(slots.slots):
@@ -172,8 +220,14 @@ def apply_key_change(session: Session, applier: Applier, row: object) -> None:
             slots.remove(slot.id)
     slots.add_age_recipient(statement["new_age_recipient"], session.db_key)
     slots.save(vault.slots_path)
-    session.audit("sync.supervisor_keys_changed", applier.sender, {
-        "fingerprint": devices.fingerprint(statement["new_signing_key"],
-                                           statement["new_age_recipient"]),
-        "bundle": applier.bundle_id})
+    session.audit(
+        "sync.supervisor_keys_changed",
+        applier.sender,
+        {
+            "fingerprint": devices.fingerprint(
+                statement["new_signing_key"], statement["new_age_recipient"]
+            ),
+            "bundle": applier.bundle_id,
+        },
+    )
     applier.report.add("key_change", "imported")

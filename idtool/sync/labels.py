@@ -5,10 +5,17 @@ from __future__ import annotations
 from idtool.i18n import N_, gettext
 
 TABLE_NAMES = {
-    "persons": N_("Person"), "cases": N_("Case"), "interviews": N_("Interview"),
-    "answers": N_("Answer"), "assessments": N_("Assessment"), "decisions": N_("Decision"),
-    "officers": N_("Officer"), "consents": N_("Consent"), "referrals": N_("Referral"),
-    "referral_events": N_("Referral event"), "certificates": N_("Certificate"),
+    "persons": N_("Person"),
+    "cases": N_("Case"),
+    "interviews": N_("Interview"),
+    "answers": N_("Answer"),
+    "assessments": N_("Assessment"),
+    "decisions": N_("Decision"),
+    "officers": N_("Officer"),
+    "consents": N_("Consent"),
+    "referrals": N_("Referral"),
+    "referral_events": N_("Referral event"),
+    "certificates": N_("Certificate"),
     "certificate_revocations": N_("Certificate revocation"),
 }
 DUPLICATE_REASONS = {
@@ -23,18 +30,33 @@ def table_name(table: str, lang: str | None = None) -> str:
 
 def duplicate_reason(code: str, lang: str | None = None) -> str:
     """`code` is one reason or several joined by "+"."""
-    return ", ".join(gettext(DUPLICATE_REASONS[c], lang) if c in DUPLICATE_REASONS else c
-                     for c in code.split("+"))
+    return ", ".join(
+        gettext(DUPLICATE_REASONS[c], lang) if c in DUPLICATE_REASONS else c
+        for c in code.split("+")
+    )
 
 
 FIELD_NAMES = {
-    "uuid": N_("Record id"), "full_name": N_("Full name"), "other_names": N_("Other names"),
-    "sex": N_("Sex"), "birth_date": N_("Date of birth"), "citizenship": N_("Citizenship"),
-    "document_number": N_("Document number"), "number": N_("Case number"),
-    "person_uuid": N_("Person"), "status": N_("Status"), "region": N_("Region"),
-    "opened_at": N_("Opened"), "officer_uuid": N_("Officer"), "review": N_("For review"),
-    "question": N_("Question"), "value": N_("Answer"), "updated_at": N_("Changed"),
-    "version": N_("Version"), "device_id": N_("Device"), "base_version": N_("Based on version"),
+    "uuid": N_("Record id"),
+    "full_name": N_("Full name"),
+    "other_names": N_("Other names"),
+    "sex": N_("Sex"),
+    "birth_date": N_("Date of birth"),
+    "citizenship": N_("Citizenship"),
+    "document_number": N_("Document number"),
+    "number": N_("Case number"),
+    "person_uuid": N_("Person"),
+    "status": N_("Status"),
+    "region": N_("Region"),
+    "opened_at": N_("Opened"),
+    "officer_uuid": N_("Officer"),
+    "review": N_("For review"),
+    "question": N_("Question"),
+    "value": N_("Answer"),
+    "updated_at": N_("Changed"),
+    "version": N_("Version"),
+    "device_id": N_("Device"),
+    "base_version": N_("Based on version"),
 }
 
 
@@ -61,10 +83,13 @@ def field_value(column: str, value: object, lang: str | None = None) -> str | No
         return None
     if column in ("review", "demo", "active") and value in (0, 1):
         return gettext(N_("yes") if value else N_("no"), lang)
-    if column.endswith("_at") and isinstance(value, str) and len(value) >= 16 \
-            and value[10] == "T":
+    if column.endswith("_at") and isinstance(value, str) and len(value) >= 16 and value[10] == "T":
         return value[:16].replace("T", " ")
-    if (column in ("uuid", "device_id") or column.endswith("_uuid")) \
-            and isinstance(value, str) and len(value) == 36 and value.count("-") == 4:
+    if (
+        (column in ("uuid", "device_id") or column.endswith("_uuid"))
+        and isinstance(value, str)
+        and len(value) == 36
+        and value.count("-") == 4
+    ):
         return value[:8] + "…"  # ids: the start tells them apart, as devices are shown
     return None

@@ -29,8 +29,10 @@ from idtool.database import Connection
 
 ROOTS = frozenset({"persons", "cases", "officers"})
 # child table -> (column naming the parent, parent table, the parent's column naming the case)
-_VIA_CASE = {t: ("case_uuid", "cases", "uuid") for t in (
-    "interviews", "assessments", "decisions", "consents", "referrals", "certificates")}
+_VIA_CASE = {
+    t: ("case_uuid", "cases", "uuid")
+    for t in ("interviews", "assessments", "decisions", "consents", "referrals", "certificates")
+}
 _VIA_PARENT = {
     "answers": ("interview_uuid", "interviews", "uuid"),
     "referral_events": ("referral_uuid", "referrals", "uuid"),
@@ -48,16 +50,18 @@ class Ownership:
     def __init__(self, conn: Connection, signer: str) -> None:
         self.conn = conn
         self.signer = signer
-        self.here = str(conn.execute("SELECT value FROM meta WHERE key = 'device_id'")
-                        .fetchone()[0])
+        self.here = str(
+            conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
+        )
         # a day of clock error is allowed; a date beyond it would order records for good
         self.tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds")
         self._owners: dict[tuple[str, str], str | None] = {}  # None: no such record
         self._cases: dict[tuple[str, str], str | None] = {}  # (parent table, key) -> case
 
     # -- the rule ----------------------------------------------------------------------------
-    def refusal(self, table: str, row: dict[str, Any],
-                local: dict[str, Any] | None) -> tuple[str, str] | None:
+    def refusal(
+        self, table: str, row: dict[str, Any], local: dict[str, Any] | None
+    ) -> tuple[str, str] | None:
         if "device_id" in row and row["device_id"] != self.signer:
             return "foreign_origin", "device_id"
         when = _DATED.get(table)
@@ -68,7 +72,9 @@ class Ownership:
             if owner is not None and owner != self.signer:
                 return "not_owner", ""
             if table == "cases" and self.owner("persons", str(row["person_uuid"])) not in (
-                    self.signer, None):
+                self.signer,
+                None,
+            ):
                 return "not_owner", "person_uuid"
         else:
             for version in (row, local):
@@ -82,8 +88,7 @@ class Ownership:
                 if self.owner("cases", case) not in (self.signer, None):
                     return "not_owner", "case"
         officer = row.get("officer_uuid")
-        if isinstance(officer, str) and self.owner("officers", officer) not in (self.signer,
-                                                                                 None):
+        if isinstance(officer, str) and self.owner("officers", officer) not in (self.signer, None):
             return "foreign_officer", "officer_uuid"
         if table == "certificates":
             return self._certificate(row)
@@ -98,13 +103,18 @@ class Ownership:
         number = str(row["number"])
         if not number.startswith(tuple(issuance.number_prefixes(self.signer))):
             return "bad_certificate", "number"
-        case = self.conn.execute("SELECT number, person_uuid FROM cases WHERE uuid = ?",
-                                 (row["case_uuid"],)).fetchone()
+        case = self.conn.execute(
+            "SELECT number, person_uuid FROM cases WHERE uuid = ?", (row["case_uuid"],)
+        ).fetchone()
         if case is None:
             return None  # the database's foreign keys refuse it
-        if row["person_uuid"] != case[1] or not self.conn.execute(
+        if (
+            row["person_uuid"] != case[1]
+            or not self.conn.execute(
                 "SELECT 1 FROM decisions WHERE uuid = ? AND case_uuid = ?",
-                (row["decision_uuid"], row["case_uuid"])).fetchone():
+                (row["decision_uuid"], row["case_uuid"]),
+            ).fetchone()
+        ):
             return "bad_certificate", "person_uuid, decision_uuid"
         try:
             signed = payload.decode(str(row["code"]))
@@ -112,13 +122,18 @@ class Ownership:
             return "bad_certificate", "code"
         key = self.conn.execute(
             "SELECT public_key, status FROM trusted_keys WHERE key_id = ? AND issuer_device = ?",
-            (signed.kid.hex(), self.signer)).fetchone()
-        if (key is None or signed.claims.number != number
-                or signed.claims.case_number != case[0]
-                or not keyring.signed_with(str(row["code"]), bytes.fromhex(key[0]))):
+            (signed.kid.hex(), self.signer),
+        ).fetchone()
+        if (
+            key is None
+            or signed.claims.number != number
+            or signed.claims.case_number != case[0]
+            or not keyring.signed_with(str(row["code"]), bytes.fromhex(key[0]))
+        ):
             return "bad_certificate", "code"
         if key[1] != "active" and keyring.code_digest(str(row["code"])) not in keyring.vouched(
-                self.conn, signed.kid.hex()):
+            self.conn, signed.kid.hex()
+        ):
             return "bad_certificate", "code"
         return None
 
@@ -128,7 +143,8 @@ class Ownership:
             return
         self.conn.executemany(
             "INSERT OR REPLACE INTO sync_owners (tbl, record_key, device_id) VALUES (?, ?, ?)",
-            [(table, str(r["uuid"]), self.signer) for r in rows])
+            [(table, str(r["uuid"]), self.signer) for r in rows],
+        )
         for r in rows:
             self._owners[(table, str(r["uuid"]))] = self.signer
         if table == "cases":
@@ -147,15 +163,18 @@ class Ownership:
     def prefetch_owners(self, table: str, keys: list[str]) -> None:
         wanted = sorted({k for k in keys if (table, k) not in self._owners})
         for i in range(0, len(wanted), CHUNK):
-            part = wanted[i:i + CHUNK]
+            part = wanted[i : i + CHUNK]
             marks = ", ".join("?" * len(part))
             found: dict[str, str | None] = dict.fromkeys(part)
             for (key,) in self.conn.execute(
-                    f"SELECT uuid FROM {table} WHERE uuid IN ({marks})", part):
+                f"SELECT uuid FROM {table} WHERE uuid IN ({marks})", part
+            ):
                 found[str(key)] = self.here
             for key, device in self.conn.execute(
-                    f"SELECT record_key, device_id FROM sync_owners WHERE tbl = ? AND"
-                    f" record_key IN ({marks})", [table, *part]):
+                f"SELECT record_key, device_id FROM sync_owners WHERE tbl = ? AND"
+                f" record_key IN ({marks})",
+                [table, *part],
+            ):
                 found[str(key)] = str(device)
             for key, device in found.items():
                 self._owners[(table, key)] = device
@@ -175,11 +194,13 @@ class Ownership:
     def prefetch_cases(self, parent: str, parent_key: str, keys: list[str]) -> None:
         wanted = sorted({k for k in keys if (parent, k) not in self._cases})
         for i in range(0, len(wanted), CHUNK):
-            part = wanted[i:i + CHUNK]
+            part = wanted[i : i + CHUNK]
             found: dict[str, str | None] = dict.fromkeys(part)
             for key, case in self.conn.execute(
-                    f"SELECT {parent_key}, case_uuid FROM {parent} WHERE {parent_key} IN"
-                    f" ({', '.join('?' * len(part))})", part):
+                f"SELECT {parent_key}, case_uuid FROM {parent} WHERE {parent_key} IN"
+                f" ({', '.join('?' * len(part))})",
+                part,
+            ):
                 found[str(key)] = str(case)
             for key, case in found.items():
                 self._cases[(parent, key)] = case

@@ -41,13 +41,42 @@ from idtool.sync.export import Cancelled, Progress, _write_and_record, audit_rec
 
 IDENTIFYING_PERSON = ("full_name", "other_names", "birth_date", "citizenship", "document_number")
 PERSON_FIELDS = (*IDENTIFYING_PERSON, "sex")
-REFERRAL_FIELDS = ("referral_uuid", "case_uuid", "case_number", "region", "org_id",
-                   "legal_basis", "services", "urgency", "reason", "risks",
-                   "certificate_number", "officer_name", "created_at")
-ANSWER_FIELDS = ("question", "label", "text", "sensitivity", "value", "form_id",
-                 "form_version", "language")
-CONSENT_FIELDS = ("uuid", "purpose", "recipient_id", "state", "told", "child_assent",
-                  "guardian", "officer_name", "recorded_at")
+REFERRAL_FIELDS = (
+    "referral_uuid",
+    "case_uuid",
+    "case_number",
+    "region",
+    "org_id",
+    "legal_basis",
+    "services",
+    "urgency",
+    "reason",
+    "risks",
+    "certificate_number",
+    "officer_name",
+    "created_at",
+)
+ANSWER_FIELDS = (
+    "question",
+    "label",
+    "text",
+    "sensitivity",
+    "value",
+    "form_id",
+    "form_version",
+    "language",
+)
+CONSENT_FIELDS = (
+    "uuid",
+    "purpose",
+    "recipient_id",
+    "state",
+    "told",
+    "child_assent",
+    "guardian",
+    "officer_name",
+    "recorded_at",
+)
 OPEN = (referrals.RefStatus.SENT.value, referrals.RefStatus.ACCEPTED.value)
 
 
@@ -56,27 +85,43 @@ def recipient_device(session: Session, org_id: str, device_id: str | None) -> De
     conn = session.conn
     if device_id:
         dev = devices.get(conn, device_id)
-        if (dev is None or dev.status is not DeviceStatus.TRUSTED
-                or dev.role is not DeviceRole.DEVICE or dev.device_id == session.device_id):
-            raise InvalidInput(_("Device {device} is not a trusted device of an organisation.")
-                               .format(device=device_id))
+        if (
+            dev is None
+            or dev.status is not DeviceStatus.TRUSTED
+            or dev.role is not DeviceRole.DEVICE
+            or dev.device_id == session.device_id
+        ):
+            raise InvalidInput(
+                _("Device {device} is not a trusted device of an organisation.").format(
+                    device=device_id
+                )
+            )
         if dev.org_id and dev.org_id != org_id:
-            raise InvalidInput(_("Device {device} belongs to another organisation.").format(
-                device=device_id))
+            raise InvalidInput(
+                _("Device {device} belongs to another organisation.").format(device=device_id)
+            )
         return dev
-    found = [d for d in devices.for_organisation(conn, org_id)
-             if d.device_id != session.device_id]
+    found = [d for d in devices.for_organisation(conn, org_id) if d.device_id != session.device_id]
     if len(found) != 1:
-        raise InvalidInput(_("No single trusted device is known for {org}: name it with "
-                             "--device.").format(org=org_id) if found else
-                           _("No trusted device is known for {org}; the supervisor's update "
-                             "lists the devices of organisations.").format(org=org_id))
+        raise InvalidInput(
+            _("No single trusted device is known for {org}: name it with --device.").format(
+                org=org_id
+            )
+            if found
+            else _(
+                "No trusted device is known for {org}; the supervisor's update "
+                "lists the devices of organisations."
+            ).format(org=org_id)
+        )
     return found[0]
 
 
 def _open_referral(session: Session, case_uuid: str, org_id: str) -> referrals.Referral | None:
-    found = [r for r in referrals.for_case(session, case_uuid)
-             if r.recipient_id == org_id and r.status in OPEN]
+    found = [
+        r
+        for r in referrals.for_case(session, case_uuid)
+        if r.recipient_id == org_id and r.status in OPEN
+    ]
     return found[-1] if found else None
 
 
@@ -84,7 +129,8 @@ def _certificate(session: Session, case_uuid: str) -> str:
     row = session.conn.execute(
         "SELECT number FROM certificates WHERE case_uuid = ? AND number NOT IN"
         " (SELECT number FROM certificate_revocations) ORDER BY issued_at DESC LIMIT 1",
-        (case_uuid,)).fetchone()
+        (case_uuid,),
+    ).fetchone()
     return "" if row is None else str(row[0])
 
 
@@ -106,53 +152,99 @@ def public_id(record_uuid: str) -> str:
     return str(uuid.UUID(bytes=digest[:16], version=4))
 
 
-def build_records(session: Session, case_uuid: str, shown: referrals.Preview,
-                  ref: referrals.Referral) -> list[dict[str, Any]]:
+def build_records(
+    session: Session, case_uuid: str, shown: referrals.Preview, ref: referrals.Referral
+) -> list[dict[str, Any]]:
     org = shown.org
     rtype = directory.recipient_type(org.type)
     case = cases.get_case(session, case_uuid, audit_view=False)
     person = case.person
     identifying = "identifying" in rtype.receives
-    prow = {k: (str(getattr(person, k, "") or "") if identifying or k == "sex" else "")
-            for k in PERSON_FIELDS}
+    prow = {
+        k: (str(getattr(person, k, "") or "") if identifying or k == "sex" else "")
+        for k in PERSON_FIELDS
+    }
     records: list[dict[str, Any]] = [
-        {"table": "referral", "row": {
-            "referral_uuid": public_id(ref.uuid), "case_uuid": public_id(case_uuid),
-            "case_number": case.number,
-            "region": case.region, "org_id": org.id, "legal_basis": str(shown.legal_basis),
-            "services": list(ref.services), "urgency": ref.urgency, "reason": ref.reason,
-            "risks": ref.risks,
-            "certificate_number": _certificate(session, case_uuid) if identifying else "",
-            "officer_name": session.officer.name, "created_at": ref.created_at}},
-        {"table": "person", "row": prow}]
+        {
+            "table": "referral",
+            "row": {
+                "referral_uuid": public_id(ref.uuid),
+                "case_uuid": public_id(case_uuid),
+                "case_number": case.number,
+                "region": case.region,
+                "org_id": org.id,
+                "legal_basis": str(shown.legal_basis),
+                "services": list(ref.services),
+                "urgency": ref.urgency,
+                "reason": ref.reason,
+                "risks": ref.risks,
+                "certificate_number": _certificate(session, case_uuid) if identifying else "",
+                "officer_name": session.officer.name,
+                "created_at": ref.created_at,
+            },
+        },
+        {"table": "person", "row": prow},
+    ]
     values = _values(session, case_uuid)
     for f in shown.included():
         if f.sensitivity not in rtype.receives or f.question not in values:
             continue  # preview already decided; checked again all the same
         value, interview = values[f.question]
-        records.append({"table": "answer", "row": {
-            "question": f.question, "label": f.label, "text": f.answer,
-            "sensitivity": f.sensitivity, "value": json.dumps(value, ensure_ascii=False),
-            "form_id": interview.form_id, "form_version": interview.form_version,
-            "language": interview.language}})
-    wanted = {(consent.Purpose.REFERRAL.value, org.id), (consent.Purpose.INTERVIEW.value, ""),
-              (consent.Purpose.LAW_ENFORCEMENT.value, "")}
+        records.append(
+            {
+                "table": "answer",
+                "row": {
+                    "question": f.question,
+                    "label": f.label,
+                    "text": f.answer,
+                    "sensitivity": f.sensitivity,
+                    "value": json.dumps(value, ensure_ascii=False),
+                    "form_id": interview.form_id,
+                    "form_version": interview.form_version,
+                    "language": interview.language,
+                },
+            }
+        )
+    wanted = {
+        (consent.Purpose.REFERRAL.value, org.id),
+        (consent.Purpose.INTERVIEW.value, ""),
+        (consent.Purpose.LAW_ENFORCEMENT.value, ""),
+    }
     for rec in consent.history(session, case_uuid):
         if (rec.purpose, rec.recipient_id) in wanted:
-            records.append({"table": "consent", "row": {
-                "uuid": public_id(rec.uuid), "purpose": rec.purpose,
-                "recipient_id": rec.recipient_id,
-                "state": rec.state, "told": list(rec.told), "child_assent": rec.child_assent,
-                "guardian": rec.guardian if identifying else "",
-                "officer_name": rec.officer_name, "recorded_at": rec.recorded_at}})
+            records.append(
+                {
+                    "table": "consent",
+                    "row": {
+                        "uuid": public_id(rec.uuid),
+                        "purpose": rec.purpose,
+                        "recipient_id": rec.recipient_id,
+                        "state": rec.state,
+                        "told": list(rec.told),
+                        "child_assent": rec.child_assent,
+                        "guardian": rec.guardian if identifying else "",
+                        "officer_name": rec.officer_name,
+                        "recorded_at": rec.recorded_at,
+                    },
+                }
+            )
     return records
 
 
-def export_referral(session: Session, case_uuid: str, org_id: str,
-                    recipient_device_id: str | None, out_dir: str | Path, *,
-                    services: tuple[str, ...] = (), urgency: str = "routine",
-                    reason: str = "", risks: str = "", progress: Progress | None = None,
-                    cancelled: Cancelled | None = None) -> Path:
+def export_referral(
+    session: Session,
+    case_uuid: str,
+    org_id: str,
+    recipient_device_id: str | None,
+    out_dir: str | Path,
+    *,
+    services: tuple[str, ...] = (),
+    urgency: str = "routine",
+    reason: str = "",
+    risks: str = "",
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Path:
     """Write a referral bundle for `org_id`'s device into `out_dir`; returns its path.
 
     Uses the open referral of this case to `org_id`, or records one (`referrals.make`, with
@@ -161,20 +253,44 @@ def export_referral(session: Session, case_uuid: str, org_id: str,
     shown = referrals.preview(session, case_uuid, org_id)
     if not shown.allowed:
         with database.transaction(session.conn):
-            session.audit("referral.bundle_refused", case_uuid,
-                          {"recipient": org_id, "reason": "no_legal_basis"})
+            session.audit(
+                "referral.bundle_refused",
+                case_uuid,
+                {"recipient": org_id, "reason": "no_legal_basis"},
+            )
         raise NotPermitted(shown.refusal)
     dev = recipient_device(session, org_id, recipient_device_id)
     ref = _open_referral(session, case_uuid, org_id)
     if ref is None:
-        ref = referrals.make(session, case_uuid, org_id,
-                             services=services or shown.org.services[:1], urgency=urgency,
-                             reason=reason, risks=risks)
+        ref = referrals.make(
+            session,
+            case_uuid,
+            org_id,
+            services=services or shown.org.services[:1],
+            urgency=urgency,
+            reason=reason,
+            risks=risks,
+        )
     records = build_records(session, case_uuid, shown, ref)
     _, head = audit_records(session.conn, 1 << 62)
     answers = sum(r["table"] == "answer" for r in records)
     return _write_and_record(
-        session, out_dir, Kind.REFERRAL, records, head, [dev.age_recipient], 0, 0, progress,
-        cancelled, {"case": case_uuid, "referral": ref.uuid, "recipient": org_id,
-                    "device": dev.device_id, "legal_basis": str(shown.legal_basis),
-                    "fields": answers})
+        session,
+        out_dir,
+        Kind.REFERRAL,
+        records,
+        head,
+        [dev.age_recipient],
+        0,
+        0,
+        progress,
+        cancelled,
+        {
+            "case": case_uuid,
+            "referral": ref.uuid,
+            "recipient": org_id,
+            "device": dev.device_id,
+            "legal_basis": str(shown.legal_basis),
+            "fields": answers,
+        },
+    )

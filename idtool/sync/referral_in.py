@@ -50,8 +50,12 @@ STATUSES = ("accepted", "service_delivered", "declined", "closed")
 
 
 def _bad(what: str) -> BundleError:
-    return BundleError(_("The referral in the exchange package is invalid ({field}). Nothing "
-                         "was imported.").format(field=what), "bad_referral")
+    return BundleError(
+        _(
+            "The referral in the exchange package is invalid ({field}). Nothing was imported."
+        ).format(field=what),
+        "bad_referral",
+    )
 
 
 def _texts(row: object, fields: tuple[str, ...], lists: tuple[str, ...] = ()) -> bool:
@@ -59,28 +63,36 @@ def _texts(row: object, fields: tuple[str, ...], lists: tuple[str, ...] = ()) ->
         return False
     for key, value in row.items():
         if key in lists:
-            if not isinstance(value, list) or not all(isinstance(v, str) and len(v) < 200
-                                                      for v in value):
+            if not isinstance(value, list) or not all(
+                isinstance(v, str) and len(v) < 200 for v in value
+            ):
                 return False
         elif not isinstance(value, str) or len(value) > MAX_TEXT:
             return False
     return True
 
 
-def _check_names(ref: dict[str, Any], person: dict[str, Any],
-                 consents: list[dict[str, Any]]) -> None:
+def _check_names(
+    ref: dict[str, Any], person: dict[str, Any], consents: list[dict[str, Any]]
+) -> None:
     """The names the referral carries (person, officers, guardians) may be stored and shown."""
-    texts = [(person["full_name"], names.MAX_PERSON_NAME),
-             (person["other_names"], names.MAX_NAME_TEXT),
-             (ref["officer_name"], names.MAX_PERSON_NAME)]
+    texts = [
+        (person["full_name"], names.MAX_PERSON_NAME),
+        (person["other_names"], names.MAX_NAME_TEXT),
+        (ref["officer_name"], names.MAX_PERSON_NAME),
+    ]
     for c in consents:
         texts += [(c["guardian"], names.MAX_NAME_TEXT), (c["officer_name"], names.MAX_PERSON_NAME)]
     try:
         for text, limit in texts:
             names.clean_name(text, limit=limit)
     except InvalidInput as e:
-        raise BundleError(_("A name in the referral cannot be stored: {problem} Nothing was "
-                            "imported.").format(problem=e.message), "bad_name") from None
+        raise BundleError(
+            _("A name in the referral cannot be stored: {problem} Nothing was imported.").format(
+                problem=e.message
+            ),
+            "bad_name",
+        ) from None
 
 
 def _one(records: list[Any], table: str) -> dict[str, Any]:
@@ -90,29 +102,39 @@ def _one(records: list[Any], table: str) -> dict[str, Any]:
     return found[0]
 
 
-def _check_basis(rtype: directory.RecipientType, org_id: str, basis: str,
-                 consents: list[dict[str, Any]]) -> None:
+def _check_basis(
+    rtype: directory.RecipientType, org_id: str, basis: str, consents: list[dict[str, Any]]
+) -> None:
     latest: dict[tuple[str, str], str] = {}
     for c in sorted(consents, key=lambda c: c["recorded_at"]):  # ISO times from one device
         latest[(c["purpose"], c["recipient_id"])] = c["state"]
     if basis == "consent":
         ok = latest.get(("referral", org_id)) == "given" and (
             rtype.consent_purpose != "law_enforcement"
-            or latest.get(("law_enforcement", "")) == "given")
+            or latest.get(("law_enforcement", "")) == "given"
+        )
     else:
         ok = basis == "child_protection_law" and rtype.child_without_consent
     if not ok:
-        raise BundleError(_("The referral in the exchange package has no valid consent or "
-                            "legal basis for this organisation. Nothing was imported."),
-                          "no_legal_basis")
+        raise BundleError(
+            _(
+                "The referral in the exchange package has no valid consent or "
+                "legal basis for this organisation. Nothing was imported."
+            ),
+            "no_legal_basis",
+        )
 
 
-def apply_referral(session: Session, applier: Applier, header: BundleHeader,
-                   records: list[Any]) -> None:
+def apply_referral(
+    session: Session, applier: Applier, header: BundleHeader, records: list[Any]
+) -> None:
     conn = session.conn
     for record in records:
-        if not isinstance(record, dict) or set(record) != {"table", "row"} or record[
-                "table"] not in ("referral", "person", "answer", "consent"):
+        if (
+            not isinstance(record, dict)
+            or set(record) != {"table", "row"}
+            or record["table"] not in ("referral", "person", "answer", "consent")
+        ):
             raise _bad("records")
     ref, person = _one(records, "referral"), _one(records, "person")
     if not _texts(ref, REFERRAL_FIELDS, ("services",)) or not _texts(person, PERSON_FIELDS):
@@ -120,29 +142,43 @@ def apply_referral(session: Session, applier: Applier, header: BundleHeader,
     org_id = ref["org_id"]
     mine = devices.own_org(conn)
     if mine and mine != org_id:
-        raise BundleError(_("This referral is for another organisation ({org}). Nothing was "
-                            "imported.").format(org=org_id), "wrong_organisation")
+        raise BundleError(
+            _("This referral is for another organisation ({org}). Nothing was imported.").format(
+                org=org_id
+            ),
+            "wrong_organisation",
+        )
     org = directory.find(conn, org_id)
     try:
         if org is None:
             raise KeyError(org_id)
         rtype = directory.recipient_type(org.type)
     except KeyError:
-        raise BundleError(_("The organisation {org} is not in this device's NRM directory. "
-                            "Nothing was imported.").format(org=org_id),
-                          "wrong_organisation") from None
+        raise BundleError(
+            _(
+                "The organisation {org} is not in this device's NRM directory. "
+                "Nothing was imported."
+            ).format(org=org_id),
+            "wrong_organisation",
+        ) from None
     if "identifying" not in rtype.receives and any(person[k] for k in IDENTIFYING_PERSON):
         raise _bad("person")
     if ref["urgency"] not in ("routine", "urgent", "immediate"):
         raise _bad("urgency")
-    consents = [r["row"] for r in records if r["table"] == "consent"
-                and _texts(r["row"], CONSENT_FIELDS, ("told",))]
+    consents = [
+        r["row"]
+        for r in records
+        if r["table"] == "consent" and _texts(r["row"], CONSENT_FIELDS, ("told",))
+    ]
     _check_names(ref, person, consents)
     _check_basis(rtype, org_id, ref["legal_basis"], consents)
-    if conn.execute("SELECT 1 FROM referrals_received WHERE sender = ? AND referral_uuid = ?",
-                    (header.sender, ref["referral_uuid"])).fetchone():
-        raise BundleError(_("This referral was received before. Nothing was imported."),
-                          "already_received")
+    if conn.execute(
+        "SELECT 1 FROM referrals_received WHERE sender = ? AND referral_uuid = ?",
+        (header.sender, ref["referral_uuid"]),
+    ).fetchone():
+        raise BundleError(
+            _("This referral was received before. Nothing was imported."), "already_received"
+        )
     for r in records:
         if r["table"] == "consent" and r["row"] not in consents:
             applier.quarantine("consent", r["row"], "wrong_type")
@@ -153,8 +189,11 @@ def apply_referral(session: Session, applier: Applier, header: BundleHeader,
         if not _texts(row, ANSWER_FIELDS) or row["language"] not in LANGUAGES:
             applier.quarantine("answer", row, "wrong_type")
         elif row["sensitivity"] not in rtype.receives:
-            applier.quarantine("answer", {"question": row["question"],
-                                          "sensitivity": row["sensitivity"]}, "not_allowed")
+            applier.quarantine(
+                "answer",
+                {"question": row["question"], "sensitivity": row["sensitivity"]},
+                "not_allowed",
+            )
         else:
             try:
                 json.loads(row["value"])
@@ -173,31 +212,55 @@ def apply_referral(session: Session, applier: Applier, header: BundleHeader,
     conn.execute(
         "INSERT INTO persons (uuid, full_name, other_names, sex, birth_date, citizenship,"
         " document_number, name_key, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (person_uuid, *(person[k] for k in ("full_name", "other_names", "sex", "birth_date",
-                                            "citizenship", "document_number")),
-         names.identity_key(person["full_name"]), me))
+        (
+            person_uuid,
+            *(
+                person[k]
+                for k in (
+                    "full_name",
+                    "other_names",
+                    "sex",
+                    "birth_date",
+                    "citizenship",
+                    "document_number",
+                )
+            ),
+            names.identity_key(person["full_name"]),
+            me,
+        ),
+    )
     conn.execute(
         "INSERT INTO cases (uuid, number, person_uuid, status, region, opened_at, officer_uuid,"
         " device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (case_uuid, cases._next_number(session), person_uuid,
-         "identified" if certificate else "possible", region, now, officer, me))
+        (
+            case_uuid,
+            cases._next_number(session),
+            person_uuid,
+            "identified" if certificate else "possible",
+            region,
+            now,
+            officer,
+            me,
+        ),
+    )
     applier.report.add("cases", "imported")
 
     by_form: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for row in answers:
-        by_form.setdefault((row["form_id"], row["form_version"], row["language"]),
-                           []).append(row)
+        by_form.setdefault((row["form_id"], row["form_version"], row["language"]), []).append(row)
     for (form_id, version, language), rows in sorted(by_form.items()):
         interview_uuid = str(uuid.uuid4())
         conn.execute(
             "INSERT INTO interviews (uuid, case_uuid, form_id, form_version, language, state,"
             " current_section, started_at, completed_at, officer_uuid, device_id)"
             " VALUES (?, ?, ?, ?, ?, 'completed', '', ?, ?, ?, ?)",
-            (interview_uuid, case_uuid, form_id, version, language, now, now, officer, me))
+            (interview_uuid, case_uuid, form_id, version, language, now, now, officer, me),
+        )
         conn.executemany(
             "INSERT OR REPLACE INTO answers (interview_uuid, question, value, updated_at)"
-            " VALUES (?, ?, ?, ?)", [(interview_uuid, r["question"], r["value"], now)
-                                     for r in rows])
+            " VALUES (?, ?, ?, ?)",
+            [(interview_uuid, r["question"], r["value"], now) for r in rows],
+        )
         applier.report.add("answers", "imported", len(rows))
 
     fields = [{k: r[k] for k in ("question", "label", "text", "sensitivity")} for r in answers]
@@ -208,15 +271,43 @@ def apply_referral(session: Session, applier: Applier, header: BundleHeader,
         " urgency, reason, risks, certificate_number, fields, consents, status, received_at,"
         " officer_uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?,"
         " ?)",
-        (received, ref["referral_uuid"], header.sender, header.bundle_id, ref["case_uuid"],
-         ref["case_number"], case_uuid, org_id, ref["legal_basis"],
-         json.dumps(ref["services"]), ref["urgency"], ref["reason"], ref["risks"],
-         certificate, json.dumps(fields, ensure_ascii=False),
-         json.dumps(consents, ensure_ascii=False), now, officer))
+        (
+            received,
+            ref["referral_uuid"],
+            header.sender,
+            header.bundle_id,
+            ref["case_uuid"],
+            ref["case_number"],
+            case_uuid,
+            org_id,
+            ref["legal_basis"],
+            json.dumps(ref["services"]),
+            ref["urgency"],
+            ref["reason"],
+            ref["risks"],
+            certificate,
+            json.dumps(fields, ensure_ascii=False),
+            json.dumps(consents, ensure_ascii=False),
+            now,
+            officer,
+        ),
+    )
     applier.report.add("referrals_received", "imported")
-    session.audit("referral.receive", case_uuid, {
-        "referral": ref["referral_uuid"], "sender": header.sender, "bundle": header.bundle_id,
-        "recipient": org_id, "legal_basis": ref["legal_basis"], "fields": len(answers)})
+    session.audit(
+        "referral.receive",
+        case_uuid,
+        {
+            "referral": ref["referral_uuid"],
+            "sender": header.sender,
+            "bundle": header.bundle_id,
+            "recipient": org_id,
+            "legal_basis": ref["legal_basis"],
+            "fields": len(answers),
+        },
+    )
     if ref["legal_basis"] == "child_protection_law":
-        session.audit("referral.child_protection_without_consent", case_uuid,
-                      {"referral": ref["referral_uuid"], "received": True})
+        session.audit(
+            "referral.child_protection_without_consent",
+            case_uuid,
+            {"referral": ref["referral_uuid"], "received": True},
+        )

@@ -49,10 +49,16 @@ class ImportReport:
         return self.total("quarantined")
 
     def to_json(self) -> dict[str, Any]:
-        out = {"bundle_id": self.bundle_id, "sender": self.sender, "kind": self.kind,
-               "sequence": self.sequence, "tables": self.tables,
-               "duplicates": self.duplicates, "audit_entries": self.audit_entries,
-               "issuer_keys": self.issuer_keys}
+        out = {
+            "bundle_id": self.bundle_id,
+            "sender": self.sender,
+            "kind": self.kind,
+            "sequence": self.sequence,
+            "tables": self.tables,
+            "duplicates": self.duplicates,
+            "audit_entries": self.audit_entries,
+            "issuer_keys": self.issuer_keys,
+        }
         if self.audit_findings:
             out["audit_findings"] = self.audit_findings
         return out
@@ -60,30 +66,57 @@ class ImportReport:
     def lines(self) -> list[str]:
         """The report for a terminal or a dialog: no personal data, only counts."""
         head = _("Exchange package {sequence} from device {device} ({kind}):").format(
-            sequence=self.sequence, device=self.sender, kind=self.kind)
+            sequence=self.sequence, device=self.sender, kind=self.kind
+        )
         if self.already_imported:
             return [head, "  " + _("already imported earlier; nothing was changed.")]
-        out = [head, "  " + _("imported {imported}, unchanged {unchanged}, conflicts "
-                              "{conflicts}, possible duplicates {duplicates}, quarantined "
-                              "{quarantined}").format(
-            imported=self.imported, unchanged=self.unchanged, conflicts=self.conflicts,
-            duplicates=self.duplicates, quarantined=self.quarantined)]
+        out = [
+            head,
+            "  "
+            + _(
+                "imported {imported}, unchanged {unchanged}, conflicts "
+                "{conflicts}, possible duplicates {duplicates}, quarantined "
+                "{quarantined}"
+            ).format(
+                imported=self.imported,
+                unchanged=self.unchanged,
+                conflicts=self.conflicts,
+                duplicates=self.duplicates,
+                quarantined=self.quarantined,
+            ),
+        ]
         for table, counts in sorted(self.tables.items()):
-            out.append("  " + _("{table}: imported {imported}, unchanged {unchanged}, "
-                                "conflicts {conflicts}, quarantined {quarantined}").format(
-                table=table, **counts))
+            out.append(
+                "  "
+                + _(
+                    "{table}: imported {imported}, unchanged {unchanged}, "
+                    "conflicts {conflicts}, quarantined {quarantined}"
+                ).format(table=table, **counts)
+            )
         if self.issuer_keys:
-            out.append("  " + _("certificate-issuing keys learned or retired: {count}").format(
-                count=self.issuer_keys))
+            out.append(
+                "  "
+                + _("certificate-issuing keys learned or retired: {count}").format(
+                    count=self.issuer_keys
+                )
+            )
         if self.audit_entries:
-            out.append("  " + _("audit entries stored: {count}").format(
-                count=self.audit_entries))
+            out.append("  " + _("audit entries stored: {count}").format(count=self.audit_entries))
         if self.audit_findings:
             from idtool.sync.audit_fork import describe_finding
 
             for f in self.audit_findings:
                 seq = f.get("first_seq")
-                out.append("  " + _("Warning: {finding}").format(finding=describe_finding(
-                    str(f.get("kind")), self.sender, seq if isinstance(seq, int) else None,
-                    bool(f.get("exact")), str(f.get("reason", "")))))
+                out.append(
+                    "  "
+                    + _("Warning: {finding}").format(
+                        finding=describe_finding(
+                            str(f.get("kind")),
+                            self.sender,
+                            seq if isinstance(seq, int) else None,
+                            bool(f.get("exact")),
+                            str(f.get("reason", "")),
+                        )
+                    )
+                )
         return out

@@ -16,8 +16,20 @@ from typing import Any
 from idtool.database import Connection
 
 # Parents before children, so foreign keys hold as the records are applied in order.
-ORDER = ("officers", "persons", "cases", "interviews", "answers", "assessments", "decisions",
-         "consents", "referrals", "referral_events", "certificates", "certificate_revocations")
+ORDER = (
+    "officers",
+    "persons",
+    "cases",
+    "interviews",
+    "answers",
+    "assessments",
+    "decisions",
+    "consents",
+    "referrals",
+    "referral_events",
+    "certificates",
+    "certificate_revocations",
+)
 # Never changed once written (triggers forbid it): insert when new, never update.
 APPEND_ONLY = frozenset({"decisions", "consents", "certificate_revocations"})
 # Columns that stay on the device that wrote them.
@@ -48,8 +60,10 @@ class Table:
     @cached_property
     def checks(self) -> tuple[tuple[str, bool, type | None], ...]:
         """(column, not null, exact type required: int, str or None) for `check_row`."""
-        return tuple((c.name, c.not_null, int if c.type == "INTEGER" else
-                      str if c.type == "TEXT" else None) for c in self.columns)
+        return tuple(
+            (c.name, c.not_null, int if c.type == "INTEGER" else str if c.type == "TEXT" else None)
+            for c in self.columns
+        )
 
     @property
     def versioned(self) -> bool:
@@ -79,8 +93,9 @@ class Table:
 def _schema(conn: Connection, name: str) -> Table:
     info = conn.execute(f"PRAGMA table_info({name})").fetchall()
     skip = LOCAL_COLUMNS.get(name, frozenset())
-    columns = tuple(Column(r[1], str(r[2]).upper(), bool(r[3]) or bool(r[5]))
-                    for r in info if r[1] not in skip)
+    columns = tuple(
+        Column(r[1], str(r[2]).upper(), bool(r[3]) or bool(r[5])) for r in info if r[1] not in skip
+    )
     key = tuple(r[1] for r in sorted((r for r in info if r[5]), key=lambda r: r[5]))
     return Table(name, columns, key)
 
@@ -91,8 +106,10 @@ def schema(conn: Connection) -> dict[str, Table]:
 
 
 def read_row(conn: Connection, table: Table, record_key: str) -> dict[str, Any] | None:
-    row = conn.execute(f"SELECT {', '.join(table.names)} FROM {table.name} WHERE {table.where()}",
-                       table.key_values(record_key)).fetchone()
+    row = conn.execute(
+        f"SELECT {', '.join(table.names)} FROM {table.name} WHERE {table.where()}",
+        table.key_values(record_key),
+    ).fetchone()
     return None if row is None else dict(zip(table.names, row, strict=True))
 
 

@@ -33,13 +33,21 @@ def _device(row: object) -> Device | None:
         return None
     row = {k: v for k, v in row.items() if k != "org_id"}
     if set(row) != _DEVICE_FIELDS or not all(
-            isinstance(v, str) and 0 < len(v) <= 200 for v in row.values()):
+        isinstance(v, str) and 0 < len(v) <= 200 for v in row.values()
+    ):
         return None
     try:
         keys.public_key(row["signing_key"])
         keys.recipient(row["age_recipient"])
-        return Device(row["device_id"], row["label"], row["signing_key"], row["age_recipient"],
-                      DeviceRole(row["role"]), DeviceStatus(row["status"]), org_id=org_id)
+        return Device(
+            row["device_id"],
+            row["label"],
+            row["signing_key"],
+            row["age_recipient"],
+            DeviceRole(row["role"]),
+            DeviceStatus(row["status"]),
+            org_id=org_id,
+        )
     except (ValueError, BundleError):
         return None
 
@@ -73,18 +81,25 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
                     dev = replace(dev, status=DeviceStatus.REVOKED)  # never un-revoked
                 if known is not None and known.signing_key != dev.signing_key:
                     applier.quarantine("sync_devices", row, "key_changed")
-                elif known is not None and (known.role, known.status, known.label,
-                                            known.org_id) == (dev.role, dev.status, dev.label,
-                                                              dev.org_id):
+                elif known is not None and (
+                    known.role,
+                    known.status,
+                    known.label,
+                    known.org_id,
+                ) == (dev.role, dev.status, dev.label, dev.org_id):
                     applier.report.add("sync_devices", "unchanged")
                 else:
                     devices.upsert(conn, dev, now)
                     applier.report.add("sync_devices", "imported")
                     if dev.status is DeviceStatus.REVOKED and (
-                            known is None or known.status is not DeviceStatus.REVOKED):
+                        known is None or known.status is not DeviceStatus.REVOKED
+                    ):
                         issuers.revoke_device_keys(conn, dev.device_id)
-                        session.audit("sync.device_revoked", dev.device_id,
-                                      {"role": dev.role.value, "bundle": applier.bundle_id})
+                        session.audit(
+                            "sync.device_revoked",
+                            dev.device_id,
+                            {"role": dev.role.value, "bundle": applier.bundle_id},
+                        )
         elif table == "trusted_keys":
             issuers.apply_trusted_key(session, applier, row)
         elif table == "certificate_revocations":

@@ -22,16 +22,28 @@ from idtool.sync.apply import Applier
 
 
 def directory_records(session: Session) -> list[dict[str, Any]]:
-    return [{"table": "directory", "row": {
-        "org_id": org.id, "entry": {**asdict(org), "services": list(org.services)},
-        "active": org.active}} for org in directory.organisations(session, include_inactive=True)]
+    return [
+        {
+            "table": "directory",
+            "row": {
+                "org_id": org.id,
+                "entry": {**asdict(org), "services": list(org.services)},
+                "active": org.active,
+            },
+        }
+        for org in directory.organisations(session, include_inactive=True)
+    ]
 
 
 def policy_records(conn: Connection) -> list[dict[str, Any]]:
-    return [{"table": "policy", "row": {"action": action.value, "role": role.value,
-                                        "allowed": role in roles}}
-            for action, roles in sorted(policy.table(conn).items())
-            for role in sorted(policy.Role)]
+    return [
+        {
+            "table": "policy",
+            "row": {"action": action.value, "role": role.value, "allowed": role in roles},
+        }
+        for action, roles in sorted(policy.table(conn).items())
+        for role in sorted(policy.Role)
+    ]
 
 
 def _organisation(row: object) -> directory.Organisation | None:
@@ -43,19 +55,30 @@ def _organisation(row: object) -> directory.Organisation | None:
     if set(entry) - {"id", "type", "region", "name", "services", "contact", "active"}:
         return None
     name, services = entry.get("name"), entry.get("services", [])
-    if not isinstance(name, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                              for k, v in name.items()):
+    if not isinstance(name, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in name.items()
+    ):
         return None
     if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
         return None
     if not all(isinstance(entry.get(k, ""), str) for k in ("id", "type", "region", "contact")):
         return None
-    org = directory.Organisation(str(entry.get("id", "")), str(entry.get("type", "")),
-                                 str(entry.get("region", "national")), dict(name),
-                                 tuple(services), str(entry.get("contact", "")), active)
-    if (org.id != org_id or not org_id.strip() or len(org_id) > 100
-            or org.type not in directory.shipped().recipient_types
-            or not any(v.strip() for v in name.values())):
+    org = directory.Organisation(
+        str(entry.get("id", "")),
+        str(entry.get("type", "")),
+        str(entry.get("region", "national")),
+        dict(name),
+        tuple(services),
+        str(entry.get("contact", "")),
+        active,
+    )
+    if (
+        org.id != org_id
+        or not org_id.strip()
+        or len(org_id) > 100
+        or org.type not in directory.shipped().recipient_types
+        or not any(v.strip() for v in name.values())
+    ):
         return None
     return org
 
@@ -67,46 +90,70 @@ def apply_directory(session: Session, applier: Applier, row: object) -> None:
         return
     conn = session.conn
     entry = json.dumps(asdict(org), ensure_ascii=False)
-    known = conn.execute("SELECT uuid, entry, active FROM directory WHERE org_id = ?",
-                         (org.id,)).fetchone()
+    known = conn.execute(
+        "SELECT uuid, entry, active FROM directory WHERE org_id = ?", (org.id,)
+    ).fetchone()
     if known is None and not conn.execute("SELECT 1 FROM directory LIMIT 1").fetchone():
         # First entries here: the shipped copy would otherwise be seeded over them later.
         for shipped in directory.shipped().organisations:
-            conn.execute("INSERT INTO directory (uuid, org_id, entry, active, device_id)"
-                         " VALUES (?, ?, ?, ?, ?)",
-                         (str(uuid.uuid4()), shipped.id, json.dumps(asdict(shipped),
-                                                                    ensure_ascii=False),
-                          int(shipped.active), session.device_id))
-        known = conn.execute("SELECT uuid, entry, active FROM directory WHERE org_id = ?",
-                             (org.id,)).fetchone()
+            conn.execute(
+                "INSERT INTO directory (uuid, org_id, entry, active, device_id)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    str(uuid.uuid4()),
+                    shipped.id,
+                    json.dumps(asdict(shipped), ensure_ascii=False),
+                    int(shipped.active),
+                    session.device_id,
+                ),
+            )
+        known = conn.execute(
+            "SELECT uuid, entry, active FROM directory WHERE org_id = ?", (org.id,)
+        ).fetchone()
     if known is None:
-        conn.execute("INSERT INTO directory (uuid, org_id, entry, active, device_id)"
-                     " VALUES (?, ?, ?, ?, ?)",
-                     (str(uuid.uuid4()), org.id, entry, int(org.active), applier.sender))
+        conn.execute(
+            "INSERT INTO directory (uuid, org_id, entry, active, device_id) VALUES (?, ?, ?, ?, ?)",
+            (str(uuid.uuid4()), org.id, entry, int(org.active), applier.sender),
+        )
     elif (directory._org(json.loads(known[1])), bool(known[2])) == (
-            directory._org(json.loads(entry)), org.active):
+        directory._org(json.loads(entry)),
+        org.active,
+    ):
         applier.report.add("directory", "unchanged")
         return
     else:
-        conn.execute("UPDATE directory SET entry = ?, active = ?, version = version + 1,"
-                     " base_version = version, device_id = ? WHERE uuid = ?",
-                     (entry, int(org.active), applier.sender, known[0]))
+        conn.execute(
+            "UPDATE directory SET entry = ?, active = ?, version = version + 1,"
+            " base_version = version, device_id = ? WHERE uuid = ?",
+            (entry, int(org.active), applier.sender, known[0]),
+        )
     session.audit("directory.update", org.id, {"bundle": applier.bundle_id})
     applier.report.add("directory", "imported")
 
 
 def apply_policy(session: Session, applier: Applier, row: object) -> None:
-    if not isinstance(row, dict) or set(row) != {"action", "role", "allowed"} or not (
-            type(row["allowed"]) is bool and isinstance(row["action"], str)
-            and isinstance(row["role"], str) and row["action"] in set(policy.Action)
-            and row["role"] in set(policy.Role)):
+    if (
+        not isinstance(row, dict)
+        or set(row) != {"action", "role", "allowed"}
+        or not (
+            type(row["allowed"]) is bool
+            and isinstance(row["action"], str)
+            and isinstance(row["role"], str)
+            and row["action"] in set(policy.Action)
+            and row["role"] in set(policy.Role)
+        )
+    ):
         applier.quarantine("policy", row, "wrong_type")
         return
     action, role = policy.Action(row["action"]), policy.Role(row["role"])
-    if policy.is_allowed(session.conn, role, action) == row["allowed"] or not \
-            policy.set_allowed(session.conn, action, role, row["allowed"], applier.sender):
+    if policy.is_allowed(session.conn, role, action) == row["allowed"] or not policy.set_allowed(
+        session.conn, action, role, row["allowed"], applier.sender
+    ):
         applier.report.add("policy", "unchanged")
         return
-    session.audit("policy.update", action.value, {"role": role.value, "allowed": row["allowed"],
-                                                  "bundle": applier.bundle_id})
+    session.audit(
+        "policy.update",
+        action.value,
+        {"role": role.value, "allowed": row["allowed"], "bundle": applier.bundle_id},
+    )
     applier.report.add("policy", "imported")

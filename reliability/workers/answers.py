@@ -17,8 +17,24 @@ from pathlib import Path
 from idtool import interviews, kdf
 from idtool.vault import Vault
 
-WORDS = ("өмүр", "үмүт", "жаңы", "көңүл", "түнкү", "Өзгөн", "Нарын", "күмүш", "аңгеме",
-         "Мисалова", "Үлгүбаев", "жумуш", "мөөнөт", "бүгүн", "таң", "Сынамаева")
+WORDS = (
+    "өмүр",
+    "үмүт",
+    "жаңы",
+    "көңүл",
+    "түнкү",
+    "Өзгөн",
+    "Нарын",
+    "күмүш",
+    "аңгеме",
+    "Мисалова",
+    "Үлгүбаев",
+    "жумуш",
+    "мөөнөт",
+    "бүгүн",
+    "таң",
+    "Сынамаева",
+)
 
 
 NAMES = ("full_name", "other_names")
@@ -42,8 +58,9 @@ def next_write(rng: random.Random, args: dict[str, object], n: int) -> tuple[str
     if roll < 0.8:
         question = rng.choice(args["text"])  # type: ignore[arg-type]
         if question in NAMES:  # a name is at most 200 characters: refused longer
-            return question, " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4))) \
-                + f" {marker}"
+            return question, " ".join(
+                rng.choice(WORDS) for _ in range(rng.randint(1, 4))
+            ) + f" {marker}"
         return question, text_value(rng, marker)
     if roll < 0.9:
         return rng.choice(args["numbers"]), int(args["round"]) * 1_000_000 + n  # type: ignore

@@ -24,8 +24,11 @@ from reliability import fulldisk
 def main() -> None:
     args = json.loads(sys.argv[1])
     set_language("en")
-    world = fulldisk.PdfWorld.load(Path(args["world"])) if args["op"] in fulldisk.PDF_OPS \
+    world = (
+        fulldisk.PdfWorld.load(Path(args["world"]))
+        if args["op"] in fulldisk.PDF_OPS
         else fulldisk.BundleWorld.load(Path(args["world"]))
+    )
     with world.session_for(args["op"]) as session:
         fulldisk.warm_up(args["op"], world, session)
         before = fulldisk.content_digest(session.conn)

@@ -37,8 +37,10 @@ def main() -> None:
     for index in range(args["start"], len(bundles)):
         say(f"begin {index}")
         report = import_bundle(session, bundles[index])
-        say(f"ack {index} {int(report.already_imported)} {report.imported}"
-            f" {report.quarantined} {report.conflicts}")
+        say(
+            f"ack {index} {int(report.already_imported)} {report.imported}"
+            f" {report.quarantined} {report.conflicts}"
+        )
     say("done")
     time.sleep(600)  # the parent kills it
 

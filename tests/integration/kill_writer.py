@@ -21,8 +21,9 @@ def main() -> None:
         with database.transaction(session.conn):
             # Several statements per transaction, so the kill often lands mid-transaction.
             for part in range(5):
-                session.audit("test.write", target=f"{round_no}:{n}",
-                              details={"part": part, "filler": filler})
+                session.audit(
+                    "test.write", target=f"{round_no}:{n}", details={"part": part, "filler": filler}
+                )
         sys.stdout.write(f"{round_no}:{n}\n")
         sys.stdout.flush()
 

@@ -258,21 +258,46 @@ def test_a_device_cannot_take_a_case_uuid_before_its_real_owner_sends_it(tmp_pat
     devices.set_organisation(w.sup, evil.device_id, "crisis-centre-osh")
     update(w, victim, evil)
     referred = cases.open_case(victim, full_name="Жолдош Алиев", region=REGION)
-    consent.record(victim, referred.uuid, consent.Purpose.REFERRAL, consent.State.GIVEN,
-                   recipient_id="crisis-centre-osh")
-    import_bundle(evil, export_referral(victim, referred.uuid, "crisis-centre-osh", None, w.out,
-                                        services=("shelter",)))
-    learned = {str(v) for row in evil.conn.execute(
-        "SELECT referral_uuid, source_case_uuid, consents FROM referrals_received") for v in row}
-    own = {str(r[0]) for t in ("cases", "referrals", "consents", "persons") for r in
-           victim.conn.execute(f"SELECT uuid FROM {t}")}
+    consent.record(
+        victim,
+        referred.uuid,
+        consent.Purpose.REFERRAL,
+        consent.State.GIVEN,
+        recipient_id="crisis-centre-osh",
+    )
+    import_bundle(
+        evil,
+        export_referral(
+            victim, referred.uuid, "crisis-centre-osh", None, w.out, services=("shelter",)
+        ),
+    )
+    learned = {
+        str(v)
+        for row in evil.conn.execute(
+            "SELECT referral_uuid, source_case_uuid, consents FROM referrals_received"
+        )
+        for v in row
+    }
+    own = {
+        str(r[0])
+        for t in ("cases", "referrals", "consents", "persons")
+        for r in victim.conn.execute(f"SELECT uuid FROM {t}")
+    }
     assert not any(u in text for u in own for text in learned)
     assert referral_out.public_id(referred.uuid) in learned
     # What the receiver learned, used as a case id at the coordinator, takes nothing from anyone.
-    mine = row_of(w.sup, "cases", evil.conn.execute(
-        "SELECT uuid FROM cases ORDER BY rowid LIMIT 1").fetchone()[0])
-    squat = {**mine, "uuid": referral_out.public_id(referred.uuid), "number": "SQUAT-2026-1",
-             "version": 1, "base_version": 0}
+    mine = row_of(
+        w.sup,
+        "cases",
+        evil.conn.execute("SELECT uuid FROM cases ORDER BY rowid LIMIT 1").fetchone()[0],
+    )
+    squat = {
+        **mine,
+        "uuid": referral_out.public_id(referred.uuid),
+        "number": "SQUAT-2026-1",
+        "version": 1,
+        "base_version": 0,
+    }
     send(w, evil, [record("cases", squat)])
     report = import_bundle(w.sup, export.export_cases(victim, w.out))
     assert ("cases", "not_owner") not in quarantine_reasons(w.sup), report
@@ -336,8 +361,10 @@ def test_a_device_cannot_revoke_another_devices_certificate_by_taking_its_number
         ],
     )
     assert report.quarantined == 2
-    assert [r for _, r in quarantine_reasons(w.sup)[-2:]] == ["bad_certificate",
-                                                              "missing_reference"]
+    assert [r for _, r in quarantine_reasons(w.sup)[-2:]] == [
+        "bad_certificate",
+        "missing_reference",
+    ]
     update(w, victim, verifier)
     # The victim post issues its first certificate, genuinely, and sends it.
     genuine = issuance.issue(victim, decided_case(victim).uuid, "en").certificate

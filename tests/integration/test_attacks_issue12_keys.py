@@ -132,9 +132,10 @@ def test_how_a_rogue_key_announcement_looks_at_the_coordinator(tmp_path: Path) -
         created |= {details.get("key"), details.get("new")}
     assert issuing.active(post.conn)[0] in created  # the real key's creation is on record
     assert rogue_kid not in created  # the rogue one's is not
-    assert w.sup.conn.execute(
-        "SELECT 1 FROM trusted_keys WHERE key_id = ?", (rogue_kid,)
-    ).fetchone() is None
+    assert (
+        w.sup.conn.execute("SELECT 1 FROM trusted_keys WHERE key_id = ?", (rogue_kid,)).fetchone()
+        is None
+    )
     post.close()
 
 

@@ -26,11 +26,21 @@ AS_GUARD = {"IDTOOL_OFFICER": "Guard One", "IDTOOL_PASSPHRASE": "guard-pass-1"}
 HOLDER = "Жылдызкан Түңгүчбаева"
 BIRTH = "1998-04-12"
 STRONG = {
-    "urgent_medical": "no", "safe_place": "no", "fear_someone": "yes",
-    "documents_taken": "yes", "debt": "yes", "not_free": "yes", "deceived_job": "yes",
-    "violence_threats": "both", "unpaid_wages": "not_paid", "excessive_hours": "yes",
-    "sex": "female", "age_now": 24, "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"], "exploitation_country": "russia",
+    "urgent_medical": "no",
+    "safe_place": "no",
+    "fear_someone": "yes",
+    "documents_taken": "yes",
+    "debt": "yes",
+    "not_free": "yes",
+    "deceived_job": "yes",
+    "violence_threats": "both",
+    "unpaid_wages": "not_paid",
+    "excessive_hours": "yes",
+    "sex": "female",
+    "age_now": 24,
+    "under_18_at_exploitation": "no",
+    "exploitation_type": ["forced_labour"],
+    "exploitation_country": "russia",
     "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
     "consent_referral": "given",
 }
@@ -42,16 +52,25 @@ class Runner:
     def __init__(self, data: Path, tmp: Path, cwd: Path) -> None:
         self.data, self.tmp, self.cwd = data, tmp, cwd
 
-    def __call__(self, *args: str, env: dict[str, str] | None = None,
-                 stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        full_env = {k: v for k, v in os.environ.items()
-                    if not k.startswith("IDTOOL_") or k in ("IDTOOL_KDF", "IDTOOL_CONFIG")}
+    def __call__(
+        self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("IDTOOL_") or k in ("IDTOOL_KDF", "IDTOOL_CONFIG")
+        }
         full_env.update({"TMPDIR": str(self.tmp), "TEMP": str(self.tmp), "TMP": str(self.tmp)})
         full_env.update(env or AS_SUP)
         return subprocess.run(
             [sys.executable, "-m", "idtool", "--data", str(self.data), "--lang", "en", *args],
-            capture_output=True, text=True, env=full_env, timeout=120, cwd=self.cwd,
-            input=stdin)
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=120,
+            cwd=self.cwd,
+            input=stdin,
+        )
 
 
 def assert_clean_failure(proc: subprocess.CompletedProcess[str], code: int | None = None) -> None:
@@ -99,8 +118,9 @@ def test_issue_reprint_verify_revoke(setup, tmp_path: Path):
     out = tmp_path / "out"
     data_before = tree(run.data)
 
-    assert_clean_failure(run("certificate", "issue", case, "--out", str(out / "g.pdf"),
-                             env=AS_GUARD), 6)
+    assert_clean_failure(
+        run("certificate", "issue", case, "--out", str(out / "g.pdf"), env=AS_GUARD), 6
+    )
     # (--lang after the command chooses the certificate's language, and the messages' too)
     proc = run("certificate", "issue", case, "--out", str(out / "original.pdf"), "--lang", "ky")
     assert proc.returncode == 0, proc.stderr
@@ -125,11 +145,25 @@ def test_issue_reprint_verify_revoke(setup, tmp_path: Path):
     proc = run("certificate", "verify", str(out / "original.pdf"), env=AS_GUARD)
     assert proc.returncode == 0, proc.stderr
     assert one_line(proc).startswith("VALID")
-    proc = run("certificate", "verify", str(out / "copy.pdf"), "--name", "Jyldyzkan Tunguchbaeva",
-               "--birth-date", BIRTH)
+    proc = run(
+        "certificate",
+        "verify",
+        str(out / "copy.pdf"),
+        "--name",
+        "Jyldyzkan Tunguchbaeva",
+        "--birth-date",
+        BIRTH,
+    )
     assert proc.returncode == 0 and "match" in one_line(proc)
-    proc = run("certificate", "verify", str(out / "copy.pdf"), "--name", HOLDER,
-               "--birth-date", "1999-01-01")
+    proc = run(
+        "certificate",
+        "verify",
+        str(out / "copy.pdf"),
+        "--name",
+        HOLDER,
+        "--birth-date",
+        "1999-01-01",
+    )
     assert proc.returncode == 13 and "DO NOT match" in one_line(proc)
     assert HOLDER not in proc.stdout + proc.stderr
 
@@ -162,10 +196,12 @@ def test_verify_code_text_and_failures(setup, tmp_path: Path):
     assert proc.returncode == 10 and one_line(proc).startswith("NOT VALID")
     assert_clean_failure(run("certificate", "verify", str(tmp_path / "missing.pdf")))
     assert_clean_failure(run("certificate", "verify", code, "--name", "X"))
-    assert_clean_failure(run("certificate", "issue", "NO-SUCH-CASE", "--out",
-                             str(tmp_path / "out" / "x.pdf")))
-    assert_clean_failure(run("certificate", "issue", case, "--out",
-                             str(tmp_path / "nowhere" / "x.pdf")))
+    assert_clean_failure(
+        run("certificate", "issue", "NO-SUCH-CASE", "--out", str(tmp_path / "out" / "x.pdf"))
+    )
+    assert_clean_failure(
+        run("certificate", "issue", case, "--out", str(tmp_path / "nowhere" / "x.pdf"))
+    )
     assert_clean_failure(run("certificate", "revoke", "NO-SUCH-CASE", "--reason", "x"))
 
 

@@ -34,8 +34,9 @@ def forge(key: Ed25519PrivateKey, number: str = "KG-VS-FAKE-2026-00001") -> str:
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     kid = payload.key_id(public)
     salt = payload.new_salt()
-    claims = payload.Claims(number, "2026-03-01", kid, "FAKE-2026-00001", salt,
-                            payload.holder_hash(salt, HOLDER, BIRTH))
+    claims = payload.Claims(
+        number, "2026-03-01", kid, "FAKE-2026-00001", salt, payload.holder_hash(salt, HOLDER, BIRTH)
+    )
     return payload.encode(claims, kid, key.sign)
 
 
@@ -91,8 +92,9 @@ def test_policy_change_reseals_and_a_removed_right_rotates_the_key(supervisor_an
     guard = vault.unlock(GUARD, GUARD_PASS)
     kid, key = issuing.private_key(guard)  # sealed for the guard by the supervisor
     # Two officers may issue now: the supervisor confirms (the four-eyes rule).
-    issued = issuance.issue(guard, decided_case(sup).uuid, "en",
-                            confirmer=(SUPERVISOR, SUPERVISOR_PASS)).certificate.code
+    issued = issuance.issue(
+        guard, decided_case(sup).uuid, "en", confirmer=(SUPERVISOR, SUPERVISOR_PASS)
+    ).certificate.code
     assert verify(sup, issued).status is Status.VALID
     # The right is taken away: the guard may have kept the key, so it is retired. What it
     # signed before still verifies; what the guard signs with it now does not.
@@ -103,8 +105,7 @@ def test_policy_change_reseals_and_a_removed_right_rotates_the_key(supervisor_an
     result = verify(sup, later)
     assert result.status is Status.ISSUER_REVOKED and result.issuer_status == "retired"
     assert "no longer uses" in result.message()
-    rotations = [e.details for e in audit.entries(sup.conn)
-                 if e.action == "certificate.key_rotate"]
+    rotations = [e.details for e in audit.entries(sup.conn) if e.action == "certificate.key_rotate"]
     assert rotations and rotations[-1]["old"] == kid.hex()
     # The supervisor still issues, with the new key.
     fresh = issuance.issue(sup, decided_case(sup, name="Айнура Бекова").uuid, "en")
@@ -129,23 +130,31 @@ def test_a_database_from_before_issuing_keys_retires_its_bundle_key(made_vault, 
     vault, _ = made_vault
     sup = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
     bundle_key = Ed25519PrivateKey.from_private_bytes(
-        bytes.fromhex(devices.own_signing_key(sup.conn)))
+        bytes.fromhex(devices.own_signing_key(sup.conn))
+    )
     public = bundle_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     # Before: certificates were signed with the bundle key.
-    monkeypatch.setattr(issuing, "private_key",
-                        lambda session: (payload.key_id(public), bundle_key))
+    monkeypatch.setattr(
+        issuing, "private_key", lambda session: (payload.key_id(public), bundle_key)
+    )
     old = issuance.issue(sup, decided_case(sup).uuid, "en").certificate.code
     monkeypatch.undo()
     conn = sup.conn
-    for statement in ("DROP TABLE issuing_key_wraps", "DROP TABLE issuing_keys",
-                      "DROP TABLE policy_options",
-                      "DROP TABLE trusted_key_certificates", "DELETE FROM trusted_keys",
-                      "ALTER TABLE trusted_keys DROP COLUMN status",
-                      "ALTER TABLE trusted_keys DROP COLUMN issuer_device"):
+    for statement in (
+        "DROP TABLE issuing_key_wraps",
+        "DROP TABLE issuing_keys",
+        "DROP TABLE policy_options",
+        "DROP TABLE trusted_key_certificates",
+        "DELETE FROM trusted_keys",
+        "ALTER TABLE trusted_keys DROP COLUMN status",
+        "ALTER TABLE trusted_keys DROP COLUMN issuer_device",
+    ):
         conn.execute(statement)
-    conn.execute("INSERT INTO trusted_keys (uuid, key_id, public_key, label, added_at,"
-                 " device_id) VALUES ('u', ?, ?, 'this device', '2025-01-01', ?)",
-                 (payload.key_id(public).hex(), public.hex(), sup.device_id))
+    conn.execute(
+        "INSERT INTO trusted_keys (uuid, key_id, public_key, label, added_at,"
+        " device_id) VALUES ('u', ?, ?, 'this device', '2025-01-01', ?)",
+        (payload.key_id(public).hex(), public.hex(), sup.device_id),
+    )
     conn.execute("PRAGMA user_version = 10")
     sup.close()
 
@@ -160,8 +169,9 @@ def test_a_database_from_before_issuing_keys_retires_its_bundle_key(made_vault, 
     sup.close()
 
 
-def test_a_revoked_devices_certificates_verify_only_if_issued_before(tmp_path: Path,
-                                                                      monkeypatch) -> None:
+def test_a_revoked_devices_certificates_verify_only_if_issued_before(
+    tmp_path: Path, monkeypatch
+) -> None:
     w = make_world(tmp_path, 2)
     lost, other = w.devs
     # The coordinator names the organisation the post works for: it may issue.
@@ -176,8 +186,9 @@ def test_a_revoked_devices_certificates_verify_only_if_issued_before(tmp_path: P
 
     # The laptop is stolen; the thief, who knows a passphrase, keeps issuing certificates.
     devices.revoke(w.sup, lost.device_id, "laptop stolen")
-    after = issuance.issue(lost, decided_case(lost, name="Айнура Бекова").uuid,
-                           "en").certificate.code
+    after = issuance.issue(
+        lost, decided_case(lost, name="Айнура Бекова").uuid, "en"
+    ).certificate.code
     for session in (w.sup, other):
         if session is other:
             import_bundle(other, export.export_update(w.sup, w.out, [other.device_id]))
@@ -188,8 +199,7 @@ def test_a_revoked_devices_certificates_verify_only_if_issued_before(tmp_path: P
 
     # The command line says so with its own exit code.
     monkeypatch.setenv("IDTOOL_PASSPHRASE", PASS)
-    args = ["--data", str(tmp_path / "dev1"), "--officer", "Officer 1", "certificate",
-            "verify"]
+    args = ["--data", str(tmp_path / "dev1"), "--officer", "Officer 1", "certificate", "verify"]
     assert main([*args, after]) == 14
     assert main([*args, before]) == 0
 
@@ -202,12 +212,21 @@ def test_a_device_cannot_announce_another_devices_issuing_key(tmp_path: Path) ->
     assert theirs is not None
     from tests.integration.test_sync_ownership import quarantine_reasons, send
 
-    report = send(w, dev, [{"table": "issuing_keys", "row": {
-        "public_key": theirs[1].hex(), "status": "retired", "certificates": []}}])
+    report = send(
+        w,
+        dev,
+        [
+            {
+                "table": "issuing_keys",
+                "row": {"public_key": theirs[1].hex(), "status": "retired", "certificates": []},
+            }
+        ],
+    )
     assert report.quarantined == 1
     assert quarantine_reasons(w.sup)[-1] == ("issuing_keys", "not_owner")
-    status = w.sup.conn.execute("SELECT status, issuer_device FROM trusted_keys WHERE"
-                                " key_id = ?", (theirs[0],)).fetchone()
+    status = w.sup.conn.execute(
+        "SELECT status, issuer_device FROM trusted_keys WHERE key_id = ?", (theirs[0],)
+    ).fetchone()
     assert tuple(status) == ("active", other.device_id)
 
 
@@ -220,18 +239,21 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
     officers.add_officer(sup, GUARD, "border_guard", GUARD_PASS)
     police = vault.unlock(POLICE, POLICE_PASS)
     assert issuance.confirmation_needed(police)
-    refusals = [(None, NotPermitted, "second officer"),
-                ((SUPERVISOR, "not the passphrase"), AuthenticationFailed, "not correct"),
-                ((POLICE, POLICE_PASS), NotPermitted, "another officer"),
-                ((GUARD, GUARD_PASS), NotPermitted, "may not issue")]
+    refusals = [
+        (None, NotPermitted, "second officer"),
+        ((SUPERVISOR, "not the passphrase"), AuthenticationFailed, "not correct"),
+        ((POLICE, POLICE_PASS), NotPermitted, "another officer"),
+        ((GUARD, GUARD_PASS), NotPermitted, "may not issue"),
+    ]
     for confirmer, error, words in refusals:
         with pytest.raises(error, match=words):
             issuance.issue(police, case.uuid, "en", confirmer=confirmer)
         assert issuance.get(police, case.uuid) is None
     printed = issuance.issue(police, case.uuid, "en", confirmer=(SUPERVISOR, SUPERVISOR_PASS))
     entry = [e for e in audit.entries(police.conn) if e.action == "certificate.issue"][-1]
-    assert entry.officer == police.officer.uuid and entry.details["confirmed_by"] \
-        == sup.officer.uuid
+    assert (
+        entry.officer == police.officer.uuid and entry.details["confirmed_by"] == sup.officer.uuid
+    )
     assert verify(sup, printed.certificate.code).status is Status.VALID
     # "off": no confirmation; "on" with a single officer who may issue: no certificate.
     policy_options.set_option(sup, "four_eyes", "off")
@@ -257,7 +279,8 @@ def test_the_coordinator_decides_who_may_issue_on_its_devices(tmp_path: Path) ->
     assert issuance.issuing_body(dev.conn).id == "crisis-centre-osh"
     # An enrolled device cannot set them itself, not even by its own supervisor.
     boss, _code = Vault(tmp_path / "post", kdf_params=kdf.FAST_PARAMS).create(
-        SUPERVISOR, "supervisor", SUPERVISOR_PASS)
+        SUPERVISOR, "supervisor", SUPERVISOR_PASS
+    )
     request = enrol.accept_enrolment(boss, enrol.create_enrolment(w.sup), label="post")
     import_bundle(boss, enrol.approve(w.sup, request, tmp_path / "u.idtb"))
     with pytest.raises(NotPermitted, match="coordinator"):

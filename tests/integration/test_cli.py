@@ -12,15 +12,24 @@ import pytest
 SUP = "Айгүл Өмүрбекова"
 
 
-def run(data: Path, *args: str, env: dict[str, str] | None = None,
-        input_text: str | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items()
-                if not k.startswith("IDTOOL_") or k in ("IDTOOL_KDF", "IDTOOL_CONFIG")}
+def run(
+    data: Path, *args: str, env: dict[str, str] | None = None, input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("IDTOOL_") or k in ("IDTOOL_KDF", "IDTOOL_CONFIG")
+    }
     full_env.update(env or {})
     lang = [] if "--lang" in args else ["--lang", "en"]
-    return subprocess.run([sys.executable, "-m", "idtool", "--data", str(data), *lang, *args],
-                          capture_output=True, text=True, env=full_env, timeout=120,
-                          input=input_text)
+    return subprocess.run(
+        [sys.executable, "-m", "idtool", "--data", str(data), *lang, *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        input=input_text,
+    )
 
 
 def assert_clean_failure(proc: subprocess.CompletedProcess[str]) -> None:
@@ -34,8 +43,15 @@ def assert_clean_failure(proc: subprocess.CompletedProcess[str]) -> None:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     data = tmp_path / "data"
-    proc = run(data, "init", "--officer", SUP, "--role", "supervisor",
-               env={"IDTOOL_PASSPHRASE": "sup-pass-123"})
+    proc = run(
+        data,
+        "init",
+        "--officer",
+        SUP,
+        "--role",
+        "supervisor",
+        env={"IDTOOL_PASSPHRASE": "sup-pass-123"},
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Recovery code" in proc.stdout
     return data
@@ -45,15 +61,23 @@ AS_SUP = {"IDTOOL_OFFICER": SUP, "IDTOOL_PASSPHRASE": "sup-pass-123"}
 
 
 def test_version():
-    proc = subprocess.run([sys.executable, "-m", "idtool", "--version"], capture_output=True,
-                          text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "idtool", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0
     assert proc.stdout.startswith("idtool ")
 
 
 def test_officer_lifecycle(db: Path):
-    proc = run(db, "officer", "add", "Бакыт Садыров", "--role", "police",
-               env=AS_SUP | {"IDTOOL_NEW_PASSPHRASE": "police-pass-1"})
+    proc = run(
+        db,
+        "officer",
+        "add",
+        "Бакыт Садыров",
+        "--role",
+        "police",
+        env=AS_SUP | {"IDTOOL_NEW_PASSPHRASE": "police-pass-1"},
+    )
     assert proc.returncode == 0, proc.stderr
     proc = run(db, "officer", "list", env=AS_SUP)
     assert proc.returncode == 0
@@ -87,8 +111,17 @@ def test_expected_failures_are_one_line(db: Path, tmp_path: Path):
     # No passphrase and no terminal.
     assert_clean_failure(run(db, "audit", "verify", env={"IDTOOL_OFFICER": SUP}))
     # init twice
-    assert_clean_failure(run(db, "init", "--officer", "X", "--role", "supervisor",
-                             env={"IDTOOL_PASSPHRASE": "another-pass"}))
+    assert_clean_failure(
+        run(
+            db,
+            "init",
+            "--officer",
+            "X",
+            "--role",
+            "supervisor",
+            env={"IDTOOL_PASSPHRASE": "another-pass"},
+        )
+    )
     # locked out after repeated failures
     for _ in range(3):
         run(db, "audit", "verify", env=AS_SUP | {"IDTOOL_PASSPHRASE": "wrong-pass"})
@@ -99,24 +132,41 @@ def test_expected_failures_are_one_line(db: Path, tmp_path: Path):
 
 # Officer names holding control, text-direction or invisible characters, or far too long
 # (an argument cannot hold NUL, and one argument is at most 128 KiB on Linux).
-HIDDEN_NAMES = {"escape": ("Bakyt\x1b[2JSadyrov", "control"),
-                "right_to_left_override": ("Bakyt \u202evoryd", "direction"),
-                "zero_width_space": ("Bakyt\u200bSadyrov", "invisible"),
-                "too_long": ("B" * 100_000, "1 to 100 characters")}
+HIDDEN_NAMES = {
+    "escape": ("Bakyt\x1b[2JSadyrov", "control"),
+    "right_to_left_override": ("Bakyt \u202evoryd", "direction"),
+    "zero_width_space": ("Bakyt\u200bSadyrov", "invisible"),
+    "too_long": ("B" * 100_000, "1 to 100 characters"),
+}
 
 
 @pytest.mark.parametrize("variant", sorted(HIDDEN_NAMES))
-def test_officer_name_with_hidden_characters_is_one_clear_line(db: Path, tmp_path: Path,
-                                                              variant: str):
+def test_officer_name_with_hidden_characters_is_one_clear_line(
+    db: Path, tmp_path: Path, variant: str
+):
     name, words = HIDDEN_NAMES[variant]
-    proc = run(db, "officer", "add", name, "--role", "police",
-               env=AS_SUP | {"IDTOOL_NEW_PASSPHRASE": "police-pass-1"})
+    proc = run(
+        db,
+        "officer",
+        "add",
+        name,
+        "--role",
+        "police",
+        env=AS_SUP | {"IDTOOL_NEW_PASSPHRASE": "police-pass-1"},
+    )
     assert_clean_failure(proc)
     assert proc.returncode == 7 and words in proc.stderr
     assert name not in proc.stderr and "Bakyt" not in proc.stderr
     assert "police" not in run(db, "officer", "list", env=AS_SUP).stdout
-    proc = run(tmp_path / "other", "init", "--officer", name, "--role", "supervisor",
-               env={"IDTOOL_PASSPHRASE": "sup-pass-123"})
+    proc = run(
+        tmp_path / "other",
+        "init",
+        "--officer",
+        name,
+        "--role",
+        "supervisor",
+        env={"IDTOOL_PASSPHRASE": "sup-pass-123"},
+    )
     assert_clean_failure(proc)
     assert words in proc.stderr and not (tmp_path / "other" / "idtool.db").exists()
 
@@ -148,11 +198,11 @@ def test_policy_show_and_set(db: Path):
     assert lines["statistics"] == "no\tno\tno\tyes"
     proc = run(db, "policy", "set", "statistics", "police", "allow", env=AS_SUP)
     assert proc.returncode == 0, proc.stderr
-    lines = dict(line.split("\t", 1) for line in run(db, "policy", "show", env=AS_SUP)
-                 .stdout.splitlines())
+    lines = dict(
+        line.split("\t", 1) for line in run(db, "policy", "show", env=AS_SUP).stdout.splitlines()
+    )
     assert lines["statistics"] == "no\tyes\tno\tyes"
-    assert_clean_failure(run(db, "policy", "set", "manage_officers", "police", "allow",
-                             env=AS_SUP))
+    assert_clean_failure(run(db, "policy", "set", "manage_officers", "police", "allow", env=AS_SUP))
 
 
 def test_policy_options_and_organisation_at_set_up(db: Path, tmp_path: Path):
@@ -166,11 +216,31 @@ def test_policy_options_and_organisation_at_set_up(db: Path, tmp_path: Path):
     # The organisation chosen at set-up is the issuing body; an unknown one is refused.
     other = tmp_path / "other"
     env = {"IDTOOL_PASSPHRASE": "sup-pass-123"}
-    assert_clean_failure(run(other, "init", "--officer", SUP, "--role", "supervisor",
-                             "--organisation", "no-such-org", env=env))
+    assert_clean_failure(
+        run(
+            other,
+            "init",
+            "--officer",
+            SUP,
+            "--role",
+            "supervisor",
+            "--organisation",
+            "no-such-org",
+            env=env,
+        )
+    )
     assert not (other / "keyslots.json").exists()
-    proc = run(other, "init", "--officer", SUP, "--role", "supervisor", "--organisation",
-               "prosecutor-general", env=env)
+    proc = run(
+        other,
+        "init",
+        "--officer",
+        SUP,
+        "--role",
+        "supervisor",
+        "--organisation",
+        "prosecutor-general",
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     proc = run(other, "certificate", "organisation", env=AS_SUP)
     assert proc.stdout.strip() == "Prosecutor General's Office"
@@ -178,8 +248,9 @@ def test_policy_options_and_organisation_at_set_up(db: Path, tmp_path: Path):
 
 def test_questionnaire_check(tmp_path: Path):
     root = Path(__file__).resolve().parents[2]
-    proc = run(tmp_path, "questionnaire", "check",
-               str(root / "questionnaires" / "nrm-identification.yaml"))
+    proc = run(
+        tmp_path, "questionnaire", "check", str(root / "questionnaires" / "nrm-identification.yaml")
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Indicators covered: 80 of 80" in proc.stdout
     broken = root / "tests" / "fixtures" / "forms" / "broken" / "bad_default.yaml"
@@ -192,8 +263,10 @@ def test_questionnaire_check(tmp_path: Path):
 
 
 def test_assess_command(tmp_path: Path):
-    ids = "dr.nature_of_job,cd.documents_confiscated,cd.violence,ec.excessive_hours," \
-          "ec.low_or_no_salary,act.recruitment"
+    ids = (
+        "dr.nature_of_job,cd.documents_confiscated,cd.violence,ec.excessive_hours,"
+        "ec.low_or_no_salary,act.recruitment"
+    )
     proc = run(tmp_path, "assess", "--indicators", ids)
     assert proc.returncode == 0, proc.stderr
     assert "presumed victim" in proc.stdout.lower()

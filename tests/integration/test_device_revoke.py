@@ -21,8 +21,12 @@ from tests.integration.test_sync_more import CRISIS, _consent, _two_orgs, _updat
 
 
 def _audit(session, action: str) -> list[tuple[str, dict]]:
-    return [(str(t), json.loads(d)) for t, d in session.conn.execute(
-        "SELECT target, details FROM audit WHERE action = ? ORDER BY seq", (action,))]
+    return [
+        (str(t), json.loads(d))
+        for t, d in session.conn.execute(
+            "SELECT target, details FROM audit WHERE action = ? ORDER BY seq", (action,)
+        )
+    ]
 
 
 def test_revoke_rules_and_audit(tmp_path: Path) -> None:
@@ -46,7 +50,8 @@ def test_revoke_rules_and_audit(tmp_path: Path) -> None:
     assert devices.get(w.sup.conn, other.device_id).status is DeviceStatus.TRUSTED
     assert lost.device_id not in devices.trusted(w.sup.conn, devices.DeviceRole.DEVICE)
     assert _audit(w.sup, "sync.device_revoke") == [
-        (lost.device_id, {"role": "device", "reason": "laptop stolen"})]
+        (lost.device_id, {"role": "device", "reason": "laptop stolen"})
+    ]
     assert len(devices.revoked_on(w.sup.conn, lost.device_id)) == 10
 
     # Revoking twice is a no-op: False, no second audit entry, still revoked.
@@ -55,8 +60,9 @@ def test_revoke_rules_and_audit(tmp_path: Path) -> None:
     # Neither an update nor a new enrolment of the same id trusts it again.
     assert devices.get(w.sup.conn, lost.device_id).status is DeviceStatus.REVOKED
     known = devices.get(w.sup.conn, lost.device_id)
-    devices.upsert(w.sup.conn, replace(known, status=DeviceStatus.TRUSTED),
-                   "2026-01-01T00:00:00+00:00")
+    devices.upsert(
+        w.sup.conn, replace(known, status=DeviceStatus.TRUSTED), "2026-01-01T00:00:00+00:00"
+    )
     assert devices.get(w.sup.conn, lost.device_id).status is DeviceStatus.REVOKED
     # The update for all devices is no longer addressed to the revoked one.
     path = export.export_update_all(w.sup, w.out)
@@ -78,7 +84,8 @@ def test_case_bundle_from_a_revoked_device_is_refused(tmp_path: Path) -> None:
     date = devices.revoked_on(w.sup.conn, lost.device_id)
     assert e.value.message == (
         f"Device {lost.device_id} was revoked on {date}: its exchange packages are no longer "
-        "accepted. Nothing was imported.")
+        "accepted. Nothing was imported."
+    )
     assert dump(w.sup.conn) == before
     assert w.sup.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
 
@@ -134,8 +141,9 @@ def test_a_device_enrolled_later_learns_the_revocation(tmp_path: Path) -> None:
     assert devices.revoked_on(w.devs[1].conn, w.devs[0].device_id)
 
 
-def test_command_line_list_and_revoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_line_list_and_revoke(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from idtool.cli import main
 
     w = make_world(tmp_path, 1)

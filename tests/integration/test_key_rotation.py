@@ -41,8 +41,10 @@ def test_removing_an_officer_issues_a_new_recovery_code(made_vault, capsys, monk
         assert "recovery.renew" in actions
         # The command line shows the new code once; renewing on its own works too.
         monkeypatch.setenv("IDTOOL_PASSPHRASE", NEW_PASS)
-        assert main(["--data", str(vault.folder), "--officer", SUPERVISOR, "officer",
-                     "recovery-code"]) == 0
+        assert (
+            main(["--data", str(vault.folder), "--officer", SUPERVISOR, "officer", "recovery-code"])
+            == 0
+        )
     printed = capsys.readouterr().out.split()
     third = next(word for word in printed if word.count("-") == 7)
     with pytest.raises(AuthenticationFailed):
@@ -51,8 +53,7 @@ def test_removing_an_officer_issues_a_new_recovery_code(made_vault, capsys, monk
 
 
 def _rogue_issuer() -> bytes:
-    return Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw,
-                                                                  PublicFormat.Raw)
+    return Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
 def test_a_removed_officers_copy_of_the_coordinator_loses_its_power(tmp_path: Path) -> None:
@@ -127,16 +128,19 @@ def test_a_key_change_not_signed_by_both_keys_is_refused(tmp_path: Path) -> None
     old_signing, change = keychange.latest_change(w.sup.conn)
     other = Ed25519PrivateKey.generate()
     bad = {**change, "new_signature": other.sign(b"something else").hex()}
-    path = export.export_update_all(w.sup, w.out, extra=[{"table": "key_change", "row": bad}],
-                                    signing=old_signing)
+    path = export.export_update_all(
+        w.sup, w.out, extra=[{"table": "key_change", "row": bad}], signing=old_signing
+    )
     report = import_bundle(dev, path)
     assert report.quarantined >= 1
-    assert devices.get(dev.conn, w.sup.device_id).signing_key \
-        == change["statement"]["old_signing_key"]
+    assert (
+        devices.get(dev.conn, w.sup.device_id).signing_key == change["statement"]["old_signing_key"]
+    )
 
 
-def test_only_a_coordinator_rotates_and_the_command_line_does_it(tmp_path: Path,
-                                                                 monkeypatch) -> None:
+def test_only_a_coordinator_rotates_and_the_command_line_does_it(
+    tmp_path: Path, monkeypatch
+) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
     with pytest.raises(NotPermitted):
@@ -145,15 +149,58 @@ def test_only_a_coordinator_rotates_and_the_command_line_does_it(tmp_path: Path,
     monkeypatch.setenv("IDTOOL_PASSPHRASE", PASS)
     out = tmp_path / "stick"
     out.mkdir()
-    assert main(["--data", str(tmp_path / "sup"), "--officer", SUP, "keys", "rotate",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            ["--data", str(tmp_path / "sup"), "--officer", SUP, "keys", "rotate", "--out", str(out)]
+        )
+        == 0
+    )
     (package,) = out.iterdir()
     assert import_bundle(dev, package).quarantined == 0
-    assert main(["--data", str(tmp_path / "sup"), "--officer", SUP, "keys", "change-package",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--data",
+                str(tmp_path / "sup"),
+                "--officer",
+                SUP,
+                "keys",
+                "change-package",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert len(list(out.iterdir())) == 2
     # The coordinator names a device's organisation from the command line too.
-    assert main(["--data", str(tmp_path / "sup"), "--officer", SUP, "device", "organisation",
-                 dev.device_id, "crisis-centre-osh"]) == 0
-    assert main(["--data", str(tmp_path / "sup"), "--officer", SUP, "device", "organisation",
-                 dev.device_id, "no-such-org"]) == InvalidInput.exit_code
+    assert (
+        main(
+            [
+                "--data",
+                str(tmp_path / "sup"),
+                "--officer",
+                SUP,
+                "device",
+                "organisation",
+                dev.device_id,
+                "crisis-centre-osh",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "--data",
+                str(tmp_path / "sup"),
+                "--officer",
+                SUP,
+                "device",
+                "organisation",
+                dev.device_id,
+                "no-such-org",
+            ]
+        )
+        == InvalidInput.exit_code
+    )

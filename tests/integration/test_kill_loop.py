@@ -24,9 +24,18 @@ def test_sigkill_loop(made_vault):
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     for round_no in range(ROUNDS):
         proc = subprocess.Popen(
-            [sys.executable, str(WRITER), str(vault.folder), SUPERVISOR, SUPERVISOR_PASS,
-             str(round_no)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            [
+                sys.executable,
+                str(WRITER),
+                str(vault.folder),
+                SUPERVISOR,
+                SUPERVISOR_PASS,
+                str(round_no),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         assert proc.stdout is not None
         first = proc.stdout.readline()  # wait until it is writing
@@ -43,13 +52,18 @@ def test_sigkill_loop(made_vault):
             assert database.integrity_problems(conn) == []
             result = audit.verify(conn)
             assert result.ok, result
-            targets = {r[0] for r in conn.execute(
-                "SELECT DISTINCT target FROM audit WHERE action = 'test.write'")}
+            targets = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT DISTINCT target FROM audit WHERE action = 'test.write'"
+                )
+            }
             missing = [a for a in acknowledged if a not in targets]
             assert not missing, f"round {round_no}: acknowledged commits lost: {missing[:5]}"
             # Whole transactions only: every write has all five parts.
             partial = conn.execute(
                 "SELECT target, count(*) FROM audit WHERE action = 'test.write'"
-                " GROUP BY target HAVING count(*) != 5").fetchall()
+                " GROUP BY target HAVING count(*) != 5"
+            ).fetchall()
             assert partial == []
     assert len(acknowledged) >= ROUNDS

@@ -42,8 +42,9 @@ def _case(session, name: str, child: bool = False) -> cases.Case:
     screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
     answers = dict(STRONG)
     if child:
-        answers.update(age_now=15, under_18_at_exploitation="yes",
-                       consent_referral="child_protection")
+        answers.update(
+            age_now=15, under_18_at_exploitation="yes", consent_referral="child_protection"
+        )
     for q, v in answers.items():
         interviews.save_answer(session, screening, q, v)
     interviews.complete(session, screening)
@@ -79,31 +80,99 @@ def test_consent_preview_make_list_status(setup, tmp_path: Path):
     assert_clean_failure(proc, 6)
     assert "not consented" in proc.stderr and not (out / "a.pdf").exists()
 
-    assert_clean_failure(run("consent", "record", case, "--purpose", "referral", "--state",
-                             "given", "--to", "crisis-centre-osh", "--told", "purpose,use"), 7)
-    assert_clean_failure(run("consent", "record", case, "--purpose", "statistics",
-                             "--state", "given", "--to", "ombudsman", "--told", TOLD), 7)
-    assert_clean_failure(run("consent", "record", case, "--purpose", "referral", "--state",
-                             "given", "--to", "no-such-org", "--told", TOLD), 7)
+    assert_clean_failure(
+        run(
+            "consent",
+            "record",
+            case,
+            "--purpose",
+            "referral",
+            "--state",
+            "given",
+            "--to",
+            "crisis-centre-osh",
+            "--told",
+            "purpose,use",
+        ),
+        7,
+    )
+    assert_clean_failure(
+        run(
+            "consent",
+            "record",
+            case,
+            "--purpose",
+            "statistics",
+            "--state",
+            "given",
+            "--to",
+            "ombudsman",
+            "--told",
+            TOLD,
+        ),
+        7,
+    )
+    assert_clean_failure(
+        run(
+            "consent",
+            "record",
+            case,
+            "--purpose",
+            "referral",
+            "--state",
+            "given",
+            "--to",
+            "no-such-org",
+            "--told",
+            TOLD,
+        ),
+        7,
+    )
     for org in ("crisis-centre-osh", "ombudsman"):
-        proc = run("consent", "record", case, "--purpose", "referral", "--state", "given",
-                   "--to", org, "--told", TOLD)
+        proc = run(
+            "consent",
+            "record",
+            case,
+            "--purpose",
+            "referral",
+            "--state",
+            "given",
+            "--to",
+            org,
+            "--told",
+            TOLD,
+        )
         assert proc.returncode == 0 and "Consent recorded" in one_line(proc)
 
     proc = run("referral", "preview", case, "--to", "crisis-centre-osh")
     assert proc.returncode == 0, proc.stderr
     assert "with the person's consent" in proc.stdout
-    listed = {line.split("\t")[0].strip() for line in proc.stdout.splitlines()
-              if line.startswith("  ")}
+    listed = {
+        line.split("\t")[0].strip() for line in proc.stdout.splitlines() if line.startswith("  ")
+    }
     assert {"full_name", "document_number"} <= listed
     assert HOLDER not in proc.stdout and DOCUMENT not in proc.stdout  # labels, not answers
     proc = run("referral", "preview", case, "--to", "ombudsman")
     assert proc.returncode == 0 and "full_name" not in proc.stdout
 
     data_before = tree(run.data)
-    proc = run("referral", "make", case, "--to", "crisis-centre-osh", "--out",
-               str(out / "crisis.pdf"), "--service", "shelter", "--service", "medical",
-               "--urgency", "urgent", "--reason", "Needs a safe place")
+    proc = run(
+        "referral",
+        "make",
+        case,
+        "--to",
+        "crisis-centre-osh",
+        "--out",
+        str(out / "crisis.pdf"),
+        "--service",
+        "shelter",
+        "--service",
+        "medical",
+        "--urgency",
+        "urgent",
+        "--reason",
+        "Needs a safe place",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "not encrypted" in one_line(proc)
     reader = pypdf.PdfReader(out / "crisis.pdf")
@@ -111,13 +180,19 @@ def test_consent_preview_make_list_status(setup, tmp_path: Path):
     assert HOLDER in text and DOCUMENT in text and "Shelter" in text
     assert "COPY" in reader.pages[-1].extract_text()  # the certificate copy
 
-    assert_clean_failure(run("referral", "make", case, "--to", "crisis-centre-osh", "--out",
-                             str(out / "crisis.pdf")), 7)
-    proc = run("referral", "make", case, "--to", "ombudsman", "--out", str(out / "omb.pdf"),
-               "--lang", "ru")
+    assert_clean_failure(
+        run(
+            "referral", "make", case, "--to", "crisis-centre-osh", "--out", str(out / "crisis.pdf")
+        ),
+        7,
+    )
+    proc = run(
+        "referral", "make", case, "--to", "ombudsman", "--out", str(out / "omb.pdf"), "--lang", "ru"
+    )
     assert proc.returncode == 0, proc.stderr
-    text = " ".join(" ".join(p.extract_text()
-                             for p in pypdf.PdfReader(out / "omb.pdf").pages).split())
+    text = " ".join(
+        " ".join(p.extract_text() for p in pypdf.PdfReader(out / "omb.pdf").pages).split()
+    )
     assert "ПЕРЕНАПРАВЛЕНИЕ" in text and "Юридическая помощь" in text  # the first service
     assert HOLDER not in text and DOCUMENT not in text
 
@@ -142,34 +217,78 @@ def test_child_protection_without_consent(setup, tmp_path: Path):
     run, _case_number, child = setup
     proc = run("referral", "preview", child, "--to", "child-protection")
     assert proc.returncode == 0 and "required by law, without consent" in proc.stdout
-    proc = run("referral", "make", child, "--to", "child-protection", "--out",
-               str(tmp_path / "out" / "child.pdf"), "--urgency", "immediate")
+    proc = run(
+        "referral",
+        "make",
+        child,
+        "--to",
+        "child-protection",
+        "--out",
+        str(tmp_path / "out" / "child.pdf"),
+        "--urgency",
+        "immediate",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "without consent" in proc.stdout
     assert (tmp_path / "out" / "child.pdf").read_bytes().startswith(b"%PDF-")
-    assert_clean_failure(run("referral", "make", child, "--to", "crisis-centre-osh", "--out",
-                             str(tmp_path / "out" / "x.pdf")), 6)
+    assert_clean_failure(
+        run(
+            "referral",
+            "make",
+            child,
+            "--to",
+            "crisis-centre-osh",
+            "--out",
+            str(tmp_path / "out" / "x.pdf"),
+        ),
+        6,
+    )
     assert tree(run.tmp) == set() and tree(run.cwd) == set()
 
 
 def test_failures_are_one_clear_line(setup, tmp_path: Path):
     run, case, _child = setup
     out = str(tmp_path / "out" / "x.pdf")
-    assert_clean_failure(run("referral", "make", "NO-SUCH-CASE", "--to", "ombudsman",
-                             "--out", out), 7)
+    assert_clean_failure(
+        run("referral", "make", "NO-SUCH-CASE", "--to", "ombudsman", "--out", out), 7
+    )
     assert_clean_failure(run("referral", "make", case, "--to", "no-such-org", "--out", out), 7)
-    assert_clean_failure(run("referral", "make", case, "--to", "ombudsman", "--out", out,
-                             "--service", "spa"), 7)
-    assert_clean_failure(run("referral", "make", case, "--to", "ombudsman", "--out",
-                             str(tmp_path / "nowhere" / "x.pdf")), 7)
+    assert_clean_failure(
+        run("referral", "make", case, "--to", "ombudsman", "--out", out, "--service", "spa"), 7
+    )
+    assert_clean_failure(
+        run(
+            "referral",
+            "make",
+            case,
+            "--to",
+            "ombudsman",
+            "--out",
+            str(tmp_path / "nowhere" / "x.pdf"),
+        ),
+        7,
+    )
     assert os.listdir(tmp_path / "out") == []
 
 
 def test_guardian_with_hidden_characters_is_one_clear_line(setup):
     run, _case_number, child = setup
-    proc = run("consent", "record", child, "--purpose", "statistics", "--state", "given",
-               "--told", TOLD, "--child-assent", "yes", "--guardian",
-               "\u202eahtom, avoraydaS", env=AS_SUP)
+    proc = run(
+        "consent",
+        "record",
+        child,
+        "--purpose",
+        "statistics",
+        "--state",
+        "given",
+        "--told",
+        TOLD,
+        "--child-assent",
+        "yes",
+        "--guardian",
+        "\u202eahtom, avoraydaS",
+        env=AS_SUP,
+    )
     assert_clean_failure(proc, 7)
     assert "direction" in proc.stderr and "Sadyrova" not in proc.stderr
 

@@ -14,9 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_plaintext_scan_finds_no_personal_data(tmp_path):
     env = dict(os.environ, TMPDIR=str(tmp_path))
-    done = subprocess.run([sys.executable, str(ROOT / "reliability" / "run.py"), "--quick",
-                           "--only", "plaintext"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "reliability" / "run.py"), "--quick", "--only", "plaintext"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     table = done.stdout
     assert done.returncode == 0, table + done.stderr[-2000:]
     row = next(line for line in table.splitlines() if line.startswith("plaintext scan"))

@@ -41,7 +41,8 @@ def make_world(root: Path, n_devices: int) -> World:
     devs = []
     for i in range(n_devices):
         dev, _ = Vault(root / f"dev{i}", kdf_params=kdf.FAST_PARAMS).create(
-            f"Officer {i}", "police", PASS)
+            f"Officer {i}", "police", PASS
+        )
         request = enrol.accept_enrolment(dev, offer, label=f"post {i}")
         update = enrol.approve(sup, request, root / f"update{i}.idtb")
         report = import_bundle(dev, update)
@@ -57,35 +58,61 @@ def dump(conn: database.Connection) -> dict[str, Any]:
     schema = tables.schema(conn)
     result: dict[str, Any] = {}
     for name, table in schema.items():
-        result[name] = conn.execute(f"SELECT {', '.join(table.names)} FROM {name}"
-                                    f" ORDER BY {', '.join(table.key)}").fetchall()
-    result["sync_audit"] = conn.execute("SELECT sender, seq, entry, hash FROM sync_audit"
-                                        " ORDER BY sender, seq").fetchall()
-    result["sync_duplicates"] = conn.execute("SELECT person_a, person_b, reason FROM"
-                                             " sync_duplicates ORDER BY 1, 2").fetchall()
-    result["sync_conflicts"] = conn.execute("SELECT tbl, record_key, local, incoming FROM"
-                                            " sync_conflicts ORDER BY 1, 2").fetchall()
-    result["sync_quarantine"] = conn.execute("SELECT tbl, record, reason FROM sync_quarantine"
-                                             " ORDER BY 1, 2").fetchall()
-    result["bundles"] = conn.execute("SELECT bundle_id, sender, sequence, digest FROM"
-                                     " sync_bundles WHERE direction = 'in' ORDER BY 1").fetchall()
+        result[name] = conn.execute(
+            f"SELECT {', '.join(table.names)} FROM {name} ORDER BY {', '.join(table.key)}"
+        ).fetchall()
+    result["sync_audit"] = conn.execute(
+        "SELECT sender, seq, entry, hash FROM sync_audit ORDER BY sender, seq"
+    ).fetchall()
+    result["sync_duplicates"] = conn.execute(
+        "SELECT person_a, person_b, reason FROM sync_duplicates ORDER BY 1, 2"
+    ).fetchall()
+    result["sync_conflicts"] = conn.execute(
+        "SELECT tbl, record_key, local, incoming FROM sync_conflicts ORDER BY 1, 2"
+    ).fetchall()
+    result["sync_quarantine"] = conn.execute(
+        "SELECT tbl, record, reason FROM sync_quarantine ORDER BY 1, 2"
+    ).fetchall()
+    result["bundles"] = conn.execute(
+        "SELECT bundle_id, sender, sequence, digest FROM"
+        " sync_bundles WHERE direction = 'in' ORDER BY 1"
+    ).fetchall()
     return result
 
 
-def craft(dev: Session, out: Path, records: list[dict[str, Any]], *, sequence: int = 1,
-          previous: str | None = None, head: tuple[int, str] | None = None,
-          signing: str | None = None, recipients: list[str] | None = None) -> Path:
+def craft(
+    dev: Session,
+    out: Path,
+    records: list[dict[str, Any]],
+    *,
+    sequence: int = 1,
+    previous: str | None = None,
+    head: tuple[int, str] | None = None,
+    signing: str | None = None,
+    recipients: list[str] | None = None,
+) -> Path:
     """A case bundle made by hand, signed with the device's key unless told otherwise."""
     conn = dev.conn
     if head is None:
         head = export.audit_records(conn, 1 << 62)[1]
-    fields = {"bundle_id": str(uuid.uuid4()), "kind": "case", "sender": dev.device_id,
-              "sequence": sequence, "previous": previous, "schema_version": 6,
-              "audit_head": head}
+    fields = {
+        "bundle_id": str(uuid.uuid4()),
+        "kind": "case",
+        "sender": dev.device_id,
+        "sequence": sequence,
+        "previous": previous,
+        "schema_version": 6,
+        "audit_head": head,
+    }
     if recipients is None:
         recipients = [devices.supervisor(conn).age_recipient]
-    return write_bundle(out, fields, encode_manifest(fields, records),
-                        signing or devices.own_signing_key(conn), recipients)
+    return write_bundle(
+        out,
+        fields,
+        encode_manifest(fields, records),
+        signing or devices.own_signing_key(conn),
+        recipients,
+    )
 
 
 def device_records(dev: Session) -> list[dict[str, Any]]:
@@ -96,12 +123,14 @@ def device_records(dev: Session) -> list[dict[str, Any]]:
 
 # -- enrolment ------------------------------------------------------------------------------
 
+
 def test_enrolment_trusts_both_ways_and_recovery_slot_opens_the_device(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
     sup_keys = devices.own_device(w.sup.conn, devices.DeviceRole.SUPERVISOR)
     assert devices.trusted(dev.conn, devices.DeviceRole.SUPERVISOR) == {
-        w.sup.device_id: sup_keys.signing_key}
+        w.sup.device_id: sup_keys.signing_key
+    }
     assert dev.device_id in devices.trusted(w.sup.conn, devices.DeviceRole.DEVICE)
     # The update bundle put the supervisor's issuing key into the certificate issuer trust
     # list; its bundle key signs bundles only, never certificates.
@@ -112,12 +141,13 @@ def test_enrolment_trusts_both_ways_and_recovery_slot_opens_the_device(tmp_path:
     assert sup_issuing is not None and sup_issuing[1].hex() in issuers
     assert sup_keys.signing_key not in issuers
     # The supervisor's age identity opens the device's database through the recovery slot.
-    key = enrol.recovery_key(tmp_path / "dev0" / "keyslots.json",
-                             devices.own_identity(w.sup.conn))
+    key = enrol.recovery_key(tmp_path / "dev0" / "keyslots.json", devices.own_identity(w.sup.conn))
     conn = database.connect(tmp_path / "dev0" / "idtool.db", key)
     try:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0] \
+        assert (
+            conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0]
             == dev.device_id
+        )
     finally:
         conn.close()
     # The fingerprint is six groups of five digits, the same on both sides.
@@ -128,8 +158,7 @@ def test_enrolment_trusts_both_ways_and_recovery_slot_opens_the_device(tmp_path:
 
 def test_join_needs_the_fingerprint_confirmed_and_a_valid_file(tmp_path: Path) -> None:
     sup, _ = Vault(tmp_path / "sup", kdf_params=kdf.FAST_PARAMS).create(SUP, "supervisor", PASS)
-    dev, _ = Vault(tmp_path / "dev", kdf_params=kdf.FAST_PARAMS).create("Officer", "police",
-                                                                        PASS)
+    dev, _ = Vault(tmp_path / "dev", kdf_params=kdf.FAST_PARAMS).create("Officer", "police", PASS)
     data = enrol.create_enrolment(sup)
     with pytest.raises(BundleError) as e:
         enrol.join(dev, data, confirm=lambda fp: False)
@@ -151,8 +180,10 @@ def test_join_needs_the_fingerprint_confirmed_and_a_valid_file(tmp_path: Path) -
 
 # -- several devices, any order -------------------------------------------------------------
 
+
 def test_shuffled_order_gives_the_same_database_and_reimport_changes_nothing(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     w = make_world(tmp_path, 3)
     bundles = []
     for i, dev in enumerate(w.devs):
@@ -196,6 +227,7 @@ def test_shuffled_order_gives_the_same_database_and_reimport_changes_nothing(
 
 # -- refusals -------------------------------------------------------------------------------
 
+
 def test_each_bad_bundle_is_refused_and_nothing_is_imported(tmp_path: Path) -> None:
     w = make_world(tmp_path, 2)
     dev, other = w.devs
@@ -219,15 +251,21 @@ def test_each_bad_bundle_is_refused_and_nothing_is_imported(tmp_path: Path) -> N
     forged = craft(dev, w.out, [], sequence=2, signing=devices.own_signing_key(other.conn))
     # An unknown signer: a device that never enrolled.
     stranger, _ = Vault(tmp_path / "stranger", kdf_params=kdf.FAST_PARAMS).create(
-        "Stranger", "police", PASS)
-    stranger.conn.execute("INSERT INTO sync_devices VALUES (?, 'x', ?, ?, 'supervisor',"
-                          " 'trusted', 'now')", (w.sup.device_id, "00" * 32,
-                                                 devices.supervisor(dev.conn).age_recipient))
+        "Stranger", "police", PASS
+    )
+    stranger.conn.execute(
+        "INSERT INTO sync_devices VALUES (?, 'x', ?, ?, 'supervisor', 'trusted', 'now')",
+        (w.sup.device_id, "00" * 32, devices.supervisor(dev.conn).age_recipient),
+    )
     unknown = craft(stranger, w.out, [], sequence=1)
     # Addressed to the device only, not to the supervisor.
-    elsewhere = craft(dev, w.out, [], sequence=2,
-                      recipients=[devices.own_device(dev.conn, devices.DeviceRole.DEVICE)
-                                  .age_recipient])
+    elsewhere = craft(
+        dev,
+        w.out,
+        [],
+        sequence=2,
+        recipients=[devices.own_device(dev.conn, devices.DeviceRole.DEVICE).age_recipient],
+    )
     truncated = w.out / "truncated.idtb"
     truncated.write_bytes(second.read_bytes()[:-100])
     flipped = w.out / "flipped.idtb"
@@ -239,8 +277,14 @@ def test_each_bad_bundle_is_refused_and_nothing_is_imported(tmp_path: Path) -> N
     data[40] ^= 0x01
     header_flip.write_bytes(bytes(data))
 
-    expected = {replay: "replay", forged: "unknown_key", unknown: "unknown_signer",
-                elsewhere: "wrong_recipient", truncated: "truncated", flipped: "digest"}
+    expected = {
+        replay: "replay",
+        forged: "unknown_key",
+        unknown: "unknown_signer",
+        elsewhere: "wrong_recipient",
+        truncated: "truncated",
+        flipped: "digest",
+    }
     for path, reason in expected.items():
         with pytest.raises(BundleError) as e:
             import_bundle(w.sup, path)
@@ -259,9 +303,11 @@ def test_audit_head_mismatch_refuses_the_bundle(tmp_path: Path) -> None:
     records = device_records(dev)
     seq, digest = export.audit_records(dev.conn, 1 << 62)[1]
     before = dump(w.sup.conn)
-    for head, recs in (((seq + 1, digest), records),           # claims more than it carries
-                       ((seq, "ab" * 32), records),             # another head
-                       ((seq, digest), records[:-3] + records[-2:])):  # an entry cut out
+    for head, recs in (
+        ((seq + 1, digest), records),  # claims more than it carries
+        ((seq, "ab" * 32), records),  # another head
+        ((seq, digest), records[:-3] + records[-2:]),
+    ):  # an entry cut out
         with pytest.raises(BundleError) as e:
             import_bundle(w.sup, craft(dev, w.out, recs, head=head))
         assert e.value.reason == "audit_head"
@@ -270,6 +316,7 @@ def test_audit_head_mismatch_refuses_the_bundle(tmp_path: Path) -> None:
 
 
 # -- queues ---------------------------------------------------------------------------------
+
 
 def test_conflicting_edits_reach_the_conflict_queue(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
@@ -307,17 +354,22 @@ def test_answer_edited_on_both_sides_is_a_conflict(tmp_path: Path) -> None:
     demo.generate(dev, 1)
     import_bundle(w.sup, export.export_cases(dev, w.out))
     interview, question = dev.conn.execute(
-        "SELECT interview_uuid, question FROM answers LIMIT 1").fetchone()
+        "SELECT interview_uuid, question FROM answers LIMIT 1"
+    ).fetchone()
     for conn, value in ((w.sup.conn, '"supervisor"'), (dev.conn, '"device"')):
         with database.transaction(conn):
-            conn.execute("UPDATE answers SET value = ? WHERE interview_uuid = ? AND"
-                         " question = ?", (value, interview, question))
+            conn.execute(
+                "UPDATE answers SET value = ? WHERE interview_uuid = ? AND question = ?",
+                (value, interview, question),
+            )
     report = import_bundle(w.sup, export.export_cases(dev, w.out))
     assert report.tables["answers"]["conflicts"] == 1
     # An answer only the device changed is simply updated.
     with database.transaction(dev.conn):
-        dev.conn.execute("UPDATE answers SET value = '\"again\"' WHERE interview_uuid = ?"
-                         " AND question != ?", (interview, question))
+        dev.conn.execute(
+            "UPDATE answers SET value = '\"again\"' WHERE interview_uuid = ? AND question != ?",
+            (interview, question),
+        )
     report = import_bundle(w.sup, export.export_cases(dev, w.out))
     assert report.tables["answers"]["conflicts"] == 0
     assert report.tables["answers"]["imported"] >= 1
@@ -338,12 +390,11 @@ def test_update_bundles_refuse_replays(tmp_path: Path) -> None:
 def test_same_person_at_two_posts_is_flagged_not_merged(tmp_path: Path) -> None:
     w = make_world(tmp_path, 2)
     region = next(iter(cases.REGIONS))
-    cases.open_case(w.devs[0], full_name="Айгүл Өмүрбекова", region=region,
-                    birth_date="1999-04-01")
-    cases.open_case(w.devs[1], full_name="Aigul Omurbekova", region=region,
-                    birth_date="1999-04-01")
-    cases.open_case(w.devs[1], full_name="Aigul Omurbekova", region=region,
-                    birth_date="2001-04-01")  # another birth date: not flagged
+    cases.open_case(w.devs[0], full_name="Айгүл Өмүрбекова", region=region, birth_date="1999-04-01")
+    cases.open_case(w.devs[1], full_name="Aigul Omurbekova", region=region, birth_date="1999-04-01")
+    cases.open_case(
+        w.devs[1], full_name="Aigul Omurbekova", region=region, birth_date="2001-04-01"
+    )  # another birth date: not flagged
     assert import_bundle(w.sup, export.export_cases(w.devs[0], w.out)).duplicates == 0
     report = import_bundle(w.sup, export.export_cases(w.devs[1], w.out))
     assert report.duplicates == 1
@@ -355,26 +406,30 @@ def test_same_person_at_two_posts_is_flagged_not_merged(tmp_path: Path) -> None:
     assert w.sup.conn.execute("SELECT count(*) FROM persons").fetchone()[0] == 3
 
 
-def test_look_alike_person_is_flagged_and_the_sender_s_name_key_not_trusted(
-        tmp_path: Path) -> None:
+def test_look_alike_person_is_flagged_and_the_sender_s_name_key_not_trusted(tmp_path: Path) -> None:
     """A person sent under a Greek-omicron disguise, with a made-up search key, is still found
     to be a possible duplicate; the key stored is the one computed here from the name."""
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
     region = next(iter(cases.REGIONS))
-    mine = cases.open_case(w.sup, full_name="Nurgul Asanova", region=region,
-                           birth_date="1999-03-08")
+    mine = cases.open_case(
+        w.sup, full_name="Nurgul Asanova", region=region, birth_date="1999-03-08"
+    )
     cases.open_case(dev, full_name="Nurgul Asanova", region=region, birth_date="1999-03-08")
     records = device_records(dev)
     for record in records:
         if record["table"] == "persons":
-            record["row"] = dict(record["row"], full_name="Nurgul Asan\u03bfva",
-                                 name_key="somebody else")
+            record["row"] = dict(
+                record["row"], full_name="Nurgul Asan\u03bfva", name_key="somebody else"
+            )
     report = import_bundle(w.sup, craft(dev, w.out, records))
     assert report.duplicates == 1 and report.quarantined == 0
     keys = {k for (k,) in w.sup.conn.execute("SELECT name_key FROM persons")}
-    assert keys == {w.sup.conn.execute("SELECT name_key FROM persons WHERE uuid = ?",
-                                       (mine.person.uuid,)).fetchone()[0]}
+    assert keys == {
+        w.sup.conn.execute(
+            "SELECT name_key FROM persons WHERE uuid = ?", (mine.person.uuid,)
+        ).fetchone()[0]
+    }
 
 
 def test_received_person_with_hidden_characters_is_quarantined(tmp_path: Path) -> None:
@@ -383,16 +438,17 @@ def test_received_person_with_hidden_characters_is_quarantined(tmp_path: Path) -
     cases.open_case(dev, full_name="Nurgul Asanova", region=next(iter(cases.REGIONS)))
     records = device_records(dev)
     person = next(r for r in records if r["table"] == "persons")["row"]
-    bad = [{"table": "persons", "row": dict(person, uuid=str(uuid.uuid4()), full_name=name)}
-           for name in ("Nurgul Asan\u200dova", "Nurgul \u202eavonasA", "Nurgul\x1b[2J",
-                        "N" * 200_000)]
-    bad.append({"table": "persons", "row": dict(person, uuid=str(uuid.uuid4()),
-                                                other_names="Nuri\u200b")})
+    bad = [
+        {"table": "persons", "row": dict(person, uuid=str(uuid.uuid4()), full_name=name)}
+        for name in ("Nurgul Asan\u200dova", "Nurgul \u202eavonasA", "Nurgul\x1b[2J", "N" * 200_000)
+    ]
+    bad.append(
+        {"table": "persons", "row": dict(person, uuid=str(uuid.uuid4()), other_names="Nuri\u200b")}
+    )
     report = import_bundle(w.sup, craft(dev, w.out, records + bad))
     assert report.quarantined == 5
     assert [q.reason for q in conflicts.quarantined(w.sup)] == ["bad_name"] * 5
-    assert w.sup.conn.execute("SELECT full_name FROM persons").fetchall() == [
-        ("Nurgul Asanova",)]
+    assert w.sup.conn.execute("SELECT full_name FROM persons").fetchall() == [("Nurgul Asanova",)]
 
 
 def test_bad_records_are_quarantined_and_the_rest_imports(tmp_path: Path) -> None:
@@ -402,17 +458,24 @@ def test_bad_records_are_quarantined_and_the_rest_imports(tmp_path: Path) -> Non
     records = device_records(dev)
     case = next(r for r in records if r["table"] == "cases")["row"]
     orphan = dict(case, uuid=str(uuid.uuid4()), number="X-1", person_uuid=str(uuid.uuid4()))
-    bad = [{"table": "secrets", "row": {"uuid": "x"}},
-           {"table": "cases", "row": {k: v for k, v in case.items() if k != "status"}},
-           {"table": "cases", "row": dict(case, uuid=str(uuid.uuid4()), version="2")},
-           {"table": "cases", "row": orphan},
-           {"nonsense": 1}]
+    bad = [
+        {"table": "secrets", "row": {"uuid": "x"}},
+        {"table": "cases", "row": {k: v for k, v in case.items() if k != "status"}},
+        {"table": "cases", "row": dict(case, uuid=str(uuid.uuid4()), version="2")},
+        {"table": "cases", "row": orphan},
+        {"nonsense": 1},
+    ]
     report = import_bundle(w.sup, craft(dev, w.out, bad + records))
     assert report.quarantined == 5
     assert report.imported == len([r for r in records if r["table"] != "audit"])
     reasons = sorted(q.reason for q in conflicts.quarantined(w.sup))
-    assert reasons == ["missing_fields", "missing_reference", "not_a_record", "unknown_table",
-                       "wrong_type"]
+    assert reasons == [
+        "missing_fields",
+        "missing_reference",
+        "not_a_record",
+        "unknown_table",
+        "wrong_type",
+    ]
     assert w.sup.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
 
 
@@ -429,8 +492,10 @@ def test_roles(tmp_path: Path) -> None:
 
 # -- command line ---------------------------------------------------------------------------
 
-def test_command_line_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+
+def test_command_line_round_trip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from idtool.cli import main
 
     monkeypatch.setenv("IDTOOL_PASSPHRASE", PASS)
@@ -444,12 +509,40 @@ def test_command_line_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert main([*s, "enrol", "create", "--out", str(tmp_path / "enrol.json")]) == 0
     assert "Fingerprint:" in capsys.readouterr().out
     # Without a terminal and without --yes, join refuses rather than trusting blindly.
-    assert main([*d, "enrol", "join", str(tmp_path / "enrol.json"),
-                 "--out", str(tmp_path / "req.json")]) != 0
-    assert main([*d, "enrol", "join", str(tmp_path / "enrol.json"),
-                 "--out", str(tmp_path / "req.json"), "--yes"]) == 0
-    assert main([*s, "enrol", "approve", str(tmp_path / "req.json"),
-                 "--out", str(tmp_path / "update.idtb"), "--yes"]) == 0
+    assert (
+        main(
+            [*d, "enrol", "join", str(tmp_path / "enrol.json"), "--out", str(tmp_path / "req.json")]
+        )
+        != 0
+    )
+    assert (
+        main(
+            [
+                *d,
+                "enrol",
+                "join",
+                str(tmp_path / "enrol.json"),
+                "--out",
+                str(tmp_path / "req.json"),
+                "--yes",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                *s,
+                "enrol",
+                "approve",
+                str(tmp_path / "req.json"),
+                "--out",
+                str(tmp_path / "update.idtb"),
+                "--yes",
+            ]
+        )
+        == 0
+    )
     assert main([*d, "import", str(tmp_path / "update.idtb")]) == 0
     usb = tmp_path / "usb"
     usb.mkdir()

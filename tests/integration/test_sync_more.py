@@ -43,6 +43,7 @@ def _update(w: World) -> None:
 
 # -- update bundles -------------------------------------------------------------------------
 
+
 def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
@@ -55,8 +56,10 @@ def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> 
     newer = text.replace('version: "1"', 'version: "2"', 1)
     broken = text.replace('version: "1"', 'version: "3"', 1).replace("sections:", "sectionz:")
     for version, body in (("2", newer), ("3", broken)):  # as if installed on the supervisor
-        w.sup.conn.execute("INSERT INTO questionnaires VALUES ('nrm-screening', ?, ?, 'x', 'b',"
-                           " 's', 'now')", (version, body))
+        w.sup.conn.execute(
+            "INSERT INTO questionnaires VALUES ('nrm-screening', ?, ?, 'x', 'b', 's', 'now')",
+            (version, body),
+        )
 
     _update(w)
 
@@ -69,12 +72,17 @@ def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> 
         registry.load_shipped("nrm-screening", "3")
     installed = dev.conn.execute("SELECT version FROM questionnaires").fetchall()
     assert installed == [("2",)]
-    quarantined = dev.conn.execute("SELECT reason FROM sync_quarantine WHERE"
-                                   " tbl = 'questionnaires'").fetchall()
+    quarantined = dev.conn.execute(
+        "SELECT reason FROM sync_quarantine WHERE tbl = 'questionnaires'"
+    ).fetchall()
     assert quarantined == [("invalid_questionnaire",)]
     actions = {r[0] for r in dev.conn.execute("SELECT action FROM audit")}
-    assert {"questionnaire.install", "directory.update", "policy.update",
-            "bundle.import"} <= actions
+    assert {
+        "questionnaire.install",
+        "directory.update",
+        "policy.update",
+        "bundle.import",
+    } <= actions
     # The same update again changes nothing; a second, newer update is all "unchanged".
     assert import_bundle(dev, next(w.out.glob("*.idtb"))).already_imported
     report = import_bundle(dev, export.export_update_all(w.sup, w.out))
@@ -86,13 +94,13 @@ def test_update_import_needs_the_permission(tmp_path: Path) -> None:
     dev = w.devs[0]
     path = export.export_update_all(w.sup, w.out)
     for role in policy.Role:
-        policy.set_allowed(dev.conn, policy.Action.IMPORT_UPDATE_BUNDLE, role, False,
-                           dev.device_id)
+        policy.set_allowed(dev.conn, policy.Action.IMPORT_UPDATE_BUNDLE, role, False, dev.device_id)
     with pytest.raises(NotPermitted):
         import_bundle(dev, path)
 
 
 # -- referral bundles -----------------------------------------------------------------------
+
 
 def _two_orgs(tmp_path: Path, org: str) -> tuple[World, Any, Any]:
     w = make_world(tmp_path, 2)
@@ -103,13 +111,17 @@ def _two_orgs(tmp_path: Path, org: str) -> tuple[World, Any, Any]:
 
 
 def _consent(session: Any, case_uuid: str, org: str) -> None:
-    consent.record(session, case_uuid, consent.Purpose.REFERRAL, consent.State.GIVEN,
-                   recipient_id=org)
+    consent.record(
+        session, case_uuid, consent.Purpose.REFERRAL, consent.State.GIVEN, recipient_id=org
+    )
 
 
 def _payload(path: Path, sender: Any, receiver: Any) -> list[dict[str, Any]]:
-    header, payload = read_bundle(path, devices.trusted(receiver.conn, devices.DeviceRole.DEVICE),
-                                  devices.own_identity(receiver.conn))
+    header, payload = read_bundle(
+        path,
+        devices.trusted(receiver.conn, devices.DeviceRole.DEVICE),
+        devices.own_identity(receiver.conn),
+    )
     return open_manifest(payload, header).records
 
 
@@ -121,24 +133,29 @@ def test_no_referral_bundle_without_consent(tmp_path: Path) -> None:
     with pytest.raises(NotPermitted):
         export_referral(sender, case.uuid, CRISIS, None, out)
     assert list(out.iterdir()) == []
-    assert sender.conn.execute("SELECT count(*) FROM audit WHERE action ="
-                               " 'referral.bundle_refused'").fetchone()[0] == 1
+    assert (
+        sender.conn.execute(
+            "SELECT count(*) FROM audit WHERE action = 'referral.bundle_refused'"
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def test_identifying_fields_never_reach_a_type_not_allowed_them(tmp_path: Path) -> None:
     w, sender, receiver = _two_orgs(tmp_path, OMBUDSMAN)
     case = _case(sender, "Бермет Токтогулова")
     _consent(sender, case.uuid, OMBUDSMAN)
-    path = export_referral(sender, case.uuid, OMBUDSMAN, None, w.out,
-                           services=("legal_aid",))
+    path = export_referral(sender, case.uuid, OMBUDSMAN, None, w.out, services=("legal_aid",))
     records = _payload(path, sender, receiver)
     blob = json.dumps(records, ensure_ascii=False)
     assert "Бермет" not in blob and "ID7654321" not in blob and "1998-04-12" not in blob
     assert {r["row"]["sensitivity"] for r in records if r["table"] == "answer"} <= {"ordinary"}
     report = import_bundle(receiver, path)
     assert report.quarantined == 0
-    names = receiver.conn.execute("SELECT full_name, document_number, birth_date FROM persons"
-                                  " WHERE device_id = ?", (receiver.device_id,)).fetchall()
+    names = receiver.conn.execute(
+        "SELECT full_name, document_number, birth_date FROM persons WHERE device_id = ?",
+        (receiver.device_id,),
+    ).fetchall()
     assert names == [("", "", "")]
 
 
@@ -154,13 +171,19 @@ def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> Non
     report = import_bundle(receiver, b)
     assert report.quarantined == 0 and report.imported > 0
     row = receiver.conn.execute(
-        "SELECT case_uuid, status, sender, source_case_uuid FROM referrals_received").fetchone()
+        "SELECT case_uuid, status, sender, source_case_uuid FROM referrals_received"
+    ).fetchone()
     case_uuid, status, from_device, source = row
-    assert (status, from_device, source) == ("accepted", sender.device_id,
-                                              referral.public_id(second.uuid))
-    person = receiver.conn.execute("SELECT p.full_name, p.document_number FROM cases c JOIN"
-                                   " persons p ON p.uuid = c.person_uuid WHERE c.uuid = ?",
-                                   (case_uuid,)).fetchone()
+    assert (status, from_device, source) == (
+        "accepted",
+        sender.device_id,
+        referral.public_id(second.uuid),
+    )
+    person = receiver.conn.execute(
+        "SELECT p.full_name, p.document_number FROM cases c JOIN"
+        " persons p ON p.uuid = c.person_uuid WHERE c.uuid = ?",
+        (case_uuid,),
+    ).fetchone()
     assert person == ("Асел Кадырова", "ID7654321")
     answers: dict[str, object] = {}
     for interview in interviews.for_case(receiver, case_uuid):
@@ -185,8 +208,10 @@ def test_referral_with_a_hidden_character_in_the_name_is_refused(tmp_path: Path)
     case = _case(sender, "Нургүл Асанова")
     _consent(sender, case.uuid, CRISIS)
     # As an older version (or a tampered sender) could have stored it.
-    sender.conn.execute("UPDATE persons SET full_name = ? WHERE uuid = ?",
-                        ("Нургүл \u202eАсанова", case.person.uuid))
+    sender.conn.execute(
+        "UPDATE persons SET full_name = ? WHERE uuid = ?",
+        ("Нургүл \u202eАсанова", case.person.uuid),
+    )
     path = export_referral(sender, case.uuid, CRISIS, None, w.out, services=("shelter",))
     before = receiver.conn.execute("SELECT count(*) FROM persons").fetchone()
     with pytest.raises(BundleError) as e:
@@ -197,10 +222,15 @@ def test_referral_with_a_hidden_character_in_the_name_is_refused(tmp_path: Path)
 
 # -- fuzzing the record applier -------------------------------------------------------------
 
-VALUES = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2**70, max_value=2**70),
-                   st.text(max_size=20), st.binary(max_size=8),
-                   st.floats(allow_nan=False, allow_infinity=False),
-                   st.lists(st.integers(), max_size=3))
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.text(max_size=20),
+    st.binary(max_size=8),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.lists(st.integers(), max_size=3),
+)
 TABLES = st.sampled_from([*tables.ORDER, "audit", "sync_devices", "nope", ""])
 
 
@@ -237,16 +267,22 @@ def test_fuzzed_records_only_report_or_quarantine(fuzz_world: World) -> None:
     schema = tables.schema(w.sup.conn)
     columns = {name: list(t.names) for name, t in schema.items()}
 
-    @settings(max_examples=100, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=100,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(st.lists(records(columns), max_size=8))
     def run(batch: list[dict[str, Any]]) -> None:
         last = w.sup.conn.execute(
             "SELECT sequence, digest FROM sync_bundles WHERE direction = 'in' AND sender = ?"
-            " ORDER BY sequence DESC LIMIT 1", (dev.device_id,)).fetchone()
+            " ORDER BY sequence DESC LIMIT 1",
+            (dev.device_id,),
+        ).fetchone()
         seq, previous = (0, None) if last is None else last
-        done = w.sup.conn.execute("SELECT coalesce(max(seq), 0) FROM sync_audit WHERE"
-                                  " sender = ?", (dev.device_id,)).fetchone()[0]
+        done = w.sup.conn.execute(
+            "SELECT coalesce(max(seq), 0) FROM sync_audit WHERE sender = ?", (dev.device_id,)
+        ).fetchone()[0]
         audit, head = export.audit_records(dev.conn, done)
         path = craft(dev, w.out, batch + audit, sequence=seq + 1, previous=previous, head=head)
         try:
@@ -255,8 +291,9 @@ def test_fuzzed_records_only_report_or_quarantine(fuzz_world: World) -> None:
             return
         finally:
             path.unlink()
-        assert report.imported + report.unchanged + report.conflicts + report.quarantined \
-            >= len(batch) - sum(r.get("table") == "audit" for r in batch)
+        assert report.imported + report.unchanged + report.conflicts + report.quarantined >= len(
+            batch
+        ) - sum(r.get("table") == "audit" for r in batch)
 
     run()
 
@@ -278,13 +315,13 @@ def test_installed_questionnaires_are_found_after_a_restart(tmp_path):
         session.conn.execute(
             "INSERT INTO questionnaires (form_id, version, text, sha256, bundle_id, sender,"
             " installed_at) VALUES ('nrm-screening', '77', ?, ?, 'b', 's', '2026-01-01')",
-            (text, hashlib.sha256(text.encode()).hexdigest()))
+            (text, hashlib.sha256(text.encode()).hexdigest()),
+        )
     with vault.unlock("Sup", "passphrase-1"):
         assert registry.load_shipped("nrm-screening", "77").version == "77"
 
 
-def test_first_export_reads_whole_tables_and_carries_what_the_journal_would(tmp_path: Path
-                                                                            ) -> None:
+def test_first_export_reads_whole_tables_and_carries_what_the_journal_would(tmp_path: Path) -> None:
     """Since position 0 the tables are read whole (fast path); the records are exactly those
     the change journal names, and a decision comes after the one it supersedes."""
     from idtool import decisions, demo

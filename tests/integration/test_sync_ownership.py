@@ -23,12 +23,16 @@ def send(w: World, dev: Session, records: list[dict[str, Any]]) -> Any:
     """A hand-made case bundle that follows the last one the supervisor imported from `dev`
     (right sequence, previous digest and audit head), signed with the device's own key."""
     conn = w.sup.conn
-    row = conn.execute("SELECT sequence, digest FROM sync_bundles WHERE direction = 'in' AND"
-                       " sender = ? AND kind = 'case' ORDER BY sequence DESC LIMIT 1",
-                       (dev.device_id,)).fetchone()
+    row = conn.execute(
+        "SELECT sequence, digest FROM sync_bundles WHERE direction = 'in' AND"
+        " sender = ? AND kind = 'case' ORDER BY sequence DESC LIMIT 1",
+        (dev.device_id,),
+    ).fetchone()
     sequence, previous = (0, None) if row is None else (int(row[0]), str(row[1]))
-    top = conn.execute("SELECT seq, hash FROM sync_audit WHERE sender = ? ORDER BY seq DESC"
-                       " LIMIT 1", (dev.device_id,)).fetchone()
+    top = conn.execute(
+        "SELECT seq, hash FROM sync_audit WHERE sender = ? ORDER BY seq DESC LIMIT 1",
+        (dev.device_id,),
+    ).fetchone()
     head = (0, audit.GENESIS) if top is None else (int(top[0]), str(top[1]))
     path = craft(dev, w.out, records, sequence=sequence + 1, previous=previous, head=head)
     return import_bundle(w.sup, path)
@@ -41,13 +45,16 @@ def row_of(session: Session, table: str, key: str) -> dict[str, Any]:
 
 
 def quarantine_reasons(session: Session) -> list[tuple[str, str]]:
-    return [(str(r[0]), str(r[1])) for r in session.conn.execute(
-        "SELECT tbl, reason FROM sync_quarantine ORDER BY created_at, rowid")]
+    return [
+        (str(r[0]), str(r[1]))
+        for r in session.conn.execute(
+            "SELECT tbl, reason FROM sync_quarantine ORDER BY created_at, rowid"
+        )
+    ]
 
 
 def refused_audit(session: Session) -> list[dict[str, Any]]:
-    return [e.details for e in audit.entries(session.conn)
-            if e.action == "sync.records_refused"]
+    return [e.details for e in audit.entries(session.conn) if e.action == "sync.records_refused"]
 
 
 def world_with_exports(tmp_path: Path, n: int = 2) -> World:
@@ -59,7 +66,8 @@ def world_with_exports(tmp_path: Path, n: int = 2) -> World:
 
 
 def test_officer_row_forged_as_the_coordinators_cannot_demote_its_supervisor(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     w = world_with_exports(tmp_path, 1)
     dev = w.devs[0]
     mine = row_of(w.sup, "officers", w.sup.officer.uuid)
@@ -72,14 +80,12 @@ def test_officer_row_forged_as_the_coordinators_cannot_demote_its_supervisor(
     assert row_of(w.sup, "officers", w.sup.officer.uuid) == mine
     # The coordinator can still manage officers.
     assert w.sup.can(policy.Action.MANAGE_OFFICERS)
-    assert {k: v for k, v in dump(w.sup.conn).items() if k not in (
-        "sync_quarantine", "bundles")} == {k: v for k, v in before.items() if k not in (
-            "sync_quarantine", "bundles")}
+    assert {
+        k: v for k, v in dump(w.sup.conn).items() if k not in ("sync_quarantine", "bundles")
+    } == {k: v for k, v in before.items() if k not in ("sync_quarantine", "bundles")}
     # Claiming the row as its own does not work either: it belongs to the coordinator.
-    report = send(w, dev, [{"table": "officers", "row": {**forged,
-                                                         "device_id": dev.device_id}}])
-    assert report.quarantined == 1 and quarantine_reasons(w.sup)[-1] == ("officers",
-                                                                         "not_owner")
+    report = send(w, dev, [{"table": "officers", "row": {**forged, "device_id": dev.device_id}}])
+    assert report.quarantined == 1 and quarantine_reasons(w.sup)[-1] == ("officers", "not_owner")
     assert row_of(w.sup, "officers", w.sup.officer.uuid) == mine
     assert refused_audit(w.sup)[-1]["refused"] == {"officers/not_owner": 1}
     assert refused_audit(w.sup)[0]["sender"] == dev.device_id
@@ -89,18 +95,19 @@ def test_a_device_cannot_overwrite_another_devices_officer(tmp_path: Path) -> No
     w = world_with_exports(tmp_path, 2)
     dev, other = w.devs
     theirs = row_of(w.sup, "officers", other.officer.uuid)
-    for device_id, reason in ((other.device_id, "foreign_origin"),
-                              (dev.device_id, "not_owner")):
-        changed = {**theirs, "name": "Someone else", "version": theirs["version"] + 1,
-                   "device_id": device_id}
+    for device_id, reason in ((other.device_id, "foreign_origin"), (dev.device_id, "not_owner")):
+        changed = {
+            **theirs,
+            "name": "Someone else",
+            "version": theirs["version"] + 1,
+            "device_id": device_id,
+        }
         report = send(w, dev, [{"table": "officers", "row": changed}])
-        assert report.quarantined == 1 and quarantine_reasons(w.sup)[-1] == ("officers",
-                                                                             reason)
+        assert report.quarantined == 1 and quarantine_reasons(w.sup)[-1] == ("officers", reason)
     assert row_of(w.sup, "officers", other.officer.uuid) == theirs
 
 
-def test_versioned_case_of_another_device_or_the_coordinator_is_not_changed(
-        tmp_path: Path) -> None:
+def test_versioned_case_of_another_device_or_the_coordinator_is_not_changed(tmp_path: Path) -> None:
     w = world_with_exports(tmp_path, 2)
     dev, other = w.devs
     theirs_uuid = other.conn.execute("SELECT uuid FROM cases").fetchone()[0]
@@ -109,8 +116,7 @@ def test_versioned_case_of_another_device_or_the_coordinator_is_not_changed(
     own = row_of(w.sup, "cases", coordinators)
     attacks = [
         ({**theirs, "status": "closed", "version": 9}, "foreign_origin"),
-        ({**theirs, "status": "closed", "version": 9, "device_id": dev.device_id},
-         "not_owner"),
+        ({**theirs, "status": "closed", "version": 9, "device_id": dev.device_id}, "not_owner"),
         ({**own, "status": "closed", "version": 9}, "foreign_origin"),
         ({**own, "status": "closed", "version": 9, "device_id": dev.device_id}, "not_owner"),
     ]
@@ -129,35 +135,43 @@ def test_versioned_case_of_another_device_or_the_coordinator_is_not_changed(
     report = send(w, dev, [{"table": "cases", "row": planted}])
     assert report.quarantined == 1 and quarantine_reasons(w.sup)[-1] == ("cases", "not_owner")
     assert row_of(w.sup, "persons", person["uuid"]) == person
-    assert w.sup.conn.execute("SELECT count(*) FROM cases WHERE uuid = ?",
-                              (planted["uuid"],)).fetchone()[0] == 0
+    assert (
+        w.sup.conn.execute(
+            "SELECT count(*) FROM cases WHERE uuid = ?", (planted["uuid"],)
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_append_only_decision_cannot_reverse_the_coordinators_decision(tmp_path: Path) -> None:
     w = world_with_exports(tmp_path, 1)
     dev = w.devs[0]
     case_uuid = dev.conn.execute("SELECT uuid FROM cases").fetchone()[0]
-    decisions.record(w.sup, case_uuid, decisions.Decision.IDENTIFIED_VICTIM,
-                     reason="reviewed by the coordinator")
-    theirs = w.sup.conn.execute("SELECT uuid FROM decisions WHERE device_id = ?",
-                                (w.sup.device_id,)).fetchone()[0]
+    decisions.record(
+        w.sup, case_uuid, decisions.Decision.IDENTIFIED_VICTIM, reason="reviewed by the coordinator"
+    )
+    theirs = w.sup.conn.execute(
+        "SELECT uuid FROM decisions WHERE device_id = ?", (w.sup.device_id,)
+    ).fetchone()[0]
     row = row_of(w.sup, "decisions", theirs)
-    reversal = {**row, "uuid": "6f0f5a3e-0000-4000-8000-0000000000d1",
-                "decision": "not_victim", "supersedes": theirs,
-                "decided_at": audit.now_iso()}
+    reversal = {
+        **row,
+        "uuid": "6f0f5a3e-0000-4000-8000-0000000000d1",
+        "decision": "not_victim",
+        "supersedes": theirs,
+        "decided_at": audit.now_iso(),
+    }
     before = decisions.history(w.sup, case_uuid)
     report = send(w, dev, [{"table": "decisions", "row": reversal}])
     assert report.quarantined == 1
     assert quarantine_reasons(w.sup)[-1] == ("decisions", "foreign_origin")
     # Under the device's own name, but naming the coordinator's officer: refused too.
-    report = send(w, dev, [{"table": "decisions", "row": {**reversal,
-                                                          "device_id": dev.device_id}}])
+    report = send(w, dev, [{"table": "decisions", "row": {**reversal, "device_id": dev.device_id}}])
     assert quarantine_reasons(w.sup)[-1] == ("decisions", "foreign_officer")
     assert decisions.history(w.sup, case_uuid) == before
 
 
-def test_certificate_revocation_of_another_devices_certificate_is_refused(
-        tmp_path: Path) -> None:
+def test_certificate_revocation_of_another_devices_certificate_is_refused(tmp_path: Path) -> None:
     w = world_with_exports(tmp_path, 2)
     dev, other = w.devs
     number = "KG-VS-TEST-2026-00001"
@@ -169,18 +183,33 @@ def test_certificate_revocation_of_another_devices_certificate_is_refused(
         " '6f0f5a3e-0000-4000-8000-0000000000c1', ?, c.uuid, c.person_uuid, d.uuid, 'k', 'n',"
         " '2000-01-01', c.officer_uuid, 'o', '', 'en', '2026-01-01', '2026-01-01', 'code', ?"
         " FROM cases c JOIN decisions d ON d.case_uuid = c.uuid WHERE c.uuid = ? LIMIT 1",
-        (number, other.device_id, case_uuid))
+        (number, other.device_id, case_uuid),
+    )
     assert w.sup.conn.execute("SELECT count(*) FROM certificates").fetchone()[0] == 1
-    revocation = {"uuid": "6f0f5a3e-0000-4000-8000-0000000000e1", "number": number,
-                  "reason": "forged", "officer_uuid": other.officer.uuid,
-                  "officer_name": "x", "revoked_at": "2026-02-02T00:00:00+00:00",
-                  "version": 1, "device_id": other.device_id, "base_version": 0}
-    for row, reason in ((revocation, "foreign_origin"),
-                        ({**revocation, "device_id": dev.device_id,
-                          "officer_uuid": dev.officer.uuid}, "not_owner"),
-                        ({**revocation, "device_id": dev.device_id,
-                          "officer_uuid": dev.officer.uuid, "number": "KG-VS-NONE"},
-                         "missing_reference")):
+    revocation = {
+        "uuid": "6f0f5a3e-0000-4000-8000-0000000000e1",
+        "number": number,
+        "reason": "forged",
+        "officer_uuid": other.officer.uuid,
+        "officer_name": "x",
+        "revoked_at": "2026-02-02T00:00:00+00:00",
+        "version": 1,
+        "device_id": other.device_id,
+        "base_version": 0,
+    }
+    for row, reason in (
+        (revocation, "foreign_origin"),
+        ({**revocation, "device_id": dev.device_id, "officer_uuid": dev.officer.uuid}, "not_owner"),
+        (
+            {
+                **revocation,
+                "device_id": dev.device_id,
+                "officer_uuid": dev.officer.uuid,
+                "number": "KG-VS-NONE",
+            },
+            "missing_reference",
+        ),
+    ):
         report = send(w, dev, [{"table": "certificate_revocations", "row": row}])
         assert report.quarantined == 1
         assert quarantine_reasons(w.sup)[-1] == ("certificate_revocations", reason)
@@ -193,7 +222,8 @@ def test_answers_of_another_devices_interview_are_not_changed(tmp_path: Path) ->
     key = w.sup.conn.execute(
         "SELECT a.interview_uuid || '/' || a.question FROM answers a JOIN interviews i ON"
         " i.uuid = a.interview_uuid WHERE i.device_id = ? LIMIT 1",
-        (other.device_id,)).fetchone()[0]
+        (other.device_id,),
+    ).fetchone()[0]
     theirs = row_of(w.sup, "answers", key)
     report = send(w, dev, [{"table": "answers", "row": {**theirs, "value": '"changed"'}}])
     assert report.quarantined == 1 and quarantine_reasons(w.sup)[-1] == ("answers", "not_owner")
@@ -202,8 +232,12 @@ def test_answers_of_another_devices_interview_are_not_changed(tmp_path: Path) ->
     planted = {**theirs, "question": "planted_question"}
     send(w, dev, [{"table": "answers", "row": planted}])
     assert quarantine_reasons(w.sup)[-1] == ("answers", "not_owner")
-    assert w.sup.conn.execute("SELECT count(*) FROM answers WHERE question = ?",
-                              ("planted_question",)).fetchone()[0] == 0
+    assert (
+        w.sup.conn.execute(
+            "SELECT count(*) FROM answers WHERE question = ?", ("planted_question",)
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_policy_and_trust_list_cannot_travel_in_a_case_bundle(tmp_path: Path) -> None:
@@ -213,19 +247,28 @@ def test_policy_and_trust_list_cannot_travel_in_a_case_bundle(tmp_path: Path) ->
     devices_before = w.sup.conn.execute("SELECT * FROM sync_devices ORDER BY 1").fetchall()
     keys_before = w.sup.conn.execute("SELECT * FROM trusted_keys ORDER BY 1").fetchall()
     records = [
-        {"table": "policy", "row": {"action": "manage_officers", "role": "border_guard",
-                                    "allowed": True}},
-        {"table": "sync_devices", "row": {"device_id": dev.device_id, "label": "x",
-                                          "signing_key": "00" * 32, "age_recipient": "age1x",
-                                          "role": "supervisor", "status": "trusted"}},
+        {
+            "table": "policy",
+            "row": {"action": "manage_officers", "role": "border_guard", "allowed": True},
+        },
+        {
+            "table": "sync_devices",
+            "row": {
+                "device_id": dev.device_id,
+                "label": "x",
+                "signing_key": "00" * 32,
+                "age_recipient": "age1x",
+                "role": "supervisor",
+                "status": "trusted",
+            },
+        },
         {"table": "trusted_keys", "row": {"public_key": "11" * 32, "label": "rogue"}},
     ]
     report = send(w, dev, records)
     assert report.quarantined == 3 and report.imported == 0
     assert [r for _, r in quarantine_reasons(w.sup)[-3:]] == ["unknown_table"] * 3
     assert policy.table(w.sup.conn) == table_before
-    assert w.sup.conn.execute("SELECT * FROM sync_devices ORDER BY 1").fetchall() \
-        == devices_before
+    assert w.sup.conn.execute("SELECT * FROM sync_devices ORDER BY 1").fetchall() == devices_before
     assert w.sup.conn.execute("SELECT * FROM trusted_keys ORDER BY 1").fetchall() == keys_before
 
 
@@ -242,7 +285,9 @@ def test_a_device_still_changes_its_own_records_and_sends_only_its_own(tmp_path:
     dev.conn.execute(
         "INSERT INTO certificate_revocations (uuid, number, reason, officer_uuid, officer_name,"
         " revoked_at, device_id) VALUES ('6f0f5a3e-0000-4000-8000-0000000000e2', 'N-1', 'r',"
-        " 'o', 'o', '2026-01-01', ?)", (w.sup.device_id,))
+        " 'o', 'o', '2026-01-01', ?)",
+        (w.sup.device_id,),
+    )
     records, _ = export.changed_records(dev.conn, 0)
     assert all(r["row"].get("device_id", dev.device_id) == dev.device_id for r in records)
 
@@ -252,17 +297,28 @@ def test_an_older_database_learns_who_owns_what_it_imported(tmp_path: Path) -> N
 
     w = world_with_exports(tmp_path, 2)
     conn = w.sup.conn
-    imported = conn.execute("SELECT tbl, record_key, device_id FROM sync_owners"
-                            " ORDER BY 1, 2").fetchall()
+    imported = conn.execute(
+        "SELECT tbl, record_key, device_id FROM sync_owners ORDER BY 1, 2"
+    ).fetchall()
     assert {t for t, _, _ in imported} == {"persons", "cases", "officers"}
     conn.execute("DROP TABLE sync_owners")
     (owners,) = [m for m in migrations.all_migrations() if m.name == "m0010_record_owners"]
     owners.apply(conn)
-    assert conn.execute("SELECT tbl, record_key, device_id FROM sync_owners"
-                        " ORDER BY 1, 2").fetchall() == imported
+    assert (
+        conn.execute("SELECT tbl, record_key, device_id FROM sync_owners ORDER BY 1, 2").fetchall()
+        == imported
+    )
     # ... and the rules hold on it at once.
     dev, other = w.devs
     theirs = row_of(w.sup, "officers", other.officer.uuid)
-    send(w, dev, [{"table": "officers", "row": {**theirs, "name": "x", "version": 7,
-                                                "device_id": dev.device_id}}])
+    send(
+        w,
+        dev,
+        [
+            {
+                "table": "officers",
+                "row": {**theirs, "name": "x", "version": 7, "device_id": dev.device_id},
+            }
+        ],
+    )
     assert quarantine_reasons(w.sup)[-1] == ("officers", "not_owner")

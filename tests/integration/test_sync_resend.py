@@ -75,45 +75,69 @@ def assert_audit_intact(sup: Session, dev: Session) -> None:
     entries from the first, hash-linked without a hole."""
     assert audit.verify(sup.conn).ok
     assert audit.verify(dev.conn).ok
-    stored = sup.conn.execute("SELECT seq, hash FROM sync_audit WHERE sender = ? ORDER BY seq",
-                              (dev.device_id,)).fetchall()
+    stored = sup.conn.execute(
+        "SELECT seq, hash FROM sync_audit WHERE sender = ? ORDER BY seq", (dev.device_id,)
+    ).fetchall()
     assert [s for s, _h in stored] == list(range(1, len(stored) + 1))
     device = dict(dev.conn.execute("SELECT seq, hash FROM audit"))
     assert all(device[s] == h for s, h in stored)
     prev = audit.GENESIS
     for seq, entry, digest in sup.conn.execute(
-            "SELECT seq, entry, hash FROM sync_audit WHERE sender = ? ORDER BY seq",
-            (dev.device_id,)):
+        "SELECT seq, entry, hash FROM sync_audit WHERE sender = ? ORDER BY seq", (dev.device_id,)
+    ):
         body = json.loads(entry)
         assert body.pop("prev_hash") == prev, seq
         assert entry_hash(prev, body) == digest, seq
         prev = digest
 
 
-def craft_catch_up(dev: Session, out: Path, *, sequence: int, covers_from: int,
-                   previous: str | None, since: int = 0, audit_since: int = 0,
-                   audit_rows: list[dict[str, Any]] | None = None) -> Path:
+def craft_catch_up(
+    dev: Session,
+    out: Path,
+    *,
+    sequence: int,
+    covers_from: int,
+    previous: str | None,
+    since: int = 0,
+    audit_since: int = 0,
+    audit_rows: list[dict[str, Any]] | None = None,
+) -> Path:
     """A catch-up package made by hand, correctly signed by the device."""
     conn = dev.conn
     records, _top = export.changed_records(conn, since)
     entries, head = export.audit_records(conn, audit_since)
     if audit_rows is not None:
         entries = [{"table": "audit", "row": row} for row in audit_rows]
-    fields = {"bundle_id": str(uuid.uuid4()), "kind": "case", "sender": dev.device_id,
-              "sequence": sequence, "previous": previous, "covers_from": covers_from,
-              "schema_version": export._schema_version(), "audit_head": head}
-    return write_bundle(out, fields, encode_manifest(fields, records + entries),
-                        devices.own_signing_key(conn), [devices.supervisor(conn).age_recipient])
+    fields = {
+        "bundle_id": str(uuid.uuid4()),
+        "kind": "case",
+        "sender": dev.device_id,
+        "sequence": sequence,
+        "previous": previous,
+        "covers_from": covers_from,
+        "schema_version": export._schema_version(),
+        "audit_head": head,
+    }
+    return write_bundle(
+        out,
+        fields,
+        encode_manifest(fields, records + entries),
+        devices.own_signing_key(conn),
+        [devices.supervisor(conn).age_recipient],
+    )
 
 
 def out_row(dev: Session, sequence: int) -> tuple[str, int, int]:
-    row = dev.conn.execute("SELECT digest, last_change, last_audit FROM sync_bundles WHERE"
-                           " direction = 'out' AND kind = 'case' AND sequence = ?",
-                           (sequence,)).fetchone()
+    row = dev.conn.execute(
+        "SELECT digest, last_change, last_audit FROM sync_bundles WHERE"
+        " direction = 'out' AND kind = 'case' AND sequence = ?",
+        (sequence,),
+    ).fetchone()
     return str(row[0]), int(row[1]), int(row[2])
 
 
 # -- the lost package -----------------------------------------------------------------------
+
 
 def test_lost_package_is_written_again_and_the_post_is_unblocked(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
@@ -130,7 +154,8 @@ def test_lost_package_is_written_again_and_the_post_is_unblocked(tmp_path: Path)
         assert e.message == (
             f"Exchange package 2 from device {dev.device_id} is missing: import it first, or "
             "ask the post to write the packages again from 2 (Exchange > Write lost packages "
-            "again…). Nothing was imported.")
+            "again…). Nothing was imported."
+        )
 
     # The post writes the lost packages again, from 2: sequence 5, covering 2..5.
     p5 = export.export_cases(dev, w.out, resend_from=2)
@@ -146,12 +171,13 @@ def test_lost_package_is_written_again_and_the_post_is_unblocked(tmp_path: Path)
     got, want = records_only(sup.conn), records_only(in_order.conn)
     got_audit, want_audit = got.pop("sync_audit"), want.pop("sync_audit")
     assert got == want
-    assert got_audit[:len(want_audit)] == want_audit
-    extra_audit = got_audit[len(want_audit):]
+    assert got_audit[: len(want_audit)] == want_audit
+    extra_audit = got_audit[len(want_audit) :]
     assert extra_audit and all('"bundle.export"' in entry for _s, _q, entry, _h in extra_audit)
     assert_audit_intact(sup, dev)
-    log = sup.conn.execute("SELECT details FROM audit WHERE action = 'bundle.import'"
-                           " ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    log = sup.conn.execute(
+        "SELECT details FROM audit WHERE action = 'bundle.import' ORDER BY seq DESC LIMIT 1"
+    ).fetchone()[0]
     assert '"covers_from": 2' in log or '"covers_from":2' in log
 
     # The supervisor that had 1..4 takes the same catch-up package as an overlap: nothing new
@@ -174,9 +200,11 @@ def test_lost_package_is_written_again_and_the_post_is_unblocked(tmp_path: Path)
     # The lost package turns up: refused as covered (not as a replay), nothing changes; the
     # same for 3 and 4. The packages really imported are still replays / already imported.
     e = refused(sup, p2, "covered")
-    assert e.message == (f"Exchange package 2 from device {dev.device_id} is not needed: its "
-                         "changes came in package 5, which was imported already. Nothing was "
-                         "imported.")
+    assert e.message == (
+        f"Exchange package 2 from device {dev.device_id} is not needed: its "
+        "changes came in package 5, which was imported already. Nothing was "
+        "imported."
+    )
     for path in (p3, p4):
         assert "package 5" in refused(sup, path, "covered").message
     assert import_bundle(sup, p1).already_imported
@@ -253,6 +281,7 @@ def test_catch_up_from_earlier_than_needed_overlaps(tmp_path: Path) -> None:
 
 # -- forged or inconsistent catch-up packages -----------------------------------------------
 
+
 def test_catch_up_with_a_wrong_previous_or_audit_is_refused(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
@@ -263,11 +292,11 @@ def test_catch_up_with_a_wrong_previous_or_audit_is_refused(tmp_path: Path) -> N
     common = {"sequence": 5, "since": change1, "audit_since": audit1}
     # `previous` is not the digest of package 1 (covers_from - 1).
     for previous in (d2, None, "ab" * 32):
-        refused(w.sup, craft_catch_up(dev, w.out, covers_from=2, previous=previous, **common),
-                "chain")
+        refused(
+            w.sup, craft_catch_up(dev, w.out, covers_from=2, previous=previous, **common), "chain"
+        )
     # Claims to start at 1 but chains to package 1.
-    refused(w.sup, craft_catch_up(dev, w.out, covers_from=1, previous=d1, sequence=5),
-            "chain")
+    refused(w.sup, craft_catch_up(dev, w.out, covers_from=1, previous=d1, sequence=5), "chain")
 
     # Overlap: the supervisor has 1..3; the repeated audit entries must be exactly its own.
     import_bundle(w.sup, p2)
@@ -277,15 +306,21 @@ def test_catch_up_with_a_wrong_previous_or_audit_is_refused(tmp_path: Path) -> N
     altered[0]["details"] = {**altered[0]["details"], "note": "rewritten"}
     prev = altered[0]["prev_hash"]
     for row in altered:  # re-hash so the altered chain is internally consistent
-        body = {k: row[k] for k in ("seq", "ts", "device_id", "officer", "action", "target",
-                                    "details")}
+        body = {
+            k: row[k] for k in ("seq", "ts", "device_id", "officer", "action", "target", "details")
+        }
         row["prev_hash"], row["hash"] = prev, entry_hash(prev, body)
         prev = row["hash"]
-    for bad in (altered,                       # a stored entry rewritten
-                rows[1:2] + rows[3:],          # a hole among the repeated entries
-                rows[:2]):                     # stops short of the stored head
-        refused(w.sup, craft_catch_up(dev, w.out, covers_from=2, previous=d1, audit_rows=bad,
-                                      **common), "audit_head")
+    for bad in (
+        altered,  # a stored entry rewritten
+        rows[1:2] + rows[3:],  # a hole among the repeated entries
+        rows[:2],
+    ):  # stops short of the stored head
+        refused(
+            w.sup,
+            craft_catch_up(dev, w.out, covers_from=2, previous=d1, audit_rows=bad, **common),
+            "audit_head",
+        )
     # The genuine hand-made one imports.
     good = craft_catch_up(dev, w.out, covers_from=2, previous=d1, audit_rows=rows, **common)
     assert import_bundle(w.sup, good).conflicts == 0
@@ -307,17 +342,31 @@ def test_a_forged_covers_from_fails_the_signature(tmp_path: Path) -> None:
 
 
 def test_header_field_is_strict() -> None:
-    base = {"bundle_id": str(uuid.uuid4()), "kind": "case", "sender": "dev-1", "sequence": 5,
-            "previous": None, "recipients": ["0" * 16], "payload_length": 0,
-            "payload_sha256": "0" * 64, "schema_version": 6,
-            "audit_head": {"seq": 0, "hash": "0" * 64}, "created": "now",
-            "sender_key_id": "0" * 16}
+    base = {
+        "bundle_id": str(uuid.uuid4()),
+        "kind": "case",
+        "sender": "dev-1",
+        "sequence": 5,
+        "previous": None,
+        "recipients": ["0" * 16],
+        "payload_length": 0,
+        "payload_sha256": "0" * 64,
+        "schema_version": 6,
+        "audit_head": {"seq": 0, "hash": "0" * 64},
+        "created": "now",
+        "sender_key_id": "0" * 16,
+    }
     assert hdr.header_from_json(base).covers_from is None
     assert hdr.header_from_json({**base, "covers_from": 5}).covers_from == 5
     assert hdr.header_from_json({**base, "covers_from": 1}).to_json()["covers_from"] == 1
-    for bad in ({**base, "covers_from": 0}, {**base, "covers_from": 6},
-                {**base, "covers_from": None}, {**base, "covers_from": "2"},
-                {**base, "covers_from": True}, {**base, "kind": "update", "covers_from": 1}):
+    for bad in (
+        {**base, "covers_from": 0},
+        {**base, "covers_from": 6},
+        {**base, "covers_from": None},
+        {**base, "covers_from": "2"},
+        {**base, "covers_from": True},
+        {**base, "kind": "update", "covers_from": 1},
+    ):
         with pytest.raises(BundleError) as e:
             hdr.header_from_json(bad)
         assert e.value.reason == "bad_header"
@@ -326,6 +375,7 @@ def test_header_field_is_strict() -> None:
 
 
 # -- the device side ------------------------------------------------------------------------
+
 
 def test_resend_needs_a_written_package(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
@@ -338,20 +388,21 @@ def test_resend_needs_a_written_package(tmp_path: Path) -> None:
         with pytest.raises(InvalidInput) as e:
             export.export_cases(dev, w.out, resend_from=bad)
         assert "1 to 2" in e.value.message
-    assert list(w.out.iterdir()) and export.last_out(dev.conn, dev.device_id,
-                                                    Kind.CASE)[0] == 2
+    assert list(w.out.iterdir()) and export.last_out(dev.conn, dev.device_id, Kind.CASE)[0] == 2
     path = export.export_cases(dev, w.out, resend_from=2)
     listed = export.out_bundles(dev.conn, dev.device_id)
     assert [b["sequence"] for b in listed] == [1, 2, 3]
     assert [b["covers_from"] for b in listed] == [None, None, 2]
     assert read_unverified_header(path).sequence == 3
-    action = dev.conn.execute("SELECT details FROM audit WHERE action = 'bundle.export'"
-                              " ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    action = dev.conn.execute(
+        "SELECT details FROM audit WHERE action = 'bundle.export' ORDER BY seq DESC LIMIT 1"
+    ).fetchone()[0]
     assert "covers_from" in action
 
 
-def test_command_line_resend_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_line_resend_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from idtool.cli import main
     from idtool.vault import Vault
 
@@ -362,8 +413,7 @@ def test_command_line_resend_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("IDTOOL_PASSPHRASE", PASS)
     d = ["--data", str(tmp_path / "dev0"), "--officer", "Officer 0", "--lang", "en"]
     capsys.readouterr()
-    assert main([*d, "export", "--out", str(w.out), "--resend-from", "9"]) == \
-        InvalidInput.exit_code
+    assert main([*d, "export", "--out", str(w.out), "--resend-from", "9"]) == InvalidInput.exit_code
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "1 to 4" in err[0]
     assert main([*d, "export", "--out", str(w.out), "--update", "--resend-from", "2"]) != 0

@@ -11,11 +11,13 @@ from ui.main_window import MainWindow
 def make_window(qtbot, tmp_path):
     def make(vault, lock_timeout_ms=None, language="en"):
         settings = settings_mod.Settings(language=language)
-        window = MainWindow(vault, settings, config_dir=tmp_path / "config",
-                            lock_timeout_ms=lock_timeout_ms)
+        window = MainWindow(
+            vault, settings, config_dir=tmp_path / "config", lock_timeout_ms=lock_timeout_ms
+        )
         qtbot.addWidget(window)
         window.show()
         return window
+
     return make
 
 
@@ -55,6 +57,10 @@ def type_text(widget: QWidget, text: str) -> None:
 
     for ch in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            event = QKeyEvent(kind, Qt.Key.Key_unknown if not ch.isascii() else ord(ch.upper()),
-                              Qt.KeyboardModifier.NoModifier, ch)
+            event = QKeyEvent(
+                kind,
+                Qt.Key.Key_unknown if not ch.isascii() else ord(ch.upper()),
+                Qt.KeyboardModifier.NoModifier,
+                ch,
+            )
             QApplication.sendEvent(widget, event)

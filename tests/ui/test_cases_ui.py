@@ -22,11 +22,21 @@ GUARD, GUARD_PASS = "Guard One", "guard-pass-1"
 
 # Screening answers that make a presumed victim (the assessment recommends "identified").
 STRONG = {
-    "urgent_medical": "no", "safe_place": "no", "fear_someone": "yes",
-    "documents_taken": "yes", "debt": "yes", "not_free": "yes", "deceived_job": "yes",
-    "violence_threats": "both", "unpaid_wages": "not_paid", "excessive_hours": "yes",
-    "sex": "female", "age_now": 24, "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"], "exploitation_country": "other",
+    "urgent_medical": "no",
+    "safe_place": "no",
+    "fear_someone": "yes",
+    "documents_taken": "yes",
+    "debt": "yes",
+    "not_free": "yes",
+    "deceived_job": "yes",
+    "violence_threats": "both",
+    "unpaid_wages": "not_paid",
+    "excessive_hours": "yes",
+    "sex": "female",
+    "age_now": 24,
+    "under_18_at_exploitation": "no",
+    "exploitation_type": ["forced_labour"],
+    "exploitation_country": "other",
     "exploitation_country_other": "Atlantis",
     "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
     "consent_referral": "given",
@@ -130,8 +140,9 @@ def test_sorting_by_a_header_is_done_by_the_database(qtbot, session):
 
     def click(column):
         x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
-        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                         pos=QPoint(x, header.height() // 2))
+        qtbot.mouseClick(
+            header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2)
+        )
 
     click(CaseListModel.COL_NUMBER)
     first = [page.proxy.index(r, CaseListModel.COL_NUMBER).data() for r in range(3)]
@@ -218,10 +229,17 @@ def test_new_case_dialog_opens_the_case_and_starts_the_interview(qtbot, session)
     assert dialog.result() == QDialog.DialogCode.Accepted
     case = cases.get_case(session, dialog.case_uuid)
     assert (case.person.full_name, case.person.birth_date, case.person.sex, case.region) == (
-        "Чолпон Сыдыкова", "2000-12-31", "female", "batken")
+        "Чолпон Сыдыкова",
+        "2000-12-31",
+        "female",
+        "batken",
+    )
     interview = interviews.get(session, dialog.interview_uuid)
     assert (interview.case_uuid, interview.form_id, interview.language) == (
-        case.uuid, "nrm-identification", "ky")
+        case.uuid,
+        "nrm-identification",
+        "ky",
+    )
 
 
 def test_new_case_dialog_refuses_a_pasted_name_with_an_invisible_character(qtbot, session):
@@ -250,8 +268,7 @@ def test_new_case_dialog_offers_only_the_role_s_questionnaires(qtbot, session, m
     vault, _ = made_vault
     with vault.unlock(GUARD, GUARD_PASS) as guard:
         dialog = show(qtbot, NewCaseDialog(guard))
-        assert [dialog.form.itemData(i) for i in range(dialog.form.count())] == [
-            "nrm-screening"]
+        assert [dialog.form.itemData(i) for i in range(dialog.form.count())] == ["nrm-screening"]
         dialog.region.setCurrentIndex(dialog.region.findData("batken"))
         qtbot.keyClick(dialog.ok_button, Qt.Key.Key_Space)  # no name: the person gave none
         assert dialog.result() == QDialog.DialogCode.Accepted
@@ -274,11 +291,18 @@ def test_case_view_lists_interviews_and_resumes(qtbot, session):
     assert new.args == [case.uuid]
     with qtbot.waitSignal(view.back):
         click(qtbot, view, view.back_button)
-    titles = {box.objectName(): box.title() for box in
-              (view.findChild(type(view.assessment_tree.parent()), n) for n in
-               ("case_consents", "case_certificate", "case_referrals"))}
-    assert titles == {"case_consents": "Consents", "case_certificate": "Certificate",
-                      "case_referrals": "Referrals"}
+    titles = {
+        box.objectName(): box.title()
+        for box in (
+            view.findChild(type(view.assessment_tree.parent()), n)
+            for n in ("case_consents", "case_certificate", "case_referrals")
+        )
+    }
+    assert titles == {
+        "case_consents": "Consents",
+        "case_certificate": "Certificate",
+        "case_referrals": "Referrals",
+    }
     actions = [view.audit_table.item(r, 2).text() for r in range(view.audit_table.rowCount())]
     assert {"Case opened", "Interview started", "Case viewed"} <= set(actions)
 
@@ -291,8 +315,7 @@ def test_diverging_decision_needs_a_reason_and_decisions_supersede(qtbot, sessio
     answers = page.answers.text()
     assert form.question("debt").label["ru"] in answers
     assert "Atlantis" not in answers  # stored, but no longer relevant
-    assert page.recommendation.text().endswith(
-        recommendation_label("presumed_victim", "ru"))
+    assert page.recommendation.text().endswith(recommendation_label("presumed_victim", "ru"))
     assert page.reasons.text() == assessments.latest(session, case.uuid).explain("ru")
 
     click(qtbot, page, page.radios[decisions.Decision.NOT_VICTIM])
@@ -320,8 +343,10 @@ def test_diverging_decision_needs_a_reason_and_decisions_supersede(qtbot, sessio
 
     view = show(qtbot, CaseView(session, case.uuid))
     table = view.decisions_table
-    rows = [[table.item(r, c).text() for c in range(table.columnCount())]
-            for r in range(table.rowCount())]
+    rows = [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
     assert [r[2] for r in rows] == ["Current", "Superseded"]
     assert rows[1][1] == "Not a victim" and rows[1][4] == "Works legally; contract checked"
     assert rows[1][3].startswith("Yes")

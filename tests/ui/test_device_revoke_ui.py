@@ -16,8 +16,9 @@ from ui.sync.devices_dialog import DEVICE_ID_ROLE, DeviceModel, DevicesDialog
 
 
 def _row(model: DeviceModel, device_id: str) -> int:
-    return next(r for r in range(model.rowCount())
-                if model.index(r, 0).data(DEVICE_ID_ROLE) == device_id)
+    return next(
+        r for r in range(model.rowCount()) if model.index(r, 0).data(DEVICE_ID_ROLE) == device_id
+    )
 
 
 def _answer(monkeypatch, text: str, ok: bool, asked: list[str]) -> None:
@@ -28,8 +29,7 @@ def _answer(monkeypatch, text: str, ok: bool, asked: list[str]) -> None:
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
 
 
-def test_supervisor_revokes_a_device(qtbot, qtmodeltester, tmp_path: Path,
-                                     monkeypatch) -> None:
+def test_supervisor_revokes_a_device(qtbot, qtmodeltester, tmp_path: Path, monkeypatch) -> None:
     w = make_world(tmp_path, 2)
     lost = w.devs[0]
     dialog = DevicesDialog(w.sup)
@@ -66,8 +66,10 @@ def test_supervisor_revokes_a_device(qtbot, qtmodeltester, tmp_path: Path,
     assert "Send updates" in dialog.message.text()
     row = _row(model, lost.device_id)  # still listed, now as revoked
     assert model.index(row, DeviceModel.COL_STATUS).data() == "Revoked"
-    assert model.index(row, DeviceModel.COL_STATUS).data(
-        Qt.ItemDataRole.AccessibleTextRole) == "Revoked"
+    assert (
+        model.index(row, DeviceModel.COL_STATUS).data(Qt.ItemDataRole.AccessibleTextRole)
+        == "Revoked"
+    )
     assert not button.isEnabled() and not dialog.set_button.isEnabled()
     dialog.view.selectRow(_row(model, w.devs[1].device_id))
     assert button.isEnabled()

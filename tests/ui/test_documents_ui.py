@@ -43,17 +43,22 @@ def session(made_vault):
 
 def person_case(session, *, child=False, decide=True):
     """A case with an identification interview (name, document) and a completed screening."""
-    case = cases.open_case(session, full_name=HOLDER, region="osh",
-                           birth_date="2011-05-01" if child else BIRTH)
+    case = cases.open_case(
+        session, full_name=HOLDER, region="osh", birth_date="2011-05-01" if child else BIRTH
+    )
     ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
-    for q, v in (("full_name", HOLDER), ("document_type", "id_card"),
-                 ("document_number", "ID1234567")):
+    for q, v in (
+        ("full_name", HOLDER),
+        ("document_type", "id_card"),
+        ("document_number", "ID1234567"),
+    ):
         interviews.save_answer(session, ident, q, v)
     screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
     answers = dict(STRONG)
     if child:
-        answers.update(age_now=15, under_18_at_exploitation="yes",
-                       consent_referral="child_protection")
+        answers.update(
+            age_now=15, under_18_at_exploitation="yes", consent_referral="child_protection"
+        )
     for q, v in answers.items():
         interviews.save_answer(session, screening, q, v)
     interviews.complete(session, screening)
@@ -70,8 +75,9 @@ def show(qtbot, widget):
 
 def click(qtbot, widget):
     QApplication.processEvents()
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton,
-                     pos=QPoint(widget.width() // 2, widget.height() // 2))
+    qtbot.mouseClick(
+        widget, Qt.MouseButton.LeftButton, pos=QPoint(widget.width() // 2, widget.height() // 2)
+    )
 
 
 def press(qtbot, widget, key=Qt.Key.Key_Space):
@@ -98,9 +104,12 @@ def pdf_text(path: Path) -> str:
 
 def in_dialog(cls, act, tries: int = 500):
     """Run `act` on the modal dialog of type `cls` once it is open; it is closed in any case."""
+
     def run(left: int) -> None:
-        dialog = next((w for w in QApplication.topLevelWidgets()
-                       if isinstance(w, cls) and w.isVisible()), None)
+        dialog = next(
+            (w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()),
+            None,
+        )
         if dialog is None:
             if left:
                 QTimer.singleShot(10, lambda: run(left - 1))
@@ -110,6 +119,7 @@ def in_dialog(cls, act, tries: int = 500):
         finally:
             if dialog.isVisible():
                 dialog.reject()
+
     QTimer.singleShot(10, lambda: run(tries))
 
 
@@ -148,8 +158,7 @@ def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monk
     copy = out / "copy.pdf"
     asked = save_to(monkeypatch, copy)
     click(qtbot, section.copy_button)
-    qtbot.waitUntil(lambda: copy.exists() and "Copy 2" in section.message.text(),
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: copy.exists() and "Copy 2" in section.message.text(), timeout=10_000)
     assert Path(asked[1]).name == f"{cert.number}-copy-2.pdf"
     assert "COPY 2" in pdf_text(copy)
     assert "Copies printed: 1 (the last one is marked COPY 2)" in section.details.text()
@@ -161,8 +170,9 @@ def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monk
         click(qtbot, dialog.ok_button)
         assert dialog.error.isVisible() and "reason" in dialog.error.text()
         type_text(dialog.reason, "Выдано по ошибке")
-        monkeypatch.setattr(QMessageBox, "question",
-                            staticmethod(lambda *a: QMessageBox.StandardButton.Yes))
+        monkeypatch.setattr(
+            QMessageBox, "question", staticmethod(lambda *a: QMessageBox.StandardButton.Yes)
+        )
         click(qtbot, dialog.ok_button)
 
     in_dialog(RevokeDialog, revoke)
@@ -190,8 +200,9 @@ def test_issue_is_explained_when_not_possible(qtbot, session, made_vault):
 def verify_now(qtbot, dialog):
     dialog.result_value = None
     click(qtbot, dialog.verify_button)
-    qtbot.waitUntil(lambda: dialog.result_value is not None or dialog.error.isVisible(),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: dialog.result_value is not None or dialog.error.isVisible(), timeout=10_000
+    )
     return dialog.result_value
 
 
@@ -221,7 +232,7 @@ def test_verify_dialog_answers_clearly(qtbot, session, tmp_path, monkeypatch):
     dialog.birth_date.clear()
 
     i = len(code) // 2
-    dialog.code.setPlainText(code[:i] + ("A" if code[i] != "A" else "B") + code[i + 1:])
+    dialog.code.setPlainText(code[:i] + ("A" if code[i] != "A" else "B") + code[i + 1 :])
     assert verify_now(qtbot, dialog).status == "invalid"
     assert dialog.headline.text() == "NOT VALID" and "#b00020" in dialog.result_box.styleSheet()
 
@@ -229,15 +240,23 @@ def test_verify_dialog_answers_clearly(qtbot, session, tmp_path, monkeypatch):
     kid = payload.key_id(other.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
     claims = payload.decode(code).claims
     forged = payload.encode(
-        payload.Claims(claims.number, claims.issue_date, kid, claims.case_number,
-                       claims.salt, claims.holder_hash), kid, other.sign)
+        payload.Claims(
+            claims.number,
+            claims.issue_date,
+            kid,
+            claims.case_number,
+            claims.salt,
+            claims.holder_hash,
+        ),
+        kid,
+        other.sign,
+    )
     dialog.code.setPlainText(forged)
     assert verify_now(qtbot, dialog).status == "unknown_issuer"
     assert dialog.headline.text() == "UNKNOWN ISSUER"
 
     # A PDF opened from disk; the typed code is cleared.
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a: (str(saved), "")))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a: (str(saved), "")))
     click(qtbot, dialog.open_button)
     assert dialog.code.toPlainText() == "" and "c.pdf" in dialog.file_label.text()
     assert verify_now(qtbot, dialog).status == "valid"
@@ -281,8 +300,12 @@ def test_consent_needs_all_four_points_and_shows_in_the_case(qtbot, session):
     assert "Consent recorded" in actions
 
     # A refusal needs no explanation points; the history keeps both records.
-    dialog = show(qtbot, ConsentDialog(session, case.uuid, purpose=Purpose.REFERRAL,
-                                       recipient_id="crisis-centre-osh"))
+    dialog = show(
+        qtbot,
+        ConsentDialog(
+            session, case.uuid, purpose=Purpose.REFERRAL, recipient_id="crisis-centre-osh"
+        ),
+    )
     press(qtbot, dialog.state_buttons[State.WITHDRAWN])
     click(qtbot, dialog.ok_button)
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -318,13 +341,18 @@ def test_child_consent_and_referral_to_child_protection(qtbot, session):
 # -- referrals ---------------------------------------------------------------------------------
 def preview_rows(dialog):
     model = dialog.model
-    return {model.field_at(r).question: (model.index(r, PreviewModel.COL_SENSITIVITY).data(),
-                                         model.index(r, PreviewModel.COL_SHARED).data())
-            for r in range(model.rowCount())}
+    return {
+        model.field_at(r).question: (
+            model.index(r, PreviewModel.COL_SENSITIVITY).data(),
+            model.index(r, PreviewModel.COL_SHARED).data(),
+        )
+        for r in range(model.rowCount())
+    }
 
 
-def test_referral_preview_minimises_and_needs_consent(qtbot, qtmodeltester, session, tmp_path,
-                                                      monkeypatch):
+def test_referral_preview_minimises_and_needs_consent(
+    qtbot, qtmodeltester, session, tmp_path, monkeypatch
+):
     case = person_case(session)
     for org in ("crisis-centre-osh", "ombudsman"):
         consent.record(session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id=org)
@@ -357,8 +385,10 @@ def test_referral_preview_minimises_and_needs_consent(qtbot, qtmodeltester, sess
     asked = save_to(monkeypatch, packet)
     type_text(dialog.reason, "Нужен безопасный приют")
     click(qtbot, dialog.make_button)
-    qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted or
-                    dialog.error.isVisible(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: dialog.result() == QDialog.DialogCode.Accepted or dialog.error.isVisible(),
+        timeout=10_000,
+    )
     assert not dialog.error.isVisible(), dialog.error.text()
     assert Path(asked[1]).name == f"referral-{case.number}-crisis-centre-osh.pdf"
     assert packet.read_bytes().startswith(b"%PDF")
@@ -368,10 +398,12 @@ def test_referral_preview_minimises_and_needs_consent(qtbot, qtmodeltester, sess
 
 def test_referral_status_is_tracked_in_the_case(qtbot, session):
     case = person_case(session)
-    consent.record(session, case.uuid, Purpose.REFERRAL, State.GIVEN,
-                   recipient_id="crisis-centre-osh")
-    ref = referrals.make(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                         urgency="urgent")
+    consent.record(
+        session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="crisis-centre-osh"
+    )
+    ref = referrals.make(
+        session, case.uuid, "crisis-centre-osh", services=("shelter",), urgency="urgent"
+    )
     section = show(qtbot, ReferralSection(session, case.uuid))
     row = [section.table.item(0, c).text() for c in range(section.table.columnCount())]
     assert row[1:5] == ["Shelter", "Urgent", "The person's consent", "Sent"]
@@ -380,8 +412,7 @@ def test_referral_status_is_tracked_in_the_case(qtbot, session):
     type_text(section.note, "Место есть")
     click(qtbot, section.status_buttons[referrals.RefStatus.ACCEPTED])
     click(qtbot, section.status_buttons[referrals.RefStatus.CLOSED])
-    assert [e[0] for e in referrals.events(session, ref.uuid)] == ["sent", "accepted",
-                                                                  "closed"]
+    assert [e[0] for e in referrals.events(session, ref.uuid)] == ["sent", "accepted", "closed"]
     assert referrals.events(session, ref.uuid)[1][2] == "Место есть"
     assert section.table.item(0, 4).text() == "Closed"
     assert not any(b.isEnabled() for b in section.status_buttons.values())
@@ -448,8 +479,10 @@ def test_tools_menu_opens_verification_and_directory(qtbot, session, made_vault,
     qtbot.addWidget(window)
     window.start_unlocked(session)
     seen = []
-    for name, cls in (("action_verify_certificate", VerifyDialog),
-                      ("action_directory", DirectoryDialog)):
+    for name, cls in (
+        ("action_verify_certificate", VerifyDialog),
+        ("action_directory", DirectoryDialog),
+    ):
         in_dialog(cls, lambda dialog: seen.append(dialog.windowTitle()))
         window.findChild(QAction, name).trigger()
     assert seen == ["Verify a certificate", "NRM directory"]

@@ -47,6 +47,7 @@ def make_wizard(qtbot):
         wizard.activateWindow()
         qtbot.waitUntil(wizard.isActiveWindow)
         return wizard
+
     return make
 
 
@@ -93,10 +94,14 @@ def test_full_screening_interview(qtbot, session, make_wizard):
     uuid = start(session)
     wizard = make_wizard(session, uuid)
     assert wizard.current == "safety"
-    assert [wizard.sections.item(i).text().split(" (")[0]
-            for i in range(wizard.sections.count())] == [
-        "Urgent needs and safety", "Signs of trafficking", "The person and the exploitation",
-        "Consent and referral"]
+    assert [
+        wizard.sections.item(i).text().split(" (")[0] for i in range(wizard.sections.count())
+    ] == [
+        "Urgent needs and safety",
+        "Signs of trafficking",
+        "The person and the exploitation",
+        "Consent and referral",
+    ]
     assert wizard.progress.value() == 0
     choose(qtbot, wizard, "urgent_medical", "no")
     assert stored(session, uuid) == {"urgent_medical": "no"}  # saved at once
@@ -109,9 +114,15 @@ def test_full_screening_interview(qtbot, session, make_wizard):
     qtbot.keyClick(radio, Qt.Key.Key_Return)  # Enter = Next
     assert wizard.current == "signs"
 
-    for question, choice in (("documents_taken", "yes"), ("debt", "no"), ("not_free", "yes"),
-                             ("deceived_job", "yes"), ("violence_threats", "threats"),
-                             ("unpaid_wages", "not_paid"), ("excessive_hours", "yes")):
+    for question, choice in (
+        ("documents_taken", "yes"),
+        ("debt", "no"),
+        ("not_free", "yes"),
+        ("deceived_job", "yes"),
+        ("violence_threats", "threats"),
+        ("unpaid_wages", "not_paid"),
+        ("excessive_hours", "yes"),
+    ):
         choose(qtbot, wizard, question, choice)
     qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
     assert wizard.current == "profile"
@@ -193,8 +204,9 @@ def test_resume_after_restart(qtbot, made_vault, make_wizard):
         assert edit_of(again, "interview_language_other").text() == "Дунган тили"
         again.go_previous()
         assert again.current == "consent"
-        checked = [n for n, b in block(again, "information_given").input.buttons.items()
-                   if b.isChecked()]
+        checked = [
+            n for n, b in block(again, "information_given").input.buttons.items() if b.isChecked()
+        ]
         assert checked == list(info)[:2]
         assert block(again, "consent_interview").input.buttons["given"].isChecked()
         assert block(again, "consent_form").input.buttons["oral"].isChecked()
@@ -228,14 +240,17 @@ def test_skip_logic_live(qtbot, session, make_wizard):
 
 def test_choice_filter_and_child_section(qtbot, session, make_wizard):
     uuid = start(session, "nrm-identification")
-    preset(session, uuid, {"consent_interview": "given", "exploitation_country": "kyrgyzstan"},
-           "age")
+    preset(
+        session, uuid, {"consent_interview": "given", "exploitation_country": "kyrgyzstan"}, "age"
+    )
     wizard = make_wizard(session, uuid)
     assert wizard.current == "age"
 
     def listed() -> list[str]:
-        return [wizard.sections.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(wizard.sections.count())]
+        return [
+            wizard.sections.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(wizard.sections.count())
+        ]
 
     assert "child" not in listed()
     type_answer(qtbot, wizard, "age_now", "19")
@@ -276,8 +291,12 @@ def test_validation_blocks_next_with_a_message(qtbot, session, make_wizard):
 
 def test_half_typed_date_is_not_stored_and_blocks_next(qtbot, session, make_wizard):
     uuid = start(session, "nrm-identification")
-    preset(session, uuid, {"consent_interview": "given", "consent_form": "oral",
-                           "information_given": ["purpose"]}, "setting")
+    preset(
+        session,
+        uuid,
+        {"consent_interview": "given", "consent_form": "oral", "information_given": ["purpose"]},
+        "setting",
+    )
     wizard = make_wizard(session, uuid)
     assert wizard.current == "setting"
     type_answer(qtbot, wizard, "interview_date", "2025-3")
@@ -416,10 +435,18 @@ def test_pause_emits_and_core_errors_show_inline(qtbot, session, make_wizard, mo
     choose(qtbot, wizard, "safe_place", "no")
     assert stored(session, uuid) == {"urgent_medical": "yes", "safe_place": "no"}
     # A refusal from the core on Finish is shown, not raised.
-    preset(session, uuid, {"age_now": 30, "under_18_at_exploitation": "no",
-                           "exploitation_type": ["forced_labour"],
-                           "information_given": ["purpose"], "consent_referral": "refused"},
-           "referral")
+    preset(
+        session,
+        uuid,
+        {
+            "age_now": 30,
+            "under_18_at_exploitation": "no",
+            "exploitation_type": ["forced_labour"],
+            "information_given": ["purpose"],
+            "consent_referral": "refused",
+        },
+        "referral",
+    )
     again = make_wizard(session, uuid)
     assert again.current == "referral" and again.next.text() == "Finish"
 

@@ -17,8 +17,9 @@ from ui.issuing_dialog import IssuingDialog
 __all__ = ["session"]  # the fixture, shared with the documents tests
 
 
-def test_a_second_officer_confirms_the_certificate(qtbot, session, made_vault, tmp_path,
-                                                   monkeypatch):
+def test_a_second_officer_confirms_the_certificate(
+    qtbot, session, made_vault, tmp_path, monkeypatch
+):
     officers.add_officer(session, POLICE, "police", POLICE_PASS)
     case = person_case(session)
     vault, _ = made_vault
@@ -89,8 +90,7 @@ def test_supervisor_sets_organisation_and_who_may_issue(qtbot, session):
     assert actions.count("policy.option") == 2 and "organisation.set" in actions
 
 
-def test_the_administration_menu_opens_the_issuing_settings(qtbot, session, made_vault,
-                                                            tmp_path):
+def test_the_administration_menu_opens_the_issuing_settings(qtbot, session, made_vault, tmp_path):
     from PySide6.QtGui import QAction
 
     from idtool import settings as settings_mod

@@ -29,16 +29,18 @@ def _yes(monkeypatch, asked: list[str]) -> None:
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
 
 
-def test_removing_an_officer_shows_the_new_recovery_code_once(qtbot, made_vault,
-                                                               monkeypatch) -> None:
+def test_removing_an_officer_shows_the_new_recovery_code_once(
+    qtbot, made_vault, monkeypatch
+) -> None:
     vault, old_code = made_vault
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as sup:
         officers.add_officer(sup, REMOVED, "police", REMOVED_PASS)
         dialog = OfficersDialog(sup)
         qtbot.addWidget(dialog)
         dialog.show()
-        row = next(r for r in range(dialog.model.rowCount())
-                   if dialog.model.row_at(r).name == REMOVED)
+        row = next(
+            r for r in range(dialog.model.rowCount()) if dialog.model.row_at(r).name == REMOVED
+        )
         dialog.view.selectRow(row)
         asked: list[str] = []
         _yes(monkeypatch, asked)
@@ -68,8 +70,9 @@ def test_removing_an_officer_shows_the_new_recovery_code_once(qtbot, made_vault,
     vault.reset_passphrase(code, SUPERVISOR, "brand-new-passphrase-77")
 
 
-def test_the_coordinator_changes_its_keys_from_the_devices_dialog(qtbot, tmp_path: Path,
-                                                                  monkeypatch) -> None:
+def test_the_coordinator_changes_its_keys_from_the_devices_dialog(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
     dialog = DevicesDialog(w.sup)
@@ -80,8 +83,9 @@ def test_the_coordinator_changes_its_keys_from_the_devices_dialog(qtbot, tmp_pat
     before = devices.own_device(w.sup.conn, devices.DeviceRole.SUPERVISOR).fingerprint
     asked: list[str] = []
     _yes(monkeypatch, asked)
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
-                        staticmethod(lambda *a, **k: str(w.out)))
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(w.out))
+    )
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     flow = dialog.key_change
     qtbot.waitUntil(lambda: flow.result is not None or bool(flow.error), timeout=15_000)
@@ -92,8 +96,9 @@ def test_the_coordinator_changes_its_keys_from_the_devices_dialog(qtbot, tmp_pat
     assert import_bundle(dev, flow.result).quarantined == 0
     assert devices.get(dev.conn, w.sup.device_id).fingerprint == after
     # Written again for a device that missed it: the same change, no new keys.
-    qtbot.mouseClick(dialog.findChild(QPushButton, "devices_key_change_again"),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        dialog.findChild(QPushButton, "devices_key_change_again"), Qt.MouseButton.LeftButton
+    )
     again = dialog.key_change
     qtbot.waitUntil(lambda: again.result is not None or bool(again.error), timeout=15_000)
     assert again.result is not None and again.result != flow.result

@@ -176,8 +176,7 @@ def _unlocked_with_a_case(qtbot, make_window, made_vault):
     window = make_window(vault)
     _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
-    qtbot.waitUntil(lambda: any("Маркерова" in t for t in _all_model_texts(window)),
-                    timeout=5_000)
+    qtbot.waitUntil(lambda: any("Маркерова" in t for t in _all_model_texts(window)), timeout=5_000)
     return window
 
 
@@ -216,8 +215,9 @@ def test_quick_hide_double_escape(qtbot, make_window, made_vault):
     assert not any("Маркерова" in t for t in _all_model_texts(window))
 
 
-def test_review_queue_dialog_opens_the_case_and_records_resolutions(qtbot, qtmodeltester,
-                                                                     make_window, made_vault):
+def test_review_queue_dialog_opens_the_case_and_records_resolutions(
+    qtbot, qtmodeltester, make_window, made_vault
+):
     from PySide6.QtGui import QAction
 
     from idtool import decisions
@@ -293,15 +293,15 @@ def test_forgotten_passphrase_reset_with_the_recovery_code(qtbot, make_window, m
     dialog.repeat.clear()
     type_text(dialog.repeat, "a-brand-new-pass")
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "recovery code is not correct" in dialog.error.text(),
-                    timeout=10_000)
+    qtbot.waitUntil(lambda: "recovery code is not correct" in dialog.error.text(), timeout=10_000)
     assert dialog.isVisible() and dialog.code.selectedText()
 
     dialog.code.clear()
     type_text(dialog.code, code)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.hint_label.text() == "A new passphrase is set. Unlock with it.",
-                    timeout=10_000)  # the dialog closed itself
+    qtbot.waitUntil(
+        lambda: page.hint_label.text() == "A new passphrase is set. Unlock with it.", timeout=10_000
+    )  # the dialog closed itself
     assert page.name.text() == POLICE
     assert page.passphrase.hasFocus() or not window.isActiveWindow()
 

@@ -30,8 +30,7 @@ def three_packages(w) -> list[Path]:
     return paths
 
 
-def test_write_lost_packages_again_through_the_dialog(qtbot, tmp_path: Path,
-                                                      monkeypatch) -> None:
+def test_write_lost_packages_again_through_the_dialog(qtbot, tmp_path: Path, monkeypatch) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
     p1, p2, p3 = three_packages(w)
@@ -51,7 +50,11 @@ def test_write_lost_packages_again_through_the_dialog(qtbot, tmp_path: Path,
     table = dialog.table
     assert table.rowCount() == 3
     assert [table.horizontalHeaderItem(c).text() for c in range(4)] == [
-        "Package", "Written", "Records", "Note"]
+        "Package",
+        "Written",
+        "Records",
+        "Note",
+    ]
     assert [table.item(r, 0).text() for r in range(3)] == ["1", "2", "3"]
     assert all(int(table.item(r, 2).text()) > 0 for r in range(3))
     assert table.accessibleName() == "Exchange packages written"
@@ -116,15 +119,15 @@ def test_nothing_written_yet(qtbot, tmp_path: Path) -> None:
     assert dialog.flow is None
 
 
-def test_menu_action_for_posts_only_and_it_writes(qtbot, make_window, tmp_path: Path,
-                                                  monkeypatch) -> None:
+def test_menu_action_for_posts_only_and_it_writes(
+    qtbot, make_window, tmp_path: Path, monkeypatch
+) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
     three_packages(w)
 
     def window_for(session):
-        window = make_window(Vault(tmp_path / f"other-{id(session)}",
-                                   kdf_params=kdf.FAST_PARAMS))
+        window = make_window(Vault(tmp_path / f"other-{id(session)}", kdf_params=kdf.FAST_PARAMS))
         window.start_unlocked(session)
         return window
 

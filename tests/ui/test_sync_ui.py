@@ -30,17 +30,23 @@ from ui.sync.transfer import ExportFlow, ImportFlow
 
 def answer_files(monkeypatch, *, save=None, open_=None, opens=None, folder=None) -> None:
     if save is not None:
-        monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                            staticmethod(lambda *a, **k: (str(save), "")))
+        monkeypatch.setattr(
+            QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(save), ""))
+        )
     if open_ is not None:
-        monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                            staticmethod(lambda *a, **k: (str(open_), "")))
+        monkeypatch.setattr(
+            QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(open_), ""))
+        )
     if opens is not None:
-        monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                            staticmethod(lambda *a, **k: ([str(p) for p in opens], "")))
+        monkeypatch.setattr(
+            QFileDialog,
+            "getOpenFileNames",
+            staticmethod(lambda *a, **k: ([str(p) for p in opens], "")),
+        )
     if folder is not None:
-        monkeypatch.setattr(QFileDialog, "getExistingDirectory",
-                            staticmethod(lambda *a, **k: str(folder)))
+        monkeypatch.setattr(
+            QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder))
+        )
 
 
 def click(qtbot, dialog: QDialog, name: str) -> None:
@@ -60,8 +66,7 @@ def run_import(qtbot, session, parent, paths, monkeypatch, refreshed=None):
 
 def test_enrolment_through_the_dialogs(qtbot, tmp_path: Path, monkeypatch) -> None:
     sup, _ = Vault(tmp_path / "sup", kdf_params=kdf.FAST_PARAMS).create(SUP, "supervisor", PASS)
-    dev, _ = Vault(tmp_path / "dev", kdf_params=kdf.FAST_PARAMS).create("Officer", "police",
-                                                                        PASS)
+    dev, _ = Vault(tmp_path / "dev", kdf_params=kdf.FAST_PARAMS).create("Officer", "police", PASS)
     usb = tmp_path / "usb"
     usb.mkdir()
     # Supervisor: create the enrolment file; its fingerprint is shown.
@@ -131,8 +136,11 @@ def test_export_and_import_with_report_and_refusal(qtbot, tmp_path: Path, monkey
     region = next(iter(cases.REGIONS))
     cases.open_case(dev, full_name="Бермет Мисалова", region=region)
     cases.open_case(dev, full_name="Нурлан Мисалов", region=region)
-    expected = len(export.changed_records(dev.conn, export.last_out(
-        dev.conn, dev.device_id, export.Kind.CASE)[2])[0])
+    expected = len(
+        export.changed_records(
+            dev.conn, export.last_out(dev.conn, dev.device_id, export.Kind.CASE)[2]
+        )[0]
+    )
     from PySide6.QtWidgets import QWidget
 
     host = QWidget()
@@ -145,16 +153,25 @@ def test_export_and_import_with_report_and_refusal(qtbot, tmp_path: Path, monkey
     assert flow.result.name in flow.message.text()
     # Nothing changed since: the officer is warned and may decline.
     asked: list[str] = []
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(
-        lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.No))
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        staticmethod(
+            lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.No
+        ),
+    )
     assert not ExportFlow(dev, host).start()
     assert asked and "Nothing has changed" in asked[0]
 
     refreshed: list[int] = []
-    report = run_import(qtbot, w.sup, host, [flow.result], monkeypatch,
-                        lambda: refreshed.append(1))
-    assert report.counts() == {"imported": expected, "unchanged": 0, "conflicts": 0,
-                               "duplicates": 0, "quarantined": 0}
+    report = run_import(qtbot, w.sup, host, [flow.result], monkeypatch, lambda: refreshed.append(1))
+    assert report.counts() == {
+        "imported": expected,
+        "unchanged": 0,
+        "conflicts": 0,
+        "duplicates": 0,
+        "quarantined": 0,
+    }
     assert refreshed == [1]
     # The same package again: nothing changes, said in words.
     report = run_import(qtbot, w.sup, host, [flow.result], monkeypatch)
@@ -194,8 +211,7 @@ def test_conflict_and_duplicate_resolved_from_the_queues(qtbot, tmp_path: Path) 
     w = make_world(tmp_path, 2)
     dev, other = w.devs
     region = next(iter(cases.REGIONS))
-    case = cases.open_case(dev, full_name="Бермет Мисалова", region=region,
-                           birth_date="1999-04-01")
+    case = cases.open_case(dev, full_name="Бермет Мисалова", region=region, birth_date="1999-04-01")
     cases.open_case(other, full_name="Bermet Misalova", region=region, birth_date="1999-04-01")
     import_bundle(w.sup, export.export_cases(dev, w.out))
     assert import_bundle(w.sup, export.export_cases(other, w.out)).duplicates == 1
@@ -217,8 +233,10 @@ def test_conflict_and_duplicate_resolved_from_the_queues(qtbot, tmp_path: Path) 
     assert dialog.diff.index(rows["Record id"], 0).data(DIFFERS_ROLE) is False
     click(qtbot, dialog, "take_incoming")
     assert conflicts.open_conflicts(w.sup) == []
-    assert w.sup.conn.execute("SELECT status FROM cases WHERE uuid = ?",
-                              (case.uuid,)).fetchone()[0] == "closed"
+    assert (
+        w.sup.conn.execute("SELECT status FROM cases WHERE uuid = ?", (case.uuid,)).fetchone()[0]
+        == "closed"
+    )
     assert dialog.tabs.tabText(0) == "&Conflicts (0)"
     assert not dialog.keep_local.isEnabled()
 
@@ -235,13 +253,13 @@ def test_models_pass_the_model_tester(qtmodeltester, tmp_path: Path) -> None:
     w = make_world(tmp_path, 2)
     dev, other = w.devs
     region = next(iter(cases.REGIONS))
-    case = cases.open_case(dev, full_name="Бермет Мисалова", region=region,
-                           birth_date="1999-04-01")
+    case = cases.open_case(dev, full_name="Бермет Мисалова", region=region, birth_date="1999-04-01")
     cases.open_case(other, full_name="Bermet Misalova", region=region, birth_date="1999-04-01")
     import_bundle(w.sup, export.export_cases(dev, w.out))
     # The other post's package carries one bad record, set aside in quarantine.
-    import_bundle(w.sup, craft(other, w.out, [{"table": "secrets", "row": {"x": 1}},
-                                                 *device_records(other)]))
+    import_bundle(
+        w.sup, craft(other, w.out, [{"table": "secrets", "row": {"x": 1}}, *device_records(other)])
+    )
     with database.transaction(w.sup.conn):
         cases.set_status(w.sup, case.uuid, cases.Status.NEEDS_INFORMATION)
     with database.transaction(dev.conn):
@@ -253,14 +271,18 @@ def test_models_pass_the_model_tester(qtmodeltester, tmp_path: Path) -> None:
     summaries = person_summaries(w.sup, {dups[0].person_a, dups[0].person_b})
     quarantine = conflicts.quarantined(w.sup)
     assert quarantine
-    for model in (ConflictListModel(found), FieldDiffModel(found[0]),
-                  DuplicateModel(dups, summaries), QuarantineModel(quarantine),
-                  ConflictListModel([]), FieldDiffModel(None)):
+    for model in (
+        ConflictListModel(found),
+        FieldDiffModel(found[0]),
+        DuplicateModel(dups, summaries),
+        QuarantineModel(quarantine),
+        ConflictListModel([]),
+        FieldDiffModel(None),
+    ):
         qtmodeltester.check(model)
 
 
-def test_quarantined_records_are_listed_with_reasons(qtbot, qtmodeltester,
-                                                     tmp_path: Path) -> None:
+def test_quarantined_records_are_listed_with_reasons(qtbot, qtmodeltester, tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
     cases.open_case(dev, full_name="Тест", region=next(iter(cases.REGIONS)))
@@ -269,15 +291,20 @@ def test_quarantined_records_are_listed_with_reasons(qtbot, qtmodeltester,
     dialog = ReviewDialog(w.sup)
     qtbot.addWidget(dialog)
     assert dialog.quarantine.rowCount() == 1
-    assert dialog.quarantine.index(0, QuarantineModel.COL_REASON).data() == \
-        "Unknown kind of record"
+    assert dialog.quarantine.index(0, QuarantineModel.COL_REASON).data() == "Unknown kind of record"
     qtmodeltester.check(dialog.quarantine)
 
 
 def test_exchange_menu_follows_the_role(qtbot, make_window, tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
-    names = {"action_enrol_create", "action_enrol_approve", "action_enrol_join",
-             "action_export", "action_import", "action_review"}
+    names = {
+        "action_enrol_create",
+        "action_enrol_approve",
+        "action_enrol_join",
+        "action_export",
+        "action_import",
+        "action_review",
+    }
     from PySide6.QtGui import QAction
 
     def shown(session) -> set[str]:
@@ -285,13 +312,18 @@ def test_exchange_menu_follows_the_role(qtbot, make_window, tmp_path: Path) -> N
         window.start_unlocked(session)
         return {a.objectName() for a in window.findChildren(QAction)} & names
 
-    assert shown(w.sup) == {"action_enrol_create", "action_enrol_approve", "action_import",
-                            "action_review"}
+    assert shown(w.sup) == {
+        "action_enrol_create",
+        "action_enrol_approve",
+        "action_import",
+        "action_review",
+    }
     assert shown(w.devs[0]) == {"action_enrol_join", "action_export", "action_import"}
 
 
 def test_cancel_in_the_progress_dialog_stops_the_export_and_leaves_no_file(
-        qtbot, tmp_path: Path, monkeypatch) -> None:
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
     """Cancel is pressed while the package is being written: the real core stops, the dialog
     closes only then, the officer reads why, the USB folder holds nothing, and the next export
     still carries every change."""
@@ -304,8 +336,11 @@ def test_cancel_in_the_progress_dialog_stops_the_export_and_leaves_no_file(
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
     cases.open_case(dev, full_name="Бермет Мисалова", region=next(iter(cases.REGIONS)))
-    pending = len(export.changed_records(dev.conn, export.last_out(
-        dev.conn, dev.device_id, export.Kind.CASE)[2])[0])
+    pending = len(
+        export.changed_records(
+            dev.conn, export.last_out(dev.conn, dev.device_id, export.Kind.CASE)[2]
+        )[0]
+    )
     real_export = transfer.export.export_cases
     pressed: list[bool] = []
 

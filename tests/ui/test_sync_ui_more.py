@@ -34,12 +34,14 @@ def section_for(qtbot, session, case_uuid: str) -> ReferralSection:
 def send(qtbot, section: ReferralSection) -> None:
     assert section.send_button.isEnabled()
     qtbot.mouseClick(section.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(section.message.text()) or section.error.isVisible(),
-                    timeout=15_000)
+    qtbot.waitUntil(
+        lambda: bool(section.message.text()) or section.error.isVisible(), timeout=15_000
+    )
 
 
 def test_referral_sent_to_the_organisations_device_and_imported_there(
-        qtbot, make_window, tmp_path: Path, monkeypatch) -> None:
+    qtbot, make_window, tmp_path: Path, monkeypatch
+) -> None:
     _w, sender, receiver = _two_orgs(tmp_path, CRISIS)
     case = _case(sender, "Жылдыз Осмонова")
     _consent(sender, case.uuid, CRISIS)
@@ -60,14 +62,16 @@ def test_referral_sent_to_the_organisations_device_and_imported_there(
     window.start_unlocked(receiver)
     before = receiver.conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     report = run_import(qtbot, receiver, window, [path], monkeypatch, window.refresh_workspace)
-    number = receiver.conn.execute("SELECT number FROM cases c JOIN referrals_received r ON"
-                                   " r.case_uuid = c.uuid").fetchone()[0]
+    number = receiver.conn.execute(
+        "SELECT number FROM cases c JOIN referrals_received r ON r.case_uuid = c.uuid"
+    ).fetchone()[0]
     assert receiver.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == before + 1
     assert str(number) in report.referral_text() and case.number in report.referral_text()
     page = window.page.current  # the case list, re-read after the import
     assert isinstance(page, CaseListPage)
-    shown = [page.proxy.index(r, CaseListModel.COL_NUMBER).data()
-             for r in range(page.proxy.rowCount())]
+    shown = [
+        page.proxy.index(r, CaseListModel.COL_NUMBER).data() for r in range(page.proxy.rowCount())
+    ]
     assert number in shown
 
 
@@ -76,18 +80,26 @@ def test_refusal_without_consent_shows_its_reason(qtbot, tmp_path: Path, monkeyp
     case = _case(sender, "Нургүл Асанова")
     _consent(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
-    consent.record(sender, case.uuid, consent.Purpose.REFERRAL, consent.State.WITHDRAWN,
-                   recipient_id=CRISIS)
+    consent.record(
+        sender, case.uuid, consent.Purpose.REFERRAL, consent.State.WITHDRAWN, recipient_id=CRISIS
+    )
     asked: list[int] = []
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
-                        staticmethod(lambda *a, **k: asked.append(1) or str(w.out)))
+    monkeypatch.setattr(
+        QFileDialog,
+        "getExistingDirectory",
+        staticmethod(lambda *a, **k: asked.append(1) or str(w.out)),
+    )
     section = section_for(qtbot, sender, case.uuid)
     send(qtbot, section)
     text = section.error.text()
     assert "has not consented" in text and "\n" not in text and "Traceback" not in text
     assert asked == [] and list(w.out.glob("referral*")) == []
-    assert sender.conn.execute("SELECT count(*) FROM audit WHERE action ="
-                               " 'referral.bundle_refused'").fetchone()[0] == 1
+    assert (
+        sender.conn.execute(
+            "SELECT count(*) FROM audit WHERE action = 'referral.bundle_refused'"
+        ).fetchone()[0]
+        == 1
+    )
 
 
 def test_no_device_of_the_organisation(qtbot, tmp_path: Path, monkeypatch) -> None:
@@ -101,8 +113,9 @@ def test_no_device_of_the_organisation(qtbot, tmp_path: Path, monkeypatch) -> No
     assert "No device of" in section.error.text()
 
 
-def test_supervisor_maps_a_device_and_sends_updates(qtbot, qtmodeltester, make_window,
-                                                    tmp_path: Path, monkeypatch) -> None:
+def test_supervisor_maps_a_device_and_sends_updates(
+    qtbot, qtmodeltester, make_window, tmp_path: Path, monkeypatch
+) -> None:
     w = make_world(tmp_path, 2)
     target = w.devs[1]
     dialog = DevicesDialog(w.sup)
@@ -112,20 +125,29 @@ def test_supervisor_maps_a_device_and_sends_updates(qtbot, qtmodeltester, make_w
     qtmodeltester.check(DeviceModel())
     model = dialog.model
     assert model.rowCount() == 2  # the devices (the supervisor's own keys are not listed)
-    row = next(r for r in range(model.rowCount())
-               if model.index(r, 0).data(DEVICE_ID_ROLE) == target.device_id)
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.index(r, 0).data(DEVICE_ID_ROLE) == target.device_id
+    )
     assert model.index(row, DeviceModel.COL_ORG).data() == "not set"
-    assert model.index(row, DeviceModel.COL_FINGERPRINT).data() == \
-        devices.get(w.sup.conn, target.device_id).fingerprint
+    assert (
+        model.index(row, DeviceModel.COL_FINGERPRINT).data()
+        == devices.get(w.sup.conn, target.device_id).fingerprint
+    )
     dialog.view.selectRow(row)
     dialog.organisation.setCurrentIndex(dialog.organisation.findData(CRISIS))
-    qtbot.mouseClick(dialog.findChild(QPushButton, "devices_set_organisation"),
-                     Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(
+        dialog.findChild(QPushButton, "devices_set_organisation"), Qt.MouseButton.LeftButton
+    )
     assert not dialog.error.isVisible(), dialog.error.text()
     assert devices.get(w.sup.conn, target.device_id).org_id == CRISIS
     assert "Send updates" in dialog.message.text()
-    row = next(r for r in range(model.rowCount())
-               if model.index(r, 0).data(DEVICE_ID_ROLE) == target.device_id)
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.index(r, 0).data(DEVICE_ID_ROLE) == target.device_id
+    )
     assert model.index(row, DeviceModel.COL_ORG).data() != "not set"
     qtmodeltester.check(dialog.model)
 
@@ -147,8 +169,9 @@ def test_supervisor_maps_a_device_and_sends_updates(qtbot, qtmodeltester, make_w
     from idtool.sync.importer import import_bundle
 
     import_bundle(w.devs[0], flow.result)
-    assert [d.device_id for d in devices.for_organisation(w.devs[0].conn, CRISIS)] == \
-        [target.device_id]
+    assert [d.device_id for d in devices.for_organisation(w.devs[0].conn, CRISIS)] == [
+        target.device_id
+    ]
 
 
 def test_devices_dialog_is_read_only_for_a_device(qtbot, tmp_path: Path) -> None:

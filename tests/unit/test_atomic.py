@@ -11,9 +11,10 @@ from idtool import atomic
 from idtool.errors import StorageError
 
 
-@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "disk is full"),
-                                             (errno.EFBIG, "too large"),
-                                             (errno.EIO, "could not be saved")])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [(errno.ENOSPC, "disk is full"), (errno.EFBIG, "too large"), (errno.EIO, "could not be saved")],
+)
 def test_a_failed_save_says_why_and_leaves_nothing(tmp_path, monkeypatch, code, words):
     real = os.write
     calls = {"n": 0}

@@ -51,8 +51,9 @@ def test_edit_with_recomputed_hash_is_found_at_the_next_entry(session):
     entry = audit.entries(session.conn)[4]
     body = entry.body() | {"action": "forged"}
     forged_hash = audit.entry_hash(entry.prev_hash, body)
-    session.conn.execute("UPDATE audit SET action = 'forged', hash = ? WHERE seq = 5",
-                         (forged_hash,))
+    session.conn.execute(
+        "UPDATE audit SET action = 'forged', hash = ? WHERE seq = 5", (forged_hash,)
+    )
     result = audit.verify(session.conn)
     assert (result.ok, result.first_bad_seq) == (False, 6)
 
@@ -93,10 +94,19 @@ def test_insert_is_found(session):
     for r in rows:  # shift entries 5.. up by one to make room
         conn.execute("UPDATE audit SET seq = ? WHERE seq = ?", (r[0] + 1, r[0]))
     prev = conn.execute("SELECT hash FROM audit WHERE seq = 4").fetchone()[0]
-    body = {"seq": 5, "ts": "2026-01-01T00:00:00+00:00", "device_id": session.device_id,
-            "officer": None, "action": "inserted", "target": None, "details": {}}
-    conn.execute("INSERT INTO audit VALUES (5, ?, ?, NULL, 'inserted', NULL, '{}', ?, ?)",
-                 (body["ts"], session.device_id, prev, audit.entry_hash(prev, body)))
+    body = {
+        "seq": 5,
+        "ts": "2026-01-01T00:00:00+00:00",
+        "device_id": session.device_id,
+        "officer": None,
+        "action": "inserted",
+        "target": None,
+        "details": {},
+    }
+    conn.execute(
+        "INSERT INTO audit VALUES (5, ?, ?, NULL, 'inserted', NULL, '{}', ?, ?)",
+        (body["ts"], session.device_id, prev, audit.entry_hash(prev, body)),
+    )
     result = audit.verify(conn)
     assert (result.ok, result.first_bad_seq) == (False, 6)
 

@@ -33,8 +33,9 @@ from idtool.bundle import header as hdr
 from idtool.bundle import writer as bundle_writer
 from idtool.errors import BundleError, StorageError
 
-FUZZ = settings(max_examples=200, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @dataclass(frozen=True)
@@ -58,20 +59,33 @@ def parties() -> tuple[Party, Party, Party]:
 
 
 def fields(sender: Party, seq: int = 1, kind: str = "case") -> dict[str, object]:
-    return {"bundle_id": str(uuid.uuid4()), "kind": kind, "sender": sender.device,
-            "sequence": seq, "previous": None if seq == 1 else "b" * 64, "schema_version": 4,
-            "audit_head": (17, "c" * 64)}
+    return {
+        "bundle_id": str(uuid.uuid4()),
+        "kind": kind,
+        "sender": sender.device,
+        "sequence": seq,
+        "previous": None if seq == 1 else "b" * 64,
+        "schema_version": 4,
+        "audit_head": (17, "c" * 64),
+    }
 
 
-RECORDS = [{"uuid": str(uuid.UUID(int=i)), "version": i, "name": "Айгүл", "photo": b"\x00\xff"}
-           for i in range(3)]
+RECORDS = [
+    {"uuid": str(uuid.UUID(int=i)), "version": i, "name": "Айгүл", "photo": b"\x00\xff"}
+    for i in range(3)
+]
 
 
 def make(folder: Path, records: list[dict[str, object]] = RECORDS) -> tuple[Path, dict]:
     sender, supervisor, _ = parties()
     f = fields(sender)
-    path = write_bundle(folder, f, encode_manifest(f, records), sender.signing.private_bytes_raw(),
-                        [supervisor.recipient])
+    path = write_bundle(
+        folder,
+        f,
+        encode_manifest(f, records),
+        sender.signing.private_bytes_raw(),
+        [supervisor.recipient],
+    )
     return path, f
 
 
@@ -117,11 +131,16 @@ def test_streamed_payload_with_progress_and_several_recipients(tmp_path: Path) -
     sender, supervisor, other = parties()
     f = fields(sender, seq=2, kind="referral")
     body = encode_manifest(f, RECORDS * 2000)
-    chunks = [body[i:i + 5000] for i in range(0, len(body), 5000)]
+    chunks = [body[i : i + 5000] for i in range(0, len(body), 5000)]
     seen: list[tuple[int, int]] = []
-    path = write_bundle(tmp_path / "out.idtb", f, iter(chunks), sender.signing,
-                        [supervisor.recipient, str(other.recipient)],
-                        progress=lambda *a: seen.append(a))
+    path = write_bundle(
+        tmp_path / "out.idtb",
+        f,
+        iter(chunks),
+        sender.signing,
+        [supervisor.recipient, str(other.recipient)],
+        progress=lambda *a: seen.append(a),
+    )
     assert seen[-1] == (len(body), 0)
     for who in (supervisor, other):
         header, payload = read_bundle(path, trusted(), str(who.identity))
@@ -142,14 +161,15 @@ def test_unknown_signer_names_the_device(tmp_path: Path) -> None:
 def test_forged_signature(tmp_path: Path) -> None:
     sender, supervisor, outsider = parties()
     f = fields(sender)  # claims to be the sender, signed by the outsider with the sender's key id
-    path = write_bundle(tmp_path, f, encode_manifest(f, RECORDS), outsider.signing,
-                        [supervisor.recipient])
+    path = write_bundle(
+        tmp_path, f, encode_manifest(f, RECORDS), outsider.signing, [supervisor.recipient]
+    )
     data = bytearray(path.read_bytes())
-    region = len(data[14:14 + int.from_bytes(data[10:14], "big")].rstrip(b"\0"))
+    region = len(data[14 : 14 + int.from_bytes(data[10:14], "big")].rstrip(b"\0"))
     outsider_id, sender_id = (key_id(k.signing.public_key()).encode() for k in (outsider, sender))
-    text = bytes(data[14:14 + region]).replace(outsider_id, sender_id)
+    text = bytes(data[14 : 14 + region]).replace(outsider_id, sender_id)
     assert outsider_id in data and len(text) == region
-    data[14:14 + region] = text
+    data[14 : 14 + region] = text
     path.write_bytes(bytes(data))
     refused(path, "bad_signature")
     # signed with another key and declaring it: the key id is not the trusted one
@@ -160,8 +180,9 @@ def test_forged_signature(tmp_path: Path) -> None:
 def test_wrong_recipient(tmp_path: Path) -> None:
     sender, _, outsider = parties()
     f = fields(sender)
-    path = write_bundle(tmp_path, f, encode_manifest(f, RECORDS), sender.signing,
-                        [outsider.recipient])
+    path = write_bundle(
+        tmp_path, f, encode_manifest(f, RECORDS), sender.signing, [outsider.recipient]
+    )
     refused(path, "wrong_recipient")
 
 
@@ -193,8 +214,9 @@ def test_extra_bytes_are_refused(tmp_path: Path) -> None:
 
 def test_oversized_header_and_file(tmp_path: Path) -> None:
     path = tmp_path / "big.idtb"
-    path.write_bytes(hdr.PREFIX.pack(hdr.MAGIC, hdr.FORMAT_VERSION, hdr.MAX_HEADER + 1)
-                     + b"{" * 100)
+    path.write_bytes(
+        hdr.PREFIX.pack(hdr.MAGIC, hdr.FORMAT_VERSION, hdr.MAX_HEADER + 1) + b"{" * 100
+    )
     refused(path, "header_too_large")
     path.write_bytes(small_bundle())
     with pytest.raises(BundleError) as info:
@@ -230,8 +252,13 @@ def test_header_is_strict() -> None:
     for variant in bad_variants:
         with pytest.raises(BundleError):
             hdr.parse_header_region(hdr.canonical_json(variant))
-    for raw in (text.replace(b",", b", ", 1), text + b"\0" * 17, text[:-1] + b',"a":1}',
-                b"1.5", text.replace(b'"sequence":1', b'"sequence":1.0')):
+    for raw in (
+        text.replace(b",", b", ", 1),
+        text + b"\0" * 17,
+        text[:-1] + b',"a":1}',
+        b"1.5",
+        text.replace(b'"sequence":1', b'"sequence":1.0'),
+    ):
         with pytest.raises(BundleError):
             hdr.parse_header_region(raw)
 
@@ -239,15 +266,24 @@ def test_header_is_strict() -> None:
 def test_manifest_must_repeat_the_header_ids(tmp_path: Path) -> None:
     path, f = make(tmp_path)
     header, payload = read(path)
-    for key, value in (("bundle_id", str(uuid.uuid4())), ("kind", "update"),
-                       ("sender", "someone-else"), ("sequence", 2)):
+    for key, value in (
+        ("bundle_id", str(uuid.uuid4())),
+        ("kind", "update"),
+        ("sender", "someone-else"),
+        ("sequence", 2),
+    ):
         other = encode_manifest({**f, key: value}, RECORDS)
         with pytest.raises(BundleError) as info:
             open_manifest(other, header)
         assert info.value.reason == "manifest_mismatch" and key in info.value.message
     body = cbor2.loads(payload)
-    for changed in ({**body, "extra": 1}, {**body, "records": [1]}, {**body, "sequence": 1.0},
-                    {**body, "records": [{"a": float("nan")}]}, [body]):
+    for changed in (
+        {**body, "extra": 1},
+        {**body, "records": [1]},
+        {**body, "sequence": 1.0},
+        {**body, "records": [{"a": float("nan")}]},
+        [body],
+    ):
         with pytest.raises(BundleError):
             open_manifest(cbor2.dumps(changed), header)
     cyclic = bytes.fromhex("d81c81d81d00")  # a list that contains itself
@@ -268,10 +304,15 @@ def test_manifest_refuses_trailing_bytes_and_tags_cbor2_decodes_itself(tmp_path:
     good = encode_manifest(f, [{"a": 1}])
     one = cbor2.dumps("a") + b"\x01"
     assert good.count(one) == 1
-    for tagged in (b"\xc2\x41\x01", b"\xc3\x41\x00",  # bignums
-                   b"\xd8\x1c\x01", b"\xd8\x1d\x00",  # shared value and reference
-                   b"\xd9\xd9\xf7\x01",  # self-describe
-                   b"\xc1\x01", b"\xd8\x20\x61\x78"):  # a date, a URI
+    for tagged in (
+        b"\xc2\x41\x01",
+        b"\xc3\x41\x00",  # bignums
+        b"\xd8\x1c\x01",
+        b"\xd8\x1d\x00",  # shared value and reference
+        b"\xd9\xd9\xf7\x01",  # self-describe
+        b"\xc1\x01",
+        b"\xd8\x20\x61\x78",
+    ):  # a date, a URI
         with pytest.raises(BundleError) as info:
             open_manifest(good.replace(one, cbor2.dumps("a") + tagged), header)
         assert info.value.reason == "bad_manifest", tagged.hex()
@@ -282,8 +323,14 @@ def test_manifest_refuses_trailing_bytes_and_tags_cbor2_decodes_itself(tmp_path:
 # -- atomic writes -------------------------------------------------------------------------------
 def _write(folder: Path, payload: object, **kw: object) -> Path:
     sender, supervisor, _ = parties()
-    return write_bundle(folder, fields(sender), payload, sender.signing,  # type: ignore[arg-type]
-                        [supervisor.recipient], **kw)
+    return write_bundle(
+        folder,
+        fields(sender),
+        payload,
+        sender.signing,  # type: ignore[arg-type]
+        [supervisor.recipient],
+        **kw,
+    )
 
 
 def test_failing_payload_leaves_nothing(tmp_path: Path) -> None:
@@ -313,8 +360,9 @@ def test_full_disk_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_full_disk_on_the_last_write_is_not_swallowed(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_disk_on_the_last_write_is_not_swallowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """pyrage may drop an error raised by the very last write (a small final chunk): the cut
     file must still never be signed and named as a finished package."""
     real_write = bundle_writer._Sink.write
@@ -335,8 +383,12 @@ def test_a_full_disk_on_the_last_write_is_not_swallowed(tmp_path: Path,
 def test_cancel_leaves_nothing(tmp_path: Path) -> None:
     seen: list[int] = []
     with pytest.raises(BundleError) as info:
-        _write(tmp_path, [b"y" * 70_000] * 40, progress=lambda done, _t: seen.append(done),
-               cancelled=lambda: bool(seen))
+        _write(
+            tmp_path,
+            [b"y" * 70_000] * 40,
+            progress=lambda done, _t: seen.append(done),
+            cancelled=lambda: bool(seen),
+        )
     assert info.value.reason == "cancelled"
     assert list(tmp_path.iterdir()) == []
 
@@ -364,7 +416,7 @@ def _mutate(data: bytes, mutations: list[tuple]) -> bytes:
         elif op == "insert":
             out[pos:pos] = arg
         elif op == "delete":
-            del out[pos:pos + arg]
+            del out[pos : pos + arg]
         elif op == "cut":
             del out[pos:]
     return bytes(out)
@@ -394,12 +446,17 @@ def test_fuzz_container_random_bytes(tmp_path: Path, tail: bytes) -> None:
 
 
 _values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=8)
     | st.binary(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
-                                                                   max_size=3),
-    max_leaves=12)
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
 
 
 @FUZZ
@@ -407,22 +464,31 @@ _values = st.recursive(
 def test_fuzz_manifest(data: st.DataObject) -> None:
     sender = parties()[0]
     f = fields(sender)
-    header = hdr.header_from_json({**bundle_writer.build_header(
-        f, sender.signing, [parties()[1].recipient]).to_json()})
-    records = data.draw(st.lists(st.dictionaries(st.text(max_size=4), _values, max_size=3),
-                                 max_size=3))
+    header = hdr.header_from_json(
+        {**bundle_writer.build_header(f, sender.signing, [parties()[1].recipient]).to_json()}
+    )
+    records = data.draw(
+        st.lists(st.dictionaries(st.text(max_size=4), _values, max_size=3), max_size=3)
+    )
     good = encode_manifest(f, records)
-    raw = data.draw(st.one_of(
-        st.just(good),
-        st.lists(_mutation, min_size=1, max_size=3).map(lambda m: _mutate(good, m)),
-        st.binary(max_size=200),
-        _values.map(cbor2.dumps)))
+    raw = data.draw(
+        st.one_of(
+            st.just(good),
+            st.lists(_mutation, min_size=1, max_size=3).map(lambda m: _mutate(good, m)),
+            st.binary(max_size=200),
+            _values.map(cbor2.dumps),
+        )
+    )
     try:
         manifest = open_manifest(raw, header)
     except BundleError:
         return
     assert (manifest.bundle_id, manifest.kind, manifest.sender, manifest.sequence) == (
-        header.bundle_id, header.kind, header.sender, header.sequence)
+        header.bundle_id,
+        header.kind,
+        header.sender,
+        header.sequence,
+    )
     assert all(isinstance(r, dict) for r in manifest.records)
 
 
@@ -432,8 +498,12 @@ def _age() -> str:
     if found:
         return found
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-qq", "age"], capture_output=True,
-                       timeout=300, check=False)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "age"],
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
         found = shutil.which("age")
         if found:
             return found
@@ -449,13 +519,20 @@ def test_payload_decrypts_with_stock_age(tmp_path: Path) -> None:
     key = tmp_path / "identity.txt"
     key.write_text(str(parties()[1].identity) + "\n")
     extracted = extract_payload(path, tmp_path / "payload.age")
-    out = subprocess.run([age, "-d", "-i", str(key), str(extracted)], capture_output=True,
-                         check=True, timeout=30).stdout
+    out = subprocess.run(
+        [age, "-d", "-i", str(key), str(extracted)], capture_output=True, check=True, timeout=30
+    ).stdout
     assert out == payload
     # The documented shell recipe, without any idtool code.
     if shutil.which("sh") and shutil.which("od") and shutil.which("tail"):
-        script = ('H=$(od -An -tu4 --endian=big -j10 -N4 "$1" | tr -d " ")\n'
-                  'tail -c +$((14 + H + 64 + 1)) "$1" | "$2" -d -i "$3"\n')
-        out2 = subprocess.run(["sh", "-c", script, "sh", str(path), age, str(key)],
-                              capture_output=True, check=True, timeout=30).stdout
+        script = (
+            'H=$(od -An -tu4 --endian=big -j10 -N4 "$1" | tr -d " ")\n'
+            'tail -c +$((14 + H + 64 + 1)) "$1" | "$2" -d -i "$3"\n'
+        )
+        out2 = subprocess.run(
+            ["sh", "-c", script, "sh", str(path), age, str(key)],
+            capture_output=True,
+            check=True,
+            timeout=30,
+        ).stdout
         assert out2 == payload

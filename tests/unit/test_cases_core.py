@@ -33,8 +33,12 @@ def test_open_case_numbers_and_search(session):
     second = cases.open_case(session, full_name="Bakyt Sadyrov", region="naryn")
     assert first.number != second.number
     assert second.number.endswith("00002")
-    for text, expected in (("aigul omurbekova", first.uuid), ("Омүрбек", first.uuid),
-                           ("Бакыт Садыров", second.uuid), ("00002", second.uuid)):
+    for text, expected in (
+        ("aigul omurbekova", first.uuid),
+        ("Омүрбек", first.uuid),
+        ("Бакыт Садыров", second.uuid),
+        ("00002", second.uuid),
+    ):
         rows = cases.CaseQuery(text=text).page(session, 0, 10)
         assert [r.uuid for r in rows] == [expected], text
     assert cases.CaseQuery(text="nobody at all").count(session) == 0
@@ -62,11 +66,21 @@ def _complete_screening(session, case_uuid, answers):
 
 
 STRONG = {
-    "urgent_medical": "no", "safe_place": "no", "fear_someone": "yes",
-    "documents_taken": "yes", "debt": "yes", "not_free": "yes", "deceived_job": "yes",
-    "violence_threats": "both", "unpaid_wages": "not_paid", "excessive_hours": "yes",
-    "sex": "female", "age_now": 24, "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"], "exploitation_country": "russia",
+    "urgent_medical": "no",
+    "safe_place": "no",
+    "fear_someone": "yes",
+    "documents_taken": "yes",
+    "debt": "yes",
+    "not_free": "yes",
+    "deceived_job": "yes",
+    "violence_threats": "both",
+    "unpaid_wages": "not_paid",
+    "excessive_hours": "yes",
+    "sex": "female",
+    "age_now": 24,
+    "under_18_at_exploitation": "no",
+    "exploitation_type": ["forced_labour"],
+    "exploitation_country": "russia",
     "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
     "consent_referral": "given",
 }
@@ -172,7 +186,8 @@ def test_demo_covers_every_status(session):
     regions = {r[0] for r in session.conn.execute("SELECT DISTINCT region FROM cases")}
     assert len(regions) >= 6
     in_progress = session.conn.execute(
-        "SELECT count(*) FROM interviews WHERE state = 'in_progress'").fetchone()[0]
+        "SELECT count(*) FROM interviews WHERE state = 'in_progress'"
+    ).fetchone()[0]
     assert in_progress == report.interviews_in_progress
     assert audit.verify(session.conn).ok
 

@@ -27,11 +27,21 @@ BIRTH = "1998-04-12"
 
 # Screening answers that lead to "presumed victim" (as in test_cases_core).
 STRONG = {
-    "urgent_medical": "no", "safe_place": "no", "fear_someone": "yes",
-    "documents_taken": "yes", "debt": "yes", "not_free": "yes", "deceived_job": "yes",
-    "violence_threats": "both", "unpaid_wages": "not_paid", "excessive_hours": "yes",
-    "sex": "female", "age_now": 24, "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"], "exploitation_country": "russia",
+    "urgent_medical": "no",
+    "safe_place": "no",
+    "fear_someone": "yes",
+    "documents_taken": "yes",
+    "debt": "yes",
+    "not_free": "yes",
+    "deceived_job": "yes",
+    "violence_threats": "both",
+    "unpaid_wages": "not_paid",
+    "excessive_hours": "yes",
+    "sex": "female",
+    "age_now": 24,
+    "under_18_at_exploitation": "no",
+    "exploitation_type": ["forced_labour"],
+    "exploitation_country": "russia",
     "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
     "consent_referral": "given",
 }
@@ -77,13 +87,20 @@ def resign(signed: payload.Signed, claims: payload.Claims, kid: bytes | None = N
 
 # -- payload ---------------------------------------------------------------------------------
 
+
 def test_payload_round_trip_and_size():
     key = Ed25519PrivateKey.generate()
     kid = payload.key_id(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
     salt = payload.new_salt()
     # The longest numbers the formats allow in practice (six-digit running numbers).
-    claims = payload.Claims("KG-VS-ABCD-2099-123456", "2099-12-31", kid, "ABCD-2099-123456",
-                            salt, payload.holder_hash(salt, HOLDER, BIRTH))
+    claims = payload.Claims(
+        "KG-VS-ABCD-2099-123456",
+        "2099-12-31",
+        kid,
+        "ABCD-2099-123456",
+        salt,
+        payload.holder_hash(salt, HOLDER, BIRTH),
+    )
     text = payload.encode(claims, kid, key.sign)
     assert text.startswith("NRM1:")
     assert len(text.encode("utf-8")) <= payload.MAX_TEXT_BYTES
@@ -101,6 +118,7 @@ def test_issued_code_is_at_most_300_bytes(issued):
 
 
 # -- issuing rules ---------------------------------------------------------------------------
+
 
 def test_issue_only_after_latest_identified_decision(session):
     case = decided_case(session, Decision.NOT_VICTIM)
@@ -146,8 +164,10 @@ def test_numbers_are_unique_and_listed_per_case(session, issued):
     numbers = {printed.certificate.number, second.certificate.number}
     assert len(numbers) == 2
     assert all(n.startswith(f"KG-VS-{session.device_id[:8].upper()}-") for n in numbers)
-    assert issuance.numbers_by_case(session) == {case.uuid: printed.certificate.number,
-                                                 other.uuid: second.certificate.number}
+    assert issuance.numbers_by_case(session) == {
+        case.uuid: printed.certificate.number,
+        other.uuid: second.certificate.number,
+    }
 
 
 def test_border_guard_may_not_issue_police_may(session, made_vault):
@@ -161,8 +181,7 @@ def test_border_guard_may_not_issue_police_may(session, made_vault):
         assert verify(guard, "NRM1:garbage").status is Status.INVALID  # anyone may verify
     with vault.unlock("Police One", "police-pass-1") as police:
         # Two officers here may issue: the supervisor confirms (the four-eyes rule).
-        printed = issuance.issue(police, case.uuid, "ky",
-                                 confirmer=(SUPERVISOR, SUPERVISOR_PASS))
+        printed = issuance.issue(police, case.uuid, "ky", confirmer=(SUPERVISOR, SUPERVISOR_PASS))
         assert printed.certificate.officer_name == "Police One"
         with pytest.raises(NotPermitted):
             issuance.set_organisation(police, "prosecutor-general")
@@ -185,12 +204,21 @@ def test_failed_save_records_nothing(session):
 
 # -- the PDF ---------------------------------------------------------------------------------
 
+
 def test_kyrgyz_pdf_text_and_embedded_fonts(issued):
     _, printed = issued
     text = page_text(printed.pdf)
-    for expected in (HOLDER, "МААЛЫМКАТ", "курмандык статусу жөнүндө", "Аты-жөнү",
-                     "Туулган күнү", "12.04.1998", printed.certificate.number, SUPERVISOR,
-                     "Кыргыз Республикасынын 2005-жылдын 17-мартындагы № 55"):
+    for expected in (
+        HOLDER,
+        "МААЛЫМКАТ",
+        "курмандык статусу жөнүндө",
+        "Аты-жөнү",
+        "Туулган күнү",
+        "12.04.1998",
+        printed.certificate.number,
+        SUPERVISOR,
+        "Кыргыз Республикасынын 2005-жылдын 17-мартындагы № 55",
+    ):
         assert expected in text, expected
     assert "COPY" not in text
     reader = pypdf.PdfReader(io.BytesIO(printed.pdf))
@@ -213,10 +241,16 @@ def test_russian_pdf_and_organisation(session):
     case = decided_case(session, name="Нурлан Ханов", birth="1985-11-30")
     printed = issuance.issue(session, case.uuid, "ru")
     text = page_text(printed.pdf)
-    for expected in ("СПРАВКА", "о статусе жертвы торговли людьми", "Нурлан Ханов",
-                     "Дата рождения", "30.11.1985", "Правовое основание",
-                     "Закон Кыргызской Республики от 17 марта 2005 года № 55",
-                     "МВД: подразделение по противодействию торговле людьми"):
+    for expected in (
+        "СПРАВКА",
+        "о статусе жертвы торговли людьми",
+        "Нурлан Ханов",
+        "Дата рождения",
+        "30.11.1985",
+        "Правовое основание",
+        "Закон Кыргызской Республики от 17 марта 2005 года № 55",
+        "МВД: подразделение по противодействию торговле людьми",
+    ):
         assert expected in text, expected
     # The issuing body comes from the NRM directory, in the certificate's language.
     issuance.set_organisation(session, "prosecutor-general")
@@ -245,10 +279,14 @@ def test_reprints_are_marked_copies_and_audited(session, issued):
     assert "COPY 2" in page_text(second.pdf) and "КӨЧҮРМӨ 2" in page_text(second.pdf)
     assert "COPY 3" in page_text(third.pdf) and "CERTIFICATE" in page_text(third.pdf)
     assert printed.certificate.number in page_text(third.pdf)
-    entries = [e for e in audit.entries(session.conn, case.uuid)
-               if e.action.startswith("certificate.")]
+    entries = [
+        e for e in audit.entries(session.conn, case.uuid) if e.action.startswith("certificate.")
+    ]
     assert [(e.action, e.details.get("copy")) for e in entries] == [
-        ("certificate.issue", None), ("certificate.reprint", 2), ("certificate.reprint", 3)]
+        ("certificate.issue", None),
+        ("certificate.reprint", 2),
+        ("certificate.reprint", 3),
+    ]
     assert all(HOLDER not in str(e.details) for e in entries)
     assert audit.verify(session.conn).ok
     # The same certificate: the copy carries the same code.
@@ -256,6 +294,7 @@ def test_reprints_are_marked_copies_and_audited(session, issued):
 
 
 # -- verification ----------------------------------------------------------------------------
+
 
 def test_qr_read_from_rendered_page_verifies(session, issued, tmp_path):
     _, printed = issued
@@ -297,7 +336,7 @@ def test_every_changed_character_is_invalid(session, issued):
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
     for i, ch in enumerate(code):
         changed = alphabet[(alphabet.index(ch) + 1) % len(alphabet)] if ch in alphabet else "A"
-        result = verify(trust_list, code[:i] + changed + code[i + 1:])
+        result = verify(trust_list, code[:i] + changed + code[i + 1 :])
         assert result.status is Status.INVALID, (i, result)
     assert verify(trust_list, code + "0").status is Status.INVALID
     assert verify(trust_list, code[:-1]).status is Status.INVALID
@@ -310,9 +349,13 @@ def test_changed_claims_or_key_id_are_invalid(session, issued):
     assert verify(trust_list, resign(signed, signed.claims)).status is Status.VALID
     c = signed.claims
     changes = {
-        "number": c.number[:-1] + "9", "issue_date": "2020-01-01", "case_number": "X",
-        "salt": bytes(16), "holder_hash": payload.holder_hash(c.salt, "Other Person", BIRTH),
-        "status": 2, "issuer_key_id": os.urandom(8),
+        "number": c.number[:-1] + "9",
+        "issue_date": "2020-01-01",
+        "case_number": "X",
+        "salt": bytes(16),
+        "holder_hash": payload.holder_hash(c.salt, "Other Person", BIRTH),
+        "status": 2,
+        "issuer_key_id": os.urandom(8),
     }
     for field, value in changes.items():
         result = verify(trust_list, resign(signed, dataclasses.replace(c, **{field: value})))
@@ -333,8 +376,14 @@ def test_unknown_issuer_until_trusted(session):
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     kid = payload.key_id(public)
     salt = payload.new_salt()
-    claims = payload.Claims("KG-VS-0000-2026-00001", "2026-01-15", kid, "0000-2026-00001",
-                            salt, payload.holder_hash(salt, HOLDER, BIRTH))
+    claims = payload.Claims(
+        "KG-VS-0000-2026-00001",
+        "2026-01-15",
+        kid,
+        "0000-2026-00001",
+        salt,
+        payload.holder_hash(salt, HOLDER, BIRTH),
+    )
     code = payload.encode(claims, kid, key.sign)
     result = verify(session, code, HOLDER, BIRTH)
     assert result.status is Status.UNKNOWN_ISSUER and result.key_id == kid.hex()
@@ -393,9 +442,13 @@ def test_migration_trusts_the_existing_device_key(tmp_path):
         migrations.migrate(conn, target=2)
         private = Ed25519PrivateKey.generate()
         raw = private.private_bytes_raw()
-        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
-                         [("device_id", "0123abcd-0000-4000-8000-000000000000"),
-                          ("device_signing_key", raw.hex())])
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [
+                ("device_id", "0123abcd-0000-4000-8000-000000000000"),
+                ("device_signing_key", raw.hex()),
+            ],
+        )
         migrations.migrate(conn)
         public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         row = conn.execute("SELECT key_id, public_key FROM trusted_keys").fetchone()
@@ -414,8 +467,7 @@ def test_documented_example_verifies():
     key = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     assert public.hex() in doc and payload.key_id(public).hex() in doc
-    trust_list = trust.TrustList([trust.TrustedKey(payload.key_id(public), public, "example",
-                                                   "")])
+    trust_list = trust.TrustList([trust.TrustedKey(payload.key_id(public), public, "example", "")])
     result = verify(trust_list, code, HOLDER, BIRTH)
     assert result.status is Status.VALID and result.holder_match is True
     assert payload.holder_fields(HOLDER, BIRTH).decode() == "jildizkan tunguchbaeva\n1998-04-12"
@@ -425,22 +477,34 @@ def test_documented_example_verifies():
 
 # -- strict decoding (found by fuzzing) --------------------------------------------------------
 
+
 def _test_issuer():
     key = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))  # the documented test key
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     kid = payload.key_id(public)
     trust_list = trust.TrustList([trust.TrustedKey(kid, public, "test", "")])
     salt = bytes(range(16))
-    claims = payload.Claims("KG-VS-1A2B-2026-00007", "2026-05-04", kid, "1A2B-2026-00007", salt,
-                            payload.holder_hash(salt, HOLDER, BIRTH))
+    claims = payload.Claims(
+        "KG-VS-1A2B-2026-00007",
+        "2026-05-04",
+        kid,
+        "1A2B-2026-00007",
+        salt,
+        payload.holder_hash(salt, HOLDER, BIRTH),
+    )
     return key, kid, trust_list, claims
 
 
 def _code(key, protected: bytes, claims: bytes, unprotected: bytes = b"\xa0") -> str:
     """A code from raw CBOR pieces, signed again by the issuer's own key."""
     signature = key.sign(payload.sig_structure(protected, claims))
-    cose = (b"\xd2\x84" + cbor2.dumps(protected) + unprotected + cbor2.dumps(claims)
-            + cbor2.dumps(signature))
+    cose = (
+        b"\xd2\x84"
+        + cbor2.dumps(protected)
+        + unprotected
+        + cbor2.dumps(claims)
+        + cbor2.dumps(signature)
+    )
     return payload.PREFIX + base45.b45encode(cose).decode()
 
 
@@ -484,8 +548,11 @@ def test_resigned_non_canonical_codes_are_invalid():
     }
     for why, header in bad_headers.items():
         result = verify(trust_list, _code(key, header, claims_ok))
-        assert result.status is Status.INVALID and result.reason in ("header", "cbor",
-                                                                     "canonical"), why
+        assert result.status is Status.INVALID and result.reason in (
+            "header",
+            "cbor",
+            "canonical",
+        ), why
     result = verify(trust_list, _code(key, protected, claims_ok, unprotected=b"\xb8\x00"))
     assert result.status is Status.INVALID  # an empty map written with a long head
 

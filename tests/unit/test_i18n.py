@@ -44,9 +44,12 @@ def test_placeholders_match_the_source(lang):
 def test_fuzzy_entries_are_not_used(tmp_path, monkeypatch):
     po = tmp_path / "ru" / "LC_MESSAGES" / "idtool.po"
     po.parent.mkdir(parents=True)
-    po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-                  '#, fuzzy\nmsgid "Close"\nmsgstr "Неправильно"\n\n'
-                  'msgid "Open"\nmsgstr "Открыть"\n', "utf-8")
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, fuzzy\nmsgid "Close"\nmsgstr "Неправильно"\n\n'
+        'msgid "Open"\nmsgstr "Открыть"\n',
+        "utf-8",
+    )
     monkeypatch.setattr(i18n, "locale_dir", lambda: tmp_path)
     i18n.catalog.cache_clear()
     try:

@@ -92,8 +92,12 @@ def test_slot_swapped_between_officers_fails(made_vault):
     # supervisor's wrapped key and vice versa.
     sup["tag"], pol["tag"] = pol["tag"], sup["tag"]
     _write_doc(vault, doc)
-    for name, pw in ((POLICE, POLICE_PASS), (SUPERVISOR, SUPERVISOR_PASS),
-                     (POLICE, SUPERVISOR_PASS), (SUPERVISOR, POLICE_PASS)):
+    for name, pw in (
+        (POLICE, POLICE_PASS),
+        (SUPERVISOR, SUPERVISOR_PASS),
+        (POLICE, SUPERVISOR_PASS),
+        (SUPERVISOR, POLICE_PASS),
+    ):
         with pytest.raises(AuthenticationFailed):
             vault.unlock(name, pw)
         vault.throttle.record_success()  # this test is about slots, not throttling
@@ -229,8 +233,9 @@ class _Crash(Exception):
     """Stands for the process dying at this point."""
 
 
-def _removed_officer_opens_nothing(vault: Vault, name: str, passphrase: str,
-                                   old_key: bytes) -> None:
+def _removed_officer_opens_nothing(
+    vault: Vault, name: str, passphrase: str, old_key: bytes
+) -> None:
     slots = vault.load_slots()
     assert slots.find_officer(name) is None  # no slot left for the removed officer
     with pytest.raises(AuthenticationFailed):
@@ -242,8 +247,7 @@ def _removed_officer_opens_nothing(vault: Vault, name: str, passphrase: str,
 
 
 @pytest.mark.parametrize("crash_at", ["before_side_file", "before_rekey"])
-def test_a_removal_cut_short_is_completed_at_the_next_unlock(made_vault, monkeypatch,
-                                                             crash_at):
+def test_a_removal_cut_short_is_completed_at_the_next_unlock(made_vault, monkeypatch, crash_at):
     """The officer is marked removed, then the process dies before the database is re-keyed:
     the next unlock drops their slot and re-keys, so their passphrase decrypts nothing."""
     from idtool import database
@@ -253,8 +257,9 @@ def test_a_removal_cut_short_is_completed_at_the_next_unlock(made_vault, monkeyp
     session = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
     old_key = session.db_key
     if crash_at == "before_side_file":
-        monkeypatch.setattr(keyslots.SlotsFile, "save",
-                            lambda self, path: (_ for _ in ()).throw(_Crash()))
+        monkeypatch.setattr(
+            keyslots.SlotsFile, "save", lambda self, path: (_ for _ in ()).throw(_Crash())
+        )
     else:
         monkeypatch.setattr(database, "rekey", lambda conn, key: (_ for _ in ()).throw(_Crash()))
     with pytest.raises(_Crash):

@@ -60,11 +60,15 @@ def test_default_policy_matches_the_issue_table(made_vault):
     assert table[Action.EXPORT_OWN_BUNDLE] == everyone
     assert table[Action.IMPORT_UPDATE_BUNDLE] == everyone
     assert table[Action.IMPORT_REFERRAL_BUNDLE] == everyone
-    for action in (Action.IDENTIFICATION_INTERVIEW, Action.DECIDE_STATUS,
-                   Action.ISSUE_CERTIFICATE):
+    for action in (Action.IDENTIFICATION_INTERVIEW, Action.DECIDE_STATUS, Action.ISSUE_CERTIFICATE):
         assert table[action] == {Role.POLICE, Role.SOCIAL_WORKER, Role.SUPERVISOR}
-    for action in (Action.IMPORT_CASE_BUNDLE, Action.REVIEW_QUEUE, Action.STATISTICS,
-                   Action.TRUST_LIST, Action.MANAGE_OFFICERS):
+    for action in (
+        Action.IMPORT_CASE_BUNDLE,
+        Action.REVIEW_QUEUE,
+        Action.STATISTICS,
+        Action.TRUST_LIST,
+        Action.MANAGE_OFFICERS,
+    ):
         assert table[action] == {Role.SUPERVISOR}
 
 
@@ -79,15 +83,17 @@ def test_policy_is_enforced_in_the_core_and_editable(made_vault):
             session.require(Action.STATISTICS)
         with pytest.raises(NotPermitted):
             officers.list_officers(session)
-    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session, \
-            database.transaction(session.conn):
-        assert policy.set_allowed(session.conn, Action.STATISTICS, Role.POLICE, True,
-                                  session.device_id)
-        assert not policy.set_allowed(session.conn, Action.STATISTICS, Role.POLICE, True,
-                                      session.device_id)
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session, database.transaction(session.conn):
+        assert policy.set_allowed(
+            session.conn, Action.STATISTICS, Role.POLICE, True, session.device_id
+        )
+        assert not policy.set_allowed(
+            session.conn, Action.STATISTICS, Role.POLICE, True, session.device_id
+        )
         # Managing officers stays with supervisors whatever the table says.
-        assert not policy.set_allowed(session.conn, Action.MANAGE_OFFICERS, Role.POLICE, True,
-                                      session.device_id)
+        assert not policy.set_allowed(
+            session.conn, Action.MANAGE_OFFICERS, Role.POLICE, True, session.device_id
+        )
     with vault.unlock(POLICE, POLICE_PASS) as session:
         session.require(Action.STATISTICS)
         assert not session.can(Action.MANAGE_OFFICERS)
@@ -121,13 +127,18 @@ def test_identity_keys_of_an_older_database_are_recomputed(made_vault):
         aigul = cases.open_case(session, full_name="Айгүл Өмүрбекова", region="osh")
         typed = cases.open_case(session, full_name="Placeholder", region="osh")
         conn = session.conn
-        conn.execute("UPDATE persons SET full_name = 'Bermet Asan\u200dbekova' WHERE uuid = ?",
-                     (typed.person.uuid,))
+        conn.execute(
+            "UPDATE persons SET full_name = 'Bermet Asan\u200dbekova' WHERE uuid = ?",
+            (typed.person.uuid,),
+        )
         for uuid_, name in conn.execute("SELECT uuid, full_name FROM persons").fetchall():
-            conn.execute("UPDATE persons SET name_key = ? WHERE uuid = ?",
-                         (search_key(name), uuid_))
-        conn.execute("UPDATE certificates SET holder_key = ?",
-                     (f"{search_key('Nurgul Asanova')}|1999-03-08",))
+            conn.execute(
+                "UPDATE persons SET name_key = ? WHERE uuid = ?", (search_key(name), uuid_)
+            )
+        conn.execute(
+            "UPDATE certificates SET holder_key = ?",
+            (f"{search_key('Nurgul Asanova')}|1999-03-08",),
+        )
         conn.execute("PRAGMA user_version = 11")
         journal = conn.execute("SELECT max(id) FROM sync_changes").fetchone()[0]
 
@@ -137,10 +148,15 @@ def test_identity_keys_of_an_older_database_are_recomputed(made_vault):
         for name, key in conn.execute("SELECT full_name, name_key FROM persons"):
             assert key == names.identity_key(name) != search_key(name)
         assert conn.execute("SELECT holder_key FROM certificates").fetchall() == [
-            (names.holder_key("Nurgul Asanova", "1999-03-08"),)]
+            (names.holder_key("Nurgul Asanova", "1999-03-08"),)
+        ]
         assert conn.execute("SELECT max(id) FROM sync_changes").fetchone()[0] == journal
-        for text, found in (("Aigul Omurbekova", aigul.uuid), ("Айгүл", aigul.uuid),
-                            ("Bermet Asanbekova", typed.uuid), ("Нургул", holder.uuid)):
+        for text, found in (
+            ("Aigul Omurbekova", aigul.uuid),
+            ("Айгүл", aigul.uuid),
+            ("Bermet Asanbekova", typed.uuid),
+            ("Нургул", holder.uuid),
+        ):
             assert [r.uuid for r in cases.CaseQuery(text=text).page(session, 0, 10)] == [found]
         again = decided_case(session, name="Nurgul Asan\u03bfva", birth="1999-03-08")
         with pytest.raises(InvalidInput, match="only once"):

@@ -435,9 +435,11 @@ def test_xlsx_too_many_columns_and_lying_dimension(tmp_path: Path) -> None:
     path = _xlsx_with_sheet(
         tmp_path,
         "lying.xlsx",
-        lambda s: _without_dimension(s)
-        .replace("<sheetData>", '<dimension ref="A1:XFD1048576"/><sheetData>')
-        .replace("</sheetData>", empty),
+        lambda s: (
+            _without_dimension(s)
+            .replace("<sheetData>", '<dimension ref="A1:XFD1048576"/><sheetData>')
+            .replace("</sheetData>", empty)
+        ),
     )
     assert load_form(path) == load_form(FORMS / "small.xlsx")
 

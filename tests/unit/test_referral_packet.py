@@ -40,8 +40,9 @@ def make_case(session, *, child=False, identified=False, name=HOLDER):
     screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
     answers = dict(STRONG)
     if child:
-        answers.update(age_now=15, under_18_at_exploitation="yes",
-                       consent_referral="child_protection")
+        answers.update(
+            age_now=15, under_18_at_exploitation="yes", consent_referral="child_protection"
+        )
     for q, v in answers.items():
         interviews.save_answer(session, screening, q, v)
     interviews.complete(session, screening)
@@ -53,8 +54,9 @@ def make_case(session, *, child=False, identified=False, name=HOLDER):
 def agree(session, case, *orgs, guardian=""):
     consent.record(session, case.uuid, Purpose.INTERVIEW, State.GIVEN)
     for org in orgs:
-        consent.record(session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id=org,
-                       guardian=guardian)
+        consent.record(
+            session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id=org, guardian=guardian
+        )
 
 
 def text_of(data: bytes) -> str:
@@ -74,21 +76,43 @@ def actions(session, case):
 def test_pdf_valid_with_kyrgyz_and_russian_text_and_embedded_fonts(session):
     case = make_case(session)
     agree(session, case, "crisis-centre-osh")
-    ky = make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                         urgency="urgent", reason="Коопсуз жай керек", lang="ky")
+    ky = make_and_render(
+        session,
+        case.uuid,
+        "crisis-centre-osh",
+        services=("shelter",),
+        urgency="urgent",
+        reason="Коопсуз жай керек",
+        lang="ky",
+    )
     text = flat(text_of(ky.pdf))
-    for expected in ("КАЙРА БАГЫТТОО", "Кризистик борбор (Ош)", "Баш калкалоочу жай",
-                     "Шашылыш", "Коопсуз жай керек", "адамдын маалымдуу макулдугу менен",
-                     "Макулдук жөнүндө жазуу", HOLDER, DOCUMENT,
-                     "Маалыматтарды минималдаштыруу боюнча берилбеген талаалар: 0."):
+    for expected in (
+        "КАЙРА БАГЫТТОО",
+        "Кризистик борбор (Ош)",
+        "Баш калкалоочу жай",
+        "Шашылыш",
+        "Коопсуз жай керек",
+        "адамдын маалымдуу макулдугу менен",
+        "Макулдук жөнүндө жазуу",
+        HOLDER,
+        DOCUMENT,
+        "Маалыматтарды минималдаштыруу боюнча берилбеген талаалар: 0.",
+    ):
         assert expected in text, expected
     assert ky.content.reference in text and case.number in text
 
     ru = packet_pdf(session, ky.referral.uuid, "ru")
     text = flat(text_of(ru))
-    for expected in ("ПЕРЕНАПРАВЛЕНИЕ", "Кризисный центр (Ош)", "Приют", "Срочная",
-                     "с информированного согласия человека", "Запись о согласии",
-                     "Перенаправление в Кризисный центр (Ош)", HOLDER):
+    for expected in (
+        "ПЕРЕНАПРАВЛЕНИЕ",
+        "Кризисный центр (Ош)",
+        "Приют",
+        "Срочная",
+        "с информированного согласия человека",
+        "Запись о согласии",
+        "Перенаправление в Кризисный центр (Ош)",
+        HOLDER,
+    ):
         assert expected in text, expected
 
     reader = pypdf.PdfReader(io.BytesIO(ru))
@@ -102,17 +126,19 @@ def test_pdf_valid_with_kyrgyz_and_russian_text_and_embedded_fonts(session):
         assert secret not in meta
     assert reader.metadata.title == "Перенаправление"
     assert [e for e in actions(session, case) if e == "referral.packet"] == [
-        "referral.packet", "referral.packet"]
+        "referral.packet",
+        "referral.packet",
+    ]
 
 
 def test_identifying_fields_never_reach_a_recipient_not_allowed_them(session):
     case = make_case(session, identified=True)
     issuance.issue(session, case.uuid, "ru")
     agree(session, case, "crisis-centre-osh", "ombudsman", guardian=GUARDIAN)
-    crisis = make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                             lang="en")
-    ombudsman = make_and_render(session, case.uuid, "ombudsman", services=("legal_aid",),
-                                lang="en")
+    crisis = make_and_render(
+        session, case.uuid, "crisis-centre-osh", services=("shelter",), lang="en"
+    )
+    ombudsman = make_and_render(session, case.uuid, "ombudsman", services=("legal_aid",), lang="en")
     crisis_text, ombudsman_text = flat(text_of(crisis.pdf)), flat(text_of(ombudsman.pdf))
     assert HOLDER in crisis_text and DOCUMENT in crisis_text and GUARDIAN in crisis_text
     assert {"full_name", "document_number"} <= set(crisis.content.shared)
@@ -131,7 +157,8 @@ def test_identifying_fields_never_reach_a_recipient_not_allowed_them(session):
     assert "Document number" not in ombudsman_text
     # No certificate copy (it carries the name), but its number is stated.
     assert len(pypdf.PdfReader(io.BytesIO(ombudsman.pdf)).pages) < len(
-        pypdf.PdfReader(io.BytesIO(crisis.pdf)).pages)
+        pypdf.PdfReader(io.BytesIO(crisis.pdf)).pages
+    )
     assert "No copy is attached" in ombudsman_text
 
 
@@ -139,8 +166,14 @@ def test_no_referral_and_no_packet_without_consent(session):
     case = make_case(session)
     saved = []
     with pytest.raises(NotPermitted, match="not consented"):
-        make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                        lang="ru", save=saved.append)
+        make_and_render(
+            session,
+            case.uuid,
+            "crisis-centre-osh",
+            services=("shelter",),
+            lang="ru",
+            save=saved.append,
+        )
     assert saved == [] and referrals.for_case(session, case.uuid) == []
     assert not any(a.startswith("referral.") for a in actions(session, case))
     assert cases.get_case(session, case.uuid, audit_view=False).status != "referred"
@@ -148,8 +181,14 @@ def test_no_referral_and_no_packet_without_consent(session):
 
 def test_child_protection_path_without_consent_is_explicit_and_audited(session):
     child = make_case(session, child=True, name="Бала Мисалова")
-    made = make_and_render(session, child.uuid, "child-protection",
-                           services=("child_protection",), urgency="immediate", lang="ru")
+    made = make_and_render(
+        session,
+        child.uuid,
+        "child-protection",
+        services=("child_protection",),
+        urgency="immediate",
+        lang="ru",
+    )
     assert made.referral.legal_basis == "child_protection_law"
     text = flat(text_of(made.pdf))
     assert "требуемое законом, без согласия" in text
@@ -157,29 +196,29 @@ def test_child_protection_path_without_consent_is_explicit_and_audited(session):
     found = actions(session, child)
     assert "referral.child_protection_without_consent" in found
     assert "referral.packet" in found
-    entry = [e for e in audit.entries(session.conn, child.uuid)
-             if e.action == "referral.packet"][-1]
+    entry = [e for e in audit.entries(session.conn, child.uuid) if e.action == "referral.packet"][
+        -1
+    ]
     assert entry.details["legal_basis"] == "child_protection_law"
     # Only for child protection: a crisis centre still needs consent.
     with pytest.raises(NotPermitted):
-        make_and_render(session, child.uuid, "crisis-centre-osh", services=("shelter",),
-                        lang="ru")
+        make_and_render(session, child.uuid, "crisis-centre-osh", services=("shelter",), lang="ru")
 
 
 def test_certificate_copy_attached_not_counted_as_a_reprint(session):
     case = make_case(session, identified=True)
     issued = issuance.issue(session, case.uuid, "ky").certificate
     agree(session, case, "crisis-centre-osh")
-    made = make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                           lang="ky")
+    made = make_and_render(
+        session, case.uuid, "crisis-centre-osh", services=("shelter",), lang="ky"
+    )
     reader = pypdf.PdfReader(io.BytesIO(made.pdf))
     last = flat(reader.pages[-1].extract_text())
     assert "МААЛЫМКАТ" in last and HOLDER in last and issued.number in last
     assert "КӨЧҮРМӨ" in last and made.content.reference in last
     assert issuance.get(session, case.uuid).prints == 1
     assert "certificate.reprint" not in actions(session, case)
-    entry = [e for e in audit.entries(session.conn, case.uuid)
-             if e.action == "referral.packet"][-1]
+    entry = [e for e in audit.entries(session.conn, case.uuid) if e.action == "referral.packet"][-1]
     assert entry.details["certificate_copy"] == issued.number
     # The copy's QR code still verifies.
     image = qr.render_pdf_page(made.pdf, page=len(reader.pages) - 1, scale=3)
@@ -199,8 +238,9 @@ def test_failed_save_records_nothing(session):
         raise StorageError("disk full")
 
     with pytest.raises(StorageError):
-        make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                        lang="en", save=refuse)
+        make_and_render(
+            session, case.uuid, "crisis-centre-osh", services=("shelter",), lang="en", save=refuse
+        )
     assert referrals.for_case(session, case.uuid) == []
     assert actions(session, case) == before
 
@@ -208,11 +248,18 @@ def test_failed_save_records_nothing(session):
 def test_withdrawn_consent_stops_a_new_packet(session):
     case = make_case(session)
     agree(session, case, "crisis-centre-osh")
-    made = make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                           lang="en")
+    made = make_and_render(
+        session, case.uuid, "crisis-centre-osh", services=("shelter",), lang="en"
+    )
     assert packet_pdf(session, made.referral.uuid, "en").startswith(b"%PDF-")
-    consent.record(session, case.uuid, Purpose.REFERRAL, State.WITHDRAWN, told=(),
-                   recipient_id="crisis-centre-osh")
+    consent.record(
+        session,
+        case.uuid,
+        Purpose.REFERRAL,
+        State.WITHDRAWN,
+        told=(),
+        recipient_id="crisis-centre-osh",
+    )
     with pytest.raises(NotPermitted):
         packet_pdf(session, made.referral.uuid, "en")
     with pytest.raises(InvalidInput):
@@ -223,8 +270,7 @@ def test_bad_language_and_service_are_refused(session):
     case = make_case(session)
     agree(session, case, "crisis-centre-osh")
     with pytest.raises(InvalidInput):
-        make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                        lang="de")
+        make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",), lang="de")
     with pytest.raises(InvalidInput, match="Unknown service"):
         make_and_render(session, case.uuid, "crisis-centre-osh", services=("spa",), lang="en")
     assert referrals.for_case(session, case.uuid) == []
@@ -232,13 +278,20 @@ def test_bad_language_and_service_are_refused(session):
 
 def test_templates_agree_and_consent_records_of_other_recipients_stay_out(session):
     assert wording.blocks("ky") == wording.blocks("ru") == wording.blocks("en")
-    ky = wording.render("ky", reference="X", created="01.01.2026", case_number="N",
-                        withheld=3, certificate_number="C")
+    ky = wording.render(
+        "ky",
+        reference="X",
+        created="01.01.2026",
+        case_number="N",
+        withheld=3,
+        certificate_number="C",
+    )
     assert all(letter in " ".join(ky.values()) for letter in "өүң")
     case = make_case(session)
     agree(session, case, "crisis-centre-osh", "iom")
-    made = make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                           lang="en")
+    made = make_and_render(
+        session, case.uuid, "crisis-centre-osh", services=("shelter",), lang="en"
+    )
     purposes = [line.purpose for line in made.content.consents]
     assert purposes == ["The interview", "Referral to Crisis centre (Osh)"]
     assert content.region_label("national", "ru") in ("Вся страна", "Whole country")

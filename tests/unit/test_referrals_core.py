@@ -29,8 +29,9 @@ def _case(session, *, child=False, name="Айгүл Өмүрбекова"):
     screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
     answers = dict(STRONG)
     if child:
-        answers.update(age_now=15, under_18_at_exploitation="yes",
-                       consent_referral="child_protection")
+        answers.update(
+            age_now=15, under_18_at_exploitation="yes", consent_referral="child_protection"
+        )
     for q, v in answers.items():
         interviews.save_answer(session, screening, q, v)
     interviews.complete(session, screening)
@@ -61,8 +62,7 @@ def test_directory_edit_is_for_supervisors(session, made_vault):
 def test_informed_consent_needs_all_four_points(session):
     case = cases.open_case(session, full_name="X", region="osh")
     with pytest.raises(InvalidInput, match="informed"):
-        consent.record(session, case.uuid, Purpose.STATISTICS, State.GIVEN,
-                       told=("purpose", "use"))
+        consent.record(session, case.uuid, Purpose.STATISTICS, State.GIVEN, told=("purpose", "use"))
     with pytest.raises(InvalidInput):
         consent.record(session, case.uuid, Purpose.REFERRAL, State.GIVEN)  # no recipient
     consent.record(session, case.uuid, Purpose.STATISTICS, State.GIVEN)
@@ -102,8 +102,9 @@ def test_identifying_fields_only_reach_recipients_allowed_them(session):
 
 def test_police_needs_law_enforcement_consent(session):
     case = _case(session)
-    consent.record(session, case.uuid, Purpose.REFERRAL, State.GIVEN,
-                   recipient_id="mvd-anti-trafficking")
+    consent.record(
+        session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="mvd-anti-trafficking"
+    )
     shown = referrals.preview(session, case.uuid, "mvd-anti-trafficking")
     assert not shown.allowed and "law enforcement" in shown.refusal
     consent.record(session, case.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)
@@ -114,8 +115,9 @@ def test_child_protection_without_consent_is_explicit_and_audited(session):
     child = _case(session, child=True, name="Бала Мисалова")
     shown = referrals.preview(session, child.uuid, "child-protection")
     assert shown.legal_basis == "child_protection_law"
-    ref = referrals.make(session, child.uuid, "child-protection",
-                         services=("child_protection",), urgency="immediate")
+    ref = referrals.make(
+        session, child.uuid, "child-protection", services=("child_protection",), urgency="immediate"
+    )
     assert ref.legal_basis == "child_protection_law"
     actions = [e.action for e in audit.entries(session.conn, child.uuid)]
     assert "referral.child_protection_without_consent" in actions
@@ -127,19 +129,39 @@ def test_child_protection_without_consent_is_explicit_and_audited(session):
 
 def test_withdrawn_consent_stops_sharing_and_status_is_tracked(session):
     case = _case(session)
-    consent.record(session, case.uuid, Purpose.REFERRAL, State.GIVEN,
-                   recipient_id="crisis-centre-osh")
-    ref = referrals.make(session, case.uuid, "crisis-centre-osh", services=("shelter",),
-                         reason="Needs a safe place", risks="Recruiter knows the address")
-    for status in (referrals.RefStatus.ACCEPTED, referrals.RefStatus.SERVICE_DELIVERED,
-                   referrals.RefStatus.CLOSED):
+    consent.record(
+        session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="crisis-centre-osh"
+    )
+    ref = referrals.make(
+        session,
+        case.uuid,
+        "crisis-centre-osh",
+        services=("shelter",),
+        reason="Needs a safe place",
+        risks="Recruiter knows the address",
+    )
+    for status in (
+        referrals.RefStatus.ACCEPTED,
+        referrals.RefStatus.SERVICE_DELIVERED,
+        referrals.RefStatus.CLOSED,
+    ):
         referrals.set_status(session, ref.uuid, status)
     assert [e[0] for e in referrals.events(session, ref.uuid)] == [
-        "sent", "accepted", "service_delivered", "closed"]
+        "sent",
+        "accepted",
+        "service_delivered",
+        "closed",
+    ]
     with pytest.raises(InvalidInput):
         referrals.set_status(session, ref.uuid, referrals.RefStatus.ACCEPTED)
-    consent.record(session, case.uuid, Purpose.REFERRAL, State.WITHDRAWN, told=(),
-                   recipient_id="crisis-centre-osh")
+    consent.record(
+        session,
+        case.uuid,
+        Purpose.REFERRAL,
+        State.WITHDRAWN,
+        told=(),
+        recipient_id="crisis-centre-osh",
+    )
     assert not referrals.preview(session, case.uuid, "crisis-centre-osh").allowed
     # What was already shared stays listed.
     assert "full_name" in referrals.for_case(session, case.uuid)[0].fields

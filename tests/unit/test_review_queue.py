@@ -45,8 +45,9 @@ def _assessed(session, name="Test Person"):
 
 
 def _kinds(items, case_uuid=None):
-    return sorted((i.kind, i.case_uuid) for i in items
-                  if case_uuid is None or i.case_uuid == case_uuid)
+    return sorted(
+        (i.kind, i.case_uuid) for i in items if case_uuid is None or i.case_uuid == case_uuid
+    )
 
 
 def test_decisions_against_the_recommendation(session):
@@ -57,7 +58,8 @@ def test_decisions_against_the_recommendation(session):
     items = review.queue(session)
     assert [(i.kind, i.target) for i in items] == [("against_recommendation", first.uuid)]
     assert review.describe(session, items[0]) == (
-        "decided: Not a victim; recommended: presumed victim of trafficking in persons")
+        "decided: Not a victim; recommended: presumed victim of trafficking in persons"
+    )
     assert "not_victim" not in review.describe(session, items[0], "ru")
     # A new decision that follows the recommendation takes the case out of the queue.
     decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
@@ -85,8 +87,9 @@ def test_cases_waiting_for_a_decision_after_n_days(session):
 
 def test_referrals_without_a_response(session):
     case = _assessed(session)
-    consent.record(session, case.uuid, Purpose.REFERRAL, State.GIVEN,
-                   recipient_id="crisis-centre-osh")
+    consent.record(
+        session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="crisis-centre-osh"
+    )
     decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
     ref = referrals.make(session, case.uuid, "crisis-centre-osh", services=("shelter",))
     items = review.queue(session, now=LATER)
@@ -101,11 +104,11 @@ def test_import_queues_appear_and_are_not_resolved_here(session):
     session.conn.execute(
         "INSERT INTO sync_duplicates (uuid, person_a, person_b, reason, bundle_id, created_at)"
         " VALUES ('d1', 'a', 'b', 'name_birth_date+document_number', 'bundle',"
-        " '2026-01-01T00:00:00+00:00')")
+        " '2026-01-01T00:00:00+00:00')"
+    )
     (item,) = review.queue(session)
     assert item.kind == "duplicate"
-    assert review.describe(session, item) == (
-        "same name and date of birth, same document number")
+    assert review.describe(session, item) == ("same name and date of birth, same document number")
     with pytest.raises(InvalidInput):
         review.resolve(session, item, "same person")
 

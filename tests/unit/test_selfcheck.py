@@ -30,9 +30,16 @@ STEPS = (
 
 def _clear_caches() -> None:
     """Shipped files are read once per process; forget them so a changed folder is read."""
-    for cached in (i18n.catalog, pdf.register_fonts, wording._environment, wording._basis,
-                   packet_wording._environment, directory.shipped, rules_file._load_cached,
-                   registry._load_cached):
+    for cached in (
+        i18n.catalog,
+        pdf.register_fonts,
+        wording._environment,
+        wording._basis,
+        packet_wording._environment,
+        directory.shipped,
+        rules_file._load_cached,
+        registry._load_cached,
+    ):
         cached.cache_clear()
 
 
@@ -81,9 +88,13 @@ def test_missing_resources_fail_with_a_line_and_no_traceback(empty_installation,
     assert "Traceback" not in out + err and not err
     failed = [line for line in out.splitlines() if ": FAILED: " in line]
     names = {line.split(": FAILED: ")[0] for line in failed}
-    assert {"Shipped files present", "Questionnaires load", "Indicator rules load",
-            "Translations (ky, ru, en)",
-            "Certificate PDF with a verifiable QR code"} <= names, out
+    assert {
+        "Shipped files present",
+        "Questionnaires load",
+        "Indicator rules load",
+        "Translations (ky, ru, en)",
+        "Certificate PDF with a verifiable QR code",
+    } <= names, out
     assert "resources/fonts/DejaVuSans.ttf" in out  # the missing files are named
     # The database itself does not depend on shipped files.
     assert "Encrypted database created: ok" in out

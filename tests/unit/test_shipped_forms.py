@@ -55,9 +55,15 @@ def flow(form: Form, answers: dict[str, object]) -> Flow:
 
 def test_settings(screening: Form, identification: Form) -> None:
     assert (screening.form_id, screening.version, screening.kind) == (
-        SCREENING, "1", FormKind.SCREENING)
+        SCREENING,
+        "1",
+        FormKind.SCREENING,
+    )
     assert (identification.form_id, identification.version, identification.kind) == (
-        IDENTIFICATION, "1", FormKind.IDENTIFICATION)
+        IDENTIFICATION,
+        "1",
+        FormKind.IDENTIFICATION,
+    )
     for form in (screening, identification):
         assert set(form.languages) == LANGS
         assert form.warnings == ()
@@ -101,20 +107,38 @@ def test_names_and_sensitivity_declared(form: Form) -> None:
 
 
 def test_personal_data_is_identifying(identification: Form) -> None:
-    for name in ("full_name", "other_names", "sex", "date_of_birth", "citizenship",
-                 "document_type", "document_number", "contact"):
+    for name in (
+        "full_name",
+        "other_names",
+        "sex",
+        "date_of_birth",
+        "citizenship",
+        "document_type",
+        "document_number",
+        "contact",
+    ):
         assert identification.question(name).sensitivity is Sensitivity.IDENTIFYING, name
     free_texts = [q for q in identification.questions() if q.kind is Kind.TEXT]
-    assert all(q.sensitivity is not Sensitivity.ORDINARY for q in free_texts
-               if q.name in {"observations", "recruitment_story", "violence_details"})
+    assert all(
+        q.sensitivity is not Sensitivity.ORDINARY
+        for q in free_texts
+        if q.name in {"observations", "recruitment_story", "violence_details"}
+    )
 
 
 def test_indicator_coverage(screening: Form, identification: Form) -> None:
     assert identification.indicator_ids() == CONTRACT_IDS
     purposes = {i for i in CONTRACT_IDS if i.startswith("purpose.")}
     assert purposes <= screening.indicator_ids()
-    assert {"cd.documents_confiscated", "cd.debt_bondage", "cd.isolation", "dr.nature_of_job",
-            "cd.violence", "cd.threats", "ec.low_or_no_salary"} <= screening.indicator_ids()
+    assert {
+        "cd.documents_confiscated",
+        "cd.debt_bondage",
+        "cd.isolation",
+        "dr.nature_of_job",
+        "cd.violence",
+        "cd.threats",
+        "ec.low_or_no_salary",
+    } <= screening.indicator_ids()
 
 
 # ------------------------------------------------------------------ walking the forms
@@ -139,7 +163,8 @@ def dependencies(form: Form, question: Question) -> list[str]:
     while todo:
         current = todo.pop()
         exprs = [current.relevant] + [
-            s.relevant for s in form.sections if any(q.name == current.name for q in s.walk())]
+            s.relevant for s in form.sections if any(q.name == current.name for q in s.walk())
+        ]
         for expr in exprs:
             for ref in expr.references() if expr is not None else ():
                 if ref not in found:
@@ -177,8 +202,13 @@ def test_every_indicator_answer_emits_its_ids(form: Form) -> None:
 
 
 def test_none_cannot_be_combined(identification: Form) -> None:
-    for name in ("deception", "coercive_recruitment", "coercion", "work_conditions",
-                 "destination_vulnerability"):
+    for name in (
+        "deception",
+        "coercive_recruitment",
+        "coercion",
+        "work_conditions",
+        "destination_vulnerability",
+    ):
         question = identification.question(name)
         state = flow(identification, {"consent_interview": "given", name: ["none", "threats"]})
         assert state.validate_question(question), name
@@ -194,8 +224,10 @@ def test_constraints_on_ages_and_dates(identification: Form) -> None:
     assert flow(identification, {**base, "age_at_exploitation": -1}).validate_question(age)
     assert flow(identification, {**base, "age_at_exploitation": 17}).validate_question(age) is None
     assert flow(identification, {**base, "interview_date": "2099-01-01"}).validate_question(date)
-    assert flow(identification, {**base, "interview_date": "2025-05-31"}).validate_question(
-        date) is None
+    assert (
+        flow(identification, {**base, "interview_date": "2025-05-31"}).validate_question(date)
+        is None
+    )
 
 
 # ------------------------------------------------------------------ rules and scenarios
@@ -204,10 +236,15 @@ def test_constraints_on_ages_and_dates(identification: Form) -> None:
 def test_child_rule_uses_age_at_exploitation(identification: Form) -> None:
     base = {"consent_interview": "given", "age_now": 30}
     assert flow(identification, {**base, "age_at_exploitation": 16}).child()
-    assert not flow(identification, {**base, "age_at_exploitation": 25,
-                                     "age_basis": "document"}).child()
-    doubtful = {**base, "age_at_exploitation": 18, "age_basis": "estimated",
-                "possibly_under_18": "yes"}
+    assert not flow(
+        identification, {**base, "age_at_exploitation": 25, "age_basis": "document"}
+    ).child()
+    doubtful = {
+        **base,
+        "age_at_exploitation": 18,
+        "age_basis": "estimated",
+        "possibly_under_18": "yes",
+    }
     assert flow(identification, doubtful).child()
     # the doubt question only counts while it is shown
     assert not flow(identification, {**doubtful, "age_basis": "document"}).child()
@@ -226,9 +263,14 @@ def test_screening_child_rule(screening: Form) -> None:
 def test_exploitation_rule(form: Form) -> None:
     answers = {"consent_interview": "given"}
     assert flow(form, {**answers, "exploitation_type": ["forced_labour"]}).exploitation() == (
-        "labour")
-    assert flow(form, {**answers, "exploitation_type": ["sexual_exploitation", "forced_labour"]}
-                ).exploitation() == "sexual"
+        "labour"
+    )
+    assert (
+        flow(
+            form, {**answers, "exploitation_type": ["sexual_exploitation", "forced_labour"]}
+        ).exploitation()
+        == "sexual"
+    )
 
 
 def result_of(state: Flow):  # type: ignore[no-untyped-def]
@@ -237,12 +279,23 @@ def result_of(state: Flow):  # type: ignore[no-untyped-def]
 
 def test_adult_forced_labour_interview_is_presumed_victim(identification: Form) -> None:
     answers = {
-        "consent_interview": "given", "age_now": 34, "age_at_exploitation": 33,
-        "age_basis": "document", "recruited": "yes", "recruiter": ["acquaintance"],
-        "deception": ["wages", "conditions"], "left_home": "yes", "transport_arranged": "yes",
-        "daily_hours": "over12", "days_off": "never", "pay": "not_paid",
-        "documents_held_by": "taken", "debt_bondage": "yes", "freedom": "not_free",
-        "exploitation_type": ["forced_labour"], "sector": ["construction"],
+        "consent_interview": "given",
+        "age_now": 34,
+        "age_at_exploitation": 33,
+        "age_basis": "document",
+        "recruited": "yes",
+        "recruiter": ["acquaintance"],
+        "deception": ["wages", "conditions"],
+        "left_home": "yes",
+        "transport_arranged": "yes",
+        "daily_hours": "over12",
+        "days_off": "never",
+        "pay": "not_paid",
+        "documents_held_by": "taken",
+        "debt_bondage": "yes",
+        "freedom": "not_free",
+        "exploitation_type": ["forced_labour"],
+        "sector": ["construction"],
         "exploitation_country": "russia",
     }
     result = result_of(flow(identification, answers))
@@ -252,8 +305,12 @@ def test_adult_forced_labour_interview_is_presumed_victim(identification: Form) 
 
 def test_child_needs_no_means(identification: Form) -> None:
     answers = {
-        "consent_interview": "representative", "age_now": 15, "age_at_exploitation": 14,
-        "age_basis": "stated", "recruited": "yes", "exploitation_type": ["forced_begging"],
+        "consent_interview": "representative",
+        "age_now": 15,
+        "age_at_exploitation": 14,
+        "age_basis": "stated",
+        "recruited": "yes",
+        "exploitation_type": ["forced_begging"],
     }
     state = flow(identification, answers)
     assert state.child()
@@ -271,17 +328,28 @@ def test_refused_consent_ends_the_interview(identification: Form) -> None:
 
 def test_screening_with_strong_signs(screening: Form) -> None:
     answers = {
-        "urgent_medical": "no", "safe_place": "no", "documents_taken": "yes", "debt": "yes",
-        "not_free": "yes", "deceived_job": "yes", "unpaid_wages": "not_paid",
-        "excessive_hours": "yes", "age_now": 24, "under_18_at_exploitation": "no",
-        "exploitation_type": ["forced_labour"], "exploitation_country": "kazakhstan",
+        "urgent_medical": "no",
+        "safe_place": "no",
+        "documents_taken": "yes",
+        "debt": "yes",
+        "not_free": "yes",
+        "deceived_job": "yes",
+        "unpaid_wages": "not_paid",
+        "excessive_hours": "yes",
+        "age_now": 24,
+        "under_18_at_exploitation": "no",
+        "exploitation_type": ["forced_labour"],
+        "exploitation_country": "kazakhstan",
         "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
         "consent_referral": "given",
     }
     state = flow(screening, answers)
     assert state.validate() == []
     assert result_of(state).recommendation == "presumed_victim"
-    quiet = {k: v for k, v in answers.items() if k in (
-        "age_now", "under_18_at_exploitation", "information_given", "consent_referral")}
+    quiet = {
+        k: v
+        for k, v in answers.items()
+        if k in ("age_now", "under_18_at_exploitation", "information_given", "consent_referral")
+    }
     quiet["exploitation_type"] = ["unknown"]
     assert result_of(flow(screening, quiet)).recommendation == "no_indication"

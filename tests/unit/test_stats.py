@@ -23,9 +23,18 @@ from idtool.stats.suppress import TOTAL, recoverable, visible_small
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.unit.test_cases_core import STRONG
 
-NONE = dict(STRONG, fear_someone="no", documents_taken="no", debt="no", not_free="no",
-            deceived_job="no", violence_threats="no", unpaid_wages="as_promised",
-            excessive_hours="no", exploitation_type=["unknown"])
+NONE = dict(
+    STRONG,
+    fear_someone="no",
+    documents_taken="no",
+    debt="no",
+    not_free="no",
+    deceived_job="no",
+    violence_threats="no",
+    unpaid_wages="as_promised",
+    excessive_hours="no",
+    exploitation_type=["unknown"],
+)
 
 
 @pytest.fixture
@@ -60,11 +69,19 @@ def _backdate(session, case, days, ref=None):
 def known(session):
     """Five cases with known answers, decisions, referrals and consents."""
     a = _screen(session, "osh", STRONG)  # female 24, forced labour, Russia
-    b = _screen(session, "osh", dict(STRONG, sex="male", age_now=15,
-                                     under_18_at_exploitation="yes",
-                                     consent_referral="child_protection",
-                                     exploitation_type=["sexual_exploitation", "forced_labour"],
-                                     exploitation_country="kazakhstan"))
+    b = _screen(
+        session,
+        "osh",
+        dict(
+            STRONG,
+            sex="male",
+            age_now=15,
+            under_18_at_exploitation="yes",
+            consent_referral="child_protection",
+            exploitation_type=["sexual_exploitation", "forced_labour"],
+            exploitation_country="kazakhstan",
+        ),
+    )
     c = _screen(session, "chuy", dict(STRONG, age_now=40))
     d = cases.open_case(session, full_name="Без интервью", region="bishkek")
     officers.add_officer(session, "Guard One", "border_guard", "guard-pass-1")
@@ -86,11 +103,18 @@ def known(session):
     consent.record(session, b.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)  # a child
     consent.record(session, c.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)
     consent.record(session, c.uuid, Purpose.LAW_ENFORCEMENT, State.WITHDRAWN, told=())
-    recs = {k: assessments.latest(session, x.uuid).recommendation
-            for k, x in dict(a=a, b=b, c=c, e=e).items()}
-    against = sum(decisions.departs(dec, recs[k]) for k, dec in (
-        ("a", Decision.IDENTIFIED_VICTIM), ("b", Decision.POSSIBLE_VICTIM),
-        ("e", Decision.NOT_VICTIM)))
+    recs = {
+        k: assessments.latest(session, x.uuid).recommendation
+        for k, x in dict(a=a, b=b, c=c, e=e).items()
+    }
+    against = sum(
+        decisions.departs(dec, recs[k])
+        for k, dec in (
+            ("a", Decision.IDENTIFIED_VICTIM),
+            ("b", Decision.POSSIBLE_VICTIM),
+            ("e", Decision.NOT_VICTIM),
+        )
+    )
     return dict(a=a, b=b, c=c, d=d, e=e, recs=recs, against=against)
 
 
@@ -115,7 +139,10 @@ def test_every_figure_and_breakdown_on_known_cases(session, known):
     assert _col(b["age_group"], "screened") == {"12-17": 1, "18-25": 2, "36-45": 1}
     assert _col(b["age_group"], "possible") == {"12-17": 1, "18-25": 1, "36-45": 1}
     assert _col(b["exploitation_type"], "screened") == {
-        "forced_labour": 3, "sexual_exploitation": 1, "unknown": 1}
+        "forced_labour": 3,
+        "sexual_exploitation": 1,
+        "unknown": 1,
+    }
     assert _col(b["country"], "screened") == {"russia": 3, "kazakhstan": 1}
     assert _col(b["citizenship"], "screened") == {"unknown": 4}
     assert _col(b["region"], "screened") == {"osh": 2, "chuy": 1, "batken": 1}
@@ -151,8 +178,9 @@ def test_published_figures_hide_small_counts(session, known):
     for shown in pub.tables.values():
         assert not visible_small(shown) and not recoverable(shown)
     text = report.to_csv(pub).decode("utf-8-sig")
-    assert not any(cell in {"1", "2", "3", "4"} for row in csv.reader(io.StringIO(text))
-                   for cell in row[4:])
+    assert not any(
+        cell in {"1", "2", "3", "4"} for row in csv.reader(io.StringIO(text)) for cell in row[4:]
+    )
     assert report.to_pdf(pub).startswith(b"%PDF")
     one = compute(session).published(1)
     assert one.text("screened") == "4" and one.share_identified == pytest.approx(0.25)
@@ -188,11 +216,18 @@ def test_two_way_suppression_is_never_recoverable():
     rng = random.Random(7)
     for trial in range(300):
         rows, cols = rng.randint(1, 5), rng.randint(1, 5)
-        cells = {(r, c): rng.choice([0, 0, 1, 2, 3, 4, 5, 8, 12, 30])
-                 for r, c in itertools.product(range(rows), range(cols))}
+        cells = {
+            (r, c): rng.choice([0, 0, 1, 2, 3, 4, 5, 8, 12, 30])
+            for r, c in itertools.product(range(rows), range(cols))
+        }
         threshold = rng.choice([3, 5, 10])
-        table = Table(list(range(rows)), list(range(cols)), cells,
-                      row_totals=trial % 2 == 0, column_totals=True)
+        table = Table(
+            list(range(rows)),
+            list(range(cols)),
+            cells,
+            row_totals=trial % 2 == 0,
+            column_totals=True,
+        )
         result = suppress(table, threshold)
         _check(result)
         assert recoverable(result) == [] and visible_small(result) == []
@@ -238,13 +273,16 @@ def test_cli_stats_and_export(session, known, data_dir, tmp_path, monkeypatch, c
     assert "were left out" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("args", [
-    ("stats", "--from", "2026-13-01"),
-    ("stats", "--from", "2026-02-01", "--to", "2026-01-01"),
-    ("stats", "--region", "atlantis"),
-    ("stats", "--threshold", "0"),
-    ("stats", "--csv", "/no/such/folder/x.csv"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stats", "--from", "2026-13-01"),
+        ("stats", "--from", "2026-02-01", "--to", "2026-01-01"),
+        ("stats", "--region", "atlantis"),
+        ("stats", "--threshold", "0"),
+        ("stats", "--csv", "/no/such/folder/x.csv"),
+    ],
+)
 def test_cli_failures_are_one_line(session, data_dir, monkeypatch, capsys, args):
     monkeypatch.setenv("IDTOOL_PASSPHRASE", SUPERVISOR_PASS)
     assert _cli(data_dir, *args) != 0

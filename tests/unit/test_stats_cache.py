@@ -82,27 +82,44 @@ def test_cache_equals_a_recomputation_after_random_work(session):
     for step in range(60):
         op = rng.choice(["case", "interview", "answer", "decide", "consent", "stats"])
         if op == "case" or not made:
-            made.append(cases.open_case(session, full_name=f"Тест {step}",
-                                        region=rng.choice(["osh", "chuy", "batken"])))
+            made.append(
+                cases.open_case(
+                    session, full_name=f"Тест {step}", region=rng.choice(["osh", "chuy", "batken"])
+                )
+            )
         elif op == "interview":
-            answers = dict(rng.choice([STRONG, NONE]), sex=rng.choice(["male", "female"]),
-                           age_now=rng.randint(10, 60))
+            answers = dict(
+                rng.choice([STRONG, NONE]),
+                sex=rng.choice(["male", "female"]),
+                age_now=rng.randint(10, 60),
+            )
             done = rng.random() < 0.7
             iv = _interview(session, rng.choice(made), answers, complete=done)
             if not done:
                 open_ivs.append(iv)
         elif op == "answer" and open_ivs:
-            interviews.save_answer(session, rng.choice(open_ivs), "citizenship",
-                                   rng.choice(["kyrgyzstan", "uzbekistan"]))
+            interviews.save_answer(
+                session,
+                rng.choice(open_ivs),
+                "citizenship",
+                rng.choice(["kyrgyzstan", "uzbekistan"]),
+            )
         elif op == "decide":
             case = rng.choice(made)
             if interviews.for_case(session, case.uuid):
-                decisions.record(session, case.uuid,
-                                 rng.choice([Decision.POSSIBLE_VICTIM, Decision.NOT_VICTIM]),
-                                 "reason for the test")
+                decisions.record(
+                    session,
+                    case.uuid,
+                    rng.choice([Decision.POSSIBLE_VICTIM, Decision.NOT_VICTIM]),
+                    "reason for the test",
+                )
         elif op == "consent":
-            consent.record(session, rng.choice(made).uuid, Purpose.LAW_ENFORCEMENT,
-                           rng.choice([State.GIVEN, State.REFUSED]))
+            consent.record(
+                session,
+                rng.choice(made).uuid,
+                Purpose.LAW_ENFORCEMENT,
+                rng.choice([State.GIVEN, State.REFUSED]),
+            )
         else:
             compute(session)
     compute(session)

@@ -29,8 +29,13 @@ def test_no_plaintext_in_any_file_after_writes(made_vault):
     files = _all_files(vault.folder)
     names = {p.name for p in files}
     assert "idtool.db-wal" in names
-    needles = [MARKER.encode("utf-8"), SUPERVISOR.encode("utf-8"), "Маркерова".encode(),
-               MARKER.encode("utf-16-le"), b"SQLite format 3"]
+    needles = [
+        MARKER.encode("utf-8"),
+        SUPERVISOR.encode("utf-8"),
+        "Маркерова".encode(),
+        MARKER.encode("utf-16-le"),
+        b"SQLite format 3",
+    ]
     for path in files:
         content = path.read_bytes()
         for needle in needles:
@@ -94,8 +99,7 @@ def test_wrong_key_prints_nothing_to_stderr(tmp_path):
         "except database.CorruptDatabase:\n"
         "    print('refused')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "refused"
     assert proc.stderr == ""
 
@@ -126,6 +130,5 @@ def test_a_full_disk_is_a_clear_storage_error_and_keeps_what_was_saved(made_vaul
                 session.audit("test.lost", str(n), {"filler": "ж" * 4000})
         assert "disk is full" in info.value.message
         assert not conn.in_transaction
-        assert [e.target for e in audit.entries(conn) if e.action.startswith("test.")] == [
-            "before"]
+        assert [e.target for e in audit.entries(conn) if e.action.startswith("test.")] == ["before"]
         assert audit.verify(conn).ok

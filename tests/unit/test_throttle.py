@@ -254,8 +254,10 @@ def test_parallel_processes_are_each_counted(made_vault):
     vault, _ = made_vault
     ctx = multiprocessing.get_context("spawn")
     results = ctx.Queue()
-    procs = [ctx.Process(target=_guess_in_process, args=(str(vault.folder), n, results))
-             for n in range(4)]
+    procs = [
+        ctx.Process(target=_guess_in_process, args=(str(vault.folder), n, results))
+        for n in range(4)
+    ]
     for p in procs:
         p.start()
     for p in procs:

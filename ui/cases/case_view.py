@@ -55,7 +55,8 @@ AUDIT_ACTIONS = {
     "referral.packet": N_("Referral packet saved"),
     "referral.status": N_("Referral status changed"),
     "referral.child_protection_without_consent": N_(
-        "Child referred to child protection without consent"),
+        "Child referred to child protection without consent"
+    ),
 }
 
 STATE_LABELS = {"in_progress": N_("In progress"), "completed": N_("Completed")}
@@ -90,9 +91,11 @@ class CaseView(QWidget):
         self.review_button = QPushButton(_("&Review and decision…"))
         self.review_button.setObjectName("case_review")
         self.review_button.setEnabled(bool(self._assessments))
-        self.review_button.setToolTip(_("Answers, recommendation and the officer's decision")
-                                      if self._assessments else
-                                      _("Complete an interview before deciding."))
+        self.review_button.setToolTip(
+            _("Answers, recommendation and the officer's decision")
+            if self._assessments
+            else _("Complete an interview before deciding.")
+        )
         self.review_button.clicked.connect(lambda: self.review.emit(self.case_uuid))
         top = QHBoxLayout()
         top.addWidget(self.back_button)
@@ -103,12 +106,14 @@ class CaseView(QWidget):
         column = QVBoxLayout(content)
         column.addLayout(top)
         column.addWidget(heading(_("Case {number}").format(number=self.case.number)))
-        self.status = QLabel(_("Status: {status}").format(
-            status=cases.status_label(self.case.status)))
+        self.status = QLabel(
+            _("Status: {status}").format(status=cases.status_label(self.case.status))
+        )
         self.status.setObjectName("case_status")
         column.addWidget(self.status)
-        self.review_note = QLabel(_("Marked for supervisor review: the decision differs from"
-                                    " the recommendation."))
+        self.review_note = QLabel(
+            _("Marked for supervisor review: the decision differs from the recommendation.")
+        )
         self.review_note.setObjectName("case_review_note")
         self.review_note.setStyleSheet("font-weight: bold;")
         self.review_note.setVisible(self.case.review)
@@ -164,16 +169,27 @@ class CaseView(QWidget):
         rows = []
         for i in self._interviews:
             form = _form(i.form_id, i.form_version)
-            rows.append([form_title(form, i.form_id, self.lang),
-                         _("{form} version {version}").format(form=i.form_id,
-                                                              version=i.form_version),
-                         LANGUAGE_NAMES.get(i.language, i.language),
-                         gettext(STATE_LABELS.get(i.state, i.state)),
-                         local_time(i.started_at), local_time(i.completed_at)])
-        headers = [_("Questionnaire"), _("Form and version"), _("Language"), _("State"),
-                   _("Started"), _("Completed")]
-        self.interviews_table = read_only_table(headers, rows, "case_interview_table",
-                                                _("Interviews"))
+            rows.append(
+                [
+                    form_title(form, i.form_id, self.lang),
+                    _("{form} version {version}").format(form=i.form_id, version=i.form_version),
+                    LANGUAGE_NAMES.get(i.language, i.language),
+                    gettext(STATE_LABELS.get(i.state, i.state)),
+                    local_time(i.started_at),
+                    local_time(i.completed_at),
+                ]
+            )
+        headers = [
+            _("Questionnaire"),
+            _("Form and version"),
+            _("Language"),
+            _("State"),
+            _("Started"),
+            _("Completed"),
+        ]
+        self.interviews_table = read_only_table(
+            headers, rows, "case_interview_table", _("Interviews")
+        )
         for r, i in enumerate(self._interviews):
             if i.in_progress:
                 mark_row(self.interviews_table, r, bold=True)
@@ -186,8 +202,7 @@ class CaseView(QWidget):
         self.new_interview_button = QPushButton(_("&New interview…"))
         self.new_interview_button.setObjectName("case_new_interview")
         self.new_interview_button.setEnabled(bool(interviews.forms_for(self.session)))
-        self.new_interview_button.clicked.connect(
-            lambda: self.new_interview.emit(self.case_uuid))
+        self.new_interview_button.clicked.connect(lambda: self.new_interview.emit(self.case_uuid))
         buttons = QHBoxLayout()
         buttons.addWidget(self.resume_button)
         buttons.addWidget(self.new_interview_button)
@@ -224,9 +239,13 @@ class CaseView(QWidget):
         tree.setHeaderLabels([_("Date"), _("Recommendation"), _("Rules version")])
         tree.setWordWrap(True)
         for stored in reversed(self._assessments):
-            item = QTreeWidgetItem([local_time(stored.created_at),
-                                    recommendation_label(stored.recommendation, self.lang),
-                                    stored.rules_version])
+            item = QTreeWidgetItem(
+                [
+                    local_time(stored.created_at),
+                    recommendation_label(stored.recommendation, self.lang),
+                    stored.rules_version,
+                ]
+            )
             item.setToolTip(0, _("Expand to see the reasons"))
             tree.addTopLevelItem(item)
             for line in stored.explain(self.lang).splitlines():
@@ -242,8 +261,9 @@ class CaseView(QWidget):
         tree.setMinimumHeight(260 if self._assessments else 60)
         self.assessment_tree = tree
         if not self._assessments:
-            layout.addWidget(QLabel(_("No assessment yet: it is made when an interview is"
-                                      " completed.")))
+            layout.addWidget(
+                QLabel(_("No assessment yet: it is made when an interview is completed."))
+            )
         layout.addWidget(tree)
         return box
 
@@ -253,16 +273,29 @@ class CaseView(QWidget):
         superseded = {d.supersedes for d in self._decisions if d.supersedes}
         rows = []
         for d in reversed(self._decisions):  # newest first
-            rows.append([
-                local_time(d.decided_at), decisions.decision_label(d.decision),
-                _("Superseded") if d.uuid in superseded else _("Current"),
-                _("Yes: against the recommendation") if d.against_recommendation else _("No"),
-                d.reason, d.officer_name, recommendation_label(d.recommendation, self.lang),
-            ])
-        headers = [_("Decided"), _("Decision"), _("State"), _("Differs from recommendation"),
-                   _("Reason"), _("Officer"), _("Recommendation")]
-        self.decisions_table = read_only_table(headers, rows, "case_decision_table",
-                                               _("Decision history"))
+            rows.append(
+                [
+                    local_time(d.decided_at),
+                    decisions.decision_label(d.decision),
+                    _("Superseded") if d.uuid in superseded else _("Current"),
+                    _("Yes: against the recommendation") if d.against_recommendation else _("No"),
+                    d.reason,
+                    d.officer_name,
+                    recommendation_label(d.recommendation, self.lang),
+                ]
+            )
+        headers = [
+            _("Decided"),
+            _("Decision"),
+            _("State"),
+            _("Differs from recommendation"),
+            _("Reason"),
+            _("Officer"),
+            _("Recommendation"),
+        ]
+        self.decisions_table = read_only_table(
+            headers, rows, "case_decision_table", _("Decision history")
+        )
         for r, d in enumerate(reversed(self._decisions)):
             if d.uuid in superseded:
                 mark_row(self.decisions_table, r, italic=True, dim=True)
@@ -277,17 +310,26 @@ class CaseView(QWidget):
     # -- audit trail ---------------------------------------------------------------------------
     def _audit_box(self) -> QWidget:
         box, layout = group(_("Audit trail"), "case_audit")
-        self.audit_table = read_only_table([_("Time"), _("Officer"), _("Action")],
-                                           self._audit_rows(), "case_audit_table",
-                                           _("Audit trail"), max_rows=12)
+        self.audit_table = read_only_table(
+            [_("Time"), _("Officer"), _("Action")],
+            self._audit_rows(),
+            "case_audit_table",
+            _("Audit trail"),
+            max_rows=12,
+        )
         layout.addWidget(self.audit_table)
         return box
 
     def _audit_rows(self) -> list[list[str]]:
         names = dict(self.session.conn.execute("SELECT uuid, name FROM officers").fetchall())
-        return [[local_time(e.ts), names.get(e.officer or "", e.officer or "—"),
-                 gettext(AUDIT_ACTIONS[e.action]) if e.action in AUDIT_ACTIONS else e.action]
-                for e in reversed(audit.entries(self.session.conn, target=self.case_uuid))]
+        return [
+            [
+                local_time(e.ts),
+                names.get(e.officer or "", e.officer or "—"),
+                gettext(AUDIT_ACTIONS[e.action]) if e.action in AUDIT_ACTIONS else e.action,
+            ]
+            for e in reversed(audit.entries(self.session.conn, target=self.case_uuid))
+        ]
 
     # -- consents, certificate, referrals ------------------------------------------------------
     def _documents_changed(self) -> None:
@@ -296,7 +338,7 @@ class CaseView(QWidget):
             if section is not self.sender():
                 section.refresh()
         self.case = cases.get_case(self.session, self.case_uuid, audit_view=False)
-        self.status.setText(_("Status: {status}").format(
-            status=cases.status_label(self.case.status)))
+        self.status.setText(
+            _("Status: {status}").format(status=cases.status_label(self.case.status))
+        )
         refill(self.audit_table, self._audit_rows(), max_rows=12)
-

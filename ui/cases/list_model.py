@@ -31,8 +31,15 @@ PAGE_SIZE = 200
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 REVIEW_ROLE = Qt.ItemDataRole.UserRole + 2
 
-HEADERS = (N_("Case number"), N_("Person"), N_("Opened"), N_("Status"), N_("Officer"),
-           N_("Region"), N_("Next step"))
+HEADERS = (
+    N_("Case number"),
+    N_("Person"),
+    N_("Opened"),
+    N_("Status"),
+    N_("Officer"),
+    N_("Region"),
+    N_("Next step"),
+)
 
 
 def local_time(iso: str | None) -> str:
@@ -50,11 +57,16 @@ class CaseListModel(QAbstractTableModel):
     # Columns the core can order by (the next step follows from the status; names are not
     # ordered by the core's query yet).
     SORT_KEYS: ClassVar[dict[int, str]] = {
-        COL_NUMBER: "number", COL_OPENED: "opened", COL_STATUS: "status",
-        COL_OFFICER: "officer", COL_REGION: "region"}
+        COL_NUMBER: "number",
+        COL_OPENED: "opened",
+        COL_STATUS: "status",
+        COL_OFFICER: "officer",
+        COL_REGION: "region",
+    }
 
-    def __init__(self, session: Session, parent: QObject | None = None,
-                 page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self, session: Session, parent: QObject | None = None, page_size: int = PAGE_SIZE
+    ) -> None:
         super().__init__(parent)
         self._session = session
         self._page_size = page_size
@@ -80,8 +92,9 @@ class CaseListModel(QAbstractTableModel):
 
     @property
     def sort_order(self) -> Qt.SortOrder:
-        return (Qt.SortOrder.DescendingOrder if self._query.descending
-                else Qt.SortOrder.AscendingOrder)
+        return (
+            Qt.SortOrder.DescendingOrder if self._query.descending else Qt.SortOrder.AscendingOrder
+        )
 
     def set_filter(self, text: str) -> None:
         """Show the cases whose number or person's name (any script) contains `text`."""
@@ -101,8 +114,13 @@ class CaseListModel(QAbstractTableModel):
 
     def _requery(self, **changes: object) -> None:
         q = self._query
-        args = {"text": q.text, "status": q.status, "order_by": q.order_by,
-                "descending": q.descending, **changes}
+        args = {
+            "text": q.text,
+            "status": q.status,
+            "order_by": q.order_by,
+            "descending": q.descending,
+            **changes,
+        }
         self._query = CaseQuery(**args)  # type: ignore[arg-type]
         self.refresh()
 
@@ -124,8 +142,17 @@ class CaseListModel(QAbstractTableModel):
         self._rows.extend(rows)
         self._total = max(self._total, len(self._rows))
         self._display.extend(
-            (r.number, r.person_name or "—", local_time(r.opened_at), status_label(r.status),
-             r.officer, region_label(r.region), next_step(r)) for r in rows)
+            (
+                r.number,
+                r.person_name or "—",
+                local_time(r.opened_at),
+                status_label(r.status),
+                r.officer,
+                region_label(r.region),
+                next_step(r),
+            )
+            for r in rows
+        )
 
     def row_at(self, row: int) -> CaseRow:
         return self._rows[row]
@@ -180,24 +207,32 @@ class CaseListModel(QAbstractTableModel):
     def _tooltip(row: CaseRow) -> str | None:
         notes = []
         if row.review:
-            notes.append(_("Marked for supervisor review: the decision differs from the"
-                           " recommendation."))
+            notes.append(
+                _("Marked for supervisor review: the decision differs from the recommendation.")
+            )
         if row.demo:
             notes.append(_("Demo case (fictional)."))
         return "\n".join(notes) or None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(HEADERS)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(HEADERS)
+        ):
             return _(HEADERS[section])
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
 
 class CaseListProxy(QSortFilterProxyModel):

@@ -21,8 +21,13 @@ from idtool.regions import REGIONS, region_label
 from idtool.session import Session
 from ui.forms import error_label, line_edit, show_error
 
-SEXES = (("", N_("Not stated")), ("female", N_("Female")), ("male", N_("Male")),
-         ("other", N_("Other")), ("declined", N_("Prefers not to answer")))
+SEXES = (
+    ("", N_("Not stated")),
+    ("female", N_("Female")),
+    ("male", N_("Male")),
+    ("other", N_("Other")),
+    ("declined", N_("Prefers not to answer")),
+)
 
 
 def check_birth_date(text: str, today: date | None = None) -> str | None:
@@ -94,14 +99,18 @@ class NewCaseDialog(QDialog):
         form_layout.addRow(self._caption(_("&Region (required):"), self.region), self.region)
         form_layout.addRow("", self.region_error)
         form_layout.addRow(self._caption(_("&Questionnaire:"), self.form), self.form)
-        form_layout.addRow(self._caption(_("Interview &language:"), self.language),
-                           self.language)
-        note = QLabel(_("The interview language is the one the questions are read to the person"
-                        " in; it can differ from the program's language."))
+        form_layout.addRow(self._caption(_("Interview &language:"), self.language), self.language)
+        note = QLabel(
+            _(
+                "The interview language is the one the questions are read to the person"
+                " in; it can differ from the program's language."
+            )
+        )
         note.setWordWrap(True)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(_("Open case and start interview"))
         self.ok_button.setObjectName("new_case_ok")
@@ -151,13 +160,17 @@ class NewCaseDialog(QDialog):
         form = self._forms[self.form.currentIndex()]
         try:
             if self.case_uuid is None:  # a retry after a failed start reuses the case
-                case = cases.open_case(self.session, full_name=self.full_name.text(),
-                                       region=str(self.region.currentData()),
-                                       sex=str(self.sex.currentData()),
-                                       birth_date=self.birth_date.text().strip())
+                case = cases.open_case(
+                    self.session,
+                    full_name=self.full_name.text(),
+                    region=str(self.region.currentData()),
+                    sex=str(self.sex.currentData()),
+                    birth_date=self.birth_date.text().strip(),
+                )
                 self.case_uuid = case.uuid
-            interview = interviews.start(self.session, case.uuid, form,
-                                         str(self.language.currentData()))
+            interview = interviews.start(
+                self.session, case.uuid, form, str(self.language.currentData())
+            )
         except IdtoolError as exc:
             show_error(self.error, str(exc))
             return

@@ -56,8 +56,11 @@ def answers_html(flow: Flow) -> str:
     lang, default = flow.lang, flow.form.default_language
     parts = []
     for section in flow.sections():
-        shown = [q for q in flow.questions(section.name)
-                 if q.kind is not Kind.NOTE and q.name in effective]
+        shown = [
+            q
+            for q in flow.questions(section.name)
+            if q.kind is not Kind.NOTE and q.name in effective
+        ]
         if not shown:
             continue
         parts.append(f"<h3>{html.escape(section.label.get(lang, default) or section.name)}</h3>")
@@ -65,8 +68,10 @@ def answers_html(flow: Flow) -> str:
         for q in shown:
             label = html.escape(q.label.get(lang, default) or q.name)
             value = html.escape(answer_text(flow, q, effective[q.name]))
-            parts.append(f'<tr><td width="50%" valign="top">{label}</td>'
-                         f'<td valign="top"><b>{value}</b></td></tr>')
+            parts.append(
+                f'<tr><td width="50%" valign="top">{label}</td>'
+                f'<td valign="top"><b>{value}</b></td></tr>'
+            )
         parts.append("</table>")
     return "".join(parts)
 
@@ -91,13 +96,13 @@ class ReviewPage(QWidget):
         content = QWidget()
         column = QVBoxLayout(content)
         column.addLayout(top)
-        column.addWidget(heading(_("Review and decision: case {number}").format(
-            number=self.case.number)))
+        column.addWidget(
+            heading(_("Review and decision: case {number}").format(number=self.case.number))
+        )
         self.save_button: QPushButton | None = None
         self.radios: dict[Decision, QRadioButton] = {}
         if self.assessment is None:
-            note = QLabel(_("No completed interview yet: complete an interview before the"
-                            " review."))
+            note = QLabel(_("No completed interview yet: complete an interview before the review."))
             note.setObjectName("review_no_assessment")
             note.setWordWrap(True)
             column.addWidget(note)
@@ -118,12 +123,17 @@ class ReviewPage(QWidget):
     # -- what was said -------------------------------------------------------------------------
     def _answers_box(self, interview: interviews.Interview) -> QWidget:
         box, layout = group(_("Answers"), "review_answers_box")
-        about = QLabel(_("{questionnaire} (version {version}); interview language: {language};"
-                         " completed {completed}").format(
-            questionnaire=form_title(self.flow.form, interview.form_id, self.lang),
-            version=interview.form_version,
-            language=LANGUAGE_NAMES.get(interview.language, interview.language),
-            completed=local_time(interview.completed_at)))
+        about = QLabel(
+            _(
+                "{questionnaire} (version {version}); interview language: {language};"
+                " completed {completed}"
+            ).format(
+                questionnaire=form_title(self.flow.form, interview.form_id, self.lang),
+                version=interview.form_version,
+                language=LANGUAGE_NAMES.get(interview.language, interview.language),
+                completed=local_time(interview.completed_at),
+            )
+        )
         about.setWordWrap(True)
         self.answers = QLabel(answers_html(self.flow) or _("No answers."))
         self.answers.setObjectName("review_answers")
@@ -139,8 +149,11 @@ class ReviewPage(QWidget):
     def _assessment_box(self) -> QWidget:
         assert self.assessment is not None
         box, layout = group(_("Recommendation"), "review_assessment_box")
-        self.recommendation = QLabel(_("Recommendation: {recommendation}").format(
-            recommendation=recommendation_label(self.assessment.recommendation, self.lang)))
+        self.recommendation = QLabel(
+            _("Recommendation: {recommendation}").format(
+                recommendation=recommendation_label(self.assessment.recommendation, self.lang)
+            )
+        )
         self.recommendation.setObjectName("review_recommendation")
         font = self.recommendation.font()
         font.setBold(True)
@@ -166,9 +179,12 @@ class ReviewPage(QWidget):
         layout.addWidget(self.current)
         self._show_current()
         if not self.session.can(Action.DECIDE_STATUS):
-            note = QLabel(_("Your role ({role}) may not record a decision on victim status;"
-                            " an officer whose role may decide records it.").format(
-                role=role_label(self.session.officer.role)))
+            note = QLabel(
+                _(
+                    "Your role ({role}) may not record a decision on victim status;"
+                    " an officer whose role may decide records it."
+                ).format(role=role_label(self.session.officer.role))
+            )
             note.setObjectName("review_not_permitted")
             note.setWordWrap(True)
             layout.addWidget(note)
@@ -185,9 +201,13 @@ class ReviewPage(QWidget):
             self.radios[decision] = radio
             layout.addWidget(radio)
         self.choice.buttonToggled.connect(self._choice_changed)
-        self.departs_note = QLabel(_("This decision differs from the recommendation: a reason"
-                                     " is required, and the case will go to the supervisor's"
-                                     " review queue."))
+        self.departs_note = QLabel(
+            _(
+                "This decision differs from the recommendation: a reason"
+                " is required, and the case will go to the supervisor's"
+                " review queue."
+            )
+        )
         self.departs_note.setObjectName("review_departs_note")
         self.departs_note.setWordWrap(True)
         self.departs_note.setStyleSheet("font-weight: bold;")
@@ -207,8 +227,7 @@ class ReviewPage(QWidget):
         self.save_button = QPushButton(_("&Save decision"))
         self.save_button.setObjectName("review_save")
         self.save_button.clicked.connect(self.save)
-        for widget in (self.departs_note, self.reason_caption, self.reason, self.error,
-                       self.saved):
+        for widget in (self.departs_note, self.reason_caption, self.reason, self.error, self.saved):
             layout.addWidget(widget)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -222,24 +241,32 @@ class ReviewPage(QWidget):
             self.current.setText(_("No decision yet."))
             return
         last = history[-1]
-        self.current.setText(_("Current decision: {decision} ({date}, {officer}).").format(
-            decision=decision_label(last.decision), date=local_time(last.decided_at),
-            officer=last.officer_name))
+        self.current.setText(
+            _("Current decision: {decision} ({date}, {officer}).").format(
+                decision=decision_label(last.decision),
+                date=local_time(last.decided_at),
+                officer=last.officer_name,
+            )
+        )
 
     def chosen(self) -> Decision | None:
         return next((d for d, radio in self.radios.items() if radio.isChecked()), None)
 
     def reason_required(self) -> bool:
         chosen = self.chosen()
-        return (chosen is not None and self.assessment is not None
-                and decisions.departs(chosen, self.assessment.recommendation))
+        return (
+            chosen is not None
+            and self.assessment is not None
+            and decisions.departs(chosen, self.assessment.recommendation)
+        )
 
     def _choice_changed(self) -> None:
         required = self.reason_required()
         self.departs_note.setVisible(required)
         self.reason_caption.setText(_("&Reason (required):") if required else _("&Reason:"))
-        self.reason.setAccessibleName(_("Reason for the decision (required)") if required
-                                      else _("Reason for the decision"))
+        self.reason.setAccessibleName(
+            _("Reason for the decision (required)") if required else _("Reason for the decision")
+        )
         show_error(self.error, "")
 
     def save(self) -> None:
@@ -250,8 +277,9 @@ class ReviewPage(QWidget):
             show_error(self.error, _("Choose a decision."))
             return
         try:
-            record = decisions.record(self.session, self.case_uuid, chosen,
-                                      self.reason.toPlainText())
+            record = decisions.record(
+                self.session, self.case_uuid, chosen, self.reason.toPlainText()
+            )
         except IdtoolError as exc:
             show_error(self.error, str(exc))
             self.reason.setFocus()

@@ -35,8 +35,13 @@ def group(title: str, object_name: str) -> tuple[QGroupBox, QVBoxLayout]:
     return box, QVBoxLayout(box)
 
 
-def read_only_table(headers: list[str], rows: list[list[str]], object_name: str,
-                    accessible_name: str, max_rows: int = 10) -> QTableWidget:
+def read_only_table(
+    headers: list[str],
+    rows: list[list[str]],
+    object_name: str,
+    accessible_name: str,
+    max_rows: int = 10,
+) -> QTableWidget:
     """A table of text that is read, not edited, as high as its rows (up to `max_rows`).
 
     Long cells are cut on screen and shown whole in their tooltip."""
@@ -61,10 +66,12 @@ def read_only_table(headers: list[str], rows: list[list[str]], object_name: str,
     header.setStretchLastSection(True)
     fit_columns(table)
     shown = min(max(len(rows), 1), max_rows)
-    table.setFixedHeight(header.sizeHint().height()
-                         + shown * table.verticalHeader().defaultSectionSize()
-                         + table.horizontalScrollBar().sizeHint().height()
-                         + 2 * table.frameWidth())
+    table.setFixedHeight(
+        header.sizeHint().height()
+        + shown * table.verticalHeader().defaultSectionSize()
+        + table.horizontalScrollBar().sizeHint().height()
+        + 2 * table.frameWidth()
+    )
     return table
 
 
@@ -75,8 +82,9 @@ def fit_columns(table: QTableWidget, widest: int = 420) -> None:
         table.setColumnWidth(c, min(table.columnWidth(c), widest))
 
 
-def mark_row(table: QTableWidget, row: int, *, italic: bool = False, bold: bool = False,
-             dim: bool = False) -> None:
+def mark_row(
+    table: QTableWidget, row: int, *, italic: bool = False, bold: bool = False, dim: bool = False
+) -> None:
     for c in range(table.columnCount()):
         item = table.item(row, c)
         if item is None:

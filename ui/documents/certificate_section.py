@@ -120,25 +120,39 @@ class CertificateSection(QGroupBox):
             self.state.setStyleSheet("")
         elif cert.revoked:
             assert cert.revocation is not None
-            self.state.setText(_("Certificate {number}: REVOKED on {date} by {officer}.").format(
-                number=cert.number, date=local_time(cert.revocation.revoked_at),
-                officer=cert.revocation.officer_name))
+            self.state.setText(
+                _("Certificate {number}: REVOKED on {date} by {officer}.").format(
+                    number=cert.number,
+                    date=local_time(cert.revocation.revoked_at),
+                    officer=cert.revocation.officer_name,
+                )
+            )
             self.state.setStyleSheet("color: #b00020; font-weight: bold;")
             self.details.setText(_("Reason: {reason}").format(reason=cert.revocation.reason))
         else:
             self.state.setText(_("Certificate {number}: issued.").format(number=cert.number))
             self.state.setStyleSheet("font-weight: bold;")
             copies = cert.prints - 1
-            printed = (_("Only the original has been printed.") if not copies else
-                       _("Copies printed: {copies} (the last one is marked COPY {last}).")
-                       .format(copies=copies, last=cert.prints))
-            self.details.setText(_(
-                "Issued on {date} by {officer}. Organisation: {organisation}. Language: "
-                "{language}.").format(
-                    date=cert.issue_date, officer=cert.officer_name,
+            printed = (
+                _("Only the original has been printed.")
+                if not copies
+                else _("Copies printed: {copies} (the last one is marked COPY {last}).").format(
+                    copies=copies, last=cert.prints
+                )
+            )
+            self.details.setText(
+                _(
+                    "Issued on {date} by {officer}. Organisation: {organisation}. Language: "
+                    "{language}."
+                ).format(
+                    date=cert.issue_date,
+                    officer=cert.officer_name,
                     organisation=cert.organisation or gettext(issuance.ORGANISATION_PLACEHOLDER),
-                    language=LANGUAGE_NAMES.get(cert.language, cert.language))
-                + " " + printed)
+                    language=LANGUAGE_NAMES.get(cert.language, cert.language),
+                )
+                + " "
+                + printed
+            )
         self.details.setVisible(bool(self.details.text()))
         blocked = self.issue_blocked()
         self.issue_button.setEnabled(not blocked)
@@ -179,23 +193,33 @@ class CertificateSection(QGroupBox):
             confirmer = dialog.confirmer
         save = file_writer(path)
         self._start()
-        run_for(self, lambda: issuance.issue(self.session, self.case_uuid, lang, save=save,
-                                             confirmer=confirmer),
-                lambda printed: self._saved(printed, path), self._failed)
+        run_for(
+            self,
+            lambda: issuance.issue(
+                self.session, self.case_uuid, lang, save=save, confirmer=confirmer
+            ),
+            lambda printed: self._saved(printed, path),
+            self._failed,
+        )
 
     def _reprint(self) -> None:
         cert = self.certificate
         if cert is None:
             return
-        path = ask_pdf_path(self, _("Save a copy of the certificate"),
-                            f"{cert.number}-copy-{cert.prints + 1}")
+        path = ask_pdf_path(
+            self, _("Save a copy of the certificate"), f"{cert.number}-copy-{cert.prints + 1}"
+        )
         if path is None:
             return
         lang = str(self.language.currentData())
         save = file_writer(path)
         self._start()
-        run_for(self, lambda: issuance.reprint(self.session, self.case_uuid, lang, save=save),
-                lambda printed: self._saved(printed, path), self._failed)
+        run_for(
+            self,
+            lambda: issuance.reprint(self.session, self.case_uuid, lang, save=save),
+            lambda printed: self._saved(printed, path),
+            self._failed,
+        )
 
     def _start(self) -> None:
         show_error(self.error, "")
@@ -208,18 +232,27 @@ class CertificateSection(QGroupBox):
         number = printed.certificate.number
         if printed.copy:
             line = _("Copy {copy} of certificate {number} saved to {path}.").format(
-                copy=printed.copy, number=number, path=path)
+                copy=printed.copy, number=number, path=path
+            )
         else:
             line = _("Certificate {number} issued and saved to {path}.").format(
-                number=number, path=path)
-        self.message.setText(line + " " + _("The file is not encrypted: keep it safe and "
-                                            "delete it when it is no longer needed."))
+                number=number, path=path
+            )
+        self.message.setText(
+            line
+            + " "
+            + _(
+                "The file is not encrypted: keep it safe and delete it when it is no longer needed."
+            )
+        )
         self.changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
-        show_error(self.error, error_text(exc, _("The certificate PDF could not be made; "
-                                                 "nothing was recorded.")))
+        show_error(
+            self.error,
+            error_text(exc, _("The certificate PDF could not be made; nothing was recorded.")),
+        )
 
     def _revoke(self) -> None:
         cert = self.certificate
@@ -235,16 +268,20 @@ class CertificateSection(QGroupBox):
 class RevokeDialog(QDialog):
     """Revoke with a reason (required) and a confirmation."""
 
-    def __init__(self, session: Session, case_uuid: str, number: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, case_uuid: str, number: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.case_uuid = case_uuid
         self.number = number
         self.setWindowTitle(_("Revoke certificate"))
-        intro = QLabel(_("Revoking certificate {number} is recorded and cannot be undone: the "
-                         "certificate then verifies as revoked and is not reprinted.").format(
-                             number=number))
+        intro = QLabel(
+            _(
+                "Revoking certificate {number} is recorded and cannot be undone: the "
+                "certificate then verifies as revoked and is not reprinted."
+            ).format(number=number)
+        )
         intro.setWordWrap(True)
         caption = QLabel(_("&Reason (required):"))
         self.reason = QPlainTextEdit()
@@ -254,8 +291,9 @@ class RevokeDialog(QDialog):
         caption.setBuddy(self.reason)
         self.error = error_label("revoke_error")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.addButton(_("Re&voke certificate"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(
+            _("Re&voke certificate"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.ok_button.setObjectName("revoke_ok")
         self.buttons.accepted.connect(self._revoke)
         self.buttons.rejected.connect(self.reject)
@@ -271,10 +309,12 @@ class RevokeDialog(QDialog):
             self.reason.setFocus()
             return
         answer = QMessageBox.question(
-            self, _("Revoke certificate"),
+            self,
+            _("Revoke certificate"),
             _("Revoke certificate {number}? This cannot be undone.").format(number=self.number),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.No,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:

@@ -22,13 +22,18 @@ class ConfirmIssueDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, error: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Second officer's confirmation"))
-        intro = QLabel(_("The policy asks a second officer who may issue certificates to "
-                         "confirm this one. That officer types their own name and passphrase "
-                         "here; the confirmation is recorded in the audit log."))
+        intro = QLabel(
+            _(
+                "The policy asks a second officer who may issue certificates to "
+                "confirm this one. That officer types their own name and passphrase "
+                "here; the confirmation is recorded in the audit log."
+            )
+        )
         intro.setWordWrap(True)
         self.name = line_edit(_("Confirming officer's name"), object_name="confirm_name")
-        self.passphrase = line_edit(_("Confirming officer's passphrase"), secret=True,
-                                    object_name="confirm_passphrase")
+        self.passphrase = line_edit(
+            _("Confirming officer's passphrase"), secret=True, object_name="confirm_passphrase"
+        )
         form = QFormLayout()
         name_label = QLabel(_("Officer &name:"))
         name_label.setBuddy(self.name)
@@ -39,8 +44,9 @@ class ConfirmIssueDialog(QDialog):
         self.error = error_label("confirm_error")
         show_error(self.error, error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.addButton(_("&Confirm and issue"),
-                                           QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = buttons.addButton(
+            _("&Confirm and issue"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.ok_button.setObjectName("confirm_ok")
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)

@@ -68,8 +68,15 @@ def organisation_titles(session: Session) -> dict[str, str]:
 
 
 class ConsentDialog(QDialog):
-    def __init__(self, session: Session, case_uuid: str, parent: QWidget | None = None, *,
-                 purpose: Purpose | None = None, recipient_id: str = "") -> None:
+    def __init__(
+        self,
+        session: Session,
+        case_uuid: str,
+        parent: QWidget | None = None,
+        *,
+        purpose: Purpose | None = None,
+        recipient_id: str = "",
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.case_uuid = case_uuid
@@ -125,8 +132,9 @@ class ConsentDialog(QDialog):
             layout.addWidget(self._child_box())
         self.error = error_label("consent_error")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.addButton(_("Record &consent"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = self.buttons.addButton(
+            _("Record &consent"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.ok_button.setObjectName("consent_ok")
         self.buttons.accepted.connect(self.record)
         self.buttons.rejected.connect(self.reject)
@@ -145,8 +153,12 @@ class ConsentDialog(QDialog):
         box = QGroupBox(_("Child"))
         box.setObjectName("consent_child")
         layout = QFormLayout(box)
-        note = QLabel(_("The person is a child. A referral to child protection needs no "
-                        "consent; record the child's assent and who took part."))
+        note = QLabel(
+            _(
+                "The person is a child. A referral to child protection needs no "
+                "consent; record the child's assent and who took part."
+            )
+        )
         note.setWordWrap(True)
         layout.addRow(note)
         self.assent = QComboBox()
@@ -155,9 +167,10 @@ class ConsentDialog(QDialog):
         self.assent.addItem(_("Choose…"), "")
         for label in CHILD_ASSENT:
             self.assent.addItem(gettext(label), gettext(label))
-        self.guardian = line_edit(_("Guardian or child protection involvement"),
-                                  object_name="consent_guardian")
-        self.guardian.setPlaceholderText(_("Who took part: name and role, or \"nobody yet\""))
+        self.guardian = line_edit(
+            _("Guardian or child protection involvement"), object_name="consent_guardian"
+        )
+        self.guardian.setPlaceholderText(_('Who took part: name and role, or "nobody yet"'))
         layout.addRow(_("The child's &assent:"), self.assent)
         layout.addRow(_("&Guardian or child protection:"), self.guardian)
         return box
@@ -174,23 +187,33 @@ class ConsentDialog(QDialog):
         state = chosen[0]
         told = tuple(item for item, box in self.told.items() if box.isChecked())
         if state is State.GIVEN and len(told) != len(consent.TOLD):
-            show_error(self.error, _("Consent is informed only when the person was told the "
-                                     "purpose, the use of the data, how long it is kept and "
-                                     "how to withdraw."))
+            show_error(
+                self.error,
+                _(
+                    "Consent is informed only when the person was told the "
+                    "purpose, the use of the data, how long it is kept and "
+                    "how to withdraw."
+                ),
+            )
             return
         assent = self.assent.currentData() if self.assent is not None else ""
         guardian = " ".join(self.guardian.text().split()) if self.guardian is not None else ""
         if self.child and (not assent or not guardian):
-            show_error(self.error, _("For a child, record the child's assent and who took "
-                                     "part."))
+            show_error(self.error, _("For a child, record the child's assent and who took part."))
             return
         purpose = Purpose(self.purpose.currentData())
-        recipient = str(self.recipient.currentData() or "") if purpose is Purpose.REFERRAL \
-            else ""
+        recipient = str(self.recipient.currentData() or "") if purpose is Purpose.REFERRAL else ""
         try:
             self.recorded = consent.record(
-                self.session, self.case_uuid, purpose, state, told=told,
-                recipient_id=recipient, child_assent=str(assent), guardian=str(guardian))
+                self.session,
+                self.case_uuid,
+                purpose,
+                state,
+                told=told,
+                recipient_id=recipient,
+                child_assent=str(assent),
+                guardian=str(guardian),
+            )
         except Exception as exc:  # the core's message, never a traceback
             show_error(self.error, error_text(exc, _("The consent could not be recorded.")))
             return

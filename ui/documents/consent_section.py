@@ -39,13 +39,26 @@ class ConsentSection(QGroupBox):
         self.case_uuid = case_uuid
         self.empty = QLabel(_("No consent recorded yet."))
         self.current_table = table(
-            [_("Purpose"), _("Recipient"), _("Decision"), _("The person was told"),
-             _("Child's assent"), _("Guardian or child protection"), _("Officer"),
-             _("Recorded")], "consent_current_table", _("Current consents"))
+            [
+                _("Purpose"),
+                _("Recipient"),
+                _("Decision"),
+                _("The person was told"),
+                _("Child's assent"),
+                _("Guardian or child protection"),
+                _("Officer"),
+                _("Recorded"),
+            ],
+            "consent_current_table",
+            _("Current consents"),
+        )
         self.history_caption = QLabel(_("History (newest first):"))
         self.history_table = table(
-            [_("Recorded"), _("Purpose"), _("Recipient"), _("Decision"), _("State"),
-             _("Officer")], "consent_history_table", _("Consent history"), max_rows=6)
+            [_("Recorded"), _("Purpose"), _("Recipient"), _("Decision"), _("State"), _("Officer")],
+            "consent_history_table",
+            _("Consent history"),
+            max_rows=6,
+        )
         self.record_button = QPushButton(_("Record &consent…"))
         self.record_button.setObjectName("consent_record")
         allowed = session.can(Action.SCREENING_INTERVIEW)
@@ -74,20 +87,42 @@ class ConsentSection(QGroupBox):
             return titles.get(rec.recipient_id, rec.recipient_id) if rec.recipient_id else "—"
 
         latest = sorted(current.values(), key=lambda r: (r.purpose, recipient(r)))
-        refill(self.current_table, [
-            [purpose(r), recipient(r), consent.state_label(r.state), told_text(r.told),
-             r.child_assent or "—", r.guardian or "—", r.officer_name,
-             local_time(r.recorded_at)]
-            for r in latest])
+        refill(
+            self.current_table,
+            [
+                [
+                    purpose(r),
+                    recipient(r),
+                    consent.state_label(r.state),
+                    told_text(r.told),
+                    r.child_assent or "—",
+                    r.guardian or "—",
+                    r.officer_name,
+                    local_time(r.recorded_at),
+                ]
+                for r in latest
+            ],
+        )
         for row, rec in enumerate(latest):
             mark_row(self.current_table, row, bold=rec.state == consent.State.GIVEN)
         fit_columns(self.current_table)  # again: bold text is wider
         current_ids = {r.uuid for r in current.values()}
         newest = list(reversed(records))
-        refill(self.history_table, [
-            [local_time(r.recorded_at), purpose(r), recipient(r), consent.state_label(r.state),
-             _("Current") if r.uuid in current_ids else _("Superseded"), r.officer_name]
-            for r in newest], max_rows=6)
+        refill(
+            self.history_table,
+            [
+                [
+                    local_time(r.recorded_at),
+                    purpose(r),
+                    recipient(r),
+                    consent.state_label(r.state),
+                    _("Current") if r.uuid in current_ids else _("Superseded"),
+                    r.officer_name,
+                ]
+                for r in newest
+            ],
+            max_rows=6,
+        )
         for row, rec in enumerate(newest):
             if rec.uuid not in current_ids:
                 mark_row(self.history_table, row, italic=True, dim=True)
@@ -95,11 +130,10 @@ class ConsentSection(QGroupBox):
         for w in (self.current_table, self.history_caption, self.history_table):
             w.setVisible(bool(records))
 
-    def open_dialog(self, purpose: consent.Purpose | None = None,
-                    recipient_id: str = "") -> bool:
-        dialog = ConsentDialog(self.session, self.case_uuid, self,
-                               purpose=purpose,
-                               recipient_id=recipient_id)
+    def open_dialog(self, purpose: consent.Purpose | None = None, recipient_id: str = "") -> bool:
+        dialog = ConsentDialog(
+            self.session, self.case_uuid, self, purpose=purpose, recipient_id=recipient_id
+        )
         if not dialog.exec():
             return False
         self.refresh()

@@ -46,11 +46,18 @@ class DirectoryDialog(QDialog):
         self.editable = session.can(Action.EDIT_DIRECTORY)
         self.setWindowTitle(_("NRM directory"))
         self.resize(960, 560)
-        intro = QLabel(_("The organisations of the National Referral Mechanism that may receive "
-                         "a referral.") + " " + (
-            _("As a supervisor you may change an entry or add one; changes are recorded in the "
-              "audit log.") if self.editable else
-            _("Read only: only a supervisor can change the directory.")))
+        intro = QLabel(
+            _("The organisations of the National Referral Mechanism that may receive a referral.")
+            + " "
+            + (
+                _(
+                    "As a supervisor you may change an entry or add one; changes are recorded "
+                    "in the audit log."
+                )
+                if self.editable
+                else _("Read only: only a supervisor can change the directory.")
+            )
+        )
         intro.setObjectName("directory_intro")
         intro.setWordWrap(True)
         self.search = line_edit(_("Search the directory"), object_name="directory_search")
@@ -135,8 +142,9 @@ class DirectoryDialog(QDialog):
 class OrganisationDialog(QDialog):
     """Change one entry (`org`) or add a new one (`org` None)."""
 
-    def __init__(self, session: Session, org: directory.Organisation | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, org: directory.Organisation | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.org = org
@@ -144,9 +152,13 @@ class OrganisationDialog(QDialog):
         self.setWindowTitle(_("Add organisation") if org is None else _("Edit organisation"))
         self.org_id = line_edit(_("Identifier"), object_name="org_id")
         self.org_id.setPlaceholderText(_("e.g. crisis-centre-naryn"))
-        self.names = {lang: line_edit(_("Name in {language}").format(
-            language=LANGUAGE_NAMES[lang]), object_name=f"org_name_{lang}")
-            for lang in LANGUAGES}
+        self.names = {
+            lang: line_edit(
+                _("Name in {language}").format(language=LANGUAGE_NAMES[lang]),
+                object_name=f"org_name_{lang}",
+            )
+            for lang in LANGUAGES
+        }
         self.type = QComboBox()
         self.type.setObjectName("org_type")
         self.type.setAccessibleName(_("Type"))
@@ -181,7 +193,8 @@ class OrganisationDialog(QDialog):
         form.addRow("", self.active)
         self.error = error_label("org_error")
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("org_save")
         self.buttons.accepted.connect(self.save)
@@ -211,28 +224,38 @@ class OrganisationDialog(QDialog):
         self.active.setChecked(org.active)
 
     def entry(self) -> directory.Organisation:
-        services = tuple(str(self.services.item(i).data(Qt.ItemDataRole.UserRole))
-                         for i in range(self.services.count())
-                         if self.services.item(i).checkState() == Qt.CheckState.Checked)
+        services = tuple(
+            str(self.services.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.services.count())
+            if self.services.item(i).checkState() == Qt.CheckState.Checked
+        )
         names = {lang: " ".join(edit.text().split()) for lang, edit in self.names.items()}
         return directory.Organisation(
-            id=self.org_id.text().strip(), type=str(self.type.currentData()),
-            region=str(self.region.currentData()), name={k: v for k, v in names.items() if v},
-            services=services, contact=" ".join(self.contact.text().split()),
-            active=self.active.isChecked())
+            id=self.org_id.text().strip(),
+            type=str(self.type.currentData()),
+            region=str(self.region.currentData()),
+            name={k: v for k, v in names.items() if v},
+            services=services,
+            contact=" ".join(self.contact.text().split()),
+            active=self.active.isChecked(),
+        )
 
     def save(self) -> None:
         org = self.entry()
         if self.org is None:
             if not ID_PATTERN.match(org.id):
-                show_error(self.error, _("The identifier is 2-63 lowercase Latin letters, "
-                                         "digits and hyphens, e.g. crisis-centre-naryn."))
+                show_error(
+                    self.error,
+                    _(
+                        "The identifier is 2-63 lowercase Latin letters, "
+                        "digits and hyphens, e.g. crisis-centre-naryn."
+                    ),
+                )
                 self.org_id.setFocus()
                 return
             known = {o.id for o in directory.organisations(self.session, include_inactive=True)}
             if org.id in known:
-                show_error(self.error, _("An organisation with this identifier already "
-                                         "exists."))
+                show_error(self.error, _("An organisation with this identifier already exists."))
                 self.org_id.setFocus()
                 return
         try:

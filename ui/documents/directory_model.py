@@ -79,9 +79,16 @@ class DirectoryModel(QAbstractTableModel):
             return QBrush(INACTIVE_COLOUR)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        return (_("Organisation"), _("Type"), _("Region"), _("Services"), _("Contact"),
-                _("Active"))[section]
+        return (
+            _("Organisation"),
+            _("Type"),
+            _("Region"),
+            _("Services"),
+            _("Contact"),
+            _("Active"),
+        )[section]

@@ -81,8 +81,9 @@ class ReferralDialog(QDialog):
         self.region.setObjectName("referral_region")
         self.region.setAccessibleName(_("Region"))
         self.region.addItem(_("All regions"), "")
-        for code in dict.fromkeys(sorted((o.region for o in self.orgs),
-                                         key=lambda c: (c != "national", region_text(c)))):
+        for code in dict.fromkeys(
+            sorted((o.region for o in self.orgs), key=lambda c: (c != "national", region_text(c)))
+        ):
             self.region.addItem(region_text(code), code)
         self.type = QComboBox()
         self.type.setObjectName("referral_type")
@@ -147,8 +148,9 @@ class ReferralDialog(QDialog):
         self.busy.hide()
         self.error = error_label("referral_error")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.make_button = self.buttons.addButton(_("&Make referral and save the packet…"),
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.make_button = self.buttons.addButton(
+            _("&Make referral and save the packet…"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.make_button.setObjectName("referral_make")
         self.buttons.accepted.connect(self.make)
         self.buttons.rejected.connect(self.reject)
@@ -165,8 +167,15 @@ class ReferralDialog(QDialog):
         refusal_row.addWidget(self.consent_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.basis)
         layout.addLayout(refusal_row)
-        for w in (self.child_notice, self.summary, self.view, self.warning, self.busy,
-                  self.error, self.buttons):
+        for w in (
+            self.child_notice,
+            self.summary,
+            self.view,
+            self.warning,
+            self.busy,
+            self.error,
+            self.buttons,
+        ):
             layout.addWidget(w)
 
         self.region.currentIndexChanged.connect(self._filter)
@@ -201,9 +210,14 @@ class ReferralDialog(QDialog):
     def _filter(self) -> None:
         region, kind = self.region.currentData(), self.type.currentData()
         chosen = self.recipient.currentData()
-        shown = sorted((o for o in self.orgs
-                        if (not region or o.region == region) and (not kind or o.type == kind)),
-                       key=lambda o: o.title().lower())
+        shown = sorted(
+            (
+                o
+                for o in self.orgs
+                if (not region or o.region == region) and (not kind or o.type == kind)
+            ),
+            key=lambda o: o.title().lower(),
+        )
         self.recipient.blockSignals(True)
         self.recipient.clear()
         for org in shown:
@@ -216,8 +230,11 @@ class ReferralDialog(QDialog):
     def _recipient_changed(self) -> None:
         org = self.org()
         self.services.clear()
-        offered = org.services if org is not None and org.services else tuple(
-            directory.shipped().services)
+        offered = (
+            org.services
+            if org is not None and org.services
+            else tuple(directory.shipped().services)
+        )
         for code in offered:
             item = QListWidgetItem(directory.service_label(code))
             item.setData(Qt.ItemDataRole.UserRole, code)
@@ -227,9 +244,11 @@ class ReferralDialog(QDialog):
         self.update_preview()
 
     def chosen_services(self) -> tuple[str, ...]:
-        return tuple(str(self.services.item(i).data(Qt.ItemDataRole.UserRole))
-                     for i in range(self.services.count())
-                     if self.services.item(i).checkState() == Qt.CheckState.Checked)
+        return tuple(
+            str(self.services.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.services.count())
+            if self.services.item(i).checkState() == Qt.CheckState.Checked
+        )
 
     def set_services(self, codes: tuple[str, ...]) -> None:
         for i in range(self.services.count()):
@@ -241,36 +260,48 @@ class ReferralDialog(QDialog):
     def update_preview(self) -> None:
         org = self.org()
         show_error(self.error, "")
-        shown = self.preview = (None if org is None else
-                                referrals.preview(self.session, self.case_uuid, org.id))
+        shown = self.preview = (
+            None if org is None else referrals.preview(self.session, self.case_uuid, org.id)
+        )
         self.model.set_preview(shown)
         self.view.resizeColumnsToContents()
         for column in range(self.model.columnCount()):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), 320))
         allowed = shown is not None and shown.allowed
         self.make_button.setEnabled(allowed)
-        self.basis.setText(_("Legal basis: {basis}").format(
-            basis=legal_basis_label(str(shown.legal_basis))) if shown and allowed else "")
+        self.basis.setText(
+            _("Legal basis: {basis}").format(basis=legal_basis_label(str(shown.legal_basis)))
+            if shown and allowed
+            else ""
+        )
         self.basis.setVisible(allowed)
-        refusal = "" if shown is None or allowed else _("Refused: {reason}").format(
-            reason=shown.refusal)
+        refusal = (
+            "" if shown is None or allowed else _("Refused: {reason}").format(reason=shown.refusal)
+        )
         if org is None:
             refusal = _("Choose a recipient.")
         show_error(self.refusal, refusal)
         self.make_button.setToolTip(refusal)
         self.consent_button.setVisible(shown is not None and not allowed)
         child = shown is not None and shown.legal_basis == "child_protection_law"
-        self.child_notice.setText(_(
-            "This child is referred to child protection WITHOUT consent, as the law requires. "
-            "The referral is recorded in the audit log as made without consent.")
-            if child else "")
+        self.child_notice.setText(
+            _(
+                "This child is referred to child protection WITHOUT consent, as the law requires. "
+                "The referral is recorded in the audit log as made without consent."
+            )
+            if child
+            else ""
+        )
         self.child_notice.setVisible(child)
         if shown is None:
             self.summary.clear()
         else:
             sent = len(shown.included())
-            self.summary.setText(_("{sent} field(s) sent, {withheld} withheld.").format(
-                sent=sent, withheld=len(shown.fields) - sent))
+            self.summary.setText(
+                _("{sent} field(s) sent, {withheld} withheld.").format(
+                    sent=sent, withheld=len(shown.fields) - sent
+                )
+            )
 
     def _record_consent(self) -> None:
         org = self.org()
@@ -278,8 +309,9 @@ class ReferralDialog(QDialog):
             return
         given = consent.is_given(self.session, self.case_uuid, consent.Purpose.REFERRAL, org.id)
         purpose = consent.Purpose.LAW_ENFORCEMENT if given else consent.Purpose.REFERRAL
-        dialog = ConsentDialog(self.session, self.case_uuid, self, purpose=purpose,
-                               recipient_id=org.id)
+        dialog = ConsentDialog(
+            self.session, self.case_uuid, self, purpose=purpose, recipient_id=org.id
+        )
         if dialog.exec():
             self.consent_recorded = True
             chosen = self.chosen_services()
@@ -296,8 +328,9 @@ class ReferralDialog(QDialog):
             show_error(self.error, _("Choose at least one service."))
             self.services.setFocus()
             return
-        path = ask_pdf_path(self, _("Save the referral packet"),
-                            f"referral-{self.case_number}-{org.id}")
+        path = ask_pdf_path(
+            self, _("Save the referral packet"), f"referral-{self.case_number}-{org.id}"
+        )
         if path is None:
             return
         urgency = str(self.urgency.currentData())
@@ -309,8 +342,16 @@ class ReferralDialog(QDialog):
             from idtool import packet
 
             return packet.make_and_render(
-                self.session, self.case_uuid, org.id, services=services, urgency=urgency,
-                reason=reason, risks=risks, lang=lang, save=save)
+                self.session,
+                self.case_uuid,
+                org.id,
+                services=services,
+                urgency=urgency,
+                reason=reason,
+                risks=risks,
+                lang=lang,
+                save=save,
+            )
 
         show_error(self.error, "")
         self.busy.show()
@@ -327,6 +368,7 @@ class ReferralDialog(QDialog):
         self.busy.hide()
         self.saved_path = None
         self.update_preview()
-        show_error(self.error, error_text(exc, _("The referral packet could not be made; "
-                                                 "nothing was recorded.")))
-
+        show_error(
+            self.error,
+            error_text(exc, _("The referral packet could not be made; nothing was recorded.")),
+        )

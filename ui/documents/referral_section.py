@@ -42,8 +42,7 @@ STATUS_BUTTONS = (
 
 
 def _not_encrypted() -> str:
-    return _("The file is not encrypted: keep it safe and delete it when it is no longer "
-             "needed.")
+    return _("The file is not encrypted: keep it safe and delete it when it is no longer needed.")
 
 
 class ReferralSection(QGroupBox):
@@ -60,9 +59,19 @@ class ReferralSection(QGroupBox):
         self.referrals: list[referrals.Referral] = []
         self.empty = QLabel(_("No referral yet."))
         self.table = table(
-            [_("Recipient"), _("Services"), _("Urgency"), _("Legal basis"), _("Status"),
-             _("Sent"), _("Last change"), _("Fields shared")], "referral_table",
-            _("Referrals"))
+            [
+                _("Recipient"),
+                _("Services"),
+                _("Urgency"),
+                _("Legal basis"),
+                _("Status"),
+                _("Sent"),
+                _("Last change"),
+                _("Fields shared"),
+            ],
+            "referral_table",
+            _("Referrals"),
+        )
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.refer_button = QPushButton(_("Re&fer…"))
         self.refer_button.setObjectName("referral_new")
@@ -72,8 +81,12 @@ class ReferralSection(QGroupBox):
         self.packet_button.clicked.connect(self._packet_again)
         self.send_button = QPushButton(_("Send to the organisation's de&vice…"))
         self.send_button.setObjectName("referral_send_device")
-        self.send_button.setToolTip(_("Write an encrypted exchange package that only a device "
-                                      "of this organisation can open."))
+        self.send_button.setToolTip(
+            _(
+                "Write an encrypted exchange package that only a device "
+                "of this organisation can open."
+            )
+        )
         self.send_button.clicked.connect(self.send_to_device)
         self.send_flow: object | None = None
         self.language = QComboBox()
@@ -82,8 +95,9 @@ class ReferralSection(QGroupBox):
         for code in LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES[code], code)
         self.language.setCurrentIndex(self.language.findData(current_language()))
-        self.note = line_edit(_("Note on the status change (optional)"),
-                              object_name="referral_note")
+        self.note = line_edit(
+            _("Note on the status change (optional)"), object_name="referral_note"
+        )
         self.note.setPlaceholderText(_("Note on the status change (optional)"))
         self.status_buttons: dict[RefStatus, QPushButton] = {}
         status_row = QHBoxLayout()
@@ -97,13 +111,22 @@ class ReferralSection(QGroupBox):
         language_caption = QLabel(_("Lan&guage of the packet:"))
         language_caption.setBuddy(self.language)
         actions = QHBoxLayout()
-        for w in (self.refer_button, self.packet_button, language_caption, self.language,
-                  self.send_button):
+        for w in (
+            self.refer_button,
+            self.packet_button,
+            language_caption,
+            self.language,
+            self.send_button,
+        ):
             actions.addWidget(w)
         actions.addStretch(1)
         if not self.allowed:
-            for button in (self.refer_button, self.packet_button, self.send_button,
-                           *self.status_buttons.values()):
+            for button in (
+                self.refer_button,
+                self.packet_button,
+                self.send_button,
+                *self.status_buttons.values(),
+            ):
                 button.setEnabled(False)
                 button.setToolTip(_("Your role may not make referrals."))
             self.note.setEnabled(False)
@@ -132,15 +155,25 @@ class ReferralSection(QGroupBox):
         for ref in self.referrals:
             events = referrals.events(self.session, ref.uuid)
             last = events[-1][1] if events else ref.created_at
-            rows.append([
-                titles.get(ref.recipient_id, ref.recipient_id),
-                ", ".join(directory.service_label(s) for s in ref.services),
-                referrals.urgency_label(ref.urgency), legal_basis_label(ref.legal_basis),
-                referrals.status_label(ref.status), local_time(ref.created_at),
-                local_time(last), str(len(ref.fields))])
-            tips.append("\n".join(
-                f"{local_time(at)}  {referrals.status_label(status)}"
-                + (f": {note}" if note else "") for status, at, note in events))
+            rows.append(
+                [
+                    titles.get(ref.recipient_id, ref.recipient_id),
+                    ", ".join(directory.service_label(s) for s in ref.services),
+                    referrals.urgency_label(ref.urgency),
+                    legal_basis_label(ref.legal_basis),
+                    referrals.status_label(ref.status),
+                    local_time(ref.created_at),
+                    local_time(last),
+                    str(len(ref.fields)),
+                ]
+            )
+            tips.append(
+                "\n".join(
+                    f"{local_time(at)}  {referrals.status_label(status)}"
+                    + (f": {note}" if note else "")
+                    for status, at, note in events
+                )
+            )
         refill(self.table, rows)
         for r, ref in enumerate(self.referrals):
             self.table.item(r, 4).setToolTip(tips[r])
@@ -168,8 +201,11 @@ class ReferralSection(QGroupBox):
             button.setEnabled(open_ and ref is not None and ref.status != status.value)
         self.packet_button.setEnabled(ref is not None and self.allowed)
         self.send_button.setEnabled(
-            ref is not None and self.allowed and not self._sending()
-            and ref.status in (RefStatus.SENT.value, RefStatus.ACCEPTED.value))
+            ref is not None
+            and self.allowed
+            and not self._sending()
+            and ref.status in (RefStatus.SENT.value, RefStatus.ACCEPTED.value)
+        )
 
     # -- actions -------------------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -185,9 +221,13 @@ class ReferralSection(QGroupBox):
     def show_made(self, ref: referrals.Referral, path: Path | None) -> None:
         recipient = organisation_titles(self.session).get(ref.recipient_id, ref.recipient_id)
         show_error(self.error, "")
-        self.message.setText(_("Referral to {recipient} recorded; the packet was saved to "
-                               "{path}.").format(recipient=recipient, path=path)
-                             + " " + _not_encrypted())
+        self.message.setText(
+            _("Referral to {recipient} recorded; the packet was saved to {path}.").format(
+                recipient=recipient, path=path
+            )
+            + " "
+            + _not_encrypted()
+        )
 
     def set_status(self, status: RefStatus) -> None:
         ref = self.selected()
@@ -201,8 +241,9 @@ class ReferralSection(QGroupBox):
             return
         show_error(self.error, "")
         self.note.clear()
-        self.message.setText(_("Status changed to: {status}.").format(
-            status=referrals.status_label(status)))
+        self.message.setText(
+            _("Status changed to: {status}.").format(status=referrals.status_label(status))
+        )
         self.refresh()
         self.select(ref.uuid)
         self.changed.emit()
@@ -222,9 +263,14 @@ class ReferralSection(QGroupBox):
         show_error(self.error, "")
         self.message.clear()
         recipient = organisation_titles(self.session).get(ref.recipient_id, ref.recipient_id)
-        flow = ReferralSendFlow(self.session, self, ref, recipient,
-                                lambda path: self._sent(path, ref.uuid, recipient),
-                                self._send_failed)
+        flow = ReferralSendFlow(
+            self.session,
+            self,
+            ref,
+            recipient,
+            lambda path: self._sent(path, ref.uuid, recipient),
+            self._send_failed,
+        )
         self.send_flow = flow
         if flow.start():
             self.send_button.setEnabled(False)
@@ -236,9 +282,12 @@ class ReferralSection(QGroupBox):
             return
         self.refresh()
         self.select(referral_uuid)
-        self.message.setText(_("The referral package {name} was written to the folder {folder}. "
-                               "Take it to {recipient}: only their device can open it.").format(
-            name=path.name, folder=str(path.parent), recipient=recipient))
+        self.message.setText(
+            _(
+                "The referral package {name} was written to the folder {folder}. "
+                "Take it to {recipient}: only their device can open it."
+            ).format(name=path.name, folder=str(path.parent), recipient=recipient)
+        )
         self.changed.emit()
 
     def _send_failed(self, line: str) -> None:
@@ -247,15 +296,19 @@ class ReferralSection(QGroupBox):
         if not isValid(self):
             return
         self._selection_changed()
-        show_error(self.error, _("The referral package was not written: {reason}").format(
-            reason=line))
+        show_error(
+            self.error, _("The referral package was not written: {reason}").format(reason=line)
+        )
 
     def _packet_again(self) -> None:
         ref = self.selected()
         if ref is None:
             return
-        path = ask_pdf_path(self, _("Save the referral packet"),
-                            f"referral-{ref.uuid[:8].upper()}-{ref.recipient_id}")
+        path = ask_pdf_path(
+            self,
+            _("Save the referral packet"),
+            f"referral-{ref.uuid[:8].upper()}-{ref.recipient_id}",
+        )
         if path is None:
             return
         lang = str(self.language.currentData())
@@ -275,8 +328,9 @@ class ReferralSection(QGroupBox):
     def _packet_saved(self, path: Path) -> None:
         self.busy.hide()
         self._selection_changed()
-        self.message.setText(_("The packet was saved to {path}.").format(path=path) + " "
-                             + _not_encrypted())
+        self.message.setText(
+            _("The packet was saved to {path}.").format(path=path) + " " + _not_encrypted()
+        )
         self.changed.emit()
 
     def _packet_failed(self, exc: BaseException) -> None:

@@ -18,8 +18,10 @@ from idtool.i18n import _
 
 
 def not_encrypted_warning() -> str:
-    return _("The saved PDF is NOT encrypted: anyone who gets the file can read it. Save it "
-             "only where it is safe and delete it when it is no longer needed.")
+    return _(
+        "The saved PDF is NOT encrypted: anyone who gets the file can read it. Save it "
+        "only where it is safe and delete it when it is no longer needed."
+    )
 
 
 def _default_folder() -> Path:
@@ -37,8 +39,8 @@ def ask_pdf_path(parent: QWidget, title: str, stem: str) -> Path | None:
     """Ask where to save a PDF; None when the officer cancels."""
     caption = _("{title} - the file is NOT encrypted").format(title=title)
     chosen, _filter = QFileDialog.getSaveFileName(
-        parent, caption, str(_default_folder() / safe_file_name(stem)),
-        _("PDF documents (*.pdf)"))
+        parent, caption, str(_default_folder() / safe_file_name(stem)), _("PDF documents (*.pdf)")
+    )
     if not chosen:
         return None
     path = Path(chosen)
@@ -57,14 +59,20 @@ def error_text(exc: BaseException, fallback: str) -> str:
     return exc.message if isinstance(exc, IdtoolError) else fallback
 
 
-def run_for(widget: QWidget, work: Callable[[], object], on_done: Callable[[object], None],
-            on_error: Callable[[BaseException], None]) -> None:
+def run_for(
+    widget: QWidget,
+    work: Callable[[], object],
+    on_done: Callable[[object], None],
+    on_error: Callable[[BaseException], None],
+) -> None:
     """Run `work` off the GUI thread; deliver the outcome to `widget` only if it still exists
     (the officer may have left the page, or the program locked, meanwhile)."""
     from shiboken6 import isValid
 
     from ui.tasks import run_task
 
-    run_task(lambda _state: work(),
-             lambda result: on_done(result) if isValid(widget) else None,
-             lambda exc: on_error(exc) if isValid(widget) else None)
+    run_task(
+        lambda _state: work(),
+        lambda result: on_done(result) if isValid(widget) else None,
+        lambda exc: on_error(exc) if isValid(widget) else None,
+    )

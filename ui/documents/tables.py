@@ -7,8 +7,9 @@ from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 from ui.cases.widgets import fit_columns, read_only_table
 
 
-def table(headers: list[str], object_name: str, accessible_name: str,
-          max_rows: int = 8) -> QTableWidget:
+def table(
+    headers: list[str], object_name: str, accessible_name: str, max_rows: int = 8
+) -> QTableWidget:
     """An empty read-only table; fill it with `refill`."""
     return read_only_table(headers, [], object_name, accessible_name, max_rows)
 
@@ -25,7 +26,9 @@ def refill(table: QTableWidget, rows: list[list[str]], max_rows: int = 8) -> Non
             table.setItem(r, c, item)
     fit_columns(table)
     shown = min(max(len(rows), 1), max_rows)
-    table.setFixedHeight(table.horizontalHeader().sizeHint().height()
-                         + shown * table.verticalHeader().defaultSectionSize()
-                         + table.horizontalScrollBar().sizeHint().height()
-                         + 2 * table.frameWidth())
+    table.setFixedHeight(
+        table.horizontalHeader().sizeHint().height()
+        + shown * table.verticalHeader().defaultSectionSize()
+        + table.horizontalScrollBar().sizeHint().height()
+        + 2 * table.frameWidth()
+    )

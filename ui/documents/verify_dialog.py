@@ -59,8 +59,12 @@ class VerifyDialog(QDialog):
         self.result_value: VerificationResult | None = None
         self.setWindowTitle(_("Verify a certificate"))
         self.resize(620, 520)
-        intro = QLabel(_("Paste or type the code printed under the QR code, or open a PDF or "
-                          "a photo or scan of the certificate."))
+        intro = QLabel(
+            _(
+                "Paste or type the code printed under the QR code, or open a PDF or "
+                "a photo or scan of the certificate."
+            )
+        )
         intro.setWordWrap(True)
         code_caption = QLabel(_("Certificate &code:"))
         self.code = QPlainTextEdit()
@@ -147,8 +151,11 @@ class VerifyDialog(QDialog):
     def _open(self) -> None:
         patterns = " ".join(f"*{s}" for s in IMAGE_SUFFIXES)
         chosen, _filter = QFileDialog.getOpenFileName(
-            self, _("Open a certificate PDF or picture"), "",
-            _("Certificates and pictures ({patterns})").format(patterns=patterns))
+            self,
+            _("Open a certificate PDF or picture"),
+            "",
+            _("Certificates and pictures ({patterns})").format(patterns=patterns),
+        )
         if chosen:
             self.set_file(Path(chosen))
 
@@ -191,7 +198,8 @@ class VerifyDialog(QDialog):
         background, colour = COLOURS[result.status]
         self.result_box.setStyleSheet(
             f"QFrame#verify_result {{ background: {background}; border-radius: 4px; }}"
-            f" QFrame#verify_result QLabel {{ color: {colour}; }}")
+            f" QFrame#verify_result QLabel {{ color: {colour}; }}"
+        )
         self.headline.setText(gettext(HEADLINES[result.status]))
         # The holder line is shown on its own, in its own colour.
         self.detail.setText(dataclasses.replace(result, holder_match=None).message())
@@ -200,10 +208,15 @@ class VerifyDialog(QDialog):
             self.holder.setText(_("The name and date of birth were not compared."))
             self.holder.setStyleSheet("")
         else:
-            self.holder.setText(_("The name and date of birth match.") if match else
-                                _("The name and date of birth DO NOT match this certificate."))
+            self.holder.setText(
+                _("The name and date of birth match.")
+                if match
+                else _("The name and date of birth DO NOT match this certificate.")
+            )
             self.holder.setStyleSheet(
-                f"background: #ffffff; color: {MATCH_COLOURS[match]}; padding: 4px;")
-        self.result_box.setAccessibleName(f"{self.headline.text()}. {self.detail.text()} "
-                                          f"{self.holder.text()}")
+                f"background: #ffffff; color: {MATCH_COLOURS[match]}; padding: 4px;"
+            )
+        self.result_box.setAccessibleName(
+            f"{self.headline.text()}. {self.detail.text()} {self.holder.text()}"
+        )
         self.result_box.show()

@@ -127,8 +127,9 @@ class LineInput(_TypedInput):
             Kind.DATE: r"[0-9.\-]{0,10}",
         }.get(kind)
         if pattern:
-            self.edit.setValidator(QRegularExpressionValidator(QRegularExpression(pattern),
-                                                               self.edit))
+            self.edit.setValidator(
+                QRegularExpressionValidator(QRegularExpression(pattern), self.edit)
+            )
             self.edit.setMaximumWidth(220)
         if kind is Kind.DATE:
             self.edit.setPlaceholderText(_("YYYY-MM-DD"))
@@ -222,8 +223,13 @@ class LongTextInput(_TypedInput):
 class _ChoiceInput(QuestionInput):
     """Radio buttons or check boxes, one per choice of the question's list."""
 
-    def __init__(self, question: Question, choices: list[Choice], exclusive: bool,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        question: Question,
+        choices: list[Choice],
+        exclusive: bool,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(question, parent)
         self.group = QButtonGroup(self)
         self.group.setExclusive(exclusive)
@@ -324,8 +330,9 @@ class _ChoiceInput(QuestionInput):
 class SelectOneInput(_ChoiceInput):
     """Radio buttons, and a button to take the answer back (an exclusive group cannot)."""
 
-    def __init__(self, question: Question, choices: list[Choice],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, question: Question, choices: list[Choice], parent: QWidget | None = None
+    ) -> None:
         super().__init__(question, choices, True, parent)
         self.clear = QPushButton(_("Clear answer"), self)
         self.clear.setObjectName("clear_answer")
@@ -360,16 +367,18 @@ class SelectOneInput(_ChoiceInput):
 
 
 class SelectMultipleInput(_ChoiceInput):
-    def __init__(self, question: Question, choices: list[Choice],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, question: Question, choices: list[Choice], parent: QWidget | None = None
+    ) -> None:
         super().__init__(question, choices, False, parent)
 
     def value(self) -> object:
         return self._chosen() or None
 
 
-def make_input(question: Question, choices: list[Choice],
-               parent: QWidget | None = None) -> QuestionInput | None:
+def make_input(
+    question: Question, choices: list[Choice], parent: QWidget | None = None
+) -> QuestionInput | None:
     """The input for a question, or None for a note (it is only read out)."""
     kind = question.kind
     if kind is Kind.SELECT_ONE:

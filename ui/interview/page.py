@@ -28,8 +28,9 @@ from ui.interview.inputs import QuestionInput, make_input
 class QuestionBlock(QWidget):
     """A question's label, its input (none for a note) and its inline message."""
 
-    def __init__(self, question: Question, choices: list[Choice],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, question: Question, choices: list[Choice], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.question = question
         self.setObjectName(f"question_{question.name}")
@@ -73,8 +74,9 @@ class SectionPage(QScrollArea):
 
     answered = Signal(str, object)  # question name, committed answer
 
-    def __init__(self, form: Form, section: Section, flow: Flow,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, form: Form, section: Section, flow: Flow, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.form = form
         self.section = section
@@ -105,7 +107,8 @@ class SectionPage(QScrollArea):
             layout.addWidget(block)
             if block.input is not None:
                 block.input.committed.connect(
-                    lambda value, name=question.name: self.answered.emit(name, value))
+                    lambda value, name=question.name: self.answered.emit(name, value)
+                )
         layout.addStretch(1)
         self.setWidget(body)
         self._shown: dict[str, bool] = {}
@@ -206,8 +209,9 @@ class SectionPage(QScrollArea):
 
     def focus_widgets(self) -> list[QWidget]:
         """Every input widget of the page in order (hidden ones too; Qt skips them)."""
-        return [w for b in self.blocks.values() if b.input is not None
-                for w in b.input.focus_widgets()]
+        return [
+            w for b in self.blocks.values() if b.input is not None for w in b.input.focus_widgets()
+        ]
 
     def block_of(self, widget: QWidget | None) -> QuestionBlock | None:
         while widget is not None and widget is not self:

@@ -54,8 +54,7 @@ class SectionList(QListWidget):
         if item.flags() & Qt.ItemFlag.ItemIsEnabled:
             self.chosen.emit(item.data(_NAME_ROLE))
 
-    def refresh(self, flow: Flow, form: Form, lang: str, current: str,
-                reachable: set[str]) -> None:
+    def refresh(self, flow: Flow, form: Form, lang: str, current: str, reachable: set[str]) -> None:
         """Show the relevant sections as the answers now stand; rebuilt only when the set of
         relevant sections changes."""
         sections = flow.sections()
@@ -76,8 +75,13 @@ class SectionList(QListWidget):
             if self._counted != counted:  # the same answers need no counting again
                 answered, total = section_counts(flow, section.name)
                 label = officer_text(section.label, lang, form)
-                text = (_("{section} ({answered}/{total})").format(
-                    section=label, answered=answered, total=total) if total else label)
+                text = (
+                    _("{section} ({answered}/{total})").format(
+                        section=label, answered=answered, total=total
+                    )
+                    if total
+                    else label
+                )
                 if self._texts.get(section.name) != text:
                     self._texts[section.name] = text
                     item.setText(text)
@@ -113,8 +117,7 @@ class GuidancePanel(QFrame):
         self.question_title = self._text_label("question_title", _("Focused question"))
         self.question_title.setFont(font)
         self.question_hint = self._text_label("question_hint", _("Guidance for this question"))
-        for widget in (self.heading, self.section_hint, self.question_title,
-                       self.question_hint):
+        for widget in (self.heading, self.section_hint, self.question_title, self.question_hint):
             layout.addWidget(widget)
         layout.addStretch(1)
 

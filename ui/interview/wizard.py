@@ -43,8 +43,9 @@ class InterviewWizard(QWidget):
     completed = Signal(str)  # the interview's uuid, once the core has completed it
     paused = Signal()
 
-    def __init__(self, session: Session, interview_uuid: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, interview_uuid: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("interview_wizard")
         self.session = session
@@ -108,8 +109,9 @@ class InterviewWizard(QWidget):
         self.back.clicked.connect(self.go_previous)
         self.pause = self._button(_("Pause"), "pause", _("Save and leave the interview for now"))
         self.pause.clicked.connect(self._pause)
-        self.next = self._button(_("Next"), "next",
-                                 _("Next section (Enter, Alt+Right, Ctrl+PgDown)"))
+        self.next = self._button(
+            _("Next"), "next", _("Next section (Enter, Alt+Right, Ctrl+PgDown)")
+        )
         self.next.clicked.connect(self.go_next)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back)
@@ -157,8 +159,9 @@ class InterviewWizard(QWidget):
             page = SectionPage(self.form, self.form.section(name), self.flow, self.stack)
             page.load(self.answers, self.flow)
             page.relabel(self.interview.language, self.flow)
-            page.answered.connect(lambda question, value, p=page: self._answered(p, question,
-                                                                                 value))
+            page.answered.connect(
+                lambda question, value, p=page: self._answered(p, question, value)
+            )
             if self.done:
                 page.setEnabled(False)
             self.stack.addWidget(page)
@@ -188,8 +191,14 @@ class InterviewWizard(QWidget):
         section = self.form.section(name)
         self.guidance.show_section(officer_text(section.hint, self.interview.language, self.form))
         self.guidance.show_question("", "")
-        chain = [self.language, *page.focus_widgets(), self.back, self.pause, self.next,
-                 self.sections]
+        chain = [
+            self.language,
+            *page.focus_widgets(),
+            self.back,
+            self.pause,
+            self.next,
+            self.sections,
+        ]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
         page.focus_first()
@@ -199,13 +208,13 @@ class InterviewWizard(QWidget):
         names = [s.name for s in self.form.sections]
         position = names.index(self.current)
         reachable = self.visited | set(names[:position])
-        self.sections.refresh(self.flow, self.form, self.interview.language, self.current,
-                              reachable)
+        self.sections.refresh(
+            self.flow, self.form, self.interview.language, self.current, reachable
+        )
         answered, total = self.flow.progress()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(answered if total else 1)
-        text = _("{answered} of {total} required answers").format(answered=answered,
-                                                                  total=total)
+        text = _("{answered} of {total} required answers").format(answered=answered, total=total)
         self.progress.setFormat(text.replace("%", "%%"))
         last = self.flow.next_section(self.current) is None
         self.next.setText(_("Finish") if last else _("Next"))
@@ -291,8 +300,9 @@ class InterviewWizard(QWidget):
             self._show(name)
         page = self.pages[name]
         page.show_issues(issues)
-        self._say(_("Correct the marked answers before you continue ({count}).").format(
-            count=len(issues)))
+        self._say(
+            _("Correct the marked answers before you continue ({count}).").format(count=len(issues))
+        )
         page.focus_first(issues)
 
     def _finish(self) -> None:
@@ -351,8 +361,10 @@ class InterviewWizard(QWidget):
             return
         lang = self.interview.language
         question = block.question
-        self.guidance.show_question(officer_text(question.label, lang, self.form),
-                                    officer_text(question.hint, lang, self.form))
+        self.guidance.show_question(
+            officer_text(question.label, lang, self.form),
+            officer_text(question.hint, lang, self.form),
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter moves on, unless it belongs to a list, a combo box or a multi-line text
@@ -370,5 +382,4 @@ class InterviewWizard(QWidget):
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, IdtoolError):
         return exc.message
-    return _("The answer could not be saved. Try again; if it keeps failing, tell your "
-             "supervisor.")
+    return _("The answer could not be saved. Try again; if it keeps failing, tell your supervisor.")

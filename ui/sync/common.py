@@ -57,8 +57,10 @@ def fingerprint_label(fingerprint: str, object_name: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                  | Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByKeyboard
+        | Qt.TextInteractionFlag.TextSelectableByMouse
+    )
     label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     label.setAccessibleName(_("Fingerprint"))
     label.setStyleSheet("padding: 12px; border: 2px solid #555; border-radius: 6px;")
@@ -69,7 +71,7 @@ def fingerprint_label(fingerprint: str, object_name: str) -> QLabel:
 def show_fingerprint(label: QLabel, fingerprint: str) -> None:
     """Put `fingerprint` on a label made by `fingerprint_label`."""
     groups = fingerprint.split()
-    label.setText("\n".join(" ".join(groups[i:i + 3]) for i in range(0, len(groups), 3)))
+    label.setText("\n".join(" ".join(groups[i : i + 3]) for i in range(0, len(groups), 3)))
     # Screen readers read the groups one digit at a time, separated.
     label.setAccessibleDescription(", ".join(" ".join(g) for g in groups))
 
@@ -79,11 +81,22 @@ def fingerprint_text(label: QLabel) -> str:
     return " ".join(label.text().split())
 
 
-def notify(parent: QWidget, title: str, text: str, *, warning: bool = False,
-           object_name: str = "exchange_message") -> QMessageBox:
+def notify(
+    parent: QWidget,
+    title: str,
+    text: str,
+    *,
+    warning: bool = False,
+    object_name: str = "exchange_message",
+) -> QMessageBox:
     """A message box opened without blocking (the caller keeps it), closed with Enter/Esc."""
-    box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information,
-                      title, text, QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information,
+        title,
+        text,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
     box.setObjectName(object_name)
     box.setAccessibleName(title)
     box.open()
@@ -98,9 +111,14 @@ class ProgressRun:
     thread.
     """
 
-    def __init__(self, parent: QWidget, label: str, work: Callable[[TaskState], Any],
-                 on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
-                 ) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        label: str,
+        work: Callable[[TaskState], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
         self.dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
         self.dialog.setObjectName("exchange_progress")
         self.dialog.setWindowTitle(_("Exchange packages"))

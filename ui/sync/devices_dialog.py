@@ -50,8 +50,12 @@ class DeviceModel(QAbstractTableModel):
 
     COL_LABEL, COL_ROLE, COL_FINGERPRINT, COL_ORG, COL_STATUS = range(5)
 
-    def __init__(self, rows: list[Device] | None = None, titles: dict[str, str] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        rows: list[Device] | None = None,
+        titles: dict[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.rows = list(rows or [])
         self.titles = dict(titles or {})
@@ -67,12 +71,17 @@ class DeviceModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 5
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < 5):
-            return (_("Label"), _("Role"), _("Fingerprint"), _("Organisation"),
-                    _("Status"))[section]
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < 5
+        ):
+            return (_("Label"), _("Role"), _("Fingerprint"), _("Organisation"), _("Status"))[
+                section
+            ]
         return None
 
     def organisation(self, device: Device) -> str:
@@ -85,8 +94,13 @@ class DeviceModel(QAbstractTableModel):
             return None
         device = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (device.label, role_label(device.role), device.fingerprint,
-                    self.organisation(device), status_label(device.status))[index.column()]
+            return (
+                device.label,
+                role_label(device.role),
+                device.fingerprint,
+                self.organisation(device),
+                status_label(device.status),
+            )[index.column()]
         if role == DEVICE_ID_ROLE:
             return device.device_id
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == self.COL_FINGERPRINT:
@@ -111,8 +125,7 @@ class DevicesDialog(QDialog):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.organisation = QComboBox()
@@ -150,10 +163,15 @@ class DevicesDialog(QDialog):
         self.message.setObjectName("devices_message")
         self.message.setWordWrap(True)
         self.error = error_label("devices_error")
-        hint = QLabel(_("Referral packages can be sent to a device once the supervisor has "
-                        "set its organisation and the device has imported the next update "
-                        "package.") if self.can_edit else
-                      _("Only the supervisor can set the organisation of a device."))
+        hint = QLabel(
+            _(
+                "Referral packages can be sent to a device once the supervisor has "
+                "set its organisation and the device has imported the next update "
+                "package."
+            )
+            if self.can_edit
+            else _("Only the supervisor can set the organisation of a device.")
+        )
         hint.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -189,13 +207,13 @@ class DevicesDialog(QDialog):
 
     def _selection_changed(self) -> None:
         device = self.selected()
-        trusted = (self.can_edit and device is not None
-                   and device.status is DeviceStatus.TRUSTED)
+        trusted = self.can_edit and device is not None and device.status is DeviceStatus.TRUSTED
         editable = trusted and device is not None and device.role is DeviceRole.DEVICE
         self.organisation.setEnabled(editable)
         self.set_button.setEnabled(editable)
         self.revoke_button.setEnabled(
-            trusted and device is not None and device.device_id != self.session.device_id)
+            trusted and device is not None and device.device_id != self.session.device_id
+        )
         if device is not None:
             found = self.organisation.findData(device.org_id)
             self.organisation.setCurrentIndex(max(found, 0))
@@ -216,9 +234,12 @@ class DevicesDialog(QDialog):
         show_error(self.error, "")
         self.refresh()
         self.select(device.device_id)
-        self.message.setText(_("The organisation of {device} is now: {org}. Send updates to "
-                               "all devices so that they learn it.").format(
-            device=device.label, org=self.organisation.currentText()))
+        self.message.setText(
+            _(
+                "The organisation of {device} is now: {org}. Send updates to "
+                "all devices so that they learn it."
+            ).format(device=device.label, org=self.organisation.currentText())
+        )
 
     def revoke(self) -> None:
         device = self.selected()
@@ -226,11 +247,14 @@ class DevicesDialog(QDialog):
             show_error(self.error, _("Select a device first."))
             return
         reason, ok = QInputDialog.getText(
-            self, _("Revoke device"),
-            _("Revoke {device}? Its exchange packages will be refused from now on, here and, "
-              "after the next update package, on every device. This cannot be undone. "
-              "Reason (for example: stolen or retired; no personal data):").format(
-                device=device.label))
+            self,
+            _("Revoke device"),
+            _(
+                "Revoke {device}? Its exchange packages will be refused from now on, here and, "
+                "after the next update package, on every device. This cannot be undone. "
+                "Reason (for example: stolen or retired; no personal data):"
+            ).format(device=device.label),
+        )
         if not ok:
             return
         try:
@@ -243,8 +267,12 @@ class DevicesDialog(QDialog):
         show_error(self.error, "")
         self.refresh()
         self.select(device.device_id)
-        self.message.setText(_("{device} is revoked. Send updates to all devices so that they "
-                               "refuse its packages too.").format(device=device.label))
+        self.message.setText(
+            _(
+                "{device} is revoked. Send updates to all devices so that they "
+                "refuse its packages too."
+            ).format(device=device.label)
+        )
 
     def change_keys(self, rotate: bool) -> None:
         """Coordinator: new keys and the key-change package, or that package again."""
@@ -256,12 +284,16 @@ class DevicesDialog(QDialog):
             return
         if rotate:
             answer = QMessageBox.question(
-                self, _("Change the coordinator's keys"),
-                _("Make new keys for this coordinator? Every device must then import the "
-                  "key-change package; until it does, it refuses this coordinator's new "
-                  "updates, and a copy of the old keys can still sign updates it accepts."),
+                self,
+                _("Change the coordinator's keys"),
+                _(
+                    "Make new keys for this coordinator? Every device must then import the "
+                    "key-change package; until it does, it refuses this coordinator's new "
+                    "updates, and a copy of the old keys can still sign updates it accepts."
+                ),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
+                QMessageBox.StandardButton.No,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         show_error(self.error, "")

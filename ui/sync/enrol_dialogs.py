@@ -55,8 +55,7 @@ def _with_suffix(path: str, suffix: str) -> Path:
 
 
 class _EnrolDialog(QDialog):
-    def __init__(self, session: Session, title: str, intro: str,
-                 parent: QWidget | None) -> None:
+    def __init__(self, session: Session, title: str, intro: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(title)
@@ -75,12 +74,12 @@ class _EnrolDialog(QDialog):
     def fail(self, exc: BaseException) -> None:
         show_error(self.error, failure_text(exc))
 
-    def read_chosen(self, title: str, file_filter: str, reader: Callable[[bytes], Offer],
-                    shown: QWidget) -> tuple[bytes, Offer] | None:
+    def read_chosen(
+        self, title: str, file_filter: str, reader: Callable[[bytes], Offer], shown: QWidget
+    ) -> tuple[bytes, Offer] | None:
         """Ask for a file, read and check it with `reader`; on a refusal hide `shown` (what
         the last good file showed) and say why. None when cancelled or refused."""
-        chosen, _filter = QFileDialog.getOpenFileName(self, title, default_folder(),
-                                                      file_filter)
+        chosen, _filter = QFileDialog.getOpenFileName(self, title, default_folder(), file_filter)
         if not chosen:
             return None
         try:
@@ -98,9 +97,15 @@ class CreateEnrolmentDialog(_EnrolDialog):
     """Supervisor: save the enrolment file, then read its fingerprint aloud to each officer."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(session, _("Create enrolment file"), _(
-            "Devices use this file to trust you. Save it (for example on the USB stick); when "
-            "an officer opens it, read the fingerprint shown here aloud to them."), parent)
+        super().__init__(
+            session,
+            _("Create enrolment file"),
+            _(
+                "Devices use this file to trust you. Save it (for example on the USB stick); when "
+                "an officer opens it, read the fingerprint shown here aloud to them."
+            ),
+            parent,
+        )
         caption = QLabel(_("&Name of this office (shown on the devices):"))
         self.label_edit = line_edit(_("Name of this office"), object_name="enrol_label")
         caption.setBuddy(self.label_edit)
@@ -116,8 +121,11 @@ class CreateEnrolmentDialog(_EnrolDialog):
 
     def save(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the enrolment file"), str(Path(default_folder()) / "enrolment.idte"),
-            _("Enrolment files ({pattern})").format(pattern=ENROLMENT_FILTER))
+            self,
+            _("Save the enrolment file"),
+            str(Path(default_folder()) / "enrolment.idte"),
+            _("Enrolment files ({pattern})").format(pattern=ENROLMENT_FILTER),
+        )
         if not chosen:
             return
         path = _with_suffix(chosen, ".idte")
@@ -129,9 +137,12 @@ class CreateEnrolmentDialog(_EnrolDialog):
             self.fail(exc)
             return
         show_error(self.error, "")
-        self.saved.setText(_("Saved as {name}. Read this fingerprint aloud to the officer; "
-                             "their screen must show exactly the same numbers.").format(
-                                 name=path.name))
+        self.saved.setText(
+            _(
+                "Saved as {name}. Read this fingerprint aloud to the officer; "
+                "their screen must show exactly the same numbers."
+            ).format(name=path.name)
+        )
         if self.fingerprint is None:
             self.fingerprint = fingerprint_label(offer.fingerprint, "enrol_fingerprint")
             self.column.insertWidget(self.column.indexOf(self.saved) + 1, self.fingerprint)
@@ -142,9 +153,15 @@ class JoinDialog(_EnrolDialog):
     """Device: open the supervisor's file, compare the fingerprint aloud, trust, save request."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(session, _("Join a supervisor"), _(
-            "Open the enrolment file your supervisor gave you. The supervisor reads a "
-            "fingerprint aloud; compare it with the one shown here before trusting."), parent)
+        super().__init__(
+            session,
+            _("Join a supervisor"),
+            _(
+                "Open the enrolment file your supervisor gave you. The supervisor reads a "
+                "fingerprint aloud; compare it with the one shown here before trusting."
+            ),
+            parent,
+        )
         self.offer: Offer | None = None
         self.data = b""
         self.trusted = False
@@ -156,9 +173,13 @@ class JoinDialog(_EnrolDialog):
         compare = QVBoxLayout(self.compare)
         compare.setContentsMargins(0, 0, 0, 0)
         self.supervisor_label = _wrapped("", "join_supervisor")
-        self.instruction = _wrapped(_(
-            "Ask the supervisor to read their fingerprint aloud and compare every group of "
-            "digits with this screen:"), "join_instruction")
+        self.instruction = _wrapped(
+            _(
+                "Ask the supervisor to read their fingerprint aloud and compare every group of "
+                "digits with this screen:"
+            ),
+            "join_instruction",
+        )
         self.fingerprint = fingerprint_label("", "join_fingerprint")
         caption = QLabel(_("&Name of this post (shown to the supervisor):"))
         self.label_edit = line_edit(_("Name of this post"), object_name="join_label")
@@ -172,8 +193,13 @@ class JoinDialog(_EnrolDialog):
         row = QHBoxLayout()
         row.addWidget(self.match_button)
         row.addWidget(self.differ_button)
-        for widget in (self.supervisor_label, self.instruction, self.fingerprint, caption,
-                       self.label_edit):
+        for widget in (
+            self.supervisor_label,
+            self.instruction,
+            self.fingerprint,
+            caption,
+            self.label_edit,
+        ):
             compare.addWidget(widget)
         compare.addLayout(row)
         self.compare.hide()
@@ -187,13 +213,16 @@ class JoinDialog(_EnrolDialog):
         read = self.read_chosen(
             _("Open the enrolment file"),
             _("Enrolment files ({pattern});;All files (*)").format(pattern=ENROLMENT_FILTER),
-            enrol.read_enrolment, self.compare)
+            enrol.read_enrolment,
+            self.compare,
+        )
         if read is None:
             return
         self.data, offer = read
         self.offer = offer
-        self.supervisor_label.setText(_("Supervisor: {label}").format(
-            label=offer.device.label or "—"))
+        self.supervisor_label.setText(
+            _("Supervisor: {label}").format(label=offer.device.label or "—")
+        )
         show_fingerprint(self.fingerprint, offer.fingerprint)
         self.compare.show()
         self.fingerprint.setFocus()
@@ -202,15 +231,18 @@ class JoinDialog(_EnrolDialog):
         if self.offer is None:
             return
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the enrolment request"),
+            self,
+            _("Save the enrolment request"),
             str(Path(default_folder()) / "enrolment-request.idtr"),
-            _("Enrolment requests ({pattern})").format(pattern=REQUEST_FILTER))
+            _("Enrolment requests ({pattern})").format(pattern=REQUEST_FILTER),
+        )
         if not chosen:
             return  # nothing trusted until the request has somewhere to go
         path = _with_suffix(chosen, ".idtr")
         try:
-            request = enrol.accept_enrolment(self.session, self.data,
-                                             self.label_edit.text().strip())
+            request = enrol.accept_enrolment(
+                self.session, self.data, self.label_edit.text().strip()
+            )
             self.trusted = True
             write_atomic(path, request, 0o644)
             own = enrol.read_request(request)
@@ -221,10 +253,12 @@ class JoinDialog(_EnrolDialog):
         self.match_button.setEnabled(False)
         self.differ_button.setEnabled(False)
         self.open_button.setEnabled(False)
-        self.done_label.setText(_(
-            "The supervisor is trusted. The request was saved as {name}: take it to the "
-            "supervisor, who will compare this device's fingerprint aloud:").format(
-                name=path.name))
+        self.done_label.setText(
+            _(
+                "The supervisor is trusted. The request was saved as {name}: take it to the "
+                "supervisor, who will compare this device's fingerprint aloud:"
+            ).format(name=path.name)
+        )
         self.own_fingerprint = fingerprint_label(own.fingerprint, "join_own_fingerprint")
         self.column.insertWidget(self.column.indexOf(self.done_label) + 1, self.own_fingerprint)
         self.close_buttons.setFocus()
@@ -234,9 +268,15 @@ class ApproveDialog(_EnrolDialog):
     """Supervisor: open a device's request, compare its fingerprint, write its update package."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(session, _("Approve a device request"), _(
-            "Open the request the officer brought. Their device shows its fingerprint; compare "
-            "it aloud with the one shown here before approving."), parent)
+        super().__init__(
+            session,
+            _("Approve a device request"),
+            _(
+                "Open the request the officer brought. Their device shows its fingerprint; compare "
+                "it aloud with the one shown here before approving."
+            ),
+            parent,
+        )
         self.data = b""
         self.offer: Offer | None = None
         self.approved: Path | None = None
@@ -266,13 +306,16 @@ class ApproveDialog(_EnrolDialog):
         read = self.read_chosen(
             _("Open the device request"),
             _("Enrolment requests ({pattern});;All files (*)").format(pattern=REQUEST_FILTER),
-            enrol.read_request, self.row)
+            enrol.read_request,
+            self.row,
+        )
         if read is None:
             return
         self.data, offer = read
         self.offer = offer
-        self.device_label.setText(_("Device: {label}. Its fingerprint:").format(
-            label=offer.device.label or "—"))
+        self.device_label.setText(
+            _("Device: {label}. Its fingerprint:").format(label=offer.device.label or "—")
+        )
         if self.fingerprint is not None:
             self.fingerprint.deleteLater()
         self.fingerprint = fingerprint_label(offer.fingerprint, "approve_fingerprint")
@@ -284,8 +327,10 @@ class ApproveDialog(_EnrolDialog):
         if self.offer is None:
             return
         folder = QFileDialog.getExistingDirectory(
-            self, _("Choose the folder for the update package (for example the USB stick)"),
-            default_folder())
+            self,
+            _("Choose the folder for the update package (for example the USB stick)"),
+            default_folder(),
+        )
         if not folder:
             return
         try:
@@ -296,7 +341,10 @@ class ApproveDialog(_EnrolDialog):
         show_error(self.error, "")
         self.match_button.setEnabled(False)
         self.differ_button.setEnabled(False)
-        self.done_label.setText(_(
-            "The device is trusted. Its update package was saved as {name}: import it on the "
-            "device (Exchange > Import exchange packages).").format(name=self.approved.name))
+        self.done_label.setText(
+            _(
+                "The device is trusted. Its update package was saved as {name}: import it on the "
+                "device (Exchange > Import exchange packages)."
+            ).format(name=self.approved.name)
+        )
         self.close_buttons.setFocus()

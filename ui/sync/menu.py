@@ -15,8 +15,7 @@ from idtool.session import Session
 class ExchangeMenu:
     """Builds the menu into `bar` and keeps the running flows alive while they work."""
 
-    def __init__(self, window: QMainWindow, session: Session,
-                 refresh: Callable[[], None]) -> None:
+    def __init__(self, window: QMainWindow, session: Session, refresh: Callable[[], None]) -> None:
         self.window, self.session, self.refresh = window, session, refresh
         self.flow: object | None = None
         self.actions: dict[str, QAction] = {}
@@ -25,22 +24,49 @@ class ExchangeMenu:
         can = self.session.can
         supervisor = can(Action.TRUST_LIST)
         entries: list[tuple[str, str, bool, Callable[[], None]]] = [
-            ("action_enrol_create", _("Create &enrolment file…"), supervisor,
-             self._create_enrolment),
-            ("action_enrol_approve", _("&Approve a device request…"), supervisor,
-             self._approve),
-            ("action_enrol_join", _("&Join a supervisor…"),
-             not supervisor and can(Action.EXPORT_OWN_BUNDLE), self._join),
-            ("action_export", _("E&xport cases…"),
-             not supervisor and can(Action.EXPORT_OWN_BUNDLE), self._export),
-            ("action_resend", _("Write &lost packages again…"),
-             not supervisor and can(Action.EXPORT_OWN_BUNDLE), self._resend),
-            ("action_import", _("&Import exchange packages…"),
-             can(Action.IMPORT_CASE_BUNDLE) or can(Action.IMPORT_UPDATE_BUNDLE), self._import),
-            ("action_send_updates", _("&Send updates to all devices…"), supervisor,
-             self._send_updates),
-            ("action_review", _("&Review conflicts and duplicates…"),
-             can(Action.IMPORT_CASE_BUNDLE), self._review),
+            (
+                "action_enrol_create",
+                _("Create &enrolment file…"),
+                supervisor,
+                self._create_enrolment,
+            ),
+            ("action_enrol_approve", _("&Approve a device request…"), supervisor, self._approve),
+            (
+                "action_enrol_join",
+                _("&Join a supervisor…"),
+                not supervisor and can(Action.EXPORT_OWN_BUNDLE),
+                self._join,
+            ),
+            (
+                "action_export",
+                _("E&xport cases…"),
+                not supervisor and can(Action.EXPORT_OWN_BUNDLE),
+                self._export,
+            ),
+            (
+                "action_resend",
+                _("Write &lost packages again…"),
+                not supervisor and can(Action.EXPORT_OWN_BUNDLE),
+                self._resend,
+            ),
+            (
+                "action_import",
+                _("&Import exchange packages…"),
+                can(Action.IMPORT_CASE_BUNDLE) or can(Action.IMPORT_UPDATE_BUNDLE),
+                self._import,
+            ),
+            (
+                "action_send_updates",
+                _("&Send updates to all devices…"),
+                supervisor,
+                self._send_updates,
+            ),
+            (
+                "action_review",
+                _("&Review conflicts and duplicates…"),
+                can(Action.IMPORT_CASE_BUNDLE),
+                self._review,
+            ),
         ]
         exchanges = any(allowed for *_rest, allowed, _slot in entries)
         entries.append(("action_devices", _("&Devices…"), exchanges, self._devices))
@@ -51,8 +77,10 @@ class ExchangeMenu:
         for name, text, allowed, slot in entries:
             if not allowed:
                 continue
-            if (name in ("action_export", "action_send_updates", "action_review",
-                         "action_devices") and not menu.isEmpty()):
+            if (
+                name in ("action_export", "action_send_updates", "action_review", "action_devices")
+                and not menu.isEmpty()
+            ):
                 menu.addSeparator()
             action = QAction(text, self.window)
             action.setObjectName(name)

@@ -26,8 +26,13 @@ _Index = QModelIndex | QPersistentModelIndex
 class _RowsModel(QAbstractTableModel):
     """A fixed list of items shown through `columns`: (header, item -> text)."""
 
-    def __init__(self, items: Sequence[Any], columns: list[tuple[str, Callable[[Any], str]]],
-                 uuid_of: Callable[[Any], str] | None = None, parent: Any = None) -> None:
+    def __init__(
+        self,
+        items: Sequence[Any],
+        columns: list[tuple[str, Callable[[Any], str]]],
+        uuid_of: Callable[[Any], str] | None = None,
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.items = list(items)
         self.columns = columns
@@ -49,10 +54,14 @@ class _RowsModel(QAbstractTableModel):
             return self.uuid_of(item)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.columns)):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
             return self.columns[section][0]
         return None
 
@@ -66,11 +75,15 @@ class ConflictListModel(_RowsModel):
     COL_KIND, COL_SENDER, COL_RECEIVED = range(3)
 
     def __init__(self, conflicts: Sequence[Conflict], parent: Any = None) -> None:
-        super().__init__(conflicts, [
-            (_("Kind of record"), lambda c: table_name(c.table)),
-            (_("From device"), lambda c: c.sender[:8]),
-            (_("Received"), lambda c: c.created_at[:16].replace("T", " ")),
-        ], parent=parent)
+        super().__init__(
+            conflicts,
+            [
+                (_("Kind of record"), lambda c: table_name(c.table)),
+                (_("From device"), lambda c: c.sender[:8]),
+                (_("Received"), lambda c: c.created_at[:16].replace("T", " ")),
+            ],
+            parent=parent,
+        )
 
 
 def _show(value: Any, column: str = "") -> str:
@@ -99,12 +112,18 @@ class FieldDiffModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows, self.differs = [], []
         if conflict is not None:
-            names = list(conflict.local) + [k for k in conflict.incoming
-                                            if k not in conflict.local]
-            self.rows = [(field_name(name), _show(conflict.local.get(name), name),
-                          _show(conflict.incoming.get(name), name)) for name in names]
-            self.differs = [conflict.local.get(name) != conflict.incoming.get(name)
-                            for name in names]
+            names = list(conflict.local) + [k for k in conflict.incoming if k not in conflict.local]
+            self.rows = [
+                (
+                    field_name(name),
+                    _show(conflict.local.get(name), name),
+                    _show(conflict.incoming.get(name), name),
+                )
+                for name in names
+            ]
+            self.differs = [
+                conflict.local.get(name) != conflict.incoming.get(name) for name in names
+            ]
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -133,11 +152,15 @@ class FieldDiffModel(QAbstractTableModel):
             return _("{value} (differs)").format(value=row[index.column()])
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return (_("Field"), _("On this computer"), _("Incoming"))[section] \
-                if 0 <= section < 3 else None
+            return (
+                (_("Field"), _("On this computer"), _("Incoming"))[section]
+                if 0 <= section < 3
+                else None
+            )
         return None
 
 
@@ -150,8 +173,11 @@ class PersonSummary:
 
     def text(self) -> str:
         return _("{name}, born {birth}, document {document} (device {device})").format(
-            name=self.name or "—", birth=self.birth_date or "—", document=self.document or "—",
-            device=self.device[:8])
+            name=self.name or "—",
+            birth=self.birth_date or "—",
+            document=self.document or "—",
+            device=self.device[:8],
+        )
 
 
 def person_summaries(session: Session, uuids: set[str]) -> dict[str, PersonSummary]:
@@ -159,8 +185,9 @@ def person_summaries(session: Session, uuids: set[str]) -> dict[str, PersonSumma
     found: dict[str, PersonSummary] = {}
     for uuid in sorted(uuids):
         row = session.conn.execute(
-            "SELECT full_name, birth_date, document_number, device_id FROM persons"
-            " WHERE uuid = ?", (uuid,)).fetchone()
+            "SELECT full_name, birth_date, document_number, device_id FROM persons WHERE uuid = ?",
+            (uuid,),
+        ).fetchone()
         if row is not None:
             found[uuid] = PersonSummary(*(str(v) for v in row))
     return found
@@ -169,29 +196,41 @@ def person_summaries(session: Session, uuids: set[str]) -> dict[str, PersonSumma
 class DuplicateModel(_RowsModel):
     COL_PERSON_A, COL_PERSON_B, COL_REASON = range(3)
 
-    def __init__(self, duplicates: Sequence[Duplicate], summaries: dict[str, PersonSummary],
-                 parent: Any = None) -> None:
+    def __init__(
+        self,
+        duplicates: Sequence[Duplicate],
+        summaries: dict[str, PersonSummary],
+        parent: Any = None,
+    ) -> None:
         self.summaries = summaries
 
         def person(uuid: str) -> str:
             summary = self.summaries.get(uuid)
             return summary.text() if summary else _("(not found)")
 
-        super().__init__(duplicates, [
-            (_("First person"), lambda d: person(d.person_a)),
-            (_("Second person"), lambda d: person(d.person_b)),
-            (_("Why flagged"), lambda d: duplicate_reason(d.reason)),
-        ], parent=parent)
+        super().__init__(
+            duplicates,
+            [
+                (_("First person"), lambda d: person(d.person_a)),
+                (_("Second person"), lambda d: person(d.person_b)),
+                (_("Why flagged"), lambda d: duplicate_reason(d.reason)),
+            ],
+            parent=parent,
+        )
 
 
 class QuarantineModel(_RowsModel):
     COL_RECEIVED, COL_SENDER, COL_KIND, COL_REASON, COL_DETAIL = range(5)
 
     def __init__(self, items: Sequence[Quarantined], parent: Any = None) -> None:
-        super().__init__(items, [
-            (_("Received"), lambda q: q.created_at[:16].replace("T", " ")),
-            (_("From device"), lambda q: q.sender[:8]),
-            (_("Kind of record"), lambda q: table_name(q.table)),
-            (_("Reason"), lambda q: q.reason_label()),
-            (_("Detail"), lambda q: q.detail),
-        ], parent=parent)
+        super().__init__(
+            items,
+            [
+                (_("Received"), lambda q: q.created_at[:16].replace("T", " ")),
+                (_("From device"), lambda q: q.sender[:8]),
+                (_("Kind of record"), lambda q: table_name(q.table)),
+                (_("Reason"), lambda q: q.reason_label()),
+                (_("Detail"), lambda q: q.detail),
+            ],
+            parent=parent,
+        )

@@ -23,21 +23,31 @@ from ui.tasks import TaskState
 
 def organisation_devices(session: Session, org_id: str) -> list[Device]:
     """Trusted devices the supervisor mapped to `org_id` (never this device itself)."""
-    return [d for d in devices.for_organisation(session.conn, org_id)
-            if d.device_id != session.device_id]
+    return [
+        d
+        for d in devices.for_organisation(session.conn, org_id)
+        if d.device_id != session.device_id
+    ]
 
 
 def device_choice(device: Device) -> str:
-    return _("{label} (fingerprint {fingerprint})").format(label=device.label,
-                                                           fingerprint=device.fingerprint)
+    return _("{label} (fingerprint {fingerprint})").format(
+        label=device.label, fingerprint=device.fingerprint
+    )
 
 
 class ReferralSendFlow:
     """One sending: `on_done(path)` or `on_error(line)` on the GUI thread."""
 
-    def __init__(self, session: Session, parent: QWidget, ref: referrals.Referral,
-                 org_title: str, on_done: Callable[[Path], None],
-                 on_error: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget,
+        ref: referrals.Referral,
+        org_title: str,
+        on_done: Callable[[Path], None],
+        on_error: Callable[[str], None],
+    ) -> None:
         self.session, self.parent, self.ref, self.org_title = session, parent, ref, org_title
         self.on_done, self.on_error = on_done, on_error
         self.run: ProgressRun | None = None
@@ -49,17 +59,21 @@ class ReferralSendFlow:
         session, ref = self.session, self.ref
         found = organisation_devices(session, ref.recipient_id)
         if not found:
-            self._fail(_("No device of {org} is enrolled for exchange packages: the supervisor "
-                         "must enrol it and set its organisation in Exchange > Devices, then "
-                         "send updates. Meanwhile save the packet instead.").format(
-                org=self.org_title))
+            self._fail(
+                _(
+                    "No device of {org} is enrolled for exchange packages: the supervisor "
+                    "must enrol it and set its organisation in Exchange > Devices, then "
+                    "send updates. Meanwhile save the packet instead."
+                ).format(org=self.org_title)
+            )
             return False
         if not referrals.preview(session, ref.case_uuid, ref.recipient_id).allowed:
             # The core refuses (and audits the refusal) before anything is written; the folder
             # named cannot exist, so nothing could be written even if it did not refuse.
             try:
-                export_referral(session, ref.case_uuid, ref.recipient_id, None,
-                                Path(os.devnull) / "refused")
+                export_referral(
+                    session, ref.case_uuid, ref.recipient_id, None, Path(os.devnull) / "refused"
+                )
             except NotPermitted as exc:
                 self._fail(failure_text(exc))
                 return False
@@ -70,25 +84,44 @@ class ReferralSendFlow:
         if len(found) > 1:
             labels = [device_choice(d) for d in found]
             chosen, ok = QInputDialog.getItem(
-                self.parent, _("Send to the organisation's device"),
-                _("Which device of {org} should receive the referral?").format(
-                    org=self.org_title), labels, 0, False)
+                self.parent,
+                _("Send to the organisation's device"),
+                _("Which device of {org} should receive the referral?").format(org=self.org_title),
+                labels,
+                0,
+                False,
+            )
             if not ok:
                 return False
             device = found[labels.index(chosen)]
         folder = QFileDialog.getExistingDirectory(
-            self.parent, _("Choose the folder for the referral package (for example the USB "
-                           "stick)"), default_folder())
+            self.parent,
+            _("Choose the folder for the referral package (for example the USB stick)"),
+            default_folder(),
+        )
         if not folder:
             return False
 
         def work(state: TaskState) -> Path:
-            return export_referral(session, ref.case_uuid, ref.recipient_id, device.device_id,
-                                   folder, services=ref.services, urgency=ref.urgency,
-                                   progress=state.progress, cancelled=state.cancelled)
+            return export_referral(
+                session,
+                ref.case_uuid,
+                ref.recipient_id,
+                device.device_id,
+                folder,
+                services=ref.services,
+                urgency=ref.urgency,
+                progress=state.progress,
+                cancelled=state.cancelled,
+            )
 
-        self.run = ProgressRun(self.parent, _("Writing the referral package…"), work,
-                               self._done, lambda exc: self._fail(failure_text(exc)))
+        self.run = ProgressRun(
+            self.parent,
+            _("Writing the referral package…"),
+            work,
+            self._done,
+            lambda exc: self._fail(failure_text(exc)),
+        )
         return True
 
     def _done(self, path: Path) -> None:

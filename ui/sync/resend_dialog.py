@@ -56,19 +56,22 @@ class ResendDialog(QDialog):
         self.packages = export.out_bundles(session.conn, session.device_id, Kind.CASE)
         self.last = self.packages[-1]["sequence"] if self.packages else 0
 
-        intro = QLabel(_("If an exchange package was lost or broken before the supervisor "
-                         "imported it, the packages after it cannot be imported either. Write "
-                         "them again: one new exchange package carries everything from the "
-                         "first lost package on. The supervisor's import report names the "
-                         "missing package."))
+        intro = QLabel(
+            _(
+                "If an exchange package was lost or broken before the supervisor "
+                "imported it, the packages after it cannot be imported either. Write "
+                "them again: one new exchange package carries everything from the "
+                "first lost package on. The supervisor's import report names the "
+                "missing package."
+            )
+        )
         intro.setObjectName("resend_intro")
         intro.setWordWrap(True)
 
         self.table = QTableWidget(len(self.packages), self.COLUMNS)
         self.table.setObjectName("resend_packages")
         self.table.setAccessibleName(_("Exchange packages written"))
-        self.table.setHorizontalHeaderLabels(
-            [_("Package"), _("Written"), _("Records"), _("Note")])
+        self.table.setHorizontalHeaderLabels([_("Package"), _("Written"), _("Records"), _("Note")])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -79,15 +82,25 @@ class ResendDialog(QDialog):
         header.setStretchLastSection(True)
         for row, package in enumerate(self.packages):
             covers = package["covers_from"]
-            note = (_("covers packages {first} to {sequence}").format(
-                first=covers, sequence=package["sequence"]) if covers is not None else "")
-            values = (str(package["sequence"]), written_at(package["at"]),
-                      str(package["records"]), note)
+            note = (
+                _("covers packages {first} to {sequence}").format(
+                    first=covers, sequence=package["sequence"]
+                )
+                if covers is not None
+                else ""
+            )
+            values = (
+                str(package["sequence"]),
+                written_at(package["at"]),
+                str(package["records"]),
+                note,
+            )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column in (0, 2):
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
-                                          | Qt.AlignmentFlag.AlignVCenter)
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
                 self.table.setItem(row, column, item)
         self.table.itemSelectionChanged.connect(self._row_chosen)
 
@@ -107,8 +120,10 @@ class ResendDialog(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("resend_summary")
         self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
 
         self.buttons = QDialogButtonBox()
         self.write_button = QPushButton(_("&Write…"))
@@ -132,8 +147,9 @@ class ResendDialog(QDialog):
         if not self.packages:
             self.first.setEnabled(False)
             self.write_button.setEnabled(False)
-            self.summary.setText(_("No exchange package has been written yet: there is "
-                                   "nothing to write again."))
+            self.summary.setText(
+                _("No exchange package has been written yet: there is nothing to write again.")
+            )
             self.summary.setAccessibleName(self.summary.text())
             cancel.setFocus()
         else:
@@ -153,13 +169,17 @@ class ResendDialog(QDialog):
                     self.table.selectRow(row)
                 break
         if value < self.last:
-            text = _("A new exchange package {next} will be written. It carries again "
-                     "everything from package {first} on, so the supervisor can import it in "
-                     "place of packages {first} to {last}.")
+            text = _(
+                "A new exchange package {next} will be written. It carries again "
+                "everything from package {first} on, so the supervisor can import it in "
+                "place of packages {first} to {last}."
+            )
         else:
-            text = _("A new exchange package {next} will be written. It carries again "
-                     "everything from package {first} on, so the supervisor can import it in "
-                     "place of package {first}.")
+            text = _(
+                "A new exchange package {next} will be written. It carries again "
+                "everything from package {first} on, so the supervisor can import it in "
+                "place of package {first}."
+            )
         self.summary.setText(text.format(next=self.last + 1, first=value, last=self.last))
         self.summary.setAccessibleName(self.summary.text())
 

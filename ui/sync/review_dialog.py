@@ -91,8 +91,12 @@ class ReviewDialog(QDialog):
     # -- tabs ----------------------------------------------------------------------------------
     def _conflicts_tab(self) -> QWidget:
         page = QWidget()
-        intro = QLabel(_("The same record was changed here and on a device. Compare the two "
-                         "versions (differences in bold) and choose which to keep."))
+        intro = QLabel(
+            _(
+                "The same record was changed here and on a device. Compare the two "
+                "versions (differences in bold) and choose which to keep."
+            )
+        )
         intro.setWordWrap(True)
         self.conflict_view = _table(self.conflicts, "conflict_list", _("Conflicts"))
         self.conflict_view.selectionModel().currentRowChanged.connect(self._conflict_chosen)
@@ -101,10 +105,12 @@ class ReviewDialog(QDialog):
         split.addWidget(self.conflict_view)
         split.addWidget(self.diff_view)
         split.setStretchFactor(1, 2)
-        self.keep_local = _button(_("Keep &local version"), "keep_local",
-                                  lambda: self._resolve_conflict("local"))
-        self.take_incoming = _button(_("Take &incoming version"), "take_incoming",
-                                     lambda: self._resolve_conflict("incoming"))
+        self.keep_local = _button(
+            _("Keep &local version"), "keep_local", lambda: self._resolve_conflict("local")
+        )
+        self.take_incoming = _button(
+            _("Take &incoming version"), "take_incoming", lambda: self._resolve_conflict("incoming")
+        )
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.keep_local)
@@ -117,16 +123,21 @@ class ReviewDialog(QDialog):
 
     def _duplicates_tab(self) -> QWidget:
         page = QWidget()
-        intro = QLabel(_("These persons were recorded at different posts and may be the same "
-                         "person. Your answer is recorded; nothing is merged."))
+        intro = QLabel(
+            _(
+                "These persons were recorded at different posts and may be the same "
+                "person. Your answer is recorded; nothing is merged."
+            )
+        )
         intro.setWordWrap(True)
-        self.duplicate_view = _table(self.duplicates, "duplicate_list",
-                                     _("Possible duplicates"))
+        self.duplicate_view = _table(self.duplicates, "duplicate_list", _("Possible duplicates"))
         self.duplicate_view.selectionModel().currentRowChanged.connect(self._update_buttons)
-        self.same = _button(_("&Same person"), "same_person",
-                            lambda: self._resolve_duplicate("same"))
-        self.different = _button(_("Di&fferent people"), "different_people",
-                                 lambda: self._resolve_duplicate("different"))
+        self.same = _button(
+            _("&Same person"), "same_person", lambda: self._resolve_duplicate("same")
+        )
+        self.different = _button(
+            _("Di&fferent people"), "different_people", lambda: self._resolve_duplicate("different")
+        )
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.same)
@@ -139,11 +150,14 @@ class ReviewDialog(QDialog):
 
     def _quarantine_tab(self) -> QWidget:
         page = QWidget()
-        intro = QLabel(_("Records set aside during import because they could not be used. The "
-                         "rest of each package was imported."))
+        intro = QLabel(
+            _(
+                "Records set aside during import because they could not be used. The "
+                "rest of each package was imported."
+            )
+        )
         intro.setWordWrap(True)
-        self.quarantine_view = _table(self.quarantine, "quarantine_list",
-                                      _("Quarantined records"))
+        self.quarantine_view = _table(self.quarantine, "quarantine_list", _("Quarantined records"))
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addWidget(self.quarantine_view, 1)
@@ -155,21 +169,28 @@ class ReviewDialog(QDialog):
         self.conflicts.set_items(queues.open_conflicts(session))
         dups = queues.open_duplicates(session)
         self.duplicates.summaries = person_summaries(
-            session, {d.person_a for d in dups} | {d.person_b for d in dups})
+            session, {d.person_a for d in dups} | {d.person_b for d in dups}
+        )
         self.duplicates.set_items(dups)
         self.quarantine.set_items(queues.quarantined(session))
-        counts = (self.conflicts.rowCount(), self.duplicates.rowCount(),
-                  self.quarantine.rowCount())
-        titles = (_("&Conflicts ({count})"), _("Possible &duplicates ({count})"),
-                  _("&Quarantined records ({count})"))
+        counts = (self.conflicts.rowCount(), self.duplicates.rowCount(), self.quarantine.rowCount())
+        titles = (
+            _("&Conflicts ({count})"),
+            _("Possible &duplicates ({count})"),
+            _("&Quarantined records ({count})"),
+        )
         for i, (title, count) in enumerate(zip(titles, counts, strict=True)):
             self.tabs.setTabText(i, title.format(count=count))
-        for view, model in ((self.conflict_view, self.conflicts),
-                            (self.duplicate_view, self.duplicates)):
+        for view, model in (
+            (self.conflict_view, self.conflicts),
+            (self.duplicate_view, self.duplicates),
+        ):
             if model.rowCount():
                 view.selectionModel().setCurrentIndex(
-                    model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
+                    model.index(0, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
         self._conflict_chosen()
         self._update_buttons()
 
@@ -180,8 +201,9 @@ class ReviewDialog(QDialog):
     def _conflict_chosen(self, *_args: object) -> None:
         index = self.conflict_view.selectionModel().currentIndex()
         items = self.conflicts.items
-        self.diff.set_conflict(items[index.row()] if index.isValid() and
-                               index.row() < len(items) else None)
+        self.diff.set_conflict(
+            items[index.row()] if index.isValid() and index.row() < len(items) else None
+        )
         self._update_buttons()
 
     def _update_buttons(self, *_args: object) -> None:
@@ -196,15 +218,17 @@ class ReviewDialog(QDialog):
         uuid = self._current(self.conflict_view)
         if uuid is None:
             return
-        self._act(lambda: queues.resolve_conflict(self.session, uuid, keep=keep),
-                  self.conflict_view)
+        self._act(
+            lambda: queues.resolve_conflict(self.session, uuid, keep=keep), self.conflict_view
+        )
 
     def _resolve_duplicate(self, resolution: str) -> None:
         uuid = self._current(self.duplicate_view)
         if uuid is None:
             return
-        self._act(lambda: queues.resolve_duplicate(self.session, uuid, resolution),
-                  self.duplicate_view)
+        self._act(
+            lambda: queues.resolve_duplicate(self.session, uuid, resolution), self.duplicate_view
+        )
 
     def _act(self, action: Callable[[], None], view: QTableView) -> None:
         try:

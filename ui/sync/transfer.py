@@ -41,8 +41,9 @@ def pending_changes(session: Session) -> int:
     from idtool.bundle import Kind
 
     since = export.last_out(session.conn, session.device_id, Kind.CASE)[2]
-    row = session.conn.execute("SELECT count(*) FROM sync_changes WHERE id > ?",
-                               (since,)).fetchone()
+    row = session.conn.execute(
+        "SELECT count(*) FROM sync_changes WHERE id > ?", (since,)
+    ).fetchone()
     return int(row[0])
 
 
@@ -64,8 +65,7 @@ class _WriteFlow:
         raise NotImplementedError
 
     def start(self) -> bool:
-        folder = QFileDialog.getExistingDirectory(self.parent, self.folder_prompt,
-                                                  default_folder())
+        folder = QFileDialog.getExistingDirectory(self.parent, self.folder_prompt, default_folder())
         if not folder:
             return False
         session = self.session
@@ -78,13 +78,15 @@ class _WriteFlow:
 
     def _done(self, path: Path) -> None:
         self.result = path
-        self.message = notify(self.parent, self.title,
-                              self.done_text.format(name=path.name, folder=str(path.parent)))
+        self.message = notify(
+            self.parent, self.title, self.done_text.format(name=path.name, folder=str(path.parent))
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.error = failure_text(exc)
-        self.message = notify(self.parent, self.title,
-                              self.failed_text.format(reason=self.error), warning=True)
+        self.message = notify(
+            self.parent, self.title, self.failed_text.format(reason=self.error), warning=True
+        )
 
 
 class ExportFlow(_WriteFlow):
@@ -93,21 +95,25 @@ class ExportFlow(_WriteFlow):
     def __init__(self, session: Session, parent: QWidget) -> None:
         super().__init__(session, parent)
         self.title = _("Export cases")
-        self.folder_prompt = _("Choose the folder for the exchange package (for example the "
-                               "USB stick)")
+        self.folder_prompt = _(
+            "Choose the folder for the exchange package (for example the USB stick)"
+        )
         self.busy_text = _("Writing the exchange package…")
-        self.done_text = _("The exchange package {name} was written to the folder {folder}. "
-                           "Take it to the supervisor.")
+        self.done_text = _(
+            "The exchange package {name} was written to the folder {folder}. "
+            "Take it to the supervisor."
+        )
         self.failed_text = _("The exchange package was not written: {reason}")
 
     def start(self) -> bool:
         if pending_changes(self.session) == 0:
             answer = QMessageBox.question(
-                self.parent, self.title,
-                _("Nothing has changed since the last export. Write an exchange package "
-                  "anyway?"),
+                self.parent,
+                self.title,
+                _("Nothing has changed since the last export. Write an exchange package anyway?"),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
+                QMessageBox.StandardButton.No,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         return super().start()
@@ -124,17 +130,21 @@ class ResendFlow(_WriteFlow):
         super().__init__(session, parent)
         self.resend_from = resend_from
         self.title = _("Write lost packages again")
-        self.folder_prompt = _("Choose the folder for the exchange package (for example the "
-                               "USB stick)")
+        self.folder_prompt = _(
+            "Choose the folder for the exchange package (for example the USB stick)"
+        )
         self.busy_text = _("Writing the exchange package…")
-        self.done_text = _("The exchange package {name} was written to the folder {folder}. "
-                           "It carries again everything from package {first} on. Take it to "
-                           "the supervisor.").replace("{first}", str(resend_from))
+        self.done_text = _(
+            "The exchange package {name} was written to the folder {folder}. "
+            "It carries again everything from package {first} on. Take it to "
+            "the supervisor."
+        ).replace("{first}", str(resend_from))
         self.failed_text = _("The exchange package was not written: {reason}")
 
     def write(self, session: Session, folder: str, state: TaskState) -> Path:
-        return export.export_cases(session, folder, state.progress, state.cancelled,
-                                   resend_from=self.resend_from)
+        return export.export_cases(
+            session, folder, state.progress, state.cancelled, resend_from=self.resend_from
+        )
 
 
 class SendUpdatesFlow(_WriteFlow):
@@ -144,11 +154,14 @@ class SendUpdatesFlow(_WriteFlow):
     def __init__(self, session: Session, parent: QWidget) -> None:
         super().__init__(session, parent)
         self.title = _("Send updates to all devices")
-        self.folder_prompt = _("Choose the folder for the update package (for example the USB "
-                               "stick)")
+        self.folder_prompt = _(
+            "Choose the folder for the update package (for example the USB stick)"
+        )
         self.busy_text = _("Writing the update package…")
-        self.done_text = _("The update package {name} was written to the folder {folder}. "
-                           "Import it on each device.")
+        self.done_text = _(
+            "The update package {name} was written to the folder {folder}. "
+            "Import it on each device."
+        )
         self.failed_text = _("The update package was not written: {reason}")
 
     def write(self, session: Session, folder: str, state: TaskState) -> Path:
@@ -163,14 +176,20 @@ class KeyChangeFlow(_WriteFlow):
     def __init__(self, session: Session, parent: QWidget, rotate: bool) -> None:
         super().__init__(session, parent)
         self.rotate = rotate
-        self.title = _("Change the coordinator's keys") if rotate else _(
-            "Write the key-change package again")
-        self.folder_prompt = _("Choose the folder for the key-change package (for example the "
-                               "USB stick)")
+        self.title = (
+            _("Change the coordinator's keys")
+            if rotate
+            else _("Write the key-change package again")
+        )
+        self.folder_prompt = _(
+            "Choose the folder for the key-change package (for example the USB stick)"
+        )
         self.busy_text = _("Writing the key-change package…")
-        self.done_text = _("The key-change package {name} was written to the folder {folder}. "
-                           "Import it on every device as soon as possible: until a device has "
-                           "it, a copy of the old keys can still sign updates it accepts.")
+        self.done_text = _(
+            "The key-change package {name} was written to the folder {folder}. "
+            "Import it on every device as soon as possible: until a device has "
+            "it, a copy of the old keys can still sign updates it accepts."
+        )
         self.failed_text = _("The key-change package was not written: {reason}")
 
     def write(self, session: Session, folder: str, state: TaskState) -> Path:
@@ -213,7 +232,9 @@ def received_referral(session: Session, report: ImportReport) -> ReceivedReferra
         return None
     row = session.conn.execute(
         "SELECT c.number, r.source_case_number FROM referrals_received r JOIN cases c"
-        " ON c.uuid = r.case_uuid WHERE r.bundle_id = ?", (report.bundle_id,)).fetchone()
+        " ON c.uuid = r.case_uuid WHERE r.bundle_id = ?",
+        (report.bundle_id,),
+    ).fetchone()
     return None if row is None else ReceivedReferral(str(row[0]), str(row[1]))
 
 
@@ -227,6 +248,7 @@ def import_files(session: Session, paths: list[Path], state: TaskState) -> list[
     def progress_for(base: int) -> Callable[[int, int], None]:
         def report(d: int, t: int) -> None:
             state.progress(base + (int(d * 1000 / t) if t else 0), total)
+
         return report
 
     while pending:
@@ -236,8 +258,9 @@ def import_files(session: Session, paths: list[Path], state: TaskState) -> list[
                 done[path] = Outcome(path, refused=_("Cancelled: this file was not imported."))
                 continue
             try:
-                report = importer.import_bundle(session, path, progress_for(step * 1000),
-                                                state.cancelled)
+                report = importer.import_bundle(
+                    session, path, progress_for(step * 1000), state.cancelled
+                )
             except BundleError as exc:
                 if exc.reason == "gap":
                     retry.append((path, exc.message))
@@ -260,8 +283,9 @@ def import_files(session: Session, paths: list[Path], state: TaskState) -> list[
 class ImportFlow:
     """Choose one or more files, import them off the GUI thread, show the report."""
 
-    def __init__(self, session: Session, parent: QWidget,
-                 on_imported: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget, on_imported: Callable[[], None] | None = None
+    ) -> None:
         self.session, self.parent = session, parent
         self.on_imported = on_imported
         self.run: ProgressRun | None = None
@@ -270,15 +294,22 @@ class ImportFlow:
 
     def start(self) -> bool:
         chosen, _filter = QFileDialog.getOpenFileNames(
-            self.parent, _("Choose exchange packages to import"), default_folder(),
-            _("Exchange packages ({pattern});;All files (*)").format(pattern=BUNDLE_FILTER))
+            self.parent,
+            _("Choose exchange packages to import"),
+            default_folder(),
+            _("Exchange packages ({pattern});;All files (*)").format(pattern=BUNDLE_FILTER),
+        )
         if not chosen:
             return False
         paths = [Path(p) for p in chosen]
         session = self.session
-        self.run = ProgressRun(self.parent, _("Importing exchange packages…"),
-                               lambda state: import_files(session, paths, state),
-                               self._done, self._failed)
+        self.run = ProgressRun(
+            self.parent,
+            _("Importing exchange packages…"),
+            lambda state: import_files(session, paths, state),
+            self._done,
+            self._failed,
+        )
         return True
 
     def _done(self, outcomes: list[Outcome]) -> None:
@@ -289,9 +320,12 @@ class ImportFlow:
         self.report_dialog.open()
 
     def _failed(self, exc: BaseException) -> None:
-        self.message = notify(self.parent, _("Import exchange packages"),
-                              _("Nothing was imported: {reason}").format(
-                                  reason=failure_text(exc)), warning=True)
+        self.message = notify(
+            self.parent,
+            _("Import exchange packages"),
+            _("Nothing was imported: {reason}").format(reason=failure_text(exc)),
+            warning=True,
+        )
 
 
 COUNTS = (
@@ -304,16 +338,21 @@ COUNTS = (
 
 
 def count_labels() -> dict[str, str]:
-    return {"imported": _("Imported"), "unchanged": _("Unchanged"),
-            "conflicts": _("Conflicts to resolve"), "duplicates": _("Possible duplicates"),
-            "quarantined": _("Quarantined records")}
+    return {
+        "imported": _("Imported"),
+        "unchanged": _("Unchanged"),
+        "conflicts": _("Conflicts to resolve"),
+        "duplicates": _("Possible duplicates"),
+        "quarantined": _("Quarantined records"),
+    }
 
 
 class ImportReportDialog(QDialog):
     """One box per file: the counts, or in red the reason the package was refused."""
 
-    def __init__(self, outcomes: list[Outcome], can_review: bool,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, outcomes: list[Outcome], can_review: bool, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("import_report")
         self.setWindowTitle(_("Import report"))
@@ -340,19 +379,28 @@ class ImportReportDialog(QDialog):
             else:
                 report = outcome.report
                 if outcome.referral is not None:
-                    line = QLabel(_("Referral received: case {number} was opened here for the "
-                                    "person (case {source} of the sending device). The answers "
-                                    "came with it and need not be asked again.").format(
-                        number=outcome.referral.case_number,
-                        source=outcome.referral.source_case_number))
+                    line = QLabel(
+                        _(
+                            "Referral received: case {number} was opened here for the "
+                            "person (case {source} of the sending device). The answers "
+                            "came with it and need not be asked again."
+                        ).format(
+                            number=outcome.referral.case_number,
+                            source=outcome.referral.source_case_number,
+                        )
+                    )
                     line.setObjectName("referral_received")
                     line.setWordWrap(True)
                     line.setStyleSheet("font-weight: bold;")
                     line.setAccessibleName(line.text())
                     form.addRow(line)
                 if report.audit_findings:
-                    line = QLabel(_("The audit log of this device does not match what it sent "
-                                    "before, or is damaged: see the review queue."))
+                    line = QLabel(
+                        _(
+                            "The audit log of this device does not match what it sent "
+                            "before, or is damaged: see the review queue."
+                        )
+                    )
                     line.setObjectName("audit_findings")
                     line.setWordWrap(True)
                     line.setStyleSheet("color: #b00020; font-weight: bold;")
@@ -368,14 +416,20 @@ class ImportReportDialog(QDialog):
                 details = QLabel("\n".join(report.lines()[2:]))
                 details.setObjectName("report_details")
                 details.setWordWrap(True)
-                details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+                details.setTextInteractionFlags(
+                    Qt.TextInteractionFlag.TextSelectableByMouse
+                    | Qt.TextInteractionFlag.TextSelectableByKeyboard
+                )
                 if details.text():
                     form.addRow(details)
             column.addWidget(box)
         if needs_review and can_review:
-            hint = QLabel(_("Some records need a person's decision: open Exchange > Review "
-                            "conflicts and duplicates."))
+            hint = QLabel(
+                _(
+                    "Some records need a person's decision: open Exchange > Review "
+                    "conflicts and duplicates."
+                )
+            )
             hint.setObjectName("review_hint")
             hint.setWordWrap(True)
             column.addWidget(hint)
