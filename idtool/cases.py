@@ -11,12 +11,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from idtool import database, names
+from idtool import database, names, records
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
 from idtool.regions import REGIONS
 from idtool.session import Session
+
+# The person's details a case keeps (besides the identity key), in table order.
+PERSON_COLUMNS = (
+    "full_name",
+    "other_names",
+    "sex",
+    "birth_date",
+    "citizenship",
+    "document_number",
+)
 
 
 class Status(StrEnum):
@@ -99,7 +109,8 @@ def now_iso() -> str:
 
 
 def _next_number(session: Session) -> str:
-    """Per-device running number: DEVICE-YEAR-NNNNN (unique across posts by device prefix)."""
+    """Per-device running number: DEVICE-YEAR-NNNNN (DEVICE: 4 characters of the device id; the
+    case number is a claim of the certificate code, which must stay under 300 bytes)."""
     year = datetime.now(UTC).year
     prefix = f"{session.device_id[:4].upper()}-{year}-"
     row = session.conn.execute(
@@ -180,6 +191,39 @@ def _check_date(text: str) -> None:
         raise InvalidInput(_("Enter a date as YYYY-MM-DD.")) from None
 
 
+def open_received(session: Session, person: dict[str, str], region: str, identified: bool) -> str:
+    """Open a case here for a person another organisation referred (their details as the
+    referral carries them, checked by the caller); returns its uuid. Call inside the import's
+    transaction."""
+    conn = session.conn
+    person_uuid, case_uuid = str(uuid.uuid4()), str(uuid.uuid4())
+    conn.execute(
+        "INSERT INTO persons (uuid, full_name, other_names, sex, birth_date, citizenship,"
+        " document_number, name_key, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            person_uuid,
+            *(person[k] for k in PERSON_COLUMNS),
+            names.identity_key(person["full_name"]),
+            session.device_id,
+        ),
+    )
+    conn.execute(
+        "INSERT INTO cases (uuid, number, person_uuid, status, region, opened_at, officer_uuid,"
+        " device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            case_uuid,
+            _next_number(session),
+            person_uuid,
+            Status.IDENTIFIED.value if identified else Status.POSSIBLE.value,
+            region,
+            now_iso(),
+            session.officer.uuid,
+            session.device_id,
+        ),
+    )
+    return case_uuid
+
+
 def get_case(session: Session, case_uuid: str, *, audit_view: bool = True) -> Case:
     row = session.conn.execute(
         "SELECT c.uuid, c.number, c.status, c.region, c.opened_at, c.officer_uuid, c.review,"
@@ -230,15 +274,16 @@ def update_person_from_answers(
     ):
         if column in changes:
             changes[column] = names.clean_name(changes[column], limit=limit)
-    sets = ", ".join(f"{col} = ?" for col in changes)
-    args: list[object] = list(changes.values())
+    values: dict[str, object] = dict(changes)
     if "full_name" in changes:
-        sets += ", name_key = ?"
-        args.append(names.identity_key(changes["full_name"]))
-    session.conn.execute(
-        f"UPDATE persons SET {sets}, version = version + 1, base_version = version,"
-        f" device_id = ? WHERE uuid = (SELECT person_uuid FROM cases WHERE uuid = ?)",
-        (*args, session.device_id, case_uuid),
+        values["name_key"] = names.identity_key(changes["full_name"])
+    records.update(
+        session.conn,
+        "persons",
+        values,
+        "uuid = (SELECT person_uuid FROM cases WHERE uuid = ?)",
+        (case_uuid,),
+        session.device_id,
     )
 
 
@@ -246,18 +291,10 @@ def set_status(
     session: Session, case_uuid: str, status: Status, review: bool | None = None
 ) -> None:
     """Change the case's status. Call inside the transaction of the change that causes it."""
-    if review is None:
-        session.conn.execute(
-            "UPDATE cases SET status = ?, version = version + 1, base_version = version,"
-            " device_id = ? WHERE uuid = ?",
-            (status.value, session.device_id, case_uuid),
-        )
-    else:
-        session.conn.execute(
-            "UPDATE cases SET status = ?, review = ?, version = version + 1,"
-            " base_version = version, device_id = ? WHERE uuid = ?",
-            (status.value, int(review), session.device_id, case_uuid),
-        )
+    changes: dict[str, object] = {"status": status.value}
+    if review is not None:
+        changes["review"] = int(review)
+    records.update(session.conn, "cases", changes, "uuid = ?", (case_uuid,), session.device_id)
 
 
 SORT_COLUMNS = {

@@ -14,7 +14,7 @@ from functools import cache
 
 import yaml
 
-from idtool import database
+from idtool import database, records
 from idtool.errors import InvalidInput
 from idtool.i18n import _, current_language
 from idtool.paths import resources_dir
@@ -68,14 +68,15 @@ def shipped() -> DirectoryData:
         )
         for code, t in raw["recipient_types"].items()
     }
-    orgs = tuple(_org(o) for o in raw["organisations"])
+    orgs = tuple(from_entry(o) for o in raw["organisations"])
     for org in orgs:
         if org.type not in types:
             raise ValueError(f"directory: {org.id} has unknown type {org.type}")
     return DirectoryData(types, {k: dict(v) for k, v in raw["services"].items()}, orgs)
 
 
-def _org(raw: dict[str, object]) -> Organisation:
+def from_entry(raw: dict[str, object]) -> Organisation:
+    """An organisation from its stored entry (the YAML or JSON form)."""
     return Organisation(
         str(raw["id"]),
         str(raw["type"]),
@@ -126,7 +127,7 @@ def organisations(session: Session, include_inactive: bool = False) -> list[Orga
     rows = session.conn.execute("SELECT entry, active FROM directory ORDER BY org_id")
     found = []
     for entry, active in rows:
-        org = _org(json.loads(entry))
+        org = from_entry(json.loads(entry))
         org = Organisation(
             **{**asdict(org), "active": bool(active), "services": tuple(org.services)}
         )
@@ -153,7 +154,7 @@ def find(conn: database.Connection, org_id: str) -> Organisation | None:
         "SELECT entry, active FROM directory WHERE org_id = ?", (org_id,)
     ).fetchall()
     if rows:
-        org = _org(json.loads(rows[0][0]))
+        org = from_entry(json.loads(rows[0][0]))
         return Organisation(
             **{**asdict(org), "active": bool(rows[0][1]), "services": tuple(org.services)}
         )
@@ -176,10 +177,13 @@ def save(session: Session, org: Organisation) -> None:
             "SELECT uuid FROM directory WHERE org_id = ?", (org.id,)
         ).fetchone()
         if row:
-            session.conn.execute(
-                "UPDATE directory SET entry = ?, active = ?, version = version + 1,"
-                " base_version = version, device_id = ? WHERE uuid = ?",
-                (entry, int(org.active), session.device_id, row[0]),
+            records.update(
+                session.conn,
+                "directory",
+                {"entry": entry, "active": int(org.active)},
+                "uuid = ?",
+                (row[0],),
+                session.device_id,
             )
         else:
             session.conn.execute(

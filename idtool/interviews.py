@@ -11,7 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from idtool import cases, database
+from idtool import cases, database, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
 from idtool.policy import Action
@@ -143,6 +143,43 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
             cases.update_person_from_answers(session, interview.case_uuid, {question: value})
 
 
+def record_received(
+    session: Session,
+    case_uuid: str,
+    form: tuple[str, str, str],
+    answers: list[tuple[str, str]],
+) -> str:
+    """A completed (read-only) interview holding the answers another organisation's referral
+    carries, so nobody asks them again: `form` is (form id, version, language), `answers`
+    (question, JSON text) pairs checked by the caller. Call inside the import's transaction;
+    returns the interview's uuid."""
+    form_id, version, language = form
+    now = cases.now_iso()
+    interview_uuid = str(uuid.uuid4())
+    session.conn.execute(
+        "INSERT INTO interviews (uuid, case_uuid, form_id, form_version, language, state,"
+        " current_section, started_at, completed_at, officer_uuid, device_id)"
+        " VALUES (?, ?, ?, ?, ?, 'completed', '', ?, ?, ?, ?)",
+        (
+            interview_uuid,
+            case_uuid,
+            form_id,
+            version,
+            language,
+            now,
+            now,
+            session.officer.uuid,
+            session.device_id,
+        ),
+    )
+    session.conn.executemany(
+        "INSERT OR REPLACE INTO answers (interview_uuid, question, value, updated_at)"
+        " VALUES (?, ?, ?, ?)",
+        [(interview_uuid, question, value, now) for question, value in answers],
+    )
+    return interview_uuid
+
+
 def set_section(session: Session, interview: Interview, section: str) -> None:
     """Remember the page the officer is on, so a paused interview resumes there."""
     with database.transaction(session.conn):
@@ -177,10 +214,13 @@ def complete(session: Session, interview: Interview) -> str:
     from idtool import assessments
 
     with database.transaction(session.conn):
-        session.conn.execute(
-            "UPDATE interviews SET state = 'completed', completed_at = ?,"
-            " version = version + 1, base_version = version WHERE uuid = ?",
-            (cases.now_iso(), interview.uuid),
+        records.update(
+            session.conn,
+            "interviews",
+            {"state": "completed", "completed_at": cases.now_iso()},
+            "uuid = ?",
+            (interview.uuid,),
+            session.device_id,
         )
         assessment_uuid = assessments.store(session, interview, current)
         session.audit("interview.complete", interview.case_uuid, {"interview": interview.uuid})

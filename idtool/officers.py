@@ -8,14 +8,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from idtool import database, keyslots, names, policy
+from idtool import database, keyslots, names, policy, records
 from idtool.atomic import fsync_dir
 from idtool.certificate import issuing
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import _
 from idtool.session import Officer, Session
 from idtool.vault import (
-    _insert_officer,
+    insert_officer,
     unknown_slots,
     validate_name,
     validate_passphrase,
@@ -64,7 +64,7 @@ def add_officer(session: Session, name: str, role: str, passphrase: str) -> Offi
     slot = slots.add_officer(name, passphrase, session.db_key, vault.kdf_params())
     officer = Officer(str(uuid.uuid4()), name, role_.value, True)
     with database.transaction(conn):
-        _insert_officer(conn, officer, slot.id, session.device_id)
+        insert_officer(conn, officer, slot.id, session.device_id)
         session.audit("officer.add", officer.uuid, {"role": officer.role})
         issuing.sync_in(session, slots, grant=[slot.id])  # one who may issue gets the key
         # The slot is saved inside the transaction: if saving fails, nothing is recorded.
@@ -116,10 +116,13 @@ def remove_officer(session: Session, name: str) -> str:
             raise NotPermitted(_("The last supervisor cannot be removed."))
 
     def record() -> None:
-        conn.execute(
-            "UPDATE officers SET active = 0, slot_id = NULL, version = version + 1,"
-            " base_version = version, device_id = ? WHERE uuid = ?",
-            (session.device_id, officer_uuid),
+        records.update(
+            conn,
+            "officers",
+            {"active": 0, "slot_id": None},
+            "uuid = ?",
+            (officer_uuid,),
+            session.device_id,
         )
         session.audit("officer.remove", officer_uuid)
 

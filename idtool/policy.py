@@ -11,6 +11,7 @@ import uuid
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from idtool import records
 from idtool.i18n import N_, gettext
 
 if TYPE_CHECKING:
@@ -154,11 +155,7 @@ def set_allowed(
         return True
     if bool(row[1]) == allowed:
         return False
-    conn.execute(
-        "UPDATE policy SET allowed = ?, version = version + 1, base_version = version,"
-        " device_id = ? WHERE uuid = ?",
-        (int(allowed), device_id, row[0]),
-    )
+    records.update(conn, "policy", {"allowed": int(allowed)}, "uuid = ?", (row[0],), device_id)
     return True
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from idtool import policy
+from idtool import records as versioned
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _
 
@@ -82,10 +83,11 @@ def _store(conn: Connection, key: str, value: object, device_id: str) -> bool:
     row = conn.execute("SELECT value FROM policy_options WHERE key = ?", (key,)).fetchone()
     if row is not None and row[0] == text:
         return False
+    if row is not None:
+        versioned.update(conn, "policy_options", {"value": text}, "key = ?", (key,), device_id)
+        return True
     conn.execute(
-        "INSERT INTO policy_options (uuid, key, value, device_id) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = version + 1,"
-        " base_version = version, device_id = excluded.device_id",
+        "INSERT INTO policy_options (uuid, key, value, device_id) VALUES (?, ?, ?, ?)",
         (str(uuid.uuid4()), key, text, device_id),
     )
     return True
@@ -136,7 +138,7 @@ def four_eyes_required(conn: Connection) -> bool:
     return mode == "on" or (mode == "auto" and issuers(conn) >= 2)
 
 
-def records(conn: Connection) -> list[dict[str, Any]]:
+def update_records(conn: Connection) -> list[dict[str, Any]]:
     """The options for an update bundle: every key, with its current value."""
     options = get(conn)
     return [

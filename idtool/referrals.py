@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from idtool import assessments, cases, consent, database, directory, interviews
+from idtool import assessments, cases, consent, database, directory, interviews, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, current_language, gettext
 from idtool.policy import Action
@@ -134,22 +134,34 @@ def _answer_text(flow: Flow, q: Question, value: object, lang: str) -> str:
     return str(value)
 
 
+def legal_basis(
+    rtype: directory.RecipientType,
+    org_id: str,
+    consents: Mapping[tuple[str, str], str],
+    child: bool,
+) -> tuple[str | None, str]:
+    """The legal basis for referring a person to `org_id` (a `rtype` organisation): "consent",
+    "child_protection_law", or None with the reason it is refused. `consents` is the latest
+    state per (purpose, recipient id); `child` whether the person is a child now. One rule,
+    for the sender (`preview`) and for the receiving device (`sync.referral_in`)."""
+    if consents.get((consent.Purpose.REFERRAL.value, org_id)) == consent.State.GIVEN:
+        if (
+            rtype.consent_purpose == "law_enforcement"
+            and consents.get((consent.Purpose.LAW_ENFORCEMENT.value, "")) != consent.State.GIVEN
+        ):
+            return None, _("The person has not agreed to share data with law enforcement.")
+        return "consent", ""
+    if rtype.child_without_consent and child:
+        return "child_protection_law", ""
+    return None, _("The person has not consented to a referral to this organisation.")
+
+
 def preview(session: Session, case_uuid: str, org_id: str, lang: str | None = None) -> Preview:
     lang = lang or current_language()
     org = directory.get(session, org_id)
     rtype = directory.recipient_type(org.type)
-    basis, refusal = None, ""
-    if consent.is_given(session, case_uuid, consent.Purpose.REFERRAL, org.id):
-        if rtype.consent_purpose == "law_enforcement" and not consent.is_given(
-            session, case_uuid, consent.Purpose.LAW_ENFORCEMENT
-        ):
-            refusal = _("The person has not agreed to share data with law enforcement.")
-        else:
-            basis = "consent"
-    elif rtype.child_without_consent and is_child(session, case_uuid):
-        basis = "child_protection_law"
-    else:
-        refusal = _("The person has not consented to a referral to this organisation.")
+    states = {key: rec.state for key, rec in consent.current(session, case_uuid).items()}
+    basis, refusal = legal_basis(rtype, org.id, states, is_child(session, case_uuid))
     fields = tuple(
         SharedField(
             f.question,
@@ -269,15 +281,47 @@ def set_status(session: Session, referral_uuid: str, status: RefStatus, note: st
     if row[1] == RefStatus.CLOSED:
         raise InvalidInput(_("This referral is closed."))
     with database.transaction(session.conn):
-        session.conn.execute(
-            "UPDATE referrals SET status = ?, version = version + 1, base_version = version,"
-            " device_id = ? WHERE uuid = ?",
-            (status.value, session.device_id, referral_uuid),
+        records.update(
+            session.conn,
+            "referrals",
+            {"status": status.value},
+            "uuid = ?",
+            (referral_uuid,),
+            session.device_id,
         )
         _event(session, referral_uuid, status, note.strip())
         session.audit(
             "referral.status", row[0], {"referral": referral_uuid, "status": status.value}
         )
+
+
+def record_received(session: Session, received: dict[str, object]) -> str:
+    """Record a referral another organisation's device sent here (`received`: the columns of
+    `referrals_received` but uuid, status, received_at and officer_uuid), accepted. Call inside
+    the import's transaction; returns its uuid."""
+    row = {
+        **received,
+        "uuid": str(uuid.uuid4()),
+        "status": RefStatus.ACCEPTED.value,
+        "received_at": cases.now_iso(),
+        "officer_uuid": session.officer.uuid,
+    }
+    cols = list(row)
+    session.conn.execute(
+        f"INSERT INTO referrals_received ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        [row[c] for c in cols],
+    )
+    return str(row["uuid"])
+
+
+def was_received(session: Session, sender: str, referral_uuid: str) -> bool:
+    return (
+        session.conn.execute(
+            "SELECT 1 FROM referrals_received WHERE sender = ? AND referral_uuid = ?",
+            (sender, referral_uuid),
+        ).fetchone()
+        is not None
+    )
 
 
 def for_case(session: Session, case_uuid: str) -> list[Referral]:

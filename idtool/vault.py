@@ -164,7 +164,7 @@ class Vault:
             with database.transaction(conn):
                 _write_device(conn, slots.db_id, device_id)
                 policy.write_defaults(conn, device_id)
-                _insert_officer(conn, officer, officer_slot.id, device_id)
+                insert_officer(conn, officer, officer_slot.id, device_id)
                 if organisation:
                     from idtool.sync import devices
 
@@ -500,7 +500,7 @@ def _device_id(conn: database.Connection) -> str:
     return str(conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0])
 
 
-def _insert_officer(
+def insert_officer(
     conn: database.Connection, officer: Officer, slot_id: str, device_id: str
 ) -> None:
     from idtool import audit, keyslots

@@ -9,25 +9,17 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from idtool.certificate import qr, wording
-from idtool.paths import resources_dir
+from idtool.documents import style
+from idtool.documents.style import MONO, SANS, SANS_BOLD, register_fonts
+from idtool.documents.text import escape as _escape
+from idtool.documents.text import plain as _plain
+from idtool.documents.text import trim as _trim
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
-
-SANS = "IdtoolSans"
-SANS_BOLD = "IdtoolSans-Bold"
-# The code under the QR is plain ASCII (base45): PDF's built-in Courier prints it in every
-# reader without embedding a third font.
-MONO = "Courier"
-
-_INK = (0.10, 0.12, 0.20)
-_ACCENT = (0.11, 0.23, 0.45)
-_MUTED = (0.35, 0.37, 0.42)
-_COPY = (0.72, 0.08, 0.08)
 
 
 @dataclass(frozen=True)
@@ -46,101 +38,11 @@ class CertificateDocument:
     copy: int | None = None  # None for the original, n for "COPY n"
 
 
-@cache
-def register_fonts() -> None:
-    """Register the shipped fonts with ReportLab once per process."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    folder = resources_dir() / "fonts"
-    pdfmetrics.registerFont(TTFont(SANS, str(folder / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(SANS_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
-    for italic in (0, 1):
-        addMapping(SANS, 0, italic, SANS)
-        addMapping(SANS, 1, italic, SANS_BOLD)
-
-
-@cache
-def _styles() -> dict[str, Any]:
-    from reportlab.lib.colors import Color
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
-    from reportlab.lib.styles import ParagraphStyle
-
-    ink, accent, muted = Color(*_INK), Color(*_ACCENT), Color(*_MUTED)
-    base = ParagraphStyle(
-        "base", fontName=SANS, fontSize=10.5, leading=14, textColor=ink, bulletFontName=SANS
-    )
-    return {
-        "state": ParagraphStyle(
-            "state",
-            base,
-            fontName=SANS_BOLD,
-            fontSize=11,
-            leading=14,
-            alignment=TA_CENTER,
-            textColor=accent,
-        ),
-        "org": ParagraphStyle("org", base, fontSize=10, leading=13, alignment=TA_CENTER),
-        "title": ParagraphStyle(
-            "title",
-            base,
-            fontName=SANS_BOLD,
-            fontSize=22,
-            leading=27,
-            alignment=TA_CENTER,
-            textColor=accent,
-            spaceBefore=14,
-        ),
-        "subtitle": ParagraphStyle(
-            "subtitle", base, fontSize=12.5, leading=16, alignment=TA_CENTER
-        ),
-        "number": ParagraphStyle(
-            "number",
-            base,
-            fontName=SANS_BOLD,
-            fontSize=11,
-            leading=15,
-            alignment=TA_CENTER,
-            spaceBefore=6,
-            spaceAfter=14,
-        ),
-        "body": ParagraphStyle("body", base, alignment=TA_JUSTIFY, spaceAfter=6),
-        "small": ParagraphStyle(
-            "small", base, fontSize=9, leading=12, alignment=TA_JUSTIFY, spaceAfter=4
-        ),
-        "label": ParagraphStyle("label", base, fontSize=9, leading=12, textColor=muted),
-        "value": ParagraphStyle("value", base, fontName=SANS_BOLD, fontSize=11.5, leading=15),
-        "heading": ParagraphStyle(
-            "heading",
-            base,
-            fontName=SANS_BOLD,
-            fontSize=9.5,
-            leading=13,
-            spaceBefore=8,
-            spaceAfter=2,
-            textColor=accent,
-        ),
-        "basis": ParagraphStyle(
-            "basis", base, fontSize=9, leading=12, leftIndent=10, bulletIndent=0, spaceAfter=2
-        ),
-        "caption": ParagraphStyle(
-            "caption", base, fontSize=7.5, leading=9.5, textColor=muted, alignment=TA_JUSTIFY
-        ),
-    }
-
-
-def _escape(text: str) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape(text)
-
-
 def _field_table(rows: list[tuple[str, str]], width: float) -> object:
     from reportlab.lib.colors import Color
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    styles = _styles()
+    styles = style.styles()
     data = [
         [Paragraph(label, styles["label"]), Paragraph(value, styles["value"])]
         for label, value in rows
@@ -165,13 +67,15 @@ def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> lis
     from reportlab.lib.colors import Color
     from reportlab.platypus import HRFlowable, Paragraph, Spacer
 
-    s = _styles()
+    s = style.styles()
     esc = _escape
     story: list[object] = [
         Paragraph(words["state"], s["state"]),
         Paragraph(esc(doc.organisation), s["org"]),
         Spacer(1, 4),
-        HRFlowable(width="100%", thickness=1.2, color=Color(*_ACCENT), spaceBefore=2, spaceAfter=0),
+        HRFlowable(
+            width="100%", thickness=1.2, color=Color(*style.ACCENT), spaceBefore=2, spaceAfter=0
+        ),
         Paragraph(words["title"], s["title"]),
         Paragraph(words["subtitle"], s["subtitle"]),
         Paragraph(words["number_line"], s["number"]),
@@ -278,7 +182,7 @@ def _draw_border(canvas: Canvas, page_w: float, page_h: float) -> None:
     from reportlab.lib.units import mm
 
     canvas.saveState()
-    canvas.setStrokeColorRGB(*_ACCENT)
+    canvas.setStrokeColorRGB(*style.ACCENT)
     canvas.setLineWidth(1.6)
     canvas.rect(10 * mm, 10 * mm, page_w - 20 * mm, page_h - 20 * mm)
     canvas.setLineWidth(0.5)
@@ -300,7 +204,7 @@ def _draw_bottom(
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph
 
-    s = _styles()
+    s = style.styles()
     qr_size = 46 * mm
     qr_x = margin + width - qr_size
     code_size = 5.4
@@ -309,7 +213,7 @@ def _draw_bottom(
     qr.draw(canvas, doc.code, qr_x, code_top + 2 * mm, qr_size)
     canvas.saveState()
     canvas.setFont(MONO, code_size)
-    canvas.setFillColorRGB(*_MUTED)
+    canvas.setFillColorRGB(*style.MUTED)
     for i, line in enumerate(lines):
         canvas.drawString(qr_x, code_top - (i + 1) * code_size * 1.18, line)
     canvas.restoreState()
@@ -318,21 +222,21 @@ def _draw_bottom(
     x = margin + 6
     sign_y = margin + 66 * mm
     canvas.saveState()
-    canvas.setStrokeColorRGB(*_INK)
+    canvas.setStrokeColorRGB(*style.INK)
     canvas.setLineWidth(0.6)
     canvas.line(x, sign_y, x + 62 * mm, sign_y)
     canvas.setFont(SANS, 8)
-    canvas.setFillColorRGB(*_MUTED)
+    canvas.setFillColorRGB(*style.MUTED)
     canvas.drawString(x, sign_y - 10, _plain(words["signature"]))
     canvas.setFont(SANS_BOLD, 10)
-    canvas.setFillColorRGB(*_INK)
+    canvas.setFillColorRGB(*style.INK)
     canvas.drawString(x, sign_y + 4, _trim(doc.officer, SANS_BOLD, 10, left_w))
     seal_x, seal_y = x + 88 * mm, sign_y - 6 * mm
     canvas.setDash(2, 2)
-    canvas.setStrokeColorRGB(*_MUTED)
+    canvas.setStrokeColorRGB(*style.MUTED)
     canvas.circle(seal_x, seal_y, 14 * mm)
     canvas.setFont(SANS, 9)
-    canvas.setFillColorRGB(*_MUTED)
+    canvas.setFillColorRGB(*style.MUTED)
     canvas.drawCentredString(seal_x, seal_y - 3, _plain(words["stamp"]))
     canvas.restoreState()
 
@@ -350,8 +254,8 @@ def _draw_copy_mark(canvas: Canvas, text: str, page_w: float, page_h: float, mar
     w = stringWidth(plain, SANS_BOLD, size) + 12
     x, y = page_w - margin - w, page_h - margin - 4
     canvas.saveState()
-    canvas.setStrokeColorRGB(*_COPY)
-    canvas.setFillColorRGB(*_COPY)
+    canvas.setStrokeColorRGB(*style.ALERT)
+    canvas.setFillColorRGB(*style.ALERT)
     canvas.setLineWidth(1.2)
     canvas.rect(x, y - 6, w, size + 9)
     canvas.setFont(SANS_BOLD, size)
@@ -362,19 +266,3 @@ def _draw_copy_mark(canvas: Canvas, text: str, page_w: float, page_h: float, mar
     canvas.setFont(SANS_BOLD, 64)
     canvas.drawCentredString(0, -20, plain.split(" · ")[0])
     canvas.restoreState()
-
-
-def _plain(markup: str) -> str:
-    """Template text without markup (for strings drawn directly on the canvas)."""
-    import html
-    import re
-
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
-
-
-def _trim(text: str, font: str, size: float, width: float) -> str:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    while text and stringWidth(text, font, size) > width:
-        text = text[:-1]
-    return text

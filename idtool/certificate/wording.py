@@ -11,6 +11,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from idtool.documents import templates
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _
 from idtool.paths import resources_dir
@@ -45,20 +46,6 @@ def check_language(lang: str) -> str:
     return lang
 
 
-@cache
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(resources_dir() / "templates" / "certificate"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        keep_trailing_newline=False,
-        auto_reload=False,
-    )
-
-
 def format_date(iso: str) -> str:
     """DD.MM.YYYY, the form used on Kyrgyz and Russian documents (and clear in English)."""
     return date.fromisoformat(iso).strftime("%d.%m.%Y")
@@ -66,12 +53,7 @@ def format_date(iso: str) -> str:
 
 def render(lang: str, **values: object) -> dict[str, str]:
     """Every block of the language's template, rendered with `values`."""
-    template = _environment().get_template(f"{check_language(lang)}.j2")
-    context = template.new_context(dict(values))
-    out = {}
-    for name in BLOCKS:
-        out[name] = " ".join("".join(template.blocks[name](context)).split())
-    return out
+    return templates.render("certificate", check_language(lang), values, BLOCKS)
 
 
 @cache

@@ -107,15 +107,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_organisation)
 
 
-def _target(out: str) -> Path:
-    path = Path(out).expanduser()
-    if path.exists():
-        raise InvalidInput(_("The file already exists; choose another name."))
-    if not path.parent.is_dir():
-        raise InvalidInput(_("The folder for the PDF does not exist."))
-    return path
-
-
 def _saved_line(number: str, path: Path, copy: int | None) -> str:
     if copy:
         line = _("Copy {copy} of certificate {number} saved to {path}.").format(
@@ -136,7 +127,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
     from idtool.certificate import issuance
     from idtool.i18n import current_language
 
-    path = _target(args.out)
+    path = common.new_file(args.out)
     confirmer = None
     if args.confirm_officer:
         confirmer = (
@@ -162,7 +153,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 def cmd_reprint(args: argparse.Namespace) -> int:
     from idtool.certificate import issuance
 
-    path = _target(args.out)
+    path = common.new_file(args.out)
     with common.unlock(args) as session:
         case_uuid = issuance.case_uuid_for_number(session, args.case)
         printed = issuance.reprint(

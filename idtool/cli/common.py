@@ -83,6 +83,17 @@ def unlock(args: argparse.Namespace) -> Session:
     return session
 
 
+def new_file(out: str) -> Path:
+    """Where a command writes a file the officer asked for: a new file in a folder that
+    exists (never overwriting one)."""
+    path = Path(out).expanduser()
+    if path.exists():
+        raise InvalidInput(_("The file already exists; choose another name."))
+    if not path.parent.is_dir():
+        raise InvalidInput(_("The folder for the file does not exist."))
+    return path
+
+
 def prompt_secret(prompt: str, env_name: str) -> str:
     if not sys.stdin.isatty():
         raise InvalidInput(

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from idtool.atomic import document_saver
 from idtool.cli import common
-from idtool.cli.certificates import _target
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, N_, _, current_language, gettext
 
@@ -137,7 +136,7 @@ def cmd_make(args: argparse.Namespace) -> int:
     from idtool import directory
     from idtool.packet import content, make_and_render
 
-    path = _target(args.out)
+    path = common.new_file(args.out)
     with common.unlock(args) as session:
         case_uuid = _case(session, args.case)
         org = directory.get(session, args.to)

@@ -38,15 +38,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_export)
 
 
-def _target(out: str) -> Path:
-    path = Path(out).expanduser()
-    if path.exists():
-        raise InvalidInput(_("The file already exists; choose another name."))
-    if not path.parent.is_dir():
-        raise InvalidInput(_("The folder for the file does not exist."))
-    return path
-
-
 def _save(path: Path, data: bytes) -> None:
     from idtool.atomic import write_atomic
 
@@ -64,8 +55,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         raise InvalidInput(_("The threshold must be at least 1."))
     if args.region and args.region not in REGIONS:
         raise InvalidInput(_("Unknown region: {region}.").format(region=args.region))
-    csv_path = _target(args.csv) if args.csv else None
-    pdf_path = _target(args.pdf) if args.pdf else None
+    csv_path = common.new_file(args.csv) if args.csv else None
+    pdf_path = common.new_file(args.pdf) if args.pdf else None
     with common.unlock(args) as session:
         stats = compute(session, args.period_from, args.period_to, args.region, args.responder)
     pub = stats.published(args.threshold)
@@ -85,7 +76,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from idtool.stats import export_htcds
 
-    path = _target(args.out)
+    path = common.new_file(args.out)
     with common.unlock(args) as session:
         made = export_htcds(session)
     _save(path, bytes(made))

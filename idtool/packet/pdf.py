@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from idtool.certificate import issuance
 from idtool.certificate import pdf as cpdf
+from idtool.documents import style
+from idtool.documents import text as markup
 from idtool.packet import wording
 from idtool.packet.content import PacketContent
 
@@ -25,7 +27,7 @@ _RULE = (0.80, 0.82, 0.86)
 _SHADE = (0.94, 0.95, 0.97)
 _URGENT = (0.72, 0.08, 0.08)
 # Empty cells would otherwise be set in Helvetica, a font the PDF does not embed.
-_FONT = ("FONTNAME", (0, 0), (-1, -1), cpdf.SANS)
+_FONT = ("FONTNAME", (0, 0), (-1, -1), style.SANS)
 
 
 @cache
@@ -34,7 +36,7 @@ def _styles() -> dict[str, Any]:
     from reportlab.lib.enums import TA_CENTER, TA_LEFT
     from reportlab.lib.styles import ParagraphStyle
 
-    base = cpdf._styles()
+    base = style.styles()
     body = base["body"]
     return {
         **base,
@@ -56,7 +58,7 @@ def _styles() -> dict[str, Any]:
             leading=12,
             spaceBefore=6,
             spaceAfter=2,
-            textColor=Color(*cpdf._MUTED),
+            textColor=Color(*style.MUTED),
         ),
         "text": ParagraphStyle(
             "p-text", body, fontSize=10, leading=13.5, spaceAfter=4, alignment=TA_LEFT
@@ -66,12 +68,12 @@ def _styles() -> dict[str, Any]:
         "head": ParagraphStyle(
             "p-head",
             body,
-            fontName=cpdf.SANS_BOLD,
+            fontName=style.SANS_BOLD,
             fontSize=8,
             leading=10,
             alignment=0,
             spaceAfter=0,
-            textColor=Color(*cpdf._MUTED),
+            textColor=Color(*style.MUTED),
         ),
         "value": ParagraphStyle(
             "p-value", body, fontSize=10, leading=13, alignment=0, spaceAfter=0
@@ -81,7 +83,7 @@ def _styles() -> dict[str, Any]:
 
 
 def _esc(text: str) -> str:
-    return cpdf._escape(text).replace("\n", "<br/>")
+    return markup.escape(text).replace("\n", "<br/>")
 
 
 def _rows(rows: list[tuple[str, str]], width: float, split: float = 0.30) -> Any:
@@ -140,7 +142,7 @@ def _form(c: PacketContent, words: dict[str, str], width: float) -> list[Any]:
         Paragraph(words["state"], s["state"]),
         Paragraph(_esc(c.organisation), s["org"]),
         HRFlowable(
-            width="100%", thickness=1.2, color=Color(*cpdf._ACCENT), spaceBefore=4, spaceAfter=0
+            width="100%", thickness=1.2, color=Color(*style.ACCENT), spaceBefore=4, spaceAfter=0
         ),
         Paragraph(words["title"], s["title"]),
         Paragraph(words["subtitle"], s["subtitle"]),
@@ -289,7 +291,7 @@ def _signature(c: PacketContent, words: dict[str, str], width: float) -> list[An
         TableStyle(
             [
                 _FONT,
-                ("LINEBELOW", (0, 0), (0, 0), 0.6, Color(*cpdf._INK)),
+                ("LINEBELOW", (0, 0), (0, 0), 0.6, Color(*style.INK)),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ]
         )
@@ -302,13 +304,13 @@ def _page_footer(words: dict[str, str]) -> Any:
         from reportlab.lib.units import mm
 
         canvas.saveState()
-        canvas.setFont(cpdf.SANS, 7.5)
-        canvas.setFillColorRGB(*cpdf._MUTED)
-        canvas.drawString(doc.leftMargin, 10 * mm, cpdf._plain(words["footer"]))
+        canvas.setFont(style.SANS, 7.5)
+        canvas.setFillColorRGB(*style.MUTED)
+        canvas.drawString(doc.leftMargin, 10 * mm, markup.plain(words["footer"]))
         canvas.drawRightString(
             doc.leftMargin + doc.width,
             10 * mm,
-            f"{cpdf._plain(words['page'])} {canvas.getPageNumber()}",
+            f"{markup.plain(words['page'])} {canvas.getPageNumber()}",
         )
         canvas.restoreState()
 
@@ -327,9 +329,9 @@ def _certificate_page(c: PacketContent, words: dict[str, str]) -> Any:
         page_w, page_h = A4
         cpdf.draw_page(canvas, doc, copy_mark=words["copy_mark"])
         canvas.saveState()
-        canvas.setFont(cpdf.SANS_BOLD, 7.5)
-        canvas.setFillColorRGB(*cpdf._COPY)
-        canvas.drawCentredString(page_w / 2, page_h - 7 * mm, cpdf._plain(words["copy_note"]))
+        canvas.setFont(style.SANS_BOLD, 7.5)
+        canvas.setFillColorRGB(*style.ALERT)
+        canvas.drawCentredString(page_w / 2, page_h - 7 * mm, markup.plain(words["copy_note"]))
         canvas.restoreState()
 
     return draw
@@ -348,7 +350,7 @@ def render(c: PacketContent) -> bytes:
         Spacer,
     )
 
-    cpdf.register_fonts()
+    style.register_fonts()
     words = wording.render(
         c.language,
         reference=c.reference,
@@ -365,14 +367,14 @@ def render(c: PacketContent) -> bytes:
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=18 * mm,
-        title=cpdf._plain(words["meta_title"]),
+        title=markup.plain(words["meta_title"]),
         author="",
         subject="",
         keywords=[],
         creator="idtool",
         producer="idtool",
         pageCompression=1,
-        initialFontName=cpdf.SANS,
+        initialFontName=style.SANS,
         lang=c.language,
     )
     width = doc.width

@@ -6,12 +6,9 @@ As for the certificate, each block of a template is a snippet of ReportLab parag
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
+from idtool.documents import templates
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _
-from idtool.paths import resources_dir
 
 
 def check_language(lang: str) -> str:
@@ -20,28 +17,10 @@ def check_language(lang: str) -> str:
     return lang
 
 
-@cache
-def _environment() -> Any:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(resources_dir() / "templates" / "referral"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        keep_trailing_newline=False,
-        auto_reload=False,
-    )
-
-
 def blocks(lang: str) -> frozenset[str]:
-    return frozenset(_environment().get_template(f"{check_language(lang)}.j2").blocks)
+    return templates.blocks("referral", check_language(lang))
 
 
 def render(lang: str, **values: object) -> dict[str, str]:
     """Every block of the language's template, rendered with `values`."""
-    template = _environment().get_template(f"{check_language(lang)}.j2")
-    context = template.new_context(dict(values))
-    return {
-        name: " ".join("".join(block(context)).split()) for name, block in template.blocks.items()
-    }
+    return templates.render("referral", check_language(lang), values)

@@ -37,7 +37,8 @@ class ShippedForm:
     form: Form
 
 
-def _load(path: Path) -> Form:
+def load_file(path: Path) -> Form:
+    """A questionnaire file, read once while it does not change (cached by time and size)."""
     stat = path.stat()
     return _load_cached(path, stat.st_mtime_ns, stat.st_size)
 
@@ -70,7 +71,7 @@ def _installed_form(form_id: str, version: str) -> ShippedForm | None:
     path = _installed.path(form_id, version) if _installed is not None else None
     if path is None:
         return None
-    form = _load(path)
+    form = load_file(path)
     if form.form_id != form_id or form.version != version:
         return None
     return ShippedForm(form_id, version, path, form)
@@ -84,7 +85,7 @@ def available_forms(directory: Path | None = None) -> list[ShippedForm]:
     """The current version of every shipped form, by form id (FormError if one is broken)."""
     found = []
     for path in sorted(_directory(directory).glob("*.yaml")):
-        form = _load(path)
+        form = load_file(path)
         found.append(ShippedForm(form.form_id, form.version, path, form))
     if directory is None and _installed is not None:  # a newer installed version is current
         current = {f.form_id: f for f in found}
@@ -111,12 +112,12 @@ def load_shipped(form_id: str, version: str | None = None, directory: Path | Non
             return shipped.form
     if version is not None and FORM_ID.fullmatch(form_id) and SAFE_VERSION.fullmatch(version):
         for path in sorted(_directory(directory).glob("*.yaml")):  # shipped, now superseded
-            form = _load(path)
+            form = load_file(path)
             if form.form_id == form_id and form.version == version:
                 return form
         path = _directory(directory) / "archive" / form_id / f"{version}.yaml"
         if path.is_file():
-            form = _load(path)
+            form = load_file(path)
             if form.form_id == form_id and form.version == version:
                 return form
         if directory is None:

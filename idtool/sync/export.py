@@ -404,7 +404,7 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
 
         records += update_more.directory_records(session)
         records += update_more.policy_records(conn)
-        records += policy_options.records(conn)
+        records += policy_options.update_records(conn)
         records += forms.collect(conn)
     return records
 

@@ -87,7 +87,7 @@ def collect(conn: Connection) -> list[dict[str, Any]]:
     folder = questionnaires_dir()
     paths = sorted(folder.glob("*.yaml")) + sorted((folder / "archive").glob("*/*.yaml"))
     for path in paths:
-        form = registry._load(path)
+        form = registry.load_file(path)
         found[(form.form_id, form.version)] = path.read_text("utf-8")
     for form_id, version, text in conn.execute(
         "SELECT form_id, version, text FROM questionnaires ORDER BY form_id, version"
@@ -141,7 +141,7 @@ def _shipped_text(form_id: str, version: str) -> str | None:
     folder = questionnaires_dir()
     for path in [*folder.glob("*.yaml"), folder / "archive" / form_id / f"{version}.yaml"]:
         if path.is_file():
-            form = registry._load(path)
+            form = registry.load_file(path)
             if (form.form_id, form.version) == (form_id, version):
                 return path.read_text("utf-8")
     return None

@@ -25,11 +25,9 @@ signed by a trusted device, encrypted to this one):
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
-from idtool import cases, directory, names
-from idtool.audit import now_iso
+from idtool import cases, directory, interviews, names, referrals
 from idtool.bundle import BundleHeader
 from idtool.errors import BundleError, InvalidInput
 from idtool.i18n import LANGUAGES, _
@@ -105,17 +103,15 @@ def _one(records: list[Any], table: str) -> dict[str, Any]:
 def _check_basis(
     rtype: directory.RecipientType, org_id: str, basis: str, consents: list[dict[str, Any]]
 ) -> None:
+    """The basis the sender claims must be the one `referrals.legal_basis` finds in the consent
+    records it sent (the latest per purpose and recipient; ISO times from one device)."""
     latest: dict[tuple[str, str], str] = {}
-    for c in sorted(consents, key=lambda c: c["recorded_at"]):  # ISO times from one device
+    for c in sorted(consents, key=lambda c: c["recorded_at"]):
         latest[(c["purpose"], c["recipient_id"])] = c["state"]
-    if basis == "consent":
-        ok = latest.get(("referral", org_id)) == "given" and (
-            rtype.consent_purpose != "law_enforcement"
-            or latest.get(("law_enforcement", "")) == "given"
-        )
-    else:
-        ok = basis == "child_protection_law" and rtype.child_without_consent
-    if not ok:
+    found, _refusal = referrals.legal_basis(
+        rtype, org_id, latest, child=basis == "child_protection_law"
+    )
+    if found is None or found != basis:
         raise BundleError(
             _(
                 "The referral in the exchange package has no valid consent or "
@@ -172,10 +168,7 @@ def apply_referral(
     ]
     _check_names(ref, person, consents)
     _check_basis(rtype, org_id, ref["legal_basis"], consents)
-    if conn.execute(
-        "SELECT 1 FROM referrals_received WHERE sender = ? AND referral_uuid = ?",
-        (header.sender, ref["referral_uuid"]),
-    ).fetchone():
+    if referrals.was_received(session, header.sender, ref["referral_uuid"]):
         raise BundleError(
             _("This referral was received before. Nothing was imported."), "already_received"
         )
@@ -202,95 +195,42 @@ def apply_referral(
                 continue
             answers.append(row)
 
-    now = now_iso()
-    me, officer = session.device_id, session.officer.uuid
-    person_uuid, case_uuid = str(uuid.uuid4()), str(uuid.uuid4())
     region = ref["region"] if ref["region"] in REGIONS else org.region
     if region not in REGIONS:
         region = next(iter(REGIONS))
     certificate = ref["certificate_number"][:100]
-    conn.execute(
-        "INSERT INTO persons (uuid, full_name, other_names, sex, birth_date, citizenship,"
-        " document_number, name_key, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            person_uuid,
-            *(
-                person[k]
-                for k in (
-                    "full_name",
-                    "other_names",
-                    "sex",
-                    "birth_date",
-                    "citizenship",
-                    "document_number",
-                )
-            ),
-            names.identity_key(person["full_name"]),
-            me,
-        ),
-    )
-    conn.execute(
-        "INSERT INTO cases (uuid, number, person_uuid, status, region, opened_at, officer_uuid,"
-        " device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            case_uuid,
-            cases._next_number(session),
-            person_uuid,
-            "identified" if certificate else "possible",
-            region,
-            now,
-            officer,
-            me,
-        ),
-    )
+    case_uuid = cases.open_received(session, person, region, identified=bool(certificate))
     applier.report.add("cases", "imported")
 
     by_form: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for row in answers:
         by_form.setdefault((row["form_id"], row["form_version"], row["language"]), []).append(row)
-    for (form_id, version, language), rows in sorted(by_form.items()):
-        interview_uuid = str(uuid.uuid4())
-        conn.execute(
-            "INSERT INTO interviews (uuid, case_uuid, form_id, form_version, language, state,"
-            " current_section, started_at, completed_at, officer_uuid, device_id)"
-            " VALUES (?, ?, ?, ?, ?, 'completed', '', ?, ?, ?, ?)",
-            (interview_uuid, case_uuid, form_id, version, language, now, now, officer, me),
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO answers (interview_uuid, question, value, updated_at)"
-            " VALUES (?, ?, ?, ?)",
-            [(interview_uuid, r["question"], r["value"], now) for r in rows],
+    for form, rows in sorted(by_form.items()):
+        interviews.record_received(
+            session, case_uuid, form, [(r["question"], r["value"]) for r in rows]
         )
         applier.report.add("answers", "imported", len(rows))
 
     fields = [{k: r[k] for k in ("question", "label", "text", "sensitivity")} for r in answers]
-    received = str(uuid.uuid4())
-    conn.execute(
-        "INSERT INTO referrals_received (uuid, referral_uuid, sender, bundle_id,"
-        " source_case_uuid, source_case_number, case_uuid, org_id, legal_basis, services,"
-        " urgency, reason, risks, certificate_number, fields, consents, status, received_at,"
-        " officer_uuid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?,"
-        " ?)",
-        (
-            received,
-            ref["referral_uuid"],
-            header.sender,
-            header.bundle_id,
-            ref["case_uuid"],
-            ref["case_number"],
-            case_uuid,
-            org_id,
-            ref["legal_basis"],
-            json.dumps(ref["services"]),
-            ref["urgency"],
-            ref["reason"],
-            ref["risks"],
-            certificate,
-            json.dumps(fields, ensure_ascii=False),
-            json.dumps(consents, ensure_ascii=False),
-            now,
-            officer,
-        ),
+    referrals.record_received(
+        session,
+        {
+            "referral_uuid": ref["referral_uuid"],
+            "sender": header.sender,
+            "bundle_id": header.bundle_id,
+            "source_case_uuid": ref["case_uuid"],
+            "source_case_number": ref["case_number"],
+            "case_uuid": case_uuid,
+            "org_id": org_id,
+            "legal_basis": ref["legal_basis"],
+            "services": json.dumps(ref["services"]),
+            "urgency": ref["urgency"],
+            "reason": ref["reason"],
+            "risks": ref["risks"],
+            "certificate_number": certificate,
+            "fields": json.dumps(fields, ensure_ascii=False),
+            "consents": json.dumps(consents, ensure_ascii=False),
+        },
     )
     applier.report.add("referrals_received", "imported")
     session.audit(

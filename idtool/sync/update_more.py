@@ -15,7 +15,7 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
-from idtool import directory, policy
+from idtool import directory, policy, records
 from idtool.database import Connection
 from idtool.session import Session
 from idtool.sync.apply import Applier
@@ -115,17 +115,20 @@ def apply_directory(session: Session, applier: Applier, row: object) -> None:
             "INSERT INTO directory (uuid, org_id, entry, active, device_id) VALUES (?, ?, ?, ?, ?)",
             (str(uuid.uuid4()), org.id, entry, int(org.active), applier.sender),
         )
-    elif (directory._org(json.loads(known[1])), bool(known[2])) == (
-        directory._org(json.loads(entry)),
+    elif (directory.from_entry(json.loads(known[1])), bool(known[2])) == (
+        directory.from_entry(json.loads(entry)),
         org.active,
     ):
         applier.report.add("directory", "unchanged")
         return
     else:
-        conn.execute(
-            "UPDATE directory SET entry = ?, active = ?, version = version + 1,"
-            " base_version = version, device_id = ? WHERE uuid = ?",
-            (entry, int(org.active), applier.sender, known[0]),
+        records.update(
+            conn,
+            "directory",
+            {"entry": entry, "active": int(org.active)},
+            "uuid = ?",
+            (known[0],),
+            applier.sender,
         )
     session.audit("directory.update", org.id, {"bundle": applier.bundle_id})
     applier.report.add("directory", "imported")

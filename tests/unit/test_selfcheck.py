@@ -11,7 +11,7 @@ from idtool import cli, directory, i18n, paths
 from idtool.assessment import rules_file
 from idtool.certificate import pdf, wording
 from idtool.cli import selfcheck
-from idtool.packet import wording as packet_wording
+from idtool.documents import templates
 from idtool.questionnaire import registry
 
 STEPS = (
@@ -33,9 +33,8 @@ def _clear_caches() -> None:
     for cached in (
         i18n.catalog,
         pdf.register_fonts,
-        wording._environment,
+        templates.environment,
         wording._basis,
-        packet_wording._environment,
         directory.shipped,
         rules_file._load_cached,
         registry._load_cached,
