@@ -7,10 +7,10 @@ certificate's values (escaped). The legal basis lives in `resources/legal/basis.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import cache
 from typing import Any
 
+from idtool import dates
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _
 from idtool.paths import resources_dir
@@ -61,7 +61,7 @@ def _environment() -> Any:
 
 def format_date(iso: str) -> str:
     """DD.MM.YYYY, the form used on Kyrgyz and Russian documents (and clear in English)."""
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")
+    return dates.day_first(iso)
 
 
 def render(lang: str, **values: object) -> dict[str, str]:
