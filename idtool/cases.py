@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from idtool import database, names, records
+from idtool import database, dates, names, records
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
@@ -134,8 +134,7 @@ def open_case(
     session.require(Action.SCREENING_INTERVIEW)
     if region not in REGIONS:
         raise InvalidInput(_("Choose the region of the case."))
-    if birth_date:
-        _check_date(birth_date)
+    birth_date = check_birth_date(birth_date)
     person = Person(
         str(uuid.uuid4()), full_name=names.clean_name(full_name), sex=sex, birth_date=birth_date
     )
@@ -184,11 +183,18 @@ def open_case(
     )
 
 
-def _check_date(text: str) -> None:
-    try:
-        datetime.strptime(text, "%Y-%m-%d")
-    except ValueError:
-        raise InvalidInput(_("Enter a date as YYYY-MM-DD.")) from None
+def check_birth_date(text: str, today: date | None = None) -> str:
+    """A typed date of birth as the person record keeps it: "YYYY-MM-DD", or '' for none.
+    InvalidInput when it is not a date, lies in the future or more than 120 years back."""
+    if not text.strip():
+        return ""
+    born = dates.parse(text)
+    today = today or date.today()
+    if born > today:
+        raise InvalidInput(_("The date of birth cannot be in the future."))
+    if born.year < today.year - 120:
+        raise InvalidInput(_("Check the year of birth."))
+    return born.isoformat()
 
 
 def open_received(session: Session, person: dict[str, str], region: str, identified: bool) -> str:

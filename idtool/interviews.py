@@ -15,6 +15,7 @@ from idtool import cases, database, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
 from idtool.policy import Action
+from idtool.questionnaire.answers import check as check_answer
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.model import Form, FormKind
 from idtool.questionnaire.registry import load_shipped
@@ -127,9 +128,14 @@ def _require_open(session: Session, interview: Interview) -> None:
     session.require(action_for(form_of(interview)))
 
 
-def save_answer(session: Session, interview: Interview, question: str, value: object) -> None:
-    """Store one answer at once (None clears it). Personal-data answers update the person."""
+def save_answer(session: Session, interview: Interview, question: str, value: object) -> object:
+    """Store one answer at once and return it as stored (None clears it).
+
+    The value is first converted and checked against its question (`questionnaire.answers`):
+    an unknown question, or a value that cannot answer it, is refused with an AnswerError
+    naming the question, and nothing is written. Personal-data answers update the person."""
     _require_open(session, interview)
+    value = check_answer(form_of(interview), question, value, interview.language)
     value = cases.clean_person_answer(question, value)  # a name is stored as it is checked
     text = json.dumps(value, ensure_ascii=False)
     with database.transaction(session.conn):
@@ -141,6 +147,7 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
         )
         if question in cases.PERSON_FIELDS and value not in (None, ""):
             cases.update_person_from_answers(session, interview.case_uuid, {question: value})
+    return value
 
 
 def record_received(

@@ -483,8 +483,8 @@ def check_database(workdir: Path, scale: float) -> Result:
     space, and saves answers until one fails. That failure must be a clean StorageError; once
     space is freed the vault reopens clean (integrity, cipher integrity, audit chain), every
     acknowledged answer is there, the failed one is not, and saving works again."""
-    from idtool import cases, interviews
-    from idtool.questionnaire.registry import load_shipped
+    from idtool import cases
+    from reliability.answering import text_slots
     from reliability.killing import check_store
 
     set_language("en")
@@ -497,7 +497,7 @@ def check_database(workdir: Path, scale: float) -> Result:
     vault = Vault(pristine / "data", kdf_params=kdf.FAST_PARAMS)
     with vault.create(OFFICER, "police", OFFICER_PASS)[0] as session:
         case = cases.open_case(session, full_name="Мисалова Айгүл", region="osh")
-        interview = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "ky")
+        slots = text_slots(session, case.uuid, 400)  # more answers than any round's disk holds
     plans = [
         (method, free, big)
         for method in methods
@@ -513,9 +513,7 @@ def check_database(workdir: Path, scale: float) -> Result:
         result.rounds += 1
         label = f"{method}/free {free}/{'200 KB' if big else 'short'} answers"
         try:
-            problems = _fill_database(
-                workdir, pristine, method, free, big, interview.uuid, check_store
-            )
+            problems = _fill_database(workdir, pristine, method, free, big, slots, check_store)
         except Exception as exc:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             problems = [
@@ -535,7 +533,7 @@ def _fill_database(
     method: str,
     free: int,
     big: bool,
-    interview_uuid: str,
+    slots: list[tuple[str, str]],
     check_store: Any,
 ) -> list[str]:
     from idtool import interviews
@@ -544,43 +542,44 @@ def _fill_database(
     with SmallDisk(workdir / "disks", method, 2 * 1024 * 1024) as disk:
         shutil.copytree(pristine / "data", disk.mount / "data")
         vault = Vault(disk.mount / "data", kdf_params=kdf.FAST_PARAMS)
-        saved: dict[str, str] = {}
-        failed: str | None = None
+        saved: dict[tuple[str, str], str] = {}
+        failed: tuple[str, str] | None = None
+        uuids = list(dict.fromkeys(interview_uuid for interview_uuid, _q in slots))
         session = vault.unlock(OFFICER, OFFICER_PASS)
         try:
-            interview = interviews.get(session, interview_uuid)
-            interviews.form_of(interview)
+            open_ones = {u: interviews.get(session, u) for u in uuids}
+            interviews.form_of(open_ones[uuids[0]])
             disk.leave_free(free, disk.mount)
-            for n in range(400):
-                question, value = (
-                    f"note_{n}",
-                    f"жаңы жооп №{n} " + ("өмүр үмүт " * 20000 if big else ""),
-                )
+            for n, (interview_uuid, question) in enumerate(slots):
+                value = f"жаңы жооп №{n} " + ("өмүр үмүт " * 20000 if big else "")
                 try:
-                    interviews.save_answer(session, interview, question, value)
+                    interviews.save_answer(session, open_ones[interview_uuid], question, value)
                 except Exception as exc:
-                    failed = question
+                    failed = (interview_uuid, question)
                     problems += judge(attempt_outcome(exc), errno.ENOSPC)
                     break
-                saved[question] = value
+                saved[(interview_uuid, question)] = value
             else:
-                problems.append("400 answers fitted: the disk never filled")
+                problems.append(f"{len(slots)} answers fitted: the disk never filled")
         finally:
             with contextlib.suppress(Exception):
                 session.close()
         (disk.mount / ".filler").unlink()
         with vault.unlock(OFFICER, OFFICER_PASS) as session:
             problems += check_store(session)
-            stored = interviews.answers(session, interview_uuid)
-            lost = [q for q, v in saved.items() if stored.get(q) != v]
+            stored = {
+                (u, question): value
+                for u in uuids
+                for question, value in interviews.answers(session, u).items()
+            }
+            lost = [key for key, v in saved.items() if stored.get(key) != v]
             if lost:
-                problems.append(f"{len(lost)} acknowledged answer(s) lost, e.g. {lost[0]}")
+                problems.append(f"{len(lost)} acknowledged answer(s) lost, e.g. {lost[0][1]}")
             if failed is not None and failed in stored:
-                problems.append(f"answer {failed} was reported as not saved, yet it is there")
+                problems.append(f"answer {failed[1]} was reported as not saved, yet it is there")
             try:
-                interviews.save_answer(
-                    session, interviews.get(session, interview_uuid), "after_space_freed", "жаңы"
-                )
+                first, question = slots[0]
+                interviews.save_answer(session, interviews.get(session, first), question, "жаңы")
             except Exception as exc:
                 problems.append(f"saving after freeing space fails: {type(exc).__name__}")
     return problems

@@ -27,6 +27,7 @@ from idtool import cases, demo, interviews, kdf
 from idtool.errors import AuthenticationFailed, IdtoolError
 from idtool.session import Session
 from idtool.vault import Vault
+from reliability.answering import question_pool, stored_answers, text_slots
 from reliability.common import Check, Result, rounds
 from reliability.killing import (
     FULL_ROUNDS,
@@ -52,17 +53,6 @@ PERSON_COLUMNS = {
 }
 
 
-def _question_pool(form: Any) -> dict[str, list[str]]:
-    from idtool.questionnaire.model import Kind
-
-    questions = [q for s in form.sections for q in s.questions]
-    return {
-        "text": [q.name for q in questions if q.kind is Kind.TEXT],
-        "numbers": [q.name for q in questions if q.kind is Kind.INTEGER],
-        "lists": [q.name for q in questions if q.kind is Kind.SELECT_MULTIPLE][:4],
-    }
-
-
 def check_answers(workdir: Path, scale: float) -> Result:
     from idtool.questionnaire.registry import load_shipped
 
@@ -74,9 +64,10 @@ def check_answers(workdir: Path, scale: float) -> Result:
     with session:
         case = cases.open_case(session, full_name="Мисалова Айгүл", region="osh", sex="female")
         interview = interviews.start(session, case.uuid, form, "ky")
-    pool = _question_pool(form)
+        fresh = interviews.start(session, case.uuid, form, "ky")  # the first round's
+    pool = question_pool(form)
     env = child_env(workdir)
-    model: dict[str, object] = {}  # what the database must hold
+    model: dict[tuple[str, str], object] = {}  # what the database must hold
     tally = Tally()
     saves = 0
     for round_no in range(rounds(FULL_ROUNDS, scale)):
@@ -88,6 +79,7 @@ def check_answers(workdir: Path, scale: float) -> Result:
                 "officer": OFFICER,
                 "passphrase": OFFICER_PASS,
                 "interview": interview.uuid,
+                "fresh": fresh.uuid,
                 "round": round_no,
                 "seed": rng.getrandbits(32),
                 **pool,
@@ -98,20 +90,20 @@ def check_answers(workdir: Path, scale: float) -> Result:
         )
         result.rounds += 1
         problems: list[str] = [killed.error] if killed.error else []
-        begun: dict[int, tuple[str, object]] = {}
+        begun: dict[int, tuple[tuple[str, str], object]] = {}
         acked: list[int] = []
         for line in killed.lines:
             word, _, rest = line.partition(" ")
             if word == "begin":
-                n, question, value = json.loads(rest)
-                begun[n] = (question, value)
+                n, interview_uuid, question, value = json.loads(rest)
+                begun[n] = ((interview_uuid, question), value)
             elif word == "ack":
                 acked.append(int(rest))
         if acked != list(range(1, len(acked) + 1)):
             problems.append("acknowledgements out of order")
         for n in acked:
-            question, value = begun[n]
-            model[question] = value
+            key, value = begun[n]
+            model[key] = value
         saves += len(acked)
         in_flight = begun.get(len(acked) + 1)
         if wal_tail(vault.db_path):
@@ -119,21 +111,22 @@ def check_answers(workdir: Path, scale: float) -> Result:
         try:
             with tally.unlock(vault, OFFICER, OFFICER_PASS, round_no) as session:
                 problems += check_store(session)
-                stored = interviews.answers(session, interview.uuid)
+                stored = stored_answers(session, case.uuid)
                 person = session.conn.execute(
                     "SELECT full_name, other_names, document_number FROM persons WHERE uuid = ?",
                     (case.person.uuid,),
                 ).fetchone()
+                fresh = interviews.start(session, case.uuid, form, "ky")  # the next round's
         except IdtoolError as exc:
             problems.append(f"reopening failed: {type(exc).__name__}: {exc}")
             result.fail(f"round {round_no}: " + "; ".join(problems))
             continue
         committed = False
         if in_flight is not None:
-            question, value = in_flight
-            committed = stored.get(question, MISSING) == value
+            key, value = in_flight
+            committed = stored.get(key, MISSING) == value
             if committed:
-                model[question] = value
+                model[key] = value
         if not killed.ready:
             tally.phases["start-up"] += 1
         elif in_flight is None:
@@ -146,12 +139,13 @@ def check_answers(workdir: Path, scale: float) -> Result:
         extra = [q for q in stored if q not in model]
         if lost:
             problems.append(
-                f"{len(lost)} acknowledged answer(s) lost or stale, e.g. question {lost[0]}"
+                f"{len(lost)} acknowledged answer(s) lost or stale, e.g. question {lost[0][1]}"
             )
         if extra:
-            problems.append(f"answers nobody wrote: {extra[:3]}")
+            problems.append(f"answers nobody wrote: {[q for _iv, q in extra[:3]]}")
         for i, (question, column) in enumerate(PERSON_COLUMNS.items()):
-            if question in stored and person[i] != str(stored[question]):
+            key = (interview.uuid, question)
+            if key in stored and person[i] != str(stored[key]):
                 problems.append(f"person.{column} out of step with answer {question}")
         if problems:
             result.fail(f"round {round_no}: " + "; ".join(problems))
@@ -412,16 +406,17 @@ def _data_digest(session: Session) -> str:
 
 def _fill(session: Session, megabytes: int) -> None:
     """Fictional cases, and long narrative answers, so that PRAGMA rekey takes tens of ms."""
-    from idtool.questionnaire.registry import load_shipped
 
     demo.generate(session, 3, seed=77)
     case = cases.open_case(session, full_name="Сынамаева Чолпон", region="naryn")
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "ky")
     rng = random.Random(5)
     words = ("өмүр", "жаңы", "көңүл", "түнкү", "күмүш", "аңгеме", "жумуш", "мөөнөт")
-    for i in range(megabytes * 50):
+    open_ones: dict[str, interviews.Interview] = {}
+    for interview_uuid, question in text_slots(session, case.uuid, megabytes * 50):
+        if interview_uuid not in open_ones:
+            open_ones[interview_uuid] = interviews.get(session, interview_uuid)
         text = " ".join(rng.choice(words) for _ in range(2000))  # about 20 KB
-        interviews.save_answer(session, interview, f"story_{i}", text)
+        interviews.save_answer(session, open_ones[interview_uuid], question, text)
 
 
 @dataclass

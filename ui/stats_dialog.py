@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool.errors import IdtoolError
+from idtool import dates
+from idtool.errors import IdtoolError, InvalidInput
 from idtool.i18n import _
 from idtool.regions import REGIONS, region_label
 from idtool.stats import DEFAULT_THRESHOLD, Published, Statistics, compute, report
@@ -316,9 +317,9 @@ class StatsDialog(QDialog):
                 out.append(None)
                 continue
             try:
-                out.append(date.fromisoformat(text))
-            except ValueError:
-                show_error(self.error, _("Give dates as YYYY-MM-DD."))
+                out.append(dates.parse(text))
+            except InvalidInput as refused:
+                show_error(self.error, refused.message)
                 edit.setFocus()
                 return None
         start, end = out

@@ -15,15 +15,14 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from enum import IntEnum
 
 import base45
 import cbor2
 
+from idtool import dates
 from idtool.cbor_strict import NO_TAGS, refuse_tag
 from idtool.translit import search_key
 
@@ -39,8 +38,6 @@ HOLDER_HASH_BYTES = 16
 SIGNATURE_BYTES = 64
 MAX_TEXT_BYTES = 300
 STATUS_IDENTIFIED_VICTIM = 1
-
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits (\d also takes ٢٠٢٦)
 
 
 class Claim(IntEnum):
@@ -206,13 +203,7 @@ def _loads_exact(data: bytes) -> object:
 
 
 def _is_date(text: str) -> bool:
-    if not _DATE.fullmatch(text):
-        return False
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    return dates.parse_iso(text) is not None  # exactly "YYYY-MM-DD", ASCII digits
 
 
 def _int_keyed(value: object, keys: set[int]) -> dict[int, object] | None:

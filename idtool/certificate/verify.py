@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from idtool import dates
 from idtool.certificate import payload
 from idtool.certificate.trust import TrustList
 from idtool.errors import InvalidInput
@@ -126,10 +126,7 @@ def _is_file(path: Path) -> bool:
 
 
 def _check_birth_date(text: str) -> str:
-    try:
-        return date.fromisoformat(text.strip()).isoformat()
-    except ValueError:
-        raise InvalidInput(_("Enter a date as YYYY-MM-DD.")) from None
+    return dates.parse(text).isoformat()
 
 
 def verify(

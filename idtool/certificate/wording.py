@@ -7,10 +7,10 @@ certificate's values (escaped). The legal basis lives in `resources/legal/basis.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import cache
 from typing import Any
 
+from idtool import dates
 from idtool.documents import templates
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _
@@ -48,7 +48,7 @@ def check_language(lang: str) -> str:
 
 def format_date(iso: str) -> str:
     """DD.MM.YYYY, the form used on Kyrgyz and Russian documents (and clear in English)."""
-    return date.fromisoformat(iso).strftime("%d.%m.%Y")
+    return dates.day_first(iso)
 
 
 def render(lang: str, **values: object) -> dict[str, str]:

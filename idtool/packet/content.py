@@ -10,9 +10,8 @@ recipient type that may receive identifying data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from idtool import cases, consent, directory, interviews, referrals, regions
+from idtool import cases, consent, dates, directory, interviews, referrals, regions
 from idtool.certificate import issuance
 from idtool.certificate.issuance import Certificate
 from idtool.errors import InvalidInput, NotPermitted
@@ -83,7 +82,7 @@ def reference(referral_uuid: str) -> str:
 
 
 def local_time(iso: str, with_time: bool = True) -> str:
-    moment = datetime.fromisoformat(iso).astimezone()
+    moment = dates.local_moment(iso)
     return moment.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from idtool.i18n import LANGUAGES, _, current_language, language
+from idtool.questionnaire import answers
 from idtool.questionnaire import values as v
 from idtool.questionnaire.expr import Context, Expr
 from idtool.questionnaire.graph import evaluation_order, nodes
@@ -230,21 +231,8 @@ class Flow:
         return None
 
     def _type_problem(self, question: Question, answer: object) -> str | None:
-        kind = question.kind
-        if kind is Kind.INTEGER and not _is_integer(answer):
-            return _("Enter a whole number.")
-        if kind is Kind.DECIMAL and not math.isfinite(_number(answer)):
-            return _("Enter a number.")
-        if kind is Kind.DATE and not (
-            isinstance(answer, dt.date) or (isinstance(answer, str) and v.parse_date(answer))
-        ):
-            return _("Enter a date as YYYY-MM-DD.")
-        if kind.is_select:
-            offered = {c.name for c in self.choices_for(question)}
-            chosen = v.choices_of(v.from_answer(answer))
-            if not set(chosen) <= offered or (kind is Kind.SELECT_ONE and len(chosen) != 1):
-                return _("Choose one of the listed options.")
-        return None
+        offered = [c.name for c in self.choices_for(question)] if question.kind.is_select else ()
+        return answers.stored_problem(question, answer, offered)
 
     def validate_section(self, name: str) -> list[ValidationIssue]:
         issues = []
@@ -293,16 +281,3 @@ class Flow:
         expr = self.form.assessment.exploitation
         value = v.to_string(expr.evaluate(self._context())) if expr else ""
         return value if value in EXPLOITATIONS else "labour"
-
-
-def _number(answer: object) -> float:
-    if isinstance(answer, bool):
-        return math.nan
-    if isinstance(answer, int | float | str):
-        return v.to_number(v.from_answer(answer)) if not v.is_date(str(answer)) else math.nan
-    return math.nan
-
-
-def _is_integer(answer: object) -> bool:
-    number = _number(answer)
-    return math.isfinite(number) and number == int(number)

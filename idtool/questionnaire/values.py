@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 
+from idtool import dates
 from idtool.questionnaire import regexes
 
 Value = str | float | bool
@@ -18,7 +19,6 @@ Value = str | float | bool
 NAN = float("nan")
 _EPOCH = dt.date(1970, 1, 1)
 _NUMBER = re.compile(r"\s*-?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*")
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def from_answer(answer: object) -> Value:
@@ -44,13 +44,8 @@ def from_answer(answer: object) -> Value:
 
 
 def parse_date(text: str) -> dt.date | None:
-    match = _DATE.fullmatch(text.strip())
-    if not match:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
+    """The date of an ISO text ("YYYY-MM-DD", spaces around allowed), else None."""
+    return dates.parse_iso(text.strip())
 
 
 def is_date(value: Value) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from idtool import dates
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.stats import facts
@@ -116,13 +117,7 @@ class Published:
 def _parse(value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    from idtool.errors import InvalidInput
-    from idtool.i18n import _
-
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(_("Give dates as YYYY-MM-DD.")) from None
+    return dates.parse(value)
 
 
 def compute(

@@ -1,10 +1,15 @@
 """Kill-loop child: saves interview answers in a tight loop, acknowledging each save.
 
     python answers.py '{"folder": ..., "officer": ..., "passphrase": ..., "interview": ...,
-                        "round": N, "seed": N, "text": [...], "numbers": [...], "lists": [...]}'
+                        "fresh": ..., "round": N, "seed": N, "text": [...], "numbers": [...],
+                        "lists": {question: [choice, ...]}, "fresh_text": [...]}'
 
-Values are made up (Kyrgyz words with ө, ү, ң) and unique per write, so the parent can tell
-whether an unacknowledged write reached the database. Needs PYTHONPATH to hold the repository.
+Every write is an answer the questionnaire accepts (the core refuses any other). Most go to
+`interview`, whose questions were answered in earlier rounds; now and then one answers a
+question not answered before, in `fresh`, an interview the parent started for this round.
+Text and numbers are made up (Kyrgyz words with ө, ү, ң) and unique per write, so the parent
+can tell whether an unacknowledged write reached the database; a list of choices may repeat an
+earlier one. Needs PYTHONPATH to hold the repository.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 from idtool import interviews, kdf
 from idtool.vault import Vault
@@ -50,37 +56,47 @@ def text_value(rng: random.Random, marker: str) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)) + f" №{marker}"
 
 
-def next_write(rng: random.Random, args: dict[str, object], n: int) -> tuple[str, object]:
+def next_write(
+    rng: random.Random, args: dict[str, Any], n: int, unanswered: list[str]
+) -> tuple[str, str, object]:
+    """(interview, question, value) of write `n`; `unanswered` loses the question it takes."""
     marker = f"{args['round']}.{n}"
     roll = rng.random()
-    if roll < 0.15:  # a question not answered before
-        return f"extra_note_{args['round']}_{n}", text_value(rng, marker)
+    if roll < 0.15 and unanswered:  # a question not answered before
+        return args["fresh"], unanswered.pop(0), text_value(rng, marker)
+    interview = args["interview"]
     if roll < 0.8:
-        question = rng.choice(args["text"])  # type: ignore[arg-type]
+        question = rng.choice(args["text"])
         if question in NAMES:  # a name is at most 200 characters: refused longer
-            return question, " ".join(
-                rng.choice(WORDS) for _ in range(rng.randint(1, 4))
-            ) + f" {marker}"
-        return question, text_value(rng, marker)
+            return (
+                interview,
+                question,
+                " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4))) + f" {marker}",
+            )
+        return interview, question, text_value(rng, marker)
     if roll < 0.9:
-        return rng.choice(args["numbers"]), int(args["round"]) * 1_000_000 + n  # type: ignore
-    return rng.choice(args["lists"]), [*sorted(rng.sample(WORDS, 2)), marker]  # type: ignore
+        return interview, rng.choice(args["numbers"]), int(args["round"]) * 1_000_000 + n
+    question = rng.choice(sorted(args["lists"]))
+    choices = args["lists"][question]
+    return interview, question, rng.sample(choices, rng.randint(1, len(choices)))
 
 
 def main() -> None:
     args = json.loads(sys.argv[1])
     vault = Vault(Path(args["folder"]), kdf_params=kdf.FAST_PARAMS)
     session = vault.unlock(args["officer"], args["passphrase"])
-    interview = interviews.get(session, args["interview"])
-    interviews.form_of(interview)  # the questionnaire loads once, before the loop
+    open_ones = {u: interviews.get(session, u) for u in (args["interview"], args["fresh"])}
+    interviews.form_of(open_ones[args["interview"]])  # the questionnaire loads once, before
+    answered = interviews.answers(session, args["fresh"])
+    unanswered = [q for q in args["fresh_text"] if q not in answered]
     rng = random.Random(args["seed"])
     say("ready")
     n = 0
     while True:
         n += 1
-        question, value = next_write(rng, args, n)
-        say("begin " + json.dumps([n, question, value], ensure_ascii=False))
-        interviews.save_answer(session, interview, question, value)
+        interview, question, value = next_write(rng, args, n, unanswered)
+        say("begin " + json.dumps([n, interview, question, value], ensure_ascii=False))
+        interviews.save_answer(session, open_ones[interview], question, value)
         say(f"ack {n}")
 
 

@@ -6,7 +6,6 @@ a view has asked for, so a list of 100,000 cases costs a few hundred rows of mem
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import ClassVar
 
 from PySide6.QtCore import (
@@ -20,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
+from idtool import dates
 from idtool.cases import CaseQuery, CaseRow, next_step, status_label
 from idtool.i18n import N_, _
 from idtool.regions import region_label
@@ -47,7 +47,7 @@ def local_time(iso: str | None) -> str:
     if not iso:
         return ""
     try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+        return dates.local_moment(iso).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return iso
 

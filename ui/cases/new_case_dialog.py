@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import cases, interviews
-from idtool.errors import IdtoolError
+from idtool.errors import IdtoolError, InvalidInput
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
 from idtool.regions import REGIONS, region_label
 from idtool.session import Session
@@ -31,21 +31,11 @@ SEXES = (
 
 
 def check_birth_date(text: str, today: date | None = None) -> str | None:
-    """The problem with a typed date of birth, or None (an empty one is allowed)."""
-    text = text.strip()
-    if not text:
-        return None
+    """The core's objection to a typed date of birth, or None (an empty one is allowed)."""
     try:
-        born = date.fromisoformat(text)
-    except ValueError:
-        return _("Enter a date as YYYY-MM-DD.")
-    if len(text) != 10:
-        return _("Enter a date as YYYY-MM-DD.")
-    today = today or date.today()
-    if born > today:
-        return _("The date of birth cannot be in the future.")
-    if born.year < today.year - 120:
-        return _("Check the year of birth.")
+        cases.check_birth_date(text, today)
+    except InvalidInput as refused:
+        return refused.message
     return None
 
 

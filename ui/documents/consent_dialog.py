@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import cases, consent, directory, referrals
+from idtool import cases, consent, dates, directory, referrals
 from idtool.consent import Purpose, State
 from idtool.i18n import N_, _, gettext
 from idtool.session import Session
@@ -49,16 +49,12 @@ PURPOSE_CHOICES = {
 def is_child(session: Session, case_uuid: str) -> bool:
     """Under 18 now (from the date of birth) or at the time of exploitation (assessment)."""
     birth = cases.get_case(session, case_uuid, audit_view=False).person.birth_date
-    if birth:
-        try:
-            born = date.fromisoformat(birth)
-        except ValueError:
-            pass
-        else:
-            today = date.today()
-            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-            if age < 18:
-                return True
+    born = dates.parse_iso(birth)
+    if born is not None:
+        today = date.today()
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        if age < 18:
+            return True
     return referrals.is_child(session, case_uuid)
 
 

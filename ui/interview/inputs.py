@@ -1,15 +1,16 @@
 """One input widget per question type, each reporting a committed answer as it is given.
 
-An input emits `committed(value)` with a stored answer (text -> str, integer -> int,
-decimal -> float, date -> "YYYY-MM-DD", select_one -> choice name, select_multiple -> list of
-names, None for empty). Choices and toggles commit at once; typed text commits when editing
-finishes and after a short pause in typing. Text that cannot be an answer yet (half a date,
-a lone minus sign) is never stored: `problem()` names it, and the page shows it.
+An input emits `committed(value)` with the answer as the core stores it: typed text is handed
+to `questionnaire.answers.convert`, which turns it into the stored answer (text -> str,
+integer -> int, decimal -> float, date -> "YYYY-MM-DD", select_one -> choice name,
+select_multiple -> list of names, None for empty) or says what is wrong. Choices and toggles
+commit at once; typed text commits when editing finishes and after a short pause in typing.
+Text that cannot be an answer (half a date, a lone minus sign) is never stored: `problem()`
+gives the core's message, and the page shows it. The inputs only restrict what can be typed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
@@ -28,13 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from idtool.i18n import _
-from idtool.questionnaire.model import Choice, Kind, Question
+from idtool.questionnaire import answers
+from idtool.questionnaire.model import Choice, Form, Kind, Question
 
 DEBOUNCE_MS = 400
 # Free-text questions whose answers are stories rather than a word or two get several lines.
 # (The questionnaire format has no `appearance` column; the name says what the answer is.)
 _LONG_TEXT = re.compile(r"(story|details|notes|observations|views|route)$")
-_DOTTED_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _UNSAVED = object()
 
 
@@ -43,8 +44,9 @@ class QuestionInput(QWidget):
 
     committed = Signal(object)
 
-    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+    def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.form = form
         self.question = question
         self._last: object = None
 
@@ -95,8 +97,8 @@ class QuestionInput(QWidget):
 class _TypedInput(QuestionInput):
     """Typed text: commits on editing finished and after a pause in typing."""
 
-    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
-        super().__init__(question, parent)
+    def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(form, question, parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -113,17 +115,18 @@ class _TypedInput(QuestionInput):
 class LineInput(_TypedInput):
     """Short text, whole and decimal numbers, and dates in one line."""
 
-    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
-        super().__init__(question, parent)
+    def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(form, question, parent)
         self.edit = QLineEdit(self)
         self.edit.setClearButtonEnabled(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)
         kind = question.kind
-        pattern = {
-            Kind.INTEGER: r"-?\d{0,12}",
-            Kind.DECIMAL: r"-?\d{0,12}([.,]\d{0,8})?",
+        digits = answers.MAX_DIGITS
+        pattern = {  # what may be typed at all; the core decides what the text means
+            Kind.INTEGER: rf"-?[0-9]{{0,{digits}}}",
+            Kind.DECIMAL: rf"-?[0-9]{{0,{digits}}}([.,][0-9]{{0,8}})?",
             Kind.DATE: r"[0-9.\-]{0,10}",
         }.get(kind)
         if pattern:
@@ -137,43 +140,27 @@ class LineInput(_TypedInput):
         self.edit.editingFinished.connect(self._finished)
 
     def _finished(self) -> None:
-        if self.question.kind is Kind.DATE:  # 05.03.2024 as officers often write it
-            found = _DOTTED_DATE.fullmatch(self.edit.text().strip())
-            if found and _parse_date(f"{found[3]}-{found[2]:0>2}-{found[1]:0>2}"):
-                self.edit.setText(f"{found[3]}-{found[2]:0>2}-{found[1]:0>2}")
+        """Show the answer as it is stored (14.03.2025 becomes 2025-03-14), then commit it."""
+        if self.problem() is None:
+            shown = answers.shown(self.value())
+            if shown != self.edit.text():
+                self.edit.setText(shown)
         self.flush()
 
-    def _text(self) -> str:
-        return self.edit.text().strip()
-
     def value(self) -> object:
-        text = self._text()
-        if not text:
-            return None
-        kind = self.question.kind
-        if kind is Kind.INTEGER:
-            return int(text)
-        if kind is Kind.DECIMAL:
-            return float(text.replace(",", "."))
-        return text
+        return answers.convert(self.form, self.question, self.edit.text())
 
     def problem(self) -> str | None:
-        text = self._text()
-        if not text:
-            return None
-        kind = self.question.kind
-        if kind is Kind.INTEGER and not re.fullmatch(r"-?\d+", text):
-            return _("Enter a whole number.")
-        if kind is Kind.DECIMAL and not re.fullmatch(r"-?\d+([.,]\d+)?", text):
-            return _("Enter a number.")
-        if kind is Kind.DATE and not _parse_date(text):
-            return _("Enter a date as YYYY-MM-DD.")
+        try:
+            answers.convert(self.form, self.question, self.edit.text())
+        except answers.AnswerError as refused:
+            return refused.problem
         return None
 
     def set_value(self, value: object) -> None:
         self._timer.stop()
         self._last = value
-        self.edit.setText("" if value is None else _shown(value))
+        self.edit.setText(answers.shown(value))
 
     def focus_widgets(self) -> list[QWidget]:
         return [self.edit]
@@ -182,8 +169,8 @@ class LineInput(_TypedInput):
 class LongTextInput(_TypedInput):
     """A story in several lines; Tab moves on (a tab character is never wanted here)."""
 
-    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
-        super().__init__(question, parent)
+    def __init__(self, form: Form, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(form, question, parent)
         self.edit = QPlainTextEdit(self)
         self.edit.setTabChangesFocus(True)
         self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 5)
@@ -204,8 +191,7 @@ class LongTextInput(_TypedInput):
         return False
 
     def value(self) -> object:
-        text = self.edit.toPlainText().strip()
-        return text or None
+        return answers.convert(self.form, self.question, self.edit.toPlainText())
 
     def set_value(self, value: object) -> None:
         self._timer.stop()
@@ -225,12 +211,13 @@ class _ChoiceInput(QuestionInput):
 
     def __init__(
         self,
+        form: Form,
         question: Question,
         choices: list[Choice],
         exclusive: bool,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(question, parent)
+        super().__init__(form, question, parent)
         self.group = QButtonGroup(self)
         self.group.setExclusive(exclusive)
         self.buttons: dict[str, QAbstractButton] = {}
@@ -331,9 +318,9 @@ class SelectOneInput(_ChoiceInput):
     """Radio buttons, and a button to take the answer back (an exclusive group cannot)."""
 
     def __init__(
-        self, question: Question, choices: list[Choice], parent: QWidget | None = None
+        self, form: Form, question: Question, choices: list[Choice], parent: QWidget | None = None
     ) -> None:
-        super().__init__(question, choices, True, parent)
+        super().__init__(form, question, choices, True, parent)
         self.clear = QPushButton(_("Clear answer"), self)
         self.clear.setObjectName("clear_answer")
         self.clear.setAutoDefault(True)  # Enter on it clears, it does not move on
@@ -368,40 +355,25 @@ class SelectOneInput(_ChoiceInput):
 
 class SelectMultipleInput(_ChoiceInput):
     def __init__(
-        self, question: Question, choices: list[Choice], parent: QWidget | None = None
+        self, form: Form, question: Question, choices: list[Choice], parent: QWidget | None = None
     ) -> None:
-        super().__init__(question, choices, False, parent)
+        super().__init__(form, question, choices, False, parent)
 
     def value(self) -> object:
         return self._chosen() or None
 
 
 def make_input(
-    question: Question, choices: list[Choice], parent: QWidget | None = None
+    form: Form, question: Question, choices: list[Choice], parent: QWidget | None = None
 ) -> QuestionInput | None:
-    """The input for a question, or None for a note (it is only read out)."""
+    """The input for a question of `form`, or None for a note (it is only read out)."""
     kind = question.kind
     if kind is Kind.SELECT_ONE:
-        return SelectOneInput(question, choices, parent)
+        return SelectOneInput(form, question, choices, parent)
     if kind is Kind.SELECT_MULTIPLE:
-        return SelectMultipleInput(question, choices, parent)
+        return SelectMultipleInput(form, question, choices, parent)
     if kind is Kind.TEXT and _LONG_TEXT.search(question.name):
-        return LongTextInput(question, parent)
+        return LongTextInput(form, question, parent)
     if kind in (Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.DATE):
-        return LineInput(question, parent)
+        return LineInput(form, question, parent)
     return None
-
-
-def _parse_date(text: str) -> dt.date | None:
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _shown(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)) if abs(value) < 1e15 else str(value)
-    return str(value)

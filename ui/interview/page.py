@@ -29,7 +29,7 @@ class QuestionBlock(QWidget):
     """A question's label, its input (none for a note) and its inline message."""
 
     def __init__(
-        self, question: Question, choices: list[Choice], parent: QWidget | None = None
+        self, form: Form, question: Question, choices: list[Choice], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.question = question
@@ -41,7 +41,7 @@ class QuestionBlock(QWidget):
             font = self.label.font()
             font.setBold(True)
             self.label.setFont(font)
-        self.input: QuestionInput | None = make_input(question, choices, self)
+        self.input: QuestionInput | None = make_input(form, question, choices, self)
         self.error = error_label(f"error_{question.name}", self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
@@ -102,7 +102,7 @@ class SectionPage(QScrollArea):
             if question.kind is Kind.CALCULATE:
                 continue
             choices = self._all_choices(question)
-            block = QuestionBlock(question, choices, body)
+            block = QuestionBlock(form, question, choices, body)
             self.blocks[question.name] = block
             layout.addWidget(block)
             if block.input is not None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from idtool import database, interviews
 from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
+from idtool.questionnaire.answers import AnswerError
 from idtool.questionnaire.flow import Flow, ValidationIssue
 from idtool.session import Session
 from ui.forms import error_label, show_error
@@ -224,15 +225,16 @@ class InterviewWizard(QWidget):
     def _answered(self, page: SectionPage, name: str, value: object) -> None:
         """Store the answer at once, then bring relevance and progress up to date."""
         try:
-            interviews.save_answer(self.session, self.interview, name, value)
+            stored = interviews.save_answer(self.session, self.interview, name, value)
         except (IdtoolError, database.DatabaseError) as exc:
             block = page.blocks[name]
-            block.set_message(_error_text(exc))
+            # Beside the question, what to do is enough; the status line names the question.
+            block.set_message(exc.problem if isinstance(exc, AnswerError) else _error_text(exc))
             if block.input is not None:
                 block.input.forget_commit()
             self._say(_error_text(exc))
             return
-        self.answers[name] = value
+        self.answers[name] = stored
         self.flow = self._new_flow()
         page.apply(self.flow, self.interview.language)
         self._refresh()

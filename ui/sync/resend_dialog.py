@@ -7,8 +7,6 @@ Only numbers, dates and counts are shown: nothing personal."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idtool import dates
 from idtool.bundle import Kind
 from idtool.i18n import _
 from idtool.session import Session
@@ -35,7 +34,7 @@ from ui.sync.transfer import ResendFlow
 def written_at(at: str) -> str:
     """The device's clock when the package was written, in local time, to the minute."""
     try:
-        return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+        return dates.local_moment(at).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return at
 
