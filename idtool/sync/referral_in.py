@@ -31,6 +31,8 @@ from idtool import cases, directory, interviews, names, referrals
 from idtool.bundle import BundleHeader
 from idtool.errors import BundleError, InvalidInput
 from idtool.i18n import LANGUAGES, _
+from idtool.questionnaire.answers import check as answer_check
+from idtool.questionnaire.registry import load_shipped
 from idtool.regions import REGIONS
 from idtool.session import Session
 from idtool.sync import devices
@@ -91,6 +93,23 @@ def _check_names(
             ),
             "bad_name",
         ) from None
+
+
+def _answer_fits(row: dict[str, Any]) -> bool:
+    """A received answer is JSON and, when its questionnaire version is known here, an answer
+    that question can take, in its stored form (`questionnaire.answers`)."""
+    try:
+        value = json.loads(row["value"])
+    except ValueError:
+        return False
+    try:
+        form = load_shipped(row["form_id"], row["form_version"])
+    except (InvalidInput, KeyError, OSError, ValueError):
+        return True  # a version not installed here: kept as sent, read-only
+    try:
+        return bool(answer_check(form, row["question"], value) == value)
+    except InvalidInput:
+        return False
 
 
 def _one(records: list[Any], table: str) -> dict[str, Any]:
@@ -187,12 +206,9 @@ def apply_referral(
                 {"question": row["question"], "sensitivity": row["sensitivity"]},
                 "not_allowed",
             )
+        elif not _answer_fits(row):
+            applier.quarantine("answer", row, "wrong_type")
         else:
-            try:
-                json.loads(row["value"])
-            except ValueError:
-                applier.quarantine("answer", row, "wrong_type")
-                continue
             answers.append(row)
 
     region = ref["region"] if ref["region"] in REGIONS else org.region

@@ -344,3 +344,32 @@ def test_first_export_reads_whole_tables_and_carries_what_the_journal_would(tmp_
     assert order.index(first.uuid) < order.index(later.uuid)
     tables_seen = [r["table"] for r in whole]
     assert tables_seen == sorted(tables_seen, key=tables.ORDER.index)  # parents first
+
+
+def test_a_received_answer_its_question_cannot_take_is_quarantined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The receiving device checks received answers against their questionnaire version, as
+    `save_answer` does for typed ones: a wrongly typed one is quarantined, the rest arrive."""
+    w, sender, receiver = _two_orgs(tmp_path, CRISIS)
+    case = _case(sender, "Айжан Сынамаева")
+    _consent(sender, case.uuid, CRISIS)
+    real = referral.build_records
+
+    def tampered(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        records = real(*args, **kwargs)
+        answer = next(
+            r for r in records if r["table"] == "answer" and r["row"]["question"] == "debt"
+        )
+        answer["row"]["value"] = json.dumps("twenty")
+        return records
+
+    monkeypatch.setattr(referral, "build_records", tampered)
+    path = export_referral(sender, case.uuid, CRISIS, None, w.out, services=("shelter",))
+    report = import_bundle(receiver, path)
+    assert report.tables["answer"]["quarantined"] == 1
+    assert report.imported > 0
+    stored = receiver.conn.execute(
+        "SELECT count(*) FROM answers WHERE question = 'debt'"
+    ).fetchone()[0]
+    assert stored == 0
