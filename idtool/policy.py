@@ -16,7 +16,6 @@ from idtool.i18n import N_, gettext
 
 if TYPE_CHECKING:
     from idtool.database import Connection
-    from idtool.session import Session
 
 
 class Role(StrEnum):
@@ -157,22 +156,3 @@ def set_allowed(
         return False
     records.update(conn, "policy", {"allowed": int(allowed)}, "uuid = ?", (row[0],), device_id)
     return True
-
-
-def change(session: Session, action: Action, role: Role, allowed: bool) -> bool:
-    """A supervisor changes one cell of the table; audited. Returns whether it changed."""
-    from idtool import database
-    from idtool.errors import NotPermitted
-    from idtool.i18n import _
-
-    session.require(Action.MANAGE_OFFICERS)
-    if action in SUPERVISOR_ONLY_FIXED:
-        raise NotPermitted(_("This permission stays with supervisors and cannot be changed."))
-    from idtool.certificate import issuing
-
-    with database.transaction(session.conn):
-        changed = set_allowed(session.conn, action, role, allowed, session.device_id)
-        if changed:
-            session.audit("policy.change", f"{action.value}/{role.value}", {"allowed": allowed})
-            issuing.sync_in(session, grant="all")  # who may open the issuing key follows it
-    return changed

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from idtool import policy
+from idtool import device_info, policy
 from idtool import records as versioned
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _
@@ -98,7 +98,6 @@ def set_option(session: Session, key: str, value: object) -> bool:
     with a coordinator the coordinator's value rules, so it cannot be set there."""
     from idtool import database
     from idtool.certificate import issuing
-    from idtool.sync import devices
 
     session.require(policy.Action.MANAGE_OFFICERS)
     if key not in KEYS:
@@ -108,7 +107,7 @@ def set_option(session: Session, key: str, value: object) -> bool:
         raise InvalidInput(
             _("This value is not allowed for the policy option {key}.").format(key=key)
         )
-    if devices.is_enrolled(session.conn):
+    if device_info.is_enrolled(session.conn):
         raise NotPermitted(
             _(
                 "This device is enrolled with a coordinator: the coordinator sets "

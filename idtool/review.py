@@ -178,7 +178,7 @@ def describe(session: Session, item: ReviewItem, lang: str | None = None) -> str
 
 def _audit_log(session: Session, codes: tuple[str, ...], lang: str | None) -> str:
     from idtool.sync import devices
-    from idtool.sync.audit_fork import describe_finding
+    from idtool.sync.audit_findings import describe_finding
 
     kind, sender, seq, exact, reason = codes
     known = devices.get(session.conn, sender)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from idtool import kdf
+from idtool import device_info, kdf
 from idtool.errors import (
     AuthenticationFailed,
     CorruptDatabase,
@@ -166,9 +166,7 @@ class Vault:
                 policy.write_defaults(conn, device_id)
                 insert_officer(conn, officer, officer_slot.id, device_id)
                 if organisation:
-                    from idtool.sync import devices
-
-                    devices.set_own_org(conn, device_id, organisation)
+                    device_info.set_org(conn, device_id, organisation)
                 audit.append(
                     conn, device_id=device_id, officer=officer.uuid, action="database.create"
                 )

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import directory, policy_options
+from idtool import device_info, directory, policy_options
 from idtool.certificate import issuance
 from idtool.errors import IdtoolError
 from idtool.i18n import _, gettext
-from idtool.sync import devices
 from ui.forms import error_label, show_error
 
 if TYPE_CHECKING:
@@ -43,7 +42,7 @@ class IssuingDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.enrolled = devices.is_enrolled(session.conn)
+        self.enrolled = device_info.is_enrolled(session.conn)
 
         self.organisation = QComboBox()
         self.organisation.setObjectName("issuing_organisation")

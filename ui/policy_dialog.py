@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
 
-from idtool import policy
+from idtool import permissions, policy
 from idtool.errors import IdtoolError
 from idtool.i18n import _
 from ui.forms import error_label, show_error
@@ -28,7 +28,7 @@ class PolicyModel(QAbstractTableModel):
         self.actions = list(policy.Action)
         self.roles = list(policy.Role)
         self._on_error = on_error
-        self._table = policy.table(session.conn)
+        self._table = permissions.table(session)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.actions)
@@ -65,12 +65,12 @@ class PolicyModel(QAbstractTableModel):
         action, who = self.actions[index.row()], self.roles[index.column()]
         allowed = Qt.CheckState(value) == Qt.CheckState.Checked
         try:
-            policy.change(self.session, action, who, allowed)
+            permissions.change(self.session, action, who, allowed)
         except IdtoolError as exc:
             if self._on_error:
                 self._on_error(exc.message)
             return False
-        self._table = policy.table(self.session.conn)
+        self._table = permissions.table(self.session)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         return True
 

@@ -18,7 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from idtool import audit, cases, database, decisions, directory, names, policy, policy_options
+from idtool import (
+    audit,
+    cases,
+    database,
+    decisions,
+    device_info,
+    directory,
+    names,
+    policy,
+    policy_options,
+)
 from idtool.certificate import issuing, payload, trust
 from idtool.certificate.pdf import CertificateDocument
 from idtool.errors import InvalidInput, NotPermitted
@@ -66,9 +76,7 @@ class Printed:
 def issuing_body(conn: database.Connection) -> directory.Organisation | None:
     """The organisation this device issues certificates for: its organisation in the NRM
     directory, as the coordinator's update (or, on a device without one, a supervisor) set it."""
-    from idtool.sync import devices
-
-    org_id = devices.own_org(conn)
+    org_id = device_info.own_org(conn)
     return directory.find(conn, org_id) if org_id else None
 
 
@@ -81,8 +89,6 @@ def organisation(session: Session, lang: str | None = None) -> str:
 def set_organisation(session: Session, org_id: str) -> directory.Organisation:
     """A supervisor names the NRM directory organisation this device works for (audited). The
     coordinator's update names it on enrolled devices and replaces this choice."""
-    from idtool.sync import devices
-
     session.require(Action.MANAGE_OFFICERS)
     org = directory.find(session.conn, org_id.strip())
     if org is None:
@@ -90,7 +96,7 @@ def set_organisation(session: Session, org_id: str) -> directory.Organisation:
             _("No organisation {org} in the NRM directory.").format(org=org_id.strip()[:100])
         )
     with database.transaction(session.conn):
-        devices.set_own_org(session.conn, session.device_id, org.id)
+        device_info.set_org(session.conn, session.device_id, org.id)
         session.audit("organisation.set", org.id)
     return org
 

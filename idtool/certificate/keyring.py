@@ -171,3 +171,14 @@ def imported_certificates(conn: Connection, public: bytes, device_id: str) -> li
         )
         if signed_with(code, public)
     ]
+
+
+def revoke_device_keys(conn: Connection, device_id: str) -> None:
+    """The device was revoked: its keys vouch only for the certificates imported from it
+    (on a device, none until the coordinator's list arrives)."""
+    for (public,) in conn.execute(
+        "SELECT public_key FROM trusted_keys WHERE issuer_device = ? AND status != 'revoked'",
+        (device_id,),
+    ).fetchall():
+        raw = bytes.fromhex(public)
+        retire_trusted(conn, raw, "revoked", imported_certificates(conn, raw, device_id))

@@ -124,6 +124,16 @@ class Claims:
         return claims
 
 
+NUMBER_PREFIX = "KG-VS"
+
+
+def number_prefixes(device_id: str) -> list[str]:
+    """The starts of the certificate numbers `device_id` may issue: 8 characters of its id
+    (4 before issuing keys), so each device numbers in its own namespace (the coordinator
+    refuses to enrol a device whose 8 characters another already has)."""
+    return [f"{NUMBER_PREFIX}-{device_id[:n].upper()}-" for n in (8, 4)]
+
+
 def key_id(public_key_raw: bytes) -> bytes:
     """The first 8 bytes of SHA-256 over the raw 32-byte Ed25519 public key."""
     return hashlib.sha256(public_key_raw).digest()[:KEY_ID_BYTES]

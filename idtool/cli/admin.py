@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from idtool import audit, audit_anchor, officers, policy, policy_options
+from idtool import audit, audit_anchor, officers, permissions, policy, policy_options
 from idtool.cli import common
 from idtool.errors import CorruptDatabase, InvalidInput
 from idtool.i18n import _
@@ -195,7 +195,7 @@ def cmd_policy_option(args: argparse.Namespace) -> int:
 
 def cmd_policy_set(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
-        changed = policy.change(
+        changed = permissions.change(
             session, policy.Action(args.action), policy.Role(args.role), args.decision == "allow"
         )
     print(_("Policy changed.") if changed else _("Nothing to change."))

@@ -32,17 +32,17 @@ import itertools
 import json
 import uuid
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from idtool.audit import GENESIS, entry_hash, now_iso
-from idtool.audit_anchor import BROKEN_ACTION, Finding, describe
+from idtool.audit_anchor import BROKEN_ACTION
 from idtool.bundle import BundleHeader
 from idtool.database import Connection
 from idtool.errors import BundleError
-from idtool.i18n import N_, _, gettext
+from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync.apply import to_json
+from idtool.sync.audit_findings import Kind
 from idtool.sync.report import ImportReport
 
 _AUDIT_FIELDS = {
@@ -57,13 +57,6 @@ _AUDIT_FIELDS = {
     "hash": str,
 }
 _BODY = ("seq", "ts", "device_id", "officer", "action", "target", "details")
-
-
-class Kind(StrEnum):
-    REWRITTEN = "rewritten"  # differs from what was exported, from first_seq on
-    CUT = "cut"  # ends before what was exported; from first_seq on missing or different
-    BROKEN = "broken"  # the entries the device sent do not chain at first_seq
-    REPORTED = "reported"  # the device's own audit.chain_broken entry
 
 
 @dataclass(frozen=True)
@@ -333,40 +326,6 @@ def _record(
 
 
 # -- in words, and in the review queue ------------------------------------------------------
-
-_TEXTS = {
-    (Kind.REWRITTEN, True): N_(
-        "the audit log of device {device} differs from what it exported before, from entry {seq} on"
-    ),
-    (Kind.REWRITTEN, False): N_(
-        "the audit log of device {device} does not continue what it "
-        "exported before: it differs at or before entry {seq}"
-    ),
-    (Kind.CUT, True): N_(
-        "the audit log of device {device} is shorter than what it exported "
-        "before: from entry {seq} on, entries are missing or differ"
-    ),
-    (Kind.CUT, False): N_(
-        "the audit log of device {device} is shorter than what it exported "
-        "before: it differs at or before entry {seq}"
-    ),
-    (Kind.BROKEN, True): N_("the audit log sent by device {device} is broken at entry {seq}"),
-}
-
-
-def describe_finding(
-    kind: str, device: str, seq: int | None, exact: bool, reason: str, lang: str | None = None
-) -> str:
-    """A finding in words, naming the device (its label) and the first entry concerned."""
-    if kind == Kind.REPORTED:
-        return gettext(
-            N_("device {device} found its own audit log damaged: {problem}"), lang
-        ).format(device=device, problem=describe(Finding(seq, reason), lang))
-    try:
-        text = _TEXTS[(Kind(kind), exact)]
-    except (KeyError, ValueError):  # a kind from a newer version
-        text = N_("the audit log of device {device} does not match at entry {seq}")
-    return gettext(text, lang).format(device=device, seq=seq if seq is not None else "?")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pyrage
 
+from idtool import device_info
 from idtool.bundle import keys
 from idtool.database import Connection
 from idtool.errors import BundleError, CorruptDatabase
@@ -156,16 +157,6 @@ def supervisor(conn: Connection) -> Device:
     return _device(row)
 
 
-def is_enrolled(conn: Connection) -> bool:
-    """Whether this device is enrolled with a coordinator (trusts a supervisor)."""
-    return (
-        conn.execute(
-            "SELECT 1 FROM sync_devices WHERE role = 'supervisor' AND status = 'trusted' LIMIT 1"
-        ).fetchone()
-        is not None
-    )
-
-
 def upsert(conn: Connection, device: Device, now: str) -> None:
     conn.execute(
         f"INSERT INTO sync_devices ({_WRITE}) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -183,15 +174,7 @@ def upsert(conn: Connection, device: Device, now: str) -> None:
             device.enrolled_at or now,
         ),
     )
-    _set_org(conn, device.device_id, device.org_id)
-
-
-def _set_org(conn: Connection, device_id: str, org_id: str) -> None:
-    conn.execute(
-        "INSERT INTO sync_device_orgs (device_id, org_id) VALUES (?, ?)"
-        " ON CONFLICT (device_id) DO UPDATE SET org_id = excluded.org_id",
-        (device_id, org_id),
-    )
+    device_info.set_org(conn, device.device_id, device.org_id)
 
 
 def set_organisation(session: Session, device_id: str, org_id: str) -> None:
@@ -208,7 +191,7 @@ def set_organisation(session: Session, device_id: str, org_id: str) -> None:
     if get(conn, device_id) is None:
         raise InvalidInput(_("This device is not in the trust list."))
     with database.transaction(conn):
-        _set_org(conn, device_id, org_id)
+        device_info.set_org(conn, device_id, org_id)
         session.audit("sync.device_organisation", device_id, {"org": org_id})
 
 
@@ -239,9 +222,9 @@ def revoke(session: Session, device_id: str, reason: str) -> bool:
         if device.status is DeviceStatus.REVOKED:
             return False
         conn.execute("UPDATE sync_devices SET status = 'revoked' WHERE device_id = ?", (device_id,))
-        from idtool.sync.issuers import revoke_device_keys
+        from idtool.certificate import keyring
 
-        revoke_device_keys(conn, device_id)  # its certificates imported so far stay valid
+        keyring.revoke_device_keys(conn, device_id)  # its certificates imported so far stay valid
         session.audit(
             "sync.device_revoke", device_id, {"role": device.role.value, "reason": reason[:200]}
         )
@@ -268,16 +251,3 @@ def for_organisation(conn: Connection, org_id: str) -> list[Device]:
             (org_id,),
         )
     ]
-
-
-def own_org(conn: Connection) -> str:
-    """The organisation this device serves, as the supervisor's update named it ("" if not)."""
-    row = conn.execute(
-        "SELECT o.org_id FROM sync_device_orgs o JOIN meta m ON m.key ="
-        " 'device_id' AND m.value = o.device_id"
-    ).fetchone()
-    return "" if row is None else str(row[0])
-
-
-def set_own_org(conn: Connection, device_id: str, org_id: str) -> None:
-    _set_org(conn, device_id, org_id)

@@ -131,19 +131,6 @@ def _made_in_the_open(conn: Any, sender: str, kid: str) -> bool:
     )
 
 
-def revoke_device_keys(conn: Any, device_id: str) -> None:
-    """The device was revoked: its keys vouch only for the certificates imported from it
-    (on a device, none until the coordinator's list arrives)."""
-    for (public,) in conn.execute(
-        "SELECT public_key FROM trusted_keys WHERE issuer_device = ? AND status != 'revoked'",
-        (device_id,),
-    ).fetchall():
-        raw = bytes.fromhex(public)
-        keyring.retire_trusted(
-            conn, raw, "revoked", keyring.imported_certificates(conn, raw, device_id)
-        )
-
-
 def apply_trusted_key(session: Session, applier: Applier, row: object) -> None:
     """A device, inside an update bundle's import: one issuer key of the coordinator's list."""
     if isinstance(row, dict) and set(row) == {"public_key", "label"}:

@@ -27,7 +27,7 @@ from typing import Any
 
 import pyrage
 
-from idtool import database
+from idtool import database, device_info
 from idtool.audit import now_iso
 from idtool.bundle import keys
 from idtool.bundle.header import canonical_json
@@ -66,7 +66,7 @@ def rotate(session: Session) -> str:
     )
 
     session.require(Action.TRUST_LIST)
-    if devices.is_enrolled(session.conn):
+    if device_info.is_enrolled(session.conn):
         raise InvalidInput(
             _(
                 "Only a coordinator changes its keys this way; this device is "

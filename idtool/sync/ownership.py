@@ -98,10 +98,10 @@ class Ownership:
         """A certificate is the signer's own: its number in the signer's namespace, its code
         signed by one of the signer's issuing keys (one still issuing, or a retired one that
         vouches for it) for this number and case, its person and decision those of its case."""
-        from idtool.certificate import issuance, keyring, payload
+        from idtool.certificate import keyring, payload
 
         number = str(row["number"])
-        if not number.startswith(tuple(issuance.number_prefixes(self.signer))):
+        if not number.startswith(tuple(payload.number_prefixes(self.signer))):
             return "bad_certificate", "number"
         case = self.conn.execute(
             "SELECT number, person_uuid FROM cases WHERE uuid = ?", (row["case_uuid"],)

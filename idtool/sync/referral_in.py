@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from idtool import cases, directory, interviews, names, referrals
+from idtool import cases, device_info, directory, interviews, names, referrals
 from idtool.bundle import BundleHeader
 from idtool.errors import BundleError, InvalidInput
 from idtool.i18n import LANGUAGES, _
@@ -35,7 +35,6 @@ from idtool.questionnaire.answers import check as answer_check
 from idtool.questionnaire.registry import load_shipped
 from idtool.regions import REGIONS
 from idtool.session import Session
-from idtool.sync import devices
 from idtool.sync.apply import Applier
 from idtool.sync.referral import (
     ANSWER_FIELDS,
@@ -155,7 +154,7 @@ def apply_referral(
     if not _texts(ref, REFERRAL_FIELDS, ("services",)) or not _texts(person, PERSON_FIELDS):
         raise _bad("fields")
     org_id = ref["org_id"]
-    mine = devices.own_org(conn)
+    mine = device_info.own_org(conn)
     if mine and mine != org_id:
         raise BundleError(
             _("This referral is for another organisation ({org}). Nothing was imported.").format(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from idtool.i18n import _
+from idtool.sync.audit_findings import describe_finding
 
 OUTCOMES = ("imported", "unchanged", "conflicts", "quarantined")
 
@@ -103,8 +104,6 @@ class ImportReport:
         if self.audit_entries:
             out.append("  " + _("audit entries stored: {count}").format(count=self.audit_entries))
         if self.audit_findings:
-            from idtool.sync.audit_fork import describe_finding
-
             for f in self.audit_findings:
                 seq = f.get("first_seq")
                 out.append(

@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from idtool import policy_options
+from idtool import device_info, policy_options
 from idtool.audit import now_iso
 from idtool.bundle import keys
+from idtool.certificate import keyring
 from idtool.errors import BundleError
 from idtool.session import Session
 from idtool.sync import devices, forms, issuers, keychange, update_more
@@ -70,8 +71,8 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             if dev is None:
                 applier.quarantine("sync_devices", row, "wrong_type")
             elif dev.device_id == session.device_id:  # only which organisation it serves
-                if dev.org_id and devices.own_org(conn) != dev.org_id:
-                    devices.set_own_org(conn, session.device_id, dev.org_id)
+                if dev.org_id and device_info.own_org(conn) != dev.org_id:
+                    device_info.set_org(conn, session.device_id, dev.org_id)
                     applier.report.add("sync_devices", "imported")
                 else:
                     applier.report.add("sync_devices", "unchanged")
@@ -94,7 +95,7 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
                     if dev.status is DeviceStatus.REVOKED and (
                         known is None or known.status is not DeviceStatus.REVOKED
                     ):
-                        issuers.revoke_device_keys(conn, dev.device_id)
+                        keyring.revoke_device_keys(conn, dev.device_id)
                         session.audit(
                             "sync.device_revoked",
                             dev.device_id,

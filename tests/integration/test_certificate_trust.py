@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from idtool import audit, kdf, officers, policy, policy_options
+from idtool import audit, kdf, officers, permissions, policy, policy_options
 from idtool.certificate import issuance, issuing, payload
 from idtool.certificate.verify import Status, verify
 from idtool.cli import main
@@ -88,7 +88,7 @@ def test_a_border_guard_cannot_sign_a_certificate_that_verifies(supervisor_and_g
 def test_policy_change_reseals_and_a_removed_right_rotates_the_key(supervisor_and_guard):
     vault, sup, guard = supervisor_and_guard
     guard.close()
-    policy.change(sup, policy.Action.ISSUE_CERTIFICATE, policy.Role.BORDER_GUARD, True)
+    permissions.change(sup, policy.Action.ISSUE_CERTIFICATE, policy.Role.BORDER_GUARD, True)
     guard = vault.unlock(GUARD, GUARD_PASS)
     kid, key = issuing.private_key(guard)  # sealed for the guard by the supervisor
     # Two officers may issue now: the supervisor confirms (the four-eyes rule).
@@ -98,7 +98,7 @@ def test_policy_change_reseals_and_a_removed_right_rotates_the_key(supervisor_an
     assert verify(sup, issued).status is Status.VALID
     # The right is taken away: the guard may have kept the key, so it is retired. What it
     # signed before still verifies; what the guard signs with it now does not.
-    policy.change(sup, policy.Action.ISSUE_CERTIFICATE, policy.Role.BORDER_GUARD, False)
+    permissions.change(sup, policy.Action.ISSUE_CERTIFICATE, policy.Role.BORDER_GUARD, False)
     assert issuing.active(sup.conn)[0] != kid.hex()
     later = forge(key)
     assert verify(sup, issued).status is Status.VALID

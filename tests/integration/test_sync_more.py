@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from idtool import consent, directory, interviews, policy
+from idtool import consent, directory, interviews, permissions, policy
 from idtool.bundle import open_manifest, read_bundle
 from idtool.errors import BundleError, NotPermitted
 from idtool.paths import questionnaires_dir
@@ -51,7 +51,7 @@ def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> 
     old = next(i for i in interviews.for_case(dev, case.uuid) if i.form_id == "nrm-screening")
     org = directory.get(w.sup, CRISIS)
     directory.save(w.sup, directory.Organisation(**{**org.__dict__, "contact": "+996 555 000"}))
-    assert policy.change(w.sup, policy.Action.STATISTICS, policy.Role.POLICE, True)
+    assert permissions.change(w.sup, policy.Action.STATISTICS, policy.Role.POLICE, True)
     text = (questionnaires_dir() / "nrm-screening.yaml").read_text("utf-8")
     newer = text.replace('version: "1"', 'version: "2"', 1)
     broken = text.replace('version: "1"', 'version: "3"', 1).replace("sections:", "sectionz:")
