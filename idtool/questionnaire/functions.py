@@ -9,16 +9,30 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from idtool.questionnaire import values as v
 from idtool.questionnaire.values import Value
 
-if TYPE_CHECKING:
-    from idtool.questionnaire.syntax import Context, Expr
 
-Args = Sequence["Expr"]
-Impl = Callable[["Context", Args], Value]
+class Context(Protocol):
+    """What a function sees of the evaluation (`syntax.Context`)."""
+
+    @property
+    def today(self) -> dt.date | None: ...
+
+    def value_of_current(self) -> Value: ...
+
+
+class Expr(Protocol):
+    """An argument: an expression the function evaluates when it needs it (`syntax.Expr`,
+    which takes the evaluation's own `syntax.Context`)."""
+
+    def evaluate(self, ctx: Any) -> Value: ...
+
+
+Args = Sequence[Expr]
+Impl = Callable[[Context, Args], Value]
 
 
 def _if(ctx: Context, args: Args) -> Value:
