@@ -164,6 +164,7 @@ class SetupPage(QWidget):
         try:
             session.attach()  # the GUI thread's own connection
         except IdtoolError as exc:
+            session.close()  # forgets the keys
             self._failed(exc)
             return
         self._session = session

@@ -134,6 +134,7 @@ class UnlockPage(QWidget):
         try:
             session.attach()  # the GUI thread's own connection
         except IdtoolError as exc:
+            session.close()  # forgets the keys
             self._failed(exc)
             return
         self._set_busy(False)

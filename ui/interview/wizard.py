@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from idtool import database, interviews
 from idtool.errors import IdtoolError
-from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
+from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from idtool.questionnaire.flow import Flow, ValidationIssue
 from idtool.session import Session
 from ui.forms import error_label, failure_text, show_error
@@ -35,10 +35,6 @@ from ui.interview.panels import GuidancePanel, SectionList, officer_text
 
 NEXT_KEYS = ("Alt+Right", "Ctrl+PgDown")
 PREVIOUS_KEYS = ("Alt+Left", "Ctrl+PgUp")
-
-NOT_SAVED = N_(
-    "The answer could not be saved. Try again; if it keeps failing, tell your supervisor."
-)
 
 
 class InterviewWizard(QWidget):
@@ -190,7 +186,7 @@ class InterviewWizard(QWidget):
                 interviews.set_section(self.session, self.interview, name)
                 self.interview = replace(self.interview, current_section=name)
             except (IdtoolError, database.DatabaseError) as exc:
-                self._say(failure_text(exc, _(NOT_SAVED)))
+                self._say(_error_text(exc))
         self._refresh()
         section = self.form.section(name)
         self.guidance.show_section(officer_text(section.hint, self.interview.language, self.form))
@@ -231,10 +227,10 @@ class InterviewWizard(QWidget):
             interviews.save_answer(self.session, self.interview, name, value)
         except (IdtoolError, database.DatabaseError) as exc:
             block = page.blocks[name]
-            block.set_message(failure_text(exc, _(NOT_SAVED)))
+            block.set_message(_error_text(exc))
             if block.input is not None:
                 block.input.forget_commit()
-            self._say(failure_text(exc, _(NOT_SAVED)))
+            self._say(_error_text(exc))
             return
         self.answers[name] = value
         self.flow = self._new_flow()
@@ -316,7 +312,7 @@ class InterviewWizard(QWidget):
         try:
             interviews.complete(self.session, self.interview)
         except (IdtoolError, database.DatabaseError) as exc:
-            self._say(failure_text(exc, _(NOT_SAVED)))
+            self._say(_error_text(exc))
             return
         self.interview = interviews.get(self.session, self.interview.uuid)
         self._set_read_only(_("The interview is complete. The answers are saved."))
@@ -348,7 +344,7 @@ class InterviewWizard(QWidget):
         try:
             interviews.set_language(self.session, self.interview, lang)
         except (IdtoolError, database.DatabaseError) as exc:
-            self._say(failure_text(exc, _(NOT_SAVED)))
+            self._say(_error_text(exc))
             return
         self.interview = replace(self.interview, language=lang)
         for page in self.pages.values():
@@ -381,3 +377,10 @@ class InterviewWizard(QWidget):
             self.go_next()
             return
         super().keyPressEvent(event)
+
+
+def _error_text(exc: Exception) -> str:
+    return failure_text(
+        exc,
+        _("The answer could not be saved. Try again; if it keeps failing, tell your supervisor."),
+    )
