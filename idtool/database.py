@@ -3,6 +3,11 @@
 The key is applied as raw hex in the first statement of every connection. The program never
 creates or opens an unencrypted database: a plain SQLite file is refused, and a file that does
 not decrypt with the key is reported as not one of our databases.
+
+Threads: a connection is used only by the thread that opened it (`check_same_thread`: another
+thread's use raises at once); background work opens its own (`Session.worker`). In WAL mode
+readers never wait; a writer that finds another connection writing waits up to
+`BUSY_WAIT_MS`, then `transaction` raises DatabaseBusy (a translated line, nothing written).
 """
 
 from __future__ import annotations
@@ -15,13 +20,17 @@ from pathlib import Path
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
-from idtool.errors import CorruptDatabase, NoDatabase, StorageError
+from idtool.errors import CorruptDatabase, DatabaseBusy, NoDatabase, StorageError
 from idtool.i18n import _
 
 KEY_BYTES = 32
 # "IDT1": marks the file as an idtool database once it decrypts.
 APPLICATION_ID = 0x49445431
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+# How long a write waits for another connection's write transaction to end. Writes are short
+# (no transaction is open while a PDF, report or bundle is rendered), so this is ample.
+BUSY_WAIT_MS = 2000
+REKEY_ATTEMPTS = 3
 
 DatabaseError = dbapi2.DatabaseError
 
@@ -79,12 +88,13 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
     _silence_sqlcipher_log()
     try:
         conn = sqlcipher3.connect(
-            str(path), isolation_level=None, check_same_thread=False, factory=Connection
+            str(path), isolation_level=None, check_same_thread=True, factory=Connection
         )
     except dbapi2.Error as exc:
         raise StorageError(_("The database file could not be opened.")) from exc
     try:
         conn.execute(_key_pragma(key))
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_WAIT_MS}")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         if exists:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -113,14 +123,24 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
 
 @contextmanager
 def transaction(conn: Connection, *, immediate: bool = True) -> Iterator[Connection]:
-    """One atomic unit of work: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
-    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    """One atomic unit of work: BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+
+    Keep it short: gather and render before it, write inside it. If another connection is
+    writing, BEGIN IMMEDIATE waits up to BUSY_WAIT_MS, then DatabaseBusy is raised."""
+    try:
+        conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    except dbapi2.OperationalError as exc:
+        if _busy(exc):
+            raise _busy_error() from exc
+        raise
     try:
         yield conn
     except BaseException as exc:
         _rollback(conn)
         if _disk_full(exc):
             raise _full() from exc
+        if _busy(exc):
+            raise _busy_error() from exc
         raise
     try:
         conn.execute("COMMIT")
@@ -128,6 +148,8 @@ def transaction(conn: Connection, *, immediate: bool = True) -> Iterator[Connect
         _rollback(conn)
         if _disk_full(exc):
             raise _full() from exc
+        if _busy(exc):
+            raise _busy_error() from exc
         raise StorageError(_("The change could not be saved: the disk refused the write.")) from exc
     if conn.after_commit is not None:
         conn.after_commit(conn)
@@ -135,6 +157,15 @@ def transaction(conn: Connection, *, immediate: bool = True) -> Iterator[Connect
 
 def _disk_full(exc: BaseException) -> bool:
     return isinstance(exc, dbapi2.OperationalError) and "full" in str(exc).lower()
+
+
+def _busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock."""
+    return isinstance(exc, dbapi2.OperationalError) and "locked" in str(exc).lower()
+
+
+def _busy_error() -> DatabaseBusy:
+    return DatabaseBusy(_("Another task is saving; try again in a moment."))
 
 
 def _full() -> StorageError:
@@ -154,11 +185,36 @@ def _rollback(conn: Connection) -> None:
 
 
 def rekey(conn: Connection, new_key: bytes) -> None:
-    """Re-encrypt every page of the database with `new_key`."""
-    # WAL content must be folded into the main file before re-encrypting it.
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    """Re-encrypt every page of the database with `new_key`. Another connection's write is
+    waited for (DatabaseBusy if it goes on); other connections must reopen with the new key
+    (`Session.conn` does so)."""
+    for attempt in range(REKEY_ATTEMPTS):
+        _wait_for_writers(conn)
+        try:
+            # WAL content must be folded into the main file before re-encrypting it.
+            if conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
+                continue  # a writer came in between: wait for it again
+            conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        except dbapi2.OperationalError as exc:
+            if _disk_full(exc):
+                raise _full() from exc
+            if attempt + 1 == REKEY_ATTEMPTS:
+                raise
+            continue  # SQLCipher refuses a re-key while another connection writes
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return
+    raise _busy_error()
+
+
+def _wait_for_writers(conn: Connection) -> None:
+    """Wait (up to BUSY_WAIT_MS) until no other connection is writing."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except dbapi2.OperationalError as exc:
+        if _busy(exc):
+            raise _busy_error() from exc
+        raise
+    conn.execute("ROLLBACK")
 
 
 def integrity_problems(conn: Connection) -> list[str]:

@@ -58,6 +58,11 @@ class StorageError(IdtoolError):
     exit_code = 8
 
 
+class DatabaseBusy(StorageError):
+    """Another task (a background export, import or PDF) held the database's write lock for
+    longer than a write waits: nothing was written; trying again in a moment works."""
+
+
 class BundleError(IdtoolError):
     """An exchange package (bundle) was refused or could not be made.
 

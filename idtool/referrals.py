@@ -186,8 +186,27 @@ def make(
     risks: str = "",
     then: Callable[[Referral], None] | None = None,
 ) -> Referral:
-    """Record a referral. `then`, when given, runs inside the transaction that records it
-    (`idtool.packet` produces and saves the packet there): if it fails, nothing is recorded."""
+    """Record a referral. `then`, when given, runs inside the transaction that records it: if
+    it fails, nothing is recorded."""
+    ref = plan(
+        session, case_uuid, org_id, services=services, urgency=urgency, reason=reason, risks=risks
+    )
+    record(session, ref, then)
+    return ref
+
+
+def plan(
+    session: Session,
+    case_uuid: str,
+    org_id: str,
+    *,
+    services: tuple[str, ...],
+    urgency: str = "routine",
+    reason: str = "",
+    risks: str = "",
+) -> Referral:
+    """The referral `make` records, checked (role, urgency, services, legal basis) but not yet
+    recorded: `idtool.packet` renders its packet before `record` writes it."""
     session.require(Action.REFERRAL)
     if urgency not in URGENCIES:
         raise InvalidInput(_("Choose the urgency."))
@@ -197,7 +216,7 @@ def make(
     if not shown.allowed:
         raise NotPermitted(shown.refusal)
     shared = tuple(f.question for f in shown.included())
-    ref = Referral(
+    return Referral(
         str(uuid.uuid4()),
         case_uuid,
         org_id,
@@ -211,6 +230,12 @@ def make(
         session.officer.name,
         cases.now_iso(),
     )
+
+
+def record(session: Session, ref: Referral, then: Callable[[Referral], None] | None = None) -> None:
+    """Record a referral from `plan`, with its audit entries, in one transaction; `then` runs
+    inside it (a failure there records nothing)."""
+    case_uuid, org_id, urgency, shared = ref.case_uuid, ref.recipient_id, ref.urgency, ref.fields
     with database.transaction(session.conn):
         session.conn.execute(
             "INSERT INTO referrals (uuid, case_uuid, recipient_id, services, urgency, reason,"
@@ -252,7 +277,6 @@ def make(
         cases.set_status(session, case_uuid, cases.Status.REFERRED)
         if then is not None:
             then(ref)
-    return ref
 
 
 def _event(session: Session, referral_uuid: str, status: RefStatus, note: str) -> None:

@@ -140,6 +140,7 @@ def _run_demo(app: object, settings: settings_mod.Settings) -> int:
     import tempfile
 
     from idtool import demo, kdf
+    from idtool.session import Session
     from ui.main_window import MainWindow
     from ui.tasks import run_task
 
@@ -156,10 +157,8 @@ def _run_demo(app: object, settings: settings_mod.Settings) -> int:
         window.show()
         window.statusBar().showMessage(_("Preparing demo cases…"))
 
-        def fill(state: object) -> None:
-            # Its own connection: the window keeps using the session's.
-            with vault.unlock(DEMO_OFFICER, passphrase) as worker:
-                demo.generate(worker, DEMO_CASES)
+        def fill(worker: Session, _state: object) -> None:
+            demo.generate(worker, DEMO_CASES)  # its own connection; the window keeps the session's
 
         def filled(_result: object) -> None:
             window.statusBar().showMessage(_("Demo cases ready."), 5000)
@@ -168,7 +167,7 @@ def _run_demo(app: object, settings: settings_mod.Settings) -> int:
         def failed(_exc: BaseException) -> None:
             window.statusBar().showMessage(_("The demo cases could not be made."), 10000)
 
-        run_task(fill, filled, failed)
+        run_task(fill, filled, failed, session=session, owner=window)
         return app.exec()  # type: ignore[attr-defined]
     finally:
         shutil.rmtree(folder, ignore_errors=True)

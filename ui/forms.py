@@ -1,8 +1,12 @@
-"""Small building blocks shared by the pages: labelled inputs and inline messages."""
+"""Small building blocks shared by the pages: labelled inputs, inline messages, and the one
+line an officer reads for a failure."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+
+from idtool.errors import IdtoolError
+from idtool.i18n import _
 
 
 def line_edit(
@@ -35,6 +39,19 @@ def error_label(object_name: str = "error", parent: QWidget | None = None) -> QL
 def show_error(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+
+
+def failure_text(exc: BaseException, fallback: str | None = None) -> str:
+    """The officer's one line for a failure, never a traceback: the core's own message (an
+    IdtoolError: translated, specific), else `fallback` (what could not be done), else a line
+    for a file that could not be read or written, or a general one."""
+    if isinstance(exc, IdtoolError):
+        return exc.message
+    if fallback is not None:
+        return fallback
+    if isinstance(exc, OSError):
+        return _("The file could not be read or written. Check the USB stick and try again.")
+    return _("Something went wrong; nothing was changed.")
 
 
 def centred_column(outer: QWidget, max_width: int = 560) -> QWidget:

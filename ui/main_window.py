@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
@@ -19,6 +18,7 @@ from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, set_language
 from idtool.vault import Vault
 from ui.idle import InactivityTimer
 from ui.quickhide import QuickHide
+from ui.tasks import cancel_all
 from ui.unlock_page import UnlockPage
 
 if TYPE_CHECKING:
@@ -137,8 +137,9 @@ class MainWindow(QMainWindow):
         session, self.session = self.session, None
         self.statusBar().clearMessage()
         self._rebuild()  # nothing of the case stays on screen from here on
-        # Background work (a PDF being made) may still use the connection: let it finish.
-        QThreadPool.globalInstance().waitForDone(10_000)
+        # Background work has its own connections: it is asked to stop, never waited for, and
+        # what it delivers later is dropped (ui.tasks).
+        cancel_all()
         session.close()
         self.statusBar().showMessage(_("Locked."), 4000)
 
@@ -349,6 +350,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:
+        cancel_all()
         if self.session is not None:
             self.session.close()
             self.session = None

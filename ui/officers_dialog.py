@@ -24,7 +24,7 @@ from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.vault import validate_passphrase
-from ui.forms import error_label, line_edit, show_error
+from ui.forms import error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.recovery_code_dialog import RecoveryCodeDialog
 from ui.sync.transfer import KeyChangeFlow, is_coordinator_with_devices
@@ -117,18 +117,17 @@ class AddOfficerDialog(QDialog):
         self.buttons.setEnabled(False)
         self.busy.show()
         run_task(
-            lambda _s: officers.add_officer(self.session, name, role, pw),
+            lambda worker, _state: officers.add_officer(worker, name, role, pw),
             lambda _r: self.accept(),
             self._failed,
+            session=self.session,
+            owner=self,
         )
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
         self.busy.hide()
-        show_error(
-            self.error,
-            exc.message if isinstance(exc, IdtoolError) else _("The officer could not be added."),
-        )
+        show_error(self.error, failure_text(exc, _("The officer could not be added.")))
 
 
 class OfficersDialog(QDialog):
@@ -191,10 +190,14 @@ class OfficersDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.remove.setEnabled(False)
+        # A re-key: the worker's connection changes the key; this dialog's session reopens its
+        # connection with the new key when it next reads (Session.conn).
         run_task(
-            lambda _s: officers.remove_officer(self.session, officer.name),
+            lambda worker, _state: officers.remove_officer(worker, officer.name),
             self._removed,
             self._failed,
+            session=self.session,
+            owner=self,
         )
 
     def _removed(self, code: object) -> None:
@@ -232,7 +235,13 @@ class OfficersDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.renew.setEnabled(False)
-        run_task(lambda _s: officers.renew_recovery_code(self.session), self._renewed, self._failed)
+        run_task(
+            lambda worker, _state: officers.renew_recovery_code(worker),
+            self._renewed,
+            self._failed,
+            session=self.session,
+            owner=self,
+        )
 
     def _renewed(self, code: object) -> None:
         self.renew.setEnabled(True)
@@ -242,10 +251,7 @@ class OfficersDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.remove.setEnabled(True)
         self.renew.setEnabled(True)
-        show_error(
-            self.error,
-            exc.message if isinstance(exc, IdtoolError) else _("The officer could not be removed."),
-        )
+        show_error(self.error, failure_text(exc, _("The officer could not be removed.")))
 
 
 class ChangePassphraseDialog(QDialog):
@@ -285,19 +291,16 @@ class ChangePassphraseDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         run_task(
-            lambda _s: officers.change_passphrase(self.session, old, new),
+            lambda worker, _state: officers.change_passphrase(worker, old, new),
             lambda _r: self.accept(),
             self._failed,
+            session=self.session,
+            owner=self,
         )
 
     def _failed(self, exc: BaseException) -> None:
         self.buttons.setEnabled(True)
-        show_error(
-            self.error,
-            exc.message
-            if isinstance(exc, IdtoolError)
-            else _("The passphrase could not be changed."),
-        )
+        show_error(self.error, failure_text(exc, _("The passphrase could not be changed.")))
         self.old.selectAll()
         self.old.setFocus()
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.vault import Vault, validate_passphrase
-from ui.forms import error_label, line_edit, show_error
+from ui.forms import error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.tasks import run_task
 
@@ -109,6 +109,7 @@ class ResetPassphraseDialog(QDialog):
             lambda _state: self.vault.reset_passphrase(code, name, new),
             lambda _none: self._done(name),
             self._failed,
+            owner=self,
         )
 
     def _set_busy(self, busy: bool) -> None:
@@ -125,11 +126,6 @@ class ResetPassphraseDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        show_error(
-            self.error,
-            exc.message
-            if isinstance(exc, IdtoolError)
-            else _("The new passphrase could not be set."),
-        )
+        show_error(self.error, failure_text(exc, _("The new passphrase could not be set.")))
         self.code.selectAll()
         self.code.setFocus()

@@ -20,10 +20,18 @@ from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.vault import Vault, validate_name, validate_passphrase
-from ui.forms import centred_column, error_label, line_edit, show_error
+from ui.forms import centred_column, error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.recovery_code_dialog import code_label, shown
 from ui.tasks import run_task
+
+
+def _create(vault: Vault, name: str, passphrase: str, org: str) -> tuple[Session, str]:
+    """Worker side: make the database, then close the connection this thread opened; the GUI
+    thread opens its own (`Session.attach`)."""
+    session, code = vault.create(name, "supervisor", passphrase, org)
+    session.detach()
+    return session, code
 
 
 class SetupPage(QWidget):
@@ -140,9 +148,10 @@ class SetupPage(QWidget):
         self._set_busy(True)
         org = str(self.organisation.currentData() or "")
         run_task(
-            lambda _state: self.vault.create(name, "supervisor", pw, org),
+            lambda _state: _create(self.vault, name, pw, org),
             self._created,
             self._failed,
+            owner=self,
         )
 
     def _set_busy(self, busy: bool) -> None:
@@ -151,7 +160,14 @@ class SetupPage(QWidget):
         self.busy.setVisible(busy)
 
     def _created(self, result: tuple[Session, str]) -> None:
-        self._session, code = result
+        session, code = result
+        try:
+            session.attach()  # the GUI thread's own connection
+        except IdtoolError as exc:
+            session.close()  # forgets the keys
+            self._failed(exc)
+            return
+        self._session = session
         self.passphrase.clear()
         self.repeat.clear()
         self.code.setText(shown(code))
@@ -160,12 +176,7 @@ class SetupPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        show_error(
-            self.error,
-            exc.message
-            if isinstance(exc, IdtoolError)
-            else _("The database could not be created."),
-        )
+        show_error(self.error, failure_text(exc, _("The database could not be created.")))
 
     def keyPressEvent(self, event) -> None:
         """Enter continues once the code is confirmed, as in a dialog."""

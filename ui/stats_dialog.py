@@ -8,7 +8,6 @@ drawn at its true size. The exact `Statistics` stay in this dialog's memory only
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,13 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import dates
-from idtool.errors import IdtoolError, InvalidInput
+from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.regions import REGIONS, region_label
 from idtool.stats import DEFAULT_THRESHOLD, Published, Statistics, compute, report
 from idtool.stats.compute import COLUMNS
 from idtool.stats.labels import DIMENSIONS, category_label, dimension_label, outcome_label
-from ui.forms import error_label, show_error
+from ui.forms import error_label, failure_text, show_error
+from ui.tasks import run_task
 
 if TYPE_CHECKING:
     from idtool.session import Session
@@ -341,30 +341,17 @@ class StatsDialog(QDialog):
         session = self.session
         self._set_busy(True)
         demo = self.demo
-        self._run(
-            lambda: compute(session, start, end, region, demo=demo),
+        run_task(
+            lambda worker, _state: compute(worker, start, end, region, demo=demo),
             self._computed,
-            _("The statistics could not be computed."),
+            lambda exc: self._failed(exc, _("The statistics could not be computed.")),
+            session=session,
+            owner=self,
         )
 
-    def _run(
-        self, work: Callable[[], object], on_done: Callable[[object], None], fallback: str
-    ) -> None:
-        from shiboken6 import isValid
-
-        from ui.tasks import run_task
-
-        def done(result: object) -> None:
-            if isValid(self):
-                self._set_busy(False)
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            if isValid(self):
-                self._set_busy(False)
-                show_error(self.error, exc.message if isinstance(exc, IdtoolError) else fallback)
-
-        run_task(lambda _state: work(), done, failed)
+    def _failed(self, exc: BaseException, fallback: str) -> None:
+        self._set_busy(False)
+        show_error(self.error, failure_text(exc, fallback))
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -376,6 +363,7 @@ class StatsDialog(QDialog):
 
     def _computed(self, stats: object) -> None:
         assert isinstance(stats, Statistics)
+        self._set_busy(False)
         self.stats = stats
         self._republish()
 
@@ -451,11 +439,16 @@ class StatsDialog(QDialog):
             return
         self._set_busy(True)
         self.status.setText(_("Making the PDF…"))
-        self._run(
-            lambda: report.to_pdf(pub),
-            lambda data: self._write(path, data),
-            _("The PDF could not be made."),
+        run_task(
+            lambda _state: report.to_pdf(pub),
+            lambda data: self._pdf_made(path, data),
+            lambda exc: self._failed(exc, _("The PDF could not be made.")),
+            owner=self,
         )
+
+    def _pdf_made(self, path: Path, data: object) -> None:
+        self._set_busy(False)
+        self._write(path, data)
 
     def _write(self, path: Path, data: object) -> None:
         from idtool.atomic import write_atomic

@@ -19,11 +19,19 @@ from PySide6.QtWidgets import (
 from idtool.errors import IdtoolError, LockedOut
 from idtool.i18n import _
 from idtool.vault import Vault
-from ui.forms import centred_column, error_label, line_edit, show_error
+from ui.forms import centred_column, error_label, failure_text, line_edit, show_error
 from ui.tasks import run_task
 
 if TYPE_CHECKING:
     from idtool.session import Session
+
+
+def _unlock(vault: Vault, name: str, passphrase: str) -> Session:
+    """Worker side: unlock (the key derivation is the slow part), then close the connection
+    this thread opened; the GUI thread opens its own (`Session.attach`)."""
+    session = vault.unlock(name, passphrase)
+    session.detach()
+    return session
 
 
 class UnlockPage(QWidget):
@@ -115,7 +123,7 @@ class UnlockPage(QWidget):
             return
         show_error(self.error, "")
         self._set_busy(True)
-        run_task(lambda _state: self.vault.unlock(name, pw), self._done, self._failed)
+        run_task(lambda _state: _unlock(self.vault, name, pw), self._done, self._failed, owner=self)
 
     def _set_busy(self, busy: bool) -> None:
         for w in (self.name, self.passphrase, self.button, self.forgot):
@@ -123,6 +131,12 @@ class UnlockPage(QWidget):
         self.busy.setVisible(busy)
 
     def _done(self, session: Session) -> None:
+        try:
+            session.attach()  # the GUI thread's own connection
+        except IdtoolError as exc:
+            session.close()  # forgets the keys
+            self._failed(exc)
+            return
         self._set_busy(False)
         self.passphrase.clear()
         self.name.clear()
@@ -130,10 +144,7 @@ class UnlockPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        if isinstance(exc, IdtoolError):
-            show_error(self.error, exc.message)
-        else:
-            show_error(self.error, _("The database could not be opened."))
+        show_error(self.error, failure_text(exc, _("The database could not be opened.")))
         if isinstance(exc, LockedOut):
             self._tick()
         self.passphrase.selectAll()

@@ -6,8 +6,10 @@ the same normalised name and date of birth). A reprint is the same certificate m
 and audited. A revocation needs a reason and is recorded; a revoked certificate verifies as
 revoked and is not reprinted.
 
-The PDF is produced into memory. `save`, when given, receives the bytes inside the transaction
-that records the issue or the reprint: if saving fails, nothing is recorded.
+The PDF is produced into memory, with no transaction open: gather, render, then write. `save`,
+when given, receives the bytes inside the short transaction that records the issue or the
+reprint (and checks again what may have changed meanwhile): if saving fails, nothing is
+recorded.
 """
 
 from __future__ import annotations
@@ -305,6 +307,84 @@ def document(
     )
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """What a certificate about to be issued says, gathered before its PDF is rendered and
+    again in the transaction that records it: if anything differs (another issue took the
+    number, the person's details, the issuing body or key changed, the date turned), the PDF
+    is rendered again."""
+
+    case_number: str
+    person_uuid: str
+    holder_name: str
+    holder_birth_date: str
+    decision_uuid: str
+    organisation_id: str
+    organisation: str
+    number: str
+    issue_date: str
+    key_id: str
+
+
+def _draft(session: Session, case_uuid: str, language: str) -> _Draft:
+    """Check that the case's certificate may be issued now (InvalidInput if not) and gather it."""
+    case = cases.get_case(session, case_uuid, audit_view=False)
+    decision = _check_issuable(session, case)
+    body = _check_body(session)
+    current = issuing.active(session.conn)
+    today = date.today()
+    person = case.person
+    return _Draft(
+        case.number,
+        person.uuid,
+        person.full_name,
+        person.birth_date,
+        decision.uuid,
+        body.id,
+        body.title(language),
+        _next_number(session, today.year),
+        today.isoformat(),
+        current[0] if current is not None else "",
+    )
+
+
+def _signed(session: Session, case_uuid: str, draft: _Draft, language: str) -> Certificate:
+    kid, signing = issuing.private_key(session)
+    salt = payload.new_salt()
+    claims = payload.Claims(
+        number=draft.number,
+        issue_date=draft.issue_date,
+        issuer_key_id=kid,
+        case_number=draft.case_number,
+        salt=salt,
+        holder_hash=payload.holder_hash(salt, draft.holder_name, draft.holder_birth_date),
+    )
+    return Certificate(
+        str(uuid.uuid4()),
+        draft.number,
+        case_uuid,
+        draft.case_number,
+        draft.holder_name,
+        draft.holder_birth_date,
+        session.officer.name,
+        draft.organisation,
+        language,
+        claims.issue_date,
+        audit.now_iso(),
+        payload.encode(claims, kid, signing.sign),
+        1,
+    )
+
+
+ATTEMPTS = 3  # renders of a PDF that went stale before it could be recorded
+
+
+def _changed() -> InvalidInput:
+    return InvalidInput(
+        _("The case changed while the PDF was being made; nothing was recorded. Try again.")
+    )
+
+
 def issue(
     session: Session,
     case_uuid: str,
@@ -312,124 +392,120 @@ def issue(
     save: Save | None = None,
     confirmer: tuple[str, str] | None = None,
 ) -> Printed:
-    """Issue the certificate for the case: sign, record, render; `save` gets the PDF.
+    """Issue the certificate for the case: check, sign and render, then record; `save` gets
+    the PDF inside the recording transaction (a failed save records nothing).
 
-    `confirmer` is (name, passphrase) of a second officer who may issue, needed where the
-    four-eyes rule applies (`confirmation_needed`)."""
+    No transaction is open while the PDF is rendered: the short transaction that records it
+    checks again what may have changed meanwhile (`_Draft`). `confirmer` is (name, passphrase)
+    of a second officer who may issue, needed where the four-eyes rule applies
+    (`confirmation_needed`)."""
     from idtool.certificate import pdf, wording
 
     session.require(Action.ISSUE_CERTIFICATE)
     wording.check_language(language)
-    case = cases.get_case(session, case_uuid, audit_view=False)
     conn = session.conn
-    _check_issuable(session, case)  # a clear refusal before a second officer is asked
+    draft = _draft(session, case_uuid, language)  # a clear refusal before a second officer
     confirmed_by = _confirm(session, confirmer)
-    with database.transaction(conn):
-        decision = _check_issuable(session, case)
-        body = _check_body(session)
-        kid, signing = issuing.private_key(session)
-        today = date.today()
-        number = _next_number(session, today.year)
-        salt = payload.new_salt()
-        person = case.person
-        claims = payload.Claims(
-            number=number,
-            issue_date=today.isoformat(),
-            issuer_key_id=kid,
-            case_number=case.number,
-            salt=salt,
-            holder_hash=payload.holder_hash(salt, person.full_name, person.birth_date),
-        )
-        code = payload.encode(claims, kid, signing.sign)
-        cert = Certificate(
-            str(uuid.uuid4()),
-            number,
-            case.uuid,
-            case.number,
-            person.full_name,
-            person.birth_date,
-            session.officer.name,
-            body.title(language),
-            language,
-            claims.issue_date,
-            audit.now_iso(),
-            code,
-            1,
-        )
-        conn.execute(
-            "INSERT INTO certificates (uuid, number, case_uuid, person_uuid, decision_uuid,"
-            " holder_key, holder_name, holder_birth_date, officer_uuid, officer_name,"
-            " organisation, language, issue_date, issued_at, code, prints, device_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
-            (
-                cert.uuid,
-                number,
-                case.uuid,
-                person.uuid,
-                decision.uuid,
-                names.holder_key(person.full_name, person.birth_date),
-                cert.holder_name,
-                cert.holder_birth_date,
-                session.officer.uuid,
-                cert.officer_name,
-                cert.organisation,
-                language,
-                cert.issue_date,
-                cert.issued_at,
-                code,
-                session.device_id,
-            ),
-        )
-        details: dict[str, object] = {
-            "number": number,
-            "language": language,
-            "organisation": body.id,
-            "key": kid.hex(),
-        }
-        if confirmed_by is not None:
-            details["confirmed_by"] = confirmed_by
-        session.audit("certificate.issue", case.uuid, details)
+    for _attempt in range(ATTEMPTS):
+        cert = _signed(session, case_uuid, draft, language)
         data = pdf.render(document(cert))
-        if save is not None:
-            save(data)
-    return Printed(cert, data, None)
+        with database.transaction(conn):
+            now = _draft(session, case_uuid, language)
+            if now == draft:
+                _record_issue(session, cert, draft, confirmed_by)
+                if save is not None:
+                    save(data)
+        if now == draft:
+            return Printed(cert, data, None)
+        draft = now
+    raise _changed()
+
+
+def _record_issue(
+    session: Session, cert: Certificate, draft: _Draft, confirmed_by: str | None
+) -> None:
+    session.conn.execute(
+        "INSERT INTO certificates (uuid, number, case_uuid, person_uuid, decision_uuid,"
+        " holder_key, holder_name, holder_birth_date, officer_uuid, officer_name,"
+        " organisation, language, issue_date, issued_at, code, prints, device_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        (
+            cert.uuid,
+            cert.number,
+            cert.case_uuid,
+            draft.person_uuid,
+            draft.decision_uuid,
+            names.holder_key(cert.holder_name, cert.holder_birth_date),
+            cert.holder_name,
+            cert.holder_birth_date,
+            session.officer.uuid,
+            cert.officer_name,
+            cert.organisation,
+            cert.language,
+            cert.issue_date,
+            cert.issued_at,
+            cert.code,
+            session.device_id,
+        ),
+    )
+    details: dict[str, object] = {
+        "number": cert.number,
+        "language": cert.language,
+        "organisation": draft.organisation_id,
+        "key": draft.key_id,
+    }
+    if confirmed_by is not None:
+        details["confirmed_by"] = confirmed_by
+    session.audit("certificate.issue", cert.case_uuid, details)
+
+
+def _printable(session: Session, case_uuid: str) -> Certificate:
+    cert = get(session, case_uuid)
+    if cert is None:
+        raise InvalidInput(_("No certificate has been issued for this case."))
+    if cert.revoked:
+        raise InvalidInput(
+            _("Certificate {number} was revoked; it cannot be reprinted.").format(
+                number=cert.number
+            )
+        )
+    return cert
 
 
 def reprint(
     session: Session, case_uuid: str, language: str | None = None, save: Save | None = None
 ) -> Printed:
-    """Print the same certificate again, marked "COPY n" (n = 2, 3, ...); audited."""
+    """Print the same certificate again, marked "COPY n" (n = 2, 3, ...); audited. Rendered
+    before the short transaction that records the copy (checked again there)."""
     from idtool.certificate import pdf, wording
 
     session.require(Action.ISSUE_CERTIFICATE)
     if language is not None:
         wording.check_language(language)
     conn = session.conn
-    with database.transaction(conn):
-        cert = get(session, case_uuid)
-        if cert is None:
-            raise InvalidInput(_("No certificate has been issued for this case."))
-        if cert.revoked:
-            raise InvalidInput(
-                _("Certificate {number} was revoked; it cannot be reprinted.").format(
-                    number=cert.number
-                )
-            )
+    cert = _printable(session, case_uuid)
+    for _attempt in range(ATTEMPTS):
         copy = cert.prints + 1
-        conn.execute(
-            "UPDATE certificates SET prints = ?, version = version + 1, base_version = version,"
-            " device_id = ? WHERE uuid = ?",
-            (copy, session.device_id, cert.uuid),
-        )
-        session.audit(
-            "certificate.reprint",
-            cert.case_uuid,
-            {"number": cert.number, "copy": copy, "language": language or cert.language},
-        )
         data = pdf.render(document(cert, copy, language))
-        if save is not None:
-            save(data)
-    return Printed(dataclasses.replace(cert, prints=copy), data, copy)
+        with database.transaction(conn):
+            now = _printable(session, case_uuid)
+            if now == cert:
+                conn.execute(
+                    "UPDATE certificates SET prints = ?, version = version + 1,"
+                    " base_version = version, device_id = ? WHERE uuid = ?",
+                    (copy, session.device_id, cert.uuid),
+                )
+                session.audit(
+                    "certificate.reprint",
+                    cert.case_uuid,
+                    {"number": cert.number, "copy": copy, "language": language or cert.language},
+                )
+                if save is not None:
+                    save(data)
+        if now == cert:
+            return Printed(dataclasses.replace(cert, prints=copy), data, copy)
+        cert = now
+    raise _changed()
 
 
 def revoke(session: Session, case_uuid: str, reason: str) -> trust.Revocation:

@@ -1,15 +1,19 @@
-"""Produce a referral packet: record (or find) the referral, render the PDF, audit, save.
+"""Produce a referral packet: gather, render the PDF, then record (or find) the referral,
+audit and save.
 
-The PDF exists only in memory until `save` receives the bytes, inside the transaction that
-records the referral and the `referral.packet` audit entry: if saving fails, nothing is
-recorded. A certificate copy in the packet is audited with the packet; it is not a reprint,
-so the certificate's print count is unchanged.
+No transaction is open while the PDF is rendered. It exists only in memory until `save`
+receives the bytes, inside the short transaction that records the referral and the
+`referral.packet` audit entry after checking that the packet still shows what the database
+holds (else it is rendered again): if saving fails, nothing is recorded. A certificate copy in
+the packet is audited with the packet; it is not a reprint, so the certificate's print count is
+unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from idtool import database, directory, referrals
 from idtool.errors import InvalidInput
@@ -28,10 +32,32 @@ class Packet:
     content: content.PacketContent
 
 
-def _produce(session: Session, ref: referrals.Referral, lang: str, save: Save | None) -> Packet:
-    """Render, audit and save; call inside the transaction that records the change."""
-    shown = content.gather(session, ref, lang)
-    data = pdf.render(shown)
+ATTEMPTS = 3  # renders of a packet that went stale before it could be recorded
+
+
+class _Stale(Exception):
+    """The packet rendered no longer shows what the database holds: render it again."""
+
+
+def _changed() -> InvalidInput:
+    return InvalidInput(
+        _("The case changed while the PDF was being made; nothing was recorded. Try again.")
+    )
+
+
+def _record(
+    session: Session,
+    ref: referrals.Referral,
+    *,
+    lang: str,
+    shown: content.PacketContent,
+    data: bytes,
+    save: Save | None,
+) -> None:
+    """Inside the transaction that records the change: check that the packet rendered still
+    shows what the database holds (else `_Stale`), audit it, save it."""
+    if content.gather(session, ref, lang) != shown:
+        raise _Stale
     session.audit(
         "referral.packet",
         ref.case_uuid,
@@ -47,7 +73,6 @@ def _produce(session: Session, ref: referrals.Referral, lang: str, save: Save | 
     )
     if save is not None:
         save(data)
-    return Packet(ref, data, shown)
 
 
 def packet_pdf(session: Session, referral_uuid: str, lang: str, save: Save | None = None) -> bytes:
@@ -56,8 +81,16 @@ def packet_pdf(session: Session, referral_uuid: str, lang: str, save: Save | Non
     wording.check_language(lang)
     ref = content.referral(session, referral_uuid)
     directory.organisations(session)  # the directory's first use writes; not inside ours
-    with database.transaction(session.conn):
-        return _produce(session, ref, lang, save).pdf
+    for _attempt in range(ATTEMPTS):
+        shown = content.gather(session, ref, lang)
+        data = pdf.render(shown)  # no transaction open
+        try:
+            with database.transaction(session.conn):
+                _record(session, ref, lang=lang, shown=shown, data=data, save=save)
+        except _Stale:
+            continue
+        return data
+    raise _changed()
 
 
 def check_services(services: tuple[str, ...]) -> tuple[str, ...]:
@@ -80,17 +113,30 @@ def make_and_render(
     lang: str,
     save: Save | None = None,
 ) -> Packet:
-    """Record a referral and produce its packet in one transaction; `save` gets the PDF."""
+    """Record a referral and produce its packet; `save` gets the PDF. The packet is rendered
+    first, with no transaction open; one short transaction records the referral and the packet
+    (checked again there) and saves it."""
     wording.check_language(lang)
-    made: list[Packet] = []
-    referrals.make(
-        session,
-        case_uuid,
-        org_id,
-        services=check_services(services),
-        urgency=urgency,
-        reason=reason,
-        risks=risks,
-        then=lambda ref: made.append(_produce(session, ref, lang, save)),
-    )
-    return made[0]
+    services = check_services(services)
+    for _attempt in range(ATTEMPTS):
+        ref = referrals.plan(
+            session,
+            case_uuid,
+            org_id,
+            services=services,
+            urgency=urgency,
+            reason=reason,
+            risks=risks,
+        )
+        shown = content.gather(session, ref, lang)
+        data = pdf.render(shown)  # no transaction open
+        try:
+            referrals.record(
+                session,
+                ref,
+                then=partial(_record, session, lang=lang, shown=shown, data=data, save=save),
+            )
+        except _Stale:
+            continue
+        return Packet(ref, data, shown)
+    raise _changed()

@@ -3,11 +3,11 @@ installed on a device, and found again by `questionnaire.registry`.
 
 Installed versions live in the database's `questionnaires` table (written in the import's
 transaction, with the bundle and sender they came from); a version, once installed, never
-changes. The registry reads them through `activate(session)`, which writes each text once to a
-private cache folder for the loader. Shipped files always win for the same version, so old
-versions keep loading from the archive. A questionnaire that fails the loader's checks, names
-itself differently than its record, or would change a known version is quarantined, never
-installed.
+changes. The registry reads them through `activate(session)`, which reads them once and writes
+each text, when first asked for, to a private cache folder for the loader. Shipped files always
+win for the same version, so old versions keep loading from the archive. A questionnaire that
+fails the loader's checks, names itself differently than its record, or would change a known
+version is quarantined, never installed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from idtool.audit import now_iso
-from idtool.database import Connection
+from idtool.database import Connection, DatabaseError
 from idtool.paths import questionnaires_dir
 from idtool.questionnaire import registry
 from idtool.questionnaire.build import FORM_ID
@@ -51,34 +51,30 @@ def _file_for(text: str) -> Path:
 
 
 class DatabaseSource:
-    """`registry.InstalledSource` over an open database (nothing if it has been closed)."""
+    """`registry.InstalledSource` over the questionnaires installed in a session's database,
+    read once when activated: no connection is kept, so a form can be found from any thread.
+    Nothing is found once that session is closed (the program was locked)."""
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        try:
+            rows = session.conn.execute("SELECT form_id, version, text FROM questionnaires")
+            self._texts = {(str(f), str(v)): str(t) for f, v, t in rows}
+        except DatabaseError:  # not yet migrated: no installed forms
+            self._texts = {}
 
     def listing(self) -> list[tuple[str, str]]:
-        try:
-            return [
-                (str(f), str(v))
-                for f, v in self.conn.execute("SELECT form_id, version FROM questionnaires")
-            ]
-        except Exception:  # closed or not yet migrated: no installed forms
-            return []
+        return [] if self._session.closed else list(self._texts)
 
     def path(self, form_id: str, version: str) -> Path | None:
-        try:
-            row = self.conn.execute(
-                "SELECT text FROM questionnaires WHERE form_id = ? AND version = ?",
-                (form_id, version),
-            ).fetchone()
-        except Exception:
-            return None
-        return None if row is None else _file_for(str(row[0]))
+        text = None if self._session.closed else self._texts.get((form_id, version))
+        return None if text is None else _file_for(text)
 
 
 def activate(session: Session) -> None:
-    """Let the registry find the questionnaires installed in this session's database."""
-    registry.set_installed_source(DatabaseSource(session.conn))
+    """Let the registry find the questionnaires installed in this session's database (again
+    after an import installed new ones)."""
+    registry.set_installed_source(DatabaseSource(session))
 
 
 def collect(conn: Connection) -> list[dict[str, Any]]:

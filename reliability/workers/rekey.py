@@ -11,6 +11,7 @@ Needs PYTHONPATH to hold the repository.
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 from pathlib import Path
 
@@ -33,7 +34,9 @@ def main() -> None:
     step = 0
     while True:
         step += 1
-        name = f"Сынамаев Тест {args['round']}-{step}"
+        # A random tail: officer names are compared as look-alikes ("66-1" and "6-1" read the
+        # same), so round and step numbers alone would collide with an earlier officer's name.
+        name = f"Сынамаев Тест {args['round']}-{step} {secrets.token_hex(4)}"
         passphrase = f"сынак-өң-{args['round']}-{step}"
         say("begin-add", name, passphrase)
         officers.add_officer(session, name, "police", passphrase)

@@ -31,14 +31,9 @@ from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, gettext
 from idtool.policy import Action
 from idtool.session import Session
 from ui.cases.list_model import local_time
-from ui.documents.saving import (
-    ask_pdf_path,
-    error_text,
-    file_writer,
-    not_encrypted_warning,
-    run_for,
-)
-from ui.forms import error_label, show_error
+from ui.documents.saving import ask_pdf_path, file_writer, not_encrypted_warning
+from ui.forms import error_label, failure_text, show_error
+from ui.tasks import run_task
 
 
 def _label(object_name: str) -> QLabel:
@@ -193,13 +188,15 @@ class CertificateSection(QGroupBox):
             confirmer = dialog.confirmer
         save = file_writer(path)
         self._start()
-        run_for(
-            self,
-            lambda: issuance.issue(
-                self.session, self.case_uuid, lang, save=save, confirmer=confirmer
+        case_uuid = self.case_uuid
+        run_task(
+            lambda worker, _state: issuance.issue(
+                worker, case_uuid, lang, save=save, confirmer=confirmer
             ),
             lambda printed: self._saved(printed, path),
             self._failed,
+            session=self.session,
+            owner=self,
         )
 
     def _reprint(self) -> None:
@@ -214,11 +211,13 @@ class CertificateSection(QGroupBox):
         lang = str(self.language.currentData())
         save = file_writer(path)
         self._start()
-        run_for(
-            self,
-            lambda: issuance.reprint(self.session, self.case_uuid, lang, save=save),
+        case_uuid = self.case_uuid
+        run_task(
+            lambda worker, _state: issuance.reprint(worker, case_uuid, lang, save=save),
             lambda printed: self._saved(printed, path),
             self._failed,
+            session=self.session,
+            owner=self,
         )
 
     def _start(self) -> None:
@@ -251,7 +250,7 @@ class CertificateSection(QGroupBox):
         self._busy(False)
         show_error(
             self.error,
-            error_text(exc, _("The certificate PDF could not be made; nothing was recorded.")),
+            failure_text(exc, _("The certificate PDF could not be made; nothing was recorded.")),
         )
 
     def _revoke(self) -> None:
@@ -320,6 +319,6 @@ class RevokeDialog(QDialog):
         try:
             issuance.revoke(self.session, self.case_uuid, reason)
         except Exception as exc:  # the core's message, never a traceback
-            show_error(self.error, error_text(exc, _("The certificate could not be revoked.")))
+            show_error(self.error, failure_text(exc, _("The certificate could not be revoked.")))
             return
         self.accept()

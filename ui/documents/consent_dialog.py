@@ -29,8 +29,7 @@ from idtool import cases, consent, dates, directory, referrals
 from idtool.consent import Purpose, State
 from idtool.i18n import N_, _, gettext
 from idtool.session import Session
-from ui.documents.saving import error_text
-from ui.forms import error_label, line_edit, show_error
+from ui.forms import error_label, failure_text, line_edit, show_error
 
 # Stored as text in the officer's language: the packet prints what was recorded.
 CHILD_ASSENT = (
@@ -211,6 +210,6 @@ class ConsentDialog(QDialog):
                 guardian=str(guardian),
             )
         except Exception as exc:  # the core's message, never a traceback
-            show_error(self.error, error_text(exc, _("The consent could not be recorded.")))
+            show_error(self.error, failure_text(exc, _("The consent could not be recorded.")))
             return
         self.accept()

@@ -33,8 +33,7 @@ from idtool.policy import Action
 from idtool.regions import REGIONS
 from idtool.session import Session
 from ui.documents.directory_model import DirectoryModel, region_text, type_label
-from ui.documents.saving import error_text
-from ui.forms import error_label, line_edit, show_error
+from ui.forms import error_label, failure_text, line_edit, show_error
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 
@@ -261,7 +260,7 @@ class OrganisationDialog(QDialog):
         try:
             directory.save(self.session, org)
         except Exception as exc:  # the core's message, never a traceback
-            show_error(self.error, error_text(exc, _("The entry could not be saved.")))
+            show_error(self.error, failure_text(exc, _("The entry could not be saved.")))
             return
         self.saved = org
         self.accept()

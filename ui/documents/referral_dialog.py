@@ -36,14 +36,9 @@ from idtool.session import Session
 from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.directory_model import region_text, type_label
 from ui.documents.preview_model import PreviewModel
-from ui.documents.saving import (
-    ask_pdf_path,
-    error_text,
-    file_writer,
-    not_encrypted_warning,
-    run_for,
-)
-from ui.forms import error_label, show_error
+from ui.documents.saving import ask_pdf_path, file_writer, not_encrypted_warning
+from ui.forms import error_label, failure_text, show_error
+from ui.tasks import run_task
 
 
 def legal_basis_label(code: str) -> str:
@@ -337,13 +332,14 @@ class ReferralDialog(QDialog):
         reason, risks = self.reason.toPlainText().strip(), self.risks.toPlainText().strip()
         lang = str(self.language.currentData())
         save = file_writer(path)
+        case_uuid = self.case_uuid
 
-        def work() -> object:
+        def work(worker: Session, _state: object) -> object:
             from idtool import packet
 
             return packet.make_and_render(
-                self.session,
-                self.case_uuid,
+                worker,
+                case_uuid,
                 org.id,
                 services=services,
                 urgency=urgency,
@@ -357,7 +353,7 @@ class ReferralDialog(QDialog):
         self.busy.show()
         self.make_button.setEnabled(False)
         self.saved_path = path
-        run_for(self, work, self._made, self._failed)
+        run_task(work, self._made, self._failed, session=self.session, owner=self)
 
     def _made(self, result: object) -> None:
         self.busy.hide()
@@ -370,5 +366,5 @@ class ReferralDialog(QDialog):
         self.update_preview()
         show_error(
             self.error,
-            error_text(exc, _("The referral packet could not be made; nothing was recorded.")),
+            failure_text(exc, _("The referral packet could not be made; nothing was recorded.")),
         )

@@ -29,9 +29,10 @@ from ui.cases.list_model import local_time
 from ui.cases.widgets import mark_row
 from ui.documents.consent_dialog import organisation_titles
 from ui.documents.referral_dialog import ReferralDialog, legal_basis_label
-from ui.documents.saving import ask_pdf_path, error_text, file_writer, run_for
+from ui.documents.saving import ask_pdf_path, file_writer
 from ui.documents.tables import refill, table
-from ui.forms import error_label, line_edit, show_error
+from ui.forms import error_label, failure_text, line_edit, show_error
+from ui.tasks import run_task
 
 STATUS_BUTTONS = (
     (RefStatus.ACCEPTED, N_("Mark &accepted")),
@@ -237,7 +238,7 @@ class ReferralSection(QGroupBox):
         try:
             referrals.set_status(self.session, ref.uuid, status, self.note.text())
         except Exception as exc:  # the core's message, never a traceback
-            show_error(self.error, error_text(exc, _("The status could not be changed.")))
+            show_error(self.error, failure_text(exc, _("The status could not be changed.")))
             return
         show_error(self.error, "")
         self.note.clear()
@@ -314,16 +315,22 @@ class ReferralSection(QGroupBox):
         lang = str(self.language.currentData())
         save = file_writer(path)
 
-        def work() -> object:
+        def work(worker: Session, _state: object) -> object:
             from idtool import packet
 
-            return packet.packet_pdf(self.session, ref.uuid, lang, save=save)
+            return packet.packet_pdf(worker, ref.uuid, lang, save=save)
 
         show_error(self.error, "")
         self.message.clear()
         self.busy.show()
         self.packet_button.setEnabled(False)
-        run_for(self, work, lambda _pdf: self._packet_saved(path), self._packet_failed)
+        run_task(
+            work,
+            lambda _pdf: self._packet_saved(path),
+            self._packet_failed,
+            session=self.session,
+            owner=self,
+        )
 
     def _packet_saved(self, path: Path) -> None:
         self.busy.hide()
@@ -336,4 +343,4 @@ class ReferralSection(QGroupBox):
     def _packet_failed(self, exc: BaseException) -> None:
         self.busy.hide()
         self._selection_changed()
-        show_error(self.error, error_text(exc, _("The referral packet could not be made.")))
+        show_error(self.error, failure_text(exc, _("The referral packet could not be made.")))

@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from idtool.errors import IdtoolError
 from idtool.i18n import _
 
 
@@ -52,27 +51,3 @@ def file_writer(path: Path) -> Callable[[bytes], None]:
     from idtool.atomic import document_saver
 
     return document_saver(path)
-
-
-def error_text(exc: BaseException, fallback: str) -> str:
-    """The officer's line for a failure: the core's message, else `fallback` (no traceback)."""
-    return exc.message if isinstance(exc, IdtoolError) else fallback
-
-
-def run_for(
-    widget: QWidget,
-    work: Callable[[], object],
-    on_done: Callable[[object], None],
-    on_error: Callable[[BaseException], None],
-) -> None:
-    """Run `work` off the GUI thread; deliver the outcome to `widget` only if it still exists
-    (the officer may have left the page, or the program locked, meanwhile)."""
-    from shiboken6 import isValid
-
-    from ui.tasks import run_task
-
-    run_task(
-        lambda _state: work(),
-        lambda result: on_done(result) if isValid(widget) else None,
-        lambda exc: on_error(exc) if isValid(widget) else None,
-    )

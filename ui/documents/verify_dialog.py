@@ -30,8 +30,8 @@ from idtool.certificate.trust import TrustList
 from idtool.certificate.verify import IMAGE_SUFFIXES, Status, VerificationResult, verify
 from idtool.i18n import N_, _, gettext
 from idtool.session import Session
-from ui.documents.saving import error_text, run_for
-from ui.forms import error_label, line_edit, show_error
+from ui.forms import error_label, failure_text, line_edit, show_error
+from ui.tasks import run_task
 
 HEADLINES = {
     Status.VALID: N_("VALID"),
@@ -183,12 +183,14 @@ class VerifyDialog(QDialog):
         self.busy.show()
         self.verify_button.setEnabled(False)
         trust = TrustList.load(self.session.conn)
-        run_for(self, lambda: verify(trust, source, name, birth), self._show, self._failed)
+        run_task(
+            lambda _state: verify(trust, source, name, birth), self._show, self._failed, owner=self
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.busy.hide()
         self.verify_button.setEnabled(True)
-        show_error(self.error, error_text(exc, _("The certificate could not be checked.")))
+        show_error(self.error, failure_text(exc, _("The certificate could not be checked.")))
 
     def _show(self, result: object) -> None:
         assert isinstance(result, VerificationResult)

@@ -1,19 +1,16 @@
-"""Pieces the exchange dialogs share: the fingerprint shown large, files read with a cap, the
-officer's line for a failure, and a progress dialog with Cancel around `run_task`."""
+"""Pieces the exchange dialogs share: the fingerprint shown large, files read with a cap, and a
+message box that does not block."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from idtool.errors import BundleError, IdtoolError
+from idtool.errors import BundleError
 from idtool.i18n import _
-from ui.tasks import TaskState, run_task
 
 BUNDLE_FILTER = "*.idtb"
 ENROLMENT_FILTER = "*.idte"
@@ -36,15 +33,6 @@ def read_small_file(path: Path) -> bytes:
     if len(data) > MAX_SMALL_FILE:
         raise BundleError(_("This file is too large to be an enrolment file."), "too_large")
     return data
-
-
-def failure_text(exc: BaseException) -> str:
-    """One line for the officer: the core's message, never a traceback."""
-    if isinstance(exc, IdtoolError):
-        return exc.message
-    if isinstance(exc, OSError):
-        return _("The file could not be read or written. Check the USB stick and try again.")
-    return _("Something went wrong; nothing was changed.")
 
 
 def fingerprint_label(fingerprint: str, object_name: str) -> QLabel:
@@ -101,62 +89,3 @@ def notify(
     box.setAccessibleName(title)
     box.open()
     return box
-
-
-class ProgressRun:
-    """Run `work(state)` off the GUI thread behind a modal progress dialog with Cancel.
-
-    Cancel only asks the work to stop (`state.cancelled()`); the dialog stays until the core
-    has stopped, so nothing half-done is left behind. `on_done` / `on_error` run on the GUI
-    thread.
-    """
-
-    def __init__(
-        self,
-        parent: QWidget,
-        label: str,
-        work: Callable[[TaskState], Any],
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-    ) -> None:
-        self.dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
-        self.dialog.setObjectName("exchange_progress")
-        self.dialog.setWindowTitle(_("Exchange packages"))
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.setMinimumDuration(0)
-        self.dialog.setAccessibleName(label)
-        self.cancel_button = QPushButton(_("Cancel"))
-        self.cancel_button.setObjectName("exchange_cancel")
-        self.dialog.setCancelButton(self.cancel_button)
-        self.dialog.canceled.disconnect()  # Cancel must not hide the dialog before work stops
-        self.dialog.canceled.connect(self._cancel)
-        self._on_done, self._on_error = on_done, on_error
-        self.finished = False
-        self.task = run_task(work, self._done, self._error, self._progress)
-        self.dialog.show()
-
-    def _cancel(self) -> None:
-        self.task.state.cancel()
-        self.dialog.setLabelText(_("Stopping…"))
-        self.cancel_button.setEnabled(False)
-
-    def _progress(self, done: int, total: int) -> None:
-        if total > 0:
-            # Byte counts overflow a Qt int: show per mille.
-            self.dialog.setMaximum(1000)
-            self.dialog.setValue(min(1000, int(done * 1000 / total)))
-
-    def _close(self) -> None:
-        self.finished = True
-        self.dialog.hide()
-        self.dialog.deleteLater()
-
-    def _done(self, result: Any) -> None:
-        self._close()
-        self._on_done(result)
-
-    def _error(self, exc: BaseException) -> None:
-        self._close()
-        self._on_error(exc)

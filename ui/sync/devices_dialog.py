@@ -30,7 +30,7 @@ from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import devices
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
-from ui.forms import error_label, show_error
+from ui.forms import error_label, failure_text, show_error
 
 DEVICE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -227,8 +227,6 @@ class DevicesDialog(QDialog):
         try:
             devices.set_organisation(self.session, device.device_id, org_id)
         except Exception as exc:  # the core's message, never a traceback
-            from ui.sync.common import failure_text
-
             show_error(self.error, failure_text(exc))
             return
         show_error(self.error, "")
@@ -260,8 +258,6 @@ class DevicesDialog(QDialog):
         try:
             devices.revoke(self.session, device.device_id, reason)
         except Exception as exc:  # the core's message, never a traceback
-            from ui.sync.common import failure_text
-
             show_error(self.error, failure_text(exc))
             return
         show_error(self.error, "")

@@ -29,12 +29,11 @@ from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import enrol
 from idtool.sync.enrol import Offer
-from ui.forms import error_label, line_edit, show_error
+from ui.forms import error_label, failure_text, line_edit, show_error
 from ui.sync.common import (
     ENROLMENT_FILTER,
     REQUEST_FILTER,
     default_folder,
-    failure_text,
     fingerprint_label,
     read_small_file,
     show_fingerprint,

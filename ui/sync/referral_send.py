@@ -17,8 +17,9 @@ from idtool.session import Session
 from idtool.sync import devices
 from idtool.sync.devices import Device
 from idtool.sync.referral import export_referral
-from ui.sync.common import ProgressRun, default_folder, failure_text
-from ui.tasks import TaskState
+from ui.forms import failure_text
+from ui.sync.common import default_folder
+from ui.tasks import Task, TaskState, run_task
 
 
 def organisation_devices(session: Session, org_id: str) -> list[Device]:
@@ -50,7 +51,7 @@ class ReferralSendFlow:
     ) -> None:
         self.session, self.parent, self.ref, self.org_title = session, parent, ref, org_title
         self.on_done, self.on_error = on_done, on_error
-        self.run: ProgressRun | None = None
+        self.run: Task | None = None
         self.result: Path | None = None
         self.error = ""
 
@@ -102,9 +103,9 @@ class ReferralSendFlow:
         if not folder:
             return False
 
-        def work(state: TaskState) -> Path:
+        def work(worker: Session, state: TaskState) -> Path:
             return export_referral(
-                session,
+                worker,
                 ref.case_uuid,
                 ref.recipient_id,
                 device.device_id,
@@ -115,12 +116,15 @@ class ReferralSendFlow:
                 cancelled=state.cancelled,
             )
 
-        self.run = ProgressRun(
-            self.parent,
-            _("Writing the referral package…"),
+        self.run = run_task(
             work,
             self._done,
             lambda exc: self._fail(failure_text(exc)),
+            session=session,
+            owner=self.parent,
+            progress=_("Writing the referral package…"),
+            title=_("Exchange packages"),
+            name="exchange",
         )
         return True
 

@@ -30,8 +30,7 @@ from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import conflicts as queues
-from ui.forms import error_label, show_error
-from ui.sync.common import failure_text
+from ui.forms import error_label, failure_text, show_error
 from ui.sync.queue_models import (
     UUID_ROLE,
     ConflictListModel,

@@ -32,8 +32,9 @@ from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import export, importer
 from idtool.sync.report import ImportReport
-from ui.sync.common import BUNDLE_FILTER, ProgressRun, default_folder, failure_text, notify
-from ui.tasks import TaskState
+from ui.forms import failure_text
+from ui.sync.common import BUNDLE_FILTER, default_folder, notify
+from ui.tasks import Task, TaskState, run_task
 
 
 def pending_changes(session: Session) -> int:
@@ -53,7 +54,7 @@ class _WriteFlow:
 
     def __init__(self, session: Session, parent: QWidget) -> None:
         self.session, self.parent = session, parent
-        self.run: ProgressRun | None = None
+        self.run: Task | None = None
         self.result: Path | None = None
         self.error = ""
         self.message: QMessageBox | None = None
@@ -68,12 +69,16 @@ class _WriteFlow:
         folder = QFileDialog.getExistingDirectory(self.parent, self.folder_prompt, default_folder())
         if not folder:
             return False
-        session = self.session
-
-        def work(state: TaskState) -> Path:
-            return self.write(session, folder, state)
-
-        self.run = ProgressRun(self.parent, self.busy_text, work, self._done, self._failed)
+        self.run = run_task(
+            lambda worker, state: self.write(worker, folder, state),
+            self._done,
+            self._failed,
+            session=self.session,
+            owner=self.parent,
+            progress=self.busy_text,
+            title=_("Exchange packages"),
+            name="exchange",
+        )
         return True
 
     def _done(self, path: Path) -> None:
@@ -288,7 +293,7 @@ class ImportFlow:
     ) -> None:
         self.session, self.parent = session, parent
         self.on_imported = on_imported
-        self.run: ProgressRun | None = None
+        self.run: Task | None = None
         self.report_dialog: ImportReportDialog | None = None
         self.message: QMessageBox | None = None
 
@@ -302,13 +307,15 @@ class ImportFlow:
         if not chosen:
             return False
         paths = [Path(p) for p in chosen]
-        session = self.session
-        self.run = ProgressRun(
-            self.parent,
-            _("Importing exchange packages…"),
-            lambda state: import_files(session, paths, state),
+        self.run = run_task(
+            lambda worker, state: import_files(worker, paths, state),
             self._done,
             self._failed,
+            session=self.session,
+            owner=self.parent,
+            progress=_("Importing exchange packages…"),
+            title=_("Exchange packages"),
+            name="exchange",
         )
         return True
 
