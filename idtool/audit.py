@@ -13,8 +13,12 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from idtool.database import Connection
+
+if TYPE_CHECKING:
+    from idtool.session import Session
 
 GENESIS = "0" * 64
 
@@ -106,6 +110,25 @@ def entries(conn: Connection, target: str | None = None) -> list[AuditEntry]:
     rows = conn.execute(sql + " ORDER BY seq", args).fetchall()
     return [
         AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7], r[8]) for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class TrailEntry:
+    """One line of a record's audit trail as an officer reads it."""
+
+    ts: str
+    officer: str | None  # the officer's name; their id if not known here; None if no officer
+    action: str
+
+
+def trail(session: Session, target: str) -> list[TrailEntry]:
+    """What was done to `target` (a case), newest first, with the officers' names. Whoever may
+    open the case sees its trail, as the case view shows it."""
+    names = dict(session.conn.execute("SELECT uuid, name FROM officers").fetchall())
+    return [
+        TrailEntry(e.ts, names.get(e.officer, e.officer) if e.officer else None, e.action)
+        for e in reversed(entries(session.conn, target=target))
     ]
 
 

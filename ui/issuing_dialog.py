@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import device_info, directory, policy_options
+from idtool import directory, policy_options
 from idtool.certificate import issuance
 from idtool.errors import IdtoolError
 from idtool.i18n import _, gettext
@@ -42,7 +42,8 @@ class IssuingDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.enrolled = device_info.is_enrolled(session.conn)
+        settings = issuance.settings(session)
+        self.enrolled = settings.enrolled
 
         self.organisation = QComboBox()
         self.organisation.setObjectName("issuing_organisation")
@@ -50,13 +51,13 @@ class IssuingDialog(QDialog):
         self.organisation.addItem(_("(not chosen)"), "")
         for org in directory.organisations(session):
             self.organisation.addItem(f"{org.title()} ({directory.type_label(org.type)})", org.id)
-        body = issuance.issuing_body(session.conn)
+        body = settings.body
         self.organisation.setCurrentIndex(
             max(0, self.organisation.findData(body.id if body else ""))
         )
         self.organisation.activated.connect(self._organisation)
 
-        options = policy_options.get(session.conn)
+        options = settings.options
         self.four_eyes = QComboBox()
         self.four_eyes.setObjectName("issuing_four_eyes")
         self.four_eyes.setAccessibleName(_("A second officer confirms each certificate"))
@@ -115,11 +116,11 @@ class IssuingDialog(QDialog):
         self.organisation.setFocus()
 
     def _show_status(self) -> None:
-        body = issuance.issuing_body(self.session.conn)
-        allowed = policy_options.get(self.session.conn).issuing_types
+        settings = issuance.settings(self.session)
+        body = settings.body
         if body is None:
             text = _("No organisation is chosen: this computer cannot issue certificates.")
-        elif body.type in allowed:
+        elif settings.body_may_issue:
             text = _("{org} may issue certificates.").format(org=body.title())
         else:
             text = _(

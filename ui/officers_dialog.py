@@ -23,11 +23,12 @@ from idtool import officers, policy
 from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
+from idtool.sync import devices
 from idtool.vault import validate_passphrase
 from ui.forms import error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.recovery_code_dialog import RecoveryCodeDialog
-from ui.sync.transfer import KeyChangeFlow, is_coordinator_with_devices
+from ui.sync.transfer import KeyChangeFlow
 from ui.tasks import run_task
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -191,7 +192,7 @@ class OfficersDialog(QDialog):
             return
         self.remove.setEnabled(False)
         # A re-key: the worker's connection changes the key; this dialog's session reopens its
-        # connection with the new key when it next reads (Session.conn).
+        # connection with the new key when it next reads.
         run_task(
             lambda worker, _state: officers.remove_officer(worker, officer.name),
             self._removed,
@@ -205,7 +206,7 @@ class OfficersDialog(QDialog):
         show_error(self.error, "")
         self.refresh()
         RecoveryCodeDialog(str(code), self).exec()
-        if is_coordinator_with_devices(self.session):
+        if devices.is_coordinator(self.session):
             answer = QMessageBox.question(
                 self,
                 _("Change the coordinator's keys"),

@@ -103,6 +103,27 @@ def set_organisation(session: Session, org_id: str) -> directory.Organisation:
     return org
 
 
+@dataclass(frozen=True)
+class IssuingSettings:
+    """Who issues certificates on this device, as the supervisor's window shows them."""
+
+    body: directory.Organisation | None  # the organisation certificates name; None if not set
+    options: policy_options.Options  # the four-eyes rule and the kinds that may issue
+    enrolled: bool  # enrolled with a coordinator, whose updates set the options
+
+    @property
+    def body_may_issue(self) -> bool:
+        return self.body is not None and self.body.type in self.options.issuing_types
+
+
+def settings(session: Session) -> IssuingSettings:
+    """The issuing settings as they stand (anyone may read them, as the role table)."""
+    conn = session.conn
+    return IssuingSettings(
+        issuing_body(conn), policy_options.get(conn), device_info.is_enrolled(conn)
+    )
+
+
 def _check_body(session: Session) -> directory.Organisation:
     body = issuing_body(session.conn)
     if body is None:

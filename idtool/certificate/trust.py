@@ -96,6 +96,12 @@ class TrustList:
         return cls(keys, revoked)
 
 
+def trust_list(session: Session) -> TrustList:
+    """This database's trust list as it stands, to verify certificates with; it keeps no
+    connection, so the check may run on another thread. Anyone may verify a certificate."""
+    return TrustList.load(session.conn)
+
+
 def _insert(conn: Connection, public: bytes, label: str, device_id: str) -> TrustedKey:
     key = TrustedKey(key_id(public), public, label, audit.now_iso())
     conn.execute(

@@ -141,6 +141,38 @@ def open_duplicates(session: Session) -> list[Duplicate]:
     ]
 
 
+@dataclass(frozen=True)
+class PersonSummary:
+    """The few fields of a person needed to judge a possible duplicate."""
+
+    name: str
+    birth_date: str
+    document: str
+    device: str
+
+    def text(self) -> str:
+        return _("{name}, born {birth}, document {document} (device {device})").format(
+            name=self.name or "—",
+            birth=self.birth_date or "—",
+            document=self.document or "—",
+            device=self.device[:8],
+        )
+
+
+def person_summaries(session: Session, uuids: set[str]) -> dict[str, PersonSummary]:
+    """The persons of possible duplicates, by uuid (read only; those not found are left out)."""
+    session.require(Action.IMPORT_CASE_BUNDLE)
+    found: dict[str, PersonSummary] = {}
+    for uuid in sorted(uuids):
+        row = session.conn.execute(
+            "SELECT full_name, birth_date, document_number, device_id FROM persons WHERE uuid = ?",
+            (uuid,),
+        ).fetchone()
+        if row is not None:
+            found[uuid] = PersonSummary(*(str(v) for v in row))
+    return found
+
+
 def resolve_duplicate(session: Session, duplicate_uuid: str, resolution: str) -> None:
     """Record a person's judgement ("same" or "different"); nothing is merged. Audited."""
     session.require(Action.IMPORT_CASE_BUNDLE)

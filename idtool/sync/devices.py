@@ -14,6 +14,7 @@ from idtool.bundle import keys
 from idtool.database import Connection
 from idtool.errors import BundleError, CorruptDatabase
 from idtool.i18n import _
+from idtool.policy import Action
 
 if TYPE_CHECKING:
     from idtool.session import Session
@@ -135,6 +136,18 @@ def all_devices(conn: Connection) -> list[Device]:
     ]
 
 
+def known(session: Session) -> list[Device]:
+    """Every device this one exchanges packages with, trusted or revoked (labels, keys and
+    organisations, nothing personal): the Devices window lists them for every officer who
+    exchanges packages; only a supervisor changes them."""
+    return all_devices(session.conn)
+
+
+def is_coordinator(session: Session) -> bool:
+    """Devices are enrolled with this one: it is their coordinator."""
+    return any(d.role is DeviceRole.DEVICE for d in all_devices(session.conn))
+
+
 def trusted(conn: Connection, role: DeviceRole) -> dict[str, str]:
     """device id -> Ed25519 public key hex, for `read_bundle`: trusted devices of `role`."""
     return {
@@ -182,7 +195,6 @@ def set_organisation(session: Session, device_id: str, org_id: str) -> None:
     devices can address referral bundles to it)."""
     from idtool import database, directory
     from idtool.errors import InvalidInput
-    from idtool.policy import Action
 
     session.require(Action.TRUST_LIST)
     conn = session.conn
@@ -206,7 +218,6 @@ def revoke(session: Session, device_id: str, reason: str) -> bool:
     audit log only: write why the device is revoked, never anyone's personal data."""
     from idtool import database
     from idtool.errors import InvalidInput
-    from idtool.policy import Action
 
     session.require(Action.TRUST_LIST)
     if device_id == session.device_id:
@@ -251,3 +262,10 @@ def for_organisation(conn: Connection, org_id: str) -> list[Device]:
             (org_id,),
         )
     ]
+
+
+def recipients(session: Session, org_id: str) -> list[Device]:
+    """Where a referral package for `org_id` can go: the trusted devices the supervisor mapped
+    to it, never this device itself."""
+    session.require(Action.REFERRAL)
+    return [d for d in for_organisation(session.conn, org_id) if d.device_id != session.device_id]

@@ -98,6 +98,21 @@ def out_bundles(conn: Connection, device_id: str, kind: Kind = Kind.CASE) -> lis
     return out
 
 
+def written_packages(session: Session) -> list[dict[str, Any]]:
+    """The case packages this device wrote, oldest first (`out_bundles`), to choose the first
+    lost one to write again."""
+    session.require(Action.EXPORT_OWN_BUNDLE)
+    return out_bundles(session.conn, session.device_id, Kind.CASE)
+
+
+def pending_changes(session: Session) -> int:
+    """How many record changes the next case package would carry (from the change journal)."""
+    session.require(Action.EXPORT_OWN_BUNDLE)
+    since = last_out(session.conn, session.device_id, Kind.CASE)[2]
+    row = session.conn.execute("SELECT count(*) FROM sync_changes WHERE id > ?", (since,))
+    return int(row.fetchone()[0])
+
+
 def _marks_before(
     conn: Connection, device_id: str, resend_from: int
 ) -> tuple[str | None, int, int]:

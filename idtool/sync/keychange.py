@@ -135,6 +135,13 @@ def latest_change(conn: Any) -> tuple[str, dict[str, Any]] | None:
     return None if row is None else (str(row[0]), json.loads(row[1]))
 
 
+def has_changed_keys(session: Session) -> bool:
+    """Coordinator: whether it changed its keys, so there is a key-change package to write
+    again."""
+    session.require(Action.TRUST_LIST)
+    return latest_change(session.conn) is not None
+
+
 def write_key_change(
     session: Session,
     out: str | Path,

@@ -101,7 +101,7 @@ def recipient_device(session: Session, org_id: str, device_id: str | None) -> De
                 _("Device {device} belongs to another organisation.").format(device=device_id)
             )
         return dev
-    found = [d for d in devices.for_organisation(conn, org_id) if d.device_id != session.device_id]
+    found = devices.recipients(session, org_id)
     if len(found) != 1:
         raise InvalidInput(
             _("No single trusted device is known for {org}: name it with --device.").format(

@@ -25,6 +25,7 @@ signed by a trusted device, encrypted to this one):
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from idtool import cases, device_info, directory, interviews, names, referrals
@@ -43,6 +44,7 @@ from idtool.sync.referral import (
     PERSON_FIELDS,
     REFERRAL_FIELDS,
 )
+from idtool.sync.report import ImportReport
 
 MAX_TEXT = 100_000
 STATUSES = ("accepted", "service_delivered", "declined", "closed")
@@ -266,3 +268,24 @@ def apply_referral(
             case_uuid,
             {"referral": ref["referral_uuid"], "received": True},
         )
+
+
+@dataclass(frozen=True)
+class ReceivedReferral:
+    """The case a referral package opened here (numbers only: no personal data)."""
+
+    case_number: str
+    source_case_number: str
+
+
+def opened_case(session: Session, report: ImportReport) -> ReceivedReferral | None:
+    """For a referral package just imported (`report`): the case it opened here and the
+    sending device's case number; None for any other package or one imported before."""
+    if report.kind != "referral" or report.already_imported:
+        return None
+    row = session.conn.execute(
+        "SELECT c.number, r.source_case_number FROM referrals_received r JOIN cases c"
+        " ON c.uuid = r.case_uuid WHERE r.bundle_id = ?",
+        (report.bundle_id,),
+    ).fetchone()
+    return None if row is None else ReceivedReferral(str(row[0]), str(row[1]))

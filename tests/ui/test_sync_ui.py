@@ -22,7 +22,6 @@ from ui.sync.queue_models import (
     DuplicateModel,
     FieldDiffModel,
     QuarantineModel,
-    person_summaries,
 )
 from ui.sync.review_dialog import ReviewDialog
 from ui.sync.transfer import ExportFlow, ImportFlow
@@ -268,7 +267,7 @@ def test_models_pass_the_model_tester(qtmodeltester, tmp_path: Path) -> None:
     found = conflicts.open_conflicts(w.sup)
     dups = conflicts.open_duplicates(w.sup)
     assert found and dups
-    summaries = person_summaries(w.sup, {dups[0].person_a, dups[0].person_b})
+    summaries = conflicts.person_summaries(w.sup, {dups[0].person_a, dups[0].person_b})
     quarantine = conflicts.quarantined(w.sup)
     assert quarantine
     for model in (

@@ -321,14 +321,13 @@ class CaseView(QWidget):
         return box
 
     def _audit_rows(self) -> list[list[str]]:
-        names = dict(self.session.conn.execute("SELECT uuid, name FROM officers").fetchall())
         return [
             [
                 local_time(e.ts),
-                names.get(e.officer or "", e.officer or "—"),
+                e.officer or "—",
                 gettext(AUDIT_ACTIONS[e.action]) if e.action in AUDIT_ACTIONS else e.action,
             ]
-            for e in reversed(audit.entries(self.session.conn, target=self.case_uuid))
+            for e in audit.trail(self.session, self.case_uuid)
         ]
 
     # -- consents, certificate, referrals ------------------------------------------------------

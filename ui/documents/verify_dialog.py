@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool.certificate.trust import TrustList
+from idtool.certificate.trust import trust_list
 from idtool.certificate.verify import IMAGE_SUFFIXES, Status, VerificationResult, verify
 from idtool.i18n import N_, _, gettext
 from idtool.session import Session
@@ -182,7 +182,7 @@ class VerifyDialog(QDialog):
         self.result_box.hide()
         self.busy.show()
         self.verify_button.setEnabled(False)
-        trust = TrustList.load(self.session.conn)
+        trust = trust_list(self.session)
         run_task(
             lambda _state: verify(trust, source, name, birth), self._show, self._failed, owner=self
         )

@@ -185,15 +185,13 @@ class DevicesDialog(QDialog):
         if not self.can_edit:
             for w in (caption, self.organisation, self.set_button, self.revoke_button):
                 w.hide()
-        from ui.sync.transfer import is_coordinator_with_devices
-
-        coordinator = self.can_edit and is_coordinator_with_devices(session)
+        coordinator = self.can_edit and devices.is_coordinator(session)
         self.keys_button.setVisible(coordinator)
         self.again_button.setVisible(coordinator)
         self.refresh()
 
     def refresh(self) -> None:
-        self.model.set_rows(devices.all_devices(self.session.conn))
+        self.model.set_rows(devices.known(self.session))
         self._selection_changed()
 
     def selected(self) -> Device | None:
@@ -275,7 +273,7 @@ class DevicesDialog(QDialog):
         from idtool.sync import keychange
         from ui.sync.transfer import KeyChangeFlow
 
-        if not rotate and keychange.latest_change(self.session.conn) is None:
+        if not rotate and not keychange.has_changed_keys(self.session):
             show_error(self.error, _("This coordinator has not changed its keys."))
             return
         if rotate:

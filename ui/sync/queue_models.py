@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from idtool.i18n import _
-from idtool.session import Session
-from idtool.sync.conflicts import Conflict, Duplicate, Quarantined
+from idtool.sync.conflicts import Conflict, Duplicate, PersonSummary, Quarantined
 from idtool.sync.labels import duplicate_reason, field_name, field_value, table_name
 
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -162,35 +160,6 @@ class FieldDiffModel(QAbstractTableModel):
                 else None
             )
         return None
-
-
-@dataclass(frozen=True)
-class PersonSummary:
-    name: str
-    birth_date: str
-    document: str
-    device: str
-
-    def text(self) -> str:
-        return _("{name}, born {birth}, document {document} (device {device})").format(
-            name=self.name or "—",
-            birth=self.birth_date or "—",
-            document=self.document or "—",
-            device=self.device[:8],
-        )
-
-
-def person_summaries(session: Session, uuids: set[str]) -> dict[str, PersonSummary]:
-    """The few fields a person needs to judge a possible duplicate (read only)."""
-    found: dict[str, PersonSummary] = {}
-    for uuid in sorted(uuids):
-        row = session.conn.execute(
-            "SELECT full_name, birth_date, document_number, device_id FROM persons WHERE uuid = ?",
-            (uuid,),
-        ).fetchone()
-        if row is not None:
-            found[uuid] = PersonSummary(*(str(v) for v in row))
-    return found
 
 
 class DuplicateModel(_RowsModel):

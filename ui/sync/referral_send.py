@@ -22,15 +22,6 @@ from ui.sync.common import default_folder
 from ui.tasks import Task, TaskState, run_task
 
 
-def organisation_devices(session: Session, org_id: str) -> list[Device]:
-    """Trusted devices the supervisor mapped to `org_id` (never this device itself)."""
-    return [
-        d
-        for d in devices.for_organisation(session.conn, org_id)
-        if d.device_id != session.device_id
-    ]
-
-
 def device_choice(device: Device) -> str:
     return _("{label} (fingerprint {fingerprint})").format(
         label=device.label, fingerprint=device.fingerprint
@@ -58,7 +49,11 @@ class ReferralSendFlow:
     def start(self) -> bool:
         """Ask what is needed and start writing; False if nothing was started."""
         session, ref = self.session, self.ref
-        found = organisation_devices(session, ref.recipient_id)
+        try:
+            found = devices.recipients(session, ref.recipient_id)
+        except NotPermitted as exc:
+            self._fail(failure_text(exc))
+            return False
         if not found:
             self._fail(
                 _(

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import dates
-from idtool.bundle import Kind
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import export
@@ -52,7 +51,7 @@ class ResendDialog(QDialog):
         self.resize(620, 440)
         self.session = session
         self.flow: ResendFlow | None = None
-        self.packages = export.out_bundles(session.conn, session.device_id, Kind.CASE)
+        self.packages = export.written_packages(session)
         self.last = self.packages[-1]["sequence"] if self.packages else 0
 
         intro = QLabel(

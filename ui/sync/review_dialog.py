@@ -37,7 +37,6 @@ from ui.sync.queue_models import (
     DuplicateModel,
     FieldDiffModel,
     QuarantineModel,
-    person_summaries,
 )
 
 
@@ -167,7 +166,7 @@ class ReviewDialog(QDialog):
         session = self.session
         self.conflicts.set_items(queues.open_conflicts(session))
         dups = queues.open_duplicates(session)
-        self.duplicates.summaries = person_summaries(
+        self.duplicates.summaries = queues.person_summaries(
             session, {d.person_a for d in dups} | {d.person_b for d in dups}
         )
         self.duplicates.set_items(dups)

@@ -26,26 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool.errors import BundleError, IdtoolError
+from idtool.errors import BundleError, IdtoolError, NotPermitted
 from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import export, importer
+from idtool.sync.referral_in import ReceivedReferral, opened_case
 from idtool.sync.report import ImportReport
 from ui.forms import failure_text
 from ui.sync.common import BUNDLE_FILTER, default_folder, notify
 from ui.tasks import Task, TaskState, run_task
-
-
-def pending_changes(session: Session) -> int:
-    """How many record changes the next case bundle would carry (from the change journal)."""
-    from idtool.bundle import Kind
-
-    since = export.last_out(session.conn, session.device_id, Kind.CASE)[2]
-    row = session.conn.execute(
-        "SELECT count(*) FROM sync_changes WHERE id > ?", (since,)
-    ).fetchone()
-    return int(row[0])
 
 
 class _WriteFlow:
@@ -111,7 +101,12 @@ class ExportFlow(_WriteFlow):
         self.failed_text = _("The exchange package was not written: {reason}")
 
     def start(self) -> bool:
-        if pending_changes(self.session) == 0:
+        try:
+            pending = export.pending_changes(self.session)
+        except NotPermitted as exc:
+            self._failed(exc)
+            return False
+        if pending == 0:
             answer = QMessageBox.question(
                 self.parent,
                 self.title,
@@ -206,21 +201,6 @@ class KeyChangeFlow(_WriteFlow):
         return keychange.write_key_change(session, folder, state.progress, state.cancelled)
 
 
-def is_coordinator_with_devices(session: Session) -> bool:
-    """This device has devices enrolled with it (it is their coordinator)."""
-    from idtool.sync import devices
-
-    return any(d.role is devices.DeviceRole.DEVICE for d in devices.all_devices(session.conn))
-
-
-@dataclass(frozen=True)
-class ReceivedReferral:
-    """The case a referral package opened here (numbers only: no personal data)."""
-
-    case_number: str
-    source_case_number: str
-
-
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one file: a report, or the one-line reason it was refused."""
@@ -229,18 +209,6 @@ class Outcome:
     report: ImportReport | None = None
     refused: str = ""
     referral: ReceivedReferral | None = None
-
-
-def received_referral(session: Session, report: ImportReport) -> ReceivedReferral | None:
-    """For a referral package just imported: the new local case and the sender's case."""
-    if report.kind != "referral" or report.already_imported:
-        return None
-    row = session.conn.execute(
-        "SELECT c.number, r.source_case_number FROM referrals_received r JOIN cases c"
-        " ON c.uuid = r.case_uuid WHERE r.bundle_id = ?",
-        (report.bundle_id,),
-    ).fetchone()
-    return None if row is None else ReceivedReferral(str(row[0]), str(row[1]))
 
 
 def import_files(session: Session, paths: list[Path], state: TaskState) -> list[Outcome]:
@@ -274,7 +242,7 @@ def import_files(session: Session, paths: list[Path], state: TaskState) -> list[
             except IdtoolError as exc:
                 done[path] = Outcome(path, refused=exc.message)
             else:
-                done[path] = Outcome(path, report, referral=received_referral(session, report))
+                done[path] = Outcome(path, report, referral=opened_case(session, report))
             step = min(step + 1, len(paths) - 1)
         if len(retry) == len(pending):  # no progress: the missing packages are not here
             for path, message in retry:
