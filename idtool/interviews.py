@@ -11,7 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from idtool import cases, database, records
+from idtool import assessments, cases, database, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
 from idtool.policy import Action
@@ -218,8 +218,6 @@ def complete(session: Session, interview: Interview) -> str:
         raise InvalidInput(
             _("{count} answer(s) are missing or not valid.").format(count=len(issues))
         )
-    from idtool import assessments
-
     with database.transaction(session.conn):
         records.update(
             session.conn,
@@ -229,6 +227,6 @@ def complete(session: Session, interview: Interview) -> str:
             (interview.uuid,),
             session.device_id,
         )
-        assessment_uuid = assessments.store(session, interview, current)
+        assessment_uuid = assessments.store(session, interview.case_uuid, interview.uuid, current)
         session.audit("interview.complete", interview.case_uuid, {"interview": interview.uuid})
     return assessment_uuid

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from idtool import audit, database, policy
 from idtool.database import Connection
@@ -15,8 +16,34 @@ from idtool.i18n import _
 if TYPE_CHECKING:
     import pyrage
 
-    from idtool.audit_anchor import Finding
-    from idtool.vault import Vault
+    from idtool.audit import Finding
+    from idtool.kdf import KdfParams
+    from idtool.keyslots import SlotsFile
+    from idtool.throttle import Throttle
+
+
+class DataFolder(Protocol):
+    """What a session needs of its data folder (`vault.Vault`): where the files are, the key
+    slots, the unlock counter. A protocol, so this module does not depend on the vault that
+    makes sessions."""
+
+    folder: Path
+    throttle: Throttle
+
+    @property
+    def db_path(self) -> Path: ...
+
+    @property
+    def slots_path(self) -> Path: ...
+
+    @property
+    def pending_slots_path(self) -> Path: ...
+
+    def load_slots(self) -> SlotsFile: ...
+
+    def kdf_params(self) -> KdfParams: ...
+
+    def confirm_officer(self, conn: Connection, officer_name: str, passphrase: str) -> Officer: ...
 
 
 @dataclass(frozen=True)
@@ -46,7 +73,7 @@ class Session:
 
     def __init__(
         self,
-        vault: Vault,
+        vault: DataFolder,
         conn: Connection,
         officer: Officer,
         device_id: str,
