@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from idtool.audit import Finding
     from idtool.kdf import KdfParams
     from idtool.keyslots import SlotsFile
+    from idtool.questionnaire.registry import InstalledSource
     from idtool.throttle import Throttle
 
 
@@ -56,7 +57,8 @@ class Officer:
 
 class _Shared:
     """What a session shares with its worker sessions: the keys (a re-key done by one is seen by
-    all, so a worker opened later uses the current key) and whether the program was locked."""
+    all, so a worker opened later uses the current key), the questionnaire versions installed in
+    the database, and whether the program was locked."""
 
     def __init__(
         self, db_key: bytes, slot_id: str | None, slot_identity: pyrage.x25519.Identity | None
@@ -64,6 +66,7 @@ class _Shared:
         self.db_key = db_key
         self.slot_id = slot_id
         self.slot_identity = slot_identity
+        self.installed_forms: InstalledSource | None = None
         self.closed = False
 
 
@@ -122,6 +125,16 @@ class Session:
     @slot_identity.setter
     def slot_identity(self, value: pyrage.x25519.Identity | None) -> None:
         self._shared.slot_identity = value
+
+    @property
+    def installed_forms(self) -> InstalledSource | None:
+        """Questionnaire versions installed by update bundles (`sync.forms.activate`), for
+        `questionnaire.registry`'s `installed=`."""
+        return self._shared.installed_forms
+
+    @installed_forms.setter
+    def installed_forms(self, source: InstalledSource | None) -> None:
+        self._shared.installed_forms = source
 
     @property
     def closed(self) -> bool:
