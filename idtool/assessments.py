@@ -6,15 +6,11 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from idtool.assessment import AssessmentResult, assess
 from idtool.cases import now_iso
 from idtool.questionnaire.flow import Flow
 from idtool.session import Session
-
-if TYPE_CHECKING:
-    from idtool.interviews import Interview
 
 
 @dataclass(frozen=True)
@@ -41,8 +37,9 @@ def evaluate(flow: Flow) -> AssessmentResult:
     return assess(flow.indicators(), child=bool(flow.child()), exploitation=flow.exploitation())
 
 
-def store(session: Session, interview: Interview, flow: Flow) -> str:
-    """Save the assessment of `flow`; call inside the caller's transaction."""
+def store(session: Session, case_uuid: str, interview_uuid: str, flow: Flow) -> str:
+    """Save the assessment of `flow`, the interview `interview_uuid` of the case; call inside
+    the caller's transaction."""
     result = evaluate(flow)
     assessment_uuid = str(uuid.uuid4())
     session.conn.execute(
@@ -50,8 +47,8 @@ def store(session: Session, interview: Interview, flow: Flow) -> str:
         " recommendation, result, created_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             assessment_uuid,
-            interview.case_uuid,
-            interview.uuid,
+            case_uuid,
+            interview_uuid,
             result.rules_version,
             str(result.recommendation),
             json.dumps(result.to_dict(), ensure_ascii=False),
@@ -61,7 +58,7 @@ def store(session: Session, interview: Interview, flow: Flow) -> str:
     )
     session.audit(
         "assessment.store",
-        interview.case_uuid,
+        case_uuid,
         {
             "assessment": assessment_uuid,
             "rules": result.rules_version,

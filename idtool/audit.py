@@ -285,3 +285,15 @@ def verify(conn: Connection) -> VerifyResult:
     if problem is not None:
         return VerifyResult(False, chain.count, problem[0], problem[1])
     return VerifyResult(True, chain.count)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with the audit log: the first sequence number concerned (None when the
+    anchor file itself is the problem) and a `Reason` code."""
+
+    seq: int | None
+    reason: str
+
+    def details(self) -> dict[str, object]:
+        return {"first_bad_seq": self.seq, "reason": self.reason}

@@ -34,13 +34,13 @@ import hmac
 import json
 import os
 import threading
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from idtool import audit, database
 from idtool.atomic import write_atomic
+from idtool.audit import Finding
 from idtool.i18n import N_, _, gettext
 
 if TYPE_CHECKING:
@@ -95,18 +95,6 @@ _TEXTS = {
         "the check file audit-anchor.json was altered or belongs to another database"
     ),
 }
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem with the audit log: the first sequence number concerned (None when the
-    anchor file itself is the problem) and a `Reason` code."""
-
-    seq: int | None
-    reason: str
-
-    def details(self) -> dict[str, object]:
-        return {"first_bad_seq": self.seq, "reason": self.reason}
 
 
 def describe(finding: Finding, lang: str | None = None) -> str:

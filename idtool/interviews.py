@@ -11,14 +11,14 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from idtool import cases, database, records
+from idtool import assessments, cases, database, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
 from idtool.policy import Action
 from idtool.questionnaire.answers import check as check_answer
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.model import Form, FormKind
-from idtool.questionnaire.registry import load_shipped
+from idtool.questionnaire.registry import available_forms, load_shipped
 from idtool.session import Session
 
 
@@ -56,9 +56,8 @@ def action_for(form: Form) -> Action:
 
 def forms_for(session: Session) -> list[Form]:
     """The shipped questionnaires this officer's role may run."""
-    from idtool.questionnaire.registry import available_forms
-
-    return [f.form for f in available_forms() if session.can(action_for(f.form))]
+    shipped = available_forms(installed=session.installed_forms)
+    return [f.form for f in shipped if session.can(action_for(f.form))]
 
 
 def start(session: Session, case_uuid: str, form: Form, language: str) -> Interview:
@@ -109,9 +108,11 @@ def for_case(session: Session, case_uuid: str) -> list[Interview]:
     return [Interview(*r) for r in rows]
 
 
-def form_of(interview: Interview) -> Form:
+def form_of(session: Session, interview: Interview) -> Form:
     """The questionnaire exactly as the interview was run (old versions stay loadable)."""
-    return load_shipped(interview.form_id, interview.form_version)
+    return load_shipped(
+        interview.form_id, interview.form_version, installed=session.installed_forms
+    )
 
 
 def answers(session: Session, interview_uuid: str) -> dict[str, object]:
@@ -125,7 +126,7 @@ def _require_open(session: Session, interview: Interview) -> None:
     # The stored state counts, not the caller's copy (which may be stale).
     if not get(session, interview.uuid).in_progress:
         raise NotPermitted(_("This interview is completed; start a new one to add answers."))
-    session.require(action_for(form_of(interview)))
+    session.require(action_for(form_of(session, interview)))
 
 
 def save_answer(session: Session, interview: Interview, question: str, value: object) -> object:
@@ -135,7 +136,7 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
     an unknown question, or a value that cannot answer it, is refused with an AnswerError
     naming the question, and nothing is written. Personal-data answers update the person."""
     _require_open(session, interview)
-    value = check_answer(form_of(interview), question, value, interview.language)
+    value = check_answer(form_of(session, interview), question, value, interview.language)
     value = cases.clean_person_answer(question, value)  # a name is stored as it is checked
     text = json.dumps(value, ensure_ascii=False)
     with database.transaction(session.conn):
@@ -205,7 +206,8 @@ def set_language(session: Session, interview: Interview, language: str) -> None:
 
 
 def flow(session: Session, interview: Interview, lang: str | None = None) -> Flow:
-    return Flow(form_of(interview), answers(session, interview.uuid), lang or interview.language)
+    form = form_of(session, interview)
+    return Flow(form, answers(session, interview.uuid), lang or interview.language)
 
 
 def complete(session: Session, interview: Interview) -> str:
@@ -218,8 +220,6 @@ def complete(session: Session, interview: Interview) -> str:
         raise InvalidInput(
             _("{count} answer(s) are missing or not valid.").format(count=len(issues))
         )
-    from idtool import assessments
-
     with database.transaction(session.conn):
         records.update(
             session.conn,
@@ -229,6 +229,6 @@ def complete(session: Session, interview: Interview) -> str:
             (interview.uuid,),
             session.device_id,
         )
-        assessment_uuid = assessments.store(session, interview, current)
+        assessment_uuid = assessments.store(session, interview.case_uuid, interview.uuid, current)
         session.audit("interview.complete", interview.case_uuid, {"interview": interview.uuid})
     return assessment_uuid

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from idtool import audit, database, policy
 from idtool.database import Connection
@@ -15,8 +16,35 @@ from idtool.i18n import _
 if TYPE_CHECKING:
     import pyrage
 
-    from idtool.audit_anchor import Finding
-    from idtool.vault import Vault
+    from idtool.audit import Finding
+    from idtool.kdf import KdfParams
+    from idtool.keyslots import SlotsFile
+    from idtool.questionnaire.registry import InstalledSource
+    from idtool.throttle import Throttle
+
+
+class DataFolder(Protocol):
+    """What a session needs of its data folder (`vault.Vault`): where the files are, the key
+    slots, the unlock counter. A protocol, so this module does not depend on the vault that
+    makes sessions."""
+
+    folder: Path
+    throttle: Throttle
+
+    @property
+    def db_path(self) -> Path: ...
+
+    @property
+    def slots_path(self) -> Path: ...
+
+    @property
+    def pending_slots_path(self) -> Path: ...
+
+    def load_slots(self) -> SlotsFile: ...
+
+    def kdf_params(self) -> KdfParams: ...
+
+    def confirm_officer(self, conn: Connection, officer_name: str, passphrase: str) -> Officer: ...
 
 
 @dataclass(frozen=True)
@@ -29,7 +57,8 @@ class Officer:
 
 class _Shared:
     """What a session shares with its worker sessions: the keys (a re-key done by one is seen by
-    all, so a worker opened later uses the current key) and whether the program was locked."""
+    all, so a worker opened later uses the current key), the questionnaire versions installed in
+    the database, and whether the program was locked."""
 
     def __init__(
         self, db_key: bytes, slot_id: str | None, slot_identity: pyrage.x25519.Identity | None
@@ -37,6 +66,7 @@ class _Shared:
         self.db_key = db_key
         self.slot_id = slot_id
         self.slot_identity = slot_identity
+        self.installed_forms: InstalledSource | None = None
         self.closed = False
 
 
@@ -46,7 +76,7 @@ class Session:
 
     def __init__(
         self,
-        vault: Vault,
+        vault: DataFolder,
         conn: Connection,
         officer: Officer,
         device_id: str,
@@ -95,6 +125,16 @@ class Session:
     @slot_identity.setter
     def slot_identity(self, value: pyrage.x25519.Identity | None) -> None:
         self._shared.slot_identity = value
+
+    @property
+    def installed_forms(self) -> InstalledSource | None:
+        """Questionnaire versions installed by update bundles (`sync.forms.activate`), for
+        `questionnaire.registry`'s `installed=`."""
+        return self._shared.installed_forms
+
+    @installed_forms.setter
+    def installed_forms(self, source: InstalledSource | None) -> None:
+        self._shared.installed_forms = source
 
     @property
     def closed(self) -> bool:

@@ -548,7 +548,7 @@ def _fill_database(
         session = vault.unlock(OFFICER, OFFICER_PASS)
         try:
             open_ones = {u: interviews.get(session, u) for u in uuids}
-            interviews.form_of(open_ones[uuids[0]])
+            interviews.form_of(session, open_ones[uuids[0]])
             disk.leave_free(free, disk.mount)
             for n, (interview_uuid, question) in enumerate(slots):
                 value = f"жаңы жооп №{n} " + ("өмүр үмүт " * 20000 if big else "")

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from idtool.keyslots import SlotsFile
     from idtool.session import Session
 
-Audit = Callable[[str, dict[str, object]], None]
+Audit = Callable[[str, dict[str, object]], object]
 Grant = Iterable[str] | Literal["all"]
 
 

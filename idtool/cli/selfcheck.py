@@ -175,9 +175,6 @@ class _Checks:
         try:
             if self.session is not None:
                 self.session.close()
-            from idtool.questionnaire import registry
-
-            registry.set_installed_source(None)  # it pointed at the database just closed
         except Exception:  # the folder is removed all the same; the next step says if not
             pass
         self.session = None

@@ -181,7 +181,7 @@ def _groups(
     """The shared answers under the titles of the interview sections they were asked in."""
     section_of: dict[str, str] = {}
     for interview in interviews.for_case(session, case_uuid):
-        form = interviews.form_of(interview)
+        form = interviews.form_of(session, interview)
         for section in form.sections:
             title = section.label.get(lang, form.default_language) or section.name
             for question in section.walk():

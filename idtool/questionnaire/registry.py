@@ -3,8 +3,9 @@
 The current version of each form is a `*.yaml` file at the top of `questionnaires/`; older
 versions stay loadable (interviews keep the version they were run with) under
 `questionnaires/archive/<form_id>/<version>.yaml`. Versions installed later by a supervisor's
-update bundle come from an installed-forms source (`set_installed_source`; the sync package
-registers the open database's `questionnaires` table); a shipped file wins for the same version.
+update bundle come from an installed-forms source passed in by the caller (`installed=`: the
+session's `installed_forms`, over the open database's `questionnaires` table); a shipped file wins
+for the same version. Nothing here is global: a closed or other database is never consulted.
 """
 
 from __future__ import annotations
@@ -54,21 +55,15 @@ class InstalledSource(Protocol):
     def path(self, form_id: str, version: str) -> Path | None: ...  # a YAML file to load
 
 
-_installed: InstalledSource | None = None
-
-
-def set_installed_source(source: InstalledSource | None) -> None:
-    global _installed
-    _installed = source
-
-
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
     """Natural order of versions: "2" < "10", "1.9" < "1.10"."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[._-]", version))
 
 
-def _installed_form(form_id: str, version: str) -> ShippedForm | None:
-    path = _installed.path(form_id, version) if _installed is not None else None
+def _installed_form(
+    installed: InstalledSource | None, form_id: str, version: str
+) -> ShippedForm | None:
+    path = installed.path(form_id, version) if installed is not None else None
     if path is None:
         return None
     form = load_file(path)
@@ -81,18 +76,21 @@ def _directory(directory: Path | None) -> Path:
     return directory if directory is not None else questionnaires_dir()
 
 
-def available_forms(directory: Path | None = None) -> list[ShippedForm]:
-    """The current version of every shipped form, by form id (FormError if one is broken)."""
+def available_forms(
+    directory: Path | None = None, installed: InstalledSource | None = None
+) -> list[ShippedForm]:
+    """The current version of every shipped form (or a newer installed one), by form id
+    (FormError if one is broken)."""
     found = []
     for path in sorted(_directory(directory).glob("*.yaml")):
         form = load_file(path)
         found.append(ShippedForm(form.form_id, form.version, path, form))
-    if directory is None and _installed is not None:  # a newer installed version is current
+    if installed is not None:  # a newer installed version is current
         current = {f.form_id: f for f in found}
-        for form_id, version in _installed.listing():
+        for form_id, version in installed.listing():
             have = current.get(form_id)
             if have is None or version_key(version) > version_key(have.version):
-                newer = _installed_form(form_id, version)
+                newer = _installed_form(installed, form_id, version)
                 if newer is not None:
                     current[form_id] = newer
         found = list(current.values())
@@ -105,9 +103,14 @@ def archived_versions(form_id: str, directory: Path | None = None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def load_shipped(form_id: str, version: str | None = None, directory: Path | None = None) -> Form:
-    """The current form `form_id`, or the given version of it (current or archived)."""
-    for shipped in available_forms(directory):
+def load_shipped(
+    form_id: str,
+    version: str | None = None,
+    directory: Path | None = None,
+    installed: InstalledSource | None = None,
+) -> Form:
+    """The current form `form_id`, or the given version of it (current, archived or installed)."""
+    for shipped in available_forms(directory, installed):
         if shipped.form_id == form_id and version in (None, shipped.version):
             return shipped.form
     if version is not None and FORM_ID.fullmatch(form_id) and SAFE_VERSION.fullmatch(version):
@@ -120,10 +123,9 @@ def load_shipped(form_id: str, version: str | None = None, directory: Path | Non
             form = load_file(path)
             if form.form_id == form_id and form.version == version:
                 return form
-        if directory is None:
-            installed = _installed_form(form_id, version)
-            if installed is not None:
-                return installed.form
+        found = _installed_form(installed, form_id, version)
+        if found is not None:
+            return found.form
     if version is None:
         raise FormNotFound(_("No questionnaire {form_id} is installed").format(form_id=form_id))
     raise FormNotFound(

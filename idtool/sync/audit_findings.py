@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from idtool.audit_anchor import Finding, describe
+from idtool.audit import Finding
+from idtool.audit_anchor import describe
 from idtool.i18n import N_, gettext
 
 

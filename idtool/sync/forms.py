@@ -3,7 +3,8 @@ installed on a device, and found again by `questionnaire.registry`.
 
 Installed versions live in the database's `questionnaires` table (written in the import's
 transaction, with the bundle and sender they came from); a version, once installed, never
-changes. The registry reads them through `activate(session)`, which reads them once and writes
+changes. `activate(session)` reads them once into the session's `installed_forms`, which
+callers hand to the registry (`installed=`); it writes
 each text, when first asked for, to a private cache folder for the loader. Shipped files always
 win for the same version, so old versions keep loading from the archive. A questionnaire that
 fails the loader's checks, names itself differently than its record, or would change a known
@@ -74,7 +75,7 @@ class DatabaseSource:
 def activate(session: Session) -> None:
     """Let the registry find the questionnaires installed in this session's database (again
     after an import installed new ones)."""
-    registry.set_installed_source(DatabaseSource(session))
+    session.installed_forms = DatabaseSource(session)
 
 
 def collect(conn: Connection) -> list[dict[str, Any]]:

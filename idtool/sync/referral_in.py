@@ -96,7 +96,7 @@ def _check_names(
         ) from None
 
 
-def _answer_fits(row: dict[str, Any]) -> bool:
+def _answer_fits(session: Session, row: dict[str, Any]) -> bool:
     """A received answer is JSON and, when its questionnaire version is known here, an answer
     that question can take, in its stored form (`questionnaire.answers`)."""
     try:
@@ -104,7 +104,7 @@ def _answer_fits(row: dict[str, Any]) -> bool:
     except ValueError:
         return False
     try:
-        form = load_shipped(row["form_id"], row["form_version"])
+        form = load_shipped(row["form_id"], row["form_version"], installed=session.installed_forms)
     except (InvalidInput, KeyError, OSError, ValueError):
         return True  # a version not installed here: kept as sent, read-only
     try:
@@ -207,7 +207,7 @@ def apply_referral(
                 {"question": row["question"], "sensitivity": row["sensitivity"]},
                 "not_allowed",
             )
-        elif not _answer_fits(row):
+        elif not _answer_fits(session, row):
             applier.quarantine("answer", row, "wrong_type")
         else:
             answers.append(row)

@@ -86,7 +86,8 @@ def main() -> None:
     vault = Vault(Path(args["folder"]), kdf_params=kdf.FAST_PARAMS)
     session = vault.unlock(args["officer"], args["passphrase"])
     open_ones = {u: interviews.get(session, u) for u in (args["interview"], args["fresh"])}
-    interviews.form_of(open_ones[args["interview"]])  # the questionnaire loads once, before
+    # the questionnaire loads once, before the answers are written
+    interviews.form_of(session, open_ones[args["interview"]])
     answered = interviews.answers(session, args["fresh"])
     unanswered = [q for q in args["fresh_text"] if q not in answered]
     rng = random.Random(args["seed"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +25,6 @@ from tests.integration.test_sync import World, craft, make_world
 
 CRISIS = "crisis-centre-osh"
 OMBUDSMAN = "ombudsman"
-
-
-@pytest.fixture(autouse=True)
-def _no_installed_forms() -> Iterator[None]:
-    yield
-    registry.set_installed_source(None)
 
 
 def _update(w: World) -> None:
@@ -65,11 +58,14 @@ def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> 
 
     assert directory.get(dev, CRISIS).contact == "+996 555 000"
     assert dev.can(policy.Action.STATISTICS)
-    assert registry.load_shipped("nrm-screening").version == "2"
-    assert registry.load_shipped("nrm-screening", "1").version == "1"  # old version stays
-    assert interviews.form_of(old).version == "1"
+    installed = dev.installed_forms
+    assert registry.load_shipped("nrm-screening", installed=installed).version == "2"
+    assert registry.load_shipped("nrm-screening").version == "1"  # only this database has "2"
+    assert registry.load_shipped("nrm-screening", "1", installed=installed).version == "1"
+    assert interviews.form_of(dev, old).version == "1"  # old version stays
+    assert [f.version for f in interviews.forms_for(dev) if f.form_id == "nrm-screening"] == ["2"]
     with pytest.raises(registry.FormNotFound):
-        registry.load_shipped("nrm-screening", "3")
+        registry.load_shipped("nrm-screening", "3", installed=installed)
     installed = dev.conn.execute("SELECT version FROM questionnaires").fetchall()
     assert installed == [("2",)]
     quarantined = dev.conn.execute(
@@ -306,7 +302,6 @@ def test_installed_questionnaires_are_found_after_a_restart(tmp_path):
 
     vault = Vault(tmp_path / "d", kdf_params=kdf.FAST_PARAMS)
     vault.create("Sup", "supervisor", "passphrase-1")[0].close()
-    registry.set_installed_source(None)
     with vault.unlock("Sup", "passphrase-1") as session:
         text = (registry.questionnaires_dir() / "nrm-screening.yaml").read_text("utf-8")
         text = text.replace('version: "1"', 'version: "77"', 1)
@@ -317,8 +312,11 @@ def test_installed_questionnaires_are_found_after_a_restart(tmp_path):
             " installed_at) VALUES ('nrm-screening', '77', ?, ?, 'b', 's', '2026-01-01')",
             (text, hashlib.sha256(text.encode()).hexdigest()),
         )
-    with vault.unlock("Sup", "passphrase-1"):
-        assert registry.load_shipped("nrm-screening", "77").version == "77"
+    with vault.unlock("Sup", "passphrase-1") as session:
+        found = registry.load_shipped("nrm-screening", "77", installed=session.installed_forms)
+        assert found.version == "77"
+        with pytest.raises(registry.FormNotFound):  # nothing global: another database's
+            registry.load_shipped("nrm-screening", "77")
 
 
 def test_first_export_reads_whole_tables_and_carries_what_the_journal_would(tmp_path: Path) -> None:

@@ -176,13 +176,20 @@ def test_installed_questionnaires_are_found_from_a_worker_thread(made_vault):
             " installed_at) VALUES ('nrm-screening', '77', ?, ?, 'b', 's', '2026-01-01')",
             (text, hashlib.sha256(text.encode()).hexdigest()),
         )
-    try:
-        with vault.unlock(SUPERVISOR, SUPERVISOR_PASS):
-            found = on_thread(lambda: registry.load_shipped("nrm-screening", "77").version)
-            assert found == "77"
-        assert on_thread(lambda: registry.load_shipped("nrm-screening", "77")) == "FormNotFound"
-    finally:
-        registry.set_installed_source(None)
+    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
+
+        def load_on_worker() -> str:
+            with session.worker() as worker:
+                installed = worker.installed_forms
+                return registry.load_shipped("nrm-screening", "77", installed=installed).version
+
+        assert on_thread(load_on_worker) == "77"
+    assert (
+        on_thread(
+            lambda: registry.load_shipped("nrm-screening", "77", installed=session.installed_forms)
+        )
+        == "FormNotFound"
+    )  # locked: the closed database's versions are not found
 
 
 # -- a write meets another connection's write --------------------------------------------------

@@ -62,9 +62,9 @@ AUDIT_ACTIONS = {
 STATE_LABELS = {"in_progress": N_("In progress"), "completed": N_("Completed")}
 
 
-def _form(form_id: str, version: str | None = None) -> Form | None:
+def _form(session: Session, form_id: str, version: str | None = None) -> Form | None:
     try:
-        return load_shipped(form_id, version)
+        return load_shipped(form_id, version, installed=session.installed_forms)
     except IdtoolError:
         return None
 
@@ -142,7 +142,7 @@ class CaseView(QWidget):
     def _person_box(self) -> QWidget:
         box, layout = group(_("Person"), "case_person")
         person = self.case.person
-        form = _form("nrm-identification")
+        form = _form(self.session, "nrm-identification")
         sexes = dict(SEXES)
         rows = (
             (_("Full name:"), person.full_name or _("Not given")),
@@ -168,7 +168,7 @@ class CaseView(QWidget):
         box, layout = group(_("Interviews"), "case_interviews")
         rows = []
         for i in self._interviews:
-            form = _form(i.form_id, i.form_version)
+            form = _form(self.session, i.form_id, i.form_version)
             rows.append(
                 [
                     form_title(form, i.form_id, self.lang),

@@ -51,7 +51,7 @@ class InterviewWizard(QWidget):
         self.setObjectName("interview_wizard")
         self.session = session
         self.interview = interviews.get(session, interview_uuid)
-        self.form = interviews.form_of(self.interview)
+        self.form = interviews.form_of(session, self.interview)
         self.answers: dict[str, object] = interviews.answers(session, interview_uuid)
         self.flow = self._new_flow()
         self.pages: dict[str, SectionPage] = {}
