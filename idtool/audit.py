@@ -13,12 +13,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from idtool.database import Connection
-
-if TYPE_CHECKING:
-    from idtool.session import Session
 
 GENESIS = "0" * 64
 
@@ -122,7 +119,14 @@ class TrailEntry:
     action: str
 
 
-def trail(session: Session, target: str) -> list[TrailEntry]:
+class Reader(Protocol):
+    """What `trail` needs of a session (a protocol, so the audit log does not import sessions)."""
+
+    @property
+    def conn(self) -> Connection: ...
+
+
+def trail(session: Reader, target: str) -> list[TrailEntry]:
     """What was done to `target` (a case), newest first, with the officers' names. Whoever may
     open the case sees its trail, as the case view shows it."""
     names = dict(session.conn.execute("SELECT uuid, name FROM officers").fetchall())

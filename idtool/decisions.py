@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from idtool import assessments, cases, database
+from idtool import case_assessments, cases, database
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
@@ -75,7 +75,7 @@ def record(
 ) -> DecisionRecord:
     """Record the officer's decision on the latest assessment of the case."""
     session.require(Action.DECIDE_STATUS)
-    latest = assessments.latest(session, case_uuid)
+    latest = case_assessments.latest(session, case_uuid)
     if latest is None:
         raise InvalidInput(_("Complete an interview before deciding."))
     reason = reason.strip()

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from idtool import assessments, cases, database, decisions, interviews
+from idtool import case_assessments, cases, database, decisions, interviews
 from idtool.cases import Status
 from idtool.decisions import Decision
 from idtool.policy import Role
@@ -254,7 +254,7 @@ def _interview(
 
 
 def _decide(session: Session, case_uuid: str, rng: random.Random, report: DemoReport) -> None:
-    latest = assessments.latest(session, case_uuid)
+    latest = case_assessments.latest(session, case_uuid)
     if latest is None:
         return
     follow = decisions.MATCHING_DECISION[latest.recommendation]

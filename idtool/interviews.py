@@ -11,7 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from idtool import assessments, cases, database, records
+from idtool import case_assessments, cases, database, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
 from idtool.policy import Action
@@ -229,6 +229,8 @@ def complete(session: Session, interview: Interview) -> str:
             (interview.uuid,),
             session.device_id,
         )
-        assessment_uuid = assessments.store(session, interview.case_uuid, interview.uuid, current)
+        assessment_uuid = case_assessments.store(
+            session, interview.case_uuid, interview.uuid, current
+        )
         session.audit("interview.complete", interview.case_uuid, {"interview": interview.uuid})
     return assessment_uuid

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from idtool import assessments, cases, consent, database, directory, interviews, records
+from idtool import case_assessments, cases, consent, database, directory, interviews, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, current_language, gettext
 from idtool.policy import Action
@@ -97,7 +97,7 @@ class Referral:
 
 def is_child(session: Session, case_uuid: str) -> bool:
     """Under 18 at the time of exploitation, as the latest assessment found."""
-    latest = assessments.latest(session, case_uuid)
+    latest = case_assessments.latest(session, case_uuid)
     return bool(latest and latest.result.get("child"))
 
 

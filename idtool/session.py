@@ -128,7 +128,7 @@ class Session:
 
     @property
     def installed_forms(self) -> InstalledSource | None:
-        """Questionnaire versions installed by update bundles (`sync.forms.activate`), for
+        """Questionnaire versions installed by update bundles (`sync.questionnaires.activate`), for
         `questionnaire.registry`'s `installed=`."""
         return self._shared.installed_forms
 

@@ -235,11 +235,11 @@ class Vault:
             audit_anchor.check_at_unlock(session)  # before anything is appended
             session.audit("session.unlock")
         from idtool.certificate import issuing
-        from idtool.sync import forms
+        from idtool.sync import questionnaires
 
         issuing.sync_session(session)  # seals of the issuing key in step with officers
 
-        forms.activate(session)  # questionnaire versions installed by update bundles
+        questionnaires.activate(session)  # questionnaire versions installed by update bundles
         return session
 
     def _open(

@@ -23,7 +23,7 @@ from idtool import directory, policy_options
 from idtool.certificate import issuance
 from idtool.errors import IdtoolError
 from idtool.i18n import _, gettext
-from ui.forms import error_label, show_error
+from ui.fields import error_label, show_error
 
 if TYPE_CHECKING:
     from idtool.session import Session

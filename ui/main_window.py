@@ -283,7 +283,7 @@ class MainWindow(QMainWindow):
         return Action.REVIEW_QUEUE
 
     def _review_queue(self) -> None:
-        from ui.review_dialog import ReviewDialog
+        from ui.oversight_dialog import OversightDialog
 
         if self.session is None:
             return
@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
             if callable(show):
                 show(case_uuid)
 
-        ReviewDialog(self.session, open_case, self).exec()
+        OversightDialog(self.session, open_case, self).exec()
 
     @staticmethod
     def _statistics_action() -> object:
@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
         return Action.STATISTICS
 
     def _statistics(self) -> None:
-        from ui.stats_dialog import StatsDialog
+        from ui.stats.dialog import StatsDialog
 
         if self.session is not None:
             StatsDialog(self.session, self, demo=self.demo).exec()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from idtool import interviews
 from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
-from ui.forms import error_label, show_error
+from ui.fields import error_label, show_error
 
 if TYPE_CHECKING:
     from idtool.session import Session

@@ -25,10 +25,10 @@ from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import devices
 from idtool.vault import validate_passphrase
-from ui.forms import error_label, failure_text, line_edit, show_error
+from ui.fields import error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.recovery_code_dialog import RecoveryCodeDialog
-from ui.sync.transfer import KeyChangeFlow
+from ui.sync.write_flows import KeyChangeFlow
 from ui.tasks import run_task
 
 _Index = QModelIndex | QPersistentModelIndex

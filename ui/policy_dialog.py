@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVB
 from idtool import permissions, policy
 from idtool.errors import IdtoolError
 from idtool.i18n import _
-from ui.forms import error_label, show_error
+from ui.fields import error_label, show_error
 
 if TYPE_CHECKING:
     from idtool.session import Session

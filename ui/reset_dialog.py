@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.vault import Vault, validate_passphrase
-from ui.forms import error_label, failure_text, line_edit, show_error
+from ui.fields import error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.tasks import run_task
 

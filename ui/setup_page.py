@@ -20,7 +20,7 @@ from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.vault import Vault, validate_name, validate_passphrase
-from ui.forms import centred_column, error_label, failure_text, line_edit, show_error
+from ui.fields import centred_column, error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.recovery_code_dialog import code_label, shown
 from ui.tasks import run_task

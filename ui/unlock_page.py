@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from idtool.errors import IdtoolError, LockedOut
 from idtool.i18n import _
 from idtool.vault import Vault
-from ui.forms import centred_column, error_label, failure_text, line_edit, show_error
+from ui.fields import centred_column, error_label, failure_text, line_edit, show_error
 from ui.tasks import run_task
 
 if TYPE_CHECKING:

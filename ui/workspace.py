@@ -113,9 +113,9 @@ class Workspace(QWidget):
         self._show(page, "interview")
 
     def show_review(self, case_uuid: str) -> None:
-        from ui.cases.review_page import ReviewPage
+        from ui.cases.decision_page import DecisionPage
 
-        page = ReviewPage(self.session, case_uuid)
+        page = DecisionPage(self.session, case_uuid)
         page.decided.connect(self.show_case)
         page.back.connect(lambda: self.show_case(case_uuid))
         self._show(page, "review")

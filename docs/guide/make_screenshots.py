@@ -46,7 +46,7 @@ from screenshot_tools import (
 )
 
 from idtool import (
-    assessments,
+    case_assessments,
     cases,
     consent,
     database,
@@ -76,13 +76,14 @@ from ui.documents.verify_dialog import VerifyDialog
 from ui.issuing_dialog import IssuingDialog
 from ui.main_window import MainWindow
 from ui.officers_dialog import OfficersDialog
+from ui.oversight_dialog import OversightDialog
 from ui.recovery_code_dialog import RecoveryCodeDialog
-from ui.review_dialog import ReviewDialog
-from ui.stats_dialog import StatsDialog
+from ui.stats.dialog import StatsDialog
+from ui.sync.conflicts_dialog import ConflictsDialog
 from ui.sync.enrol_dialogs import JoinDialog
+from ui.sync.import_flow import ImportFlow
 from ui.sync.resend_dialog import ResendDialog
-from ui.sync.review_dialog import ReviewDialog as ExchangeReviewDialog
-from ui.sync.transfer import ExportFlow, ImportFlow
+from ui.sync.write_flows import ExportFlow
 
 HERE = Path(__file__).resolve().parent
 IMG = HERE / "img"
@@ -177,7 +178,7 @@ def interviewed_case(
             flow = Flow(form, answers, lang)
             if flow.validate():
                 continue
-            if want is not None and assessments.evaluate(flow).recommendation != want:
+            if want is not None and case_assessments.evaluate(flow).recommendation != want:
                 continue
         break
     else:
@@ -192,7 +193,7 @@ def interviewed_case(
 
 
 def recommendation(session: Session, case_uuid: str) -> str:
-    latest = assessments.latest(session, case_uuid)
+    latest = case_assessments.latest(session, case_uuid)
     if latest is None:
         raise RuntimeError("no assessment")
     return latest.recommendation
@@ -558,7 +559,7 @@ def shoot_coordinator(world: World, shot: Shooter) -> None:
     shot.save(flow.report_dialog, "import-report")
     flow.report_dialog.close()
 
-    queue = ReviewDialog(sup, lambda _uuid: None, window)
+    queue = OversightDialog(sup, lambda _uuid: None, window)
     # Wider than its default 980 pixels, as the coordinator would drag it: one line per item,
     # and the details (decision and recommendation) are cut short at the default width.
     queue.resize(1260, 520)
@@ -566,7 +567,7 @@ def shoot_coordinator(world: World, shot: Shooter) -> None:
     shot.save(queue, "review-queue")
     queue.close()
 
-    exchange = ExchangeReviewDialog(sup, window)
+    exchange = ConflictsDialog(sup, window)
     exchange.show()
     settle()
     names = [row[0] for row in exchange.diff.rows]  # field names, in the program's language

@@ -30,6 +30,7 @@ from idtool import (
     names,
     policy,
     policy_options,
+    records,
 )
 from idtool.certificate import issuing, payload, trust
 from idtool.certificate.pdf import CertificateDocument
@@ -511,10 +512,13 @@ def reprint(
         with database.transaction(conn):
             now = _printable(session, case_uuid)
             if now == cert:
-                conn.execute(
-                    "UPDATE certificates SET prints = ?, version = version + 1,"
-                    " base_version = version, device_id = ? WHERE uuid = ?",
-                    (copy, session.device_id, cert.uuid),
+                records.update(
+                    conn,
+                    "certificates",
+                    {"prints": copy},
+                    "uuid = ?",
+                    (cert.uuid,),
+                    session.device_id,
                 )
                 session.audit(
                     "certificate.reprint",

@@ -17,12 +17,12 @@ from idtool.i18n import LANGUAGES, _, set_language
 
 COMMAND_MODULES = (
     "idtool.cli.admin",
-    "idtool.cli.forms",
+    "idtool.cli.questionnaires",
     "idtool.cli.cases",
     "idtool.cli.certificates",
     "idtool.cli.referrals",
     "idtool.cli.sync",
-    "idtool.cli.review",
+    "idtool.cli.oversight",
     "idtool.cli.stats",
     "idtool.cli.selfcheck",
 )

@@ -415,12 +415,12 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
         )
     if session is not None:
         from idtool import policy_options
-        from idtool.sync import forms, update_more
+        from idtool.sync import questionnaires, update_reference
 
-        records += update_more.directory_records(session)
-        records += update_more.policy_records(conn)
+        records += update_reference.directory_records(session)
+        records += update_reference.policy_records(conn)
         records += policy_options.update_records(conn)
-        records += forms.collect(conn)
+        records += questionnaires.collect(conn)
     return records
 
 

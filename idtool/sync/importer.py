@@ -163,7 +163,7 @@ def import_bundle(
             apply_referral(session, applier, header, manifest.records)
         else:
             from idtool.certificate import issuing
-            from idtool.sync.update import apply_update
+            from idtool.sync.update_trust import apply_update
 
             apply_update(session, applier, manifest.records)
             issuing.sync_in(session, grant="all")  # the coordinator's policy: who may issue
@@ -208,7 +208,7 @@ def import_bundle(
             },
         )
     if kind is Kind.UPDATE:
-        from idtool.sync.forms import activate
+        from idtool.sync.questionnaires import activate
 
         activate(session)  # newly installed questionnaires are found from now on
     return report

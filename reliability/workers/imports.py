@@ -30,7 +30,7 @@ def main() -> None:
     session = vault.unlock(args["officer"], args["passphrase"])
     import idtool.bundle.reader
     import idtool.sync.apply
-    import idtool.sync.update  # noqa: F401  (loaded before `ready`, as in a running program)
+    import idtool.sync.update_trust  # noqa: F401  (loaded before `ready`, as in a running program)
 
     say("ready")
     bundles = args["bundles"]

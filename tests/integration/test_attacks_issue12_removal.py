@@ -302,7 +302,7 @@ def test_a_slot_planted_before_a_removal_does_not_survive_it(made_vault) -> None
 
 
 def test_an_update_with_a_malformed_policy_row_is_quarantined_not_a_crash(tmp_path: Path) -> None:
-    """Fixed here: `update_more.apply_policy` looked an unhashable action or role up in a set
+    """Fixed here: `update_reference.apply_policy` looked an unhashable action or role up in a set
     (TypeError, the whole import failed with a traceback)."""
     w = make_world(tmp_path, 1)
     dev = w.devs[0]

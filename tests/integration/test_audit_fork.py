@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from idtool import audit, audit_anchor, cases, database, kdf, review
+from idtool import audit, audit_anchor, cases, database, kdf, oversight
 from idtool.errors import BundleError
 from idtool.session import Session
 from idtool.sync import export
@@ -88,8 +88,8 @@ def assert_stored_chain_is_the_devices(sup: Session, dev: Session) -> None:
     assert [s for s, _h in stored] == list(range(1, len(stored) + 1))
 
 
-def audit_items(sup: Session) -> list[review.ReviewItem]:
-    return [i for i in review.queue(sup) if i.kind == review.Kind.AUDIT_LOG]
+def audit_items(sup: Session) -> list[oversight.ReviewItem]:
+    return [i for i in oversight.queue(sup) if i.kind == oversight.Kind.AUDIT_LOG]
 
 
 # -- attacks --------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_a_chain_rewritten_after_an_export_is_a_fork_at_the_first_rewritten_entr
     kinds = [f[0] for f in findings(w.sup)]
     assert kinds.count("rewritten") == 1 and "reported" in kinds
     assert "sync.audit_fork" in [e.action for e in audit.entries(w.sup.conn)]
-    texts = [review.describe(w.sup, i) for i in audit_items(w.sup)]
+    texts = [oversight.describe(w.sup, i) for i in audit_items(w.sup)]
     assert any(f"from entry {k} on" in t and "post 0" in t for t in texts)
     # Later bundles continue normally.
     cases.open_case(dev, full_name="Жаңы Иш", region=REGION)
@@ -222,7 +222,7 @@ def test_a_device_whose_unlock_found_damage_reports_it_and_its_cases_still_arriv
         ("broken", m),
         ("reported", m),
     ]
-    texts = [review.describe(w.sup, i) for i in audit_items(w.sup)]
+    texts = [oversight.describe(w.sup, i) for i in audit_items(w.sup)]
     assert any(
         f"entry {m} was altered" in t and "found its own audit log damaged" in t for t in texts
     )
@@ -241,7 +241,7 @@ def test_a_fork_is_resolved_in_the_review_queue(tmp_path):
     items = audit_items(w.sup)
     assert items and all(i.case_uuid is None for i in items)
     for item in items:
-        review.resolve(w.sup, item, "Asked the post; the computer was seized")
+        oversight.resolve(w.sup, item, "Asked the post; the computer was seized")
     assert audit_items(w.sup) == []
     assert (
         w.sup.conn.execute(

@@ -119,7 +119,7 @@ def test_update_carries_the_revocation_and_referrals_are_refused(tmp_path: Path)
     assert e.value.reason == "replay"
     from idtool.sync.apply import Applier
     from idtool.sync.report import ImportReport
-    from idtool.sync.update import apply_update
+    from idtool.sync.update_trust import apply_update
 
     rows = [r for r in export.update_records(w.sup.conn) if r["table"] == "sync_devices"]
     for r in rows:

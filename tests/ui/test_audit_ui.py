@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from idtool import cases, review
+from idtool import cases, oversight
 from idtool.i18n import set_language
 from idtool.sync import export
 from idtool.sync.importer import import_bundle
@@ -16,8 +16,8 @@ from tests.integration.test_audit_fork import close_for_attack, exported, reopen
 from tests.ui.conftest import visible_texts
 from tests.ui.test_shell import _unlock
 from tests.unit.test_audit_anchor import _attack, _grow, rewrite_from
-from ui.review_dialog import ReviewDialog
-from ui.sync.transfer import ImportReportDialog, Outcome
+from ui.oversight_dialog import OversightDialog
+from ui.sync.import_flow import ImportReportDialog, Outcome
 from ui.workspace import Workspace
 
 
@@ -78,14 +78,14 @@ def test_a_device_fork_in_the_review_queue_and_the_import_report(qtbot, qtmodelt
     assert f"from entry {top - 3} on" in details
 
     opened: list[str] = []
-    queue = ReviewDialog(w.sup, opened.append)
+    queue = OversightDialog(w.sup, opened.append)
     qtbot.addWidget(queue)
     queue.show()
     qtmodeltester.check(queue.model)
     rows = [
         r
         for r in range(queue.model.rowCount())
-        if queue.model.item(r).kind == review.Kind.AUDIT_LOG
+        if queue.model.item(r).kind == oversight.Kind.AUDIT_LOG
     ]
     assert rows
     texts = [queue.model.data(queue.model.index(r, queue.model.COL_DETAIL)) for r in rows]
@@ -98,12 +98,12 @@ def test_a_device_fork_in_the_review_queue_and_the_import_report(qtbot, qtmodelt
             next(
                 r
                 for r in range(queue.model.rowCount())
-                if queue.model.item(r).kind == review.Kind.AUDIT_LOG
+                if queue.model.item(r).kind == oversight.Kind.AUDIT_LOG
             )
         )
         queue.resolve_selected("Asked the post")
     assert not any(
-        queue.model.item(r).kind == review.Kind.AUDIT_LOG for r in range(queue.model.rowCount())
+        queue.model.item(r).kind == oversight.Kind.AUDIT_LOG for r in range(queue.model.rowCount())
     )
     cases.open_case(dev, full_name="Жаңы Иш", region=next(iter(cases.REGIONS)))
     assert import_bundle(w.sup, export.export_cases(dev, w.out)).audit_findings == []

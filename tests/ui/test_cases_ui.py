@@ -7,16 +7,16 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QRadioButton
 
 from benchmarks.cases_bench import fill_cases
-from idtool import assessments, cases, decisions, demo, interviews, officers
+from idtool import case_assessments, cases, decisions, demo, interviews, officers
 from idtool.assessment import recommendation_label
 from idtool.questionnaire.registry import load_shipped
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.ui.conftest import type_text
 from ui.cases.case_view import CaseView
+from ui.cases.decision_page import DecisionPage
 from ui.cases.list_model import REVIEW_ROLE, UUID_ROLE, CaseListModel, CaseListProxy
 from ui.cases.list_page import CaseListPage
 from ui.cases.new_case_dialog import NewCaseDialog
-from ui.cases.review_page import ReviewPage
 
 GUARD, GUARD_PASS = "Guard One", "guard-pass-1"
 
@@ -311,12 +311,12 @@ def test_case_view_lists_interviews_and_resumes(qtbot, session):
 def test_diverging_decision_needs_a_reason_and_decisions_supersede(qtbot, session):
     case, _interview = screened_case(session, language="ru")
     form = load_shipped("nrm-screening")
-    page = show(qtbot, ReviewPage(session, case.uuid))
+    page = show(qtbot, DecisionPage(session, case.uuid))
     answers = page.answers.text()
     assert form.question("debt").label["ru"] in answers
     assert "Atlantis" not in answers  # stored, but no longer relevant
     assert page.recommendation.text().endswith(recommendation_label("presumed_victim", "ru"))
-    assert page.reasons.text() == assessments.latest(session, case.uuid).explain("ru")
+    assert page.reasons.text() == case_assessments.latest(session, case.uuid).explain("ru")
 
     click(qtbot, page, page.radios[decisions.Decision.NOT_VICTIM])
     assert page.departs_note.isVisible()
@@ -357,7 +357,7 @@ def test_diverging_decision_needs_a_reason_and_decisions_supersede(qtbot, sessio
 
 def test_saving_without_a_choice_says_so(qtbot, session):
     case, _interview = screened_case(session, language="en")
-    page = show(qtbot, ReviewPage(session, case.uuid))
+    page = show(qtbot, DecisionPage(session, case.uuid))
     click(qtbot, page, page.save_button)
     assert page.error.text() == "Choose a decision."
     assert decisions.history(session, case.uuid) == []
@@ -368,7 +368,7 @@ def test_border_guard_sees_no_decision_controls(qtbot, session, made_vault):
     vault, _ = made_vault
     with vault.unlock(GUARD, GUARD_PASS) as guard:
         case, _interview = screened_case(guard, language="ky")
-        page = show(qtbot, ReviewPage(guard, case.uuid))
+        page = show(qtbot, DecisionPage(guard, case.uuid))
         assert page.findChildren(QRadioButton) == []
         assert page.save_button is None
         note = page.findChild(type(page.answers), "review_not_permitted")

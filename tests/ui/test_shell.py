@@ -215,14 +215,14 @@ def test_quick_hide_double_escape(qtbot, make_window, made_vault):
     assert not any("Маркерова" in t for t in _all_model_texts(window))
 
 
-def test_review_queue_dialog_opens_the_case_and_records_resolutions(
+def test_oversight_dialog_opens_the_case_and_records_resolutions(
     qtbot, qtmodeltester, make_window, made_vault
 ):
     from PySide6.QtGui import QAction
 
     from idtool import decisions
-    from tests.unit.test_review_queue import _assessed
-    from ui.review_dialog import ReviewDialog
+    from tests.unit.test_oversight import _assessed
+    from ui.oversight_dialog import OversightDialog
 
     vault, _ = made_vault
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
@@ -233,7 +233,7 @@ def test_review_queue_dialog_opens_the_case_and_records_resolutions(
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     assert window.findChild(QAction, "action_review_queue") is not None
     opened = []
-    dialog = ReviewDialog(window.session, opened.append, window)
+    dialog = OversightDialog(window.session, opened.append, window)
     qtbot.addWidget(dialog)
     dialog.show()
     qtmodeltester.check(dialog.model)

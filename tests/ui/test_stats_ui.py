@@ -12,7 +12,7 @@ from idtool.stats.labels import DIMENSIONS
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.unit.test_cases_core import STRONG
 from tests.unit.test_stats import _screen
-from ui.stats_dialog import StatsDialog
+from ui.stats.dialog import StatsDialog
 
 
 @pytest.fixture

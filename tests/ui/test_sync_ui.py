@@ -15,7 +15,9 @@ from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.integration.test_sync import PASS, SUP, craft, device_records, make_world
 from ui.sync.common import fingerprint_text
+from ui.sync.conflicts_dialog import ConflictsDialog
 from ui.sync.enrol_dialogs import ApproveDialog, CreateEnrolmentDialog, JoinDialog
+from ui.sync.import_flow import ImportFlow
 from ui.sync.queue_models import (
     DIFFERS_ROLE,
     ConflictListModel,
@@ -23,8 +25,7 @@ from ui.sync.queue_models import (
     FieldDiffModel,
     QuarantineModel,
 )
-from ui.sync.review_dialog import ReviewDialog
-from ui.sync.transfer import ExportFlow, ImportFlow
+from ui.sync.write_flows import ExportFlow
 
 
 def answer_files(monkeypatch, *, save=None, open_=None, opens=None, folder=None) -> None:
@@ -220,7 +221,7 @@ def test_conflict_and_duplicate_resolved_from_the_queues(qtbot, tmp_path: Path) 
         cases.set_status(dev, case.uuid, cases.Status.CLOSED)
     assert import_bundle(w.sup, export.export_cases(dev, w.out)).conflicts == 1
 
-    dialog = ReviewDialog(w.sup)
+    dialog = ConflictsDialog(w.sup)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.tabs.tabText(0) == "&Conflicts (1)"
@@ -287,7 +288,7 @@ def test_quarantined_records_are_listed_with_reasons(qtbot, qtmodeltester, tmp_p
     cases.open_case(dev, full_name="Тест", region=next(iter(cases.REGIONS)))
     records = device_records(dev)
     import_bundle(w.sup, craft(dev, w.out, [{"table": "secrets", "row": {"x": 1}}, *records]))
-    dialog = ReviewDialog(w.sup)
+    dialog = ConflictsDialog(w.sup)
     qtbot.addWidget(dialog)
     assert dialog.quarantine.rowCount() == 1
     assert dialog.quarantine.index(0, QuarantineModel.COL_REASON).data() == "Unknown kind of record"
@@ -330,7 +331,7 @@ def test_cancel_in_the_progress_dialog_stops_the_export_and_leaves_no_file(
 
     from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
-    from ui.sync import transfer
+    from ui.sync import write_flows
 
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
@@ -340,7 +341,7 @@ def test_cancel_in_the_progress_dialog_stops_the_export_and_leaves_no_file(
             dev.conn, export.last_out(dev.conn, dev.device_id, export.Kind.CASE)[2]
         )[0]
     )
-    real_export = transfer.export.export_cases
+    real_export = write_flows.export.export_cases
     pressed: list[bool] = []
 
     def export_after_cancel(session, folder, progress, cancelled):
@@ -350,7 +351,7 @@ def test_cancel_in_the_progress_dialog_stops_the_export_and_leaves_no_file(
         pressed.append(cancelled())
         return real_export(session, folder, progress, cancelled)
 
-    monkeypatch.setattr(transfer.export, "export_cases", export_after_cancel)
+    monkeypatch.setattr(write_flows.export, "export_cases", export_after_cancel)
     host = QWidget()
     qtbot.addWidget(host)
     answer_files(monkeypatch, folder=w.out)
@@ -367,6 +368,6 @@ def test_cancel_in_the_progress_dialog_stops_the_export_and_leaves_no_file(
     assert flow.message is not None and flow.error in flow.message.text()
     assert list(w.out.iterdir()) == []  # no package, no hidden temporary file
 
-    monkeypatch.setattr(transfer.export, "export_cases", real_export)
+    monkeypatch.setattr(write_flows.export, "export_cases", real_export)
     bundle = export.export_cases(dev, w.out)
     assert import_bundle(w.sup, bundle).imported == pending

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from idtool import assessments, audit, cases, database, decisions, demo, interviews, officers
+from idtool import audit, case_assessments, cases, database, decisions, demo, interviews, officers
 from idtool.decisions import Decision
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.questionnaire.registry import load_shipped
@@ -106,7 +106,7 @@ def test_complete_requires_valid_answers_and_stores_the_assessment(session):
     for q, v in STRONG.items():
         interviews.save_answer(session, interview, q, v)
     assessment_id = interviews.complete(session, interview)
-    stored = assessments.latest(session, case.uuid)
+    stored = case_assessments.latest(session, case.uuid)
     assert stored.uuid == assessment_id
     assert stored.rules_version == "ilo-ec-2009/1"
     assert stored.recommendation == "presumed_victim"
@@ -200,7 +200,7 @@ def test_a_stale_interview_copy_cannot_reopen_a_completed_interview(session):
         interviews.save_answer(session, interview, "debt", "no")
     with pytest.raises(NotPermitted):
         interviews.complete(session, interview)
-    assert len(assessments.for_case(session, case.uuid)) == 1
+    assert len(case_assessments.for_case(session, case.uuid)) == 1
 
 
 def test_search_index_follows_names_and_short_fragments_walk(session):

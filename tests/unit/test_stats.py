@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from idtool import assessments, cases, consent, decisions, interviews, officers, referrals
+from idtool import case_assessments, cases, consent, decisions, interviews, officers, referrals
 from idtool.cli import main
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
@@ -104,7 +104,7 @@ def known(session):
     consent.record(session, c.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)
     consent.record(session, c.uuid, Purpose.LAW_ENFORCEMENT, State.WITHDRAWN, told=())
     recs = {
-        k: assessments.latest(session, x.uuid).recommendation
+        k: case_assessments.latest(session, x.uuid).recommendation
         for k, x in dict(a=a, b=b, c=c, e=e).items()
     }
     against = sum(

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import assessments, audit, cases, decisions, interviews
+from idtool import audit, case_assessments, cases, decisions, interviews
 from idtool.assessment import recommendation_label
 from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGE_NAMES, N_, _, current_language, gettext
@@ -82,7 +82,7 @@ class CaseView(QWidget):
         self.lang = current_language()
         self.case = cases.get_case(session, case_uuid)  # audited as a view of the case
         self._interviews = interviews.for_case(session, case_uuid)
-        self._assessments = assessments.for_case(session, case_uuid)
+        self._assessments = case_assessments.for_case(session, case_uuid)
         self._decisions = decisions.history(session, case_uuid)
 
         self.back_button = QPushButton(_("&Back to cases"))

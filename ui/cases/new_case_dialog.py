@@ -19,7 +19,7 @@ from idtool.errors import IdtoolError, InvalidInput
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language
 from idtool.regions import REGIONS, region_label
 from idtool.session import Session
-from ui.forms import error_label, line_edit, show_error
+from ui.fields import error_label, line_edit, show_error
 
 SEXES = (
     ("", N_("Not stated")),

@@ -32,7 +32,7 @@ from idtool.policy import Action
 from idtool.session import Session
 from ui.cases.list_model import local_time
 from ui.documents.saving import ask_pdf_path, file_writer, not_encrypted_warning
-from ui.forms import error_label, failure_text, show_error
+from ui.fields import error_label, failure_text, show_error
 from ui.tasks import run_task
 
 

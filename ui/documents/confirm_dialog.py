@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from idtool.i18n import _
-from ui.forms import error_label, line_edit, show_error
+from ui.fields import error_label, line_edit, show_error
 
 
 class ConfirmIssueDialog(QDialog):

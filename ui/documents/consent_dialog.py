@@ -29,7 +29,7 @@ from idtool import cases, consent, dates, directory, referrals
 from idtool.consent import Purpose, State
 from idtool.i18n import N_, _, gettext
 from idtool.session import Session
-from ui.forms import error_label, failure_text, line_edit, show_error
+from ui.fields import error_label, failure_text, line_edit, show_error
 
 # Stored as text in the officer's language: the packet prints what was recorded.
 CHILD_ASSENT = (

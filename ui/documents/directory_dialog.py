@@ -33,7 +33,7 @@ from idtool.policy import Action
 from idtool.regions import REGIONS
 from idtool.session import Session
 from ui.documents.directory_model import DirectoryModel, region_text, type_label
-from ui.forms import error_label, failure_text, line_edit, show_error
+from ui.fields import error_label, failure_text, line_edit, show_error
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 

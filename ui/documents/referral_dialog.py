@@ -37,7 +37,7 @@ from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.directory_model import region_text, type_label
 from ui.documents.preview_model import PreviewModel
 from ui.documents.saving import ask_pdf_path, file_writer, not_encrypted_warning
-from ui.forms import error_label, failure_text, show_error
+from ui.fields import error_label, failure_text, show_error
 from ui.tasks import run_task
 
 

@@ -31,7 +31,7 @@ from ui.documents.consent_dialog import organisation_titles
 from ui.documents.referral_dialog import ReferralDialog, legal_basis_label
 from ui.documents.saving import ask_pdf_path, file_writer
 from ui.documents.tables import refill, table
-from ui.forms import error_label, failure_text, line_edit, show_error
+from ui.fields import error_label, failure_text, line_edit, show_error
 from ui.tasks import run_task
 
 STATUS_BUTTONS = (

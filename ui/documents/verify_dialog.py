@@ -30,7 +30,7 @@ from idtool.certificate.trust import trust_list
 from idtool.certificate.verify import IMAGE_SUFFIXES, Status, VerificationResult, verify
 from idtool.i18n import N_, _, gettext
 from idtool.session import Session
-from ui.forms import error_label, failure_text, line_edit, show_error
+from ui.fields import error_label, failure_text, line_edit, show_error
 from ui.tasks import run_task
 
 HEADLINES = {

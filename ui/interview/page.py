@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from idtool.i18n import _
 from idtool.questionnaire.flow import Flow, ValidationIssue
 from idtool.questionnaire.model import Choice, Form, Kind, Question, Section
-from ui.forms import error_label, show_error
+from ui.fields import error_label, show_error
 from ui.interview.inputs import QuestionInput, make_input
 
 
@@ -56,8 +56,10 @@ class QuestionBlock(QWidget):
         self.required = False
         self._text = ""
 
-    def set_text(self, text: str, required: bool) -> None:
-        if text == self._text and required == self.required:
+    def set_text(self, text: str, required: bool, *, force: bool = False) -> None:
+        """Show the label; `force` shows it again even if unchanged (the words around it, such
+        as "Required", may be in another language now)."""
+        if not force and text == self._text and required == self.required:
             return
         self._text, self.required = text, required
         self.label.setText(f"{text} *" if required else text)
@@ -156,8 +158,7 @@ class SectionPage(QScrollArea):
         self.title.setText(self.section.label.get(lang, fallback))
         for block in self.blocks.values():
             question = block.question
-            block._text = ""  # force the new text
-            block.set_text(question.label.get(lang, fallback), block.required)
+            block.set_text(question.label.get(lang, fallback), block.required, force=True)
             if block.input is not None and question.list_name:
                 try:
                     listed = self.form.choice_list(question.list_name).choices

@@ -30,7 +30,7 @@ from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from idtool.questionnaire.answers import AnswerError
 from idtool.questionnaire.flow import Flow, ValidationIssue
 from idtool.session import Session
-from ui.forms import error_label, failure_text, show_error
+from ui.fields import error_label, failure_text, show_error
 from ui.interview.page import SectionPage
 from ui.interview.panels import GuidancePanel, SectionList, officer_text
 

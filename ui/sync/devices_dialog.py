@@ -30,7 +30,7 @@ from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import devices
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
-from ui.forms import error_label, failure_text, show_error
+from ui.fields import error_label, failure_text, show_error
 
 DEVICE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -271,7 +271,7 @@ class DevicesDialog(QDialog):
     def change_keys(self, rotate: bool) -> None:
         """Coordinator: new keys and the key-change package, or that package again."""
         from idtool.sync import keychange
-        from ui.sync.transfer import KeyChangeFlow
+        from ui.sync.write_flows import KeyChangeFlow
 
         if not rotate and not keychange.has_changed_keys(self.session):
             show_error(self.error, _("This coordinator has not changed its keys."))

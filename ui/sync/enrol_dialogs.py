@@ -29,7 +29,7 @@ from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import enrol
 from idtool.sync.enrol import Offer
-from ui.forms import error_label, failure_text, line_edit, show_error
+from ui.fields import error_label, failure_text, line_edit, show_error
 from ui.sync.common import (
     ENROLMENT_FILTER,
     REQUEST_FILTER,

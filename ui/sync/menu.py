@@ -107,7 +107,7 @@ class ExchangeMenu:
         ApproveDialog(self.session, self._parent()).exec()
 
     def _export(self) -> None:
-        from ui.sync.transfer import ExportFlow
+        from ui.sync.write_flows import ExportFlow
 
         flow = ExportFlow(self.session, self._parent())
         if flow.start():
@@ -122,14 +122,14 @@ class ExchangeMenu:
             self.flow = dialog.flow
 
     def _import(self) -> None:
-        from ui.sync.transfer import ImportFlow
+        from ui.sync.import_flow import ImportFlow
 
         flow = ImportFlow(self.session, self._parent(), on_imported=self.refresh)
         if flow.start():
             self.flow = flow
 
     def _send_updates(self) -> None:
-        from ui.sync.transfer import SendUpdatesFlow
+        from ui.sync.write_flows import SendUpdatesFlow
 
         flow = SendUpdatesFlow(self.session, self._parent())
         if flow.start():
@@ -141,6 +141,6 @@ class ExchangeMenu:
         DevicesDialog(self.session, self._parent()).exec()
 
     def _review(self) -> None:
-        from ui.sync.review_dialog import ReviewDialog
+        from ui.sync.conflicts_dialog import ConflictsDialog
 
-        ReviewDialog(self.session, self._parent()).exec()
+        ConflictsDialog(self.session, self._parent()).exec()

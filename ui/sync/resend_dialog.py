@@ -27,7 +27,7 @@ from idtool import dates
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import export
-from ui.sync.transfer import ResendFlow
+from ui.sync.write_flows import ResendFlow
 
 
 def written_at(at: str) -> str:

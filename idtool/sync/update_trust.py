@@ -5,7 +5,7 @@ The bundle is a full snapshot signed by a trusted supervisor. A device's own ent
 taken from it, and a known device whose key would change is quarantined rather than
 re-keyed: a new key needs a new enrolment, compared aloud. A revocation is final: a device
 the supervisor revoked is never trusted again here, whatever a later (or older) update says.
-Directory, policy and questionnaires are applied by `update_more` and `forms`.
+Directory, policy and questionnaires are applied by `update_reference` and `questionnaires`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from idtool.bundle import keys
 from idtool.certificate import keyring
 from idtool.errors import BundleError
 from idtool.session import Session
-from idtool.sync import devices, forms, issuers, keychange, update_more
+from idtool.sync import devices, issuers, keychange, questionnaires, update_reference
 from idtool.sync.apply import Applier
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
 
@@ -106,12 +106,12 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
         elif table == "certificate_revocations":
             applier.apply(record)
         elif table == "directory":
-            update_more.apply_directory(session, applier, row)
+            update_reference.apply_directory(session, applier, row)
         elif table == "policy":
-            update_more.apply_policy(session, applier, row)
+            update_reference.apply_policy(session, applier, row)
         elif table == "policy_options":
             policy_options.apply(session, applier, row)
         elif table == "questionnaires":
-            forms.install(session, applier, row)
+            questionnaires.install(session, applier, row)
         else:
             applier.quarantine(str(table)[:64], row, "unknown_table")

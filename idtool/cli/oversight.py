@@ -21,14 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from idtool import review
+    from idtool import oversight
 
     with common.unlock(args) as session:
-        items = review.queue(session, decision_days=args.days, referral_days=args.days)
+        items = oversight.queue(session, decision_days=args.days, referral_days=args.days)
         for item in items:
             print(
                 f"{item.since[:10]}\t{item.case_number or '-'}"
-                f"\t{review.kind_label(item.kind)}\t{review.describe(session, item)}"
+                f"\t{oversight.kind_label(item.kind)}\t{oversight.describe(session, item)}"
             )
     if not items:
         print(_("The review queue is empty."))

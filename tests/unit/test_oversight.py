@@ -14,8 +14,8 @@ from idtool import (
     directory,
     interviews,
     officers,
+    oversight,
     referrals,
-    review,
 )
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
@@ -55,22 +55,22 @@ def test_decisions_against_the_recommendation(session):
     followed = _assessed(session, "Other Person")
     decisions.record(session, followed.uuid, Decision.IDENTIFIED_VICTIM)
     first = decisions.record(session, case.uuid, Decision.NOT_VICTIM, "Works legally")
-    items = review.queue(session)
+    items = oversight.queue(session)
     assert [(i.kind, i.target) for i in items] == [("against_recommendation", first.uuid)]
-    assert review.describe(session, items[0]) == (
+    assert oversight.describe(session, items[0]) == (
         "decided: Not a victim; recommended: presumed victim of trafficking in persons"
     )
-    assert "not_victim" not in review.describe(session, items[0], "ru")
+    assert "not_victim" not in oversight.describe(session, items[0], "ru")
     # A new decision that follows the recommendation takes the case out of the queue.
     decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
-    assert review.queue(session) == []
+    assert oversight.queue(session) == []
     # Departing again brings it back; the supervisor's resolution is recorded and audited.
     decisions.record(session, case.uuid, Decision.NEEDS_INFORMATION, "Ask the employer")
-    (item,) = review.queue(session)
+    (item,) = oversight.queue(session)
     with pytest.raises(InvalidInput):
-        review.resolve(session, item, "   ")
-    review.resolve(session, item, "Checked with the officer; agreed.")
-    assert review.queue(session) == []
+        oversight.resolve(session, item, "   ")
+    oversight.resolve(session, item, "Checked with the officer; agreed.")
+    assert oversight.queue(session) == []
     assert not cases.get_case(session, case.uuid).review
     assert "review.resolve" in [e.action for e in audit.entries(session.conn, case.uuid)]
 
@@ -79,10 +79,10 @@ def test_cases_waiting_for_a_decision_after_n_days(session):
     waiting = cases.open_case(session, full_name="Waiting Person", region="naryn")
     decided = _assessed(session)
     decisions.record(session, decided.uuid, Decision.IDENTIFIED_VICTIM)
-    assert review.queue(session) == []  # not yet N days old
-    items = review.queue(session, now=LATER)
+    assert oversight.queue(session) == []  # not yet N days old
+    items = oversight.queue(session, now=LATER)
     assert _kinds(items) == [("no_decision", waiting.uuid)]
-    assert review.queue(session, now=LATER, decision_days=30) == []
+    assert oversight.queue(session, now=LATER, decision_days=30) == []
 
 
 def test_referrals_without_a_response(session):
@@ -92,12 +92,12 @@ def test_referrals_without_a_response(session):
     )
     decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
     ref = referrals.make(session, case.uuid, "crisis-centre-osh", services=("shelter",))
-    items = review.queue(session, now=LATER)
+    items = oversight.queue(session, now=LATER)
     assert [(i.kind, i.target) for i in items] == [("no_referral_response", ref.uuid)]
     org = directory.get(session, "crisis-centre-osh")
-    assert review.describe(session, items[0], "ky") == f"{org.title('ky')} уюмуна жөнөтүлдү"
+    assert oversight.describe(session, items[0], "ky") == f"{org.title('ky')} уюмуна жөнөтүлдү"
     referrals.set_status(session, ref.uuid, referrals.RefStatus.ACCEPTED)
-    assert review.queue(session, now=LATER) == []
+    assert oversight.queue(session, now=LATER) == []
 
 
 def test_import_queues_appear_and_are_not_resolved_here(session):
@@ -106,15 +106,17 @@ def test_import_queues_appear_and_are_not_resolved_here(session):
         " VALUES ('d1', 'a', 'b', 'name_birth_date+document_number', 'bundle',"
         " '2026-01-01T00:00:00+00:00')"
     )
-    (item,) = review.queue(session)
+    (item,) = oversight.queue(session)
     assert item.kind == "duplicate"
-    assert review.describe(session, item) == ("same name and date of birth, same document number")
+    assert oversight.describe(session, item) == (
+        "same name and date of birth, same document number"
+    )
     with pytest.raises(InvalidInput):
-        review.resolve(session, item, "same person")
+        oversight.resolve(session, item, "same person")
 
 
 def test_only_roles_allowed_see_the_queue(session, made_vault):
     officers.add_officer(session, "Police Officer", "police", "police-pass-1")
     vault, _ = made_vault
     with vault.unlock("Police Officer", "police-pass-1") as police, pytest.raises(NotPermitted):
-        review.queue(police)
+        oversight.queue(police)

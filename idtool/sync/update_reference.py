@@ -1,6 +1,6 @@
 """Update bundles, the rest of the snapshot: the NRM directory, the role policy table and
-questionnaires (`forms`). Applied on a device inside the import transaction; every change is
-audited, and a record that does not pass its checks is quarantined while the rest applies.
+questionnaires (module `questionnaires`). Applied on a device inside the import transaction; every
+change is audited, and a record that does not pass its checks is quarantined while the rest applies.
 
 - directory: `{"org_id", "entry", "active"}`; the entry must name a known recipient type and
   the same id. Entries the device has and the update lacks are kept (never deleted).

@@ -30,7 +30,7 @@ from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import conflicts as queues
-from ui.forms import error_label, failure_text, show_error
+from ui.fields import error_label, failure_text, show_error
 from ui.sync.queue_models import (
     UUID_ROLE,
     ConflictListModel,
@@ -62,7 +62,7 @@ def _button(text: str, name: str, slot: Callable[[], None]) -> QPushButton:
     return button
 
 
-class ReviewDialog(QDialog):
+class ConflictsDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session

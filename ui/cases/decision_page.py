@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import assessments, cases, decisions, interviews
+from idtool import case_assessments, cases, decisions, interviews
 from idtool.assessment import recommendation_label
 from idtool.decisions import MATCHING_DECISION, Decision, decision_label
 from idtool.errors import IdtoolError
@@ -28,7 +28,7 @@ from idtool.questionnaire.model import Kind, Question
 from idtool.session import Session
 from ui.cases.list_model import local_time
 from ui.cases.widgets import form_title, group, heading, page_container
-from ui.forms import error_label, show_error
+from ui.fields import error_label, show_error
 
 
 def answer_text(flow: Flow, question: Question, value: object) -> str:
@@ -76,7 +76,7 @@ def answers_html(flow: Flow) -> str:
     return "".join(parts)
 
 
-class ReviewPage(QWidget):
+class DecisionPage(QWidget):
     decided = Signal(str)  # case uuid
     back = Signal()
 
@@ -85,7 +85,7 @@ class ReviewPage(QWidget):
         self.session = session
         self.case_uuid = case_uuid
         self.case = cases.get_case(session, case_uuid)  # the answers are shown: audited
-        self.assessment = assessments.latest(session, case_uuid)
+        self.assessment = case_assessments.latest(session, case_uuid)
         self.back_button = QPushButton(_("&Back to the case"))
         self.back_button.setObjectName("review_back")
         self.back_button.clicked.connect(self.back)

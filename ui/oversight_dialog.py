@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import review
+from idtool import oversight
 from idtool.errors import IdtoolError
 from idtool.i18n import _
-from ui.forms import error_label, show_error
+from ui.fields import error_label, show_error
 
 if TYPE_CHECKING:
     from idtool.session import Session
@@ -35,16 +35,16 @@ class ReviewModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self._items: list[review.ReviewItem] = []
+        self._items: list[oversight.ReviewItem] = []
         self._details: list[str] = []
 
-    def set_items(self, items: list[review.ReviewItem], details: list[str]) -> None:
-        """The items with their details already in words (`review.describe`)."""
+    def set_items(self, items: list[oversight.ReviewItem], details: list[str]) -> None:
+        """The items with their details already in words (`oversight.describe`)."""
         self.beginResetModel()
         self._items, self._details = items, details
         self.endResetModel()
 
-    def item(self, row: int) -> review.ReviewItem:
+    def item(self, row: int) -> oversight.ReviewItem:
         return self._items[row]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -61,7 +61,7 @@ class ReviewModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         return (
-            review.kind_label(item.kind),
+            oversight.kind_label(item.kind),
             item.case_number or "—",
             item.since[:16].replace("T", " "),
             self._details[index.row()],
@@ -94,7 +94,7 @@ class ResolutionDialog(QDialog):
             layout.addWidget(w)
 
 
-class ReviewDialog(QDialog):
+class OversightDialog(QDialog):
     def __init__(
         self, session: Session, open_case: Callable[[str], None], parent: QWidget | None = None
     ) -> None:
@@ -140,11 +140,11 @@ class ReviewDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        items = review.queue(self.session)
-        self.model.set_items(items, [review.describe(self.session, i) for i in items])
+        items = oversight.queue(self.session)
+        self.model.set_items(items, [oversight.describe(self.session, i) for i in items])
         self.view.resizeColumnsToContents()
 
-    def _selected(self) -> review.ReviewItem | None:
+    def _selected(self) -> oversight.ReviewItem | None:
         rows = self.view.selectionModel().selectedRows()
         if not rows:
             show_error(self.error, _("Select an item first."))
@@ -155,7 +155,7 @@ class ReviewDialog(QDialog):
         item = self._selected()
         if item is None:
             return
-        if item.kind == review.Kind.AUDIT_LOG:
+        if item.kind == oversight.Kind.AUDIT_LOG:
             show_error(
                 self.error,
                 _(
@@ -182,7 +182,7 @@ class ReviewDialog(QDialog):
                 return
             note = dialog.note.toPlainText()
         try:
-            review.resolve(self.session, item, note)
+            oversight.resolve(self.session, item, note)
         except IdtoolError as exc:
             show_error(self.error, exc.message)
             return

@@ -1,0 +1,1 @@
+"""Supervisor: the NRM statistics window (`dialog`) and its bar chart (`chart`)."""
