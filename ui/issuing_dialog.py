@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import directory, policy_options
-from idtool.certificate import issuance
+from idtool.certificate import issuing_org
 from idtool.errors import IdtoolError
 from idtool.i18n import _, gettext
 from ui.fields import error_label, show_error
@@ -42,7 +42,7 @@ class IssuingDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        settings = issuance.settings(session)
+        settings = issuing_org.settings(session)
         self.enrolled = settings.enrolled
 
         self.organisation = QComboBox()
@@ -116,7 +116,7 @@ class IssuingDialog(QDialog):
         self.organisation.setFocus()
 
     def _show_status(self) -> None:
-        settings = issuance.settings(self.session)
+        settings = issuing_org.settings(self.session)
         body = settings.body
         if body is None:
             text = _("No organisation is chosen: this computer cannot issue certificates.")
@@ -139,7 +139,7 @@ class IssuingDialog(QDialog):
     def _organisation(self) -> None:
         org_id = str(self.organisation.currentData() or "")
         if org_id:
-            self._run(lambda: issuance.set_organisation(self.session, org_id))
+            self._run(lambda: issuing_org.set_organisation(self.session, org_id))
 
     def _four_eyes(self) -> None:
         mode = str(self.four_eyes.currentData())

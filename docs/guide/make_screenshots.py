@@ -58,7 +58,7 @@ from idtool import (
     referrals,
 )
 from idtool import settings as settings_mod
-from idtool.certificate import issuance
+from idtool.certificate import issuance, ledger
 from idtool.i18n import _, set_language
 from idtool.packet import make_and_render
 from idtool.questionnaire.flow import Flow
@@ -275,7 +275,7 @@ def prepare_post(world: World) -> None:
     )
 
 
-def decide_and_issue(world: World, session: Session) -> issuance.Certificate:
+def decide_and_issue(world: World, session: Session) -> ledger.Certificate:
     """Identified victim (as recommended), the certificate (the post's supervisor confirms it:
     two officers who may issue work there) and one copy, the consents, and a referral to the
     crisis centre, accepted."""

@@ -83,6 +83,6 @@ def cmd_case_list(args: argparse.Namespace) -> int:
 
 def _certificates(session: Session) -> dict[str, str]:
     """Certificate number per case uuid (cases without one are absent)."""
-    from idtool.certificate import issuance
+    from idtool.certificate import ledger
 
-    return issuance.numbers_by_case(session)
+    return ledger.numbers_by_case(session)

@@ -123,9 +123,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _case(session: Session, number: str) -> str:
-    from idtool.certificate import issuance
+    from idtool.certificate import ledger
 
-    return issuance.case_uuid_for_number(session, number)
+    return ledger.case_uuid_for_number(session, number)
 
 
 def basis_label(basis: str) -> str:

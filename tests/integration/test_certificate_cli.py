@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from idtool import cases, decisions, interviews, kdf, officers
-from idtool.certificate import issuance
+from idtool.certificate import issuing_org
 from idtool.decisions import Decision
 from idtool.questionnaire.registry import load_shipped
 from idtool.vault import Vault
@@ -100,7 +100,7 @@ def setup(tmp_path: Path) -> tuple[Runner, str]:
     vault = Vault(data, kdf_params=kdf.FAST_PARAMS)
     session, _ = vault.create(SUP, "supervisor", SUP_PASS)
     with session:
-        issuance.set_organisation(session, ISSUING_ORG)
+        issuing_org.set_organisation(session, ISSUING_ORG)
         officers.add_officer(session, "Guard One", "border_guard", "guard-pass-1")
         case = cases.open_case(session, full_name=HOLDER, region="osh", birth_date=BIRTH)
         interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from idtool import audit, kdf, officers, permissions, policy, policy_options
-from idtool.certificate import issuance, issuing, payload
+from idtool.certificate import issuance, issuing, issuing_org, ledger, payload
 from idtool.certificate.verify import Status, verify
 from idtool.cli import main
 from idtool.errors import AuthenticationFailed, NotPermitted
@@ -248,7 +248,7 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
     for confirmer, error, words in refusals:
         with pytest.raises(error, match=words):
             issuance.issue(police, case.uuid, "en", confirmer=confirmer)
-        assert issuance.get(police, case.uuid) is None
+        assert ledger.get(police, case.uuid) is None
     printed = issuance.issue(police, case.uuid, "en", confirmer=(SUPERVISOR, SUPERVISOR_PASS))
     entry = [e for e in audit.entries(police.conn) if e.action == "certificate.issue"][-1]
     assert (
@@ -276,7 +276,7 @@ def test_the_coordinator_decides_who_may_issue_on_its_devices(tmp_path: Path) ->
     assert report.quarantined == 0
     options = policy_options.get(dev.conn)
     assert options.four_eyes == "on" and options.issuing_types == ("crisis_centre", "police")
-    assert issuance.issuing_body(dev.conn).id == "crisis-centre-osh"
+    assert issuing_org.issuing_body(dev.conn).id == "crisis-centre-osh"
     # An enrolled device cannot set them itself, not even by its own supervisor.
     boss, _code = Vault(tmp_path / "post", kdf_params=kdf.FAST_PARAMS).create(
         SUPERVISOR, "supervisor", SUPERVISOR_PASS

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from idtool import cases, decisions, interviews, kdf
-from idtool.certificate import issuance
+from idtool.certificate import issuance, issuing_org
 from idtool.cli import referrals as cli
 from idtool.decisions import Decision
 from idtool.questionnaire.registry import load_shipped
@@ -58,7 +58,7 @@ def setup(tmp_path: Path) -> tuple[Runner, str, str]:
     vault = Vault(data, kdf_params=kdf.FAST_PARAMS)
     session, _ = vault.create(SUP, "supervisor", SUP_PASS)
     with session:
-        issuance.set_organisation(session, ISSUING_ORG)
+        issuing_org.set_organisation(session, ISSUING_ORG)
         adult = _case(session, HOLDER)
         decisions.record(session, adult.uuid, Decision.IDENTIFIED_VICTIM)
         issuance.issue(session, adult.uuid, "ru")

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from idtool import cases, consent, decisions, directory, interviews, officers, referrals
-from idtool.certificate import issuance, payload
+from idtool.certificate import issuance, ledger, payload
 from idtool.consent import Purpose, State
 from idtool.questionnaire.registry import load_shipped
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
@@ -142,7 +142,7 @@ def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monk
     assert Path(asked[1]).name == f"certificate-{case.number}.pdf"
     assert HOLDER not in asked[1]
     assert original.read_bytes().startswith(b"%PDF")
-    cert = issuance.get(session, case.uuid)
+    cert = ledger.get(session, case.uuid)
     assert cert.number in section.state.text() and "not encrypted" in section.message.text()
     assert list(out.iterdir()) == [original]  # no temporary or second file
     # A second issue is not offered, and refused if asked for anyway.
@@ -177,7 +177,7 @@ def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monk
 
     in_dialog(RevokeDialog, revoke)
     click(qtbot, section.revoke_button)
-    assert issuance.get(session, case.uuid).revocation.reason == "Выдано по ошибке"
+    assert ledger.get(session, case.uuid).revocation.reason == "Выдано по ошибке"
     assert "REVOKED" in section.state.text() and "Выдано по ошибке" in section.details.text()
     assert not section.copy_button.isEnabled() and not section.revoke_button.isEnabled()
 

@@ -13,7 +13,7 @@ import threading
 import pytest
 
 from idtool import audit, database
-from idtool.certificate import issuance
+from idtool.certificate import ledger
 from idtool.certificate import pdf as certificate_pdf
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.ui.test_documents_ui import click, person_case, save_to, show
@@ -113,9 +113,9 @@ def test_a_certificate_issued_while_a_task_writes_is_issued_or_refused_in_one_li
     assert delivered == ["committed"]
     if section.error.isVisible():
         assert section.error.text() == BUSY
-        assert issuance.get(session, case.uuid) is None and not out.exists()
+        assert ledger.get(session, case.uuid) is None and not out.exists()
     else:
-        assert out.read_bytes().startswith(b"%PDF") and issuance.get(session, case.uuid)
+        assert out.read_bytes().startswith(b"%PDF") and ledger.get(session, case.uuid)
 
 
 def test_locking_does_not_wait_for_a_task_and_drops_what_it_delivers(
