@@ -11,7 +11,7 @@ the name:
   variation selectors, ...) and the blank braille pattern;
 - code points that cannot be shown: unassigned, private use, surrogates;
 - names over the cap: a person's name 200 characters (`MAX_PERSON_NAME`), other name texts
-  (other names, a guardian "name and role") 500 (`MAX_NAME_TEXT`), officers 100 (vault.py).
+  (other names, a guardian "name and role") 500 (`MAX_NAME_TEXT`), officers 100 (credentials.py).
 
 `identity_key` is what every identity and duplicate check compares (persons.name_key and the
 case search, certificates.holder_key and the one-certificate rule, duplicate flags on
