@@ -41,8 +41,8 @@ from idtool.database import Connection
 from idtool.errors import BundleError
 from idtool.i18n import _
 from idtool.session import Session
-from idtool.sync.apply import to_json
 from idtool.sync.audit_findings import Kind
+from idtool.sync.record_json import to_json
 from idtool.sync.report import ImportReport
 
 _AUDIT_FIELDS = {
