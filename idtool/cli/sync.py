@@ -325,7 +325,8 @@ def cmd_keys_change_package(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from idtool.sync.export import export_cases, export_update_all
+    from idtool.sync.export import export_cases
+    from idtool.sync.updates import export_update_all
 
     folder = Path(args.out).expanduser()
     if not folder.is_dir():

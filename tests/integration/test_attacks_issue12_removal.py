@@ -17,7 +17,7 @@ from idtool.certificate import issuance, issuing, payload
 from idtool.certificate.verify import Status, verify
 from idtool.errors import AuthenticationFailed, BundleError, InvalidInput
 from idtool.session import Session
-from idtool.sync import devices, enrol, export, issuers, keychange
+from idtool.sync import devices, enrol, export, issuers, keychange, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
@@ -156,7 +156,8 @@ def test_replayed_and_rogue_key_changes_are_refused_after_the_real_one(tmp_path:
     # a key-change record signed by the copy's keys, slipped into a genuine new update
     _old, change = keychange.latest_change(thief.conn)
     report = import_bundle(
-        dev, export.export_update(sup, w.out, [dev.device_id], extra=[record("key_change", change)])
+        dev,
+        updates.export_update(sup, w.out, [dev.device_id], extra=[record("key_change", change)]),
     )
     assert report.quarantined == 1 and devices.get(dev.conn, sup.device_id) == new
     thief.close()
@@ -181,7 +182,7 @@ def test_window_a_device_that_takes_the_copys_key_change_first_follows_the_copy(
         changed[-1].details["fingerprint"]
         == devices.own_device(thief.conn, devices.DeviceRole.SUPERVISOR).fingerprint
     )
-    for package in (legit, export.export_update(sup, w.out, [late.device_id])):
+    for package in (legit, updates.export_update(sup, w.out, [late.device_id])):
         with pytest.raises(BundleError) as refused:
             import_bundle(late, package)
         assert refused.value.reason == "unknown_key"
@@ -314,7 +315,7 @@ def test_an_update_with_a_malformed_policy_row_is_quarantined_not_a_crash(tmp_pa
             "policy", {"action": "issue_certificate", "role": {"border_guard": 1}, "allowed": True}
         ),
     ]
-    report = import_bundle(dev, export.export_update(w.sup, w.out, [dev.device_id], extra=bad))
+    report = import_bundle(dev, updates.export_update(w.sup, w.out, [dev.device_id], extra=bad))
     assert report.quarantined == 2
     assert not policy.is_allowed(
         dev.conn, policy.Role.BORDER_GUARD, policy.Action.ISSUE_CERTIFICATE

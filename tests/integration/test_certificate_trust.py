@@ -18,7 +18,7 @@ from idtool.certificate.verify import Status, verify
 from idtool.cli import main
 from idtool.errors import AuthenticationFailed, NotPermitted
 from idtool.session import Session
-from idtool.sync import devices, enrol, export
+from idtool.sync import devices, enrol, export, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG, POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
@@ -176,12 +176,12 @@ def test_a_revoked_devices_certificates_verify_only_if_issued_before(
     lost, other = w.devs
     # The coordinator names the organisation the post works for: it may issue.
     devices.set_organisation(w.sup, lost.device_id, ISSUING_ORG)
-    import_bundle(lost, export.export_update(w.sup, w.out, [lost.device_id]))
+    import_bundle(lost, updates.export_update(w.sup, w.out, [lost.device_id]))
     before = issuance.issue(lost, decided_case(lost).uuid, "en").certificate.code
     import_bundle(w.sup, export.export_cases(lost, w.out))
     # The coordinator verifies its own devices' certificates (it learned the issuing key).
     assert verify(w.sup, before).status is Status.VALID
-    import_bundle(other, export.export_update(w.sup, w.out, [other.device_id]))
+    import_bundle(other, updates.export_update(w.sup, w.out, [other.device_id]))
     assert verify(other, before).status is Status.VALID
 
     # The laptop is stolen; the thief, who knows a passphrase, keeps issuing certificates.
@@ -191,7 +191,7 @@ def test_a_revoked_devices_certificates_verify_only_if_issued_before(
     ).certificate.code
     for session in (w.sup, other):
         if session is other:
-            import_bundle(other, export.export_update(w.sup, w.out, [other.device_id]))
+            import_bundle(other, updates.export_update(w.sup, w.out, [other.device_id]))
         assert verify(session, before).status is Status.VALID
         result = verify(session, after)
         assert result.status is Status.ISSUER_REVOKED and result.issuer_status == "revoked"
@@ -272,7 +272,7 @@ def test_the_coordinator_decides_who_may_issue_on_its_devices(tmp_path: Path) ->
     policy_options.set_option(w.sup, "four_eyes", "on")
     policy_options.set_option(w.sup, "issuing_types", ["crisis_centre", "police"])
     devices.set_organisation(w.sup, dev.device_id, "crisis-centre-osh")
-    report = import_bundle(dev, export.export_update(w.sup, w.out, [dev.device_id]))
+    report = import_bundle(dev, updates.export_update(w.sup, w.out, [dev.device_id]))
     assert report.quarantined == 0
     options = policy_options.get(dev.conn)
     assert options.four_eyes == "on" and options.issuing_types == ("crisis_centre", "police")
