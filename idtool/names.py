@@ -44,7 +44,7 @@ import re
 import string
 import unicodedata
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from idtool.errors import InvalidInput
 from idtool.i18n import _
@@ -227,17 +227,24 @@ def _tables() -> _Tables:
     return _Tables(latin, cyrillic)
 
 
+class _SpoofChecker(Protocol):
+    """What is used of ICU's SpoofChecker (PyICU has no type information)."""
+
+    def getSkeleton(self, type: int, text: str) -> str: ...
+
+
 @cache
-def _checker() -> object:
+def _checker() -> _SpoofChecker:
     import icu  # PyICU (the pyicu-wheels build): imported on first use, for start-up speed
 
-    return icu.SpoofChecker()
+    checker: _SpoofChecker = icu.SpoofChecker()
+    return checker
 
 
 @cache
 def _skeleton(ch: str) -> str:
     """The TR39 confusable skeleton of one character (NFD, mapped, NFD again)."""
-    return str(_checker().getSkeleton(0, ch))  # type: ignore[attr-defined]
+    return str(_checker().getSkeleton(0, ch))
 
 
 @cache

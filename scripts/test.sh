@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets everything up (first time only) and runs every check CI runs: lint, the layering
-# contract and the whole test suite, offscreen.
+# contract, the type checker and the whole test suite, offscreen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 IDTOOL_SETUP_TESTS=1 bash scripts/setup.sh
@@ -11,6 +11,8 @@ echo "== ruff format --check"
 .venv/bin/ruff format --check .
 echo "== import-linter: idtool must not import ui or PySide6"
 .venv/bin/lint-imports --no-cache
+echo "== mypy (strict on idtool)"
+.venv/bin/mypy
 echo "== pytest"
 .venv/bin/python -m pytest -q "$@"
 if [ "${IDTOOL_SKIP_PACKAGING:-}" = 1 ]; then

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from idtool.session import Session
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help=_("add synthetic, clearly fictional demo cases"))
     p.add_argument("--cases", type=int, default=50, metavar="N")
     p.add_argument("--seed", type=int, default=2026)

@@ -20,7 +20,7 @@ EXIT_HOLDER_MISMATCH = 13
 EXIT_ISSUER_REVOKED = 14
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser("certificate", help=_("victim-status certificates"))
     csub = c.add_subparsers(dest="certificate_command", required=True, metavar="COMMAND")
 

@@ -33,7 +33,7 @@ BASIS_LABELS = {
 SHORT_ID = 6  # the least of a referral number accepted on the command line
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r = sub.add_parser("referral", help=_("referrals to NRM service providers"))
     rsub = r.add_subparsers(dest="referral_command", required=True, metavar="COMMAND")
 
