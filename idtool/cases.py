@@ -379,7 +379,7 @@ class CaseQuery:
     def count(self, session: Session) -> int:
         if self._matches and not self.status:
             sql = f"SELECT count(*) FROM ({self._matches})"  # straight from the indexes
-            args = self._match_args
+            args: tuple[object, ...] = self._match_args
         else:
             where, args = self._where()
             sql = "SELECT count(*) FROM cases c" + where

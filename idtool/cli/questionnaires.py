@@ -9,7 +9,7 @@ from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _, language
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q = sub.add_parser("questionnaire", help=_("questionnaire files"))
     qsub = q.add_subparsers(dest="questionnaire_command", required=True)
     p = qsub.add_parser("check", help=_("check a questionnaire (YAML or XLSForm .xlsx)"))

@@ -280,10 +280,11 @@ def _settings(sheet: _Sheet | None, path: Path, declared: list[str], problems: P
         if "languages" in plain
         else [*declared, default]
     )
-    item.values["languages"] = list(dict.fromkeys(languages))
+    chosen = list(dict.fromkeys(languages))
+    item.values["languages"] = chosen
     title = {lang: text for (key, lang), text in texts.items() if key == "form_title"}
     if "form_title" in plain:  # a title without a language is the form's name in every one
-        title = {lang: title.get(lang, plain["form_title"]) for lang in item.values["languages"]}
+        title = {lang: title.get(lang, plain["form_title"]) for lang in chosen}
     if "form_id" not in item.values:
         item.values["form_id"] = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-")
         problems.warn(
@@ -294,7 +295,7 @@ def _settings(sheet: _Sheet | None, path: Path, declared: list[str], problems: P
     if title:
         item.values["title"] = title
     else:
-        item.values["title"] = dict.fromkeys(item.values["languages"], item.values["form_id"])
+        item.values["title"] = dict.fromkeys(chosen, item.values["form_id"])
         problems.warn(where, _("No form_title: using the form id"), column="form_title")
     for key, column, value in (("version", "version", "1"), ("kind", "kind", "identification")):
         if key not in item.values:
