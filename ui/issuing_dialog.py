@@ -143,7 +143,7 @@ class IssuingDialog(QDialog):
 
     def _four_eyes(self) -> None:
         mode = str(self.four_eyes.currentData())
-        self._run(lambda: policy_options.set_option(self.session, "four_eyes", mode))
+        self._run(lambda: issuing_org.set_option(self.session, "four_eyes", mode))
 
     def _types(self, _item: QListWidgetItem) -> None:
         chosen = [
@@ -151,4 +151,4 @@ class IssuingDialog(QDialog):
             for i in range(self.types.count())
             if self.types.item(i).checkState() == Qt.CheckState.Checked
         ]
-        self._run(lambda: policy_options.set_option(self.session, "issuing_types", chosen))
+        self._run(lambda: issuing_org.set_option(self.session, "issuing_types", chosen))

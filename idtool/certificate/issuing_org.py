@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from idtool import database, device_info, directory, policy_options
-from idtool.errors import InvalidInput
+from idtool.certificate import issuing
+from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
 from idtool.session import Session
@@ -85,3 +86,29 @@ def check(session: Session) -> directory.Organisation:
             )
         )
     return body
+
+
+def set_option(session: Session, key: str, value: object) -> bool:
+    """A supervisor sets an option (audited); returns whether it changed. On a device enrolled
+    with a coordinator the coordinator's value rules, so it cannot be set there."""
+    session.require(Action.MANAGE_OFFICERS)
+    if key not in policy_options.KEYS:
+        raise InvalidInput(_("Unknown policy option {key}.").format(key=key))
+    stored = policy_options.validated(key, value)
+    if stored is None:
+        raise InvalidInput(
+            _("This value is not allowed for the policy option {key}.").format(key=key)
+        )
+    if device_info.is_enrolled(session.conn):
+        raise NotPermitted(
+            _(
+                "This device is enrolled with a coordinator: the coordinator sets "
+                "this option in its update packages."
+            )
+        )
+    with database.transaction(session.conn):
+        changed = policy_options.store(session.conn, key, stored, session.device_id)
+        if changed:
+            session.audit("policy.option", key, {"value": stored})
+            issuing.sync_in(session)
+    return changed

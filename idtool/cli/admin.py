@@ -178,6 +178,8 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
 
 
 def cmd_policy_option(args: argparse.Namespace) -> int:
+    from idtool.certificate import issuing_org  # loaded when the command runs (start-up time)
+
     with common.unlock(args) as session:
         if args.key is not None:
             if args.value is None:
@@ -185,7 +187,7 @@ def cmd_policy_option(args: argparse.Namespace) -> int:
             value: object = args.value
             if args.key == "issuing_types":
                 value = [t.strip() for t in args.value.split(",") if t.strip()]
-            changed = policy_options.set_option(session, args.key, value)
+            changed = issuing_org.set_option(session, args.key, value)
             print(_("Policy changed.") if changed else _("Nothing to change."))
         options = policy_options.get(session.conn)
     print(f"four_eyes\t{options.four_eyes}")

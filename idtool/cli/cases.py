@@ -51,10 +51,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_case_list(args: argparse.Namespace) -> int:
-    from idtool import cases
+    from idtool import case_list, cases
 
     with common.unlock(args) as session:
-        query = cases.CaseQuery(text=args.search)
+        query = case_list.CaseQuery(text=args.search)
         rows = query.page(session, 0, query.count(session))
         certificates = _certificates(session)
     if args.json:

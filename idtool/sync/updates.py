@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from idtool import database, directory, policy_options
+from idtool import database, directory
 from idtool.bundle import Kind
 from idtool.database import Connection
 from idtool.errors import InvalidInput
@@ -52,7 +52,7 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
     if session is not None:
         records += update_reference.directory_records(session)
         records += update_reference.policy_records(conn)
-        records += policy_options.update_records(conn)
+        records += update_reference.options_records(conn)
         records += questionnaires.collect(conn)
     return records
 

@@ -256,10 +256,10 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
     )
     assert verify(sup, printed.certificate.code).status is Status.VALID
     # "off": no confirmation; "on" with a single officer who may issue: no certificate.
-    policy_options.set_option(sup, "four_eyes", "off")
+    issuing_org.set_option(sup, "four_eyes", "off")
     assert not issuance.confirmation_needed(police)
     officers.remove_officer(sup, POLICE)
-    policy_options.set_option(sup, "four_eyes", "on")
+    issuing_org.set_option(sup, "four_eyes", "on")
     other = decided_case(sup, name="Айнура Бекова")
     assert "second officer" in issuance.issue_blocked(sup, other.uuid)
     police.close()
@@ -269,8 +269,8 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
 def test_the_coordinator_decides_who_may_issue_on_its_devices(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
-    policy_options.set_option(w.sup, "four_eyes", "on")
-    policy_options.set_option(w.sup, "issuing_types", ["crisis_centre", "police"])
+    issuing_org.set_option(w.sup, "four_eyes", "on")
+    issuing_org.set_option(w.sup, "issuing_types", ["crisis_centre", "police"])
     devices.set_organisation(w.sup, dev.device_id, "crisis-centre-osh")
     report = import_bundle(dev, updates.export_update(w.sup, w.out, [dev.device_id]))
     assert report.quarantined == 0
@@ -284,6 +284,6 @@ def test_the_coordinator_decides_who_may_issue_on_its_devices(tmp_path: Path) ->
     request = enrol.accept_enrolment(boss, enrol.create_enrolment(w.sup), label="post")
     import_bundle(boss, enrol.approve(w.sup, request, tmp_path / "u.idtb"))
     with pytest.raises(NotPermitted, match="coordinator"):
-        policy_options.set_option(boss, "four_eyes", "off")
+        issuing_org.set_option(boss, "four_eyes", "off")
     assert policy_options.get(boss.conn).four_eyes == "on"
     boss.close()
