@@ -4,6 +4,7 @@ may issue. On a device enrolled with a coordinator the last two come from the co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -128,10 +129,10 @@ class IssuingDialog(QDialog):
             ).format(org=body.title())
         self.status.setText(text)
 
-    def _run(self, change: object) -> None:
+    def _run(self, change: Callable[[], object]) -> None:
         show_error(self.error, "")
         try:
-            change()  # type: ignore[operator]
+            change()
         except IdtoolError as exc:
             show_error(self.error, exc.message)
         self._show_status()

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from idtool.questionnaire.check import check_file
+    from idtool.questionnaire.check_report import check_file
 
     ok, text = check_file(args.file)
     print(text, file=sys.stdout if ok else sys.stderr)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from idtool.paths import questionnaires_dir
-from idtool.questionnaire.check import check_file
+from idtool.questionnaire.check_report import check_file
 from idtool.questionnaire.expr import parse
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.indicator_ids import CONTRACT_IDS, known_indicator_ids
@@ -293,7 +293,7 @@ def test_check_file() -> None:
 
 def test_core_never_imports_qt() -> None:
     code = (
-        "import sys, idtool.questionnaire.flow, idtool.questionnaire.check, "
+        "import sys, idtool.questionnaire.flow, idtool.questionnaire.check_report, "
         "idtool.questionnaire.registry; "
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'ui'))]"
     )
