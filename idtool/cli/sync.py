@@ -345,7 +345,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InvalidInput(_("--resend-from goes with case exchange packages only."))
     with common.unlock(args) as session:
         if args.referral is not None:
-            from idtool.sync.referral import export_referral
+            from idtool.sync.referral_out import export_referral
 
             path = export_referral(
                 session,

@@ -250,8 +250,8 @@ def test_a_device_cannot_take_a_case_uuid_before_its_real_owner_sends_it(tmp_pat
     that id first would make the real one refused at the coordinator. The package carries only
     derived ids (`referral.public_id`), never the sender's own record uuids."""
     from idtool import consent
-    from idtool.sync import referral as referral_out
-    from idtool.sync.referral import export_referral
+    from idtool.sync import referral_out
+    from idtool.sync.referral_out import export_referral
 
     w = world_with_exports(tmp_path, 2)
     victim, evil = w.devs

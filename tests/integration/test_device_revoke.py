@@ -14,7 +14,7 @@ from idtool.errors import BundleError, InvalidInput, NotPermitted
 from idtool.sync import devices, export, updates
 from idtool.sync.devices import DeviceStatus
 from idtool.sync.importer import import_bundle
-from idtool.sync.referral import export_referral
+from idtool.sync.referral_out import export_referral
 from tests.integration.test_referral_cli import _case
 from tests.integration.test_sync import PASS, SUP, dump, make_world
 from tests.integration.test_sync_more import CRISIS, _consent, _two_orgs, _update

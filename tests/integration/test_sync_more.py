@@ -17,9 +17,9 @@ from idtool.bundle import open_manifest, read_bundle
 from idtool.errors import BundleError, NotPermitted
 from idtool.paths import questionnaires_dir
 from idtool.questionnaire import registry
-from idtool.sync import devices, export, referral, tables, updates
+from idtool.sync import devices, export, referral_out, tables, updates
 from idtool.sync.importer import import_bundle
-from idtool.sync.referral import export_referral
+from idtool.sync.referral_out import export_referral
 from tests.integration.test_referral_cli import _case
 from tests.integration.test_sync import World, craft, make_world
 
@@ -173,7 +173,7 @@ def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> Non
     assert (status, from_device, source) == (
         "accepted",
         sender.device_id,
-        referral.public_id(second.uuid),
+        referral_out.public_id(second.uuid),
     )
     person = receiver.conn.execute(
         "SELECT p.full_name, p.document_number FROM cases c JOIN"
@@ -352,7 +352,7 @@ def test_a_received_answer_its_question_cannot_take_is_quarantined(
     w, sender, receiver = _two_orgs(tmp_path, CRISIS)
     case = _case(sender, "Айжан Сынамаева")
     _consent(sender, case.uuid, CRISIS)
-    real = referral.build_records
+    real = referral_out.build_records
 
     def tampered(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
         records = real(*args, **kwargs)
@@ -362,7 +362,7 @@ def test_a_received_answer_its_question_cannot_take_is_quarantined(
         answer["row"]["value"] = json.dumps("twenty")
         return records
 
-    monkeypatch.setattr(referral, "build_records", tampered)
+    monkeypatch.setattr(referral_out, "build_records", tampered)
     path = export_referral(sender, case.uuid, CRISIS, None, w.out, services=("shelter",))
     report = import_bundle(receiver, path)
     assert report.tables["answer"]["quarantined"] == 1
