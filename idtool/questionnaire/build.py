@@ -11,8 +11,8 @@ from enum import StrEnum
 from typing import TypeVar
 
 from idtool.i18n import _
+from idtool.questionnaire.answer_ids import answer_ids
 from idtool.questionnaire.expr import Expr, ExpressionError, parse
-from idtool.questionnaire.indicator_ids import known_indicator_ids
 from idtool.questionnaire.model import (
     Assessment,
     Choice,
@@ -45,11 +45,11 @@ VALUE_KEYS = {"required", "constraint", "constraint_message", "default", "sensit
 ALLOWED: dict[Kind, set[str]] = {
     Kind.GROUP: GROUP_KEYS,
     Kind.NOTE: GROUP_KEYS,
-    Kind.CALCULATE: GROUP_KEYS | {"calculation", "sensitivity", "indicators"},
+    Kind.CALCULATE: GROUP_KEYS | {"calculation", "sensitivity", "indicators", "flags"},
     **dict.fromkeys((Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.DATE), GROUP_KEYS | VALUE_KEYS),
     **dict.fromkeys(
         (Kind.SELECT_ONE, Kind.SELECT_MULTIPLE),
-        GROUP_KEYS | VALUE_KEYS | {"choice_filter", "indicators"},
+        GROUP_KEYS | VALUE_KEYS | {"choice_filter", "indicators", "flags"},
     ),
 }
 
@@ -361,38 +361,12 @@ class Builder:
             calculation=self.expression(item, "calculation", name),
             sensitivity=self.enum(item, "sensitivity", Sensitivity, Sensitivity.ORDINARY, name),
             indicators=self.indicators(item, name),
+            flags=self.indicators(item, name, "flags"),
             questions=members,
             source=item.where,
         )
 
-    def indicators(self, item: RawItem, name: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        value = item.values.get("indicators")
-        if value is None:
-            return ()
-        column = item.column("indicators")
-        if not isinstance(value, dict):
-            example = "yes: cd.isolation, cd.threats; no: rv.economic"
-            message = _("Write indicators as answer: ids, for example {example}")
-            self.problems.error(item.where, message.format(example=example), name, column)
-            return ()
-        known = known_indicator_ids()
-        rules = []
-        for answer, ids in value.items():
-            id_list = [ids] if isinstance(ids, str) else ids
-            if not isinstance(id_list, list) or not id_list:
-                self.problems.error(
-                    item.where,
-                    _("The indicators of {answer} must be a list of ids").format(
-                        answer=scalar_text(answer)
-                    ),
-                    name,
-                    column,
-                )
-                continue
-            texts = [scalar_text(i) for i in id_list]
-            for unknown in [i for i in texts if i not in known]:
-                self.problems.error(
-                    item.where, _("Unknown indicator id {id}").format(id=unknown), name, column
-                )
-            rules.append((scalar_text(answer), tuple(sorted(set(texts)))))
-        return tuple(sorted(rules))
+    def indicators(
+        self, item: RawItem, name: str, key: str = "indicators"
+    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return answer_ids(item, name, key, self.problems)

@@ -54,6 +54,9 @@ def summary(form: Form) -> str:
         lines.append(
             f"  {dimension}: {len(mine)}/{total}" + (f"  {' '.join(mine)}" if mine else "")
         )
+    flags = sorted(form.flag_ids())
+    if flags:
+        lines.append(_("Flags (never scored): {flags}").format(flags=" ".join(flags)))
     lines.extend(str(w) for w in form.warnings)
     lines.append(_("OK: the questionnaire can be used."))
     return "\n".join(lines)

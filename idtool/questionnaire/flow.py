@@ -2,8 +2,8 @@
 
 Like Electrum's wizard, the UI only attaches a widget to each question; everything it needs to
 decide (relevance, calculations, required and constraint checks, navigation, progress,
-indicators) is here and can be tested without Qt. Answers are never changed: an answer to a
-question that became irrelevant stays in the input, but counts nowhere (as ODK clears it).
+indicators, flags) is here and can be tested without Qt. Answers are never changed: an answer
+to a question that became irrelevant stays in the input, but counts nowhere (as ODK clears it).
 """
 
 from __future__ import annotations
@@ -258,18 +258,28 @@ class Flow:
 
     def indicators(self) -> frozenset[str]:
         """Indicator ids emitted by the relevant answers and calculations."""
+        return self._emitted("indicators")
+
+    def flags(self) -> frozenset[str]:
+        """Flags (`questionnaire.flag_ids`) recorded by the relevant answers and calculations:
+        never indicator ids, never part of the assessment."""
+        return self._emitted("flags")
+
+    def _emitted(self, key: str) -> frozenset[str]:
         found: set[str] = set()
         for name, question in self._questions.items():
-            if not question.indicators or not self.is_relevant(name):
+            rules: tuple[tuple[str, tuple[str, ...]], ...] = getattr(question, key)
+            if not rules or not self.is_relevant(name):
                 continue
+            lookup = dict(rules)
             value = self._values.get(name, "")
             if question.kind.is_select:
                 for choice in v.choices_of(value):
-                    found.update(question.indicators_for(choice))
+                    found.update(lookup.get(choice, ()))
             elif v.to_string(value) != "":
-                found.update(question.indicators_for(v.to_string(value)))
+                found.update(lookup.get(v.to_string(value), ()))
                 if v.to_boolean(value):
-                    found.update(question.indicators_for("true"))
+                    found.update(lookup.get("true", ()))
         return frozenset(found)
 
     def child(self) -> bool:

@@ -133,16 +133,17 @@ def _check_question(question: Question, lists: dict[str, ChoiceList], problems: 
                     name,
                     "choice_filter",
                 )
-        for answer, _ids in question.indicators:
-            if answer not in choice_names:
-                problems.error(
-                    where,
-                    _("{answer} is not a choice of list {list}").format(
-                        answer=answer, list=question.list_name
-                    ),
-                    name,
-                    "indicators",
-                )
+        for column, rules in (("indicators", question.indicators), ("flags", question.flags)):
+            for answer, _ids in rules:
+                if answer not in choice_names:
+                    problems.error(
+                        where,
+                        _("{answer} is not a choice of list {list}").format(
+                            answer=answer, list=question.list_name
+                        ),
+                        name,
+                        column,
+                    )
     if question.default is not None and not _default_fits(question, choice_names):
         problems.error(
             where,

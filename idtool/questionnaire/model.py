@@ -116,11 +116,16 @@ class Question:
     sensitivity: Sensitivity = Sensitivity.ORDINARY
     # answer value (choice name, or "true" for a calculation) -> indicator ids
     indicators: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # answer value -> flags (idtool.questionnaire.flag_ids): recorded, never scored
+    flags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     questions: tuple[Question, ...] = ()  # the members of a group
     source: str = field(default="", compare=False)
 
     def indicators_for(self, value: str) -> tuple[str, ...]:
         return dict(self.indicators).get(value, ())
+
+    def flags_for(self, value: str) -> tuple[str, ...]:
+        return dict(self.flags).get(value, ())
 
     def walk(self) -> Iterator[Question]:
         """This question and, for a group, everything inside it, in order."""
@@ -194,3 +199,7 @@ class Form:
     def indicator_ids(self) -> frozenset[str]:
         """Every indicator id some answer of this form can emit."""
         return frozenset(i for q in self.questions() for _v, ids in q.indicators for i in ids)
+
+    def flag_ids(self) -> frozenset[str]:
+        """Every flag some answer of this form can record."""
+        return frozenset(f for q in self.questions() for _v, ids in q.flags for f in ids)

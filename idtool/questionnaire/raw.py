@@ -24,6 +24,7 @@ QUESTION_KEYS = (
     "calculation",
     "sensitivity",
     "indicators",
+    "flags",
 )
 TEXT_KEYS = ("label", "hint", "constraint_message")
 # XLSForm types we know but do not support: reported as ignored, never silently dropped

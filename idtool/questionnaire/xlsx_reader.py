@@ -242,8 +242,9 @@ def _values(
             translations.setdefault(default, plain[key])
         if translations:
             values[key] = translations
-    if isinstance(values.get("indicators"), str):
-        values["indicators"] = parse_indicators(str(values["indicators"]))
+    for key in ("indicators", "flags"):
+        if isinstance(values.get(key), str):
+            values[key] = parse_indicators(str(values[key]))
     return values
 
 

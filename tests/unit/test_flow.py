@@ -189,6 +189,17 @@ def test_choice_filter() -> None:
     assert issues == [ValidationIssue("city", "Choose one of the listed options.")]
 
 
+def test_flags_are_recorded_apart_from_indicators() -> None:
+    small = load_form(FORMS / "small.yaml")
+    answers = {"consent": "yes", "work_type": ["build"], "detained": "yes"}
+    state = Flow(small, answers, "en")
+    assert state.flags() == {"np.detained"}
+    assert state.indicators() == {"purpose.forced_labour"}  # the flag is never an indicator
+    assert Flow(small, {**answers, "detained": "no"}, "en").flags() == frozenset()
+    # an answer on a page that no longer applies records nothing, flags included
+    assert Flow(small, {**answers, "consent": "no"}, "en").flags() == frozenset()
+
+
 def test_unknown_language_falls_back(form: Form) -> None:
     issues = Flow(form, {"consent": "yes", "age": 500}, "de").validate_section("intro")
     assert issues[0].message == "Возраст от 0 до 120"  # the form's default language

@@ -66,6 +66,9 @@ def test_small_form_model() -> None:
     assert [q.name for q in form.question("documents").questions] == ["passport_taken", "taken_on"]
     assert form.question("passport_taken").indicators_for("yes") == ("cd.documents_confiscated",)
     assert form.question("is_child").indicators_for("true") == ("rv.personal_situation",)
+    assert form.question("detained").flags_for("yes") == ("np.detained",)
+    assert form.question("detained").indicators == ()
+    assert form.flag_ids() == {"np.detained"} and not form.flag_ids() & form.indicator_ids()
     assert form.question("country").default == "kg"
     assert form.choice_list("cities").choice("osh").columns() == {"country": "kg", "name": "osh"}
     assert form.assessment.child == parse("${age_at_exploitation} < 18")
@@ -127,6 +130,8 @@ BROKEN_CASES = [
     ("missing_title_translation.yaml", "line 2", "", "title", "Missing translation: en"),
     ("unknown_indicator.yaml", Q2, "q2", "indicators", "cd.no_such_indicator"),
     ("unknown_choice_in_indicators.yaml", Q2, "q2", "indicators", "perhaps"),
+    ("unknown_flag.yaml", Q2, "q2", "flags", "Unknown flag cd.isolation"),
+    ("flag_as_indicator.yaml", Q2, "q2", "indicators", "Unknown indicator id np.detained"),
     ("unknown_reference.yaml", Q2, "q2", "relevant", "${q9}"),
     ("bad_expression.yaml", Q2, "q2", "constraint", "at character 19"),
     ("calculation_cycle.yaml", Q2, "q2", "calculation", "q2 -> q3 -> q2"),
