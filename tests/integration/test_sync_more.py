@@ -4,6 +4,7 @@ organisations' devices; fuzzing the record applier with bundles from a trusted d
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -40,15 +41,20 @@ def _update(w: World) -> None:
 def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
-    case = _case(dev, "Айпери Садырова")  # run with the shipped screening version "1"
+    shipped = registry.load_shipped("nrm-screening").version
+    newer_version, broken_version = str(int(shipped) + 1), str(int(shipped) + 2)
+    case = _case(dev, "Айпери Садырова")  # run with the shipped screening version
     old = next(i for i in interviews.for_case(dev, case.uuid) if i.form_id == "nrm-screening")
     org = directory.get(w.sup, CRISIS)
     directory.save(w.sup, directory.Organisation(**{**org.__dict__, "contact": "+996 555 000"}))
     assert permissions.change(w.sup, policy.Action.STATISTICS, policy.Role.POLICE, True)
     text = (questionnaires_dir() / "nrm-screening.yaml").read_text("utf-8")
-    newer = text.replace('version: "1"', 'version: "2"', 1)
-    broken = text.replace('version: "1"', 'version: "3"', 1).replace("sections:", "sectionz:")
-    for version, body in (("2", newer), ("3", broken)):  # as if installed on the supervisor
+    newer = text.replace(f'version: "{shipped}"', f'version: "{newer_version}"', 1)
+    broken = text.replace(f'version: "{shipped}"', f'version: "{broken_version}"', 1).replace(
+        "sections:", "sectionz:"
+    )
+    for version, body in ((newer_version, newer), (broken_version, broken)):
+        # as if installed on the supervisor
         w.sup.conn.execute(
             "INSERT INTO questionnaires VALUES ('nrm-screening', ?, ?, 'x', 'b', 's', 'now')",
             (version, body),
@@ -59,15 +65,18 @@ def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> 
     assert directory.get(dev, CRISIS).contact == "+996 555 000"
     assert dev.can(policy.Action.STATISTICS)
     installed = dev.installed_forms
-    assert registry.load_shipped("nrm-screening", installed=installed).version == "2"
-    assert registry.load_shipped("nrm-screening").version == "1"  # only this database has "2"
-    assert registry.load_shipped("nrm-screening", "1", installed=installed).version == "1"
-    assert interviews.form_of(dev, old).version == "1"  # old version stays
-    assert [f.version for f in interviews.forms_for(dev) if f.form_id == "nrm-screening"] == ["2"]
+    assert registry.load_shipped("nrm-screening", installed=installed).version == newer_version
+    # only this database has the newer version
+    assert registry.load_shipped("nrm-screening").version == shipped
+    assert registry.load_shipped("nrm-screening", shipped, installed=installed).version == shipped
+    assert interviews.form_of(dev, old).version == shipped  # old version stays
+    assert [f.version for f in interviews.forms_for(dev) if f.form_id == "nrm-screening"] == [
+        newer_version
+    ]
     with pytest.raises(registry.FormNotFound):
-        registry.load_shipped("nrm-screening", "3", installed=installed)
+        registry.load_shipped("nrm-screening", broken_version, installed=installed)
     installed = dev.conn.execute("SELECT version FROM questionnaires").fetchall()
-    assert installed == [("2",)]
+    assert installed == [(newer_version,)]
     quarantined = dev.conn.execute(
         "SELECT reason FROM sync_quarantine WHERE tbl = 'questionnaires'"
     ).fetchall()
@@ -304,7 +313,7 @@ def test_installed_questionnaires_are_found_after_a_restart(tmp_path):
     vault.create("Sup", "supervisor", "passphrase-1")[0].close()
     with vault.unlock("Sup", "passphrase-1") as session:
         text = (registry.questionnaires_dir() / "nrm-screening.yaml").read_text("utf-8")
-        text = text.replace('version: "1"', 'version: "77"', 1)
+        text = re.sub(r'^version: "[^"]*"', 'version: "77"', text, count=1, flags=re.M)
         import hashlib
 
         session.conn.execute(

@@ -13,6 +13,7 @@ import yaml
 
 from idtool.assessment import assess
 from idtool.paths import questionnaires_dir
+from idtool.questionnaire.flag_ids import FLAG_IDS
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.indicator_ids import CONTRACT_IDS
 from idtool.questionnaire.loader import load_form
@@ -56,12 +57,12 @@ def flow(form: Form, answers: dict[str, object]) -> Flow:
 def test_settings(screening: Form, identification: Form) -> None:
     assert (screening.form_id, screening.version, screening.kind) == (
         SCREENING,
-        "1",
+        "2",
         FormKind.SCREENING,
     )
     assert (identification.form_id, identification.version, identification.kind) == (
         IDENTIFICATION,
-        "1",
+        "2",
         FormKind.IDENTIFICATION,
     )
     for form in (screening, identification):
@@ -71,8 +72,16 @@ def test_settings(screening: Form, identification: Form) -> None:
 
 
 def test_screening_is_short(screening: Form) -> None:
+    """Short like the 16-question short TVIT: at most 20 questions for an adult returnee (the
+    outbound and child questions show only for those they concern)."""
     answered = [q for q in screening.questions() if q.kind.takes_answer]
-    assert 12 <= len(answered) <= 20
+    assert 12 <= len(answered) <= 25
+    adult = flow(
+        screening,
+        {"age_now": 30, "under_18_at_exploitation": "no", "travel_direction": "arriving"},
+    )
+    shown = [q for s in adult.sections() for q in adult.questions(s.name) if q.kind.takes_answer]
+    assert len(shown) <= 20
 
 
 def test_every_text_in_every_language(form: Form) -> None:
@@ -188,17 +197,43 @@ def test_every_question_is_reachable(form: Form) -> None:
     assert unreachable == []
 
 
+def answers_offering(form: Form, question: Question, answer: str) -> Flow | None:
+    """A flow where `question` is shown, `answer` is offered (its choice_filter) and given."""
+    names = dependencies(form, question)
+    if question.choice_filter is not None:
+        names = sorted(set(names) | question.choice_filter.references())
+    options = [candidates(form, form.question(n)) for n in names]
+    given = [answer] if question.kind is Kind.SELECT_MULTIPLE else answer
+    for combo in itertools.product(*options):
+        answers = dict(zip(names, combo, strict=True))
+        answers[question.name] = given
+        state = flow(form, answers)
+        if state.is_relevant(question.name) and state.validate_question(question) is None:
+            return state
+    return None
+
+
 def test_every_indicator_answer_emits_its_ids(form: Form) -> None:
     emitted: set[str] = set()
     for question in form.questions():
         for answer, ids in question.indicators:
-            answers = answers_showing(form, question) or {}
-            answers[question.name] = [answer] if question.kind is Kind.SELECT_MULTIPLE else answer
-            state = flow(form, answers)
-            assert state.validate_question(question) is None, (question.name, answer)
+            state = answers_offering(form, question, answer)
+            assert state is not None, (question.name, answer)
             assert set(ids) <= state.indicators(), (question.name, answer)
             emitted |= state.indicators()
     assert emitted == form.indicator_ids()
+
+
+def test_every_flag_answer_records_its_flags_and_no_indicator(form: Form) -> None:
+    recorded: set[str] = set()
+    for question in form.questions():
+        for answer, flags in question.flags:
+            state = answers_offering(form, question, answer)
+            assert state is not None, (question.name, answer)
+            assert set(flags) <= state.flags(), (question.name, answer)
+            assert not question.indicators_for(answer), (question.name, answer)
+            recorded |= state.flags()
+    assert recorded == form.flag_ids() == FLAG_IDS
 
 
 def test_none_cannot_be_combined(identification: Form) -> None:

@@ -11,6 +11,7 @@ document is recorded.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections.abc import Callable
 
@@ -170,7 +171,7 @@ def test_installed_questionnaires_are_found_from_a_worker_thread(made_vault):
     vault, _ = made_vault
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
         text = (registry.questionnaires_dir() / "nrm-screening.yaml").read_text("utf-8")
-        text = text.replace('version: "1"', 'version: "77"', 1)
+        text = re.sub(r'^version: "[^"]*"', 'version: "77"', text, count=1, flags=re.M)
         session.conn.execute(
             "INSERT INTO questionnaires (form_id, version, text, sha256, bundle_id, sender,"
             " installed_at) VALUES ('nrm-screening', '77', ?, ?, 'b', 's', '2026-01-01')",
