@@ -5,7 +5,10 @@
 - referrals with no response after N days;
 - import conflicts and possible duplicate persons (resolved in the exchange queues);
 - device audit logs that no longer match what they exported, arrived broken, or that the
-  device found damaged (sync/audit_fork.py).
+  device found damaged (sync/audit_fork.py);
+- cases with a non-punishment flag: the person was detained, charged, fined or deported for
+  acts they were made to commit (`case_flags`), so that legal aid and the authorities that
+  acted are followed up.
 
 A resolution is recorded with a note and audited; a new decision against the recommendation
 puts the case back in the queue.
@@ -19,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from idtool import cases, database
+from idtool import case_flags, cases, database
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
@@ -35,6 +38,7 @@ class Kind(StrEnum):
     CONFLICT = "conflict"
     DUPLICATE = "duplicate"
     AUDIT_LOG = "audit_log"
+    NON_PUNISHMENT = "non_punishment"
 
 
 KIND_LABELS = {
@@ -44,12 +48,14 @@ KIND_LABELS = {
     Kind.CONFLICT: N_("Import conflict"),
     Kind.DUPLICATE: N_("Possible duplicate person"),
     Kind.AUDIT_LOG: N_("Device audit log damaged or changed"),
+    Kind.NON_PUNISHMENT: N_("Punished for acts the person was made to commit"),
 }
 RESOLVABLE_HERE = (
     Kind.AGAINST_RECOMMENDATION,
     Kind.NO_DECISION,
     Kind.NO_REFERRAL_RESPONSE,
     Kind.AUDIT_LOG,
+    Kind.NON_PUNISHMENT,
 )
 
 
@@ -65,8 +71,8 @@ class ReviewItem:
     case_number: str
     since: str  # when the item arose (ISO time)
     # Codes that say more, by kind: (decision, recommendation), (recipient organisation id,),
-    # (kind of record,), (duplicate reasons,) or (finding kind, device id, first sequence
-    # number, "1" if exact, reason); `describe` puts them in words.
+    # (kind of record,), (duplicate reasons,), (finding kind, device id, first sequence
+    # number, "1" if exact, reason) or the case's flags; `describe` puts them in words.
     codes: tuple[str, ...] = ()
 
 
@@ -125,6 +131,22 @@ def queue(
         "SELECT uuid, created_at, reason FROM sync_duplicates WHERE resolved_at IS NULL"
     ):
         items.append(ReviewItem(Kind.DUPLICATE, duplicate, None, "", created, (reason,)))
+    resolved = {
+        r[0]
+        for r in conn.execute("SELECT target FROM review_resolutions WHERE kind = 'non_punishment'")
+    }
+    for flagged in case_flags.flagged_cases(session):
+        if flagged.case_uuid not in resolved and case_flags.has_non_punishment(flagged.flags):
+            items.append(
+                ReviewItem(
+                    Kind.NON_PUNISHMENT,
+                    flagged.case_uuid,
+                    flagged.case_uuid,
+                    flagged.case_number,
+                    flagged.since,
+                    flagged.flags,
+                )
+            )
     from idtool.sync import audit_fork
 
     for f in audit_fork.open_findings(conn):
@@ -173,6 +195,9 @@ def describe(session: Session, item: ReviewItem, lang: str | None = None) -> str
         return duplicate_reason(item.codes[0], lang)
     if item.kind == Kind.AUDIT_LOG and len(item.codes) == 5:
         return _audit_log(session, item.codes, lang)
+    if item.kind == Kind.NON_PUNISHMENT:
+        text = gettext(N_("{what}: check the non-punishment provision; offer legal aid"), lang)
+        return text.format(what=case_flags.describe(item.codes, lang))
     return ""
 
 
