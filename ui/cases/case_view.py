@@ -22,6 +22,7 @@ from idtool.questionnaire.model import Form
 from idtool.questionnaire.registry import load_shipped
 from idtool.regions import region_label
 from idtool.session import Session
+from ui.cases.flags_note import flags_note
 from ui.cases.list_model import local_time
 from ui.cases.new_case_dialog import SEXES
 from ui.cases.widgets import (
@@ -118,6 +119,8 @@ class CaseView(QWidget):
         self.review_note.setStyleSheet("font-weight: bold;")
         self.review_note.setVisible(self.case.review)
         column.addWidget(self.review_note)
+        self.flags_note = flags_note(session, case_uuid)
+        column.addWidget(self.flags_note)
         if self.case.demo:
             column.addWidget(QLabel(_("Demo case (fictional).")))
         column.addWidget(self._person_box())

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import cases, consent, directory, referrals
+from idtool import case_flags, cases, consent, directory, referrals
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from idtool.session import Session
 from ui.documents.consent_dialog import ConsentDialog
@@ -69,6 +69,9 @@ class ReferralDialog(QDialog):
         self.saved_path: Path | None = None
         self.consent_recorded = False
         self.orgs = directory.organisations(session)
+        # services a flagged case starts with (legal aid after a non-punishment flag)
+        flags = case_flags.for_case(session, case_uuid)
+        self.suggested = case_flags.services_for(flags)
         self.setWindowTitle(_("Refer to an organisation"))
         self.resize(900, 720)
 
@@ -120,6 +123,16 @@ class ReferralDialog(QDialog):
         self.refusal = error_label("referral_refusal")
         self.child_notice = self._label("referral_child_notice", bold=True)
         self.child_notice.setStyleSheet("background: #ffd54f; color: #000; padding: 6px;")
+        self.flags_notice = self._label("referral_flags_notice")
+        self.flags_notice.setText(
+            _(
+                "The person was punished for acts they were made to commit ({what}): legal aid "
+                "is pre-selected wherever the recipient offers it."
+            ).format(what=case_flags.describe(flags))
+            if self.suggested
+            else ""
+        )
+        self.flags_notice.setVisible(bool(self.suggested))
         self.consent_button = QPushButton(_("Record &consent…"))
         self.consent_button.setObjectName("referral_consent")
         self.consent_button.clicked.connect(self._record_consent)
@@ -151,6 +164,7 @@ class ReferralDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self.flags_notice)
         layout.addLayout(form)
         preview_caption = QLabel(_("Preview: exactly what this recipient receives"))
         font = preview_caption.font()
@@ -234,7 +248,8 @@ class ReferralDialog(QDialog):
             item = QListWidgetItem(directory.service_label(code))
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
+            checked = code in self.suggested
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.services.addItem(item)
         self.update_preview()
 
