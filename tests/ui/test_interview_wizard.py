@@ -220,14 +220,14 @@ def test_skip_logic_live(qtbot, session, make_wizard):
     wizard = make_wizard(session, uuid)
     assert shown(wizard, "consent_script")
     assert not shown(wizard, "consent_form") and not shown(wizard, "consent_refused_note")
-    assert wizard.sections.count() == 13  # the child section only for a child
+    assert wizard.sections.count() == 15  # the child section only for a child
     choose(qtbot, wizard, "consent_interview", "refused")
     assert shown(wizard, "consent_refused_note") and not shown(wizard, "consent_form")
     assert wizard.sections.count() == 1  # nothing else is asked without consent
     assert wizard.next.text() == "Finish"
     choose(qtbot, wizard, "consent_interview", "given")
     assert shown(wizard, "consent_form") and not shown(wizard, "consent_refused_note")
-    assert wizard.sections.count() == 13
+    assert wizard.sections.count() == 15
     assert wizard.next.text() == "Next"
     # The answer can be taken back with the keyboard: the clear button.
     clear = block(wizard, "consent_interview").input.clear
@@ -355,13 +355,13 @@ def test_interview_language_switch_keeps_answers(qtbot, session, make_wizard):
     uuid = start(session, "nrm-screening", "ru")
     wizard = make_wizard(session, uuid)
     label = block(wizard, "urgent_medical").label
-    assert label.text() == "Нужна ли сейчас медицинская помощь? *"
+    assert label.text() == "Нужна ли вам сейчас медицинская помощь? *"
     assert wizard.language.currentText() == "Русский"
     choose(qtbot, wizard, "urgent_medical", "yes")
     yes = block(wizard, "urgent_medical").input.buttons["yes"]
     assert yes.text() == "Да"
     wizard.language.setCurrentIndex(wizard.language.findData("ky"))
-    assert label.text() == "Азыр медициналык жардам керекпи? *"
+    assert label.text() == "Сизге азыр медициналык жардам керекпи? *"
     assert yes.text() == "Ооба" and yes.isChecked()
     assert yes.accessibleName() == "Ооба"
     assert wizard.pages["safety"].title.text() == "Шашылыш муктаждыктар жана коопсуздук"
@@ -385,7 +385,7 @@ def test_guidance_in_the_ui_language(qtbot, session, make_wizard):
 def test_every_input_has_an_accessible_name(qtbot, session, make_wizard):
     uuid = start(session, "nrm-identification")
     wizard = make_wizard(session, uuid)
-    qtbot.waitUntil(lambda: len(wizard.pages) == 14)
+    qtbot.waitUntil(lambda: len(wizard.pages) == 16)
     inputs = [w for page in wizard.pages.values() for w in page.focus_widgets()]
     assert len(inputs) > 300
     assert all(w.accessibleName() for w in inputs)

@@ -58,7 +58,7 @@ def test_save_answer_refuses_an_unknown_question_and_a_wrongly_typed_value(sessi
     assert str(unknown.value) == "The questionnaire has no question “no_such_question”."
     with pytest.raises(AnswerError) as wrong:
         interviews.save_answer(session, interview, "age_now", "twenty")
-    assert str(wrong.value) == "Question “Age now (full years)”: Enter a whole number."
+    assert str(wrong.value) == "Question “How old are you?”: Enter a whole number."
     assert wrong.value.problem == "Enter a whole number."
     assert wrong.value.question == "age_now"
     assert "twenty" not in str(wrong.value)
