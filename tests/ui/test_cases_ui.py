@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QRadioButton
 
@@ -10,7 +9,6 @@ from benchmarks.cases_bench import fill_cases
 from idtool import case_assessments, cases, decisions, demo, interviews, officers
 from idtool.assessment import recommendation_label
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.ui.conftest import type_text
 from ui.cases.case_view import CaseView
 from ui.cases.decision_page import DecisionPage
@@ -41,14 +39,6 @@ STRONG = {
     "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
     "consent_referral": "given",
 }
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def screened_case(session, language: str = "ru", complete: bool = True):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -16,7 +15,6 @@ from idtool import cases, consent, decisions, directory, interviews, officers, r
 from idtool.certificate import issuance, payload
 from idtool.consent import Purpose, State
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.ui.conftest import type_text
 from tests.unit.test_certificate import STRONG
 from ui.cases.case_view import CaseView
@@ -31,14 +29,6 @@ from ui.documents.verify_dialog import VerifyDialog
 
 GUARD, GUARD_PASS = "Guard One", "guard-pass-1"
 HOLDER, BIRTH = "Жылдызкан Түңгүчбаева", "1998-04-12"
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def person_case(session, *, child=False, decide=True):

@@ -23,14 +23,6 @@ ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture
-def session(made_vault):
-    vault, _code = made_vault
-    session = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield session
-    session.close()
-
-
 def start(session, form_id: str = "nrm-screening", language: str = "en") -> str:
     case = cases.open_case(session, full_name="Test Person", region="osh")
     return interviews.start(session, case.uuid, load_shipped(form_id), language).uuid

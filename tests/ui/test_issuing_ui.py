@@ -9,12 +9,10 @@ from idtool import audit, officers, policy_options
 from idtool.certificate import issuance
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 from tests.ui.conftest import type_text
-from tests.ui.test_documents_ui import click, in_dialog, person_case, save_to, session, show
+from tests.ui.test_documents_ui import click, in_dialog, person_case, save_to, show
 from ui.cases.case_view import CaseView
 from ui.documents.confirm_dialog import ConfirmIssueDialog
 from ui.issuing_dialog import IssuingDialog
-
-__all__ = ["session"]  # the fixture, shared with the documents tests
 
 
 def test_a_second_officer_confirms_the_certificate(

@@ -16,14 +16,6 @@ from ui.stats.dialog import StatsDialog
 
 
 @pytest.fixture
-def session(made_vault):
-    vault, _code = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def few_cases(session):
     """Six in Osh and six in Batken, two in Chuy (suppressed, and so one of the others as its
     complement), one man among them (suppressed)."""

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from idtool import audit, database
 from idtool.certificate import issuance
 from idtool.certificate import pdf as certificate_pdf
@@ -24,14 +22,6 @@ from ui.tasks import Task, TaskState, run_task
 __all__ = ["make_wizard"]  # the fixture, shared with the wizard tests
 
 BUSY = "Another task is saving; try again in a moment."
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def hold_write_lock(session) -> tuple[Task, threading.Event, threading.Event, list[object]]:

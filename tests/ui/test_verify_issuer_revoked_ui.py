@@ -8,10 +8,8 @@ from idtool import officers
 from idtool.certificate import issuing
 from idtool.certificate.verify import Status
 from tests.integration.test_certificate_trust import forge
-from tests.ui.test_documents_ui import session, show, verify_now
+from tests.ui.test_documents_ui import show, verify_now
 from ui.documents.verify_dialog import VerifyDialog
-
-__all__ = ["session"]  # the fixture, shared with the documents tests
 
 OFFICER, OFFICER_PASS = "Полиция Кызматкери", "police-secret-99"
 

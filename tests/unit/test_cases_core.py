@@ -12,14 +12,6 @@ from idtool.translit import search_key
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 
 
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
 def test_search_key_matches_scripts_and_spellings():
     assert search_key("Айгүл Өмүрбекова") == search_key("aigul omurbekova")
     assert search_key("Aygul Omurbekova") == search_key("Айгүл Өмүрбекова")

@@ -47,14 +47,6 @@ STRONG = {
 }
 
 
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
 def decided_case(session, decision=Decision.IDENTIFIED_VICTIM, name=HOLDER, birth=BIRTH):
     case = cases.open_case(session, full_name=name, region="osh", birth_date=birth)
     interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")

@@ -21,18 +21,9 @@ from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.unit.test_cases_core import STRONG
 
 LATER = datetime.now(UTC) + timedelta(days=20)
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def _assessed(session, name="Test Person"):

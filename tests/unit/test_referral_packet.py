@@ -14,21 +14,13 @@ from idtool.consent import Purpose, State
 from idtool.errors import InvalidInput, NotPermitted, StorageError
 from idtool.packet import content, make_and_render, packet_pdf, wording
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
+from tests.conftest import SUPERVISOR
 from tests.unit.test_cases_core import STRONG
 
 HOLDER = "Жылдызкан Түңгүчбаева"
 BIRTH = "1998-04-12"
 DOCUMENT = "ID1234567"
 GUARDIAN = "Гүлнара Асанова"
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def make_case(session, *, child=False, identified=False, name=HOLDER):

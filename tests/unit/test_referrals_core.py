@@ -8,16 +8,7 @@ from idtool import audit, cases, consent, directory, interviews, officers, refer
 from idtool.consent import Purpose, State
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.unit.test_cases_core import STRONG
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def _case(session, *, child=False, name="Айгүл Өмүрбекова"):

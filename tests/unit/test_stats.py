@@ -37,14 +37,6 @@ NONE = dict(
 )
 
 
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
 def _screen(session, region, answers, opened_days_ago=0):
     case = cases.open_case(session, full_name="Тест Адам", region=region)
     screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")

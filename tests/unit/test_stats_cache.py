@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
 from idtool import cases, consent, decisions, interviews
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.questionnaire.registry import load_shipped
 from idtool.stats import compute
 from idtool.stats.facts import refresh
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.unit.test_cases_core import STRONG
 from tests.unit.test_stats import NONE
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def _cached(conn):

@@ -34,14 +34,6 @@ BUSY_EN = "Another task is saving; try again in a moment."
 BUSY_RU = "Другая задача сейчас сохраняет данные; попробуйте ещё раз через несколько секунд."
 
 
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
 def on_thread(fn: Callable[[], object]) -> object:
     """Run `fn` on a thread of its own and wait for it: its result, or the exception's class
     name (never raised here)."""
