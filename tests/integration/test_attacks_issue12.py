@@ -37,7 +37,7 @@ from tests.integration.test_sync_ownership import (
     send,
     world_with_exports,
 )
-from tests.unit.test_certificate import decided_case
+from tests.support.cases import decided_case
 
 # == 1. Records bound to their signer ========================================================
 

@@ -33,7 +33,7 @@ from tests.integration.attacks12 import (
 )
 from tests.integration.test_certificate_trust import GUARD, GUARD_PASS, forge
 from tests.integration.test_sync_ownership import quarantine_reasons, send
-from tests.unit.test_certificate import decided_case
+from tests.support.cases import decided_case
 
 # == 2. The issuing key against a border guard who writes SQL ================================
 

@@ -33,7 +33,7 @@ from tests.integration.attacks12 import (
 )
 from tests.integration.test_certificate_trust import forge
 from tests.integration.test_sync import PASS, World, craft, make_world
-from tests.unit.test_certificate import decided_case
+from tests.support.cases import decided_case
 
 # == 3. Revocation ============================================================================
 

@@ -12,38 +12,16 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from idtool import cases, decisions, interviews, kdf, officers
+from idtool import kdf, officers
 from idtool.certificate import issuance
-from idtool.decisions import Decision
-from idtool.questionnaire.registry import load_shipped
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG
+from tests.support.cases import BIRTH, HOLDER, decided_case
 
 SUP = "Айгүл Өмүрбекова"
 SUP_PASS = "sup-pass-123"
 AS_SUP = {"IDTOOL_OFFICER": SUP, "IDTOOL_PASSPHRASE": SUP_PASS}
 AS_GUARD = {"IDTOOL_OFFICER": "Guard One", "IDTOOL_PASSPHRASE": "guard-pass-1"}
-HOLDER = "Жылдызкан Түңгүчбаева"
-BIRTH = "1998-04-12"
-STRONG = {
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
-    "age_now": 24,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
-}
 
 
 class Runner:
@@ -102,12 +80,7 @@ def setup(tmp_path: Path) -> tuple[Runner, str]:
     with session:
         issuance.set_organisation(session, ISSUING_ORG)
         officers.add_officer(session, "Guard One", "border_guard", "guard-pass-1")
-        case = cases.open_case(session, full_name=HOLDER, region="osh", birth_date=BIRTH)
-        interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-        for q, v in STRONG.items():
-            interviews.save_answer(session, interview, q, v)
-        interviews.complete(session, interview)
-        decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
+        case = decided_case(session)
     for name in ("tmp", "cwd", "out"):
         (tmp_path / name).mkdir()
     return Runner(data, tmp_path / "tmp", tmp_path / "cwd"), case.number

@@ -23,7 +23,7 @@ from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG, POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 from tests.integration.test_sync import PASS, make_world
-from tests.unit.test_certificate import BIRTH, HOLDER, decided_case
+from tests.support.cases import BIRTH, HOLDER, decided_case
 
 GUARD = "Эрмек Чекарачы"
 GUARD_PASS = "guard-secret-2026"

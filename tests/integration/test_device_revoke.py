@@ -15,9 +15,9 @@ from idtool.sync import devices, export
 from idtool.sync.devices import DeviceStatus
 from idtool.sync.importer import import_bundle
 from idtool.sync.referral import export_referral
-from tests.integration.test_referral_cli import _case
 from tests.integration.test_sync import PASS, SUP, dump, make_world
 from tests.integration.test_sync_more import CRISIS, _consent, _two_orgs, _update
+from tests.support.cases import person_case
 
 
 def _audit(session, action: str) -> list[tuple[str, dict]]:
@@ -74,7 +74,7 @@ def test_revoke_rules_and_audit(tmp_path: Path) -> None:
 def test_case_bundle_from_a_revoked_device_is_refused(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     lost = w.devs[0]
-    _case(lost, "Жылдыз Осмонова")
+    person_case(lost, "Жылдыз Осмонова")
     path = export.export_cases(lost, w.out)
     devices.revoke(w.sup, lost.device_id, "stolen")
     before = dump(w.sup.conn)
@@ -93,7 +93,7 @@ def test_case_bundle_from_a_revoked_device_is_refused(tmp_path: Path) -> None:
 def test_update_carries_the_revocation_and_referrals_are_refused(tmp_path: Path) -> None:
     w, sender, receiver = _two_orgs(tmp_path, CRISIS)
     old_update = export.export_update_all(w.sup, w.out)  # while the sender is still trusted
-    case = _case(sender, "Асел Кадырова")
+    case = person_case(sender, "Асел Кадырова")
     _consent(sender, case.uuid, CRISIS)
     referral = export_referral(sender, case.uuid, CRISIS, None, w.out, services=("shelter",))
 

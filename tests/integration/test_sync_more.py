@@ -20,8 +20,8 @@ from idtool.questionnaire import registry
 from idtool.sync import devices, export, referral, tables
 from idtool.sync.importer import import_bundle
 from idtool.sync.referral import export_referral
-from tests.integration.test_referral_cli import _case
 from tests.integration.test_sync import World, craft, make_world
+from tests.support.cases import person_case
 
 CRISIS = "crisis-centre-osh"
 OMBUDSMAN = "ombudsman"
@@ -40,7 +40,7 @@ def _update(w: World) -> None:
 def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
-    case = _case(dev, "Айпери Садырова")  # run with the shipped screening version "1"
+    case = person_case(dev, "Айпери Садырова")  # run with the shipped screening version "1"
     old = next(i for i in interviews.for_case(dev, case.uuid) if i.form_id == "nrm-screening")
     org = directory.get(w.sup, CRISIS)
     directory.save(w.sup, directory.Organisation(**{**org.__dict__, "contact": "+996 555 000"}))
@@ -123,7 +123,7 @@ def _payload(path: Path, sender: Any, receiver: Any) -> list[dict[str, Any]]:
 
 def test_no_referral_bundle_without_consent(tmp_path: Path) -> None:
     _w, sender, _receiver = _two_orgs(tmp_path, CRISIS)
-    case = _case(sender, "Нургүл Асанова")
+    case = person_case(sender, "Нургүл Асанова")
     out = tmp_path / "ref"
     out.mkdir()
     with pytest.raises(NotPermitted):
@@ -139,7 +139,7 @@ def test_no_referral_bundle_without_consent(tmp_path: Path) -> None:
 
 def test_identifying_fields_never_reach_a_type_not_allowed_them(tmp_path: Path) -> None:
     w, sender, receiver = _two_orgs(tmp_path, OMBUDSMAN)
-    case = _case(sender, "Бермет Токтогулова")
+    case = person_case(sender, "Бермет Токтогулова")
     _consent(sender, case.uuid, OMBUDSMAN)
     path = export_referral(sender, case.uuid, OMBUDSMAN, None, w.out, services=("legal_aid",))
     records = _payload(path, sender, receiver)
@@ -157,8 +157,8 @@ def test_identifying_fields_never_reach_a_type_not_allowed_them(tmp_path: Path) 
 
 def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> None:
     w, sender, receiver = _two_orgs(tmp_path, CRISIS)
-    first = _case(sender, "Жылдыз Осмонова")
-    second = _case(sender, "Асел Кадырова")
+    first = person_case(sender, "Жылдыз Осмонова")
+    second = person_case(sender, "Асел Кадырова")
     for case in (first, second):
         _consent(sender, case.uuid, CRISIS)
     a = export_referral(sender, first.uuid, CRISIS, None, w.out, services=("shelter",))
@@ -201,7 +201,7 @@ def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> Non
 
 def test_referral_with_a_hidden_character_in_the_name_is_refused(tmp_path: Path) -> None:
     w, sender, receiver = _two_orgs(tmp_path, CRISIS)
-    case = _case(sender, "Нургүл Асанова")
+    case = person_case(sender, "Нургүл Асанова")
     _consent(sender, case.uuid, CRISIS)
     # As an older version (or a tampered sender) could have stored it.
     sender.conn.execute(
@@ -328,7 +328,7 @@ def test_first_export_reads_whole_tables_and_carries_what_the_journal_would(tmp_
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
     demo.generate(dev, 4, seed=3)
-    case = _case(dev, "Тест Тестов")
+    case = person_case(dev, "Тест Тестов")
     first = decisions.record(dev, case.uuid, Decision.NEEDS_INFORMATION, "ask again")
     later = decisions.record(dev, case.uuid, Decision.NOT_VICTIM, "no indicators")
     whole, top = export.changed_records(dev.conn, 0)
@@ -350,7 +350,7 @@ def test_a_received_answer_its_question_cannot_take_is_quarantined(
     """The receiving device checks received answers against their questionnaire version, as
     `save_answer` does for typed ones: a wrongly typed one is quarantined, the rest arrive."""
     w, sender, receiver = _two_orgs(tmp_path, CRISIS)
-    case = _case(sender, "Айжан Сынамаева")
+    case = person_case(sender, "Айжан Сынамаева")
     _consent(sender, case.uuid, CRISIS)
     real = referral.build_records
 

@@ -8,8 +8,9 @@ from PySide6.QtCore import Qt
 from idtool import audit, officers, policy_options
 from idtool.certificate import issuance
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
+from tests.support.cases import person_case
 from tests.ui.conftest import type_text
-from tests.ui.test_documents_ui import click, in_dialog, person_case, save_to, show
+from tests.ui.test_documents_ui import click, in_dialog, save_to, show
 from ui.cases.case_view import CaseView
 from ui.documents.confirm_dialog import ConfirmIssueDialog
 from ui.issuing_dialog import IssuingDialog
@@ -19,7 +20,7 @@ def test_a_second_officer_confirms_the_certificate(
     qtbot, session, made_vault, tmp_path, monkeypatch
 ):
     officers.add_officer(session, POLICE, "police", POLICE_PASS)
-    case = person_case(session)
+    case = person_case(session, decide=True)
     vault, _ = made_vault
     police = vault.unlock(POLICE, POLICE_PASS)
     assert issuance.confirmation_needed(police)

@@ -221,12 +221,12 @@ def test_oversight_dialog_opens_the_case_and_records_resolutions(
     from PySide6.QtGui import QAction
 
     from idtool import decisions
-    from tests.unit.test_oversight import _assessed
+    from tests.support.cases import assessed_case
     from ui.oversight_dialog import OversightDialog
 
     vault, _ = made_vault
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
-        case = _assessed(s)
+        case = assessed_case(s)
         decisions.record(s, case.uuid, decisions.Decision.NOT_VICTIM, "Works legally")
     window = make_window(vault)
     _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)

@@ -13,9 +13,9 @@ from idtool import consent, kdf, referrals
 from idtool.bundle import Kind, read_unverified_header
 from idtool.sync import devices
 from idtool.vault import Vault
-from tests.integration.test_referral_cli import _case
 from tests.integration.test_sync import make_world
 from tests.integration.test_sync_more import CRISIS, _consent, _two_orgs, _update
+from tests.support.cases import person_case
 from tests.ui.test_sync_ui import answer_files, run_import
 from ui.cases.list_model import CaseListModel
 from ui.cases.list_page import CaseListPage
@@ -43,7 +43,7 @@ def test_referral_sent_to_the_organisations_device_and_imported_there(
     qtbot, make_window, tmp_path: Path, monkeypatch
 ) -> None:
     _w, sender, receiver = _two_orgs(tmp_path, CRISIS)
-    case = _case(sender, "Жылдыз Осмонова")
+    case = person_case(sender, "Жылдыз Осмонова")
     _consent(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
     section = section_for(qtbot, sender, case.uuid)
@@ -77,7 +77,7 @@ def test_referral_sent_to_the_organisations_device_and_imported_there(
 
 def test_refusal_without_consent_shows_its_reason(qtbot, tmp_path: Path, monkeypatch) -> None:
     w, sender, _receiver = _two_orgs(tmp_path, CRISIS)
-    case = _case(sender, "Нургүл Асанова")
+    case = person_case(sender, "Нургүл Асанова")
     _consent(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
     consent.record(
@@ -105,7 +105,7 @@ def test_refusal_without_consent_shows_its_reason(qtbot, tmp_path: Path, monkeyp
 def test_no_device_of_the_organisation(qtbot, tmp_path: Path, monkeypatch) -> None:
     w = make_world(tmp_path, 1)
     sender = w.devs[0]
-    case = _case(sender, "Айпери Садырова")
+    case = person_case(sender, "Айпери Садырова")
     _consent(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
     section = section_for(qtbot, sender, case.uuid)

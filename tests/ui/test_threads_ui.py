@@ -14,7 +14,8 @@ from idtool import audit, database
 from idtool.certificate import issuance
 from idtool.certificate import pdf as certificate_pdf
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.test_documents_ui import click, person_case, save_to, show
+from tests.support.cases import person_case
+from tests.ui.test_documents_ui import click, save_to, show
 from tests.ui.test_interview_wizard import choose, make_wizard, start, stored
 from ui.cases.case_view import CaseView
 from ui.tasks import Task, TaskState, run_task
@@ -79,7 +80,7 @@ def test_an_answer_given_while_a_task_writes_is_refused_in_one_line_then_saved(
 def test_a_certificate_issued_while_a_task_writes_is_issued_or_refused_in_one_line(
     qtbot, session, tmp_path, monkeypatch
 ):
-    case = person_case(session)
+    case = person_case(session, decide=True)
     section = show(qtbot, CaseView(session, case.uuid)).certificate_section
     out = tmp_path / "certificate.pdf"
     save_to(monkeypatch, out)

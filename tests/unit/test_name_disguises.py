@@ -14,7 +14,7 @@ from idtool import cases, consent, interviews, officers
 from idtool.certificate import issuance
 from idtool.errors import InvalidInput
 from idtool.questionnaire.registry import load_shipped
-from tests.unit.test_certificate import decided_case
+from tests.support.cases import decided_case
 
 BIRTH = "1999-03-08"
 PLAIN = "Nurgul Asanova"
