@@ -19,10 +19,11 @@ from idtool.certificate import issuance, issuing, keyring, payload, trust
 from idtool.certificate.verify import Status, verify
 from idtool.sync import devices, export
 from idtool.sync.importer import import_bundle
-from tests.integration.attacks12 import (
-    REGION,
+from tests.support.cases import decided_case
+from tests.support.issuing import (
     announce,
     certificate_row,
+    forge,
     issuing_world,
     new_uuid,
     public_raw,
@@ -30,14 +31,13 @@ from tests.integration.attacks12 import (
     revocation_row,
     update,
 )
-from tests.integration.test_certificate_trust import forge
-from tests.integration.test_sync_ownership import (
+from tests.support.sync import (
+    REGION,
     quarantine_reasons,
     row_of,
     send,
     world_with_exports,
 )
-from tests.support.cases import decided_case
 
 # == 1. Records bound to their signer ========================================================
 

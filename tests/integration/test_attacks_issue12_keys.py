@@ -20,20 +20,22 @@ from idtool.sync import devices, export
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
-from tests.integration.attacks12 import (
+from tests.support.cases import decided_case
+from tests.support.issuing import (
+    GUARD,
+    GUARD_PASS,
     POST_SUP,
     POST_SUP_PASS,
     announce,
     enrolled_post,
+    forge,
     guard_session,
     issuing_world,
     new_uuid,
     public_raw,
     update,
 )
-from tests.integration.test_certificate_trust import GUARD, GUARD_PASS, forge
-from tests.integration.test_sync_ownership import quarantine_reasons, send
-from tests.support.cases import decided_case
+from tests.support.sync import quarantine_reasons, send
 
 # == 2. The issuing key against a border guard who writes SQL ================================
 

@@ -21,19 +21,26 @@ from idtool.sync import devices, enrol, export, issuers, keychange
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
-from tests.integration.attacks12 import (
+from tests.support.cases import decided_case
+from tests.support.issuing import (
     POST_SUP,
     POST_SUP_PASS,
-    REGION,
     enrolled_post,
+    forge,
     issuing_world,
     public_raw,
     record,
     update,
 )
-from tests.integration.test_certificate_trust import forge
-from tests.integration.test_sync import PASS, World, craft, make_world
-from tests.support.cases import decided_case
+from tests.support.sync import (
+    PASS,
+    REGION,
+    REMOVED,
+    REMOVED_PASS,
+    World,
+    craft,
+    make_world,
+)
 
 # == 3. Revocation ============================================================================
 
@@ -115,9 +122,6 @@ def test_a_key_retired_and_then_revoked_vouches_only_for_what_was_imported(tmp_p
 
 
 # == 4. Key rotation ==========================================================================
-
-REMOVED = "Мирлан Кеткен"
-REMOVED_PASS = "left-the-office-2026"
 
 
 def _coordinator_copied_then_rotated(tmp_path: Path, w: World) -> tuple[Session, Session]:

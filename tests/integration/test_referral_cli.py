@@ -14,7 +14,8 @@ from idtool.certificate import issuance
 from idtool.cli import referrals as cli
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG
-from tests.integration.test_certificate_cli import (
+from tests.support.cases import DOCUMENT, HOLDER, person_case
+from tests.support.cli import (
     AS_SUP,
     SUP,
     SUP_PASS,
@@ -23,7 +24,6 @@ from tests.integration.test_certificate_cli import (
     one_line,
     tree,
 )
-from tests.support.cases import DOCUMENT, HOLDER, person_case
 
 TOLD = "purpose,use,retention,withdrawal"
 

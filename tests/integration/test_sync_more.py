@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from idtool import consent, directory, interviews, permissions, policy
+from idtool import directory, interviews, permissions, policy
 from idtool.bundle import open_manifest, read_bundle
 from idtool.errors import BundleError, NotPermitted
 from idtool.paths import questionnaires_dir
@@ -20,19 +20,8 @@ from idtool.questionnaire import registry
 from idtool.sync import devices, export, referral, tables
 from idtool.sync.importer import import_bundle
 from idtool.sync.referral import export_referral
-from tests.integration.test_sync import World, craft, make_world
-from tests.support.cases import person_case
-
-CRISIS = "crisis-centre-osh"
-OMBUDSMAN = "ombudsman"
-
-
-def _update(w: World) -> None:
-    path = export.export_update_all(w.sup, w.out)
-    for dev in w.devs:
-        report = import_bundle(dev, path)
-        assert not report.already_imported
-
+from tests.support.cases import consent_to_referral, person_case
+from tests.support.sync import CRISIS, OMBUDSMAN, World, craft, make_world, two_orgs, update_all
 
 # -- update bundles -------------------------------------------------------------------------
 
@@ -54,7 +43,7 @@ def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> 
             (version, body),
         )
 
-    _update(w)
+    update_all(w)
 
     assert directory.get(dev, CRISIS).contact == "+996 555 000"
     assert dev.can(policy.Action.STATISTICS)
@@ -98,20 +87,6 @@ def test_update_import_needs_the_permission(tmp_path: Path) -> None:
 # -- referral bundles -----------------------------------------------------------------------
 
 
-def _two_orgs(tmp_path: Path, org: str) -> tuple[World, Any, Any]:
-    w = make_world(tmp_path, 2)
-    sender, receiver = w.devs
-    devices.set_organisation(w.sup, receiver.device_id, org)
-    _update(w)
-    return w, sender, receiver
-
-
-def _consent(session: Any, case_uuid: str, org: str) -> None:
-    consent.record(
-        session, case_uuid, consent.Purpose.REFERRAL, consent.State.GIVEN, recipient_id=org
-    )
-
-
 def _payload(path: Path, sender: Any, receiver: Any) -> list[dict[str, Any]]:
     header, payload = read_bundle(
         path,
@@ -122,7 +97,7 @@ def _payload(path: Path, sender: Any, receiver: Any) -> list[dict[str, Any]]:
 
 
 def test_no_referral_bundle_without_consent(tmp_path: Path) -> None:
-    _w, sender, _receiver = _two_orgs(tmp_path, CRISIS)
+    _w, sender, _receiver = two_orgs(tmp_path, CRISIS)
     case = person_case(sender, "Нургүл Асанова")
     out = tmp_path / "ref"
     out.mkdir()
@@ -138,9 +113,9 @@ def test_no_referral_bundle_without_consent(tmp_path: Path) -> None:
 
 
 def test_identifying_fields_never_reach_a_type_not_allowed_them(tmp_path: Path) -> None:
-    w, sender, receiver = _two_orgs(tmp_path, OMBUDSMAN)
+    w, sender, receiver = two_orgs(tmp_path, OMBUDSMAN)
     case = person_case(sender, "Бермет Токтогулова")
-    _consent(sender, case.uuid, OMBUDSMAN)
+    consent_to_referral(sender, case.uuid, OMBUDSMAN)
     path = export_referral(sender, case.uuid, OMBUDSMAN, None, w.out, services=("legal_aid",))
     records = _payload(path, sender, receiver)
     blob = json.dumps(records, ensure_ascii=False)
@@ -156,11 +131,11 @@ def test_identifying_fields_never_reach_a_type_not_allowed_them(tmp_path: Path) 
 
 
 def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> None:
-    w, sender, receiver = _two_orgs(tmp_path, CRISIS)
+    w, sender, receiver = two_orgs(tmp_path, CRISIS)
     first = person_case(sender, "Жылдыз Осмонова")
     second = person_case(sender, "Асел Кадырова")
     for case in (first, second):
-        _consent(sender, case.uuid, CRISIS)
+        consent_to_referral(sender, case.uuid, CRISIS)
     a = export_referral(sender, first.uuid, CRISIS, None, w.out, services=("shelter",))
     b = export_referral(sender, second.uuid, CRISIS, None, w.out, services=("shelter",))
 
@@ -200,9 +175,9 @@ def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> Non
 
 
 def test_referral_with_a_hidden_character_in_the_name_is_refused(tmp_path: Path) -> None:
-    w, sender, receiver = _two_orgs(tmp_path, CRISIS)
+    w, sender, receiver = two_orgs(tmp_path, CRISIS)
     case = person_case(sender, "Нургүл Асанова")
-    _consent(sender, case.uuid, CRISIS)
+    consent_to_referral(sender, case.uuid, CRISIS)
     # As an older version (or a tampered sender) could have stored it.
     sender.conn.execute(
         "UPDATE persons SET full_name = ? WHERE uuid = ?",
@@ -349,9 +324,9 @@ def test_a_received_answer_its_question_cannot_take_is_quarantined(
 ) -> None:
     """The receiving device checks received answers against their questionnaire version, as
     `save_answer` does for typed ones: a wrongly typed one is quarantined, the rest arrive."""
-    w, sender, receiver = _two_orgs(tmp_path, CRISIS)
+    w, sender, receiver = two_orgs(tmp_path, CRISIS)
     case = person_case(sender, "Айжан Сынамаева")
-    _consent(sender, case.uuid, CRISIS)
+    consent_to_referral(sender, case.uuid, CRISIS)
     real = referral.build_records
 
     def tampered(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from idtool import case_assessments, cases, decisions, demo, interviews, officer
 from idtool.assessment import recommendation_label
 from idtool.questionnaire.registry import load_shipped
 from tests.support.cases import STRONG, screen
-from tests.ui.conftest import type_text
+from tests.ui.drive import show, type_text
 from ui.cases.case_view import CaseView
 from ui.cases.decision_page import DecisionPage
 from ui.cases.list_model import REVIEW_ROLE, UUID_ROLE, CaseListModel, CaseListProxy
@@ -41,12 +41,6 @@ def click(qtbot, page, widget):
     # A radio button reacts on its indicator and text, not on the empty rest of its row.
     x = 8 if isinstance(widget, QRadioButton) else widget.width() // 2
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(x, widget.height() // 2))
-
-
-def show(qtbot, widget):
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
 
 
 # -- the list model ----------------------------------------------------------------------------

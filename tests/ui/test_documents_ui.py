@@ -7,15 +7,15 @@ from pathlib import Path
 import pypdf
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from idtool import consent, directory, officers, referrals
 from idtool.certificate import issuance, payload
 from idtool.consent import Purpose, State
 from tests.support.cases import BIRTH, HOLDER, person_case
-from tests.ui.conftest import type_text
+from tests.ui.drive import click, in_dialog, save_to, show, type_text, verify_now
 from ui.cases.case_view import CaseView
 from ui.documents.certificate_section import RevokeDialog
 from ui.documents.consent_dialog import ConsentDialog
@@ -29,60 +29,14 @@ from ui.documents.verify_dialog import VerifyDialog
 GUARD, GUARD_PASS = "Guard One", "guard-pass-1"
 
 
-def show(qtbot, widget):
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
-
-
-def click(qtbot, widget):
-    QApplication.processEvents()
-    qtbot.mouseClick(
-        widget, Qt.MouseButton.LeftButton, pos=QPoint(widget.width() // 2, widget.height() // 2)
-    )
-
-
 def press(qtbot, widget, key=Qt.Key.Key_Space):
     """Operate a check box or radio button from the keyboard."""
     widget.setFocus()
     qtbot.keyClick(widget, key)
 
 
-def save_to(monkeypatch, path: Path) -> list[str]:
-    """The save dialog answers `path`; returns the proposed names it was asked with."""
-    asked: list[str] = []
-
-    def answer(_parent, caption, proposed, _filter):
-        asked.extend([caption, proposed])
-        return str(path), "PDF (*.pdf)"
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
-    return asked
-
-
 def pdf_text(path: Path) -> str:
     return "".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
-
-
-def in_dialog(cls, act, tries: int = 500):
-    """Run `act` on the modal dialog of type `cls` once it is open; it is closed in any case."""
-
-    def run(left: int) -> None:
-        dialog = next(
-            (w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()),
-            None,
-        )
-        if dialog is None:
-            if left:
-                QTimer.singleShot(10, lambda: run(left - 1))
-            return
-        try:
-            act(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(10, lambda: run(tries))
 
 
 # -- certificate -------------------------------------------------------------------------------
@@ -159,15 +113,6 @@ def test_issue_is_explained_when_not_possible(qtbot, session, made_vault):
 
 
 # -- verification ------------------------------------------------------------------------------
-def verify_now(qtbot, dialog):
-    dialog.result_value = None
-    click(qtbot, dialog.verify_button)
-    qtbot.waitUntil(
-        lambda: dialog.result_value is not None or dialog.error.isVisible(), timeout=10_000
-    )
-    return dialog.result_value
-
-
 def test_verify_dialog_answers_clearly(qtbot, session, tmp_path, monkeypatch):
     case = person_case(session, decide=True)
     saved = tmp_path / "c.pdf"

@@ -9,8 +9,7 @@ from idtool import audit, officers, policy_options
 from idtool.certificate import issuance
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 from tests.support.cases import person_case
-from tests.ui.conftest import type_text
-from tests.ui.test_documents_ui import click, in_dialog, save_to, show
+from tests.ui.drive import click, in_dialog, save_to, show, type_text
 from ui.cases.case_view import CaseView
 from ui.documents.confirm_dialog import ConfirmIssueDialog
 from ui.issuing_dialog import IssuingDialog

@@ -13,10 +13,9 @@ from idtool import consent, kdf, referrals
 from idtool.bundle import Kind, read_unverified_header
 from idtool.sync import devices
 from idtool.vault import Vault
-from tests.integration.test_sync import make_world
-from tests.integration.test_sync_more import CRISIS, _consent, _two_orgs, _update
-from tests.support.cases import person_case
-from tests.ui.test_sync_ui import answer_files, run_import
+from tests.support.cases import consent_to_referral, person_case
+from tests.support.sync import CRISIS, make_world, two_orgs, update_all
+from tests.ui.drive import answer_files, run_import
 from ui.cases.list_model import CaseListModel
 from ui.cases.list_page import CaseListPage
 from ui.documents.referral_section import ReferralSection
@@ -42,9 +41,9 @@ def send(qtbot, section: ReferralSection) -> None:
 def test_referral_sent_to_the_organisations_device_and_imported_there(
     qtbot, make_window, tmp_path: Path, monkeypatch
 ) -> None:
-    _w, sender, receiver = _two_orgs(tmp_path, CRISIS)
+    _w, sender, receiver = two_orgs(tmp_path, CRISIS)
     case = person_case(sender, "Жылдыз Осмонова")
-    _consent(sender, case.uuid, CRISIS)
+    consent_to_referral(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
     section = section_for(qtbot, sender, case.uuid)
     stick = tmp_path / "stick"
@@ -76,9 +75,9 @@ def test_referral_sent_to_the_organisations_device_and_imported_there(
 
 
 def test_refusal_without_consent_shows_its_reason(qtbot, tmp_path: Path, monkeypatch) -> None:
-    w, sender, _receiver = _two_orgs(tmp_path, CRISIS)
+    w, sender, _receiver = two_orgs(tmp_path, CRISIS)
     case = person_case(sender, "Нургүл Асанова")
-    _consent(sender, case.uuid, CRISIS)
+    consent_to_referral(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
     consent.record(
         sender, case.uuid, consent.Purpose.REFERRAL, consent.State.WITHDRAWN, recipient_id=CRISIS
@@ -106,7 +105,7 @@ def test_no_device_of_the_organisation(qtbot, tmp_path: Path, monkeypatch) -> No
     w = make_world(tmp_path, 1)
     sender = w.devs[0]
     case = person_case(sender, "Айпери Садырова")
-    _consent(sender, case.uuid, CRISIS)
+    consent_to_referral(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
     section = section_for(qtbot, sender, case.uuid)
     send(qtbot, section)
@@ -176,7 +175,7 @@ def test_supervisor_maps_a_device_and_sends_updates(
 
 def test_devices_dialog_is_read_only_for_a_device(qtbot, tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
-    _update(w)
+    update_all(w)
     dialog = DevicesDialog(w.devs[0])
     qtbot.addWidget(dialog)
     dialog.show()

@@ -15,12 +15,9 @@ from idtool.certificate import issuance
 from idtool.certificate import pdf as certificate_pdf
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.support.cases import person_case
-from tests.ui.test_documents_ui import click, save_to, show
-from tests.ui.test_interview_wizard import choose, make_wizard, start, stored
+from tests.ui.drive import choose, click, new_interview, save_to, show, stored
 from ui.cases.case_view import CaseView
 from ui.tasks import Task, TaskState, run_task
-
-__all__ = ["make_wizard"]  # the fixture, shared with the wizard tests
 
 BUSY = "Another task is saving; try again in a moment."
 
@@ -60,7 +57,7 @@ def test_a_task_works_on_a_connection_of_its_own(qtbot, session):
 def test_an_answer_given_while_a_task_writes_is_refused_in_one_line_then_saved(
     qtbot, session, make_wizard
 ):
-    uuid = start(session)
+    uuid = new_interview(session)
     wizard = make_wizard(session, uuid)
     session.conn.execute("PRAGMA busy_timeout = 50")  # the task holds on until told
     task, release, delivered = hold_write_lock(session)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from idtool import officers
 from idtool.certificate import issuing
 from idtool.certificate.verify import Status
-from tests.integration.test_certificate_trust import forge
-from tests.ui.test_documents_ui import show, verify_now
+from tests.support.issuing import forge
+from tests.ui.drive import show, verify_now
 from ui.documents.verify_dialog import VerifyDialog
 
 OFFICER, OFFICER_PASS = "Полиция Кызматкери", "police-secret-99"

@@ -109,7 +109,7 @@ def test_imported_cases_are_counted_and_the_cache_is_never_sent(tmp_path):
     from idtool import demo
     from idtool.sync import export
     from idtool.sync.importer import import_bundle
-    from tests.integration.test_sync import make_world
+    from tests.support.sync import make_world
 
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
