@@ -1,6 +1,6 @@
 """Issue 12 attacked again, part 2: the certificate-issuing key against a border guard who writes
 SQL into the database they open, the four-eyes rule, and issuer keys anyone could sign for. See
-test_attacks_issue12.py for the conventions (a passing test is a refused attack, xfail one that
+test_attacks_case_bundles.py for the conventions (a passing test is a refused attack, xfail one that
 still works)."""
 
 from __future__ import annotations
