@@ -192,7 +192,7 @@ def _probe_list(folder: Path) -> dict[str, object]:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
-    from idtool import cases
+    from idtool import case_list
     from idtool.vault import Vault
     from ui.cases.list_page import CaseListPage
 
@@ -243,7 +243,7 @@ def _probe_list(folder: Path) -> dict[str, object]:
                 "SELECT count(*) FROM persons WHERE name_key LIKE ?", (f"%{key}%",)
             ).fetchone()
             base_keys.append(time.perf_counter() - started)
-    count = cases.CaseQuery().count(session)
+    count = case_list.CaseQuery().count(session)
     return {
         "first_open_ms": opens[0] * 1000,
         "open_ms": statistics.median(opens) * 1000,

@@ -66,13 +66,13 @@ def _bare_page() -> bytes:
 def _referral(tmp: Path) -> tuple[Any, str]:
     """A session and a referral with consent, interviews and an issued certificate."""
     from idtool import cases, consent, decisions, interviews, kdf, referrals
-    from idtool.certificate import issuance
+    from idtool.certificate import issuance, issuing_org
     from idtool.questionnaire.registry import load_shipped
     from idtool.vault import Vault
 
     vault = Vault(tmp / "referral-bench", kdf_params=kdf.FAST_PARAMS)
     session, _ = vault.create("Айгүл Өмүрбекова", "supervisor", "bench-pass-1")
-    issuance.set_organisation(session, "mvd-anti-trafficking")
+    issuing_org.set_organisation(session, "mvd-anti-trafficking")
     case = cases.open_case(session, full_name=HOLDER, region="osh", birth_date="1998-04-12")
     ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "ky")
     for question, value in (

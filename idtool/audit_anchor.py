@@ -36,7 +36,7 @@ import os
 import threading
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 from idtool import audit, database
 from idtool.atomic import write_atomic
@@ -236,7 +236,12 @@ def _meta(conn: database.Connection, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+@overload
+def _key(conn: database.Connection, *, create: Literal[True]) -> bytes: ...
+@overload
+def _key(conn: database.Connection, *, create: Literal[False]) -> bytes | None: ...
 def _key(conn: database.Connection, *, create: bool) -> bytes | None:
+    """The anchor key; with `create`, a new one when it is missing or damaged."""
     stored = _meta(conn, KEY_META)
     if stored is not None:
         try:

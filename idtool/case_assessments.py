@@ -25,8 +25,9 @@ class StoredAssessment:
 
     def explain(self, lang: str | None = None) -> str:
         """The reasons, rebuilt from the stored indicators (same rules file, any language)."""
+        indicators = self.result.get("indicators", [])
         return assess(
-            self.result.get("indicators", []),
+            [str(i) for i in indicators] if isinstance(indicators, list) else [],
             child=bool(self.result.get("child")),
             exploitation=str(self.result.get("exploitation", "labour")),
         ).explain(lang)

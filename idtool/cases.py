@@ -1,7 +1,5 @@
-"""Cases and the persons they concern: open, find (transliteration-aware), read, set status.
-
-Listing never loads every case: `CaseQuery` pages through the database in the order and with
-the filter asked for, so a list of 100,000 cases costs one page at a time.
+"""Cases and the persons they concern: open, read, update the person, set status. The case list
+(find, filter, sort, page) is `case_list`.
 """
 
 from __future__ import annotations
@@ -73,22 +71,6 @@ class Person:
     birth_date: str = ""
     citizenship: str = ""
     document_number: str = ""
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    """One line of the case list."""
-
-    uuid: str
-    number: str
-    opened_at: str
-    status: str
-    officer: str
-    region: str
-    person_name: str
-    review: bool
-    interview_in_progress: bool
-    demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -301,122 +283,3 @@ def set_status(
     if review is not None:
         changes["review"] = int(review)
     records.update(session.conn, "cases", changes, "uuid = ?", (case_uuid,), session.device_id)
-
-
-SORT_COLUMNS = {
-    "number": "c.number",
-    "opened": "c.opened_at",
-    "status": "c.status",
-    "officer": "o.name",
-    "region": "c.region",
-    "person": "p.name_key",
-}
-_TRIGRAM = 3  # the search index finds fragments of at least three letters
-WALK_ABOVE = 2000  # matches above which a page is found by walking the cases in order
-
-
-@dataclass
-class CaseQuery:
-    """A filtered, ordered view of the cases, read a page at a time.
-
-    Name fragments of three letters or more go through the trigram index (`case_search`); one
-    or two letters find names with a word starting so (`case_words`). A page is chosen on the
-    cases table alone and only its rows are joined to persons and officers, so a deep page
-    costs no more than the first.
-    """
-
-    text: str = ""
-    status: str | None = None
-    order_by: str = "opened"
-    descending: bool = True
-
-    def __post_init__(self) -> None:
-        matches, match_args = [], []
-        text = self.text.strip()
-        if text:
-            key = names.identity_key(text)
-            if any(ch.isdigit() for ch in text) or "-" in text or not key:
-                matches.append("SELECT uuid FROM cases WHERE number LIKE ?")
-                match_args.append(f"%{text.upper()}%")
-            if len(key) >= _TRIGRAM:
-                matches.append("SELECT case_uuid FROM case_search WHERE name_key LIKE ?")
-                match_args.append(f"%{key}%")
-            elif key:
-                # One or two letters: names with a word starting so (the prefix index).
-                matches.append("SELECT case_uuid FROM case_words WHERE case_words MATCH ?")
-                match_args.append(" ".join(f"{word}*" for word in key.split()))
-        self._matches = " UNION ".join(matches)
-        self._match_args = tuple(match_args)
-        self._count: int | None = None
-
-    def _where(self, walk: bool = False) -> tuple[str, tuple[object, ...]]:
-        clauses: list[str] = []
-        args: list[object] = []
-        if self._matches:
-            # "+c.uuid" makes SQLite walk the cases in list order and test each against the
-            # matches: the quick way when many cases match; looking the matches up one by one
-            # is quicker when few do.
-            clauses.append(f"{'+' if walk else ''}c.uuid IN ({self._matches})")
-            args += self._match_args
-        if self.status:
-            clauses.append("c.status = ?")
-            args.append(self.status)
-        return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), tuple(args)
-
-    def _from(self) -> str:
-        sql = " FROM cases c"
-        if self.order_by == "person":
-            sql += " JOIN persons p ON p.uuid = c.person_uuid"
-        if self.order_by == "officer":
-            sql += " JOIN officers o ON o.uuid = c.officer_uuid"
-        return sql
-
-    def _order(self) -> str:
-        column = SORT_COLUMNS.get(self.order_by, "c.opened_at")
-        direction = "DESC" if self.descending else "ASC"
-        return f" ORDER BY {column} {direction}, c.rowid {direction}"
-
-    def count(self, session: Session) -> int:
-        if self._matches and not self.status:
-            sql = f"SELECT count(*) FROM ({self._matches})"  # straight from the indexes
-            args = self._match_args
-        else:
-            where, args = self._where()
-            sql = "SELECT count(*) FROM cases c" + where
-        self._count = int(session.conn.execute(sql, args).fetchone()[0])
-        return self._count
-
-    def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
-        many = self._count is None or self._count > WALK_ABOVE
-        where, args = self._where(walk=many)
-        pick = "SELECT c.rowid AS rid" + self._from() + where + self._order() + " LIMIT ? OFFSET ?"
-        sql = (
-            "SELECT c.uuid, c.number, c.opened_at, c.status, o.name, c.region, p.full_name,"
-            " c.review, EXISTS (SELECT 1 FROM interviews i WHERE i.case_uuid = c.uuid"
-            " AND i.state = 'in_progress'), c.demo"
-            f" FROM ({pick}) pick JOIN cases c ON c.rowid = pick.rid"
-            " JOIN persons p ON p.uuid = c.person_uuid"
-            " JOIN officers o ON o.uuid = c.officer_uuid"
-            + self._order()  # the same order again: the join does not keep the picked one
-        )
-        rows = session.conn.execute(sql, (*args, limit, offset)).fetchall()
-        return [
-            CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]), bool(r[9]))
-            for r in rows
-        ]
-
-
-NEXT_STEPS = {
-    "resume": N_("Resume the interview"),
-    Status.POSSIBLE: N_("Full identification interview"),
-    Status.IDENTIFIED: N_("Issue certificate and refer"),
-    Status.NOT_IDENTIFIED: N_("Offer other help if needed"),
-    Status.NEEDS_INFORMATION: N_("Follow-up interview"),
-    Status.REFERRED: N_("Follow the referral"),
-    Status.CLOSED: N_("None"),
-}
-
-
-def next_step(row: CaseRow, lang: str | None = None) -> str:
-    key = "resume" if row.interview_in_progress else Status(row.status)
-    return gettext(NEXT_STEPS[key], lang)

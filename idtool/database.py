@@ -16,9 +16,16 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlcipher3
-from sqlcipher3 import dbapi2
+if TYPE_CHECKING:
+    # sqlcipher3 has no type information. It is the standard sqlite3 module built against
+    # SQLCipher, with the same interface: the type checker reads sqlite3's.
+    import sqlite3 as sqlcipher3
+    from sqlite3 import dbapi2
+else:
+    import sqlcipher3
+    from sqlcipher3 import dbapi2
 
 from idtool.errors import CorruptDatabase, DatabaseBusy, NoDatabase, StorageError
 from idtool.i18n import _

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from typing import Any
 
 import yaml
 
@@ -75,14 +77,14 @@ def shipped() -> DirectoryData:
     return DirectoryData(types, {k: dict(v) for k, v in raw["services"].items()}, orgs)
 
 
-def from_entry(raw: dict[str, object]) -> Organisation:
-    """An organisation from its stored entry (the YAML or JSON form)."""
+def from_entry(raw: Mapping[str, Any]) -> Organisation:
+    """An organisation from its stored entry (the YAML or JSON form, as parsed)."""
     return Organisation(
         str(raw["id"]),
         str(raw["type"]),
         str(raw.get("region", "national")),
         dict(raw["name"]),
-        tuple(raw.get("services", ())),  # type: ignore[arg-type]
+        tuple(raw.get("services", ())),
         str(raw.get("contact", "")),
         bool(raw.get("active", True)),
     )

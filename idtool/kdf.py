@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 TARGET_SECONDS = (0.5, 1.0)
 SALT_BYTES = 16
@@ -21,11 +23,12 @@ class KdfParams:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, object]) -> KdfParams:
+    def from_dict(cls, d: Mapping[str, Any]) -> KdfParams:
+        """From the JSON of a key slot (any value that int() takes is accepted)."""
         alg = str(d.get("alg", "argon2id"))
         if alg != "argon2id":
             raise ValueError(f"unsupported key derivation {alg!r}")
-        return cls(int(d["time_cost"]), int(d["memory_kib"]), int(d["parallelism"]), alg)  # type: ignore[arg-type]
+        return cls(int(d["time_cost"]), int(d["memory_kib"]), int(d["parallelism"]), alg)
 
 
 # For tests only (IDTOOL_KDF=fast): derivation in a millisecond, never for real data.

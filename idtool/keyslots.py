@@ -344,4 +344,4 @@ def new_recovery_code() -> str:
 def normalise_recovery_code(code: str) -> str:
     """Upper case, no separators; digits that look like letters are read as those letters."""
     cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
-    return cleaned.translate(str.maketrans({"0": "O", "1": "I", "8": "B"}))
+    return cleaned.translate(str.maketrans("018", "OIB"))

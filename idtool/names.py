@@ -11,7 +11,7 @@ the name:
   variation selectors, ...) and the blank braille pattern;
 - code points that cannot be shown: unassigned, private use, surrogates;
 - names over the cap: a person's name 200 characters (`MAX_PERSON_NAME`), other name texts
-  (other names, a guardian "name and role") 500 (`MAX_NAME_TEXT`), officers 100 (vault.py).
+  (other names, a guardian "name and role") 500 (`MAX_NAME_TEXT`), officers 100 (credentials.py).
 
 `identity_key` is what every identity and duplicate check compares (persons.name_key and the
 case search, certificates.holder_key and the one-certificate rule, duplicate flags on
@@ -44,7 +44,7 @@ import re
 import string
 import unicodedata
 from functools import cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from idtool.errors import InvalidInput
 from idtool.i18n import _
@@ -227,17 +227,24 @@ def _tables() -> _Tables:
     return _Tables(latin, cyrillic)
 
 
+class _SpoofChecker(Protocol):
+    """What is used of ICU's SpoofChecker (PyICU has no type information)."""
+
+    def getSkeleton(self, type: int, text: str) -> str: ...
+
+
 @cache
-def _checker() -> object:
+def _checker() -> _SpoofChecker:
     import icu  # PyICU (the pyicu-wheels build): imported on first use, for start-up speed
 
-    return icu.SpoofChecker()
+    checker: _SpoofChecker = icu.SpoofChecker()
+    return checker
 
 
 @cache
 def _skeleton(ch: str) -> str:
     """The TR39 confusable skeleton of one character (NFD, mapped, NFD again)."""
-    return str(_checker().getSkeleton(0, ch))  # type: ignore[attr-defined]
+    return str(_checker().getSkeleton(0, ch))
 
 
 @cache

@@ -8,19 +8,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from idtool import database, keyslots, names, policy, records
+from idtool import database, keyslots, names, policy, records, vault_keys
 from idtool.atomic import fsync_dir
 from idtool.certificate import issuing
+from idtool.credentials import validate_name, validate_passphrase, validate_role
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import _
 from idtool.session import Officer, Session
-from idtool.vault import (
-    insert_officer,
-    unknown_slots,
-    validate_name,
-    validate_passphrase,
-    validate_role,
-)
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ def add_officer(session: Session, name: str, role: str, passphrase: str) -> Offi
     slot = slots.add_officer(name, passphrase, session.db_key, vault.kdf_params())
     officer = Officer(str(uuid.uuid4()), name, role_.value, True)
     with database.transaction(conn):
-        insert_officer(conn, officer, slot.id, session.device_id)
+        vault_keys.insert_officer(conn, officer, slot.id, session.device_id)
         session.audit("officer.add", officer.uuid, {"role": officer.role})
         issuing.sync_in(session, slots, grant=[slot.id])  # one who may issue gets the key
         # The slot is saved inside the transaction: if saving fails, nothing is recorded.
@@ -151,7 +145,9 @@ def _rekey(session: Session, reason: str, drop: list[str], record: Callable[[], 
     for slot in list(slots.slots):
         if slot.id in drop or slot.kind == keyslots.KIND_RECOVERY_CODE:
             slots.remove(slot.id)
-    for slot_id in unknown_slots(conn, slots):  # planted by someone who could open the file
+    for slot_id in vault_keys.unknown_slots(
+        conn, slots
+    ):  # planted by someone who could open the file
         slots.remove(slot_id)
     new_key = os.urandom(database.KEY_BYTES)
     slots.reseal_all(new_key)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _
@@ -74,7 +75,7 @@ class Strength:
 def estimate(passphrase: str, names: Sequence[str] = ()) -> Strength:
     """Judge `passphrase` for an officer called by any of `names`."""
     text = passphrase[:CHECKED_LENGTH]
-    worst: dict | None = None
+    worst: dict[str, Any] | None = None
     if text:
         inputs = _user_inputs(names)
         for reading in dict.fromkeys((text, text.translate(_KEYBOARD), latin_letters(text))):
@@ -122,14 +123,16 @@ def _user_inputs(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def _zxcvbn(text: str, inputs: list[str]) -> dict:
+def _zxcvbn(text: str, inputs: list[str]) -> dict[str, Any]:
+    """zxcvbn's result: "score", "guesses", "sequence" (the matches, as dicts) and more."""
     from zxcvbn import zxcvbn  # imported on first use: start-up speed
 
     with _zxcvbn_lock:
-        return zxcvbn(text, user_inputs=inputs, max_length=CHECKED_LENGTH * 3)
+        result: dict[str, Any] = zxcvbn(text, user_inputs=inputs, max_length=CHECKED_LENGTH * 3)
+    return result
 
 
-def _weaknesses(sequence: list[dict]) -> list[str]:
+def _weaknesses(sequence: list[dict[str, Any]]) -> list[str]:
     """The kinds of weakness zxcvbn found, longest part first, each once."""
     kinds: list[str] = []
     for match in sorted(sequence, key=lambda m: -len(m.get("token", ""))):
@@ -139,7 +142,7 @@ def _weaknesses(sequence: list[dict]) -> list[str]:
     return kinds
 
 
-def _kind(match: dict) -> str | None:
+def _kind(match: dict[str, Any]) -> str | None:
     pattern = match.get("pattern")
     if pattern == "dictionary":
         if match.get("l33t"):

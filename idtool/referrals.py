@@ -379,7 +379,7 @@ def events(session: Session, referral_uuid: str) -> list[tuple[str, str, str]]:
     """(status, time, note) in order."""
     return [
         tuple(r)
-        for r in session.conn.execute(  # type: ignore[misc]
+        for r in session.conn.execute(
             "SELECT status, at, note FROM referral_events WHERE referral_uuid = ?"
             " ORDER BY at, rowid",
             (referral_uuid,),

@@ -30,7 +30,8 @@ class Settings:
             s = replace(s, language=DEFAULT_LANGUAGE)
         if not isinstance(s.lock_minutes, int) or not 1 <= s.lock_minutes <= 240:
             s = replace(s, lock_minutes=5)
-        if not isinstance(s.data_dir, str):
+        data_dir: object = s.data_dir  # read from JSON: may be of any type
+        if not isinstance(data_dir, str):
             s = replace(s, data_dir="")
         return s
 

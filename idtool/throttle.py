@@ -49,7 +49,8 @@ def delay_after(failures: int) -> float:
     """Seconds to wait after `failures` consecutive failures."""
     if failures < FREE_ATTEMPTS:
         return 0.0
-    return min(FIRST_DELAY * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY)
+    doubled: float = FIRST_DELAY * 2 ** (failures - FREE_ATTEMPTS)  # int ** int: typed Any
+    return min(doubled, MAX_DELAY)
 
 
 # What a missing or altered counter stands for: the first count whose wait is the maximum.

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from idtool import device_info, kdf
+from idtool import credentials, device_info, kdf
 from idtool.errors import (
     AuthenticationFailed,
     CorruptDatabase,
@@ -32,7 +32,7 @@ from idtool.throttle import Throttle
 if TYPE_CHECKING:
     from pyrage.x25519 import Identity
 
-    from idtool import database, keyslots, policy
+    from idtool import database
     from idtool.keyslots import SlotsFile
     from idtool.session import Officer, Session
 
@@ -44,40 +44,6 @@ if TYPE_CHECKING:
 DB_FILE = "idtool.db"
 SLOTS_FILE = "keyslots.json"
 PENDING_SLOTS_FILE = "keyslots.next.json"
-MAX_NAME = 100
-
-
-def validate_name(name: str) -> str:
-    """An officer's name as stored (names.clean_name: no control, text-direction or invisible
-    characters; NFKC, whitespace collapsed), of 1 to MAX_NAME characters."""
-    from idtool import names
-
-    length = _("Enter an officer name of 1 to 100 characters.")
-    cleaned = names.clean_name(name, limit=MAX_NAME, too_long=length)
-    if not cleaned:
-        raise InvalidInput(length)
-    return cleaned
-
-
-def validate_passphrase(passphrase: str, officer_name: str = "") -> None:
-    """InvalidInput with translated advice unless the passphrase is hard to guess (for an
-    officer of this name: the name itself is something an attacker tries)."""
-    from idtool import passphrase as strength
-
-    strength.check(passphrase, [officer_name] if officer_name else [])
-
-
-def validate_role(role: str) -> policy.Role:
-    from idtool import policy
-
-    try:
-        return policy.Role(role)
-    except ValueError:
-        raise InvalidInput(
-            _("Unknown role {role}; choose one of: {roles}.").format(
-                role=role, roles=", ".join(r.value for r in policy.Role)
-            )
-        ) from None
 
 
 class Vault:
@@ -130,7 +96,7 @@ class Vault:
         """Make the database, the device keys and the first officer; returns the recovery code.
         `organisation`: the NRM directory id of the organisation this computer works for (the
         issuing body of its certificates; a supervisor or the coordinator can set it later)."""
-        from idtool import audit, database, directory, keyslots, policy
+        from idtool import audit, database, directory, keyslots, policy, vault_keys
         from idtool.certificate import issuing
         from idtool.keyslots import SlotsFile
         from idtool.migrations import migrate
@@ -138,9 +104,9 @@ class Vault:
 
         if self.exists():
             raise InvalidInput(_("This data folder already holds a database."))
-        name = validate_name(officer_name)
-        role_ = validate_role(role)
-        validate_passphrase(passphrase, name)
+        name = credentials.validate_name(officer_name)
+        role_ = credentials.validate_role(role)
+        credentials.validate_passphrase(passphrase, name)
         if organisation and directory.find_shipped(organisation) is None:
             raise InvalidInput(
                 _("No organisation {org} in the NRM directory.").format(org=organisation[:100])
@@ -162,9 +128,9 @@ class Vault:
             device_id = str(uuid.uuid4())
             officer = Officer(str(uuid.uuid4()), name, role_.value, True)
             with database.transaction(conn):
-                _write_device(conn, slots.db_id, device_id)
+                vault_keys.write_device(conn, slots.db_id, device_id)
                 policy.write_defaults(conn, device_id)
-                insert_officer(conn, officer, officer_slot.id, device_id)
+                vault_keys.insert_officer(conn, officer, officer_slot.id, device_id)
                 if organisation:
                     device_info.set_org(conn, device_id, organisation)
                 audit.append(
@@ -213,22 +179,24 @@ class Vault:
 
     # -- unlock ------------------------------------------------------------------------------
     def unlock(self, officer_name: str, passphrase: str) -> Session:
-        from idtool import database
+        from idtool import database, vault_keys
         from idtool.session import Session
 
         slots = self.load_slots()
         self.throttle.begin_attempt()  # counted now; a success sets the count back to 0
         secret = passphrase.encode("utf-8")
         conn, slot_id, db_key, identity = self._open(
-            slots, lambda sf: _officer_key(sf, officer_name, secret)
+            slots, lambda sf: vault_keys.officer_key(sf, officer_name, secret)
         )
-        officer = _officer_for_slot(conn, slot_id)
+        officer = vault_keys.officer_for_slot(conn, slot_id)
         if officer is None:
             conn.close()
             raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
         self.throttle.record_success()
         self._upgrade_slots(conn, db_key)
-        session = Session(self, conn, officer, _device_id(conn), db_key, slot_id, identity)
+        session = Session(
+            self, conn, officer, vault_keys.device_id_of(conn), db_key, slot_id, identity
+        )
         from idtool import audit_anchor
 
         with database.transaction(conn):
@@ -280,10 +248,10 @@ class Vault:
         slot nobody made through the program (`unknown_slots`). It is dropped and the database
         re-keyed, the same crash-safe way as `remove_officer`. Returns the new database key, or
         None when every slot is in use."""
-        from idtool import audit, database
+        from idtool import audit, database, vault_keys
         from idtool.atomic import fsync_dir
 
-        unused = unknown_slots(conn, slots)
+        unused = vault_keys.unknown_slots(conn, slots)
         if not unused:
             return None
         for slot_id in unused:
@@ -293,7 +261,7 @@ class Vault:
         with database.transaction(conn):
             audit.append(
                 conn,
-                device_id=_device_id(conn),
+                device_id=vault_keys.device_id_of(conn),
                 officer=None,
                 action="database.rekey",
                 details={"reason": "unused key slots removed", "slots": len(unused)},
@@ -307,6 +275,8 @@ class Vault:
     def _upgrade_slots(self, conn: database.Connection, db_key: bytes) -> None:
         """A key file of format 1 (earlier versions) becomes format 2 once the database is
         open: the officers' names are needed for their new tags (keyslots.SlotsFile.upgrade)."""
+        from idtool import vault_keys
+
         slots = self.load_slots()
         if slots.format >= 2:
             return
@@ -317,7 +287,7 @@ class Vault:
                     "SELECT slot_id, name FROM officers WHERE active = 1 AND slot_id IS NOT NULL"
                 )
             }
-            if slots.upgrade(names, db_key, _first_params(slots)):
+            if slots.upgrade(names, db_key, vault_keys.first_params(slots)):
                 slots.save(self.slots_path)
         except BaseException:
             conn.close()
@@ -336,10 +306,14 @@ class Vault:
     ) -> Officer:
         """A second officer confirms an action with their own passphrase (the four-eyes rule):
         the active officer whose key slot it opens. Throttled like an unlock."""
+        from idtool import vault_keys
+
         slots = self.load_slots()
         self.throttle.begin_attempt()  # counted now; a success sets the count back to 0
-        _key, slot_id, _identity = _officer_key(slots, officer_name, passphrase.encode("utf-8"))
-        officer = _officer_for_slot(conn, slot_id)
+        _key, slot_id, _identity = vault_keys.officer_key(
+            slots, officer_name, passphrase.encode("utf-8")
+        )
+        officer = vault_keys.officer_for_slot(conn, slot_id)
         if officer is None:
             raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
         self.throttle.record_success()
@@ -347,15 +321,15 @@ class Vault:
 
     def reset_passphrase(self, recovery_code: str, officer_name: str, new_passphrase: str) -> None:
         """With the recovery code, give an officer who lost their passphrase a new one."""
-        from idtool import audit, database, keyslots
+        from idtool import audit, database, keyslots, vault_keys
         from idtool.certificate import issuing
 
-        validate_passphrase(new_passphrase, officer_name)
+        credentials.validate_passphrase(new_passphrase, officer_name)
         slots = self.load_slots()
         self.throttle.begin_attempt()
         try:
             conn, recovery_slot, db_key, recovery_identity = self._open(
-                slots, lambda sf: _recovery_key(sf, recovery_code)
+                slots, lambda sf: vault_keys.recovery_key(sf, recovery_code)
             )
         except AuthenticationFailed:
             raise AuthenticationFailed(_("The recovery code is not correct.")) from None
@@ -378,7 +352,7 @@ class Vault:
                 )
                 audit.append(
                     conn,
-                    device_id=_device_id(conn),
+                    device_id=vault_keys.device_id_of(conn),
                     officer=None,
                     action="officer.passphrase_reset",
                     target=row[0],
@@ -390,7 +364,7 @@ class Vault:
                     issuing.Holder(recovery_slot, recovery_identity),
                     lambda action, details: audit.append(
                         conn,
-                        device_id=_device_id(conn),
+                        device_id=vault_keys.device_id_of(conn),
                         officer=None,
                         action=action,
                         details=details,
@@ -400,129 +374,3 @@ class Vault:
                 slots.save(self.slots_path)
         finally:
             conn.close()
-
-
-def unknown_slots(conn: database.Connection, slots: SlotsFile) -> list[str]:
-    """Slots that must not open the database: an officer slot no active officer uses, and a
-    recovery slot for an age key that is not a trusted coordinator's (one planted by someone
-    who could open the database). The recovery-code slot is always kept."""
-    from idtool import keyslots
-
-    used = {
-        row[0]
-        for row in conn.execute(
-            "SELECT slot_id FROM officers WHERE active = 1 AND slot_id IS NOT NULL"
-        )
-    }
-    coordinators = {
-        row[0]
-        for row in conn.execute(
-            "SELECT age_recipient FROM sync_devices WHERE role = 'supervisor' AND"
-            " status = 'trusted'"
-        )
-    }
-    return [
-        s.id
-        for s in slots.slots
-        if (s.kind == keyslots.KIND_OFFICER and s.id not in used)
-        or (s.kind == keyslots.KIND_AGE and s.recipient not in coordinators)
-        or s.kind not in (keyslots.KIND_OFFICER, keyslots.KIND_AGE, keyslots.KIND_RECOVERY_CODE)
-    ]
-
-
-def _officer_key(slots: SlotsFile, name: str, secret: bytes) -> tuple[bytes, str, Identity]:
-    from idtool import keyslots
-
-    slot = slots.find_officer(name)
-    if slot is None:
-        keyslots.dummy_derivation(_first_params(slots))
-        raise AuthenticationFailed(_("The officer name or passphrase is not correct."))
-    identity = slots.unwrap_identity(slot, secret, name)
-    return slots.open_with_identity(slot, identity), slot.id, identity
-
-
-def _recovery_secret(code: str) -> bytes:
-    from idtool import keyslots
-
-    return keyslots.normalise_recovery_code(code).encode()
-
-
-def _recovery_slot(slots: SlotsFile) -> keyslots.Slot:
-    from idtool import keyslots
-
-    for slot in slots.slots:
-        if slot.kind == keyslots.KIND_RECOVERY_CODE:
-            return slot
-    raise AuthenticationFailed(_("This database has no recovery code."))
-
-
-def _recovery_key(slots: SlotsFile, code: str) -> tuple[bytes, str, Identity]:
-    slot = _recovery_slot(slots)
-    identity = slots.unwrap_identity(slot, _recovery_secret(code))
-    return slots.open_with_identity(slot, identity), slot.id, identity
-
-
-def _first_params(slots: SlotsFile) -> kdf.KdfParams:
-    for slot in slots.slots:
-        if slot.kdf:
-            return kdf.KdfParams.from_dict(slot.kdf)
-    return kdf.FAST_PARAMS
-
-
-def _write_device(conn: database.Connection, db_id: str, device_id: str) -> None:
-    import pyrage
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
-    )
-
-    from idtool import audit
-
-    signing = Ed25519PrivateKey.generate().private_bytes(
-        Encoding.Raw, PrivateFormat.Raw, NoEncryption()
-    )
-    identity = pyrage.x25519.Identity.generate()
-    rows = {
-        "db_id": db_id,
-        "device_id": device_id,
-        "device_signing_key": signing.hex(),
-        "device_age_identity": str(identity),
-        "created_at": audit.now_iso(),
-    }
-    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", rows.items())
-
-
-def _device_id(conn: database.Connection) -> str:
-    return str(conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()[0])
-
-
-def insert_officer(
-    conn: database.Connection, officer: Officer, slot_id: str, device_id: str
-) -> None:
-    from idtool import audit, keyslots
-
-    conn.execute(
-        "INSERT INTO officers (uuid, name, name_key, role, slot_id, active, created_at, device_id)"
-        " VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
-        (
-            officer.uuid,
-            officer.name,
-            keyslots.normalise_name(officer.name),
-            officer.role,
-            slot_id,
-            audit.now_iso(),
-            device_id,
-        ),
-    )
-
-
-def _officer_for_slot(conn: database.Connection, slot_id: str) -> Officer | None:
-    from idtool.session import Officer
-
-    row = conn.execute(
-        "SELECT uuid, name, role, active FROM officers WHERE slot_id = ? AND active = 1",
-        (slot_id,),
-    ).fetchone()
-    return Officer(row[0], row[1], row[2], bool(row[3])) if row else None

@@ -85,12 +85,12 @@ def _perform(op: str, world: Any, session: Session, out: Path) -> Any:
     """Do `op` into `out`; returns what marks its effect (sequence, number, copy)."""
     from idtool.atomic import document_saver as _saver  # the command line's and GUI's save
     from idtool.bundle import read_unverified_header
-    from idtool.sync import export
+    from idtool.sync import export, updates
 
     if op == "case":
         return read_unverified_header(export.export_cases(session, out)).sequence
     if op == "update":
-        return read_unverified_header(export.export_update_all(session, out)).sequence
+        return read_unverified_header(updates.export_update_all(session, out)).sequence
     from idtool.certificate import issuance
 
     if op == "certificate":

@@ -170,14 +170,14 @@ def _identified_case(session: Session, name: str) -> str:
 
 def make_pdf_world(root: Path) -> PdfWorld:
     from idtool import consent, directory
-    from idtool.certificate import issuance
+    from idtool.certificate import issuance, issuing_org
 
     session, _ = Vault(root / "sup", kdf_params=kdf.FAST_PARAMS).create(
         SUPERVISOR, "supervisor", SUPERVISOR_PASS
     )
     with session:
         directory.organisations(session)
-        issuance.set_organisation(session, "mvd-anti-trafficking")
+        issuing_org.set_organisation(session, "mvd-anti-trafficking")
         first = _identified_case(session, "Мисалова Жылдыз")
         second = _identified_case(session, "Сынамаева Нургүл")
         issuance.issue(session, second, "ru")

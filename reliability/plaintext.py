@@ -182,9 +182,9 @@ LIVE_SCRIPT = (
     _UNLOCK
     + """
 from idtool import interviews
-from idtool.certificate import issuance
+from idtool.certificate import issuance, ledger
 with session:
-    case_uuid = issuance.case_uuid_for_number(session, m["case"])
+    case_uuid = ledger.case_uuid_for_number(session, m["case"])
     open_ones = [i for i in interviews.for_case(session, case_uuid) if i.in_progress]
     interviews.save_answer(session, open_ones[0], "needs_details", m["text"])
     print("READY", flush=True)

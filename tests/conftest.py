@@ -49,10 +49,10 @@ def vault(data_dir: Path) -> Vault:
 def made_vault(vault: Vault) -> tuple[Vault, str]:
     """A vault with a supervisor, working for an organisation that may issue certificates;
     returns it with its recovery code."""
-    from idtool.certificate import issuance
+    from idtool.certificate import issuing_org
 
     session, code = vault.create(SUPERVISOR, "supervisor", SUPERVISOR_PASS)
-    issuance.set_organisation(session, ISSUING_ORG)
+    issuing_org.set_organisation(session, ISSUING_ORG)
     session.close()
     return vault, code
 

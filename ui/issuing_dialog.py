@@ -4,6 +4,7 @@ may issue. On a device enrolled with a coordinator the last two come from the co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import directory, policy_options
-from idtool.certificate import issuance
+from idtool.certificate import issuing_org
 from idtool.errors import IdtoolError
 from idtool.i18n import _, gettext
 from ui.fields import error_label, show_error
@@ -42,7 +43,7 @@ class IssuingDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        settings = issuance.settings(session)
+        settings = issuing_org.settings(session)
         self.enrolled = settings.enrolled
 
         self.organisation = QComboBox()
@@ -116,7 +117,7 @@ class IssuingDialog(QDialog):
         self.organisation.setFocus()
 
     def _show_status(self) -> None:
-        settings = issuance.settings(self.session)
+        settings = issuing_org.settings(self.session)
         body = settings.body
         if body is None:
             text = _("No organisation is chosen: this computer cannot issue certificates.")
@@ -128,10 +129,10 @@ class IssuingDialog(QDialog):
             ).format(org=body.title())
         self.status.setText(text)
 
-    def _run(self, change: object) -> None:
+    def _run(self, change: Callable[[], object]) -> None:
         show_error(self.error, "")
         try:
-            change()  # type: ignore[operator]
+            change()
         except IdtoolError as exc:
             show_error(self.error, exc.message)
         self._show_status()
@@ -139,11 +140,11 @@ class IssuingDialog(QDialog):
     def _organisation(self) -> None:
         org_id = str(self.organisation.currentData() or "")
         if org_id:
-            self._run(lambda: issuance.set_organisation(self.session, org_id))
+            self._run(lambda: issuing_org.set_organisation(self.session, org_id))
 
     def _four_eyes(self) -> None:
         mode = str(self.four_eyes.currentData())
-        self._run(lambda: policy_options.set_option(self.session, "four_eyes", mode))
+        self._run(lambda: issuing_org.set_option(self.session, "four_eyes", mode))
 
     def _types(self, _item: QListWidgetItem) -> None:
         chosen = [
@@ -151,4 +152,4 @@ class IssuingDialog(QDialog):
             for i in range(self.types.count())
             if self.types.item(i).checkState() == Qt.CheckState.Checked
         ]
-        self._run(lambda: policy_options.set_option(self.session, "issuing_types", chosen))
+        self._run(lambda: issuing_org.set_option(self.session, "issuing_types", chosen))

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import officers, policy
+from idtool.credentials import validate_passphrase
 from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import devices
-from idtool.vault import validate_passphrase
 from ui.fields import error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.recovery_code_dialog import RecoveryCodeDialog

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idtool.credentials import validate_passphrase
 from idtool.errors import IdtoolError
 from idtool.i18n import _
-from idtool.vault import Vault, validate_passphrase
+from idtool.vault import Vault
 from ui.fields import error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.tasks import run_task

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import directory
+from idtool.credentials import validate_name, validate_passphrase
 from idtool.errors import IdtoolError
 from idtool.i18n import _
 from idtool.session import Session
-from idtool.vault import Vault, validate_name, validate_passphrase
+from idtool.vault import Vault
 from ui.fields import centred_column, error_label, failure_text, line_edit, show_error
 from ui.passphrase_hint import StrengthHint
 from ui.recovery_code_dialog import code_label, shown

@@ -58,13 +58,13 @@ from idtool import (
     referrals,
 )
 from idtool import settings as settings_mod
-from idtool.certificate import issuance
+from idtool.certificate import issuance, ledger
 from idtool.i18n import _, set_language
 from idtool.packet import make_and_render
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.registry import load_shipped
 from idtool.session import Session
-from idtool.sync import devices, enrol, export
+from idtool.sync import devices, enrol, export, updates
 from idtool.sync.importer import import_bundle
 from idtool.sync.labels import field_name
 from idtool.vault import Vault
@@ -257,7 +257,7 @@ def prepare_post(world: World) -> None:
     # The coordinator names the post's organisation (it may issue certificates).
     devices.set_organisation(sup, dev.device_id, POST_ORGANISATION)
     (world.root / "org-update").mkdir(exist_ok=True)
-    import_bundle(dev, export.export_update(sup, world.root / "org-update", [dev.device_id]))
+    import_bundle(dev, updates.export_update(sup, world.root / "org-update", [dev.device_id]))
     # A first case package, imported by the coordinator before the screenshots.
     import_bundle(sup, export.export_cases(dev, world.root / "first-export"))
     # Both sides then change the same case: the next package brings a conflict.
@@ -275,7 +275,7 @@ def prepare_post(world: World) -> None:
     )
 
 
-def decide_and_issue(world: World, session: Session) -> issuance.Certificate:
+def decide_and_issue(world: World, session: Session) -> ledger.Certificate:
     """Identified victim (as recommended), the certificate (the post's supervisor confirms it:
     two officers who may issue work there) and one copy, the consents, and a referral to the
     crisis centre, accepted."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import TypeAlias
 
 import pyrage
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -19,8 +20,9 @@ from idtool.i18n import _
 
 SigningKey = Ed25519PrivateKey | bytes | str
 PublicKey = Ed25519PublicKey | bytes | str
-Identity = pyrage.x25519.Identity | str
-Recipient = pyrage.x25519.Recipient | str
+# pyrage has no type information: to the type checker its classes are Any.
+Identity: TypeAlias = pyrage.x25519.Identity | str
+Recipient: TypeAlias = pyrage.x25519.Recipient | str
 
 SHORT_ID_HEX = 16  # 64 bits: enough to route and to show; age and Ed25519 do the real checks
 

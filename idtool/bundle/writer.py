@@ -16,7 +16,7 @@ import hashlib
 import os
 import secrets
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -101,7 +101,7 @@ class _Source:
     ) -> None:
         if isinstance(payload, (bytes, bytearray, memoryview)):
             self.total = len(payload)
-            self._chunks: Iterable[bytes] = iter((bytes(payload),))
+            self._chunks: Iterator[bytes] = iter((bytes(payload),))
         else:
             self.total = 0  # unknown
             self._chunks = iter(payload)
@@ -230,10 +230,11 @@ def write_bundle(
                 if cause is not None:
                     raise cause from None
                 raise BundleError(_("Could not encrypt the exchange package."), "encrypt") from e
-            if source.error is not None or sink.error is not None:
-                # pyrage does not always pass on an error raised by the last write: a full disk
-                # would otherwise leave a cut file that is signed and counted as exported.
-                raise (source.error or sink.error) from None
+            # pyrage does not always pass on an error raised by the last write: a full disk
+            # would otherwise leave a cut file that is signed and counted as exported.
+            cause = source.error or sink.error
+            if cause is not None:
+                raise cause from None
             if cancelled is not None and cancelled():
                 raise BundleError(
                     _("The exchange package was not written: cancelled."), "cancelled"

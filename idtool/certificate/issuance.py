@@ -25,200 +25,32 @@ from idtool import (
     cases,
     database,
     decisions,
-    device_info,
-    directory,
     names,
     policy,
     policy_options,
     records,
 )
-from idtool.certificate import issuing, payload, trust
+from idtool.certificate import issuing, issuing_org, ledger, payload, trust
 from idtool.certificate.pdf import CertificateDocument
 from idtool.errors import InvalidInput, NotPermitted
-from idtool.i18n import N_, _, gettext
+from idtool.i18n import _, gettext
 from idtool.policy import Action
 from idtool.session import Session
 
-NUMBER_PREFIX = "KG-VS"
-ORGANISATION_PLACEHOLDER = N_("(organisation not recorded)")
-
 Save = Callable[[bytes], None]
-
-
-@dataclass(frozen=True)
-class Certificate:
-    uuid: str
-    number: str
-    case_uuid: str
-    case_number: str
-    holder_name: str
-    holder_birth_date: str
-    officer_name: str
-    organisation: str
-    language: str
-    issue_date: str
-    issued_at: str
-    code: str
-    prints: int
-    revocation: trust.Revocation | None = None
-
-    @property
-    def revoked(self) -> bool:
-        return self.revocation is not None
 
 
 @dataclass(frozen=True)
 class Printed:
     """A certificate and the PDF just produced for it (the original or a marked copy)."""
 
-    certificate: Certificate
+    certificate: ledger.Certificate
     pdf: bytes
     copy: int | None
 
 
-def issuing_body(conn: database.Connection) -> directory.Organisation | None:
-    """The organisation this device issues certificates for: its organisation in the NRM
-    directory, as the coordinator's update (or, on a device without one, a supervisor) set it."""
-    org_id = device_info.own_org(conn)
-    return directory.find(conn, org_id) if org_id else None
-
-
-def organisation(session: Session, lang: str | None = None) -> str:
-    """The issuing organisation's name in `lang`, or a placeholder when none is set."""
-    body = issuing_body(session.conn)
-    return body.title(lang) if body is not None else gettext(ORGANISATION_PLACEHOLDER, lang)
-
-
-def set_organisation(session: Session, org_id: str) -> directory.Organisation:
-    """A supervisor names the NRM directory organisation this device works for (audited). The
-    coordinator's update names it on enrolled devices and replaces this choice."""
-    session.require(Action.MANAGE_OFFICERS)
-    org = directory.find(session.conn, org_id.strip())
-    if org is None:
-        raise InvalidInput(
-            _("No organisation {org} in the NRM directory.").format(org=org_id.strip()[:100])
-        )
-    with database.transaction(session.conn):
-        device_info.set_org(session.conn, session.device_id, org.id)
-        session.audit("organisation.set", org.id)
-    return org
-
-
-@dataclass(frozen=True)
-class IssuingSettings:
-    """Who issues certificates on this device, as the supervisor's window shows them."""
-
-    body: directory.Organisation | None  # the organisation certificates name; None if not set
-    options: policy_options.Options  # the four-eyes rule and the kinds that may issue
-    enrolled: bool  # enrolled with a coordinator, whose updates set the options
-
-    @property
-    def body_may_issue(self) -> bool:
-        return self.body is not None and self.body.type in self.options.issuing_types
-
-
-def settings(session: Session) -> IssuingSettings:
-    """The issuing settings as they stand (anyone may read them, as the role table)."""
-    conn = session.conn
-    return IssuingSettings(
-        issuing_body(conn), policy_options.get(conn), device_info.is_enrolled(conn)
-    )
-
-
-def _check_body(session: Session) -> directory.Organisation:
-    body = issuing_body(session.conn)
-    if body is None:
-        raise InvalidInput(
-            _(
-                "This device's organisation is not set, so it cannot issue "
-                "certificates: a supervisor chooses it (Administration > "
-                "Certificate issuing…), or the coordinator's update sets it."
-            )
-        )
-    allowed = policy_options.get(session.conn).issuing_types
-    if body.type not in allowed:
-        raise InvalidInput(
-            _(
-                "{org} may not issue the certificate: under the NRM policy only "
-                "these kinds of organisation issue it: {types}."
-            ).format(
-                org=body.title(), types=", ".join(directory.type_label(t) for t in allowed) or "-"
-            )
-        )
-    return body
-
-
-def case_uuid_for_number(session: Session, number: str) -> str:
-    row = session.conn.execute(
-        "SELECT uuid FROM cases WHERE number = ?", (number.strip().upper(),)
-    ).fetchone()
-    if row is None:
-        raise InvalidInput(_("There is no case with this number."))
-    return str(row[0])
-
-
-_SELECT = (
-    "SELECT c.uuid, c.number, c.case_uuid, k.number, c.holder_name, c.holder_birth_date,"
-    " c.officer_name, c.organisation, c.language, c.issue_date, c.issued_at, c.code, c.prints"
-    " FROM certificates c JOIN cases k ON k.uuid = c.case_uuid"
-)
-
-
-def _from_row(session: Session, row: tuple[str, ...]) -> Certificate:
-    return Certificate(
-        uuid=row[0],
-        number=row[1],
-        case_uuid=row[2],
-        case_number=row[3],
-        holder_name=row[4],
-        holder_birth_date=row[5],
-        officer_name=row[6],
-        organisation=row[7],
-        language=row[8],
-        issue_date=row[9],
-        issued_at=row[10],
-        code=row[11],
-        prints=int(row[12]),
-        revocation=trust.revocation(session.conn, row[1]),
-    )
-
-
-def get(session: Session, case_uuid: str) -> Certificate | None:
-    """The certificate issued for the case's person, if any."""
-    row = session.conn.execute(
-        _SELECT + " WHERE c.person_uuid = (SELECT person_uuid FROM cases WHERE uuid = ?)",
-        (case_uuid,),
-    ).fetchone()
-    return None if row is None else _from_row(session, row)
-
-
-def numbers_by_case(session: Session) -> dict[str, str]:
-    """Certificate number per case uuid, for every case that has one."""
-    return {
-        str(r[0]): str(r[1])
-        for r in session.conn.execute("SELECT case_uuid, number FROM certificates")
-    }
-
-
-def number_prefixes(device_id: str) -> list[str]:
-    """The starts of the certificate numbers `device_id` may issue: 8 characters of its id
-    (4 before issuing keys), so each device numbers in its own namespace (the coordinator
-    refuses to enrol a device whose 8 characters another already has)."""
-    return [f"{NUMBER_PREFIX}-{device_id[:n].upper()}-" for n in (8, 4)]
-
-
-def _next_number(session: Session, year: int) -> str:
-    prefix = f"{number_prefixes(session.device_id)[0]}{year}-"
-    row = session.conn.execute(
-        "SELECT number FROM certificates WHERE number LIKE ? ORDER BY number DESC LIMIT 1",
-        (prefix + "%",),
-    ).fetchone()
-    last = int(str(row[0]).rsplit("-", 1)[1]) if row else 0
-    return f"{prefix}{last + 1:05d}"
-
-
 def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRecord:
-    _check_body(session)
+    issuing_org.check(session)
     if (
         policy_options.get(session.conn).four_eyes == "on"
         and policy_options.issuers(session.conn) < 2
@@ -239,7 +71,7 @@ def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRec
                 'is "identified victim".'
             )
         )
-    existing = get(session, case.uuid)
+    existing = ledger.get(session, case.uuid)
     if existing is not None:
         if existing.revoked:
             raise InvalidInput(
@@ -311,7 +143,7 @@ def issue_blocked(session: Session, case_uuid: str) -> str:
 
 
 def document(
-    cert: Certificate, copy: int | None = None, language: str | None = None
+    cert: ledger.Certificate, copy: int | None = None, language: str | None = None
 ) -> CertificateDocument:
     """What to print for `cert`: the original (copy None) or copy n, in its or another language."""
     lang = language or cert.language
@@ -322,7 +154,7 @@ def document(
         birth_date=cert.holder_birth_date,
         case_number=cert.case_number,
         officer=cert.officer_name,
-        organisation=cert.organisation or gettext(ORGANISATION_PLACEHOLDER, lang),
+        organisation=cert.organisation or gettext(issuing_org.ORGANISATION_PLACEHOLDER, lang),
         language=lang,
         code=cert.code,
         copy=copy,
@@ -352,7 +184,7 @@ def _draft(session: Session, case_uuid: str, language: str) -> _Draft:
     """Check that the case's certificate may be issued now (InvalidInput if not) and gather it."""
     case = cases.get_case(session, case_uuid, audit_view=False)
     decision = _check_issuable(session, case)
-    body = _check_body(session)
+    body = issuing_org.check(session)
     current = issuing.active(session.conn)
     today = date.today()
     person = case.person
@@ -364,13 +196,13 @@ def _draft(session: Session, case_uuid: str, language: str) -> _Draft:
         decision.uuid,
         body.id,
         body.title(language),
-        _next_number(session, today.year),
+        ledger.next_number(session, today.year),
         today.isoformat(),
         current[0] if current is not None else "",
     )
 
 
-def _signed(session: Session, case_uuid: str, draft: _Draft, language: str) -> Certificate:
+def _signed(session: Session, case_uuid: str, draft: _Draft, language: str) -> ledger.Certificate:
     kid, signing = issuing.private_key(session)
     salt = payload.new_salt()
     claims = payload.Claims(
@@ -381,7 +213,7 @@ def _signed(session: Session, case_uuid: str, draft: _Draft, language: str) -> C
         salt=salt,
         holder_hash=payload.holder_hash(salt, draft.holder_name, draft.holder_birth_date),
     )
-    return Certificate(
+    return ledger.Certificate(
         str(uuid.uuid4()),
         draft.number,
         case_uuid,
@@ -444,7 +276,7 @@ def issue(
 
 
 def _record_issue(
-    session: Session, cert: Certificate, draft: _Draft, confirmed_by: str | None
+    session: Session, cert: ledger.Certificate, draft: _Draft, confirmed_by: str | None
 ) -> None:
     session.conn.execute(
         "INSERT INTO certificates (uuid, number, case_uuid, person_uuid, decision_uuid,"
@@ -481,8 +313,8 @@ def _record_issue(
     session.audit("certificate.issue", cert.case_uuid, details)
 
 
-def _printable(session: Session, case_uuid: str) -> Certificate:
-    cert = get(session, case_uuid)
+def _printable(session: Session, case_uuid: str) -> ledger.Certificate:
+    cert = ledger.get(session, case_uuid)
     if cert is None:
         raise InvalidInput(_("No certificate has been issued for this case."))
     if cert.revoked:
@@ -541,7 +373,7 @@ def revoke(session: Session, case_uuid: str, reason: str) -> trust.Revocation:
         raise InvalidInput(_("Give the reason for revoking the certificate."))
     conn = session.conn
     with database.transaction(conn):
-        cert = get(session, case_uuid)
+        cert = ledger.get(session, case_uuid)
         if cert is None:
             raise InvalidInput(_("No certificate has been issued for this case."))
         if cert.revoked:

@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TypeVar
 
 import base45
 import cbor2
@@ -90,28 +91,15 @@ class Claims:
         value = _int_keyed(value, {int(c) for c in Claim})
         if value is None:
             raise PayloadError("claims")
-        expected: dict[Claim, type] = {
-            Claim.VERSION: int,
-            Claim.NUMBER: str,
-            Claim.ISSUE_DATE: str,
-            Claim.ISSUER_KEY_ID: bytes,
-            Claim.CASE_NUMBER: str,
-            Claim.STATUS: int,
-            Claim.SALT: bytes,
-            Claim.HOLDER_HASH: bytes,
-        }
-        for claim, kind in expected.items():
-            if type(value[int(claim)]) is not kind:
-                raise PayloadError("claims")
         claims = cls(
-            number=value[Claim.NUMBER],
-            issue_date=value[Claim.ISSUE_DATE],
-            issuer_key_id=value[Claim.ISSUER_KEY_ID],
-            case_number=value[Claim.CASE_NUMBER],
-            salt=value[Claim.SALT],
-            holder_hash=value[Claim.HOLDER_HASH],
-            status=value[Claim.STATUS],
-            version=value[Claim.VERSION],
+            number=_claim(value, Claim.NUMBER, str),
+            issue_date=_claim(value, Claim.ISSUE_DATE, str),
+            issuer_key_id=_claim(value, Claim.ISSUER_KEY_ID, bytes),
+            case_number=_claim(value, Claim.CASE_NUMBER, str),
+            salt=_claim(value, Claim.SALT, bytes),
+            holder_hash=_claim(value, Claim.HOLDER_HASH, bytes),
+            status=_claim(value, Claim.STATUS, int),
+            version=_claim(value, Claim.VERSION, int),
         )
         if (
             claims.version != VERSION
@@ -122,6 +110,17 @@ class Claims:
         ):
             raise PayloadError("claims")
         return claims
+
+
+_T = TypeVar("_T")
+
+
+def _claim(claims: dict[int, object], claim: Claim, kind: type[_T]) -> _T:
+    """The value of `claim`, which must be of exactly the type `kind` (a bool is no int)."""
+    value = claims[int(claim)]
+    if type(value) is not kind:
+        raise PayloadError("claims")
+    return value
 
 
 NUMBER_PREFIX = "KG-VS"
@@ -181,7 +180,8 @@ def encode(claims: Claims, kid: bytes, sign: Callable[[bytes], bytes]) -> str:
     payload = claims.to_cbor()
     signature = sign(sig_structure(protected, payload))
     cose = cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
-    return PREFIX + base45.b45encode(cose).decode("ascii")
+    code: bytes = base45.b45encode(cose)  # base45 has no type information
+    return PREFIX + code.decode("ascii")
 
 
 def _loads_exact(data: bytes) -> object:

@@ -20,6 +20,7 @@ from idtool.documents.text import trim as _trim
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Flowable
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class CertificateDocument:
     copy: int | None = None  # None for the original, n for "COPY n"
 
 
-def _field_table(rows: list[tuple[str, str]], width: float) -> object:
+def _field_table(rows: list[tuple[str, str]], width: float) -> Flowable:
     from reportlab.lib.colors import Color
     from reportlab.platypus import Paragraph, Table, TableStyle
 
@@ -63,13 +64,13 @@ def _field_table(rows: list[tuple[str, str]], width: float) -> object:
     return table
 
 
-def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> list[object]:
+def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> list[Flowable]:
     from reportlab.lib.colors import Color
     from reportlab.platypus import HRFlowable, Paragraph, Spacer
 
     s = style.styles()
     esc = _escape
-    story: list[object] = [
+    story: list[Flowable] = [
         Paragraph(words["state"], s["state"]),
         Paragraph(esc(doc.organisation), s["org"]),
         Spacer(1, 4),
@@ -120,7 +121,13 @@ def render(doc: CertificateDocument) -> bytes:
     register_fonts()
     words = _words(doc)
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=SANS, invariant=False)
+    canvas = Canvas(
+        buffer,
+        pagesize=A4,
+        pageCompression=1,
+        initialFontName=SANS,  # type: ignore[arg-type]  # the stubs say float; it is a name
+        invariant=False,
+    )
     canvas.setTitle(doc.number)
     canvas.setCreator("idtool")
     canvas.setSubject(_plain(words["title"] + " " + words["subtitle"]))
@@ -171,7 +178,8 @@ def draw_page(canvas: Canvas, doc: CertificateDocument, copy_mark: str | None = 
         bottomPadding=0,
         showBoundary=0,
     )
-    frame.addFromList([KeepInFrame(width - 12, frame._aH, story, mode="shrink")], canvas)
+    height = frame._aH  # type: ignore[attr-defined]  # the height left: not in the stubs
+    frame.addFromList([KeepInFrame(width - 12, height, story, mode="shrink")], canvas)
     _draw_bottom(canvas, doc, words, margin, width)
     if copy_mark:
         _draw_copy_mark(canvas, copy_mark, page_w, page_h, margin)

@@ -7,7 +7,7 @@ Pillow from bytes, and zxing-cpp reads the QR code from the picture. Nothing tou
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from idtool.errors import InvalidInput
 from idtool.i18n import _
@@ -29,7 +29,10 @@ def matrix(text: str) -> list[list[bool]]:
     import zxingcpp
 
     code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    pixels = memoryview(code.to_image(scale=1, add_quiet_zones=False)).tolist()
+    image = code.to_image(scale=1, add_quiet_zones=False)
+    # A 2-D buffer of bytes: zxing-cpp's stubs leave out the buffer protocol, and typeshed
+    # types tolist() as one-dimensional.
+    pixels = cast("list[list[int]]", memoryview(image).tolist())  # type: ignore[arg-type]
     return [[value == 0 for value in row] for row in pixels]
 
 
@@ -63,7 +66,9 @@ def decode_image(image: Image) -> list[str]:
     """Texts of every QR code found in a picture."""
     import zxingcpp
 
-    results = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+    results = zxingcpp.read_barcodes(
+        image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
     return [r.text for r in results if r.valid and r.text]
 
 
@@ -82,7 +87,8 @@ def render_pdf_page(data: bytes, page: int = 0, scale: float = PDF_RENDER_SCALES
         if len(pdf) <= page:
             raise InvalidInput(_("The PDF file has no pages."))
         bitmap = pdf[page].render(scale=scale, grayscale=True)
-        return bitmap.to_pil()
+        picture: Image = bitmap.to_pil()
+        return picture
     finally:
         pdf.close()
 

@@ -61,7 +61,8 @@ def _basis() -> dict[str, Any]:
     import yaml
 
     with (resources_dir() / "legal" / "basis.yaml").open(encoding="utf-8") as f:
-        return yaml.safe_load(f)
+        basis: dict[str, Any] = yaml.safe_load(f)
+    return basis
 
 
 def legal_basis(lang: str) -> list[str]:

@@ -11,7 +11,7 @@ from idtool.errors import CorruptDatabase, InvalidInput
 from idtool.i18n import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("init", help=_("create the database and its first officer"))
     p.add_argument("--officer", dest="init_officer", required=True, metavar="NAME")
     p.add_argument("--role", required=True, choices=[r.value for r in policy.Role])
@@ -139,7 +139,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     raise CorruptDatabase(_("The audit log does not verify."))
 
 
-def register_policy(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_policy(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pol = sub.add_parser("policy", help=_("what each role may do"))
     psub = pol.add_subparsers(dest="policy_command", required=True)
     p = psub.add_parser("show", help=_("show the role policy table"))
@@ -178,6 +178,8 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
 
 
 def cmd_policy_option(args: argparse.Namespace) -> int:
+    from idtool.certificate import issuing_org  # loaded when the command runs (start-up time)
+
     with common.unlock(args) as session:
         if args.key is not None:
             if args.value is None:
@@ -185,7 +187,7 @@ def cmd_policy_option(args: argparse.Namespace) -> int:
             value: object = args.value
             if args.key == "issuing_types":
                 value = [t.strip() for t in args.value.split(",") if t.strip()]
-            changed = policy_options.set_option(session, args.key, value)
+            changed = issuing_org.set_option(session, args.key, value)
             print(_("Policy changed.") if changed else _("Nothing to change."))
         options = policy_options.get(session.conn)
     print(f"four_eyes\t{options.four_eyes}")

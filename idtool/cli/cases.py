@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from idtool.session import Session
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help=_("add synthetic, clearly fictional demo cases"))
     p.add_argument("--cases", type=int, default=50, metavar="N")
     p.add_argument("--seed", type=int, default=2026)
@@ -51,10 +51,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_case_list(args: argparse.Namespace) -> int:
-    from idtool import cases
+    from idtool import case_list, cases
 
     with common.unlock(args) as session:
-        query = cases.CaseQuery(text=args.search)
+        query = case_list.CaseQuery(text=args.search)
         rows = query.page(session, 0, query.count(session))
         certificates = _certificates(session)
     if args.json:
@@ -83,6 +83,6 @@ def cmd_case_list(args: argparse.Namespace) -> int:
 
 def _certificates(session: Session) -> dict[str, str]:
     """Certificate number per case uuid (cases without one are absent)."""
-    from idtool.certificate import issuance
+    from idtool.certificate import ledger
 
-    return issuance.numbers_by_case(session)
+    return ledger.numbers_by_case(session)

@@ -20,7 +20,7 @@ EXIT_HOLDER_MISMATCH = 13
 EXIT_ISSUER_REVOKED = 14
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c = sub.add_parser("certificate", help=_("victim-status certificates"))
     csub = c.add_subparsers(dest="certificate_command", required=True, metavar="COMMAND")
 
@@ -124,7 +124,7 @@ def _saved_line(number: str, path: Path, copy: int | None) -> str:
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    from idtool.certificate import issuance
+    from idtool.certificate import issuance, ledger
     from idtool.i18n import current_language
 
     path = common.new_file(args.out)
@@ -138,7 +138,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
             ),
         )
     with common.unlock(args) as session:
-        case_uuid = issuance.case_uuid_for_number(session, args.case)
+        case_uuid = ledger.case_uuid_for_number(session, args.case)
         printed = issuance.issue(
             session,
             case_uuid,
@@ -151,11 +151,11 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_reprint(args: argparse.Namespace) -> int:
-    from idtool.certificate import issuance
+    from idtool.certificate import issuance, ledger
 
     path = common.new_file(args.out)
     with common.unlock(args) as session:
-        case_uuid = issuance.case_uuid_for_number(session, args.case)
+        case_uuid = ledger.case_uuid_for_number(session, args.case)
         printed = issuance.reprint(
             session, case_uuid, args.certificate_language, save=document_saver(path)
         )
@@ -164,10 +164,10 @@ def cmd_reprint(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from idtool.certificate import issuance
+    from idtool.certificate import issuance, ledger
 
     with common.unlock(args) as session:
-        case_uuid = issuance.case_uuid_for_number(session, args.case)
+        case_uuid = ledger.case_uuid_for_number(session, args.case)
         revocation = issuance.revoke(session, case_uuid, args.reason)
     print(_("Certificate {number} revoked.").format(number=revocation.number))
     return 0
@@ -194,10 +194,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_organisation(args: argparse.Namespace) -> int:
-    from idtool.certificate import issuance
+    from idtool.certificate import issuing_org
 
     with common.unlock(args) as session:
         if args.name is not None:
-            issuance.set_organisation(session, args.name)
-        print(issuance.organisation(session))
+            issuing_org.set_organisation(session, args.name)
+        print(issuing_org.organisation(session))
     return 0

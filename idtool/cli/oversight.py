@@ -8,7 +8,7 @@ from idtool.cli import common
 from idtool.i18n import _
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("review", help=_("the supervisor's review queue"))
     p.add_argument(
         "--days",

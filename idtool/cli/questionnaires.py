@@ -9,7 +9,7 @@ from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _, language
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q = sub.add_parser("questionnaire", help=_("questionnaire files"))
     qsub = q.add_subparsers(dest="questionnaire_command", required=True)
     p = qsub.add_parser("check", help=_("check a questionnaire (YAML or XLSForm .xlsx)"))
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from idtool.questionnaire.check import check_file
+    from idtool.questionnaire.check_report import check_file
 
     ok, text = check_file(args.file)
     print(text, file=sys.stdout if ok else sys.stderr)

@@ -33,7 +33,7 @@ BASIS_LABELS = {
 SHORT_ID = 6  # the least of a referral number accepted on the command line
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r = sub.add_parser("referral", help=_("referrals to NRM service providers"))
     rsub = r.add_subparsers(dest="referral_command", required=True, metavar="COMMAND")
 
@@ -123,9 +123,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _case(session: Session, number: str) -> str:
-    from idtool.certificate import issuance
+    from idtool.certificate import ledger
 
-    return issuance.case_uuid_for_number(session, number)
+    return ledger.case_uuid_for_number(session, number)
 
 
 def basis_label(basis: str) -> str:

@@ -63,7 +63,7 @@ SHIPPED_FILES = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "self-check", help=_("check that this installation works, with fictional data only")
     )

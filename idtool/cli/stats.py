@@ -12,7 +12,7 @@ from idtool.i18n import _
 ROLES = ("border_guard", "police", "social_worker", "supervisor")
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("stats", help=_("NRM statistics with small counts suppressed"))
     p.add_argument(
         "--from", dest="period_from", metavar="DATE", help=_("first day of the period (YYYY-MM-DD)")

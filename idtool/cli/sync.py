@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from idtool.cli import common
 from idtool.errors import BundleError, InvalidInput, StorageError
 from idtool.i18n import _
 
+if TYPE_CHECKING:
+    from idtool.session import Session
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     e = sub.add_parser("enrol", help=_("enrol devices with a supervisor"))
     esub = e.add_subparsers(dest="enrol_command", required=True, metavar="COMMAND")
 
@@ -325,7 +329,8 @@ def cmd_keys_change_package(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from idtool.sync.export import export_cases, export_update_all
+    from idtool.sync.export import export_cases
+    from idtool.sync.updates import export_update_all
 
     folder = Path(args.out).expanduser()
     if not folder.is_dir():
@@ -340,7 +345,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InvalidInput(_("--resend-from goes with case exchange packages only."))
     with common.unlock(args) as session:
         if args.referral is not None:
-            from idtool.sync.referral import export_referral
+            from idtool.sync.referral_out import export_referral
 
             path = export_referral(
                 session,
@@ -358,9 +363,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _case_uuid(session: object, ref: str) -> str:
+def _case_uuid(session: Session, ref: str) -> str:
     """A case by its number or uuid."""
-    conn = session.conn  # type: ignore[attr-defined]
+    conn = session.conn
     row = conn.execute("SELECT uuid FROM cases WHERE number = ? OR uuid = ?", (ref, ref)).fetchone()
     if row is None:
         raise InvalidInput(_("No case {case}.").format(case=ref))

@@ -26,7 +26,7 @@ def apply(conn: Connection) -> None:
         conn.execute(statement)
     row = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
     here = "" if row is None else str(row[0])
-    opened = {}
+    opened: dict[str, str] = {}
     for sender, target in conn.execute(
         "SELECT sender, json_extract(entry, '$.target') FROM sync_audit WHERE"
         " json_extract(entry, '$.action') IN ('case.open', 'referral.receive')"

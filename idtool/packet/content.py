@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from idtool import cases, consent, dates, directory, interviews, referrals, regions
-from idtool.certificate import issuance
-from idtool.certificate.issuance import Certificate
+from idtool.certificate import issuing_org, ledger
+from idtool.certificate.ledger import Certificate
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, gettext
 from idtool.session import Session
@@ -105,7 +105,7 @@ def gather(session: Session, ref: referrals.Referral, lang: str) -> PacketConten
     identifying = IDENTIFYING in rtype.receives
     # Never more than the referral recorded as shared, nor more than is allowed today.
     shared = [f for f in shown.included() if f.question in ref.fields]
-    cert = issuance.get(session, ref.case_uuid)
+    cert = ledger.get(session, ref.case_uuid)
     case = cases.get_case(session, ref.case_uuid, audit_view=False)
     return PacketContent(
         language=lang,
@@ -115,7 +115,7 @@ def gather(session: Session, ref: referrals.Referral, lang: str) -> PacketConten
         case_number=case.number,
         created=local_time(ref.created_at, with_time=False),
         officer=ref.officer_name,
-        organisation=issuance.organisation(session, lang),
+        organisation=issuing_org.organisation(session, lang),
         recipient_id=org.id,
         recipient=org.title(lang),
         recipient_type=rtype.label.get(lang, org.type),

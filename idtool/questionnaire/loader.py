@@ -11,7 +11,7 @@ from pathlib import Path
 
 from idtool.i18n import _
 from idtool.questionnaire.build import Builder
-from idtool.questionnaire.checks import check_form
+from idtool.questionnaire.form_checks import check_form
 from idtool.questionnaire.model import Form
 from idtool.questionnaire.problems import FormError, Problems
 from idtool.questionnaire.raw import RawForm

@@ -21,26 +21,52 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 from functools import lru_cache
-from re import _compiler as sre_compile  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
-from re._constants import (  # type: ignore[attr-defined]
-    ANY,
-    ASSERT,
-    ASSERT_NOT,
-    AT,
-    ATOMIC_GROUP,
-    BRANCH,
-    CATEGORY,
-    IN,
-    LITERAL,
-    MAX_REPEAT,
-    MAXREPEAT,
-    MIN_REPEAT,
-    NOT_LITERAL,
-    POSSESSIVE_REPEAT,
-    SUBPATTERN,
-)
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    # typeshed describes the parser under its names before Python 3.11 (which still import,
+    # with a deprecation warning); the program uses the current modules.
+    import sre_compile
+    import sre_parse
+    from sre_constants import (
+        ANY,
+        ASSERT,
+        ASSERT_NOT,
+        AT,
+        ATOMIC_GROUP,
+        BRANCH,
+        CATEGORY,
+        IN,
+        LITERAL,
+        MAX_REPEAT,
+        MAXREPEAT,
+        MIN_REPEAT,
+        NOT_LITERAL,
+        POSSESSIVE_REPEAT,
+        SUBPATTERN,
+    )
+else:
+    from re import _compiler as sre_compile
+    from re import _parser as sre_parse
+    from re._constants import (
+        ANY,
+        ASSERT,
+        ASSERT_NOT,
+        AT,
+        ATOMIC_GROUP,
+        BRANCH,
+        CATEGORY,
+        IN,
+        LITERAL,
+        MAX_REPEAT,
+        MAXREPEAT,
+        MIN_REPEAT,
+        NOT_LITERAL,
+        POSSESSIVE_REPEAT,
+        SUBPATTERN,
+    )
 
 MAX_TEXT = 1_000  # characters regex() looks at; a longer text never matches
 MAX_PATTERN = 1_000  # characters in a pattern
@@ -56,7 +82,15 @@ _PROBES = string.printable + "аАяЯёЁөӨүҮңҢжЖ" + "éÉ٣\u00a0\u202
 _ALL = frozenset(_PROBES)
 _NONE: frozenset[str] = frozenset()
 
-Items = list  # a parsed sequence: [(op, argument), ...]
+Item = tuple[Any, Any]  # (op, argument); the argument's shape depends on the op
+
+
+class Items(Protocol):
+    """A parsed sequence, [(op, argument), ...]: a list, or the parser's SubPattern."""
+
+    def __iter__(self) -> Iterator[Item]: ...
+
+    def __getitem__(self, index: slice, /) -> Items: ...
 
 
 class UnsafePattern(Exception):
@@ -70,14 +104,14 @@ class _Analysis:
         self.chars_cache: dict[str, frozenset[str]] = {}
 
     # ---- what a part can start with, and whether it can match the empty text
-    def chars(self, item: tuple) -> frozenset[str]:  # type: ignore[type-arg]
+    def chars(self, item: Item) -> frozenset[str]:
         key = repr(item)
         if key not in self.chars_cache:
             compiled = sre_compile.compile(sre_parse.SubPattern(self.state, [item]), self.flags)
             self.chars_cache[key] = frozenset(c for c in _PROBES if compiled.match(c))
         return self.chars_cache[key]
 
-    def first(self, item: tuple) -> tuple[frozenset[str], bool]:  # type: ignore[type-arg]
+    def first(self, item: Item) -> tuple[frozenset[str], bool]:
         op, av = item
         if op in CHARACTERS:
             return self.chars(item), False
@@ -165,7 +199,7 @@ class _Analysis:
 
 def _flatten(items: Items) -> Items:
     """Groups that are not repeated, opened: `(\\w+)\\s(\\w+)` is a row of three parts."""
-    out: Items = []
+    out: list[Item] = []
     for op, av in items:
         if op is SUBPATTERN:
             out.extend(_flatten(av[3]))

@@ -8,14 +8,12 @@ What we do not support is reported by name as a warning, never silently dropped.
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-
 from idtool.i18n import DEFAULT_LANGUAGE, _
+from idtool.questionnaire import xlsx_workbook
 from idtool.questionnaire.problems import Problems
 from idtool.questionnaire.raw import (
     QUESTION_KEYS,
@@ -61,11 +59,6 @@ CHOICE_KEYS = ("list_name", "name", "label")
 # Limits that keep a small hostile file from exhausting memory or time. openpyxl fills a gap
 # before a row numbered 1,000,000,000,000 with empty rows one by one, and a 8 KB zip member can
 # unpack to gigabytes; the shipped forms use a few hundred rows, 30 columns and 1 MB unpacked.
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, as the zip declares them
-MAX_ZIP_MEMBERS = 1_000
-MAX_ROWS = 10_000  # per sheet, counting empty rows up to the last row the sheet has
-MAX_COLUMNS = 500
 TRANSLATABLE = {*TEXT_KEYS, "form_title"}
 _CODE = re.compile(r"\(\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\s*\)\s*$")
 
@@ -169,84 +162,11 @@ def read_xlsx(path: Path, problems: Problems) -> RawForm | None:
     return form
 
 
-def _check_zip(path: Path, problems: Problems) -> bool:
-    """The file's size and the sizes its zip directory declares (zipfile never unpacks more
-    than a member declares, so openpyxl cannot be fed more than this)."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            problems.error("", _("The file is too large"))
-            return False
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except OSError as error:
-        problems.error("", _("Cannot read the file: {error}").format(error=error.strerror))
-        return False
-    except Exception as error:  # BadZipFile, and others on a damaged directory
-        problems.error(
-            "", _("Not a readable Excel workbook ({error})").format(error=type(error).__name__)
-        )
-        return False
-    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        size = MAX_UNPACKED_BYTES // (1024 * 1024)
-        problems.error("", _("The workbook unpacks to more than {size} MB").format(size=size))
-        return False
-    return True
-
-
-def _sheet_rows(ws: Any, problems: Problems) -> list[tuple[Any, ...]] | None:
-    """A sheet's rows, at most MAX_ROWS of at most MAX_COLUMNS values; None (with a located
-    error) past either limit. Rows are read one at a time and the reading stops at the limit,
-    so a gap before a far-away row is never filled in."""
-    ws.reset_dimensions()  # a declared size may lie: let each row be as wide as its cells
-    rows: list[tuple[Any, ...]] = []
-    for number, row in enumerate(ws.iter_rows(values_only=True), 1):
-        if number > MAX_ROWS:
-            problems.error(
-                _("{sheet}, row {row}").format(sheet=ws.title, row=number),
-                _("The sheet has more than {count} rows").format(count=MAX_ROWS),
-            )
-            return None
-        if len(row) > MAX_COLUMNS:
-            extra = len(row) - MAX_COLUMNS
-            if row[MAX_COLUMNS:].count(None) != extra:
-                problems.error(
-                    _("{sheet}, row {row}").format(sheet=ws.title, row=number),
-                    _("The sheet has more than {count} columns").format(count=MAX_COLUMNS),
-                )
-                return None
-            row = row[:MAX_COLUMNS]
-        rows.append(tuple(row))
-    return rows
-
-
 def _read_workbook(path: Path, problems: Problems) -> dict[str, _Sheet] | None:
-    if not _check_zip(path, problems):
+    sheets = xlsx_workbook.read_sheets(path, problems)
+    if sheets is None:
         return None
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except OSError as error:
-        problems.error("", _("Cannot read the file: {error}").format(error=error.strerror))
-        return None
-    except Exception as error:  # openpyxl reports corrupt files with many exception types
-        problems.error(
-            "", _("Not a readable Excel workbook ({error})").format(error=type(error).__name__)
-        )
-        return None
-    try:
-        sheets: dict[str, _Sheet] = {}
-        for ws in book.worksheets:
-            rows = _sheet_rows(ws, problems)
-            if rows is None:
-                return None
-            sheets[ws.title.strip().lower()] = _Sheet(ws.title, rows, problems)
-        return sheets
-    except Exception as error:  # a damaged sheet inside a readable zip
-        problems.error(
-            "", _("Not a readable Excel workbook ({error})").format(error=type(error).__name__)
-        )
-        return None
-    finally:
-        book.close()
+    return {title.strip().lower(): _Sheet(title, rows, problems) for title, rows in sheets}
 
 
 def _settings(sheet: _Sheet | None, path: Path, declared: list[str], problems: Problems) -> RawItem:
@@ -280,10 +200,11 @@ def _settings(sheet: _Sheet | None, path: Path, declared: list[str], problems: P
         if "languages" in plain
         else [*declared, default]
     )
-    item.values["languages"] = list(dict.fromkeys(languages))
+    chosen = list(dict.fromkeys(languages))
+    item.values["languages"] = chosen
     title = {lang: text for (key, lang), text in texts.items() if key == "form_title"}
     if "form_title" in plain:  # a title without a language is the form's name in every one
-        title = {lang: title.get(lang, plain["form_title"]) for lang in item.values["languages"]}
+        title = {lang: title.get(lang, plain["form_title"]) for lang in chosen}
     if "form_id" not in item.values:
         item.values["form_id"] = re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-")
         problems.warn(
@@ -294,7 +215,7 @@ def _settings(sheet: _Sheet | None, path: Path, declared: list[str], problems: P
     if title:
         item.values["title"] = title
     else:
-        item.values["title"] = dict.fromkeys(item.values["languages"], item.values["form_id"])
+        item.values["title"] = dict.fromkeys(chosen, item.values["form_id"])
         problems.warn(where, _("No form_title: using the form id"), column="form_title")
     for key, column, value in (("version", "version", "1"), ("kind", "kind", "identification")):
         if key not in item.values:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import yaml
 
@@ -30,17 +31,22 @@ class RefusedYaml(yaml.MarkedYAMLError):
     """Valid YAML that a questionnaire may not use; `problem` is the translated message."""
 
 
-class _LineDict(dict):  # type: ignore[type-arg]
+class _LineDict(dict[Any, Any]):
     """A mapping that remembers the line it started on."""
 
     line = 0
+
+
+# First character (None: any) -> (tag, pattern) of the plain scalars that get the tag.
+_Resolvers = dict[str | None, list[tuple[str, re.Pattern[str]]]]
 
 
 class FormYamlLoader(yaml.SafeLoader):
     """YAML 1.2 scalars: only true/false are booleans (so `yes`/`no` stay strings), no
     base-60 numbers; duplicate keys are recorded rather than silently overwritten."""
 
-    yaml_implicit_resolvers: ClassVar[dict[str, list]] = {  # type: ignore[type-arg]
+    # A class attribute in PyYAML, which its stubs declare as an instance one.
+    yaml_implicit_resolvers: ClassVar[_Resolvers] = {  # type: ignore[misc]
         first: [
             (tag, rx)
             for tag, rx in resolvers
@@ -52,13 +58,13 @@ class FormYamlLoader(yaml.SafeLoader):
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.duplicates: list[tuple[int, str, dict]] = []  # type: ignore[type-arg]
+        self.duplicates: list[tuple[int, str, _LineDict]] = []
 
     def get_single_node(self) -> yaml.Node | None:
         node = super().get_single_node()
         if node is not None:
             _check_expansion(node)
-        return node  # type: ignore[no-any-return]
+        return node
 
 
 def _check_expansion(root: yaml.Node) -> None:
@@ -123,7 +129,7 @@ def _construct_int(loader: FormYamlLoader, node: yaml.ScalarNode) -> int:
     return int(loader.construct_scalar(node))  # decimal only: "012" is 12, as in YAML 1.2
 
 
-def _construct_map(loader: FormYamlLoader, node: yaml.MappingNode):  # type: ignore[no-untyped-def]
+def _construct_map(loader: FormYamlLoader, node: yaml.MappingNode) -> Iterator[_LineDict]:
     data = _LineDict()
     data.line = node.start_mark.line + 1
     yield data
@@ -215,10 +221,10 @@ def read_yaml(path: Path, problems: Problems) -> RawForm | None:
     paths: dict[int, tuple[str, str]] = {}  # id(mapping) -> (YAML path, question name)
     form = _form(document, problems, paths)
     for line, key, node in loader.duplicates:
-        path, question = paths.get(id(node), ("", ""))
+        yaml_path, question = paths.get(id(node), ("", ""))
         where = (
-            _("{path} (line {line})").format(path=path, line=line)
-            if path
+            _("{path} (line {line})").format(path=yaml_path, line=line)
+            if yaml_path
             else _("line {line}").format(line=line)
         )
         problems.error(where, _("Duplicate key {key}").format(key=key), question, key)
@@ -226,7 +232,7 @@ def read_yaml(path: Path, problems: Problems) -> RawForm | None:
 
 
 def _unknown_keys(
-    node: dict, known: tuple[str, ...], where: str, problems: Problems, question: str = ""
+    node: dict[Any, Any], known: tuple[str, ...], where: str, problems: Problems, question: str = ""
 ) -> None:
     for key in node:
         if key not in known:
@@ -238,7 +244,7 @@ def _unknown_keys(
             )
 
 
-def _form(doc: dict, problems: Problems, paths: dict[int, tuple[str, str]]) -> RawForm:
+def _form(doc: dict[Any, Any], problems: Problems, paths: dict[int, tuple[str, str]]) -> RawForm:
     _unknown_keys(doc, TOP_KEYS, _where("", doc), problems)
     settings = RawItem(_where("", doc), {k: doc[k] for k in SETTING_KEYS if k in doc})
     assessment = doc.get("assessment")
@@ -290,7 +296,7 @@ def _count_items(sections: object) -> int:
     return count
 
 
-def _items(node: dict, key: str, path: str, problems: Problems) -> list[dict]:
+def _items(node: dict[Any, Any], key: str, path: str, problems: Problems) -> list[dict[Any, Any]]:
     value = node.get(key)
     if value is None:
         return []
@@ -301,7 +307,7 @@ def _items(node: dict, key: str, path: str, problems: Problems) -> list[dict]:
 
 
 def _item(
-    node: dict,
+    node: dict[Any, Any],
     path: str,
     problems: Problems,
     known: tuple[str, ...],

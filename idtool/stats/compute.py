@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import statistics as pystats
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,7 +19,7 @@ from idtool.session import Session
 from idtool.stats import facts
 from idtool.stats.facts import Scope
 from idtool.stats.labels import DIMENSIONS
-from idtool.stats.suppress import DEFAULT_THRESHOLD, TOTAL, Suppressed, Table, suppress
+from idtool.stats.suppress import DEFAULT_THRESHOLD, TOTAL, Pos, Suppressed, Table, suppress
 
 COLUMNS = ("screened", "possible", "identified")
 # Which outcomes count in each column (identified victims are also possible victims).
@@ -90,7 +90,9 @@ class Published:
         hidden_totals = {
             col for s in self.tables.values() for (row, col) in s.hidden if row == TOTAL
         }
-        self.hidden: set[str] = {name for name in HEADLINE if 0 < stats.figure(name) < threshold}
+        self.hidden: set[Hashable] = {
+            name for name in HEADLINE if 0 < stats.figure(name) < threshold
+        }
         self.hidden |= hidden_totals
 
     def figure(self, name: str) -> int | None:
@@ -163,16 +165,19 @@ def _fill(session: Session, scope: Scope, stats: Statistics) -> None:
     stats.adults_consenting_law_enforcement = found.adults_le
     for col in COLUMNS:
         setattr(stats, col, sum(n for o, n in found.by_outcome.items() if o in IN_COLUMN[col]))
-    totals = {c: getattr(stats, c) for c in COLUMNS}
+    totals: dict[Hashable, int] = {c: getattr(stats, c) for c in COLUMNS}
+    columns: list[Hashable] = list(COLUMNS)
     for dim in DIMENSIONS:
-        cells: Counter[tuple[str, str]] = Counter()
+        cells: Counter[Pos] = Counter()
+        codes: set[str] = set()
         for (code, outcome), count in found.by_dimension[dim].items():
             for col in COLUMNS:
                 if outcome in IN_COLUMN[col]:
                     cells[(code, col)] += count
-        rows = _ordered(dim, {code for code, _col in cells})
+                    codes.add(code)
+        rows: list[Hashable] = [*_ordered(dim, codes)]
         stats.breakdowns[dim] = Table(
-            rows, list(COLUMNS), dict(cells), column_total_values=dict(totals)
+            rows, list(columns), dict(cells), column_total_values=dict(totals)
         )
     stats.decision_days = facts.decision_days(session, scope)
     (stats.referrals_made, stats.referrals_accepted, stats.services_delivered) = (

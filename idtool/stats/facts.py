@@ -46,7 +46,8 @@ class Scope:
 
     def where(self) -> tuple[str, list[object]]:
         """Conditions on the facts cache `f` (see `population`)."""
-        clauses, args = ["1" if self.demo else "f.demo = 0"], []
+        clauses = ["1" if self.demo else "f.demo = 0"]
+        args: list[object] = []
         if self.period_from and self.period_to and self.period_from > self.period_to:
             raise InvalidInput(_("The start of the period is after its end."))
         if self.period_from:
@@ -311,7 +312,11 @@ def _types(value: str | None) -> tuple[str, ...]:
     return found or ("unknown",)
 
 
-def htcds_rows(session: Session, scope: Scope) -> list[tuple[object, ...]]:
+# year, role, outcome, sex, age group, citizenship, country, types, count.
+HtcdsRow = tuple[object, object, object, str, object, str, str, tuple[str, ...], int]
+
+
+def htcds_rows(session: Session, scope: Scope) -> list[HtcdsRow]:
     """(year, role, outcome, sex, age group, citizenship, country, types, count) of the
     screened cases, for the anonymised export."""
     pop, args = scope.population()

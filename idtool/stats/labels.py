@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from idtool.i18n import N_, current_language, gettext
 from idtool.policy import role_label
 from idtool.regions import region_label
+
+if TYPE_CHECKING:
+    from idtool.questionnaire.model import Choice
 
 DIMENSIONS = (
     "exploitation_type",
@@ -45,10 +49,10 @@ UNKNOWN = N_("Unknown")
 
 
 @lru_cache(maxsize=1)
-def _choices() -> dict[str, dict[str, object]]:
+def _choices() -> dict[str, dict[str, Choice]]:
     from idtool.questionnaire.registry import load_shipped
 
-    out: dict[str, dict[str, object]] = {}
+    out: dict[str, dict[str, Choice]] = {}
     for form_id in ("nrm-screening", "nrm-identification"):  # identification wins
         form = load_shipped(form_id)
         for chosen in form.choice_lists:
@@ -79,7 +83,7 @@ def category_label(dimension: str, code: str, lang: str | None = None) -> str:
     if choice is None:
         return gettext(UNKNOWN, lang) if code == "unknown" else code
     try:
-        return str(choice.label.get(lang, "en") or code)  # type: ignore[attr-defined]
+        return str(choice.label.get(lang, "en") or code)
     except (KeyError, IndexError):
         return code
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from idtool.i18n import _
 from idtool.stats.compute import COLUMNS, Published
 from idtool.stats.labels import DIMENSIONS, category_label, dimension_label, outcome_label
 from idtool.stats.suppress import TOTAL
 
-FIGURES = (
+FIGURES: tuple[tuple[str, str, Callable[[], str]], ...] = (
     ("cases", "screened", lambda: _("Screened (cases with an interview)")),
     ("cases", "possible", lambda: _("Possible victims")),
     ("cases", "identified", lambda: _("Identified victims")),
@@ -79,8 +80,8 @@ def to_csv(pub: Published) -> bytes:
     w.writerow(["section", "dimension", "code", "label", *COLUMNS])
     w.writerow(["info", "period", "", period_text(pub), "", "", ""])
     w.writerow(["info", "suppression", str(pub.threshold), rule_text(pub), "", "", ""])
-    for group, name, label in FIGURES:
-        w.writerow([group, name, "", label(), pub.text(name), "", ""])
+    for group, name, figure_label in FIGURES:
+        w.writerow([group, name, "", figure_label(), pub.text(name), "", ""])
     w.writerow(
         [
             "cases",
@@ -123,17 +124,17 @@ def to_pdf(pub: Published) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from idtool.certificate import pdf
+    from idtool.documents.style import SANS, SANS_BOLD, register_fonts
 
-    pdf.register_fonts()
-    body = ParagraphStyle("body", fontName=pdf.SANS, fontSize=9, leading=12)
-    head = ParagraphStyle("head", fontName=pdf.SANS_BOLD, fontSize=15, leading=19)
-    sub = ParagraphStyle("sub", fontName=pdf.SANS_BOLD, fontSize=11, leading=14)
+    register_fonts()
+    body = ParagraphStyle("body", fontName=SANS, fontSize=9, leading=12)
+    head = ParagraphStyle("head", fontName=SANS_BOLD, fontSize=15, leading=19)
+    sub = ParagraphStyle("sub", fontName=SANS_BOLD, fontSize=11, leading=14)
     style = TableStyle(
         [
-            ("FONTNAME", (0, 0), (-1, -1), pdf.SANS),
+            ("FONTNAME", (0, 0), (-1, -1), SANS),
             ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("FONTNAME", (0, 0), (-1, 0), pdf.SANS_BOLD),
+            ("FONTNAME", (0, 0), (-1, 0), SANS_BOLD),
             ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
             ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
         ]
@@ -148,7 +149,7 @@ def to_pdf(pub: Published) -> bytes:
     figures.setStyle(style)
     story += [figures, Spacer(1, 5 * mm)]
     for dim in DIMENSIONS:
-        cell = ParagraphStyle("cell", fontName=pdf.SANS, fontSize=8, leading=10)
+        cell = ParagraphStyle("cell", fontName=SANS, fontSize=8, leading=10)
         rows = [[Paragraph(row[0], cell), *row[1:]] for row in breakdown_rows(pub, dim)]
         story.append(Paragraph(dimension_label(dim), sub))
         t = Table(
@@ -164,13 +165,14 @@ def to_pdf(pub: Published) -> bytes:
             values = [shown.shown(r, "screened") or 0 for r in cats]
             drawing = Drawing(160 * mm, 8 * mm + 5 * mm * len(cats))
             chart = HorizontalBarChart()
-            chart.x, chart.y = 55 * mm, 4 * mm
-            chart.width, chart.height = 95 * mm, 5 * mm * len(cats)
+            # The stubs say int (from the defaults); ReportLab takes any number here.
+            chart.x, chart.y = 55 * mm, 4 * mm  # type: ignore[assignment]
+            chart.width, chart.height = 95 * mm, 5 * mm * len(cats)  # type: ignore[assignment]
             chart.data = [values]
             chart.categoryAxis.categoryNames = [category_label(dim, str(r))[:40] for r in cats]
-            chart.categoryAxis.labels.fontName = pdf.SANS
+            chart.categoryAxis.labels.fontName = SANS
             chart.categoryAxis.labels.fontSize = 7
-            chart.valueAxis.labels.fontName = pdf.SANS
+            chart.valueAxis.labels.fontName = SANS
             chart.valueAxis.labels.fontSize = 7
             chart.valueAxis.valueMin = 0
             chart.bars[0].fillColor = colors.HexColor("#3b6ea5")

@@ -38,7 +38,7 @@ class Table:
     @classmethod
     def one_way(cls, counts: Mapping[Hashable, int], total: int | None = None) -> Table:
         rows = list(counts)
-        column_total = None if total is None else {"count": total}
+        column_total: dict[Hashable, int] | None = None if total is None else {"count": total}
         return cls(
             rows,
             ["count"],
@@ -61,13 +61,14 @@ class Table:
     def lines(self) -> list[list[Pos]]:
         """The groups of members tied by a published total (the total is the last member)."""
         out: list[list[Pos]] = []
+        total: Hashable = TOTAL
         if self.column_totals:
-            out += [[(r, c) for r in self.rows] + [(TOTAL, c)] for c in self.columns]
+            out += [[(r, c) for r in self.rows] + [(total, c)] for c in self.columns]
         if self.row_totals:
-            out += [[(r, c) for c in self.columns] + [(r, TOTAL)] for r in self.rows]
+            out += [[(r, c) for c in self.columns] + [(r, total)] for r in self.rows]
         if self.row_totals and self.column_totals:
-            out.append([(r, TOTAL) for r in self.rows] + [(TOTAL, TOTAL)])
-            out.append([(TOTAL, c) for c in self.columns] + [(TOTAL, TOTAL)])
+            out.append([(r, total) for r in self.rows] + [(total, total)])
+            out.append([(total, c) for c in self.columns] + [(total, total)])
         return out
 
     def members(self) -> list[Pos]:

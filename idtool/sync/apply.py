@@ -27,63 +27,26 @@ document number): flagged for a person to review, never merged.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import uuid
-from json.encoder import encode_basestring as _quote
 from operator import itemgetter
 from typing import Any
 
 from sqlcipher3 import dbapi2
 
 from idtool import names
-from idtool.audit import now_iso
 from idtool.database import Connection
 from idtool.errors import InvalidInput
 from idtool.sync import tables
 from idtool.sync.ownership import Ownership
+from idtool.sync.queues import Queues, integrity_reason
+from idtool.sync.record_json import row_digest
 from idtool.sync.report import ImportReport
 from idtool.sync.tables import Table
 
-_JSON = json.JSONEncoder(
-    ensure_ascii=False,
-    sort_keys=True,
-    default=lambda v: v.hex() if isinstance(v, bytes) else repr(v),
-)
 CHUNK = 2000  # keys per `IN (...)` lookup, below SQLite's limit on bound parameters
 _KEYED = frozenset({"persons", "certificates"})  # rows whose identity keys are computed here
 
 
-def to_json(value: object) -> str:
-    """JSON for storing a record in a queue (bytes, which JSON lacks, as hex)."""
-    return _JSON.encode(value)
-
-
-def row_digest(row: dict[str, Any]) -> str:
-    return hashlib.sha256(_flat_json(row).encode()).hexdigest()
-
-
-def _flat_json(row: dict[str, Any]) -> str:
-    """`to_json(row)`, written directly for a map of text keys to text, integers and nulls
-    (what a checked row holds); anything else goes through `to_json`. Same text either way."""
-    parts = []
-    for key in sorted(row):
-        value = row[key]
-        kind = type(value)
-        if type(key) is not str:
-            return to_json(row)
-        if kind is str:
-            parts.append(f"{_quote(key)}: {_quote(value)}")
-        elif value is None:
-            parts.append(f"{_quote(key)}: null")
-        elif kind is int:
-            parts.append(f"{_quote(key)}: {int.__repr__(value)}")
-        else:
-            return to_json(row)
-    return "{" + ", ".join(parts) + "}"
-
-
-class Applier:
+class Applier(Queues):
     """`owned`: enforce `ownership` (case bundles). Update bundles come from the coordinator,
     who relays what other devices wrote (certificate revocations), so they pass owned=False."""
 
@@ -96,15 +59,9 @@ class Applier:
         *,
         owned: bool = True,
     ) -> None:
-        self.conn = conn
-        self.bundle_id = bundle_id
-        self.sender = sender
-        self.report = report
+        super().__init__(conn, bundle_id, sender, report)
         self.ownership = Ownership(conn, sender) if owned else None
-        # records refused by the ownership rules: (table, reason) -> count, for the audit log
-        self.refused: dict[tuple[str, str], int] = {}
         self.schema = tables.schema(conn)
-        self.now = now_iso()
         # digests of answers noted as received in `apply_many`, written in key order (random
         # order writes into that index cost more than the rest of the import) by
         # `_flush_received` before anything else can read them
@@ -149,7 +106,7 @@ class Applier:
             if local is None and self.ownership is not None:
                 self.ownership.inserted(table.name, [row])
         except dbapi2.IntegrityError as e:  # the failed statement changed nothing
-            self.quarantine(table.name, row, *_integrity_reason(e))
+            self.quarantine(table.name, row, *integrity_reason(e))
 
     def apply_many(self, records: list[Any]) -> None:
         """`apply` each record in order, with the same outcome, but in batches: consecutive
@@ -245,7 +202,7 @@ class Applier:
                 try:
                     (self.insert if id(row) in new else self.update)(table, row)
                 except dbapi2.IntegrityError as e:
-                    self.quarantine(table.name, row, *_integrity_reason(e))
+                    self.quarantine(table.name, row, *integrity_reason(e))
                     continue
                 if owners is not None and id(row) in new:
                     owners.inserted(table.name, [row])
@@ -281,7 +238,7 @@ class Applier:
                     self.update(table, row)
                     done.append(row)
                 except dbapi2.IntegrityError as e:
-                    self.quarantine(table.name, row, *_integrity_reason(e))
+                    self.quarantine(table.name, row, *integrity_reason(e))
                 i += 1
                 continue
             j = i
@@ -296,7 +253,7 @@ class Applier:
                 while n < len(part) and key_of(part[n]) in stored:
                     n += 1
                 done += part[:n]
-                self.quarantine(table.name, part[n], *_integrity_reason(e))
+                self.quarantine(table.name, part[n], *integrity_reason(e))
                 i += n + 1
                 continue
             done += part
@@ -435,94 +392,3 @@ class Applier:
             self.quarantine(table, row, "bad_name", e.message)
             return None
         return row | {"name_key": names.identity_key(row["full_name"])}
-
-    # -- queues --------------------------------------------------------------------------
-    def conflict(
-        self, table: Table, key: str, local: dict[str, Any], incoming: dict[str, Any]
-    ) -> None:
-        open_ = self.conn.execute(
-            "SELECT uuid FROM sync_conflicts WHERE tbl = ? AND"
-            " record_key = ? AND resolved_at IS NULL",
-            (table.name, key),
-        ).fetchone()
-        if open_ is not None:  # one open conflict per record, showing the newest incoming
-            self.conn.execute(
-                "UPDATE sync_conflicts SET incoming = ?, local = ?, bundle_id = ?,"
-                " sender = ? WHERE uuid = ?",
-                (to_json(incoming), to_json(local), self.bundle_id, self.sender, open_[0]),
-            )
-        else:
-            self.conn.execute(
-                "INSERT INTO sync_conflicts (uuid, tbl, record_key, local, incoming, bundle_id,"
-                " sender, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    str(uuid.uuid4()),
-                    table.name,
-                    key,
-                    to_json(local),
-                    to_json(incoming),
-                    self.bundle_id,
-                    self.sender,
-                    self.now,
-                ),
-            )
-        self.report.add(table.name, "conflicts")
-
-    def quarantine(self, table: str, record: object, reason: str, detail: str = "") -> None:
-        self.conn.execute(
-            "INSERT INTO sync_quarantine (uuid, bundle_id, sender, tbl, record, reason, detail,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                str(uuid.uuid4()),
-                self.bundle_id,
-                self.sender,
-                table,
-                to_json(record),
-                reason,
-                detail,
-                self.now,
-            ),
-        )
-        self.report.add(table, "quarantined")
-
-    def refuse(self, table: str, record: object, reason: str, detail: str = "") -> None:
-        """Quarantine a record the sender may not write (see `ownership`); counted for the
-        import's audit entry."""
-        self.quarantine(table, record, reason, detail)
-        self.refused[(table, reason)] = self.refused.get((table, reason), 0) + 1
-
-    def flag_duplicates(self, person: dict[str, Any]) -> None:
-        reasons: dict[str, set[str]] = {}
-        name = names.identity_key(person["full_name"])
-        if name and person["birth_date"]:
-            for (other,) in self.conn.execute(
-                "SELECT uuid FROM persons WHERE name_key = ? AND birth_date = ? AND uuid != ?"
-                " AND device_id != ?",
-                (name, person["birth_date"], person["uuid"], person["device_id"]),
-            ):
-                reasons.setdefault(other, set()).add("name_birth_date")
-        document = person["document_number"].strip()
-        if document:
-            for (other,) in self.conn.execute(
-                "SELECT uuid FROM persons WHERE document_number = ? AND uuid != ?"
-                " AND device_id != ?",
-                (document, person["uuid"], person["device_id"]),
-            ):
-                reasons.setdefault(other, set()).add("document_number")
-        for other, why in sorted(reasons.items()):
-            a, b = sorted((person["uuid"], other))
-            cur = self.conn.execute(
-                "INSERT INTO sync_duplicates (uuid, person_a, person_b, reason, bundle_id,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_a, person_b)"
-                " DO NOTHING",
-                (str(uuid.uuid4()), a, b, "+".join(sorted(why)), self.bundle_id, self.now),
-            )
-            self.report.duplicates += cur.rowcount > 0
-
-
-def _integrity_reason(error: dbapi2.IntegrityError) -> tuple[str, str]:
-    text = str(error)
-    if "FOREIGN KEY" in text:
-        return "missing_reference", ""
-    # SQLite names the rule and the column ("UNIQUE constraint failed: cases.number"), no values.
-    return "constraint", text[:200]

@@ -41,11 +41,11 @@ from idtool.database import Connection
 from idtool.errors import BundleError
 from idtool.i18n import _
 from idtool.session import Session
-from idtool.sync.apply import to_json
 from idtool.sync.audit_findings import Kind
+from idtool.sync.record_json import to_json
 from idtool.sync.report import ImportReport
 
-_AUDIT_FIELDS = {
+_AUDIT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "seq": int,
     "ts": str,
     "device_id": str,
@@ -175,13 +175,13 @@ def store_audit(
         _record_once(session, header, report, Kind.BROKEN, seq, "")
     for e in new:
         if e.action == BROKEN_ACTION:
-            seq = e.details.get("first_bad_seq")
+            first_bad = e.details.get("first_bad_seq")
             _record_once(
                 session,
                 header,
                 report,
                 Kind.REPORTED,
-                seq if type(seq) is int else None,
+                first_bad if type(first_bad) is int else None,
                 str(e.details.get("reason", "")),
             )
     return len(new)
@@ -313,7 +313,7 @@ def _record(
         " reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (finding, header.sender, header.bundle_id, kind.value, seq, int(exact), reason, now_iso()),
     )
-    details = {
+    details: dict[str, object] = {
         "kind": kind.value,
         "first_seq": seq,
         "exact": exact,

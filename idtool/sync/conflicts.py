@@ -18,7 +18,8 @@ from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import tables
-from idtool.sync.apply import Applier, row_digest
+from idtool.sync.apply import Applier
+from idtool.sync.record_json import row_digest
 from idtool.sync.report import ImportReport
 
 

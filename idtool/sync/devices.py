@@ -113,8 +113,8 @@ def _device(row: tuple[object, ...]) -> Device:
         str(row[1]),
         str(row[2]),
         str(row[3]),
-        DeviceRole(row[4]),
-        DeviceStatus(row[5]),
+        DeviceRole(str(row[4])),
+        DeviceStatus(str(row[5])),
         str(row[6]),
         str(row[7]),
     )

@@ -186,7 +186,7 @@ def join(
 
 def approve(session: Session, request: bytes, out: str | Path) -> Path:
     """Supervisor: trust the requesting device and write its first update bundle to `out`."""
-    from idtool.sync.export import export_update
+    from idtool.sync.updates import export_update
 
     session.require(Action.TRUST_LIST)
     offer = read_request(request)

@@ -1,4 +1,5 @@
-"""Writing bundles: case bundles (device -> supervisor) and update bundles (supervisor -> device).
+"""Writing case bundles (device -> supervisor); update bundles are in `updates`, and
+`write_and_record` writes and records every kind.
 
 A case bundle carries every record changed since the last export (from the change journal)
 and the audit entries written since then (the whole chain if it no longer holds the head
@@ -259,7 +260,7 @@ def audit_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]], t
     return out, head
 
 
-def _write_and_record(
+def write_and_record(
     session: Session,
     out: str | Path,
     kind: Kind,
@@ -365,7 +366,7 @@ def export_cases(
     }  # checked at the next export
     if resend is not None:
         details["covers_from"] = resend[0]
-    return _write_and_record(
+    return write_and_record(
         session,
         out_dir,
         Kind.CASE,
@@ -380,109 +381,3 @@ def export_cases(
         trusted=not floats,
         resend=resend,
     )
-
-
-def update_records(conn: Connection, session: Session | None = None) -> list[dict[str, Any]]:
-    """An update bundle's records: the trust list (devices, and issuer keys with their status
-    and the certificates a key no longer active vouches for), revocations, and
-    with a session also the directory, the role policy table and every questionnaire."""
-    me = devices.own_device(conn, DeviceRole.SUPERVISOR)
-    records: list[dict[str, Any]] = []
-    for dev in [me, *devices.all_devices(conn)]:
-        records.append(
-            {
-                "table": "sync_devices",
-                "row": {
-                    "device_id": dev.device_id,
-                    "label": dev.label,
-                    "signing_key": dev.signing_key,
-                    "age_recipient": dev.age_recipient,
-                    "role": dev.role.value,
-                    "status": dev.status.value,
-                    "org_id": dev.org_id,
-                },
-            }
-        )
-    from idtool.sync import issuers
-
-    records += issuers.trust_records(conn)
-    schema = tables.schema(conn)["certificate_revocations"]
-    for row in conn.execute(
-        f"SELECT {', '.join(schema.names)} FROM certificate_revocations ORDER BY rowid"
-    ):
-        records.append(
-            {"table": "certificate_revocations", "row": dict(zip(schema.names, row, strict=True))}
-        )
-    if session is not None:
-        from idtool import policy_options
-        from idtool.sync import questionnaires, update_reference
-
-        records += update_reference.directory_records(session)
-        records += update_reference.policy_records(conn)
-        records += policy_options.update_records(conn)
-        records += questionnaires.collect(conn)
-    return records
-
-
-def export_update(
-    session: Session,
-    out: str | Path,
-    device_ids: Iterable[str],
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
-    *,
-    extra: list[dict[str, Any]] | None = None,
-    signing: str | None = None,
-) -> Path:
-    """Supervisor: write an update bundle (trust list, revocations, directory, policy,
-    questionnaires) for the given devices. `extra` records go first (a key change), and
-    `signing` replaces this device's signing key (the old key, for a key change)."""
-    session.require(Action.TRUST_LIST)
-    conn = session.conn
-    me = devices.own_device(conn, DeviceRole.SUPERVISOR)
-    recipients = [me.age_recipient]
-    for device_id in device_ids:
-        dev = devices.get(conn, device_id)
-        if dev is None:
-            from idtool.i18n import _
-
-            raise InvalidInput(_("This device is not in the trust list."))
-        recipients.append(dev.age_recipient)
-    from idtool import directory
-
-    directory.organisations(session)  # seeds the working copy first (its own transaction)
-    with database.transaction(conn, immediate=False):
-        records = [*(extra or []), *update_records(conn, session)]
-        _, head = audit_records(conn, 1 << 62)
-    return _write_and_record(
-        session,
-        out,
-        Kind.UPDATE,
-        records,
-        head,
-        recipients,
-        0,
-        0,
-        progress,
-        cancelled,
-        {"records": len(records)},
-        signing=signing,
-    )
-
-
-def export_update_all(
-    session: Session,
-    out: str | Path,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
-    *,
-    extra: list[dict[str, Any]] | None = None,
-    signing: str | None = None,
-) -> Path:
-    """Supervisor: one update bundle readable by every trusted device."""
-    ids = [
-        d.device_id
-        for d in devices.all_devices(session.conn)
-        if d.role is DeviceRole.DEVICE and d.status is devices.DeviceStatus.TRUSTED
-    ]
-    return export_update(session, out, ids, progress, cancelled, extra=extra, signing=signing)

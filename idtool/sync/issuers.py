@@ -138,18 +138,18 @@ def apply_trusted_key(session: Session, applier: Applier, row: object) -> None:
     public = _public(row.get("public_key")) if isinstance(row, dict) else None
     certificates = _digests(row.get("certificates")) if isinstance(row, dict) else None
     if (
-        public is None
+        not isinstance(row, dict)
+        or public is None
         or certificates is None
-        or set(row) != TRUST_FIELDS  # type: ignore[arg-type]
+        or set(row) != TRUST_FIELDS
         or not isinstance(row["label"], str)
-        or not row["label"].strip()  # type: ignore[index]
+        or not row["label"].strip()
         or not isinstance(row["device_id"], str)
-        or len(row["device_id"]) > 100  # type: ignore[index]
+        or len(row["device_id"]) > 100
         or row["status"] not in keyring.STATUSES
-    ):  # type: ignore[index]
+    ):
         applier.quarantine("trusted_keys", row, "wrong_type")
         return
-    assert isinstance(row, dict)
     conn = session.conn
     if row["device_id"] == session.device_id:  # my own keys: issuing_keys decides
         applier.report.add("trusted_keys", "unchanged")

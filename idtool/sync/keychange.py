@@ -150,7 +150,7 @@ def write_key_change(
 ) -> Path:
     """Coordinator: the update package carrying the newest key change, signed with the old key,
     for every trusted device (again, whenever a device missed it)."""
-    from idtool.sync.export import export_update_all
+    from idtool.sync.updates import export_update_all
 
     session.require(Action.TRUST_LIST)
     found = latest_change(session.conn)

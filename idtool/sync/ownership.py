@@ -158,7 +158,7 @@ class Ownership:
         if found is ...:
             self.prefetch_owners(table, [key])
             found = self._owners[(table, key)]
-        return found  # type: ignore[return-value]
+        return found
 
     def prefetch_owners(self, table: str, keys: list[str]) -> None:
         wanted = sorted({k for k in keys if (table, k) not in self._owners})
@@ -189,7 +189,7 @@ class Ownership:
         if found is ...:
             self.prefetch_cases(parent, parent_key, [key])
             found = self._cases[(parent, key)]
-        return found  # type: ignore[return-value]
+        return found
 
     def prefetch_cases(self, parent: str, parent_key: str, keys: list[str]) -> None:
         wanted = sorted({k for k in keys if (parent, k) not in self._cases})

@@ -37,7 +37,7 @@ from idtool.questionnaire.registry import load_shipped
 from idtool.regions import REGIONS
 from idtool.session import Session
 from idtool.sync.apply import Applier
-from idtool.sync.referral import (
+from idtool.sync.referral_out import (
     ANSWER_FIELDS,
     CONSENT_FIELDS,
     IDENTIFYING_PERSON,

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
-from idtool import directory, policy, records
+from idtool import directory, policy, policy_options, records
 from idtool.database import Connection
 from idtool.session import Session
 from idtool.sync.apply import Applier
@@ -160,3 +160,33 @@ def apply_policy(session: Session, applier: Applier, row: object) -> None:
         {"role": role.value, "allowed": row["allowed"], "bundle": applier.bundle_id},
     )
     applier.report.add("policy", "imported")
+
+
+def options_records(conn: Connection) -> list[dict[str, Any]]:
+    """The options for an update bundle: every key, with its current value."""
+    options = policy_options.get(conn)
+    return [
+        {"table": "policy_options", "row": {"key": "four_eyes", "value": options.four_eyes}},
+        {
+            "table": "policy_options",
+            "row": {"key": "issuing_types", "value": list(options.issuing_types)},
+        },
+    ]
+
+
+def apply_option(session: Session, applier: Applier, row: object) -> None:
+    """A device, inside an update bundle's import: one option from the coordinator."""
+    stored = None
+    if isinstance(row, dict) and set(row) == {"key", "value"} and row["key"] in policy_options.KEYS:
+        stored = policy_options.validated(row["key"], row["value"])
+    if stored is None:
+        applier.quarantine("policy_options", row, "wrong_type")
+        return
+    assert isinstance(row, dict)
+    if not policy_options.store(session.conn, row["key"], stored, applier.sender):
+        applier.report.add("policy_options", "unchanged")
+        return
+    session.audit(
+        "policy.option_update", row["key"], {"value": stored, "bundle": applier.bundle_id}
+    )
+    applier.report.add("policy_options", "imported")

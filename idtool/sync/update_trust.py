@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from idtool import device_info, policy_options
+from idtool import device_info
 from idtool.audit import now_iso
 from idtool.bundle import keys
 from idtool.certificate import keyring
@@ -110,7 +110,7 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
         elif table == "policy":
             update_reference.apply_policy(session, applier, row)
         elif table == "policy_options":
-            policy_options.apply(session, applier, row)
+            update_reference.apply_option(session, applier, row)
         elif table == "questionnaires":
             questionnaires.install(session, applier, row)
         else:

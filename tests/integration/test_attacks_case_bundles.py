@@ -15,7 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from idtool import cases, decisions, policy
-from idtool.certificate import issuance, issuing, keyring, payload, trust
+from idtool.certificate import issuance, issuing, keyring, ledger, payload, trust
 from idtool.certificate.verify import Status, verify
 from idtool.sync import devices, export
 from idtool.sync.importer import import_bundle
@@ -250,8 +250,8 @@ def test_a_device_cannot_take_a_case_uuid_before_its_real_owner_sends_it(tmp_pat
     that id first would make the real one refused at the coordinator. The package carries only
     derived ids (`referral.public_id`), never the sender's own record uuids."""
     from idtool import consent
-    from idtool.sync import referral as referral_out
-    from idtool.sync.referral import export_referral
+    from idtool.sync import referral_out
+    from idtool.sync.referral_out import export_referral
 
     w = world_with_exports(tmp_path, 2)
     victim, evil = w.devs
@@ -351,7 +351,7 @@ def test_a_device_cannot_revoke_another_devices_certificate_by_taking_its_number
     """Numbers are predictable, and a revocation names a number: a device plants a certificate
     with another device's next number in its own case and revokes it. Refused: a certificate is
     imported only in its sender's number namespace, with a code its issuing key signed."""
-    number = f"{issuance.number_prefixes(victim.device_id)[0]}{date.today().year}-00001"
+    number = f"{ledger.number_prefixes(victim.device_id)[0]}{date.today().year}-00001"
     report = send(
         w,
         evil,

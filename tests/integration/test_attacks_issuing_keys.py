@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from idtool import audit, kdf, officers, policy
-from idtool.certificate import issuance, issuing, payload
+from idtool.certificate import issuance, issuing, ledger, payload
 from idtool.certificate.verify import Status, verify
 from idtool.errors import AuthenticationFailed, NotPermitted
 from idtool.session import Session
@@ -240,7 +240,7 @@ def test_four_eyes_cannot_be_satisfied_by_the_same_removed_remote_or_demo_office
     for confirmer, error in attempts:
         with pytest.raises(error):
             issuance.issue(police, case.uuid, "en", confirmer=confirmer)
-        assert issuance.get(police, case.uuid) is None
+        assert ledger.get(police, case.uuid) is None
         vault.confirm_officer(police.conn, SUPERVISOR, SUPERVISOR_PASS)  # throttle back to 0
     printed = issuance.issue(police, case.uuid, "en", confirmer=(SUPERVISOR, SUPERVISOR_PASS))
     assert verify(sup, printed.certificate.code).status is Status.VALID

@@ -15,7 +15,7 @@ from idtool import audit, cases, kdf, officers
 from idtool.bundle import keys, read_bundle
 from idtool.errors import AuthenticationFailed, BundleError
 from idtool.session import Session
-from idtool.sync import devices, enrol, export, keychange
+from idtool.sync import devices, enrol, export, keychange, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.support.issuing import (
@@ -67,7 +67,8 @@ def test_replayed_and_rogue_key_changes_are_refused_after_the_real_one(tmp_path:
     # a key-change record signed by the copy's keys, slipped into a genuine new update
     _old, change = keychange.latest_change(thief.conn)
     report = import_bundle(
-        dev, export.export_update(sup, w.out, [dev.device_id], extra=[record("key_change", change)])
+        dev,
+        updates.export_update(sup, w.out, [dev.device_id], extra=[record("key_change", change)]),
     )
     assert report.quarantined == 1 and devices.get(dev.conn, sup.device_id) == new
     thief.close()
@@ -92,7 +93,7 @@ def test_window_a_device_that_takes_the_copys_key_change_first_follows_the_copy(
         changed[-1].details["fingerprint"]
         == devices.own_device(thief.conn, devices.DeviceRole.SUPERVISOR).fingerprint
     )
-    for package in (legit, export.export_update(sup, w.out, [late.device_id])):
+    for package in (legit, updates.export_update(sup, w.out, [late.device_id])):
         with pytest.raises(BundleError) as refused:
             import_bundle(late, package)
         assert refused.value.reason == "unknown_key"

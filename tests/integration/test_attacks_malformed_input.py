@@ -12,7 +12,7 @@ from idtool import policy
 from idtool.certificate import issuance, payload
 from idtool.certificate.verify import Status, verify
 from idtool.errors import InvalidInput
-from idtool.sync import export
+from idtool.sync import updates
 from idtool.sync.importer import import_bundle
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.support.cases import decided_case
@@ -37,7 +37,7 @@ def test_an_update_with_a_malformed_policy_row_is_quarantined_not_a_crash(tmp_pa
             "policy", {"action": "issue_certificate", "role": {"border_guard": 1}, "allowed": True}
         ),
     ]
-    report = import_bundle(dev, export.export_update(w.sup, w.out, [dev.device_id], extra=bad))
+    report = import_bundle(dev, updates.export_update(w.sup, w.out, [dev.device_id], extra=bad))
     assert report.quarantined == 2
     assert not policy.is_allowed(
         dev.conn, policy.Role.BORDER_GUARD, policy.Action.ISSUE_CERTIFICATE

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from idtool import kdf, officers
-from idtool.certificate import issuance
+from idtool.certificate import issuing_org
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG
 from tests.support.cases import BIRTH, HOLDER, decided_case
@@ -25,7 +25,7 @@ def setup(tmp_path: Path) -> tuple[Runner, str]:
     vault = Vault(data, kdf_params=kdf.FAST_PARAMS)
     session, _ = vault.create(SUP, "supervisor", SUP_PASS)
     with session:
-        issuance.set_organisation(session, ISSUING_ORG)
+        issuing_org.set_organisation(session, ISSUING_ORG)
         officers.add_officer(session, "Guard One", "border_guard", "guard-pass-1")
         case = decided_case(session)
     for name in ("tmp", "cwd", "out"):

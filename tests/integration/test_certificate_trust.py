@@ -13,12 +13,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from idtool import audit, kdf, officers, permissions, policy, policy_options
-from idtool.certificate import issuance, issuing, payload
+from idtool.certificate import issuance, issuing, issuing_org, ledger, payload
 from idtool.certificate.verify import Status, verify
 from idtool.cli import main
 from idtool.errors import AuthenticationFailed, NotPermitted
 from idtool.session import Session
-from idtool.sync import devices, enrol, export
+from idtool.sync import devices, enrol, export, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG, POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
@@ -163,12 +163,12 @@ def test_a_revoked_devices_certificates_verify_only_if_issued_before(
     lost, other = w.devs
     # The coordinator names the organisation the post works for: it may issue.
     devices.set_organisation(w.sup, lost.device_id, ISSUING_ORG)
-    import_bundle(lost, export.export_update(w.sup, w.out, [lost.device_id]))
+    import_bundle(lost, updates.export_update(w.sup, w.out, [lost.device_id]))
     before = issuance.issue(lost, decided_case(lost).uuid, "en").certificate.code
     import_bundle(w.sup, export.export_cases(lost, w.out))
     # The coordinator verifies its own devices' certificates (it learned the issuing key).
     assert verify(w.sup, before).status is Status.VALID
-    import_bundle(other, export.export_update(w.sup, w.out, [other.device_id]))
+    import_bundle(other, updates.export_update(w.sup, w.out, [other.device_id]))
     assert verify(other, before).status is Status.VALID
 
     # The laptop is stolen; the thief, who knows a passphrase, keeps issuing certificates.
@@ -178,7 +178,7 @@ def test_a_revoked_devices_certificates_verify_only_if_issued_before(
     ).certificate.code
     for session in (w.sup, other):
         if session is other:
-            import_bundle(other, export.export_update(w.sup, w.out, [other.device_id]))
+            import_bundle(other, updates.export_update(w.sup, w.out, [other.device_id]))
         assert verify(session, before).status is Status.VALID
         result = verify(session, after)
         assert result.status is Status.ISSUER_REVOKED and result.issuer_status == "revoked"
@@ -235,7 +235,7 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
     for confirmer, error, words in refusals:
         with pytest.raises(error, match=words):
             issuance.issue(police, case.uuid, "en", confirmer=confirmer)
-        assert issuance.get(police, case.uuid) is None
+        assert ledger.get(police, case.uuid) is None
     printed = issuance.issue(police, case.uuid, "en", confirmer=(SUPERVISOR, SUPERVISOR_PASS))
     entry = [e for e in audit.entries(police.conn) if e.action == "certificate.issue"][-1]
     assert (
@@ -243,10 +243,10 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
     )
     assert verify(sup, printed.certificate.code).status is Status.VALID
     # "off": no confirmation; "on" with a single officer who may issue: no certificate.
-    policy_options.set_option(sup, "four_eyes", "off")
+    issuing_org.set_option(sup, "four_eyes", "off")
     assert not issuance.confirmation_needed(police)
     officers.remove_officer(sup, POLICE)
-    policy_options.set_option(sup, "four_eyes", "on")
+    issuing_org.set_option(sup, "four_eyes", "on")
     other = decided_case(sup, name="Айнура Бекова")
     assert "second officer" in issuance.issue_blocked(sup, other.uuid)
     police.close()
@@ -256,14 +256,14 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
 def test_the_coordinator_decides_who_may_issue_on_its_devices(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
-    policy_options.set_option(w.sup, "four_eyes", "on")
-    policy_options.set_option(w.sup, "issuing_types", ["crisis_centre", "police"])
+    issuing_org.set_option(w.sup, "four_eyes", "on")
+    issuing_org.set_option(w.sup, "issuing_types", ["crisis_centre", "police"])
     devices.set_organisation(w.sup, dev.device_id, "crisis-centre-osh")
-    report = import_bundle(dev, export.export_update(w.sup, w.out, [dev.device_id]))
+    report = import_bundle(dev, updates.export_update(w.sup, w.out, [dev.device_id]))
     assert report.quarantined == 0
     options = policy_options.get(dev.conn)
     assert options.four_eyes == "on" and options.issuing_types == ("crisis_centre", "police")
-    assert issuance.issuing_body(dev.conn).id == "crisis-centre-osh"
+    assert issuing_org.issuing_body(dev.conn).id == "crisis-centre-osh"
     # An enrolled device cannot set them itself, not even by its own supervisor.
     boss, _code = Vault(tmp_path / "post", kdf_params=kdf.FAST_PARAMS).create(
         SUPERVISOR, "supervisor", SUPERVISOR_PASS
@@ -271,6 +271,6 @@ def test_the_coordinator_decides_who_may_issue_on_its_devices(tmp_path: Path) ->
     request = enrol.accept_enrolment(boss, enrol.create_enrolment(w.sup), label="post")
     import_bundle(boss, enrol.approve(w.sup, request, tmp_path / "u.idtb"))
     with pytest.raises(NotPermitted, match="coordinator"):
-        policy_options.set_option(boss, "four_eyes", "off")
+        issuing_org.set_option(boss, "four_eyes", "off")
     assert policy_options.get(boss.conn).four_eyes == "on"
     boss.close()

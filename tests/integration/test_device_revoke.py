@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from idtool.errors import BundleError, InvalidInput, NotPermitted
-from idtool.sync import devices, export
+from idtool.sync import devices, export, updates
 from idtool.sync.devices import DeviceStatus
 from idtool.sync.importer import import_bundle
-from idtool.sync.referral import export_referral
+from idtool.sync.referral_out import export_referral
 from tests.support.cases import consent_to_referral, person_case
 from tests.support.sync import CRISIS, PASS, SUP, dump, make_world, two_orgs, update_all
 
@@ -64,7 +64,7 @@ def test_revoke_rules_and_audit(tmp_path: Path) -> None:
     )
     assert devices.get(w.sup.conn, lost.device_id).status is DeviceStatus.REVOKED
     # The update for all devices is no longer addressed to the revoked one.
-    path = export.export_update_all(w.sup, w.out)
+    path = updates.export_update_all(w.sup, w.out)
     with pytest.raises(BundleError):
         import_bundle(lost, path)
     assert import_bundle(other, path).quarantined == 0
@@ -91,13 +91,13 @@ def test_case_bundle_from_a_revoked_device_is_refused(tmp_path: Path) -> None:
 
 def test_update_carries_the_revocation_and_referrals_are_refused(tmp_path: Path) -> None:
     w, sender, receiver = two_orgs(tmp_path, CRISIS)
-    old_update = export.export_update_all(w.sup, w.out)  # while the sender is still trusted
+    old_update = updates.export_update_all(w.sup, w.out)  # while the sender is still trusted
     case = person_case(sender, "Асел Кадырова")
     consent_to_referral(sender, case.uuid, CRISIS)
     referral = export_referral(sender, case.uuid, CRISIS, None, w.out, services=("shelter",))
 
     devices.revoke(w.sup, sender.device_id, "retired")
-    new_update = export.export_update_all(w.sup, w.out)
+    new_update = updates.export_update_all(w.sup, w.out)
     report = import_bundle(receiver, new_update)
     assert report.quarantined == 0
     assert devices.get(receiver.conn, sender.device_id).status is DeviceStatus.REVOKED
@@ -120,7 +120,7 @@ def test_update_carries_the_revocation_and_referrals_are_refused(tmp_path: Path)
     from idtool.sync.report import ImportReport
     from idtool.sync.update_trust import apply_update
 
-    rows = [r for r in export.update_records(w.sup.conn) if r["table"] == "sync_devices"]
+    rows = [r for r in updates.update_records(w.sup.conn) if r["table"] == "sync_devices"]
     for r in rows:
         r["row"]["status"] = "trusted"
     report = ImportReport("b", w.sup.device_id, "update", 99)

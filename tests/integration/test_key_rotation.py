@@ -14,7 +14,7 @@ from idtool import audit, cases, database, kdf, officers
 from idtool.certificate import trust
 from idtool.cli import main
 from idtool.errors import AuthenticationFailed, BundleError, InvalidInput, NotPermitted
-from idtool.sync import devices, enrol, export, keychange
+from idtool.sync import devices, enrol, export, keychange, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
@@ -80,8 +80,8 @@ def test_a_removed_officers_copy_of_the_coordinator_loses_its_power(tmp_path: Pa
     # refuses it.
     thief = Vault(tmp_path / "stolen", kdf_params=kdf.FAST_PARAMS).unlock(REMOVED, REMOVED_PASS)
     trust.add_key(thief, _rogue_issuer(), "rogue")
-    export.export_update(thief, w.out, [dev.device_id, late.device_id])
-    forged = export.export_update(thief, w.out, [dev.device_id, late.device_id])
+    updates.export_update(thief, w.out, [dev.device_id, late.device_id])
+    forged = updates.export_update(thief, w.out, [dev.device_id, late.device_id])
     with pytest.raises(BundleError) as refused:
         import_bundle(dev, forged)
     assert refused.value.reason == "unknown_key"
@@ -104,12 +104,12 @@ def test_a_removed_officers_copy_of_the_coordinator_loses_its_power(tmp_path: Pa
     # A device that has not imported the key change yet still trusts the old key: that is the
     # window docs/security.md describes. It refuses the coordinator's new updates until it gets
     # the key-change package, which the coordinator writes again.
-    update = export.export_update(sup, w.out, [late.device_id])
+    update = updates.export_update(sup, w.out, [late.device_id])
     with pytest.raises(BundleError) as missed:
         import_bundle(late, update)
     assert missed.value.reason == "unknown_key"
     import_bundle(late, keychange.write_key_change(sup, w.out))
-    assert import_bundle(late, export.export_update(sup, w.out, [late.device_id])).imported >= 0
+    assert import_bundle(late, updates.export_update(sup, w.out, [late.device_id])).imported >= 0
     assert devices.get(late.conn, sup.device_id).fingerprint == new_fingerprint
     with pytest.raises(BundleError):
         import_bundle(late, forged)
@@ -126,7 +126,7 @@ def test_a_key_change_not_signed_by_both_keys_is_refused(tmp_path: Path) -> None
     old_signing, change = keychange.latest_change(w.sup.conn)
     other = Ed25519PrivateKey.generate()
     bad = {**change, "new_signature": other.sign(b"something else").hex()}
-    path = export.export_update_all(
+    path = updates.export_update_all(
         w.sup, w.out, extra=[{"table": "key_change", "row": bad}], signing=old_signing
     )
     report = import_bundle(dev, path)

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 
 from idtool import kdf
-from idtool.certificate import issuance
+from idtool.certificate import issuance, issuing_org
 from idtool.cli import referrals as cli
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG
@@ -35,7 +35,7 @@ def setup(tmp_path: Path) -> tuple[Runner, str, str]:
     vault = Vault(data, kdf_params=kdf.FAST_PARAMS)
     session, _ = vault.create(SUP, "supervisor", SUP_PASS)
     with session:
-        issuance.set_organisation(session, ISSUING_ORG)
+        issuing_org.set_organisation(session, ISSUING_ORG)
         adult = person_case(session, HOLDER, decide=True)
         issuance.issue(session, adult.uuid, "ru")
         child = person_case(session, "Бала Мисалова", child=True)

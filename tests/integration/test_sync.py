@@ -12,7 +12,7 @@ import pytest
 
 from idtool import cases, database, demo, kdf
 from idtool.errors import BundleError, NotPermitted
-from idtool.sync import conflicts, devices, enrol, export
+from idtool.sync import conflicts, devices, enrol, export, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.support.sync import PASS, SUP, craft, device_records, dump, make_world
@@ -275,8 +275,8 @@ def test_answer_edited_on_both_sides_is_a_conflict(tmp_path: Path) -> None:
 def test_update_bundles_refuse_replays(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
-    older = export.export_update(w.sup, w.out, [dev.device_id])
-    newer = export.export_update(w.sup, w.out, [dev.device_id])
+    older = updates.export_update(w.sup, w.out, [dev.device_id])
+    newer = updates.export_update(w.sup, w.out, [dev.device_id])
     assert import_bundle(dev, newer).imported == 0  # a newer snapshot may skip one
     with pytest.raises(BundleError) as e:
         import_bundle(dev, older)

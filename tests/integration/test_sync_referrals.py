@@ -13,9 +13,9 @@ import pytest
 from idtool import interviews
 from idtool.bundle import open_manifest, read_bundle
 from idtool.errors import BundleError, NotPermitted
-from idtool.sync import devices, referral
+from idtool.sync import devices, referral_out
 from idtool.sync.importer import import_bundle
-from idtool.sync.referral import export_referral
+from idtool.sync.referral_out import export_referral
 from tests.support.cases import consent_to_referral, person_case
 from tests.support.sync import CRISIS, OMBUDSMAN, two_orgs
 
@@ -81,7 +81,7 @@ def test_receiver_continues_the_case_without_asking_again(tmp_path: Path) -> Non
     assert (status, from_device, source) == (
         "accepted",
         sender.device_id,
-        referral.public_id(second.uuid),
+        referral_out.public_id(second.uuid),
     )
     person = receiver.conn.execute(
         "SELECT p.full_name, p.document_number FROM cases c JOIN"
@@ -132,7 +132,7 @@ def test_a_received_answer_its_question_cannot_take_is_quarantined(
     w, sender, receiver = two_orgs(tmp_path, CRISIS)
     case = person_case(sender, "Айжан Сынамаева")
     consent_to_referral(sender, case.uuid, CRISIS)
-    real = referral.build_records
+    real = referral_out.build_records
 
     def tampered(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
         records = real(*args, **kwargs)
@@ -142,7 +142,7 @@ def test_a_received_answer_its_question_cannot_take_is_quarantined(
         answer["row"]["value"] = json.dumps("twenty")
         return records
 
-    monkeypatch.setattr(referral, "build_records", tampered)
+    monkeypatch.setattr(referral_out, "build_records", tampered)
     path = export_referral(sender, case.uuid, CRISIS, None, w.out, services=("shelter",))
     report = import_bundle(receiver, path)
     assert report.tables["answer"]["quarantined"] == 1

@@ -11,7 +11,7 @@ from idtool import directory, interviews, permissions, policy
 from idtool.errors import NotPermitted
 from idtool.paths import questionnaires_dir
 from idtool.questionnaire import registry
-from idtool.sync import export
+from idtool.sync import updates
 from idtool.sync.importer import import_bundle
 from tests.support.cases import person_case
 from tests.support.sync import CRISIS, make_world, update_all
@@ -61,14 +61,14 @@ def test_update_installs_directory_policy_and_questionnaires(tmp_path: Path) -> 
     } <= actions
     # The same update again changes nothing; a second, newer update is all "unchanged".
     assert import_bundle(dev, next(w.out.glob("*.idtb"))).already_imported
-    report = import_bundle(dev, export.export_update_all(w.sup, w.out))
+    report = import_bundle(dev, updates.export_update_all(w.sup, w.out))
     assert report.imported == 0 and report.quarantined == 1  # the broken form, again
 
 
 def test_update_import_needs_the_permission(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     dev = w.devs[0]
-    path = export.export_update_all(w.sup, w.out)
+    path = updates.export_update_all(w.sup, w.out)
     for role in policy.Role:
         policy.set_allowed(dev.conn, policy.Action.IMPORT_UPDATE_BUNDLE, role, False, dev.device_id)
     with pytest.raises(NotPermitted):

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from idtool import kdf, officers
 from idtool.certificate import payload
 from idtool.session import Session
-from idtool.sync import devices, enrol, export
+from idtool.sync import devices, enrol, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG
@@ -51,14 +51,14 @@ def issuing_world(tmp_path: Path, n: int) -> World:
     for dev in w.devs:
         devices.set_organisation(w.sup, dev.device_id, ISSUING_ORG)
     for dev in w.devs:
-        import_bundle(dev, export.export_update(w.sup, w.out, [dev.device_id]))
+        import_bundle(dev, updates.export_update(w.sup, w.out, [dev.device_id]))
     return w
 
 
 def update(w: World, *targets: Session) -> None:
     """The coordinator's update reaches each of `targets`."""
     for dev in targets:
-        import_bundle(dev, export.export_update(w.sup, w.out, [dev.device_id]))
+        import_bundle(dev, updates.export_update(w.sup, w.out, [dev.device_id]))
 
 
 def enrolled_post(w: World, folder: Path, label: str) -> Session:
@@ -70,7 +70,7 @@ def enrolled_post(w: World, folder: Path, label: str) -> Session:
     request = enrol.accept_enrolment(boss, enrol.create_enrolment(w.sup), label=label)
     import_bundle(boss, enrol.approve(w.sup, request, folder.parent / f"{label}.idtb"))
     devices.set_organisation(w.sup, boss.device_id, ISSUING_ORG)
-    import_bundle(boss, export.export_update(w.sup, w.out, [boss.device_id]))
+    import_bundle(boss, updates.export_update(w.sup, w.out, [boss.device_id]))
     officers.add_officer(boss, GUARD, "border_guard", GUARD_PASS)
     return boss
 

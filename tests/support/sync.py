@@ -11,7 +11,7 @@ from typing import Any
 from idtool import audit, cases, database, demo, kdf
 from idtool.bundle import encode_manifest, write_bundle
 from idtool.session import Session
-from idtool.sync import devices, enrol, export, tables
+from idtool.sync import devices, enrol, export, tables, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 
@@ -67,7 +67,7 @@ def world_with_exports(tmp_path: Path, n: int = 2) -> World:
 
 def update_all(w: World) -> None:
     """The supervisor's update for all devices reaches each of them."""
-    path = export.export_update_all(w.sup, w.out)
+    path = updates.export_update_all(w.sup, w.out)
     for dev in w.devs:
         report = import_bundle(dev, path)
         assert not report.already_imported

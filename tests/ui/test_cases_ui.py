@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QRadioButton
 
 from benchmarks.cases_bench import fill_cases
-from idtool import case_assessments, cases, decisions, demo, interviews, officers
+from idtool import case_assessments, case_list, cases, decisions, demo, interviews, officers
 from idtool.assessment import recommendation_label
 from idtool.questionnaire.registry import load_shipped
 from tests.support.cases import STRONG, screen
@@ -173,7 +173,7 @@ def test_new_case_dialog_opens_the_case_and_starts_the_interview(qtbot, session)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.region_error.isVisible()
     assert "region" in dialog.region_error.text()
-    assert cases.CaseQuery().count(session) == 0
+    assert case_list.CaseQuery().count(session) == 0
     type_text(dialog.full_name, "Чолпон Сыдыкова")
     type_text(dialog.birth_date, "31.12.2000")
     dialog.region.setCurrentIndex(dialog.region.findData("batken"))
@@ -217,7 +217,7 @@ def test_new_case_dialog_refuses_a_pasted_name_with_an_invisible_character(qtbot
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert dialog.error.isVisible()
     assert "invisible" in dialog.error.text() and "Nurgul" not in dialog.error.text()
-    assert cases.CaseQuery().count(session) == 0
+    assert case_list.CaseQuery().count(session) == 0
     # Retyped without it, the case opens.
     dialog.full_name.clear()
     type_text(dialog.full_name, "Nurgul Asanova")

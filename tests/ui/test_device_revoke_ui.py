@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QPushButton
 
-from idtool.sync import devices, export
+from idtool.sync import devices, updates
 from idtool.sync.devices import DeviceStatus
 from idtool.sync.importer import import_bundle
 from tests.support.sync import make_world
@@ -79,7 +79,7 @@ def test_supervisor_revokes_a_device(qtbot, qtmodeltester, tmp_path: Path, monke
 def test_a_device_sees_the_status_but_cannot_revoke(qtbot, tmp_path: Path) -> None:
     w = make_world(tmp_path, 2)
     devices.revoke(w.sup, w.devs[1].device_id, "retired")
-    import_bundle(w.devs[0], export.export_update_all(w.sup, w.out))
+    import_bundle(w.devs[0], updates.export_update_all(w.sup, w.out))
     dialog = DevicesDialog(w.devs[0])
     qtbot.addWidget(dialog)
     dialog.show()

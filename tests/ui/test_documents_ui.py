@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from idtool import consent, directory, officers, referrals
-from idtool.certificate import issuance, payload
+from idtool.certificate import issuance, ledger, payload
 from idtool.consent import Purpose, State
 from tests.support.cases import BIRTH, HOLDER, person_case
 from tests.ui.drive import click, in_dialog, save_to, show, type_text, verify_now
@@ -58,7 +58,7 @@ def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monk
     assert Path(asked[1]).name == f"certificate-{case.number}.pdf"
     assert HOLDER not in asked[1]
     assert original.read_bytes().startswith(b"%PDF")
-    cert = issuance.get(session, case.uuid)
+    cert = ledger.get(session, case.uuid)
     assert cert.number in section.state.text() and "not encrypted" in section.message.text()
     assert list(out.iterdir()) == [original]  # no temporary or second file
     # A second issue is not offered, and refused if asked for anyway.
@@ -93,7 +93,7 @@ def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monk
 
     in_dialog(RevokeDialog, revoke)
     click(qtbot, section.revoke_button)
-    assert issuance.get(session, case.uuid).revocation.reason == "Выдано по ошибке"
+    assert ledger.get(session, case.uuid).revocation.reason == "Выдано по ошибке"
     assert "REVOKED" in section.state.text() and "Выдано по ошибке" in section.details.text()
     assert not section.copy_button.isEnabled() and not section.revoke_button.isEnabled()
 

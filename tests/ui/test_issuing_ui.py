@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from idtool import audit, officers, policy_options
-from idtool.certificate import issuance
+from idtool.certificate import issuance, issuing_org, ledger
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 from tests.support.cases import person_case
 from tests.ui.drive import click, in_dialog, save_to, show, type_text
@@ -31,7 +31,7 @@ def test_a_second_officer_confirms_the_certificate(
     # Cancelled: nothing issued.
     in_dialog(ConfirmIssueDialog, lambda dialog: dialog.reject())
     click(qtbot, section.issue_button)
-    assert issuance.get(police, case.uuid) is None and not out.exists()
+    assert ledger.get(police, case.uuid) is None and not out.exists()
 
     # A wrong passphrase: refused with the core's message, nothing issued.
     def wrong(dialog: ConfirmIssueDialog) -> None:
@@ -43,7 +43,7 @@ def test_a_second_officer_confirms_the_certificate(
     click(qtbot, section.issue_button)
     qtbot.waitUntil(section.error.isVisible, timeout=10_000)
     assert "not correct" in section.error.text()
-    assert issuance.get(police, case.uuid) is None
+    assert ledger.get(police, case.uuid) is None
 
     def right(dialog: ConfirmIssueDialog) -> None:
         click(qtbot, dialog.ok_button)  # empty: asked again
@@ -70,7 +70,7 @@ def test_supervisor_sets_organisation_and_who_may_issue(qtbot, session):
     index = dialog.organisation.findData("crisis-centre-bishkek")
     dialog.organisation.setCurrentIndex(index)
     dialog.organisation.activated.emit(index)
-    assert issuance.issuing_body(session.conn).id == "crisis-centre-bishkek"
+    assert issuing_org.issuing_body(session.conn).id == "crisis-centre-bishkek"
     assert "may not issue" in dialog.status.text()
     # Ticking crisis centres allows them (audited).
     for i in range(dialog.types.count()):

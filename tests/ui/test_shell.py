@@ -42,9 +42,9 @@ def test_first_run_setup(qtbot, make_window, vault):
     assert SUPERVISOR in window.status_officer.text()
     assert "Supervisor" in window.status_officer.text()
     assert vault.exists()
-    from idtool.certificate import issuance
+    from idtool.certificate import issuing_org
 
-    assert issuance.issuing_body(window.session.conn).id == "mvd-anti-trafficking"
+    assert issuing_org.issuing_body(window.session.conn).id == "mvd-anti-trafficking"
     # The code works: it resets the passphrase.
     window.lock()
     vault.reset_passphrase(code, SUPERVISOR, "reset-by-code")

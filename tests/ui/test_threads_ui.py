@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 
 from idtool import audit, database
-from idtool.certificate import issuance
+from idtool.certificate import ledger
 from idtool.certificate import pdf as certificate_pdf
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.support.cases import person_case
@@ -101,9 +101,9 @@ def test_a_certificate_issued_while_a_task_writes_is_issued_or_refused_in_one_li
     assert delivered == ["committed"]
     if section.error.isVisible():
         assert section.error.text() == BUSY
-        assert issuance.get(session, case.uuid) is None and not out.exists()
+        assert ledger.get(session, case.uuid) is None and not out.exists()
     else:
-        assert out.read_bytes().startswith(b"%PDF") and issuance.get(session, case.uuid)
+        assert out.read_bytes().startswith(b"%PDF") and ledger.get(session, case.uuid)
 
 
 def test_locking_does_not_wait_for_a_task_and_drops_what_it_delivers(

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from idtool import audit, case_assessments, cases, database, decisions, demo, interviews, officers
+from idtool import (
+    audit,
+    case_assessments,
+    case_list,
+    cases,
+    database,
+    decisions,
+    demo,
+    interviews,
+    officers,
+)
 from idtool.decisions import Decision
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.questionnaire.registry import load_shipped
@@ -32,9 +42,9 @@ def test_open_case_numbers_and_search(session):
         ("Бакыт Садыров", second.uuid),
         ("00002", second.uuid),
     ):
-        rows = cases.CaseQuery(text=text).page(session, 0, 10)
+        rows = case_list.CaseQuery(text=text).page(session, 0, 10)
         assert [r.uuid for r in rows] == [expected], text
-    assert cases.CaseQuery(text="nobody at all").count(session) == 0
+    assert case_list.CaseQuery(text="nobody at all").count(session) == 0
     with pytest.raises(InvalidInput):
         cases.open_case(session, full_name="X", region="atlantis")
     with pytest.raises(InvalidInput):
@@ -43,11 +53,11 @@ def test_open_case_numbers_and_search(session):
 
 def test_paging_and_order(session):
     made = [cases.open_case(session, full_name=f"Person {i}", region="talas") for i in range(25)]
-    query = cases.CaseQuery(order_by="number", descending=False)
+    query = case_list.CaseQuery(order_by="number", descending=False)
     assert query.count(session) == 25
     page1, page2 = query.page(session, 0, 10), query.page(session, 10, 10)
     assert [r.number for r in page1 + page2] == [c.number for c in made[:20]]
-    assert cases.CaseQuery(status="identified").count(session) == 0
+    assert case_list.CaseQuery(status="identified").count(session) == 0
 
 
 def test_answers_are_saved_one_by_one_and_resume(session, made_vault):
@@ -138,7 +148,7 @@ def test_identification_answers_update_the_person(session):
     interviews.save_answer(session, interview, "date_of_birth", "1999-05-01")
     person = cases.get_case(session, case.uuid).person
     assert (person.full_name, person.birth_date) == ("Чолпон Мисалова", "1999-05-01")
-    assert cases.CaseQuery(text="cholpon misalova").count(session) == 1
+    assert case_list.CaseQuery(text="cholpon misalova").count(session) == 1
 
 
 def test_demo_covers_every_status(session):
@@ -170,17 +180,17 @@ def test_a_stale_interview_copy_cannot_reopen_a_completed_interview(session):
 def test_search_index_follows_names_and_short_fragments_walk(session):
     made = cases.open_case(session, full_name="Жылдыз Тестова", region="osh")
     cases.open_case(session, full_name="Other Person", region="osh")
-    assert [r.uuid for r in cases.CaseQuery(text="jyldyz").page(session, 0, 5)] == [made.uuid]
+    assert [r.uuid for r in case_list.CaseQuery(text="jyldyz").page(session, 0, 5)] == [made.uuid]
     # The name changes through the interview: the index follows.
     interview = interviews.start(session, made.uuid, load_shipped("nrm-identification"), "ru")
     interviews.save_answer(session, interview, "full_name", "Чолпон Тестова")
-    assert cases.CaseQuery(text="jyldyz").count(session) == 0
-    assert cases.CaseQuery(text="cholpon").count(session) == 1
+    assert case_list.CaseQuery(text="jyldyz").count(session) == 0
+    assert case_list.CaseQuery(text="cholpon").count(session) == 1
     # One or two letters: names with a word starting so.
-    assert cases.CaseQuery(text="ch").count(session) == 1
-    assert cases.CaseQuery(text="o").count(session) == 1  # "Other", not "Cholpon"
-    assert cases.CaseQuery(text="т").count(session) == 1  # Тестова, in Cyrillic
+    assert case_list.CaseQuery(text="ch").count(session) == 1
+    assert case_list.CaseQuery(text="o").count(session) == 1  # "Other", not "Cholpon"
+    assert case_list.CaseQuery(text="т").count(session) == 1  # Тестова, in Cyrillic
     # Deep pages and every sort order give the same set.
-    for order in cases.SORT_COLUMNS:
-        rows = cases.CaseQuery(order_by=order).page(session, 0, 10)
+    for order in case_list.SORT_COLUMNS:
+        rows = case_list.CaseQuery(order_by=order).page(session, 0, 10)
         assert len(rows) == 2

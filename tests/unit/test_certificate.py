@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from idtool import audit, database, decisions, migrations, officers
-from idtool.certificate import issuance, payload, qr, trust
+from idtool.certificate import issuance, issuing_org, ledger, payload, qr, trust
 from idtool.certificate.verify import Status, verify
 from idtool.decisions import Decision
 from idtool.errors import InvalidInput, NotPermitted
@@ -86,7 +86,7 @@ def test_issue_only_after_latest_identified_decision(session):
     decisions.record(session, case.uuid, Decision.NEEDS_INFORMATION, "missing documents")
     with pytest.raises(InvalidInput, match="identified victim"):
         issuance.issue(session, case.uuid, "ru")
-    assert issuance.get(session, case.uuid) is None
+    assert ledger.get(session, case.uuid) is None
 
 
 def test_no_certificate_for_demo_cases(session):
@@ -122,7 +122,7 @@ def test_numbers_are_unique_and_listed_per_case(session, issued):
     numbers = {printed.certificate.number, second.certificate.number}
     assert len(numbers) == 2
     assert all(n.startswith(f"KG-VS-{session.device_id[:8].upper()}-") for n in numbers)
-    assert issuance.numbers_by_case(session) == {
+    assert ledger.numbers_by_case(session) == {
         case.uuid: printed.certificate.number,
         other.uuid: second.certificate.number,
     }
@@ -142,7 +142,7 @@ def test_border_guard_may_not_issue_police_may(session, made_vault):
         printed = issuance.issue(police, case.uuid, "ky", confirmer=(SUPERVISOR, SUPERVISOR_PASS))
         assert printed.certificate.officer_name == "Police One"
         with pytest.raises(NotPermitted):
-            issuance.set_organisation(police, "prosecutor-general")
+            issuing_org.set_organisation(police, "prosecutor-general")
 
 
 def test_failed_save_records_nothing(session):
@@ -154,7 +154,7 @@ def test_failed_save_records_nothing(session):
 
     with pytest.raises(OSError):
         issuance.issue(session, case.uuid, "ru", save=broken)
-    assert issuance.get(session, case.uuid) is None
+    assert ledger.get(session, case.uuid) is None
     saved = []
     printed = issuance.issue(session, case.uuid, "ru", save=saved.append)
     assert saved == [printed.pdf]
@@ -211,18 +211,18 @@ def test_russian_pdf_and_organisation(session):
     ):
         assert expected in text, expected
     # The issuing body comes from the NRM directory, in the certificate's language.
-    issuance.set_organisation(session, "prosecutor-general")
+    issuing_org.set_organisation(session, "prosecutor-general")
     copy = issuance.reprint(session, case.uuid)
     # The organisation is the one recorded at issue time.
     assert "Генеральная прокуратура" not in page_text(copy.pdf)
-    assert issuance.organisation(session, "ru") == "Генеральная прокуратура"
+    assert issuing_org.organisation(session, "ru") == "Генеральная прокуратура"
     other = decided_case(session, name="Асел Мисалова", birth="2001-02-03")
     assert "Генеральная прокуратура" in page_text(issuance.issue(session, other.uuid, "ru").pdf)
     for bad in ("   ", "Кризисный центр «Сезим», Бишкек", "no-such-org"):
         with pytest.raises(InvalidInput):
-            issuance.set_organisation(session, bad)
+            issuing_org.set_organisation(session, bad)
     # An organisation of a type that may not issue under the NRM policy cannot issue.
-    issuance.set_organisation(session, "crisis-centre-bishkek")
+    issuing_org.set_organisation(session, "crisis-centre-bishkek")
     third = decided_case(session, name="Айнура Бекова", birth="1990-05-05")
     assert "may not issue" in issuance.issue_blocked(session, third.uuid)
     with pytest.raises(InvalidInput, match="may not issue"):
@@ -369,7 +369,7 @@ def test_revocation(session, issued):
         issuance.reprint(session, case.uuid)
     with pytest.raises(InvalidInput, match="only once"):
         issuance.issue(session, case.uuid, "ky")
-    assert issuance.get(session, case.uuid).revoked
+    assert ledger.get(session, case.uuid).revoked
     actions = [e.action for e in audit.entries(session.conn, case.uuid)]
     assert "certificate.revoke" in actions
     with pytest.raises(database.DatabaseError, match="never"):

@@ -115,7 +115,7 @@ def test_identity_keys_of_an_older_database_are_recomputed(made_vault):
     names were checked): after the upgrade its persons and certificates carry identity keys,
     the search still finds people in both scripts, a look-alike gets no second certificate,
     and nothing is queued to be sent for it."""
-    from idtool import cases, names
+    from idtool import case_list, cases, names
     from idtool.certificate import issuance
     from idtool.translit import search_key
     from tests.support.cases import decided_case
@@ -157,7 +157,7 @@ def test_identity_keys_of_an_older_database_are_recomputed(made_vault):
             ("Bermet Asanbekova", typed.uuid),
             ("Нургул", holder.uuid),
         ):
-            assert [r.uuid for r in cases.CaseQuery(text=text).page(session, 0, 10)] == [found]
+            assert [r.uuid for r in case_list.CaseQuery(text=text).page(session, 0, 10)] == [found]
         again = decided_case(session, name="Nurgul Asan\u03bfva", birth="1999-03-08")
         with pytest.raises(InvalidInput, match="only once"):
             issuance.issue(session, again.uuid, "en")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from idtool import cases, consent, interviews, officers
+from idtool import case_list, cases, consent, interviews, officers
 from idtool.certificate import issuance
 from idtool.errors import InvalidInput
 from idtool.questionnaire.registry import load_shipped
@@ -102,7 +102,7 @@ def test_new_case_refuses_hidden_characters_with_a_clear_message(session, varian
     with pytest.raises(InvalidInput, match=words) as info:
         cases.open_case(session, full_name=name, region="osh", birth_date=BIRTH)
     assert name not in info.value.message and "Nurgul" not in info.value.message
-    assert cases.CaseQuery().count(session) == 0
+    assert case_list.CaseQuery().count(session) == 0
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from idtool.paths import questionnaires_dir
-from idtool.questionnaire.check import check_file
+from idtool.questionnaire.check_report import check_file
 from idtool.questionnaire.expr import parse
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.indicator_ids import CONTRACT_IDS, known_indicator_ids
@@ -293,7 +293,7 @@ def test_check_file() -> None:
 
 def test_core_never_imports_qt() -> None:
     code = (
-        "import sys, idtool.questionnaire.flow, idtool.questionnaire.check, "
+        "import sys, idtool.questionnaire.flow, idtool.questionnaire.check_report, "
         "idtool.questionnaire.registry; "
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'ui'))]"
     )
@@ -447,15 +447,15 @@ def test_xlsx_too_many_columns_and_lying_dimension(tmp_path: Path) -> None:
 def test_xlsx_zip_bomb_is_refused_before_unpacking(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from idtool.questionnaire import xlsx_reader
+    from idtool.questionnaire import xlsx_workbook
 
-    monkeypatch.setattr(xlsx_reader, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(xlsx_workbook, "MAX_UNPACKED_BYTES", 1024 * 1024)
     path = _xlsx_with_sheet(
         tmp_path, "bomb.xlsx", lambda s: s.replace("<sheetData>", "<sheetData>" + " " * 2**20)
     )
     assert path.stat().st_size < 20_000
     (problem,) = problems_of(path)
     assert "unpacks to more than 1 MB" in problem.message
-    monkeypatch.setattr(xlsx_reader, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(xlsx_workbook, "MAX_FILE_BYTES", 1000)
     (problem,) = problems_of(FORMS / "small.xlsx")
     assert "too large" in problem.message

@@ -8,7 +8,7 @@ import pypdf
 import pytest
 
 from idtool import audit, cases, consent, referrals
-from idtool.certificate import issuance, qr
+from idtool.certificate import issuance, ledger, qr
 from idtool.certificate.verify import Status, verify
 from idtool.consent import Purpose, State
 from idtool.errors import InvalidInput, NotPermitted, StorageError
@@ -176,7 +176,7 @@ def test_certificate_copy_attached_not_counted_as_a_reprint(session):
     last = flat(reader.pages[-1].extract_text())
     assert "МААЛЫМКАТ" in last and HOLDER in last and issued.number in last
     assert "КӨЧҮРМӨ" in last and made.content.reference in last
-    assert issuance.get(session, case.uuid).prints == 1
+    assert ledger.get(session, case.uuid).prints == 1
     assert "certificate.reprint" not in actions(session, case)
     entry = [e for e in audit.entries(session.conn, case.uuid) if e.action == "referral.packet"][-1]
     assert entry.details["certificate_copy"] == issued.number

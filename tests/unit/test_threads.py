@@ -17,7 +17,7 @@ from collections.abc import Callable
 import pytest
 
 from idtool import audit, cases, consent, database, officers
-from idtool.certificate import issuance
+from idtool.certificate import issuance, ledger
 from idtool.certificate import pdf as certificate_pdf
 from idtool.consent import Purpose, State
 from idtool.errors import CorruptDatabase, DatabaseBusy, InvalidInput, NotPermitted
@@ -261,7 +261,7 @@ def test_a_certificate_is_rendered_with_no_transaction_open(session, monkeypatch
     saved: list[bytes] = []
     printed = issuance.issue(session, case.uuid, "ru", save=saved.append)
     assert seen == ["rendering", "written"]  # the other write did not wait for the PDF
-    assert saved == [printed.pdf] and issuance.get(session, case.uuid) is not None
+    assert saved == [printed.pdf] and ledger.get(session, case.uuid) is not None
     done = actions(session)
     assert done.index("test.elsewhere") < done.index("certificate.issue")
 
@@ -279,7 +279,7 @@ def test_an_issue_made_while_the_pdf_renders_is_seen_before_anything_is_saved(se
         issuance.issue(session, case.uuid, "ru", save=saved.append)
     assert saved == []  # the PDF that went stale never reached the file
     number = seen[1]
-    assert isinstance(number, str) and issuance.get(session, case.uuid).number == number
+    assert isinstance(number, str) and ledger.get(session, case.uuid).number == number
     assert count(session, "certificates") == 1
     assert actions(session).count("certificate.issue") == 1
 
@@ -299,7 +299,7 @@ def test_a_name_corrected_while_the_pdf_renders_is_printed_after_all(session, mo
     printed = issuance.issue(session, case.uuid, "ru")
     assert seen == ["rendering", "corrected"]
     assert printed.certificate.holder_name == "Жылдыз Түңгүчбаева"  # rendered again
-    assert issuance.get(session, case.uuid).holder_name == "Жылдыз Түңгүчбаева"
+    assert ledger.get(session, case.uuid).holder_name == "Жылдыз Түңгүчбаева"
 
 
 def test_a_copy_is_rendered_with_no_transaction_open_and_numbered_as_recorded(session, monkeypatch):
@@ -315,7 +315,7 @@ def test_a_copy_is_rendered_with_no_transaction_open_and_numbered_as_recorded(se
     printed = issuance.reprint(session, case.uuid, save=saved.append)
     assert seen == ["rendering", 2]  # another copy was recorded while ours was rendered
     assert printed.copy == 3 and saved == [printed.pdf]  # ours was made again as copy 3
-    assert issuance.get(session, case.uuid).prints == 3
+    assert ledger.get(session, case.uuid).prints == 3
 
 
 def test_a_referral_packet_is_rendered_with_no_transaction_open(session, monkeypatch):

@@ -1,6 +1,6 @@
 """The case list as a table model that reads the database a page at a time.
 
-Filtering and ordering happen in SQL (`idtool.cases.CaseQuery`); the model keeps only the pages
+Filtering and ordering happen in SQL (`idtool.case_list.CaseQuery`); the model keeps only the pages
 a view has asked for, so a list of 100,000 cases costs a few hundred rows of memory.
 """
 
@@ -20,7 +20,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from idtool import dates
-from idtool.cases import CaseQuery, CaseRow, next_step, status_label
+from idtool.case_list import CaseQuery, CaseRow, next_step
+from idtool.cases import status_label
 from idtool.i18n import N_, _
 from idtool.regions import region_label
 from idtool.session import Session

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import cases
-from idtool.certificate import issuance
+from idtool.certificate import issuance, issuing_org, ledger
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, gettext
 from idtool.policy import Action
 from idtool.session import Session
@@ -54,7 +54,7 @@ class CertificateSection(QGroupBox):
         self.setObjectName("case_certificate")
         self.session = session
         self.case_uuid = case_uuid
-        self.certificate: issuance.Certificate | None = None
+        self.certificate: ledger.Certificate | None = None
         self.state = _label("certificate_state")
         self.details = _label("certificate_details")
         self.why = _label("certificate_why")
@@ -107,7 +107,7 @@ class CertificateSection(QGroupBox):
         return issuance.issue_blocked(self.session, self.case_uuid)
 
     def refresh(self) -> None:
-        cert = self.certificate = issuance.get(self.session, self.case_uuid)
+        cert = self.certificate = ledger.get(self.session, self.case_uuid)
         allowed = self.session.can(Action.ISSUE_CERTIFICATE)
         if cert is None:
             self.state.setText(_("No certificate has been issued for this case."))
@@ -142,7 +142,7 @@ class CertificateSection(QGroupBox):
                 ).format(
                     date=cert.issue_date,
                     officer=cert.officer_name,
-                    organisation=cert.organisation or gettext(issuance.ORGANISATION_PLACEHOLDER),
+                    organisation=cert.organisation or gettext(issuing_org.ORGANISATION_PLACEHOLDER),
                     language=LANGUAGE_NAMES.get(cert.language, cert.language),
                 )
                 + " "

@@ -16,7 +16,7 @@ from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import devices
 from idtool.sync.devices import Device
-from idtool.sync.referral import export_referral
+from idtool.sync.referral_out import export_referral
 from ui.fields import failure_text
 from ui.sync.common import default_folder
 from ui.tasks import Task, TaskState, run_task

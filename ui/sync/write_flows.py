@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from idtool.errors import NotPermitted
 from idtool.i18n import _
 from idtool.session import Session
-from idtool.sync import export
+from idtool.sync import export, updates
 from ui.fields import failure_text
 from ui.sync.common import default_folder, notify
 from ui.tasks import Task, TaskState, run_task
@@ -148,7 +148,7 @@ class SendUpdatesFlow(_WriteFlow):
         self.failed_text = _("The update package was not written: {reason}")
 
     def write(self, session: Session, folder: str, state: TaskState) -> Path:
-        return export.export_update_all(session, folder, state.progress, state.cancelled)
+        return updates.export_update_all(session, folder, state.progress, state.cancelled)
 
 
 class KeyChangeFlow(_WriteFlow):

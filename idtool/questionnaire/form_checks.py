@@ -32,13 +32,13 @@ def check_form(form: Form, problems: Problems, ignored: set[str]) -> None:
             _check_references(expr, item, column, items, ignored, problems)
         if isinstance(item, Question):
             _check_question(item, lists, problems)
-    for column, expr in (
+    for column, rule in (
         ("child", form.assessment.child),
         ("exploitation", form.assessment.exploitation),
     ):
-        if expr is not None:
+        if rule is not None:
             _check_references(
-                expr,
+                rule,
                 None,
                 column,
                 items,

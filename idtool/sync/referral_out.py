@@ -37,7 +37,7 @@ from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import devices
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
-from idtool.sync.export import Cancelled, Progress, _write_and_record, audit_records
+from idtool.sync.export import Cancelled, Progress, audit_records, write_and_record
 
 IDENTIFYING_PERSON = ("full_name", "other_names", "birth_date", "citizenship", "document_number")
 PERSON_FIELDS = (*IDENTIFYING_PERSON, "sex")
@@ -274,7 +274,7 @@ def export_referral(
     records = build_records(session, case_uuid, shown, ref)
     _, head = audit_records(session.conn, 1 << 62)
     answers = sum(r["table"] == "answer" for r in records)
-    return _write_and_record(
+    return write_and_record(
         session,
         out_dir,
         Kind.REFERRAL,
