@@ -248,7 +248,7 @@ def test_a_device_cannot_point_its_own_case_at_another_devices_person(tmp_path: 
 def test_a_device_cannot_take_a_case_uuid_before_its_real_owner_sends_it(tmp_path: Path) -> None:
     """A referral package names the sender's case: a dishonest receiver that sent a case under
     that id first would make the real one refused at the coordinator. The package carries only
-    derived ids (`referral.public_id`), never the sender's own record uuids."""
+    derived ids (`referral_out.public_id`), never the sender's own record uuids."""
     from idtool import consent
     from idtool.sync import referral_out
     from idtool.sync.referral_out import export_referral
