@@ -28,7 +28,7 @@ _default = {"lang": DEFAULT_LANGUAGE}
 
 def _compile(po: Path, mo: Path) -> bool:
     """Write `mo` from `po` (fuzzy and empty entries left out); False if it cannot be written."""
-    # Babel only compiles a .po newer than its .mo: imported here, not at start-up (start-up time)
+    # Babel is needed only to compile a .po newer than its .mo, not at every start (start-up time)
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
