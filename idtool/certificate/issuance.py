@@ -30,7 +30,7 @@ from idtool import (
     policy_options,
     records,
 )
-from idtool.certificate import issuing, issuing_org, ledger, payload, trust
+from idtool.certificate import issuing, issuing_org, ledger, payload, pdf, trust, wording
 from idtool.certificate.pdf import CertificateDocument
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import _, gettext
@@ -253,8 +253,6 @@ def issue(
     checks again what may have changed meanwhile (`_Draft`). `confirmer` is (name, passphrase)
     of a second officer who may issue, needed where the four-eyes rule applies
     (`confirmation_needed`)."""
-    from idtool.certificate import pdf, wording
-
     session.require(Action.ISSUE_CERTIFICATE)
     wording.check_language(language)
     conn = session.conn
@@ -331,8 +329,6 @@ def reprint(
 ) -> Printed:
     """Print the same certificate again, marked "COPY n" (n = 2, 3, ...); audited. Rendered
     before the short transaction that records the copy (checked again there)."""
-    from idtool.certificate import pdf, wording
-
     session.require(Action.ISSUE_CERTIFICATE)
     if language is not None:
         wording.check_language(language)

@@ -11,6 +11,13 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame, HRFlowable, KeepInFrame, Paragraph, Spacer, Table, TableStyle
+
 from idtool.certificate import qr, wording
 from idtool.documents import style
 from idtool.documents.style import MONO, SANS, SANS_BOLD, register_fonts
@@ -19,7 +26,6 @@ from idtool.documents.text import plain as _plain
 from idtool.documents.text import trim as _trim
 
 if TYPE_CHECKING:
-    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Flowable
 
 
@@ -40,9 +46,6 @@ class CertificateDocument:
 
 
 def _field_table(rows: list[tuple[str, str]], width: float) -> Flowable:
-    from reportlab.lib.colors import Color
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
     styles = style.styles()
     data = [
         [Paragraph(label, styles["label"]), Paragraph(value, styles["value"])]
@@ -65,9 +68,6 @@ def _field_table(rows: list[tuple[str, str]], width: float) -> Flowable:
 
 
 def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> list[Flowable]:
-    from reportlab.lib.colors import Color
-    from reportlab.platypus import HRFlowable, Paragraph, Spacer
-
     s = style.styles()
     esc = _escape
     story: list[Flowable] = [
@@ -115,9 +115,6 @@ def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> lis
 
 def render(doc: CertificateDocument) -> bytes:
     """The certificate as PDF bytes (never written anywhere by this function)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
-
     register_fonts()
     words = _words(doc)
     buffer = io.BytesIO()
@@ -154,10 +151,6 @@ def _words(doc: CertificateDocument) -> dict[str, str]:
 def draw_page(canvas: Canvas, doc: CertificateDocument, copy_mark: str | None = None) -> None:
     """Draw the certificate on the canvas's current A4 page (also used for the copy that goes
     with a referral packet); `copy_mark` marks it as a copy."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Frame, KeepInFrame
-
     register_fonts()
     words = _words(doc)
     page_w, page_h = A4
@@ -187,8 +180,6 @@ def draw_page(canvas: Canvas, doc: CertificateDocument, copy_mark: str | None = 
 
 
 def _draw_border(canvas: Canvas, page_w: float, page_h: float) -> None:
-    from reportlab.lib.units import mm
-
     canvas.saveState()
     canvas.setStrokeColorRGB(*style.ACCENT)
     canvas.setLineWidth(1.6)
@@ -199,8 +190,6 @@ def _draw_border(canvas: Canvas, page_w: float, page_h: float) -> None:
 
 
 def _code_lines(code: str, width: float, size: float) -> list[str]:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     per_line = max(1, int(width // stringWidth("M", MONO, size)))
     return [code[i : i + per_line] for i in range(0, len(code), per_line)]
 
@@ -209,9 +198,6 @@ def _draw_bottom(
     canvas: Canvas, doc: CertificateDocument, words: dict[str, str], margin: float, width: float
 ) -> None:
     """Signature line, place for the seal, verification note, QR code and its text."""
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph
-
     s = style.styles()
     qr_size = 46 * mm
     qr_x = margin + width - qr_size
@@ -255,8 +241,6 @@ def _draw_bottom(
 
 def _draw_copy_mark(canvas: Canvas, text: str, page_w: float, page_h: float, margin: float) -> None:
     """A boxed "COPY n" at the top right and a faint diagonal one across the page."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     plain = _plain(text)
     size = 11
     w = stringWidth(plain, SANS_BOLD, size) + 12

@@ -10,6 +10,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import yaml
+
 from idtool import dates
 from idtool.documents import templates
 from idtool.errors import InvalidInput
@@ -58,8 +60,6 @@ def render(lang: str, **values: object) -> dict[str, str]:
 
 @cache
 def _basis() -> dict[str, Any]:
-    import yaml
-
     with (resources_dir() / "legal" / "basis.yaml").open(encoding="utf-8") as f:
         basis: dict[str, Any] = yaml.safe_load(f)
     return basis

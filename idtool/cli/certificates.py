@@ -10,7 +10,11 @@ from pathlib import Path
 from idtool.atomic import document_saver
 from idtool.cli import common
 from idtool.errors import InvalidInput
-from idtool.i18n import LANGUAGES, _
+from idtool.i18n import LANGUAGES, _, current_language
+
+# The core modules a command needs are imported inside it: `idtool` loads every command module to
+# build its parser, and loading them (ReportLab, the QR code and PDF readers) would slow every
+# command (start-up time).
 
 # Exit codes of `certificate verify` (0 = valid, and the holder matches when compared).
 EXIT_INVALID = 10
@@ -125,7 +129,6 @@ def _saved_line(number: str, path: Path, copy: int | None) -> str:
 
 def cmd_issue(args: argparse.Namespace) -> int:
     from idtool.certificate import issuance, ledger
-    from idtool.i18n import current_language
 
     path = common.new_file(args.out)
     confirmer = None

@@ -8,6 +8,10 @@ import sys
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _, language
 
+# The core modules a command needs are imported inside it: `idtool` loads every command module to
+# build its parser, and loading the questionnaire engine and the assessment would slow every command
+# (start-up time).
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q = sub.add_parser("questionnaire", help=_("questionnaire files"))

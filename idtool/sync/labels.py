@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from idtool.cases import status_label
 from idtool.i18n import N_, gettext
+from idtool.regions import region_label
 
 TABLE_NAMES = {
     "persons": N_("Person"),
@@ -72,12 +74,8 @@ def field_value(column: str, value: object, lang: str | None = None) -> str | No
         return None
     try:
         if column == "status":
-            from idtool.cases import status_label
-
             return status_label(str(value), lang)
         if column == "region":
-            from idtool.regions import region_label
-
             return region_label(str(value), lang)
     except (KeyError, ValueError):  # a code from a newer version
         return None

@@ -25,6 +25,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from idtool.certificate import keyring, payload
 from idtool.database import Connection
 
 ROOTS = frozenset({"persons", "cases", "officers"})
@@ -98,8 +99,6 @@ class Ownership:
         """A certificate is the signer's own: its number in the signer's namespace, its code
         signed by one of the signer's issuing keys (one still issuing, or a retired one that
         vouches for it) for this number and case, its person and decision those of its case."""
-        from idtool.certificate import keyring, payload
-
         number = str(row["number"])
         if not number.startswith(tuple(payload.number_prefixes(self.signer))):
             return "bad_certificate", "number"
