@@ -185,3 +185,22 @@ def test_new_assessments_use_the_current_rules(session):
     assert stored.result["elements"] == {"act": False, "means": False, "purpose": True}
     with pytest.raises(InvalidInput, match="already uses the current rules"):
         case_assessments.reassess(session, case.uuid)
+
+
+def test_statistics_follow_the_latest_assessment_whatever_its_version(session):
+    from idtool.stats import compute
+
+    own_vulnerability = [
+        "act.recruitment",
+        "rv.economic",
+        "rv.family_situation",
+        "rv.lack_of_information",
+    ]
+    case = case_assessed_under_v1(session, own_vulnerability)
+    assert case_assessments.latest(session, case.uuid).recommendation == "possible_victim"
+    before = compute(session)
+    assert (before.cases, before.possible) == (1, 1)
+    new = case_assessments.reassess(session, case.uuid)
+    assert new.recommendation == "no_indication"  # vulnerability is not exploitation
+    after = compute(session)
+    assert (after.cases, after.possible) == (1, 0)
