@@ -156,12 +156,15 @@ class AssessmentsSection(QGroupBox):
         answer = QMessageBox.question(
             self,
             _("Re-assess under the current rules"),
-            _(
-                "Assess case {number} again under the current rules ({new})?\n\n"
+            _("Assess case {number} again under the current rules ({new})?").format(
+                number=self.case_number, new=current_version()
+            )
+            + "\n\n"
+            + _(
                 "The answers already recorded are scored again. The assessment made under"
                 " {old} is kept as it was, and so is any decision already recorded; the new"
                 " recommendation is added beside it and the audit trail records it."
-            ).format(number=self.case_number, new=current_version(), old=latest.rules_version),
+            ).format(old=latest.rules_version),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
