@@ -82,7 +82,7 @@ def test_complete_requires_valid_answers_and_stores_the_assessment(session):
     assessment_id = interviews.complete(session, interview)
     stored = case_assessments.latest(session, case.uuid)
     assert stored.uuid == assessment_id
-    assert stored.rules_version == "ilo-ec-2009/1"
+    assert stored.rules_version == "ilo-ec-2009/2"  # new assessments: the current rules
     assert stored.recommendation == "presumed_victim"
     assert "cd.documents_confiscated" in stored.result["indicators"]
     assert "Presumed victim" in stored.explain("en") or "presumed" in stored.explain("en")

@@ -8,8 +8,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,6 +20,7 @@ from idtool.questionnaire.model import Form
 from idtool.questionnaire.registry import load_shipped
 from idtool.regions import region_label
 from idtool.session import Session
+from ui.cases.assessments_section import AssessmentsSection
 from ui.cases.list_model import local_time
 from ui.cases.new_case_dialog import SEXES
 from ui.cases.widgets import (
@@ -46,6 +45,7 @@ AUDIT_ACTIONS = {
     "interview.start": N_("Interview started"),
     "interview.complete": N_("Interview completed"),
     "assessment.store": N_("Assessment stored"),
+    "assessment.reassess": N_("Re-assessed under the current rules"),
     "decision.record": N_("Decision recorded"),
     "certificate.issue": N_("Certificate issued"),
     "certificate.reprint": N_("Certificate copy printed"),
@@ -122,7 +122,12 @@ class CaseView(QWidget):
             column.addWidget(QLabel(_("Demo case (fictional).")))
         column.addWidget(self._person_box())
         column.addWidget(self._interviews_box())
-        column.addWidget(self._assessments_box())
+        self.assessments_section = AssessmentsSection(
+            session, case_uuid, self.case.number, self._interview_form
+        )
+        self.assessments_section.changed.connect(self._assessments_changed)
+        self.assessment_tree = self.assessments_section.tree
+        column.addWidget(self.assessments_section)
         column.addWidget(self._decisions_box())
         column.addWidget(self._audit_box())
         self.consent_section = ConsentSection(session, case_uuid)
@@ -230,42 +235,18 @@ class CaseView(QWidget):
         if chosen is not None and chosen.in_progress:
             self.resume_interview.emit(chosen.uuid)
 
-    # -- assessments ---------------------------------------------------------------------------
-    def _assessments_box(self) -> QWidget:
-        box, layout = group(_("Assessments"), "case_assessments")
-        tree = QTreeWidget()
-        tree.setObjectName("case_assessment_tree")
-        tree.setAccessibleName(_("Assessments"))
-        tree.setHeaderLabels([_("Date"), _("Recommendation"), _("Rules version")])
-        tree.setWordWrap(True)
-        for stored in reversed(self._assessments):
-            item = QTreeWidgetItem(
-                [
-                    local_time(stored.created_at),
-                    recommendation_label(stored.recommendation, self.lang),
-                    stored.rules_version,
-                ]
-            )
-            item.setToolTip(0, _("Expand to see the reasons"))
-            tree.addTopLevelItem(item)
-            for line in stored.explain(self.lang).splitlines():
-                if line.strip():
-                    child = QTreeWidgetItem([line])
-                    child.setToolTip(0, line)
-                    item.addChild(child)
-                    child.setFirstColumnSpanned(True)  # only once the item is in the tree
-        for column in range(tree.columnCount()):
-            tree.resizeColumnToContents(column)
-        if tree.topLevelItemCount():
-            tree.topLevelItem(0).setExpanded(True)  # the newest one, with its reasons
-        tree.setMinimumHeight(260 if self._assessments else 60)
-        self.assessment_tree = tree
-        if not self._assessments:
-            layout.addWidget(
-                QLabel(_("No assessment yet: it is made when an interview is completed."))
-            )
-        layout.addWidget(tree)
-        return box
+    def _interview_form(self, interview_uuid: str) -> Form | None:
+        """The form of one of the case's interviews (its questions name what is missing)."""
+        for i in self._interviews:
+            if i.uuid == interview_uuid:
+                return _form(self.session, i.form_id, i.form_version)
+        return None
+
+    def _assessments_changed(self) -> None:
+        """A supervisor re-assessed the case: the review and the audit trail follow."""
+        self._assessments = self.assessments_section.assessments
+        self.review_button.setEnabled(bool(self._assessments))
+        refill(self.audit_table, self._audit_rows(), max_rows=12)
 
     # -- decisions -----------------------------------------------------------------------------
     def _decisions_box(self) -> QWidget:
