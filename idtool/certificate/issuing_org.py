@@ -28,6 +28,24 @@ def organisation(session: Session, lang: str | None = None) -> str:
     return body.title(lang) if body is not None else gettext(ORGANISATION_PLACEHOLDER, lang)
 
 
+def named_in(conn: database.Connection, recorded: str, lang: str) -> str:
+    """The organisation a certificate recorded (by its name in the certificate's language),
+    named in `lang` when the directory knows it, so that a copy in another language is not
+    printed in two languages; else as recorded."""
+    import json
+
+    rows = conn.execute("SELECT entry FROM directory").fetchall()
+    known = (
+        [directory.from_entry(json.loads(r[0])) for r in rows]
+        if rows
+        else list(directory.shipped().organisations)
+    )
+    for org in known:
+        if recorded and recorded in org.name.values():
+            return org.title(lang)
+    return recorded
+
+
 def set_organisation(session: Session, org_id: str) -> directory.Organisation:
     """A supervisor names the NRM directory organisation this device works for (audited). The
     coordinator's update names it on enrolled devices and replaces this choice."""
