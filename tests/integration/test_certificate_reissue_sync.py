@@ -5,13 +5,15 @@ package; a package that would change a permission is refused."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from pathlib import Path
 
+import pypdf
 import pytest
 
-from idtool import audit
-from idtool.certificate import issuance, ledger, reissue
+from idtool import audit, legal_acts, policy_options
+from idtool.certificate import issuance, issuing_org, ledger, reissue
 from idtool.certificate.verify import Status, verify
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.sync import export, updates
@@ -138,3 +140,25 @@ def test_an_update_that_would_change_a_permission_is_refused(tmp_path: Path) -> 
     reasons = [r for t, r in quarantine_reasons(post) if t == "certificate_allowances"]
     assert reasons == ["changed", "changed", "wrong_type", "wrong_type", "wrong_type"]
     assert reissue.allowances(post.conn) == {first.number: genuine}
+
+
+def test_the_coordinators_legal_acts_reach_the_post_and_its_certificates(tmp_path: Path) -> None:
+    w = issuing_world(tmp_path, 1)
+    post = w.devs[0]
+    value = {"nrm-2019": {"date": "2019-09-19", "number": "493"}}
+    with pytest.raises(NotPermitted):  # an enrolled post takes the coordinator's
+        issuing_org.set_option(post, "legal_acts", value)
+    assert issuing_org.set_option(w.sup, "legal_acts", value)
+    update(w, post)
+    assert policy_options.get(post.conn).legal_acts == (
+        legal_acts.Details("nrm-2019", "2019-09-19", "493"),
+    )
+    changes = [e for e in audit.entries(post.conn) if e.action == "policy.option_update"]
+    assert [e.details["value"] for e in changes if e.target == "legal_acts"][-1] == value
+    printed = issuance.issue(post, decided_case(post).uuid, "en").pdf
+    text = " ".join(pypdf.PdfReader(io.BytesIO(printed)).pages[0].extract_text().split())
+    assert 'Kyrgyz Republic" of 19.09.2019, No. 493' in text
+    # Cleared on the coordinator: cleared on the post, the number is no longer printed.
+    issuing_org.set_option(w.sup, "legal_acts", {})
+    update(w, post)
+    assert policy_options.get(post.conn).legal_acts == ()
