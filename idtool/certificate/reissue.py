@@ -56,6 +56,11 @@ def allowance_for(conn: Connection, number: str) -> Allowance | None:
     return None if row is None else Allowance(*(str(v) for v in row))
 
 
+def permission(session: Session, number: str) -> Allowance | None:
+    """The coordinator's permission for a new certificate after `number`, if given."""
+    return allowance_for(session.conn, number)
+
+
 def standing(session: Session, person_uuid: str, holder_key: str = "") -> list[ledger.Certificate]:
     """The person's certificates that stand in the way of a new one: those no permission
     covers, latest first (see `ledger.of_person` for `holder_key`)."""
