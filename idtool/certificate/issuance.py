@@ -2,8 +2,10 @@
 
 Rules: a certificate is issued only when the case's latest decision is "identified victim",
 only by a role the policy allows, and once per person (the person of the case, and anyone with
-the same normalised name and date of birth). A reprint is the same certificate marked "COPY n"
-and audited. A revocation needs a reason and is recorded; a revoked certificate verifies as
+the same normalised name and date of birth) unless the coordinator allowed a new one after the
+earlier certificate (`reissue`); a new one revokes an earlier one still valid, as replaced. A
+reprint is the same certificate marked "COPY n" and audited, in the usual or the discreet
+wording. A revocation needs a reason and is recorded; a revoked certificate verifies as
 revoked and is not reprinted.
 
 The PDF is produced into memory, with no transaction open: gather, render, then write. `save`,
@@ -25,12 +27,13 @@ from idtool import (
     cases,
     database,
     decisions,
+    legal_acts,
     names,
     policy,
     policy_options,
     records,
 )
-from idtool.certificate import issuing, issuing_org, ledger, payload, pdf, trust, wording
+from idtool.certificate import issuing, issuing_org, ledger, payload, pdf, reissue, trust, wording
 from idtool.certificate.pdf import CertificateDocument
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import _, gettext
@@ -71,19 +74,21 @@ def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRec
                 'is "identified victim".'
             )
         )
-    existing = ledger.get(session, case.uuid)
-    if existing is not None:
+    standing = reissue.standing(session, case.person.uuid)
+    if standing:
+        existing = standing[0]
         if existing.revoked:
             raise InvalidInput(
                 _(
-                    "Certificate {number} was issued to this person and revoked; "
-                    "a certificate is issued only once."
+                    "Certificate {number} was issued to this person and revoked; a "
+                    "certificate is issued only once unless the coordinator allows a new one."
                 ).format(number=existing.number)
             )
         raise InvalidInput(
             _(
-                "A certificate was already issued to this person ({number}); it "
-                "is issued only once. Print a copy instead."
+                "A certificate was already issued to this person ({number}); it is issued "
+                "only once. Print a copy instead, or, if the person was trafficked again, ask "
+                "the coordinator to allow a new certificate."
             ).format(number=existing.number)
         )
     person = case.person
@@ -92,17 +97,14 @@ def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRec
             _("Record the person's full name and date of birth before issuing the certificate.")
         )
     names.clean_name(person.full_name)  # a name stored before names were checked
-    same = session.conn.execute(
-        "SELECT c.number, k.number FROM certificates c JOIN cases k ON k.uuid = c.case_uuid"
-        " WHERE c.holder_key = ?",
-        (names.holder_key(person.full_name, person.birth_date),),
-    ).fetchone()
-    if same is not None:
+    same = reissue.standing(session, "", names.holder_key(person.full_name, person.birth_date))
+    if same:
         raise InvalidInput(
             _(
                 "A person with the same name and date of birth already holds "
-                "certificate {number} (case {case}); it is issued only once."
-            ).format(number=same[0], case=same[1])
+                "certificate {number} (case {case}); it is issued only once unless the "
+                "coordinator allows a new one."
+            ).format(number=same[0].number, case=same[0].case_number)
         )
     return history[-1]
 
@@ -143,9 +145,18 @@ def issue_blocked(session: Session, case_uuid: str) -> str:
 
 
 def document(
-    cert: ledger.Certificate, copy: int | None = None, language: str | None = None
+    cert: ledger.Certificate,
+    copy: int | None = None,
+    language: str | None = None,
+    *,
+    discreet: bool = False,
+    acts: tuple[legal_acts.Details, ...] = (),
+    organisation: str = "",
 ) -> CertificateDocument:
-    """What to print for `cert`: the original (copy None) or copy n, in its or another language."""
+    """What to print for `cert`: the original (copy None) or copy n, in its or another language,
+    in the usual or the discreet wording; `acts` are the coordinator's dates and numbers of the
+    legal basis (policy option `legal_acts`), `organisation` the recorded issuing body named in
+    that language (`issuing_org.named_in`; default: as recorded)."""
     lang = language or cert.language
     return CertificateDocument(
         number=cert.number,
@@ -154,10 +165,14 @@ def document(
         birth_date=cert.holder_birth_date,
         case_number=cert.case_number,
         officer=cert.officer_name,
-        organisation=cert.organisation or gettext(issuing_org.ORGANISATION_PLACEHOLDER, lang),
+        organisation=organisation
+        or cert.organisation
+        or gettext(issuing_org.ORGANISATION_PLACEHOLDER, lang),
         language=lang,
         code=cert.code,
         copy=copy,
+        discreet=discreet,
+        legal_acts=acts,
     )
 
 
@@ -178,6 +193,8 @@ class _Draft:
     number: str
     issue_date: str
     key_id: str
+    follows: tuple[str, ...] = ()  # earlier certificates a coordinator's permission covers
+    replaces: tuple[str, ...] = ()  # those of them still valid: revoked as replaced
 
 
 def _draft(session: Session, case_uuid: str, language: str) -> _Draft:
@@ -188,6 +205,9 @@ def _draft(session: Session, case_uuid: str, language: str) -> _Draft:
     current = issuing.active(session.conn)
     today = date.today()
     person = case.person
+    prior = reissue.followed(
+        session, person.uuid, names.holder_key(person.full_name, person.birth_date)
+    )
     return _Draft(
         case.number,
         person.uuid,
@@ -199,6 +219,8 @@ def _draft(session: Session, case_uuid: str, language: str) -> _Draft:
         ledger.next_number(session, today.year),
         today.isoformat(),
         current[0] if current is not None else "",
+        tuple(c.number for c in prior),
+        tuple(c.number for c in prior if not c.revoked),
     )
 
 
@@ -245,9 +267,12 @@ def issue(
     language: str,
     save: Save | None = None,
     confirmer: tuple[str, str] | None = None,
+    *,
+    discreet: bool = False,
 ) -> Printed:
     """Issue the certificate for the case: check, sign and render, then record; `save` gets
-    the PDF inside the recording transaction (a failed save records nothing).
+    the PDF inside the recording transaction (a failed save records nothing). `discreet`
+    prints the wording without "victim of trafficking" in large letters (the code is the same).
 
     No transaction is open while the PDF is rendered: the short transaction that records it
     checks again what may have changed meanwhile (`_Draft`). `confirmer` is (name, passphrase)
@@ -260,11 +285,12 @@ def issue(
     confirmed_by = _confirm(session, confirmer)
     for _attempt in range(ATTEMPTS):
         cert = _signed(session, case_uuid, draft, language)
-        data = pdf.render(document(cert))
+        acts = policy_options.get(conn).legal_acts
+        data = pdf.render(document(cert, discreet=discreet, acts=acts))
         with database.transaction(conn):
             now = _draft(session, case_uuid, language)
             if now == draft:
-                _record_issue(session, cert, draft, confirmed_by)
+                _record_issue(session, cert, draft, confirmed_by, discreet)
                 if save is not None:
                     save(data)
         if now == draft:
@@ -274,7 +300,11 @@ def issue(
 
 
 def _record_issue(
-    session: Session, cert: ledger.Certificate, draft: _Draft, confirmed_by: str | None
+    session: Session,
+    cert: ledger.Certificate,
+    draft: _Draft,
+    confirmed_by: str | None,
+    discreet: bool,
 ) -> None:
     session.conn.execute(
         "INSERT INTO certificates (uuid, number, case_uuid, person_uuid, decision_uuid,"
@@ -305,10 +335,14 @@ def _record_issue(
         "language": cert.language,
         "organisation": draft.organisation_id,
         "key": draft.key_id,
+        "discreet": discreet,
     }
     if confirmed_by is not None:
         details["confirmed_by"] = confirmed_by
+    if draft.follows:
+        details["follows"] = list(draft.follows)
     session.audit("certificate.issue", cert.case_uuid, details)
+    reissue.revoke_replaced(session, cert.case_uuid, draft.replaces, cert.number)
 
 
 def _printable(session: Session, case_uuid: str) -> ledger.Certificate:
@@ -325,10 +359,16 @@ def _printable(session: Session, case_uuid: str) -> ledger.Certificate:
 
 
 def reprint(
-    session: Session, case_uuid: str, language: str | None = None, save: Save | None = None
+    session: Session,
+    case_uuid: str,
+    language: str | None = None,
+    save: Save | None = None,
+    *,
+    discreet: bool = False,
 ) -> Printed:
-    """Print the same certificate again, marked "COPY n" (n = 2, 3, ...); audited. Rendered
-    before the short transaction that records the copy (checked again there)."""
+    """Print the same certificate again, marked "COPY n" (n = 2, 3, ...), in the usual or the
+    discreet wording; audited. Rendered before the short transaction that records the copy
+    (checked again there)."""
     session.require(Action.ISSUE_CERTIFICATE)
     if language is not None:
         wording.check_language(language)
@@ -336,7 +376,11 @@ def reprint(
     cert = _printable(session, case_uuid)
     for _attempt in range(ATTEMPTS):
         copy = cert.prints + 1
-        data = pdf.render(document(cert, copy, language))
+        acts = policy_options.get(conn).legal_acts
+        named = issuing_org.named_in(conn, cert.organisation, language or cert.language)
+        data = pdf.render(
+            document(cert, copy, language, discreet=discreet, acts=acts, organisation=named)
+        )
         with database.transaction(conn):
             now = _printable(session, case_uuid)
             if now == cert:
@@ -351,7 +395,12 @@ def reprint(
                 session.audit(
                     "certificate.reprint",
                     cert.case_uuid,
-                    {"number": cert.number, "copy": copy, "language": language or cert.language},
+                    {
+                        "number": cert.number,
+                        "copy": copy,
+                        "language": language or cert.language,
+                        "discreet": discreet,
+                    },
                 )
                 if save is not None:
                     save(data)

@@ -1,4 +1,4 @@
-"""Commands: certificate issue | reprint | revoke | verify | organisation."""
+"""Commands: certificate issue | reprint | revoke | allow-new | verify | organisation."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help=_("language of the certificate"),
     )
+    _discreet_flag(p)
     p.add_argument(
         "--confirm-officer",
         metavar="NAME",
@@ -70,12 +71,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help=_("language of the copy (default: the original's)"),
     )
+    _discreet_flag(p)
     p.set_defaults(func=cmd_reprint)
 
     p = csub.add_parser("revoke", help=_("revoke the certificate, with a reason"))
     p.add_argument("case", metavar="CASE", help=_("case number"))
     p.add_argument("--reason", required=True, help=_("why the certificate is revoked"))
     p.set_defaults(func=cmd_revoke)
+
+    p = csub.add_parser(
+        "allow-new",
+        help=_(
+            "coordinator: allow a new certificate for the case's person after a revocation, "
+            "or when the person was trafficked again"
+        ),
+    )
+    p.add_argument("case", metavar="CASE", help=_("case number"))
+    p.add_argument("--reason", required=True, help=_("why a new certificate is allowed (no names)"))
+    p.set_defaults(func=cmd_allow_new)
 
     p = csub.add_parser(
         "verify",
@@ -109,6 +122,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("its id in the NRM directory (supervisors; see 'idtool directory list')"),
     )
     p.set_defaults(func=cmd_organisation)
+
+
+def _discreet_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--discreet",
+        action="store_true",
+        help=_(
+            'discreet wording: no "victim of trafficking" in large letters (the QR code and '
+            "its verification are the same)"
+        ),
+    )
 
 
 def _saved_line(number: str, path: Path, copy: int | None) -> str:
@@ -148,6 +172,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
             args.certificate_language or current_language(),
             save=document_saver(path),
             confirmer=confirmer,
+            discreet=args.discreet,
         )
     print(_saved_line(printed.certificate.number, path, None))
     return 0
@@ -160,7 +185,11 @@ def cmd_reprint(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
         case_uuid = ledger.case_uuid_for_number(session, args.case)
         printed = issuance.reprint(
-            session, case_uuid, args.certificate_language, save=document_saver(path)
+            session,
+            case_uuid,
+            args.certificate_language,
+            save=document_saver(path),
+            discreet=args.discreet,
         )
     print(_saved_line(printed.certificate.number, path, printed.copy))
     return 0
@@ -173,6 +202,22 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         case_uuid = ledger.case_uuid_for_number(session, args.case)
         revocation = issuance.revoke(session, case_uuid, args.reason)
     print(_("Certificate {number} revoked.").format(number=revocation.number))
+    return 0
+
+
+def cmd_allow_new(args: argparse.Namespace) -> int:
+    from idtool.certificate import ledger, reissue
+
+    with common.unlock(args) as session:
+        case_uuid = ledger.case_uuid_for_number(session, args.case)
+        made = reissue.allow(session, case_uuid, args.reason)
+    for allowance in made:
+        print(
+            _(
+                "A new certificate may be issued after certificate {number}. The next "
+                "update package brings the permission to the devices."
+            ).format(number=allowance.number)
+        )
     return 0
 
 

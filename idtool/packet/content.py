@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from idtool import cases, consent, dates, directory, interviews, referrals, regions
+from idtool import (
+    cases,
+    consent,
+    dates,
+    directory,
+    interviews,
+    legal_acts,
+    policy_options,
+    referrals,
+    regions,
+)
 from idtool.certificate import issuing_org, ledger
 from idtool.certificate.ledger import Certificate
 from idtool.errors import InvalidInput, NotPermitted
@@ -70,6 +80,8 @@ class PacketContent:
     certificate: Certificate | None  # attached as a copy for the referral
     certificate_number: str  # "" when none was issued
     certificate_revoked: bool
+    legal_acts: tuple[legal_acts.Details, ...] = ()  # the certificate copy's legal basis
+    certificate_organisation: str = ""  # its issuing body, named in the packet's language
 
 
 def region_label(code: str, lang: str | None = None) -> str:
@@ -138,6 +150,10 @@ def gather(session: Session, ref: referrals.Referral, lang: str) -> PacketConten
         certificate=cert if cert and not cert.revoked and identifying else None,
         certificate_number=cert.number if cert else "",
         certificate_revoked=bool(cert and cert.revoked),
+        legal_acts=policy_options.get(session.conn).legal_acts,
+        certificate_organisation=issuing_org.named_in(
+            session.conn, cert.organisation if cert else "", lang
+        ),
     )
 
 

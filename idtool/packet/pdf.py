@@ -226,7 +226,13 @@ def _page_footer(words: dict[str, str]) -> Any:
 def _certificate_page(c: PacketContent, words: dict[str, str]) -> Any:
     """Draw the certificate as `certificate.pdf.render` does, marked as this referral's copy."""
     assert c.certificate is not None
-    doc = issuance.document(c.certificate, None, c.language)
+    doc = issuance.document(
+        c.certificate,
+        None,
+        c.language,
+        acts=c.legal_acts,
+        organisation=c.certificate_organisation,
+    )
 
     def draw(canvas: Canvas, _doc: Any) -> None:
         page_w, page_h = A4

@@ -134,3 +134,42 @@ def test_organisation_setting(setup):
     # Free text is not an issuing body: only organisations of the NRM directory are.
     assert_clean_failure(run("certificate", "organisation", "IOM Bishkek"), 7)
     assert_clean_failure(run("certificate", "organisation", "iom", env=AS_GUARD), 6)
+
+
+def test_discreet_copy_allow_new_and_legal_acts(setup, tmp_path: Path):
+    run, case = setup
+    out = tmp_path / "out"
+    proc = run("certificate", "issue", case, "--out", str(out / "d.pdf"), "--discreet")
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(pypdf.PdfReader(out / "d.pdf").pages[0].extract_text().split())
+    assert "of status under the National Referral Mechanism" in text
+    assert "victim of trafficking in persons (identified" not in text
+    proc = run("certificate", "reprint", case, "--out", str(out / "c.pdf"), "--discreet")
+    assert proc.returncode == 0, proc.stderr
+    assert "NRM status for assistance" in pypdf.PdfReader(out / "c.pdf").pages[0].extract_text()
+
+    # The legal basis: the coordinator (here: a supervisor not enrolled anywhere) sets the
+    # NRM act's number; a placeholder is refused with one line.
+    assert_clean_failure(run("policy", "option", "legal_acts", "nrm-2019,,TODO"), 7)
+    assert_clean_failure(run("policy", "option", "legal_acts", "nrm-2019"), 7)
+    assert_clean_failure(run("policy", "option", "legal_acts", "nrm-2019,,1", env=AS_GUARD), 6)
+    proc = run("policy", "option", "legal_acts", "nrm-2019,,493")
+    assert proc.returncode == 0, proc.stderr
+    assert "legal_acts\tnrm-2019,,493" in proc.stdout.splitlines()
+    proc = run("certificate", "reprint", case, "--out", str(out / "c3.pdf"))
+    text = " ".join(pypdf.PdfReader(out / "c3.pdf").pages[0].extract_text().split())
+    assert 'in the Kyrgyz Republic" of 19.09.2019, No. 493' in text
+
+    # Once per person, unless the coordinator allows a new one.
+    assert run("certificate", "revoke", case, "--reason", "Reviewed").returncode == 0
+    assert_clean_failure(run("certificate", "issue", case, "--out", str(out / "n.pdf")), 7)
+    assert_clean_failure(run("certificate", "allow-new", case, "--reason", "x", env=AS_GUARD), 6)
+    proc = run("certificate", "allow-new", case, "--reason", "Revoked for a typing error")
+    assert proc.returncode == 0, proc.stderr
+    assert "A new certificate may be issued after certificate KG-VS-" in one_line(proc)
+    proc = run("certificate", "issue", case, "--out", str(out / "n.pdf"))
+    assert proc.returncode == 0, proc.stderr
+    proc = run("certificate", "verify", str(out / "n.pdf"))
+    assert proc.returncode == 0 and one_line(proc).startswith("VALID")
+    proc = run("certificate", "verify", str(out / "d.pdf"))
+    assert proc.returncode == 11

@@ -50,6 +50,7 @@ AUDIT_ACTIONS = {
     "certificate.issue": N_("Certificate issued"),
     "certificate.reprint": N_("Certificate copy printed"),
     "certificate.revoke": N_("Certificate revoked"),
+    "certificate.allow_new": N_("New certificate allowed by the coordinator"),
     "consent.record": N_("Consent recorded"),
     "referral.make": N_("Referral made"),
     "referral.packet": N_("Referral packet saved"),

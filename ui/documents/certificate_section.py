@@ -1,8 +1,10 @@
-"""The case's victim-status certificate: its state, and issue, print a copy, revoke.
+"""The case's victim-status certificate: its state, and issue, print a copy, revoke; on the
+coordinator's computer, allow a new certificate for a person who had one.
 
-The rules (one per person, only after an "identified victim" decision, roles) are the core's;
-this section explains beforehand why an action is not available and shows the core's message
-if it refuses anyway. PDFs are made off the GUI thread and saved only where the officer says.
+The rules (one per person unless the coordinator allows a new one, only after an "identified
+victim" decision, roles) are the core's; this section explains beforehand why an action is not
+available and shows the core's message if it refuses anyway. PDFs are made off the GUI thread
+and saved only where the officer says, in the usual or the discreet wording.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -26,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import cases
-from idtool.certificate import issuance, issuing_org, ledger
+from idtool.certificate import issuance, issuing_org, ledger, reissue
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, gettext
 from idtool.policy import Action
 from idtool.session import Session
@@ -69,6 +72,14 @@ class CertificateSection(QGroupBox):
         self.language.setCurrentIndex(self.language.findData(current_language()))
         language_caption = QLabel(_("Lan&guage of the PDF:"))
         language_caption.setBuddy(self.language)
+        self.discreet = QCheckBox(_("Discree&t wording"))
+        self.discreet.setObjectName("certificate_discreet")
+        self.discreet.setToolTip(
+            _(
+                'Print the certificate without the words "victim of trafficking" in large '
+                "letters. Its QR code and its verification are the same."
+            )
+        )
         self.issue_button = QPushButton(_("&Issue certificate…"))
         self.issue_button.setObjectName("certificate_issue")
         self.issue_button.clicked.connect(self._issue)
@@ -78,6 +89,12 @@ class CertificateSection(QGroupBox):
         self.revoke_button = QPushButton(_("Re&voke…"))
         self.revoke_button.setObjectName("certificate_revoke")
         self.revoke_button.clicked.connect(self._revoke)
+        self.allow_button = QPushButton(_("Allo&w a new certificate…"))
+        self.allow_button.setObjectName("certificate_allow_new")
+        self.allow_button.clicked.connect(self._allow_new)
+        self.coordinator = not reissue.may_allow(session)  # may allow a new certificate here
+        self.allow_button.setVisible(self.coordinator)
+        self.permission = _label("certificate_permission")
         self.warning = _label("certificate_warning")
         self.warning.setText(not_encrypted_warning())
         self.busy = QProgressBar()
@@ -89,12 +106,13 @@ class CertificateSection(QGroupBox):
         row = QHBoxLayout()
         row.addWidget(language_caption)
         row.addWidget(self.language)
+        row.addWidget(self.discreet)
         row.addSpacing(12)
-        for button in (self.issue_button, self.copy_button, self.revoke_button):
+        for button in (self.issue_button, self.copy_button, self.revoke_button, self.allow_button):
             row.addWidget(button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
-        for w in (self.state, self.details, self.why):
+        for w in (self.state, self.details, self.permission, self.why):
             layout.addWidget(w)
         layout.addLayout(row)
         for w in (self.warning, self.busy, self.message, self.error):
@@ -149,6 +167,7 @@ class CertificateSection(QGroupBox):
                 + printed
             )
         self.details.setVisible(bool(self.details.text()))
+        self._show_permission(cert)
         blocked = self.issue_blocked()
         self.issue_button.setEnabled(not blocked)
         self.issue_button.setToolTip(blocked)
@@ -164,10 +183,35 @@ class CertificateSection(QGroupBox):
             self.language.setCurrentIndex(self.language.findData(cert.language))
         self.language.setEnabled(not blocked or usable)
 
+    def _show_permission(self, cert: ledger.Certificate | None) -> None:
+        """The coordinator's permission for a new certificate after this one, and whether this
+        officer may give one now."""
+        allowance = None if cert is None else reissue.permission(self.session, cert.number)
+        if allowance is not None:
+            self.permission.setText(
+                _(
+                    "The coordinator allowed a new certificate after {number} on {date}. "
+                    "Reason: {reason}"
+                ).format(
+                    number=allowance.number,
+                    date=local_time(allowance.allowed_at),
+                    reason=allowance.reason,
+                )
+            )
+        else:
+            self.permission.clear()
+        self.permission.setVisible(allowance is not None)
+        if self.coordinator:
+            standing = reissue.blocking(self.session, self.case_uuid)
+            self.allow_button.setEnabled(bool(standing))
+            self.allow_button.setToolTip(
+                "" if standing else _("Nothing stands in the way of a certificate for this person.")
+            )
+
     def _busy(self, on: bool) -> None:
         self.busy.setVisible(on)
-        for button in (self.issue_button, self.copy_button, self.revoke_button):
-            button.setEnabled(False)
+        for button in (self.issue_button, self.copy_button, self.revoke_button, self.allow_button):
+            button.setEnabled(False)  # refresh() enables what may be done
         if not on:
             self.refresh()
 
@@ -178,6 +222,7 @@ class CertificateSection(QGroupBox):
         if path is None:
             return
         lang = str(self.language.currentData())
+        discreet = self.discreet.isChecked()
         confirmer = None
         if issuance.confirmation_needed(self.session):
             from ui.documents.confirm_dialog import ConfirmIssueDialog
@@ -191,7 +236,7 @@ class CertificateSection(QGroupBox):
         case_uuid = self.case_uuid
         run_task(
             lambda worker, _state: issuance.issue(
-                worker, case_uuid, lang, save=save, confirmer=confirmer
+                worker, case_uuid, lang, save=save, confirmer=confirmer, discreet=discreet
             ),
             lambda printed: self._saved(printed, path),
             self._failed,
@@ -209,11 +254,14 @@ class CertificateSection(QGroupBox):
         if path is None:
             return
         lang = str(self.language.currentData())
+        discreet = self.discreet.isChecked()
         save = file_writer(path)
         self._start()
         case_uuid = self.case_uuid
         run_task(
-            lambda worker, _state: issuance.reprint(worker, case_uuid, lang, save=save),
+            lambda worker, _state: issuance.reprint(
+                worker, case_uuid, lang, save=save, discreet=discreet
+            ),
             lambda printed: self._saved(printed, path),
             self._failed,
             session=self.session,
@@ -261,6 +309,23 @@ class CertificateSection(QGroupBox):
         if dialog.exec():
             self.refresh()
             self.message.setText(_("Certificate {number} revoked.").format(number=cert.number))
+            self.changed.emit()
+
+    def _allow_new(self) -> None:
+        from ui.documents.allow_new_dialog import AllowNewDialog
+
+        numbers = [c.number for c in reissue.blocking(self.session, self.case_uuid)]
+        if not numbers:
+            return
+        dialog = AllowNewDialog(self.session, self.case_uuid, numbers, self)
+        if dialog.exec():
+            self.refresh()
+            self.message.setText(
+                _(
+                    "A new certificate may now be issued for this person. The next update "
+                    "package brings the permission to the devices."
+                )
+            )
             self.changed.emit()
 
 
