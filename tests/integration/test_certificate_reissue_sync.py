@@ -18,9 +18,9 @@ from idtool.certificate.verify import Status, verify
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.sync import export, updates
 from idtool.sync.importer import import_bundle
-from tests.integration.attacks12 import issuing_world, record, update
-from tests.integration.test_sync_ownership import quarantine_reasons, send
-from tests.unit.test_certificate import decided_case
+from tests.support.cases import decided_case
+from tests.support.issuing import issuing_world, record, update
+from tests.support.sync import quarantine_reasons, send
 
 AGAIN = "Jyldyzkan Tunguchbaeva"
 

@@ -3,9 +3,11 @@ indicate trafficking, and a screened, an assessed, a decided or a documented cas
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from idtool import cases, consent, decisions, interviews
+from idtool import cases, consent, database, decisions, interviews
+from idtool.assessment import VERSION_1, assess
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.interviews import Interview
@@ -142,3 +144,41 @@ def agree(session: Session, case: cases.Case, *orgs: str, guardian: str = "") ->
 def consent_to_referral(session: Session, case_uuid: str, org: str) -> None:
     """The person consents to a referral to `org` (and only that)."""
     consent.record(session, case_uuid, Purpose.REFERRAL, State.GIVEN, recipient_id=org)
+
+
+# An ordinary migrant: version 1 presumed a victim, version 2 does not.
+ORDINARY_MIGRANT = [
+    "act.recruitment",
+    "ec.excessive_hours",
+    "ec.low_or_no_salary",
+    "ec.bad_living_conditions",
+    "rv.economic",
+    "rv.family_situation",
+    "rv.lack_of_information",
+    "vd.unknown_area",
+    "vd.economic",
+    "vd.family_situation",
+]
+
+
+def case_assessed_under_v1(session: Session, ids: list[str] = ORDINARY_MIGRANT) -> cases.Case:
+    """A case whose assessment was stored by the code of version 1 (the same row it wrote)."""
+    case = cases.open_case(session, full_name="Test Person", region="osh")
+    interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
+    old = assess(ids, rules_version=VERSION_1)
+    with database.transaction(session.conn):
+        session.conn.execute(
+            "INSERT INTO assessments (uuid, case_uuid, interview_uuid, rules_version,"
+            " recommendation, result, created_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                "a-v1",
+                case.uuid,
+                interview.uuid,
+                old.rules_version,
+                str(old.recommendation),
+                json.dumps(old.to_dict(), ensure_ascii=False),
+                "2024-01-01T00:00:00+00:00",
+                session.device_id,
+            ),
+        )
+    return case

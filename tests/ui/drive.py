@@ -8,9 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pypdf
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QRadioButton, QWidget
 
 from idtool import cases, interviews
 from idtool.questionnaire.registry import load_shipped
@@ -192,3 +193,18 @@ def choose(qtbot: Any, wizard: InterviewWizard, question: str, choice: str) -> N
 def stored(session: Session, uuid: str) -> dict[str, object]:
     """The answers in the database for the interview."""
     return interviews.answers(session, uuid)
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of a PDF the program wrote."""
+    return "".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def click_scrolled(qtbot: Any, page: Any, widget: QWidget) -> None:
+    """Click a widget of a scrolling page as a person would: scrolled into view first."""
+    QApplication.processEvents()  # lay out what changed since the last click
+    page.scroll_area.ensureWidgetVisible(widget)
+    QApplication.processEvents()
+    # A radio button reacts on its indicator and text, not on the empty rest of its row.
+    x = 8 if isinstance(widget, QRadioButton) else widget.width() // 2
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(x, widget.height() // 2))

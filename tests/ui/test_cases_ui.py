@@ -10,6 +10,7 @@ from idtool import case_assessments, case_list, cases, decisions, demo, intervie
 from idtool.assessment import recommendation_label
 from idtool.questionnaire.registry import load_shipped
 from tests.support.cases import STRONG, screen
+from tests.ui.drive import click_scrolled as click
 from tests.ui.drive import show, type_text
 from ui.cases.case_view import CaseView
 from ui.cases.decision_page import DecisionPage
@@ -31,16 +32,6 @@ def screened_case(session, language: str = "ru", complete: bool = True):
     if complete:
         interviews.complete(session, interview)
     return case, interview
-
-
-def click(qtbot, page, widget):
-    """Click a widget of a scrolling page as a person would: scrolled into view first."""
-    QApplication.processEvents()  # lay out what changed since the last click
-    page.scroll_area.ensureWidgetVisible(widget)
-    QApplication.processEvents()
-    # A radio button reacts on its indicator and text, not on the empty rest of its row.
-    x = 8 if isinstance(widget, QRadioButton) else widget.width() // 2
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(x, widget.height() // 2))
 
 
 # -- the list model ----------------------------------------------------------------------------

@@ -9,19 +9,12 @@ from PySide6.QtWidgets import QMessageBox
 from idtool import audit, officers
 from idtool.certificate import issuance, ledger, reissue
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.conftest import type_text
-from tests.ui.test_documents_ui import (
-    GUARD,
-    GUARD_PASS,
-    click,
-    in_dialog,
-    pdf_text,
-    person_case,
-    save_to,
-    show,
-)
+from tests.support.cases import person_case
+from tests.ui.drive import click, in_dialog, pdf_text, save_to, show, type_text
 from ui.cases.case_view import CaseView
 from ui.documents.allow_new_dialog import AllowNewDialog
+
+GUARD, GUARD_PASS = "Guard One", "guard-pass-1"
 
 
 @pytest.fixture
@@ -33,7 +26,7 @@ def session(made_vault):
 
 
 def test_discreet_wording_for_the_original_and_a_copy(qtbot, session, tmp_path, monkeypatch):
-    case = person_case(session)
+    case = person_case(session, decide=True)
     section = show(qtbot, CaseView(session, case.uuid)).certificate_section
     section.language.setCurrentIndex(section.language.findData("en"))
     section.discreet.setChecked(True)
@@ -62,7 +55,7 @@ def test_discreet_wording_for_the_original_and_a_copy(qtbot, session, tmp_path, 
 def test_the_coordinator_allows_a_new_certificate(
     qtbot, session, tmp_path, monkeypatch, made_vault
 ):
-    case = person_case(session)
+    case = person_case(session, decide=True)
     first = issuance.issue(session, case.uuid, "ru").certificate
     view = show(qtbot, CaseView(session, case.uuid))
     section = view.certificate_section

@@ -9,10 +9,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from idtool import case_assessments, officers
 from idtool.assessment import VERSION_1, VERSION_2
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.test_cases_ui import click, show
-from tests.unit.test_case_reassess import POLICE, POLICE_PASS, case_assessed_under_v1
+from tests.support.cases import case_assessed_under_v1
+from tests.ui.drive import click_scrolled, show
 from ui.cases.case_view import CaseView
 from ui.cases.decision_page import DecisionPage
+
+POLICE, POLICE_PASS = "Police One", "police-pass-1"
 
 
 def answer_box(button: QMessageBox.StandardButton, seen: list[str], tries: int = 500) -> None:
@@ -66,14 +68,14 @@ def test_a_supervisor_reassesses_a_case_made_under_earlier_rules(qtbot, made_vau
         # "No" leaves everything as it was
         seen: list[str] = []
         answer_box(QMessageBox.StandardButton.No, seen)
-        click(qtbot, view, section.reassess_button)
+        click_scrolled(qtbot, view, section.reassess_button)
         assert seen and f"current rules ({VERSION_2})" in seen[0] and VERSION_1 in seen[0]
         assert case.number in seen[0]
         assert len(case_assessments.for_case(session, case.uuid)) == 1
         assert not section.message.isVisible()
 
         answer_box(QMessageBox.StandardButton.Yes, seen)
-        click(qtbot, view, section.reassess_button)
+        click_scrolled(qtbot, view, section.reassess_button)
         assert len(seen) == 2
         stored = case_assessments.for_case(session, case.uuid)
         assert [s.rules_version for s in stored] == [VERSION_1, VERSION_2]

@@ -3,8 +3,6 @@ supervisor may re-assess a case under the current rules as a new, audited assess
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from idtool import audit, case_assessments, cases, database, decisions, interviews, officers, policy
@@ -14,22 +12,9 @@ from idtool.errors import InvalidInput, NotPermitted
 from idtool.policy import Action, Role
 from idtool.questionnaire.registry import load_shipped
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
+from tests.support.cases import ORDINARY_MIGRANT, case_assessed_under_v1
 
 POLICE, POLICE_PASS = "Police One", "police-pass-1"
-
-# An ordinary migrant: version 1 presumed a victim, version 2 does not.
-ORDINARY_MIGRANT = [
-    "act.recruitment",
-    "ec.excessive_hours",
-    "ec.low_or_no_salary",
-    "ec.bad_living_conditions",
-    "rv.economic",
-    "rv.family_situation",
-    "rv.lack_of_information",
-    "vd.unknown_area",
-    "vd.economic",
-    "vd.family_situation",
-]
 
 
 @pytest.fixture
@@ -38,29 +23,6 @@ def session(made_vault):
     s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
     yield s
     s.close()
-
-
-def case_assessed_under_v1(session, ids=ORDINARY_MIGRANT):
-    """A case whose assessment was stored by the code of version 1 (the same row it wrote)."""
-    case = cases.open_case(session, full_name="Test Person", region="osh")
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    old = assess(ids, rules_version=VERSION_1)
-    with database.transaction(session.conn):
-        session.conn.execute(
-            "INSERT INTO assessments (uuid, case_uuid, interview_uuid, rules_version,"
-            " recommendation, result, created_at, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                "a-v1",
-                case.uuid,
-                interview.uuid,
-                old.rules_version,
-                str(old.recommendation),
-                json.dumps(old.to_dict(), ensure_ascii=False),
-                "2024-01-01T00:00:00+00:00",
-                session.device_id,
-            ),
-        )
-    return case
 
 
 def row(session, uuid):

@@ -18,7 +18,7 @@ from idtool.certificate.verify import Status, verify
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_certificate import decided_case
+from tests.support.cases import decided_case
 
 # "Victim (of trafficking)" in each language: the discreet variant never shows it in large
 # letters. (The issuing body's own name may say "anti-trafficking": it is printed as it is.)

@@ -10,7 +10,7 @@ from idtool.certificate import issuance, ledger, reissue
 from idtool.certificate.verify import Status, verify
 from idtool.errors import InvalidInput, NotPermitted
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_certificate import BIRTH, HOLDER, decided_case
+from tests.support.cases import BIRTH, HOLDER, decided_case
 
 OTHER_SPELLING = "Jyldyzkan Tunguchbaeva"
 
