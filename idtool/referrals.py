@@ -3,7 +3,8 @@
 What a recipient receives is decided field by field: the field's sensitivity class must be
 one the recipient's type may receive, and the person must have consented to this referral
 (and, for police and prosecutors, to sharing with law enforcement). The one exception is the
-law's: a child is referred to child protection without consent - explicitly, and audited.
+law's: a child - under 18 now, not merely at the time of exploitation (`ages`) - is referred to
+child protection without consent, explicitly, and audited.
 The officer sees `preview()` - exactly what will be shared - before anything is produced.
 """
 
@@ -15,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from idtool import case_assessments, cases, consent, database, directory, interviews, records
+from idtool import ages, cases, consent, database, directory, interviews, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, current_language, gettext
 from idtool.policy import Action
@@ -96,9 +97,9 @@ class Referral:
 
 
 def is_child(session: Session, case_uuid: str) -> bool:
-    """Under 18 at the time of exploitation, as the latest assessment found."""
-    latest = case_assessments.latest(session, case_uuid)
-    return bool(latest and latest.result.get("child"))
+    """Under 18 now, or possibly so (`ages.child_now`). The age at the time of exploitation
+    decides only the legal definition: an adult exploited as a child consents like any adult."""
+    return ages.child_now(session, case_uuid)
 
 
 def _answers(session: Session, case_uuid: str, lang: str) -> list[SharedField]:

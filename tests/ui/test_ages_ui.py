@@ -1,0 +1,69 @@
+"""The consent and referral dialogs follow the age now, not the age at exploitation."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from idtool import consent
+from idtool.consent import Purpose, State
+from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
+from tests.unit.test_ages import screened
+from ui.documents.consent_dialog import ConsentDialog
+from ui.documents.referral_dialog import ReferralDialog
+
+
+@pytest.fixture
+def session(made_vault):
+    vault, _ = made_vault
+    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
+    yield s
+    s.close()
+
+
+def show(qtbot, widget):
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def click(qtbot, widget):
+    QApplication.processEvents()
+    qtbot.mouseClick(
+        widget, Qt.MouseButton.LeftButton, pos=QPoint(widget.width() // 2, widget.height() // 2)
+    )
+
+
+def test_an_adult_exploited_as_a_child_consents_like_any_adult(qtbot, session, tmp_path):
+    case = screened(session, age_now=35, under_18_at_exploitation="yes")
+    dialog = show(qtbot, ConsentDialog(session, case.uuid, purpose=Purpose.INTERVIEW))
+    assert not dialog.child and dialog.assent is None and dialog.guardian is None
+    note = dialog.findChild(type(dialog.error), "consent_adult_now")
+    assert note is not None and note.isVisible() and "adult now" in note.text()
+    for box in dialog.told.values():
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+    dialog.state_buttons[State.GIVEN].setFocus()
+    qtbot.keyClick(dialog.state_buttons[State.GIVEN], Qt.Key.Key_Space)
+    click(qtbot, dialog.ok_button)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert consent.history(session, case.uuid)[0].child_assent == ""
+    dialog.grab().save(str(tmp_path / "consent-adult-now.png"))
+
+    referral = show(qtbot, ReferralDialog(session, case.uuid))
+    referral.choose("child-protection")
+    assert not referral.make_button.isEnabled()
+    assert not referral.child_notice.isVisible()
+    assert "not consented" in referral.refusal.text()
+    assert referral.consent_button.isVisible()  # their consent is what is asked for
+
+
+def test_a_child_now_gets_the_child_box(qtbot, session):
+    case = screened(session, age_now=16, consent_referral="child_protection")
+    dialog = show(qtbot, ConsentDialog(session, case.uuid, purpose=Purpose.INTERVIEW))
+    assert dialog.child and dialog.assent is not None
+    assert dialog.findChild(type(dialog.error), "consent_adult_now") is None
+    referral = show(qtbot, ReferralDialog(session, case.uuid))
+    referral.choose("child-protection")
+    assert referral.make_button.isEnabled() and referral.child_notice.isVisible()
