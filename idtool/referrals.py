@@ -6,6 +6,9 @@ one the recipient's type may receive, and the person must have consented to this
 law's: a child - under 18 now, not merely at the time of exploitation (`ages`) - is referred to
 child protection without consent, explicitly, and audited.
 The officer sees `preview()` - exactly what will be shared - before anything is produced.
+A recipient that may receive identifying data needs the person's name (`identity`): without
+it the preview refuses, naming what is missing, and so do the referral, its packet and its
+exchange package.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from idtool import ages, cases, consent, database, directory, interviews, records
+from idtool import ages, cases, consent, database, directory, identity, interviews, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, current_language, gettext
 from idtool.policy import Action
@@ -71,10 +74,11 @@ class Preview:
     legal_basis: str | None  # "consent", "child_protection_law", or None: refused
     refusal: str
     fields: tuple[SharedField, ...]
+    missing: tuple[str, ...] = ()  # details of the person this recipient needs (`identity`)
 
     @property
     def allowed(self) -> bool:
-        return self.legal_basis is not None
+        return self.legal_basis is not None and not self.missing
 
     def included(self) -> list[SharedField]:
         return [f for f in self.fields if f.included]
@@ -163,17 +167,23 @@ def preview(session: Session, case_uuid: str, org_id: str, lang: str | None = No
     rtype = directory.recipient_type(org.type)
     states = {key: rec.state for key, rec in consent.current(session, case_uuid).items()}
     basis, refusal = legal_basis(rtype, org.id, states, is_child(session, case_uuid))
+    missing: tuple[str, ...] = ()
+    if basis is not None and "identifying" in rtype.receives:
+        person = cases.get_case(session, case_uuid, audit_view=False).person
+        missing = identity.missing(person, identity.Need.REFERRAL)
+        if missing:
+            refusal = identity.IdentityMissing(identity.Need.REFERRAL, missing).message
     fields = tuple(
         SharedField(
             f.question,
             f.label,
             f.answer,
             f.sensitivity,
-            basis is not None and f.sensitivity in rtype.receives,
+            basis is not None and not missing and f.sensitivity in rtype.receives,
         )
         for f in _answers(session, case_uuid, lang)
     )
-    return Preview(org, basis, refusal, fields)
+    return Preview(org, basis, refusal, fields, missing)
 
 
 def make(
@@ -214,6 +224,8 @@ def plan(
     if not services:
         raise InvalidInput(_("Choose at least one service."))
     shown = preview(session, case_uuid, org_id)
+    if shown.missing:
+        raise identity.IdentityMissing(identity.Need.REFERRAL, shown.missing)
     if not shown.allowed:
         raise NotPermitted(shown.refusal)
     shared = tuple(f.question for f in shown.included())

@@ -10,6 +10,7 @@ TABLE_NAMES = {
     "interviews": N_("Interview"),
     "answers": N_("Answer"),
     "assessments": N_("Assessment"),
+    "interview_addenda": N_("Interview addendum"),
     "decisions": N_("Decision"),
     "officers": N_("Officer"),
     "consents": N_("Consent"),
