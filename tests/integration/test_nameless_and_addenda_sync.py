@@ -1,5 +1,6 @@
-"""Nameless persons in case packages: working names travel, are checked, never make duplicates,
-and a package from a program that predates them still imports."""
+"""Nameless persons and interview addenda in packages: working names travel, are checked, never
+make duplicates, and a package from a program that predates them still imports; a referral
+package needs the name; addenda travel, for the sender's own cases only."""
 
 from __future__ import annotations
 
@@ -86,3 +87,40 @@ def test_no_referral_package_without_the_name_an_organisation_needs(tmp_path: Pa
         " WHERE action = 'referral.bundle_refused'"
     ).fetchone()
     assert reason == ("identity_missing",)
+
+
+def test_addenda_travel_in_case_packages_and_only_for_the_sender_s_cases(tmp_path: Path) -> None:
+    from idtool import addenda, case_assessments, interviews
+    from idtool.questionnaire.registry import load_shipped
+    from tests.unit.test_ages import SCREENING
+
+    w = make_world(tmp_path, 2)
+    dev, other = w.devs
+    case = cases.open_case(dev, region="osh", working_name="Woman from the bus station")
+    interview = interviews.start(dev, case.uuid, load_shipped("nrm-screening"), "en")
+    for q, v in SCREENING.items():
+        interviews.save_answer(dev, interview, q, v)
+    interviews.complete(dev, interview)
+    assert import_bundle(w.sup, export.export_cases(dev, w.out)).quarantined == 0
+    made = addenda.amend(dev, interview.uuid, {"debt": "no"}, "Corrected by the person.")
+    report = import_bundle(w.sup, export.export_cases(dev, w.out))
+    assert report.quarantined == 0
+    assert addenda.for_case(w.sup, case.uuid) == [
+        addenda.Addendum(**{**made.__dict__, "officer_name": "Officer 0"})
+    ]
+    assert interviews.answers(w.sup, interview.uuid)["debt"] == "no"
+    assert case_assessments.latest(w.sup, case.uuid).uuid == made.assessment_uuid
+
+    # Another post cannot add an addendum to this post's case.
+    row = w.sup.conn.execute(
+        "SELECT * FROM interview_addenda WHERE uuid = ?", (made.uuid,)
+    ).fetchone()
+    columns = [d[0] for d in w.sup.conn.execute("SELECT * FROM interview_addenda").description]
+    forged = dict(zip(columns, row, strict=True))
+    forged |= {"uuid": "00000000-0000-4000-8000-000000000001", "device_id": other.device_id}
+    forged["officer_uuid"] = other.officer.uuid
+    records = [*device_records(other), {"table": "interview_addenda", "row": forged}]
+    import_bundle(w.sup, craft(other, w.out, records))
+    reasons = {q.reason for q in conflicts.quarantined(w.sup) if q.table == "interview_addenda"}
+    assert reasons == {"not_owner"}
+    assert len(addenda.for_case(w.sup, case.uuid)) == 1
