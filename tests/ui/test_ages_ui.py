@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from idtool import consent
 from idtool.consent import Purpose, State
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
+from tests.ui.test_nameless_and_addenda_ui import shot
 from tests.unit.test_ages import screened
 from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.referral_dialog import ReferralDialog
@@ -35,12 +36,13 @@ def click(qtbot, widget):
     )
 
 
-def test_an_adult_exploited_as_a_child_consents_like_any_adult(qtbot, session, tmp_path):
+def test_an_adult_exploited_as_a_child_consents_like_any_adult(qtbot, session):
     case = screened(session, age_now=35, under_18_at_exploitation="yes")
     dialog = show(qtbot, ConsentDialog(session, case.uuid, purpose=Purpose.INTERVIEW))
     assert not dialog.child and dialog.assent is None and dialog.guardian is None
     note = dialog.findChild(type(dialog.error), "consent_adult_now")
     assert note is not None and note.isVisible() and "adult now" in note.text()
+    shot(dialog, "consent-adult-now")
     for box in dialog.told.values():
         box.setFocus()
         qtbot.keyClick(box, Qt.Key.Key_Space)
@@ -49,7 +51,6 @@ def test_an_adult_exploited_as_a_child_consents_like_any_adult(qtbot, session, t
     click(qtbot, dialog.ok_button)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert consent.history(session, case.uuid)[0].child_assent == ""
-    dialog.grab().save(str(tmp_path / "consent-adult-now.png"))
 
     referral = show(qtbot, ReferralDialog(session, case.uuid))
     referral.choose("child-protection")
