@@ -45,6 +45,7 @@ FIELD_NAMES = {
     "birth_date": N_("Date of birth"),
     "citizenship": N_("Citizenship"),
     "document_number": N_("Document number"),
+    "working_name": N_("Working name"),
     "number": N_("Case number"),
     "person_uuid": N_("Person"),
     "status": N_("Status"),
