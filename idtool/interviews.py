@@ -126,7 +126,12 @@ def answers(session: Session, interview_uuid: str) -> dict[str, object]:
 def _require_open(session: Session, interview: Interview) -> None:
     # The stored state counts, not the caller's copy (which may be stale).
     if not get(session, interview.uuid).in_progress:
-        raise NotPermitted(_("This interview is completed; start a new one to add answers."))
+        raise NotPermitted(
+            _(
+                "This interview is completed: correct it with an addendum (Amend…) or start "
+                "a new one."
+            )
+        )
     session.require(action_for(form_of(session, interview)))
 
 
