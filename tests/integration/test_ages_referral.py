@@ -7,35 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from idtool import cases, interviews, referrals
+from idtool import referrals
 from idtool.errors import BundleError
-from idtool.questionnaire.registry import load_shipped
-from idtool.sync import devices, updates
 from idtool.sync.importer import import_bundle
 from idtool.sync.referral_out import export_referral
-from tests.integration.test_sync import make_world
-from tests.unit.test_ages import SCREENING
+from tests.support.cases import CHILD, STRONG, assessed_case
+from tests.support.sync import two_orgs
 
 CHILD_PROTECTION = "child-protection"
-
-
-def _world(tmp_path: Path):
-    w = make_world(tmp_path, 2)
-    sender, receiver = w.devs
-    devices.set_organisation(w.sup, receiver.device_id, CHILD_PROTECTION)
-    path = updates.export_update_all(w.sup, w.out)
-    for dev in w.devs:
-        import_bundle(dev, path)
-    return w, sender, receiver
-
-
-def _case(session, birth_date: str, **answers):
-    case = cases.open_case(session, full_name="Нургүл Асанова", region="osh", birth_date=birth_date)
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    for q, v in {**SCREENING, **answers}.items():
-        interviews.save_answer(session, interview, q, v)
-    interviews.complete(session, interview)
-    return case
 
 
 def test_an_adult_sent_to_child_protection_without_consent_is_refused(
@@ -43,8 +22,9 @@ def test_an_adult_sent_to_child_protection_without_consent_is_refused(
 ) -> None:
     """An older sender (child = the age at the time of exploitation) refers a 35-year-old
     exploited at 17 without consent: the receiver refuses it and stores nothing."""
-    w, sender, receiver = _world(tmp_path)
-    case = _case(sender, "1990-05-01", age_now=35, under_18_at_exploitation="yes")
+    w, sender, receiver = two_orgs(tmp_path, CHILD_PROTECTION)
+    adult_now = dict(STRONG, age_now=35, under_18_at_exploitation="yes")
+    case = assessed_case(sender, adult_now, name="Нургүл Асанова", birth="1990-05-01")
     monkeypatch.setattr(referrals, "is_child", lambda _session, _case: True)  # the old rule
     path = export_referral(
         sender, case.uuid, CHILD_PROTECTION, None, w.out, services=("child_protection",)
@@ -58,8 +38,8 @@ def test_an_adult_sent_to_child_protection_without_consent_is_refused(
 
 
 def test_a_child_now_still_reaches_child_protection_without_consent(tmp_path: Path) -> None:
-    w, sender, receiver = _world(tmp_path)
-    case = _case(sender, "", age_now=15, consent_referral="child_protection")
+    w, sender, receiver = two_orgs(tmp_path, CHILD_PROTECTION)
+    case = assessed_case(sender, dict(STRONG, **CHILD), name="Бала Мисалова")
     path = export_referral(
         sender, case.uuid, CHILD_PROTECTION, None, w.out, services=("child_protection",)
     )

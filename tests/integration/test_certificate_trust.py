@@ -22,22 +22,9 @@ from idtool.sync import devices, enrol, export, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG, POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
-from tests.integration.test_sync import PASS, make_world
-from tests.unit.test_certificate import BIRTH, HOLDER, decided_case
-
-GUARD = "Эрмек Чекарачы"
-GUARD_PASS = "guard-secret-2026"
-
-
-def forge(key: Ed25519PrivateKey, number: str = "KG-VS-FAKE-2026-00001") -> str:
-    """A certificate code signed with `key`, as someone holding that key would make it."""
-    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    kid = payload.key_id(public)
-    salt = payload.new_salt()
-    claims = payload.Claims(
-        number, "2026-03-01", kid, "FAKE-2026-00001", salt, payload.holder_hash(salt, HOLDER, BIRTH)
-    )
-    return payload.encode(claims, kid, key.sign)
+from tests.support.cases import decided_case
+from tests.support.issuing import GUARD, GUARD_PASS, forge
+from tests.support.sync import PASS, make_world
 
 
 def keys_in_meta(session: Session) -> list[Ed25519PrivateKey]:
@@ -210,7 +197,7 @@ def test_a_device_cannot_announce_another_devices_issuing_key(tmp_path: Path) ->
     import_bundle(w.sup, export.export_cases(other, w.out))
     theirs = issuing.active(other.conn)
     assert theirs is not None
-    from tests.integration.test_sync_ownership import quarantine_reasons, send
+    from tests.support.sync import quarantine_reasons, send
 
     report = send(
         w,

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import assert_clean_failure
+
 SUP = "Айгүл Өмүрбекова"
 
 
@@ -30,14 +32,6 @@ def run(
         timeout=120,
         input=input_text,
     )
-
-
-def assert_clean_failure(proc: subprocess.CompletedProcess[str]) -> None:
-    assert proc.returncode != 0
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("idtool: ")
 
 
 @pytest.fixture

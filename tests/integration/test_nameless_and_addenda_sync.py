@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from idtool import cases
+from idtool import addenda, case_assessments, cases, consent, identity, interviews
 from idtool.sync import conflicts, export
 from idtool.sync.importer import import_bundle
-from tests.integration.test_sync import craft, device_records, make_world
+from idtool.sync.referral_out import export_referral
+from tests.support.cases import screen
+from tests.support.sync import craft, device_records, make_world, two_orgs
 
 
 def test_nameless_persons_of_two_posts_are_not_duplicates(tmp_path: Path) -> None:
@@ -58,16 +60,7 @@ def test_a_working_name_with_hidden_characters_is_quarantined(tmp_path: Path) ->
 
 
 def test_no_referral_package_without_the_name_an_organisation_needs(tmp_path: Path) -> None:
-    from idtool import consent, identity
-    from idtool.sync import devices, updates
-    from idtool.sync.referral_out import export_referral
-
-    w = make_world(tmp_path, 2)
-    sender, receiver = w.devs
-    devices.set_organisation(w.sup, receiver.device_id, "crisis-centre-osh")
-    path = updates.export_update_all(w.sup, w.out)
-    for dev in w.devs:
-        import_bundle(dev, path)
+    _w, sender, _receiver = two_orgs(tmp_path, "crisis-centre-osh")
     case = cases.open_case(sender, region="osh", working_name="Woman from the bus station")
     consent.record(
         sender,
@@ -90,17 +83,10 @@ def test_no_referral_package_without_the_name_an_organisation_needs(tmp_path: Pa
 
 
 def test_addenda_travel_in_case_packages_and_only_for_the_sender_s_cases(tmp_path: Path) -> None:
-    from idtool import addenda, case_assessments, interviews
-    from idtool.questionnaire.registry import load_shipped
-    from tests.unit.test_ages import SCREENING
-
     w = make_world(tmp_path, 2)
     dev, other = w.devs
     case = cases.open_case(dev, region="osh", working_name="Woman from the bus station")
-    interview = interviews.start(dev, case.uuid, load_shipped("nrm-screening"), "en")
-    for q, v in SCREENING.items():
-        interviews.save_answer(dev, interview, q, v)
-    interviews.complete(dev, interview)
+    interview = screen(dev, case.uuid)
     assert import_bundle(w.sup, export.export_cases(dev, w.out)).quarantined == 0
     made = addenda.amend(dev, interview.uuid, {"debt": "no"}, "Corrected by the person.")
     report = import_bundle(w.sup, export.export_cases(dev, w.out))

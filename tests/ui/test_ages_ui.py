@@ -2,38 +2,31 @@
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QPoint, Qt
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from idtool import consent
 from idtool.consent import Purpose, State
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.test_nameless_and_addenda_ui import shot
-from tests.unit.test_ages import screened
+from tests.support.cases import STRONG, assessed_case
+from tests.ui.drive import click, show
 from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.referral_dialog import ReferralDialog
 
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
+# Screenshots for the report when IDTOOL_SHOTS names a folder (never in normal runs).
+SHOTS = os.environ.get("IDTOOL_SHOTS")
 
 
-def show(qtbot, widget):
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
+def shot(widget, name: str) -> None:
+    if SHOTS:
+        QApplication.processEvents()
+        widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
-def click(qtbot, widget):
-    QApplication.processEvents()
-    qtbot.mouseClick(
-        widget, Qt.MouseButton.LeftButton, pos=QPoint(widget.width() // 2, widget.height() // 2)
-    )
+def screened(session, **answers):
+    return assessed_case(session, {**STRONG, **answers}, name="Нургүл Асанова")
 
 
 def test_an_adult_exploited_as_a_child_consents_like_any_adult(qtbot, session):

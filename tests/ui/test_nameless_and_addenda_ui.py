@@ -6,16 +6,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QRadioButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
 
-from idtool import addenda, case_assessments, case_list, cases, consent, decisions, interviews
+from idtool import addenda, case_assessments, case_list, cases, consent, decisions
 from idtool.consent import Purpose, State
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.conftest import type_text
-from tests.unit.test_ages import SCREENING
+from tests.support.cases import screen
+from tests.ui.drive import click, in_dialog, show, type_text
 from ui.cases.case_view import CaseView
 from ui.cases.list_model import CaseListModel
 from ui.cases.new_case_dialog import NewCaseDialog
@@ -34,57 +32,9 @@ def shot(widget, name: str) -> None:
         widget.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
 
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-def show(qtbot, widget):
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
-
-
-def click(qtbot, widget):
-    QApplication.processEvents()
-    area = getattr(widget.window(), "scroll_area", None)
-    if area is not None:
-        area.ensureWidgetVisible(widget)
-        QApplication.processEvents()
-    x = 8 if isinstance(widget, QRadioButton) else widget.width() // 2
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(x, widget.height() // 2))
-
-
-def in_dialog(cls, act, tries: int = 500):
-    """Run `act` on the modal dialog of type `cls` once it is open; closed in any case."""
-
-    def run(left: int) -> None:
-        dialog = next(
-            (w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()),
-            None,
-        )
-        if dialog is None:
-            if left:
-                QTimer.singleShot(10, lambda: run(left - 1))
-            return
-        try:
-            act(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(10, lambda: run(tries))
-
-
 def nameless_case(session, *, identified=False):
     case = cases.open_case(session, region="osh", working_name=BUS)
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    for q, v in SCREENING.items():
-        interviews.save_answer(session, interview, q, v)
-    interviews.complete(session, interview)
+    screen(session, case.uuid)
     if identified:
         decisions.record(session, case.uuid, decisions.Decision.IDENTIFIED_VICTIM)
     return case

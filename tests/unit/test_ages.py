@@ -12,30 +12,10 @@ from idtool.ages import AgeEvidence, Stated
 from idtool.consent import Purpose, State
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
+from tests.support.cases import STRONG, assessed_case
 
 TODAY = date(2026, 6, 1)
 CHILD_PROTECTION = "child-protection"
-# A completed screening: strong signs, consent to referral given (as tests.unit.test_cases_core).
-SCREENING = {
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
-    "age_now": 24,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
-}
 
 
 def years_ago(years: int, days: int = 0) -> date:
@@ -87,22 +67,9 @@ def test_full_years():
 # -- the rule applied to cases ---------------------------------------------------------------
 
 
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
 def screened(session, *, birth_date="", **answers):
-    """A case with a completed screening (`answers` change the adult default)."""
-    case = cases.open_case(session, full_name="Нургүл Асанова", region="osh", birth_date=birth_date)
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    for q, v in {**SCREENING, **answers}.items():
-        interviews.save_answer(session, interview, q, v)
-    interviews.complete(session, interview)
-    return case
+    """A case with a completed screening (`answers` change the adult's STRONG answers)."""
+    return assessed_case(session, {**STRONG, **answers}, name="Нургүл Асанова", birth=birth_date)
 
 
 def test_adult_now_exploited_as_a_child_needs_consent_like_any_adult(session):

@@ -13,57 +13,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from idtool import audit, cases, database, decisions, interviews, migrations, officers
+from idtool import audit, database, decisions, migrations, officers
 from idtool.certificate import issuance, issuing_org, ledger, payload, qr, trust
 from idtool.certificate.verify import Status, verify
 from idtool.decisions import Decision
 from idtool.errors import InvalidInput, NotPermitted
-from idtool.questionnaire.registry import load_shipped
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
+from tests.support.cases import BIRTH, HOLDER, decided_case
 
-HOLDER = "Жылдызкан Түңгүчбаева"
 HOLDER_LATIN = "Zhyldyzkan Tunguchbaeva"
-BIRTH = "1998-04-12"
-
-# Screening answers that lead to "presumed victim" (as in test_cases_core).
-STRONG = {
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
-    "age_now": 24,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
-}
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-def decided_case(session, decision=Decision.IDENTIFIED_VICTIM, name=HOLDER, birth=BIRTH):
-    case = cases.open_case(session, full_name=name, region="osh", birth_date=birth)
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    for q, v in STRONG.items():
-        interviews.save_answer(session, interview, q, v)
-    interviews.complete(session, interview)
-    reason = "" if decision == Decision.IDENTIFIED_VICTIM else "checked with the employer"
-    decisions.record(session, case.uuid, decision, reason)
-    return case
 
 
 @pytest.fixture

@@ -5,34 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from idtool import audit, case_list, cases, consent, decisions, identity, interviews, referrals
+from idtool import audit, case_list, cases, consent, decisions, identity, referrals
 from idtool.certificate import issuance
 from idtool.consent import Purpose, State
 from idtool.errors import InvalidInput
 from idtool.packet import make_and_render
-from idtool.questionnaire.registry import load_shipped
 from idtool.stats.compute import compute
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_ages import SCREENING
+from tests.support.cases import screen
 
 CRISIS = "crisis-centre-osh"
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def nameless(session, working_name="", *, identified=False):
     """A case opened without a name, screened (strong signs), decided if asked."""
     case = cases.open_case(session, region="osh", working_name=working_name)
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    for q, v in SCREENING.items():
-        interviews.save_answer(session, interview, q, v)
-    interviews.complete(session, interview)
+    screen(session, case.uuid)
     if identified:
         decisions.record(session, case.uuid, decisions.Decision.IDENTIFIED_VICTIM)
     return cases.get_case(session, case.uuid, audit_view=False)

@@ -14,8 +14,7 @@ from idtool import case_list, cases, consent, interviews, officers
 from idtool.certificate import issuance
 from idtool.errors import InvalidInput
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_certificate import decided_case
+from tests.support.cases import decided_case
 
 BIRTH = "1999-03-08"
 PLAIN = "Nurgul Asanova"
@@ -59,14 +58,6 @@ HIDDEN = {
     "arabic_letter_mark": ("Nurgul\u061c Asanova", "direction"),
     "too_long": ("N" * 200_000, "too long"),
 }
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def _certificates(session) -> int:
