@@ -27,6 +27,7 @@ from idtool import (
     cases,
     database,
     decisions,
+    identity,
     legal_acts,
     names,
     policy,
@@ -92,10 +93,7 @@ def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRec
             ).format(number=existing.number)
         )
     person = case.person
-    if not person.full_name.strip() or not person.birth_date:
-        raise InvalidInput(
-            _("Record the person's full name and date of birth before issuing the certificate.")
-        )
+    identity.require(person, identity.Need.CERTIFICATE)  # a real name, never a working one
     names.clean_name(person.full_name)  # a name stored before names were checked
     same = reissue.standing(session, "", names.holder_key(person.full_name, person.birth_date))
     if same:

@@ -15,9 +15,9 @@
 
 Who owns a root record (person, case, officer) is kept in `sync_owners` when it is first
 imported; a record with no entry there was made on this device. Children are owned by the owner
-of their case: interviews, assessments, decisions, consents, referrals and certificates name it
-(`case_uuid`), answers through their interview, referral events through their referral, and
-certificate revocations through the certificate they revoke.
+of their case: interviews, assessments, interview addenda, decisions, consents, referrals and
+certificates name it (`case_uuid`), answers through their interview, referral events through
+their referral, and certificate revocations through the certificate they revoke.
 """
 
 from __future__ import annotations
@@ -32,7 +32,15 @@ ROOTS = frozenset({"persons", "cases", "officers"})
 # child table -> (column naming the parent, parent table, the parent's column naming the case)
 _VIA_CASE = {
     t: ("case_uuid", "cases", "uuid")
-    for t in ("interviews", "assessments", "decisions", "consents", "referrals", "certificates")
+    for t in (
+        "interviews",
+        "assessments",
+        "interview_addenda",
+        "decisions",
+        "consents",
+        "referrals",
+        "certificates",
+    )
 }
 _VIA_PARENT = {
     "answers": ("interview_uuid", "interviews", "uuid"),

@@ -66,10 +66,13 @@ def known(session):
     ref_a = referrals.make(session, a.uuid, "ombudsman", services=("legal_aid",))
     referrals.set_status(session, ref_a.uuid, RefStatus.ACCEPTED)
     referrals.set_status(session, ref_a.uuid, RefStatus.SERVICE_DELIVERED)
-    consent.record(session, b.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="ombudsman")
+    child = {"child_assent": "The child agrees", "guardian": "Child protection"}  # b is 15
+    consent.record(
+        session, b.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="ombudsman", **child
+    )
     referrals.make(session, b.uuid, "ombudsman", services=("legal_aid",))
     consent.record(session, a.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)
-    consent.record(session, b.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)  # a child
+    consent.record(session, b.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN, **child)
     consent.record(session, c.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)
     consent.record(session, c.uuid, Purpose.LAW_ENFORCEMENT, State.WITHDRAWN, told=())
     recs = {

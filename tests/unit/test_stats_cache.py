@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from idtool import cases, consent, decisions, interviews
+from idtool import ages, cases, consent, decisions, interviews
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.stats import compute
@@ -92,11 +92,15 @@ def test_cache_equals_a_recomputation_after_random_work(session):
                     "reason for the test",
                 )
         elif op == "consent":
+            case = rng.choice(made)
+            child = ages.child_now(session, case.uuid)  # a child's assent, and who took part
             consent.record(
                 session,
-                rng.choice(made).uuid,
+                case.uuid,
                 Purpose.LAW_ENFORCEMENT,
                 rng.choice([State.GIVEN, State.REFUSED]),
+                child_assent="The child agrees" if child else "",
+                guardian="Child protection" if child else "",
             )
         else:
             compute(session)

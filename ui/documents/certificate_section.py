@@ -28,12 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import cases
+from idtool import cases, identity
 from idtool.certificate import issuance, issuing_org, ledger, reissue
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, gettext
 from idtool.policy import Action
 from idtool.session import Session
 from ui.cases.list_model import local_time
+from ui.cases.person_dialog import PersonDialog
 from ui.documents.saving import ask_pdf_path, file_writer, not_encrypted_warning
 from ui.fields import error_label, failure_text, show_error
 from ui.tasks import run_task
@@ -95,6 +96,9 @@ class CertificateSection(QGroupBox):
         self.coordinator = not reissue.may_allow(session)  # may allow a new certificate here
         self.allow_button.setVisible(self.coordinator)
         self.permission = _label("certificate_permission")
+        self.details_button = QPushButton(_("Fill in the person's details…"))
+        self.details_button.setObjectName("certificate_person_details")
+        self.details_button.clicked.connect(self._fill_details)
         self.warning = _label("certificate_warning")
         self.warning.setText(not_encrypted_warning())
         self.busy = QProgressBar()
@@ -110,6 +114,7 @@ class CertificateSection(QGroupBox):
         row.addSpacing(12)
         for button in (self.issue_button, self.copy_button, self.revoke_button, self.allow_button):
             row.addWidget(button)
+        row.addWidget(self.details_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         for w in (self.state, self.details, self.permission, self.why):
@@ -179,6 +184,12 @@ class CertificateSection(QGroupBox):
             why += " " + _("Your role may not print or revoke certificates.")
         self.why.setText(why)
         self.why.setVisible(bool(why))
+        person = cases.get_case(self.session, self.case_uuid, audit_view=False).person
+        self.details_button.setVisible(
+            bool(blocked)
+            and blocked == identity.refusal(person, identity.Need.CERTIFICATE)
+            and self.session.can(Action.SCREENING_INTERVIEW)
+        )
         if cert is not None and not cert.revoked:
             self.language.setCurrentIndex(self.language.findData(cert.language))
         self.language.setEnabled(not blocked or usable)
@@ -300,6 +311,13 @@ class CertificateSection(QGroupBox):
             self.error,
             failure_text(exc, _("The certificate PDF could not be made; nothing was recorded.")),
         )
+
+    def _fill_details(self) -> None:
+        """The certificate needs details of the person: the person's details dialog."""
+        dialog = PersonDialog(self.session, self.case_uuid, self, need=identity.Need.CERTIFICATE)
+        if dialog.exec():
+            self.refresh()
+            self.changed.emit()
 
     def _revoke(self) -> None:
         cert = self.certificate
