@@ -26,17 +26,24 @@ from idtool import (
     audit,
     cases,
     database,
-    decisions,
-    identity,
     legal_acts,
     names,
-    policy,
     policy_options,
     records,
 )
-from idtool.certificate import issuing, issuing_org, ledger, payload, pdf, reissue, trust, wording
+from idtool.certificate import (
+    eligibility,
+    issuing,
+    issuing_org,
+    ledger,
+    payload,
+    pdf,
+    reissue,
+    trust,
+    wording,
+)
 from idtool.certificate.pdf import CertificateDocument
-from idtool.errors import InvalidInput, NotPermitted
+from idtool.errors import InvalidInput
 from idtool.i18n import _, gettext
 from idtool.policy import Action
 from idtool.session import Session
@@ -51,95 +58,6 @@ class Printed:
     certificate: ledger.Certificate
     pdf: bytes
     copy: int | None
-
-
-def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRecord:
-    issuing_org.check(session)
-    if (
-        policy_options.get(session.conn).four_eyes == "on"
-        and policy_options.issuers(session.conn) < 2
-    ):
-        raise InvalidInput(
-            _(
-                "The policy asks a second officer who may issue to confirm each "
-                "certificate, and only one such officer works on this device."
-            )
-        )
-    if case.demo:
-        raise InvalidInput(_("Demo cases are fictional: no certificate is issued for them."))
-    history = decisions.history(session, case.uuid)
-    if not history or history[-1].decision != decisions.Decision.IDENTIFIED_VICTIM:
-        raise InvalidInput(
-            _(
-                "A certificate can be issued only when the case's latest decision "
-                'is "identified victim".'
-            )
-        )
-    standing = reissue.standing(session, case.person.uuid)
-    if standing:
-        existing = standing[0]
-        if existing.revoked:
-            raise InvalidInput(
-                _(
-                    "Certificate {number} was issued to this person and revoked; a "
-                    "certificate is issued only once unless the coordinator allows a new one."
-                ).format(number=existing.number)
-            )
-        raise InvalidInput(
-            _(
-                "A certificate was already issued to this person ({number}); it is issued "
-                "only once. Print a copy instead, or, if the person was trafficked again, ask "
-                "the coordinator to allow a new certificate."
-            ).format(number=existing.number)
-        )
-    person = case.person
-    identity.require(person, identity.Need.CERTIFICATE)  # a real name, never a working one
-    names.clean_name(person.full_name)  # a name stored before names were checked
-    same = reissue.standing(session, "", names.holder_key(person.full_name, person.birth_date))
-    if same:
-        raise InvalidInput(
-            _(
-                "A person with the same name and date of birth already holds "
-                "certificate {number} (case {case}); it is issued only once unless the "
-                "coordinator allows a new one."
-            ).format(number=same[0].number, case=same[0].case_number)
-        )
-    return history[-1]
-
-
-def confirmation_needed(session: Session) -> bool:
-    """Whether issuing needs a second officer's confirmation here (the four-eyes rule)."""
-    return policy_options.four_eyes_required(session.conn)
-
-
-def _confirm(session: Session, confirmer: tuple[str, str] | None) -> str | None:
-    """The uuid of the officer confirming the issue, when the four-eyes rule applies."""
-    if not confirmation_needed(session):
-        return None
-    if confirmer is None:
-        raise NotPermitted(
-            _(
-                "A second officer who may issue certificates must confirm this "
-                "one with their own passphrase."
-            )
-        )
-    other = session.vault.confirm_officer(session.conn, *confirmer)
-    if other.uuid == session.officer.uuid:
-        raise NotPermitted(_("The confirming officer must be another officer."))
-    if not policy.is_allowed(session.conn, other.role, Action.ISSUE_CERTIFICATE):
-        raise NotPermitted(_("The confirming officer's role may not issue certificates."))
-    return other.uuid
-
-
-def issue_blocked(session: Session, case_uuid: str) -> str:
-    """Why a certificate cannot be issued for this case now, or "" when it can."""
-    if not session.can(Action.ISSUE_CERTIFICATE):
-        return _("Your role may not issue certificates.")
-    try:
-        _check_issuable(session, cases.get_case(session, case_uuid, audit_view=False))
-    except InvalidInput as exc:
-        return exc.message
-    return ""
 
 
 def document(
@@ -198,7 +116,7 @@ class _Draft:
 def _draft(session: Session, case_uuid: str, language: str) -> _Draft:
     """Check that the case's certificate may be issued now (InvalidInput if not) and gather it."""
     case = cases.get_case(session, case_uuid, audit_view=False)
-    decision = _check_issuable(session, case)
+    decision = eligibility.check(session, case)
     body = issuing_org.check(session)
     current = issuing.active(session.conn)
     today = date.today()
@@ -280,7 +198,7 @@ def issue(
     wording.check_language(language)
     conn = session.conn
     draft = _draft(session, case_uuid, language)  # a clear refusal before a second officer
-    confirmed_by = _confirm(session, confirmer)
+    confirmed_by = eligibility.confirmer_uuid(session, confirmer)
     for _attempt in range(ATTEMPTS):
         cert = _signed(session, case_uuid, draft, language)
         acts = policy_options.get(conn).legal_acts

@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from idtool import audit, kdf, officers, policy
-from idtool.certificate import issuance, issuing, ledger, payload
+from idtool.certificate import eligibility, issuance, issuing, ledger, payload
 from idtool.certificate.verify import Status, verify
 from idtool.errors import AuthenticationFailed, NotPermitted
 from idtool.session import Session
@@ -227,7 +227,7 @@ def test_four_eyes_cannot_be_satisfied_by_the_same_removed_remote_or_demo_office
     ).fetchone()[0]
     police = vault.unlock(POLICE, POLICE_PASS)
     case = decided_case(police)
-    assert issuance.confirmation_needed(police)
+    assert eligibility.confirmation_needed(police)
     attempts = [
         ((POLICE.upper(), POLICE_PASS), NotPermitted),  # themselves, name in capitals
         ((f"  {POLICE.lower()}  ", POLICE_PASS), NotPermitted),

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from idtool import audit, legal_acts, policy_options
-from idtool.certificate import issuance, issuing_org, ledger, reissue
+from idtool.certificate import eligibility, issuance, issuing_org, ledger, reissue
 from idtool.certificate.verify import Status, verify
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.sync import export, updates
@@ -74,7 +74,7 @@ def test_trafficked_again_at_the_post_the_old_one_is_replaced_everywhere(tmp_pat
     old = issuance.issue(post, old_case.uuid, "ky").certificate
     import_bundle(w.sup, export.export_cases(post, w.out))
     new_case = decided_case(post, name=AGAIN)
-    assert old.number in issuance.issue_blocked(post, new_case.uuid)
+    assert old.number in eligibility.issue_blocked(post, new_case.uuid)
     reissue.allow(w.sup, case_at(w.sup, old_case.number), "Trafficked again, new case at the post")
     update(w, post)
     new = issuance.issue(post, new_case.uuid, "ky").certificate

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from idtool import audit, kdf, officers, permissions, policy, policy_options
-from idtool.certificate import issuance, issuing, issuing_org, ledger, payload
+from idtool.certificate import eligibility, issuance, issuing, issuing_org, ledger, payload
 from idtool.certificate.verify import Status, verify
 from idtool.cli import main
 from idtool.errors import AuthenticationFailed, NotPermitted
@@ -221,11 +221,11 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
     vault, _ = made_vault
     sup = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
     case = decided_case(sup)
-    assert not issuance.confirmation_needed(sup)  # one officer who may issue: "auto" is off
+    assert not eligibility.confirmation_needed(sup)  # one officer who may issue: "auto" is off
     officers.add_officer(sup, POLICE, "police", POLICE_PASS)
     officers.add_officer(sup, GUARD, "border_guard", GUARD_PASS)
     police = vault.unlock(POLICE, POLICE_PASS)
-    assert issuance.confirmation_needed(police)
+    assert eligibility.confirmation_needed(police)
     refusals = [
         (None, NotPermitted, "second officer"),
         ((SUPERVISOR, "not the passphrase"), AuthenticationFailed, "not correct"),
@@ -244,11 +244,11 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
     assert verify(sup, printed.certificate.code).status is Status.VALID
     # "off": no confirmation; "on" with a single officer who may issue: no certificate.
     issuing_org.set_option(sup, "four_eyes", "off")
-    assert not issuance.confirmation_needed(police)
+    assert not eligibility.confirmation_needed(police)
     officers.remove_officer(sup, POLICE)
     issuing_org.set_option(sup, "four_eyes", "on")
     other = decided_case(sup, name="Айнура Бекова")
-    assert "second officer" in issuance.issue_blocked(sup, other.uuid)
+    assert "second officer" in eligibility.issue_blocked(sup, other.uuid)
     police.close()
     sup.close()
 

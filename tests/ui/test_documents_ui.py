@@ -17,13 +17,13 @@ from idtool.consent import Purpose, State
 from tests.support.cases import BIRTH, HOLDER, person_case
 from tests.ui.drive import click, in_dialog, save_to, show, type_text, verify_now
 from ui.cases.case_view import CaseView
-from ui.documents.certificate_section import RevokeDialog
 from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.directory_dialog import DirectoryDialog, OrganisationDialog
 from ui.documents.directory_model import ID_ROLE, DirectoryModel
 from ui.documents.preview_model import PreviewModel
 from ui.documents.referral_dialog import ReferralDialog
 from ui.documents.referral_section import ReferralSection
+from ui.documents.revoke_dialog import RevokeDialog
 from ui.documents.verify_dialog import VerifyDialog
 
 GUARD, GUARD_PASS = "Guard One", "guard-pass-1"

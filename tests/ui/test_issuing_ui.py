@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from idtool import audit, officers, policy_options
-from idtool.certificate import issuance, issuing_org, ledger
+from idtool.certificate import eligibility, issuing_org, ledger
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
 from tests.support.cases import person_case
 from tests.ui.drive import click, in_dialog, save_to, show, type_text
@@ -22,7 +22,7 @@ def test_a_second_officer_confirms_the_certificate(
     case = person_case(session, decide=True)
     vault, _ = made_vault
     police = vault.unlock(POLICE, POLICE_PASS)
-    assert issuance.confirmation_needed(police)
+    assert eligibility.confirmation_needed(police)
     section = show(qtbot, CaseView(police, case.uuid)).certificate_section
     assert section.issue_button.isEnabled()
     out = tmp_path / "certificate.pdf"

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from idtool import audit, database, decisions, migrations, officers
-from idtool.certificate import issuance, issuing_org, ledger, payload, qr, trust
+from idtool.certificate import eligibility, issuance, issuing_org, ledger, payload, qr, trust
 from idtool.certificate.verify import Status, verify
 from idtool.decisions import Decision
 from idtool.errors import InvalidInput, NotPermitted
@@ -225,7 +225,7 @@ def test_russian_pdf_and_organisation(session):
     # An organisation of a type that may not issue under the NRM policy cannot issue.
     issuing_org.set_organisation(session, "crisis-centre-bishkek")
     third = decided_case(session, name="Айнура Бекова", birth="1990-05-05")
-    assert "may not issue" in issuance.issue_blocked(session, third.uuid)
+    assert "may not issue" in eligibility.issue_blocked(session, third.uuid)
     with pytest.raises(InvalidInput, match="may not issue"):
         issuance.issue(session, third.uuid, "ru")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from idtool import audit, database, officers
-from idtool.certificate import issuance, ledger, reissue
+from idtool.certificate import eligibility, issuance, ledger, reissue
 from idtool.certificate.verify import Status, verify
 from idtool.errors import InvalidInput, NotPermitted
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
@@ -40,7 +40,7 @@ def test_without_permission_a_person_gets_one_certificate(session):
     again = decided_case(session, name=OTHER_SPELLING)
     with pytest.raises(InvalidInput, match="only once unless the coordinator"):
         issuance.issue(session, again.uuid, "ru")
-    assert "coordinator" in issuance.issue_blocked(session, again.uuid)
+    assert "coordinator" in eligibility.issue_blocked(session, again.uuid)
     assert session.conn.execute("SELECT count(*) FROM certificates").fetchone()[0] == 1
 
 
@@ -54,7 +54,7 @@ def test_after_a_revocation_the_coordinator_allows_a_new_number(session):
         reissue.allow(session, case.uuid, "x" * (reissue.MAX_REASON + 1))
     [allowance] = reissue.allow(session, case.uuid, "Revoked for a typing error; decision stands")
     assert allowance.number == first.number and allowance.device_id == session.device_id
-    assert issuance.issue_blocked(session, case.uuid) == ""
+    assert eligibility.issue_blocked(session, case.uuid) == ""
     with pytest.raises(InvalidInput, match="no permission is needed"):
         reissue.allow(session, case.uuid, "again")
     second = issuance.issue(session, case.uuid, "en")
@@ -89,7 +89,7 @@ def test_trafficked_again_the_new_certificate_replaces_the_valid_one(session):
     old = issuance.issue(session, old_case.uuid, "ru").certificate
     # A new case years later, the name spelt another way: held up by the valid certificate.
     new_case = decided_case(session, name=OTHER_SPELLING)
-    assert old.number in issuance.issue_blocked(session, new_case.uuid)
+    assert old.number in eligibility.issue_blocked(session, new_case.uuid)
     assert [c.number for c in reissue.blocking(session, new_case.uuid)] == [old.number]
     reissue.allow(session, new_case.uuid, "Trafficked again in 2026, identified in a new case")
     new = issuance.issue(session, new_case.uuid, "ru").certificate

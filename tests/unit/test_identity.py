@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from idtool import audit, case_list, cases, consent, decisions, identity, referrals
-from idtool.certificate import issuance
+from idtool.certificate import eligibility, issuance
 from idtool.consent import Purpose, State
 from idtool.errors import InvalidInput
 from idtool.packet import make_and_render
@@ -77,7 +77,7 @@ def test_nameless_persons_are_never_one_person(session):
 
 def test_the_certificate_needs_a_real_name(session):
     case = nameless(session, "Woman from the bus station", identified=True)
-    blocked = issuance.issue_blocked(session, case.uuid)
+    blocked = eligibility.issue_blocked(session, case.uuid)
     assert blocked == (
         "The certificate needs the person's full name, date of birth. Fill in the person's details."
     )

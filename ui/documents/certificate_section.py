@@ -15,13 +15,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -29,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import cases, identity
-from idtool.certificate import issuance, issuing_org, ledger, reissue
+from idtool.certificate import eligibility, issuance, issuing_org, ledger, reissue
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, gettext
 from idtool.policy import Action
 from idtool.session import Session
 from ui.cases.list_model import local_time
 from ui.cases.person_dialog import PersonDialog
+from ui.documents.revoke_dialog import RevokeDialog
 from ui.documents.saving import ask_pdf_path, file_writer, not_encrypted_warning
 from ui.fields import error_label, failure_text, show_error
 from ui.tasks import run_task
@@ -127,7 +124,7 @@ class CertificateSection(QGroupBox):
     # -- state ---------------------------------------------------------------------------------
     def issue_blocked(self) -> str:
         """Why the certificate cannot be issued now, or "" when it can be."""
-        return issuance.issue_blocked(self.session, self.case_uuid)
+        return eligibility.issue_blocked(self.session, self.case_uuid)
 
     def refresh(self) -> None:
         cert = self.certificate = ledger.get(self.session, self.case_uuid)
@@ -235,7 +232,7 @@ class CertificateSection(QGroupBox):
         lang = str(self.language.currentData())
         discreet = self.discreet.isChecked()
         confirmer = None
-        if issuance.confirmation_needed(self.session):
+        if eligibility.confirmation_needed(self.session):
             from ui.documents.confirm_dialog import ConfirmIssueDialog
 
             dialog = ConfirmIssueDialog(self)
@@ -345,63 +342,3 @@ class CertificateSection(QGroupBox):
                 )
             )
             self.changed.emit()
-
-
-class RevokeDialog(QDialog):
-    """Revoke with a reason (required) and a confirmation."""
-
-    def __init__(
-        self, session: Session, case_uuid: str, number: str, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.case_uuid = case_uuid
-        self.number = number
-        self.setWindowTitle(_("Revoke certificate"))
-        intro = QLabel(
-            _(
-                "Revoking certificate {number} is recorded and cannot be undone: the "
-                "certificate then verifies as revoked and is not reprinted."
-            ).format(number=number)
-        )
-        intro.setWordWrap(True)
-        caption = QLabel(_("&Reason (required):"))
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("revoke_reason")
-        self.reason.setAccessibleName(_("Reason for revoking"))
-        self.reason.setTabChangesFocus(True)
-        caption.setBuddy(self.reason)
-        self.error = error_label("revoke_error")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.addButton(
-            _("Re&voke certificate"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.ok_button.setObjectName("revoke_ok")
-        self.buttons.accepted.connect(self._revoke)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        for w in (intro, caption, self.reason, self.error, self.buttons):
-            layout.addWidget(w)
-        self.reason.setFocus()
-
-    def _revoke(self) -> None:
-        reason = " ".join(self.reason.toPlainText().split())
-        if not reason:
-            show_error(self.error, _("Give the reason for revoking the certificate."))
-            self.reason.setFocus()
-            return
-        answer = QMessageBox.question(
-            self,
-            _("Revoke certificate"),
-            _("Revoke certificate {number}? This cannot be undone.").format(number=self.number),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            issuance.revoke(self.session, self.case_uuid, reason)
-        except Exception as exc:  # the core's message, never a traceback
-            show_error(self.error, failure_text(exc, _("The certificate could not be revoked.")))
-            return
-        self.accept()
