@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Callable
 from pathlib import Path
+
+from idtool.errors import StorageError
+from idtool.i18n import _
 
 
 def fsync_dir(path: Path) -> None:
@@ -47,11 +51,6 @@ def document_saver(path: Path) -> Callable[[bytes], None]:
     """A `save(data)` callable for a document the officer chose to write at `path` (a PDF):
     atomic, and any failure is a StorageError that says why (a full disk, a missing folder),
     with nothing left behind."""
-    import errno
-
-    from idtool.errors import StorageError
-    from idtool.i18n import _
-
     path = Path(path)
 
     def save(data: bytes) -> None:

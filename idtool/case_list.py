@@ -7,10 +7,11 @@ the filter asked for, so a list of 100,000 cases costs one page at a time.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from idtool import names
-from idtool.cases import Status
+from idtool import identity, names
+from idtool.cases import Person, Status
 from idtool.i18n import N_, gettext
 from idtool.session import Session
 
@@ -29,6 +30,15 @@ class CaseRow:
     review: bool
     interview_in_progress: bool
     demo: bool = False
+    working_name: str = ""
+
+    def person(self, lang: str | None = None) -> str:
+        """The person's name, or the working name marked as such."""
+        return identity.shown_name(
+            Person("", full_name=self.person_name, working_name=self.working_name),
+            self.number,
+            lang,
+        )
 
 
 SORT_COLUMNS = {
@@ -40,6 +50,7 @@ SORT_COLUMNS = {
     "person": "p.name_key",
 }
 _TRIGRAM = 3  # the search index finds fragments of at least three letters
+_WORKING = object()  # stands for the cases found by working name, until a session is known
 WALK_ABOVE = 2000  # matches above which a page is found by walking the cases in order
 
 
@@ -48,8 +59,9 @@ class CaseQuery:
     """A filtered, ordered view of the cases, read a page at a time.
 
     Name fragments of three letters or more go through the trigram index (`case_search`); one
-    or two letters find names with a word starting so (`case_words`). A page is chosen on the
-    cases table alone and only its rows are joined to persons and officers, so a deep page
+    or two letters find names with a word starting so (`case_words`). Working names (persons
+    with no name, few) are read and matched here by their identity keys. A page is chosen on
+    the cases table alone and only its rows are joined to persons and officers, so a deep page
     costs no more than the first.
     """
 
@@ -59,10 +71,14 @@ class CaseQuery:
     descending: bool = True
 
     def __post_init__(self) -> None:
-        matches, match_args = [], []
+        matches: list[str] = []
+        match_args: list[object] = []
         text = self.text.strip()
         if text:
             key = names.identity_key(text)
+            if key:  # the working names matched in Python, once the session is known
+                matches.append("SELECT value FROM json_each(?)")
+                match_args.append(_WORKING)
             if any(ch.isdigit() for ch in text) or "-" in text or not key:
                 matches.append("SELECT uuid FROM cases WHERE number LIKE ?")
                 match_args.append(f"%{text.upper()}%")
@@ -75,9 +91,24 @@ class CaseQuery:
                 match_args.append(" ".join(f"{word}*" for word in key.split()))
         self._matches = " UNION ".join(matches)
         self._match_args = tuple(match_args)
+        self._key = names.identity_key(text) if text else ""
         self._count: int | None = None
 
-    def _where(self, walk: bool = False) -> tuple[str, tuple[object, ...]]:
+    def _args(self, session: Session) -> tuple[object, ...]:
+        """The match arguments, with the cases whose working name holds the text."""
+        if _WORKING not in self._match_args:
+            return self._match_args
+        found = [
+            str(case)
+            for case, working in session.conn.execute(
+                "SELECT c.uuid, p.working_name FROM persons p JOIN cases c"
+                " ON c.person_uuid = p.uuid WHERE p.working_name != ''"
+            )
+            if self._key in names.identity_key(str(working))
+        ]
+        return tuple(json.dumps(found) if a is _WORKING else a for a in self._match_args)
+
+    def _where(self, session: Session, walk: bool = False) -> tuple[str, tuple[object, ...]]:
         clauses: list[str] = []
         args: list[object] = []
         if self._matches:
@@ -85,7 +116,7 @@ class CaseQuery:
             # matches: the quick way when many cases match; looking the matches up one by one
             # is quicker when few do.
             clauses.append(f"{'+' if walk else ''}c.uuid IN ({self._matches})")
-            args += self._match_args
+            args += self._args(session)
         if self.status:
             clauses.append("c.status = ?")
             args.append(self.status)
@@ -107,21 +138,21 @@ class CaseQuery:
     def count(self, session: Session) -> int:
         if self._matches and not self.status:
             sql = f"SELECT count(*) FROM ({self._matches})"  # straight from the indexes
-            args: tuple[object, ...] = self._match_args
+            args: tuple[object, ...] = self._args(session)
         else:
-            where, args = self._where()
+            where, args = self._where(session)
             sql = "SELECT count(*) FROM cases c" + where
         self._count = int(session.conn.execute(sql, args).fetchone()[0])
         return self._count
 
     def page(self, session: Session, offset: int, limit: int) -> list[CaseRow]:
         many = self._count is None or self._count > WALK_ABOVE
-        where, args = self._where(walk=many)
+        where, args = self._where(session, walk=many)
         pick = "SELECT c.rowid AS rid" + self._from() + where + self._order() + " LIMIT ? OFFSET ?"
         sql = (
             "SELECT c.uuid, c.number, c.opened_at, c.status, o.name, c.region, p.full_name,"
             " c.review, EXISTS (SELECT 1 FROM interviews i WHERE i.case_uuid = c.uuid"
-            " AND i.state = 'in_progress'), c.demo"
+            " AND i.state = 'in_progress'), c.demo, p.working_name"
             f" FROM ({pick}) pick JOIN cases c ON c.rowid = pick.rid"
             " JOIN persons p ON p.uuid = c.person_uuid"
             " JOIN officers o ON o.uuid = c.officer_uuid"
@@ -129,7 +160,9 @@ class CaseQuery:
         )
         rows = session.conn.execute(sql, (*args, limit, offset)).fetchall()
         return [
-            CaseRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]), bool(r[9]))
+            CaseRow(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]), bool(r[9]), r[10]
+            )
             for r in rows
         ]
 

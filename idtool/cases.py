@@ -1,11 +1,15 @@
 """Cases and the persons they concern: open, read, update the person, set status. The case list
 (find, filter, sort, page) is `case_list`.
+
+A case may be opened without the person's name, under a working name (`identity` says how it
+is shown and which details a certificate or a referral needs); `set_details` fills in the
+person's details when a document needs them.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
@@ -71,6 +75,7 @@ class Person:
     birth_date: str = ""
     citizenship: str = ""
     document_number: str = ""
+    working_name: str = ""  # what the officer calls a person with no name; never a name
 
 
 @dataclass(frozen=True)
@@ -110,29 +115,37 @@ def open_case(
     region: str,
     sex: str = "",
     birth_date: str = "",
+    working_name: str = "",
     demo: bool = False,
 ) -> Case:
-    """Open a case for a person met by the officer. Any role that may screen may open one."""
+    """Open a case for a person met by the officer, by name or, when the person gives none,
+    under a working name (`working_name`, or none: "Person N", see `identity`). Any role that
+    may screen may open one."""
     session.require(Action.SCREENING_INTERVIEW)
     if region not in REGIONS:
         raise InvalidInput(_("Choose the region of the case."))
     birth_date = check_birth_date(birth_date)
     person = Person(
-        str(uuid.uuid4()), full_name=names.clean_name(full_name), sex=sex, birth_date=birth_date
+        str(uuid.uuid4()),
+        full_name=names.clean_name(full_name),
+        sex=sex,
+        birth_date=birth_date,
+        working_name=names.clean_name(working_name),
     )
     case_uuid = str(uuid.uuid4())
     conn = session.conn
     with database.transaction(conn):
         number = _next_number(session)
         conn.execute(
-            "INSERT INTO persons (uuid, full_name, sex, birth_date, name_key, device_id)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO persons (uuid, full_name, sex, birth_date, name_key, working_name,"
+            " device_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 person.uuid,
                 person.full_name,
                 sex,
                 birth_date,
                 names.identity_key(person.full_name),
+                person.working_name,
                 session.device_id,
             ),
         )
@@ -216,7 +229,7 @@ def get_case(session: Session, case_uuid: str, *, audit_view: bool = True) -> Ca
     row = session.conn.execute(
         "SELECT c.uuid, c.number, c.status, c.region, c.opened_at, c.officer_uuid, c.review,"
         " c.demo, p.uuid, p.full_name, p.other_names, p.sex, p.birth_date, p.citizenship,"
-        " p.document_number FROM cases c JOIN persons p ON p.uuid = c.person_uuid"
+        " p.document_number, p.working_name FROM cases c JOIN persons p ON p.uuid = c.person_uuid"
         " WHERE c.uuid = ?",
         (case_uuid,),
     ).fetchone()
@@ -225,8 +238,62 @@ def get_case(session: Session, case_uuid: str, *, audit_view: bool = True) -> Ca
     if audit_view:
         with database.transaction(session.conn):
             session.audit("case.view", case_uuid)
-    person = Person(row[8], row[9], row[10], row[11], row[12], row[13], row[14])
+    person = Person(*row[8:16])
     return Case(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), person, bool(row[7]))
+
+
+MAX_DOCUMENT = 64  # characters of a document number
+
+
+def check_document_number(text: str) -> str:
+    """A typed document number as kept (whitespace collapsed); InvalidInput when it is too
+    long or holds a character that cannot be shown (the message never repeats it)."""
+    cleaned = " ".join(text.split())
+    if len(cleaned) > MAX_DOCUMENT:
+        raise InvalidInput(
+            _("The document number is too long: at most {limit} characters.").format(
+                limit=MAX_DOCUMENT
+            )
+        )
+    if not cleaned.isprintable() or names.problem(cleaned) is not None:
+        raise InvalidInput(
+            _("The document number contains a character that cannot be stored. Type it again.")
+        )
+    return cleaned
+
+
+def set_details(
+    session: Session,
+    case_uuid: str,
+    *,
+    full_name: str,
+    birth_date: str,
+    document_number: str,
+    working_name: str,
+) -> Person:
+    """Fill in or correct the person's identity, each detail as the officer leaves it (empty
+    clears it); returns the person as stored. Audited with the names of the details that
+    changed, never their values. Any role that may screen may do it."""
+    session.require(Action.SCREENING_INTERVIEW)
+    person = get_case(session, case_uuid, audit_view=False).person
+    wanted = {
+        "full_name": names.clean_name(full_name),
+        "birth_date": check_birth_date(birth_date),
+        "document_number": check_document_number(document_number),
+        "working_name": names.clean_name(working_name),
+    }
+    changes = {k: v for k, v in wanted.items() if getattr(person, k) != v}
+    if not changes:
+        return person
+    values: dict[str, object] = dict(changes)
+    if "full_name" in changes:
+        values["name_key"] = names.identity_key(changes["full_name"])
+    with database.transaction(session.conn):
+        records.update(
+            session.conn, "persons", values, "uuid = ?", (person.uuid,), session.device_id
+        )
+        session.audit("person.update", case_uuid, {"fields": sorted(changes)})
+    return replace(person, **changes)
 
 
 _NAME_LIMITS = {"full_name": names.MAX_PERSON_NAME, "other_names": names.MAX_NAME_TEXT}

@@ -3,8 +3,11 @@ enforcement, anonymous statistics. Records are never edited: a new record (given
 withdrawn) supersedes the previous one for the same purpose and recipient; all are kept.
 
 What the person was told is recorded with each record: purpose, use of the data, retention and
-how to withdraw. For a child, the child's assent and the guardian's or child protection's
-involvement are recorded; referral to child protection needs no consent (see referrals).
+how to withdraw. Whether the person is a child is their age now (`ages.child_now`), never only
+their age at the time of exploitation: for a child, the child's assent and the guardian's or
+child protection's involvement are recorded with every record, and referral to child protection
+needs no consent (see referrals); an adult, even one exploited as a child, decides alone, and a
+child's assent is not recorded for them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from idtool import cases, database, names
+from idtool import ages, cases, database, names
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
@@ -105,7 +108,18 @@ def record(
             )
         )
     guardian = names.clean_name(guardian, limit=names.MAX_NAME_TEXT)  # shown in documents
+    child_assent = " ".join(child_assent.split())
     cases.get_case(session, case_uuid, audit_view=False)
+    if ages.child_now(session, case_uuid):
+        if not child_assent or not guardian:
+            raise InvalidInput(_("For a child, record the child's assent and who took part."))
+    elif child_assent:
+        raise InvalidInput(
+            _(
+                "The person is an adult now and decides alone: a child's assent is not "
+                "recorded for them."
+            )
+        )
     rec = ConsentRecord(
         str(uuid.uuid4()),
         case_uuid,

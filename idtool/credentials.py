@@ -1,6 +1,6 @@
 """What an officer's name, passphrase and role must be, checked before a data folder or an
-officer is created and when a passphrase changes. The name and strength checks are imported
-when they run, so showing the unlock window does not wait for them (start-up benchmark)."""
+officer is created and when a passphrase changes. The name, strength and role checks are
+imported when they run, so showing the unlock window does not wait for them (start-up benchmark)."""
 
 from __future__ import annotations
 

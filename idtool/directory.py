@@ -124,6 +124,33 @@ def _seed(session: Session) -> None:
             )
 
 
+def refresh_shipped(conn: database.Connection, device_id: str) -> int:
+    """Bring a working copy made from an older shipped directory up to this one (a migration
+    calls it): an entry never edited nor received (version 1, written by this device) takes the
+    shipped wording (its `active` flag is kept); a shipped organisation the copy lacks is added.
+    A copy not made yet is left alone (seeding makes it). Returns how many entries changed.
+    Call inside the caller's transaction."""
+    rows = conn.execute("SELECT uuid, org_id, entry, version, device_id FROM directory")
+    known = {str(r[1]): r for r in rows}
+    if not known:
+        return 0
+    changed = 0
+    for org in shipped().organisations:
+        entry = json.dumps(asdict(org), ensure_ascii=False)
+        row = known.get(org.id)
+        if row is None:
+            conn.execute(
+                "INSERT INTO directory (uuid, org_id, entry, device_id) VALUES (?, ?, ?, ?)",
+                (str(uuid.uuid4()), org.id, entry, device_id),
+            )
+            changed += 1
+        elif row[3] == 1 and row[4] == device_id and from_entry(json.loads(row[2])) != org:
+            # Still the shipped copy: no version bump, it stays "never edited".
+            conn.execute("UPDATE directory SET entry = ? WHERE uuid = ?", (entry, row[0]))
+            changed += 1
+    return changed
+
+
 def organisations(session: Session, include_inactive: bool = False) -> list[Organisation]:
     _seed(session)
     rows = session.conn.execute("SELECT entry, active FROM directory ORDER BY org_id")

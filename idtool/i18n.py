@@ -13,6 +13,8 @@ import threading
 from functools import cache
 from pathlib import Path
 
+import platformdirs
+
 from idtool.paths import locale_dir
 
 LANGUAGES: tuple[str, ...] = ("ky", "ru", "en")
@@ -26,6 +28,7 @@ _default = {"lang": DEFAULT_LANGUAGE}
 
 def _compile(po: Path, mo: Path) -> bool:
     """Write `mo` from `po` (fuzzy and empty entries left out); False if it cannot be written."""
+    # Babel is needed only to compile a .po newer than its .mo, not at every start (start-up time)
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -49,7 +52,6 @@ def _compiled(lang: str) -> Path | None:
     if not po.exists():
         return beside if beside.exists() else None  # a frozen build ships only .mo files
     po_mtime = po.stat().st_mtime
-    import platformdirs
 
     cached = Path(platformdirs.user_cache_dir("idtool", appauthor=False)) / "locale" / lang
     for mo in (beside, cached / f"{DOMAIN}.mo"):

@@ -3,6 +3,7 @@
 Each answer is written in its own transaction the moment it is given, so a crash or a pulled
 plug loses nothing that was answered. Answers to questions that later become irrelevant stay
 stored but are left out of the assessment and documents (the flow's `effective_answers`).
+A completed interview's answers change only through an addendum (`addenda`).
 """
 
 from __future__ import annotations
@@ -125,7 +126,12 @@ def answers(session: Session, interview_uuid: str) -> dict[str, object]:
 def _require_open(session: Session, interview: Interview) -> None:
     # The stored state counts, not the caller's copy (which may be stale).
     if not get(session, interview.uuid).in_progress:
-        raise NotPermitted(_("This interview is completed; start a new one to add answers."))
+        raise NotPermitted(
+            _(
+                "This interview is completed: correct it with an addendum (Amend…) or start "
+                "a new one."
+            )
+        )
     session.require(action_for(form_of(session, interview)))
 
 
@@ -136,19 +142,34 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
     an unknown question, or a value that cannot answer it, is refused with an AnswerError
     naming the question, and nothing is written. Personal-data answers update the person."""
     _require_open(session, interview)
-    value = check_answer(form_of(session, interview), question, value, interview.language)
-    value = cases.clean_person_answer(question, value)  # a name is stored as it is checked
-    text = json.dumps(value, ensure_ascii=False)
+    value = checked(session, interview, question, value)
     with database.transaction(session.conn):
-        session.conn.execute(
-            "INSERT INTO answers (interview_uuid, question, value, updated_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (interview_uuid, question)"
-            " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            (interview.uuid, question, text, cases.now_iso()),
-        )
-        if question in cases.PERSON_FIELDS and value not in (None, ""):
-            cases.update_person_from_answers(session, interview.case_uuid, {question: value})
+        _write(session, interview, question, value)
     return value
+
+
+def checked(session: Session, interview: Interview, question: str, value: object) -> object:
+    """`value` as it would be stored for `question` (AnswerError if it cannot answer it)."""
+    value = check_answer(form_of(session, interview), question, value, interview.language)
+    return cases.clean_person_answer(question, value)  # a name is stored as it is checked
+
+
+def _write(session: Session, interview: Interview, question: str, value: object) -> None:
+    session.conn.execute(
+        "INSERT INTO answers (interview_uuid, question, value, updated_at)"
+        " VALUES (?, ?, ?, ?) ON CONFLICT (interview_uuid, question)"
+        " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (interview.uuid, question, json.dumps(value, ensure_ascii=False), cases.now_iso()),
+    )
+    if question in cases.PERSON_FIELDS and value not in (None, ""):
+        cases.update_person_from_answers(session, interview.case_uuid, {question: value})
+
+
+def write_amended(session: Session, interview: Interview, answers: dict[str, object]) -> None:
+    """Store the answers an addendum changes in a completed interview, checked (`checked`)
+    and allowed by `addenda.amend`; call inside its transaction."""
+    for question, value in answers.items():
+        _write(session, interview, question, value)
 
 
 def record_received(

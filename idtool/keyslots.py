@@ -38,11 +38,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyrage
+from cryptography.exceptions import InvalidTag
 
 from idtool import kdf
 from idtool.atomic import write_atomic
 from idtool.errors import AuthenticationFailed, CorruptDatabase, StorageError
 from idtool.i18n import _
+
+# AES-GCM is imported inside the two methods that use it: the command line loads this module
+# when it starts (to register its commands) and does not need it then (start-up time).
 
 FORMAT = 2
 FORMATS = (1, 2)  # what `load` accepts: format 1 is upgraded at the next unlock
@@ -252,7 +256,6 @@ class SlotsFile:
         slot.identity = _b64(AESGCM(kek).encrypt(nonce, str(identity).encode(), aad))
 
     def _unwrap_identity(self, slot: Slot, secret: bytes, name: str) -> pyrage.x25519.Identity:
-        from cryptography.exceptions import InvalidTag
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         try:

@@ -50,6 +50,9 @@ from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.translit import CYRILLIC_TO_LATIN, LATIN_FOLDS
 
+# PyICU is imported inside the functions that use it: the command line loads this module when it
+# starts (to register its commands) and ICU takes some 10 ms to load (start-up time).
+
 MAX_PERSON_NAME = 200
 MAX_NAME_TEXT = 500
 _LENGTH_SLACK = 4  # a text this many times over its cap is refused before any other work
@@ -235,7 +238,7 @@ class _SpoofChecker(Protocol):
 
 @cache
 def _checker() -> _SpoofChecker:
-    import icu  # PyICU (the pyicu-wheels build): imported on first use, for start-up speed
+    import icu  # PyICU (the pyicu-wheels build)
 
     checker: _SpoofChecker = icu.SpoofChecker()
     return checker

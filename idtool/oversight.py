@@ -22,11 +22,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from idtool import case_flags, cases, database
+from idtool import case_flags, cases, database, directory
+from idtool.assessment import recommendation_label
+from idtool.decisions import decision_label
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
 from idtool.session import Session
+from idtool.sync import audit_fork, devices
+from idtool.sync.audit_findings import describe_finding
+from idtool.sync.labels import duplicate_reason, table_name
 
 DEFAULT_DAYS = 14
 
@@ -147,7 +152,6 @@ def queue(
                     flagged.flags,
                 )
             )
-    from idtool.sync import audit_fork
 
     for f in audit_fork.open_findings(conn):
         items.append(
@@ -172,11 +176,6 @@ def queue(
 
 def describe(session: Session, item: ReviewItem, lang: str | None = None) -> str:
     """The item's detail in words, in `lang` (default: the program's language)."""
-    from idtool import directory
-    from idtool.assessment import recommendation_label
-    from idtool.decisions import decision_label
-    from idtool.sync.labels import duplicate_reason, table_name
-
     if item.kind == Kind.AGAINST_RECOMMENDATION and len(item.codes) == 2:
         decision, rec = item.codes
         with contextlib.suppress(ValueError):  # a code from a newer version: shown as it is
@@ -202,9 +201,6 @@ def describe(session: Session, item: ReviewItem, lang: str | None = None) -> str
 
 
 def _audit_log(session: Session, codes: tuple[str, ...], lang: str | None) -> str:
-    from idtool.sync import devices
-    from idtool.sync.audit_findings import describe_finding
-
     kind, sender, seq, exact, reason = codes
     known = devices.get(session.conn, sender)
     return describe_finding(
@@ -227,8 +223,6 @@ def resolve(session: Session, item: ReviewItem, note: str) -> None:
         raise InvalidInput(_("Write what was decided or done about this item."))
     with database.transaction(session.conn):
         if item.kind == Kind.AUDIT_LOG:
-            from idtool.sync import audit_fork
-
             audit_fork.resolve(session, item.target, note)
             session.audit("review.resolve", None, {"kind": str(item.kind), "target": item.target})
             return

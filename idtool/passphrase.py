@@ -23,6 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from zxcvbn import zxcvbn
+
 from idtool.errors import InvalidInput
 from idtool.i18n import N_, _
 from idtool.translit import latin_letters
@@ -125,8 +127,6 @@ def _user_inputs(names: Iterable[str]) -> list[str]:
 
 def _zxcvbn(text: str, inputs: list[str]) -> dict[str, Any]:
     """zxcvbn's result: "score", "guesses", "sequence" (the matches, as dicts) and more."""
-    from zxcvbn import zxcvbn  # imported on first use: start-up speed
-
     with _zxcvbn_lock:
         result: dict[str, Any] = zxcvbn(text, user_inputs=inputs, max_length=CHECKED_LENGTH * 3)
     return result

@@ -44,6 +44,7 @@ class Action(StrEnum):
     IMPORT_REFERRAL_BUNDLE = "import_referral_bundle"
     IMPORT_CASE_BUNDLE = "import_case_bundle"
     REVIEW_QUEUE = "review_queue"
+    REASSESS = "reassess"
     STATISTICS = "statistics"
     TRUST_LIST = "trust_list"
     MANAGE_OFFICERS = "manage_officers"
@@ -61,6 +62,7 @@ ACTION_LABELS = {
     Action.IMPORT_REFERRAL_BUNDLE: N_("Import referral bundles"),
     Action.IMPORT_CASE_BUNDLE: N_("Import case bundles"),
     Action.REVIEW_QUEUE: N_("Review queue"),
+    Action.REASSESS: N_("Re-assess a case under the current rules"),
     Action.STATISTICS: N_("Statistics"),
     Action.TRUST_LIST: N_("Trust list"),
     Action.MANAGE_OFFICERS: N_("Manage officers"),
@@ -82,6 +84,7 @@ DEFAULT_POLICY: dict[Action, frozenset[Role]] = {
     Action.IMPORT_REFERRAL_BUNDLE: _EVERYONE,
     Action.IMPORT_CASE_BUNDLE: _SUPERVISOR,
     Action.REVIEW_QUEUE: _SUPERVISOR,
+    Action.REASSESS: _SUPERVISOR,
     Action.STATISTICS: _SUPERVISOR,
     Action.TRUST_LIST: _SUPERVISOR,
     Action.MANAGE_OFFICERS: _SUPERVISOR,
@@ -111,17 +114,16 @@ def write_defaults(conn: Connection, device_id: str) -> None:
 
 
 def table(conn: Connection) -> dict[Action, frozenset[Role]]:
-    # Actions added after a database was made have no rows yet: their defaults apply.
+    # A cell with no row (an action added after the database was made) keeps its default,
+    # as in `is_allowed`.
     allowed: dict[Action, set[Role]] = {a: set(DEFAULT_POLICY[a]) for a in Action}
-    seen: set[Action] = set()
     for action, role, ok in conn.execute("SELECT action, role, allowed FROM policy"):
         if action not in Action.__members__.values() or role not in Role.__members__.values():
             continue
-        if Action(action) not in seen:
-            allowed[Action(action)] = set()
-            seen.add(Action(action))
         if ok:
             allowed[Action(action)].add(Role(role))
+        else:
+            allowed[Action(action)].discard(Role(role))
     for action in SUPERVISOR_ONLY_FIXED:
         allowed[action] = {Role.SUPERVISOR}
     return {a: frozenset(r) for a, r in allowed.items()}

@@ -6,6 +6,8 @@
 - `issuing_types`: the organisation types (NRM directory recipient types) whose organisations
   may issue the certificate under the NRM act. The issuing body printed on the certificate is
   the device's organisation from the directory, never free text.
+- `legal_acts`: the date and number of acts of the certificate's legal basis that the shipped
+  data does not know (`legal_acts`): {act id: {"date": "YYYY-MM-DD", "number": "..."}}.
 
 Kept in `policy_options`; a supervisor sets them (`certificate.issuing_org.set_option`, which
 keeps the issuing key's seals in step) on a device that is not enrolled with a
@@ -20,7 +22,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from idtool import policy
+from idtool import legal_acts, policy
 from idtool import records as versioned
 from idtool.i18n import N_
 
@@ -37,18 +39,19 @@ FOUR_EYES_LABELS = {
 # state bodies that identify victims: police, prosecutors, social protection and child
 # protection. The coordinator changes it when the NRM act says otherwise.
 DEFAULT_ISSUING_TYPES = ("police", "prosecutor", "social_protection", "child_protection")
-KEYS = ("four_eyes", "issuing_types")
+KEYS = ("four_eyes", "issuing_types", "legal_acts")
 
 
 @dataclass(frozen=True)
 class Options:
     four_eyes: str = "auto"
     issuing_types: tuple[str, ...] = DEFAULT_ISSUING_TYPES
+    legal_acts: tuple[legal_acts.Details, ...] = ()
 
 
 def validated(key: str, value: object) -> object | None:
     """The value in its stored form if valid for `key`, else None."""
-    from idtool import directory
+    from idtool import directory  # not loaded when the command line starts (start-up time)
 
     if key == "four_eyes":
         return value if value in FOUR_EYES else None
@@ -61,6 +64,8 @@ def validated(key: str, value: object) -> object | None:
         ):
             return None
         return sorted(set(value))
+    if key == "legal_acts":
+        return legal_acts.validated(value)
     return None
 
 
@@ -71,7 +76,9 @@ def get(conn: Connection) -> Options:
             parsed = validated(str(key), json.loads(value))
         except ValueError:
             parsed = None
-        if parsed is not None:
+        if isinstance(parsed, dict):
+            found[str(key)] = legal_acts.details_of(parsed)
+        elif parsed is not None:
             found[str(key)] = tuple(parsed) if isinstance(parsed, list) else parsed
     return Options(**found)
 

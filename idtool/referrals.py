@@ -3,8 +3,12 @@
 What a recipient receives is decided field by field: the field's sensitivity class must be
 one the recipient's type may receive, and the person must have consented to this referral
 (and, for police and prosecutors, to sharing with law enforcement). The one exception is the
-law's: a child is referred to child protection without consent - explicitly, and audited.
+law's: a child - under 18 now, not merely at the time of exploitation (`ages`) - is referred to
+child protection without consent, explicitly, and audited.
 The officer sees `preview()` - exactly what will be shared - before anything is produced.
+A recipient that may receive identifying data needs the person's name (`identity`): without
+it the preview refuses, naming what is missing, and so do the referral, its packet and its
+exchange package.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from idtool import case_assessments, cases, consent, database, directory, interviews, records
+from idtool import ages, cases, consent, database, directory, identity, interviews, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, current_language, gettext
 from idtool.policy import Action
@@ -70,10 +74,11 @@ class Preview:
     legal_basis: str | None  # "consent", "child_protection_law", or None: refused
     refusal: str
     fields: tuple[SharedField, ...]
+    missing: tuple[str, ...] = ()  # details of the person this recipient needs (`identity`)
 
     @property
     def allowed(self) -> bool:
-        return self.legal_basis is not None
+        return self.legal_basis is not None and not self.missing
 
     def included(self) -> list[SharedField]:
         return [f for f in self.fields if f.included]
@@ -96,9 +101,9 @@ class Referral:
 
 
 def is_child(session: Session, case_uuid: str) -> bool:
-    """Under 18 at the time of exploitation, as the latest assessment found."""
-    latest = case_assessments.latest(session, case_uuid)
-    return bool(latest and latest.result.get("child"))
+    """Under 18 now, or possibly so (`ages.child_now`). The age at the time of exploitation
+    decides only the legal definition: an adult exploited as a child consents like any adult."""
+    return ages.child_now(session, case_uuid)
 
 
 def _answers(session: Session, case_uuid: str, lang: str) -> list[SharedField]:
@@ -162,17 +167,23 @@ def preview(session: Session, case_uuid: str, org_id: str, lang: str | None = No
     rtype = directory.recipient_type(org.type)
     states = {key: rec.state for key, rec in consent.current(session, case_uuid).items()}
     basis, refusal = legal_basis(rtype, org.id, states, is_child(session, case_uuid))
+    missing: tuple[str, ...] = ()
+    if basis is not None and "identifying" in rtype.receives:
+        person = cases.get_case(session, case_uuid, audit_view=False).person
+        missing = identity.missing(person, identity.Need.REFERRAL)
+        if missing:
+            refusal = identity.IdentityMissing(identity.Need.REFERRAL, missing).message
     fields = tuple(
         SharedField(
             f.question,
             f.label,
             f.answer,
             f.sensitivity,
-            basis is not None and f.sensitivity in rtype.receives,
+            basis is not None and not missing and f.sensitivity in rtype.receives,
         )
         for f in _answers(session, case_uuid, lang)
     )
-    return Preview(org, basis, refusal, fields)
+    return Preview(org, basis, refusal, fields, missing)
 
 
 def make(
@@ -213,6 +224,8 @@ def plan(
     if not services:
         raise InvalidInput(_("Choose at least one service."))
     shown = preview(session, case_uuid, org_id)
+    if shown.missing:
+        raise identity.IdentityMissing(identity.Need.REFERRAL, shown.missing)
     if not shown.allowed:
         raise NotPermitted(shown.refusal)
     shared = tuple(f.question for f in shown.included())

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from idtool import credentials, device_info, kdf
+from idtool.atomic import fsync_dir
 from idtool.errors import (
     AuthenticationFailed,
     CorruptDatabase,
@@ -249,7 +250,6 @@ class Vault:
         re-keyed, the same crash-safe way as `remove_officer`. Returns the new database key, or
         None when every slot is in use."""
         from idtool import audit, database, vault_keys
-        from idtool.atomic import fsync_dir
 
         unused = vault_keys.unknown_slots(conn, slots)
         if not unused:

@@ -1,8 +1,12 @@
-"""Shared fixtures. Tests use a fast key-derivation setting and never touch the user's folders."""
+"""Shared fixtures. Tests use a fast key-derivation setting and never touch the user's folders.
+
+Builders that several test modules use live in tests/support; a test module imports from there
+or from a conftest, never from another test module (tests/unit/test_test_layout.py)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from idtool import kdf
 from idtool.i18n import set_language
+from idtool.session import Session
 from idtool.vault import Vault
 
 SUPERVISOR = "Айгүл Өмүрбекова"
@@ -50,3 +55,12 @@ def made_vault(vault: Vault) -> tuple[Vault, str]:
     issuing_org.set_organisation(session, ISSUING_ORG)
     session.close()
     return vault, code
+
+
+@pytest.fixture
+def session(made_vault: tuple[Vault, str]) -> Iterator[Session]:
+    """The supervisor's session on `made_vault`, closed after the test."""
+    vault, _ = made_vault
+    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
+    yield s
+    s.close()

@@ -1,6 +1,7 @@
 """Supervisor: who issues certificates on this computer - its organisation from the NRM
-directory, whether a second officer confirms each certificate, and which kinds of organisation
-may issue. On a device enrolled with a coordinator the last two come from the coordinator."""
+directory, whether a second officer confirms each certificate, which kinds of organisation
+may issue, and the dates and numbers of the acts of the legal basis. On a device enrolled with
+a coordinator the last three come from the coordinator."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from idtool.certificate import issuing_org
 from idtool.errors import IdtoolError
 from idtool.i18n import _, gettext
 from ui.fields import error_label, show_error
+from ui.legal_acts_box import LegalActsBox
 
 if TYPE_CHECKING:
     from idtool.session import Session
@@ -35,7 +37,7 @@ class IssuingDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setWindowTitle(_("Certificate issuing"))
-        self.resize(640, 520)
+        self.resize(720, 680)
         intro = QLabel(
             _(
                 "The certificate names the organisation this computer works for, "
@@ -82,7 +84,7 @@ class IssuingDialog(QDialog):
         self.note = QLabel(
             _(
                 "This computer is enrolled with a coordinator: the coordinator "
-                "decides these two settings and its update packages bring them."
+                "decides these settings and its update packages bring them."
             )
             if self.enrolled
             else ""
@@ -105,13 +107,16 @@ class IssuingDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("issuing_status")
         self.status.setWordWrap(True)
+        self.acts = LegalActsBox(session, self.enrolled)
+        self.acts.failed.connect(lambda message: show_error(self.error, message))
+        self.acts.saved.connect(self._acts_saved)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(types_label)
-        for w in (self.types, self.note, self.status, self.error, buttons):
+        for w in (self.types, self.acts, self.note, self.status, self.error, buttons):
             layout.addWidget(w)
         self._show_status()
         self.organisation.setFocus()
@@ -136,6 +141,12 @@ class IssuingDialog(QDialog):
         except IdtoolError as exc:
             show_error(self.error, exc.message)
         self._show_status()
+
+    def _acts_saved(self, changed: bool) -> None:
+        show_error(self.error, "")
+        self._show_status()
+        if changed:
+            self.status.setText(self.status.text() + " " + _("The legal basis was saved."))
 
     def _organisation(self) -> None:
         org_id = str(self.organisation.currentData() or "")

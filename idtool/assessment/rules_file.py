@@ -18,27 +18,38 @@ import yaml
 from idtool.assessment.rules import (
     FIELD_PATTERN,
     GROUPS,
+    OPTIONAL_FIELDS,
     POSSIBLE_CONDITIONS,
+    SHORT_FORM_TEMPLATES,
     TEMPLATE_FIELDS,
     THRESHOLD_KEYS,
-    Condition,
     Dimension,
     Element,
+    IdSet,
     Indicator,
     Recommendation,
     Rules,
     RulesError,
     Threshold,
+    Way,
     Weight,
+)
+from idtool.assessment.rules_ways import (
+    ELEMENT_KEYS,
+    WayReader,
+    id_sets,
+    missing_texts,
+    short_condition,
+    short_form_ways,
 )
 from idtool.i18n import LANGUAGES
 from idtool.paths import questionnaires_dir
 
-DEFAULT_RULES_FILE = "ilo-ec-2009-1.yaml"
+DEFAULT_RULES_FILE = "ilo-ec-2009-2.yaml"
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _TOP_KEYS = {
     "version", "source", "languages", "weights", "exploitation", "thresholds",
-    "dimensions", "elements", "recommendations", "explanation",
+    "dimensions", "id_sets", "elements", "recommendations", "explanation",
 }  # fmt: skip
 
 
@@ -100,13 +111,18 @@ def parse_rules(data: object) -> Rules:
     weights = _mapping(root.get("weights"), "weights", allowed={w.value for w in Weight})
     dimensions, indicators = p.dimensions(root.get("dimensions"))
     exploitation, overrides = p.exploitation(root.get("exploitation"), indicators)
-    elements = p.elements(root.get("elements"), dimensions)
+    sets = id_sets(root.get("id_sets", {}), p.labels, indicators)
+    elements = p.elements(root.get("elements"), dimensions, sets)
     clash = sorted(set(indicators).intersection(*(e.ids for e in elements.values())))
     if clash:
         raise RulesError(f"ids used both as indicator and element: {', '.join(clash)}")
     recs = _mapping(
         root.get("recommendations"), "recommendations", allowed={r.value for r in Recommendation}
     )
+    ways = WayReader(p.labels, dimensions, {e.name: e.ids for e in elements.values()}, sets)
+    possible = p.possible(recs.get(Recommendation.POSSIBLE_VICTIM.value), elements, ways)
+    short_form = any(w.label is None for e in elements.values() for g in GROUPS for w in e.ways[g])
+    short_form = short_form or any(w.label is None for w in possible)
     return Rules(
         version=version,
         languages=langs,
@@ -118,7 +134,7 @@ def parse_rules(data: object) -> Rules:
         indicators=indicators,
         elements=elements,
         presumed_requires=p.presumed(recs.get(Recommendation.PRESUMED_VICTIM.value), elements),
-        possible_any_of=p.possible(recs.get(Recommendation.POSSIBLE_VICTIM.value), elements),
+        possible_any_of=possible,
         recommendation_labels={
             r: p.labels(
                 _mapping(recs.get(r.value), f"recommendations.{r.value}").get("label"),
@@ -126,7 +142,8 @@ def parse_rules(data: object) -> Rules:
             )
             for r in Recommendation
         },
-        templates=p.templates(root.get("explanation")),
+        templates=p.templates(root.get("explanation"), short_form),
+        id_sets=sets,
     )
 
 
@@ -212,23 +229,37 @@ class _Parser:
             out.append(Threshold(tid, minimum, self.labels(body.get("label"), f"{where}.label")))
         return tuple(out)
 
-    def elements(self, value: object, dims: Mapping[str, Dimension]) -> dict[str, Element]:
-        out: dict[str, Element] = {}
-        allowed = {"label", "ids", "any_indicator_in", "positive_dimension_in"}
+    def elements(
+        self, value: object, dims: Mapping[str, Dimension], sets: Mapping[str, IdSet]
+    ) -> dict[str, Element]:
+        bodies: dict[str, dict[str, Any]] = {}
+        ids: dict[str, dict[str, dict[str, str]]] = {}
         for name, body in _mapping(value, "elements", nonempty=True).items():
             where = f"elements.{name}"
             _name(name, where)
-            body = _mapping(body, where, allowed=allowed)
-            ids = {}
-            for element_id, label in _mapping(body.get("ids", {}), f"{where}.ids").items():
+            bodies[name] = _mapping(body, where, allowed=ELEMENT_KEYS)
+            ids[name] = {}
+            for element_id, label in _mapping(bodies[name].get("ids", {}), f"{where}.ids").items():
                 _prefixed_id(element_id, name, f"{where}.ids.{element_id}")
-                ids[element_id] = self.labels(label, f"{where}.ids.{element_id}")
+                ids[name][element_id] = self.labels(label, f"{where}.ids.{element_id}")
+        reader = WayReader(self.labels, dims, ids, sets)
+        out: dict[str, Element] = {}
+        for name, body in bodies.items():
+            where = f"elements.{name}"
             present_in = _dimension_list(body, "any_indicator_in", dims, where)
             positive_in = _dimension_list(body, "positive_dimension_in", dims, where)
-            if not (ids or present_in or positive_in):
-                raise RulesError(f"{where}: has no way to hold (no ids and no dimensions)")
+            if "ways" in body:
+                if present_in or positive_in:
+                    raise RulesError(f"{where}: write either ways or the short form, not both")
+                ways = reader.by_group(body["ways"], f"{where}.ways", allow_elements=False)
+            else:
+                short = short_form_ways(name, ids[name], present_in, positive_in)
+                if not short:
+                    raise RulesError(f"{where}: has no way to hold (no ids and no dimensions)")
+                ways = {g: short for g in GROUPS}
             label = self.labels(body.get("label"), f"{where}.label")
-            out[name] = Element(name, label, ids, present_in, positive_in)
+            missing = missing_texts(body.get("missing"), self.labels, f"{where}.missing")
+            out[name] = Element(name, label, ids[name], ways, missing)
         return out
 
     def presumed(
@@ -247,36 +278,46 @@ class _Parser:
             out[group] = names
         return out
 
-    def possible(self, value: object, elements: Mapping[str, Element]) -> tuple[Condition, ...]:
+    def possible(
+        self, value: object, elements: Mapping[str, Element], reader: WayReader
+    ) -> tuple[Way, ...]:
         where = "recommendations.possible_victim.any_of"
         body = _mapping(value, "recommendations.possible_victim", allowed={"any_of", "label"})
-        out: list[Condition] = []
-        for item in _list(body.get("any_of"), where, nonempty=True):
-            if isinstance(item, str) and item in POSSIBLE_CONDITIONS:
-                out.append(Condition(item))
-            elif isinstance(item, dict) and set(item) == {"element"}:
-                if item["element"] not in elements:
-                    raise RulesError(f"{where}: unknown element {item['element']!r}")
-                out.append(Condition("element", item["element"]))
+        out: list[Way] = []
+        for n, item in enumerate(_list(body.get("any_of"), where, nonempty=True)):
+            way = short_condition(item, elements, where)
+            if way is not None:
+                way = reader.expand(way)
+            elif isinstance(item, dict) and "all" in item:
+                way = reader.way(item, f"{where}[{n}]", allow_elements=True)
             else:
                 known = ", ".join(sorted(POSSIBLE_CONDITIONS))
-                raise RulesError(f"{where}: {item!r} is not one of {known} or {{element: NAME}}")
+                raise RulesError(
+                    f"{where}: {item!r} is not one of {known}, {{element: NAME}} or a way"
+                )
+            if any(w.id == way.id for w in out):
+                raise RulesError(f"{where}[{n}]: {way.id!r} is used twice")
+            out.append(way)
         return tuple(out)
 
-    def templates(self, value: object) -> dict[str, dict[str, str]]:
-        m = _mapping(value, "explanation", allowed=set(TEMPLATE_FIELDS))
+    def templates(self, value: object, short_form: bool) -> dict[str, dict[str, str]]:
+        expected = dict(TEMPLATE_FIELDS)
+        if short_form:
+            expected.update(SHORT_FORM_TEMPLATES)
+        m = _mapping(value, "explanation", allowed=set(TEMPLATE_FIELDS) | set(SHORT_FORM_TEMPLATES))
         out: dict[str, dict[str, str]] = {}
-        for key, fields in TEMPLATE_FIELDS.items():
+        for key, fields in expected.items():
             if key not in m:
                 raise RulesError(f"explanation: missing template {key!r}")
             texts = self.labels(m[key], f"explanation.{key}")
+            optional = OPTIONAL_FIELDS.get(key, frozenset())
             for lang, text in texts.items():
                 used = set(FIELD_PATTERN.findall(text))
-                if used != fields:
-                    expected = ", ".join(sorted(fields)) or "none"
+                if not (fields - optional <= used <= fields):
+                    expected_text = ", ".join(sorted(fields)) or "none"
                     found = ", ".join(sorted(used)) or "none"
                     where = f"explanation.{key}.{lang}"
-                    raise RulesError(f"{where}: uses fields {found}; expected {expected}")
+                    raise RulesError(f"{where}: uses fields {found}; expected {expected_text}")
             out[key] = texts
         return out
 

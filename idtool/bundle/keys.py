@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import TypeAlias
 
+import nacl.bindings
 import pyrage
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -61,8 +62,6 @@ def is_sound_public(raw: bytes) -> bool:
     """Whether 32 bytes are an Ed25519 public key to trust: a canonical point on the curve, in
     the main subgroup, not of small order (libsodium's check). OpenSSL verifies signatures under
     a small-order key, for which one constant signature fits every message."""
-    import nacl.bindings
-
     return (
         isinstance(raw, bytes)
         and len(raw) == 32

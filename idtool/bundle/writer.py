@@ -24,6 +24,7 @@ from typing import Any
 import pyrage
 
 from idtool.atomic import fsync_dir
+from idtool.audit import now_iso
 from idtool.bundle import keys
 from idtool.bundle.header import (
     FORMAT_VERSION,
@@ -47,8 +48,6 @@ Cancelled = Callable[[], bool]
 
 
 def _now() -> str:
-    from idtool.audit import now_iso
-
     return now_iso()
 
 

@@ -2,8 +2,10 @@
 
 Rules: a certificate is issued only when the case's latest decision is "identified victim",
 only by a role the policy allows, and once per person (the person of the case, and anyone with
-the same normalised name and date of birth). A reprint is the same certificate marked "COPY n"
-and audited. A revocation needs a reason and is recorded; a revoked certificate verifies as
+the same normalised name and date of birth) unless the coordinator allowed a new one after the
+earlier certificate (`reissue`); a new one revokes an earlier one still valid, as replaced. A
+reprint is the same certificate marked "COPY n" and audited, in the usual or the discreet
+wording. A revocation needs a reason and is recorded; a revoked certificate verifies as
 revoked and is not reprinted.
 
 The PDF is produced into memory, with no transaction open: gather, render, then write. `save`,
@@ -24,15 +26,24 @@ from idtool import (
     audit,
     cases,
     database,
-    decisions,
+    legal_acts,
     names,
-    policy,
     policy_options,
     records,
 )
-from idtool.certificate import issuing, issuing_org, ledger, payload, trust
+from idtool.certificate import (
+    eligibility,
+    issuing,
+    issuing_org,
+    ledger,
+    payload,
+    pdf,
+    reissue,
+    trust,
+    wording,
+)
 from idtool.certificate.pdf import CertificateDocument
-from idtool.errors import InvalidInput, NotPermitted
+from idtool.errors import InvalidInput
 from idtool.i18n import _, gettext
 from idtool.policy import Action
 from idtool.session import Session
@@ -49,103 +60,19 @@ class Printed:
     copy: int | None
 
 
-def _check_issuable(session: Session, case: cases.Case) -> decisions.DecisionRecord:
-    issuing_org.check(session)
-    if (
-        policy_options.get(session.conn).four_eyes == "on"
-        and policy_options.issuers(session.conn) < 2
-    ):
-        raise InvalidInput(
-            _(
-                "The policy asks a second officer who may issue to confirm each "
-                "certificate, and only one such officer works on this device."
-            )
-        )
-    if case.demo:
-        raise InvalidInput(_("Demo cases are fictional: no certificate is issued for them."))
-    history = decisions.history(session, case.uuid)
-    if not history or history[-1].decision != decisions.Decision.IDENTIFIED_VICTIM:
-        raise InvalidInput(
-            _(
-                "A certificate can be issued only when the case's latest decision "
-                'is "identified victim".'
-            )
-        )
-    existing = ledger.get(session, case.uuid)
-    if existing is not None:
-        if existing.revoked:
-            raise InvalidInput(
-                _(
-                    "Certificate {number} was issued to this person and revoked; "
-                    "a certificate is issued only once."
-                ).format(number=existing.number)
-            )
-        raise InvalidInput(
-            _(
-                "A certificate was already issued to this person ({number}); it "
-                "is issued only once. Print a copy instead."
-            ).format(number=existing.number)
-        )
-    person = case.person
-    if not person.full_name.strip() or not person.birth_date:
-        raise InvalidInput(
-            _("Record the person's full name and date of birth before issuing the certificate.")
-        )
-    names.clean_name(person.full_name)  # a name stored before names were checked
-    same = session.conn.execute(
-        "SELECT c.number, k.number FROM certificates c JOIN cases k ON k.uuid = c.case_uuid"
-        " WHERE c.holder_key = ?",
-        (names.holder_key(person.full_name, person.birth_date),),
-    ).fetchone()
-    if same is not None:
-        raise InvalidInput(
-            _(
-                "A person with the same name and date of birth already holds "
-                "certificate {number} (case {case}); it is issued only once."
-            ).format(number=same[0], case=same[1])
-        )
-    return history[-1]
-
-
-def confirmation_needed(session: Session) -> bool:
-    """Whether issuing needs a second officer's confirmation here (the four-eyes rule)."""
-    return policy_options.four_eyes_required(session.conn)
-
-
-def _confirm(session: Session, confirmer: tuple[str, str] | None) -> str | None:
-    """The uuid of the officer confirming the issue, when the four-eyes rule applies."""
-    if not confirmation_needed(session):
-        return None
-    if confirmer is None:
-        raise NotPermitted(
-            _(
-                "A second officer who may issue certificates must confirm this "
-                "one with their own passphrase."
-            )
-        )
-    other = session.vault.confirm_officer(session.conn, *confirmer)
-    if other.uuid == session.officer.uuid:
-        raise NotPermitted(_("The confirming officer must be another officer."))
-    if not policy.is_allowed(session.conn, other.role, Action.ISSUE_CERTIFICATE):
-        raise NotPermitted(_("The confirming officer's role may not issue certificates."))
-    return other.uuid
-
-
-def issue_blocked(session: Session, case_uuid: str) -> str:
-    """Why a certificate cannot be issued for this case now, or "" when it can."""
-    if not session.can(Action.ISSUE_CERTIFICATE):
-        return _("Your role may not issue certificates.")
-    try:
-        _check_issuable(session, cases.get_case(session, case_uuid, audit_view=False))
-    except InvalidInput as exc:
-        return exc.message
-    return ""
-
-
 def document(
-    cert: ledger.Certificate, copy: int | None = None, language: str | None = None
+    cert: ledger.Certificate,
+    copy: int | None = None,
+    language: str | None = None,
+    *,
+    discreet: bool = False,
+    acts: tuple[legal_acts.Details, ...] = (),
+    organisation: str = "",
 ) -> CertificateDocument:
-    """What to print for `cert`: the original (copy None) or copy n, in its or another language."""
+    """What to print for `cert`: the original (copy None) or copy n, in its or another language,
+    in the usual or the discreet wording; `acts` are the coordinator's dates and numbers of the
+    legal basis (policy option `legal_acts`), `organisation` the recorded issuing body named in
+    that language (`issuing_org.named_in`; default: as recorded)."""
     lang = language or cert.language
     return CertificateDocument(
         number=cert.number,
@@ -154,10 +81,14 @@ def document(
         birth_date=cert.holder_birth_date,
         case_number=cert.case_number,
         officer=cert.officer_name,
-        organisation=cert.organisation or gettext(issuing_org.ORGANISATION_PLACEHOLDER, lang),
+        organisation=organisation
+        or cert.organisation
+        or gettext(issuing_org.ORGANISATION_PLACEHOLDER, lang),
         language=lang,
         code=cert.code,
         copy=copy,
+        discreet=discreet,
+        legal_acts=acts,
     )
 
 
@@ -178,16 +109,21 @@ class _Draft:
     number: str
     issue_date: str
     key_id: str
+    follows: tuple[str, ...] = ()  # earlier certificates a coordinator's permission covers
+    replaces: tuple[str, ...] = ()  # those of them still valid: revoked as replaced
 
 
 def _draft(session: Session, case_uuid: str, language: str) -> _Draft:
     """Check that the case's certificate may be issued now (InvalidInput if not) and gather it."""
     case = cases.get_case(session, case_uuid, audit_view=False)
-    decision = _check_issuable(session, case)
+    decision = eligibility.check(session, case)
     body = issuing_org.check(session)
     current = issuing.active(session.conn)
     today = date.today()
     person = case.person
+    prior = reissue.followed(
+        session, person.uuid, names.holder_key(person.full_name, person.birth_date)
+    )
     return _Draft(
         case.number,
         person.uuid,
@@ -199,6 +135,8 @@ def _draft(session: Session, case_uuid: str, language: str) -> _Draft:
         ledger.next_number(session, today.year),
         today.isoformat(),
         current[0] if current is not None else "",
+        tuple(c.number for c in prior),
+        tuple(c.number for c in prior if not c.revoked),
     )
 
 
@@ -245,28 +183,30 @@ def issue(
     language: str,
     save: Save | None = None,
     confirmer: tuple[str, str] | None = None,
+    *,
+    discreet: bool = False,
 ) -> Printed:
     """Issue the certificate for the case: check, sign and render, then record; `save` gets
-    the PDF inside the recording transaction (a failed save records nothing).
+    the PDF inside the recording transaction (a failed save records nothing). `discreet`
+    prints the wording without "victim of trafficking" in large letters (the code is the same).
 
     No transaction is open while the PDF is rendered: the short transaction that records it
     checks again what may have changed meanwhile (`_Draft`). `confirmer` is (name, passphrase)
     of a second officer who may issue, needed where the four-eyes rule applies
     (`confirmation_needed`)."""
-    from idtool.certificate import pdf, wording
-
     session.require(Action.ISSUE_CERTIFICATE)
     wording.check_language(language)
     conn = session.conn
     draft = _draft(session, case_uuid, language)  # a clear refusal before a second officer
-    confirmed_by = _confirm(session, confirmer)
+    confirmed_by = eligibility.confirmer_uuid(session, confirmer)
     for _attempt in range(ATTEMPTS):
         cert = _signed(session, case_uuid, draft, language)
-        data = pdf.render(document(cert))
+        acts = policy_options.get(conn).legal_acts
+        data = pdf.render(document(cert, discreet=discreet, acts=acts))
         with database.transaction(conn):
             now = _draft(session, case_uuid, language)
             if now == draft:
-                _record_issue(session, cert, draft, confirmed_by)
+                _record_issue(session, cert, draft, confirmed_by, discreet)
                 if save is not None:
                     save(data)
         if now == draft:
@@ -276,7 +216,11 @@ def issue(
 
 
 def _record_issue(
-    session: Session, cert: ledger.Certificate, draft: _Draft, confirmed_by: str | None
+    session: Session,
+    cert: ledger.Certificate,
+    draft: _Draft,
+    confirmed_by: str | None,
+    discreet: bool,
 ) -> None:
     session.conn.execute(
         "INSERT INTO certificates (uuid, number, case_uuid, person_uuid, decision_uuid,"
@@ -307,10 +251,14 @@ def _record_issue(
         "language": cert.language,
         "organisation": draft.organisation_id,
         "key": draft.key_id,
+        "discreet": discreet,
     }
     if confirmed_by is not None:
         details["confirmed_by"] = confirmed_by
+    if draft.follows:
+        details["follows"] = list(draft.follows)
     session.audit("certificate.issue", cert.case_uuid, details)
+    reissue.revoke_replaced(session, cert.case_uuid, draft.replaces, cert.number)
 
 
 def _printable(session: Session, case_uuid: str) -> ledger.Certificate:
@@ -327,12 +275,16 @@ def _printable(session: Session, case_uuid: str) -> ledger.Certificate:
 
 
 def reprint(
-    session: Session, case_uuid: str, language: str | None = None, save: Save | None = None
+    session: Session,
+    case_uuid: str,
+    language: str | None = None,
+    save: Save | None = None,
+    *,
+    discreet: bool = False,
 ) -> Printed:
-    """Print the same certificate again, marked "COPY n" (n = 2, 3, ...); audited. Rendered
-    before the short transaction that records the copy (checked again there)."""
-    from idtool.certificate import pdf, wording
-
+    """Print the same certificate again, marked "COPY n" (n = 2, 3, ...), in the usual or the
+    discreet wording; audited. Rendered before the short transaction that records the copy
+    (checked again there)."""
     session.require(Action.ISSUE_CERTIFICATE)
     if language is not None:
         wording.check_language(language)
@@ -340,7 +292,11 @@ def reprint(
     cert = _printable(session, case_uuid)
     for _attempt in range(ATTEMPTS):
         copy = cert.prints + 1
-        data = pdf.render(document(cert, copy, language))
+        acts = policy_options.get(conn).legal_acts
+        named = issuing_org.named_in(conn, cert.organisation, language or cert.language)
+        data = pdf.render(
+            document(cert, copy, language, discreet=discreet, acts=acts, organisation=named)
+        )
         with database.transaction(conn):
             now = _printable(session, case_uuid)
             if now == cert:
@@ -355,7 +311,12 @@ def reprint(
                 session.audit(
                     "certificate.reprint",
                     cert.case_uuid,
-                    {"number": cert.number, "copy": copy, "language": language or cert.language},
+                    {
+                        "number": cert.number,
+                        "copy": copy,
+                        "language": language or cert.language,
+                        "discreet": discreet,
+                    },
                 )
                 if save is not None:
                     save(data)

@@ -31,8 +31,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import pyrage
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 
-from idtool import policy
+from idtool import database, policy
 from idtool.audit import now_iso
 from idtool.certificate import keyring
 from idtool.certificate.payload import key_id
@@ -42,8 +49,6 @@ from idtool.i18n import _
 from idtool.keyslots import KIND_RECOVERY_CODE
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     from idtool.keyslots import SlotsFile
     from idtool.session import Session
 
@@ -99,8 +104,6 @@ def _unseal(sealed: str, identity: pyrage.x25519.Identity, kid: str, slot_id: st
 
 
 def _private(private_raw: bytes) -> Ed25519PrivateKey:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
     return Ed25519PrivateKey.from_private_bytes(private_raw)
 
 
@@ -133,14 +136,6 @@ def _seal_for(
 
 
 def _new_key(conn: Connection, slots: SlotsFile, wanted: set[str]) -> str:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
-        PublicFormat,
-    )
-
     private = Ed25519PrivateKey.generate()
     raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -229,8 +224,6 @@ def sync_in(session: Session, slots: SlotsFile | None = None, grant: Grant = ())
 
 def sync_session(session: Session) -> None:
     """`sync` for an unlocked session, in its own transaction."""
-    from idtool import database
-
     with database.transaction(session.conn):
         sync_in(session)
 

@@ -3,6 +3,7 @@ settings around it (the four-eyes rule and the kinds of organisation that may is
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from idtool import database, device_info, directory, policy_options
@@ -26,6 +27,22 @@ def organisation(session: Session, lang: str | None = None) -> str:
     """The issuing organisation's name in `lang`, or a placeholder when none is set."""
     body = issuing_body(session.conn)
     return body.title(lang) if body is not None else gettext(ORGANISATION_PLACEHOLDER, lang)
+
+
+def named_in(conn: database.Connection, recorded: str, lang: str) -> str:
+    """The organisation a certificate recorded (by its name in the certificate's language),
+    named in `lang` when the directory knows it, so that a copy in another language is not
+    printed in two languages; else as recorded."""
+    rows = conn.execute("SELECT entry FROM directory").fetchall()
+    known = (
+        [directory.from_entry(json.loads(r[0])) for r in rows]
+        if rows
+        else list(directory.shipped().organisations)
+    )
+    for org in known:
+        if recorded and recorded in org.name.values():
+            return org.title(lang)
+    return recorded
 
 
 def set_organisation(session: Session, org_id: str) -> directory.Organisation:

@@ -15,7 +15,12 @@ import hashlib
 import uuid
 from collections.abc import Iterable
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 from idtool.audit import now_iso
+from idtool.certificate import payload
 from idtool.certificate.payload import key_id
 from idtool.database import Connection
 from idtool.errors import InvalidInput
@@ -29,9 +34,6 @@ def code_digest(code: str) -> str:
 
 
 def public_of(private_hex: str) -> bytes:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
     private = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(private_hex))
     return private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
@@ -45,7 +47,7 @@ def learn(
 ) -> bool:
     """Trust `public` as an issuer key of `issuer_device`; returns whether it was new. A known
     key keeps its row (a later status goes through `retire_trusted`)."""
-    from idtool.bundle.keys import is_sound_public
+    from idtool.bundle.keys import is_sound_public  # not loaded at CLI start (start-up time)
 
     if not is_sound_public(public):
         raise InvalidInput(_("An issuer key must be a valid Ed25519 public key."))
@@ -129,11 +131,6 @@ def vouched(conn: Connection, kid_hex: str) -> list[str]:
 
 def signed_with(code: str, public: bytes) -> bool:
     """Whether `code` is a well-formed certificate code that `public` really signed."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    from idtool.certificate import payload
-
     try:
         signed = payload.decode(code)
     except payload.PayloadError:

@@ -1,5 +1,8 @@
 """The ledger of issued certificates: what is stored of each, finding a case's certificate,
-and certificate numbers (each device numbers in its own namespace)."""
+and certificate numbers (each device numbers in its own namespace).
+
+A person may hold more than one over time (a new one after a revocation, or after being
+trafficked again, with the coordinator's permission: `reissue`); the latest is theirs now."""
 
 from __future__ import annotations
 
@@ -71,20 +74,38 @@ def _from_row(session: Session, row: tuple[str, ...]) -> Certificate:
     )
 
 
+_LATEST = " ORDER BY c.issued_at DESC, c.rowid DESC"
+
+
 def get(session: Session, case_uuid: str) -> Certificate | None:
-    """The certificate issued for the case's person, if any."""
+    """The certificate issued for the case's person, if any (the latest, if several)."""
     row = session.conn.execute(
-        _SELECT + " WHERE c.person_uuid = (SELECT person_uuid FROM cases WHERE uuid = ?)",
+        _SELECT
+        + " WHERE c.person_uuid = (SELECT person_uuid FROM cases WHERE uuid = ?)"
+        + _LATEST
+        + " LIMIT 1",
         (case_uuid,),
     ).fetchone()
     return None if row is None else _from_row(session, row)
 
 
+def of_person(session: Session, person_uuid: str, holder_key: str = "") -> list[Certificate]:
+    """Every certificate of the person, latest first: issued to that person record, or (with
+    `holder_key`) to anyone with the same identity key of name and date of birth."""
+    rows = session.conn.execute(
+        _SELECT + " WHERE c.person_uuid = ? OR (? != '' AND c.holder_key = ?)" + _LATEST,
+        (person_uuid, holder_key, holder_key),
+    ).fetchall()
+    return [_from_row(session, row) for row in rows]
+
+
 def numbers_by_case(session: Session) -> dict[str, str]:
-    """Certificate number per case uuid, for every case that has one."""
+    """Certificate number per case uuid, for every case that has one (the latest)."""
     return {
         str(r[0]): str(r[1])
-        for r in session.conn.execute("SELECT case_uuid, number FROM certificates")
+        for r in session.conn.execute(
+            "SELECT case_uuid, number FROM certificates ORDER BY issued_at, rowid"
+        )
     }
 
 

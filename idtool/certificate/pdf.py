@@ -3,6 +3,9 @@
 Words come from `wording` (Jinja2 templates per language, legal basis from data); the fonts are
 the DejaVu TTFs shipped in `resources/fonts/`, embedded as subsets so that Kyrgyz (ө ү ң) and
 Russian letters print the same on any machine. The PDF holds no personal data in its metadata.
+
+The code under the QR is printed across the foot of the page in black at `CODE_SIZE` points
+(at least 8), so that it can be read and typed in where the QR code cannot be scanned.
 """
 
 from __future__ import annotations
@@ -11,6 +14,14 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame, HRFlowable, KeepInFrame, Paragraph, Spacer, Table, TableStyle
+
+from idtool import legal_acts
 from idtool.certificate import qr, wording
 from idtool.documents import style
 from idtool.documents.style import MONO, SANS, SANS_BOLD, register_fonts
@@ -19,7 +30,6 @@ from idtool.documents.text import plain as _plain
 from idtool.documents.text import trim as _trim
 
 if TYPE_CHECKING:
-    from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Flowable
 
 
@@ -37,12 +47,18 @@ class CertificateDocument:
     language: str
     code: str
     copy: int | None = None  # None for the original, n for "COPY n"
+    discreet: bool = False  # no "victim of trafficking" in large letters
+    legal_acts: tuple[legal_acts.Details, ...] = ()  # the coordinator's dates and numbers
+
+
+# The code text at the foot of the page: large and dark enough to read and type in.
+CODE_SIZE = 8.0
+CODE_LEADING = 10.0
+CODE_COLOUR = (0.0, 0.0, 0.0)
+QR_SIZE_MM = 44
 
 
 def _field_table(rows: list[tuple[str, str]], width: float) -> Flowable:
-    from reportlab.lib.colors import Color
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
     styles = style.styles()
     data = [
         [Paragraph(label, styles["label"]), Paragraph(value, styles["value"])]
@@ -65,9 +81,6 @@ def _field_table(rows: list[tuple[str, str]], width: float) -> Flowable:
 
 
 def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> list[Flowable]:
-    from reportlab.lib.colors import Color
-    from reportlab.platypus import HRFlowable, Paragraph, Spacer
-
     s = style.styles()
     esc = _escape
     story: list[Flowable] = [
@@ -92,12 +105,13 @@ def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> lis
         ),
         Spacer(1, 10),
         Paragraph(words["statement"], s["body"]),
+        Paragraph(words["distinction"], s["small"]),
         Paragraph(words["notice"], s["small"]),
         Paragraph(words["label_basis"], s["heading"]),
     ]
     story += [
         Paragraph(esc(line), s["basis"], bulletText="•")
-        for line in wording.legal_basis(doc.language)
+        for line in wording.legal_basis(doc.language, doc.legal_acts)
     ]
     story += [
         Spacer(1, 8),
@@ -115,9 +129,6 @@ def _story(doc: CertificateDocument, words: dict[str, str], width: float) -> lis
 
 def render(doc: CertificateDocument) -> bytes:
     """The certificate as PDF bytes (never written anywhere by this function)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
-
     register_fonts()
     words = _words(doc)
     buffer = io.BytesIO()
@@ -140,6 +151,7 @@ def render(doc: CertificateDocument) -> bytes:
 def _words(doc: CertificateDocument) -> dict[str, str]:
     return wording.render(
         doc.language,
+        doc.discreet,
         number=doc.number,
         issue_date=wording.format_date(doc.issue_date),
         holder_name=doc.holder_name,
@@ -154,10 +166,6 @@ def _words(doc: CertificateDocument) -> dict[str, str]:
 def draw_page(canvas: Canvas, doc: CertificateDocument, copy_mark: str | None = None) -> None:
     """Draw the certificate on the canvas's current A4 page (also used for the copy that goes
     with a referral packet); `copy_mark` marks it as a copy."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Frame, KeepInFrame
-
     register_fonts()
     words = _words(doc)
     page_w, page_h = A4
@@ -187,8 +195,6 @@ def draw_page(canvas: Canvas, doc: CertificateDocument, copy_mark: str | None = 
 
 
 def _draw_border(canvas: Canvas, page_w: float, page_h: float) -> None:
-    from reportlab.lib.units import mm
-
     canvas.saveState()
     canvas.setStrokeColorRGB(*style.ACCENT)
     canvas.setLineWidth(1.6)
@@ -198,36 +204,48 @@ def _draw_border(canvas: Canvas, page_w: float, page_h: float) -> None:
     canvas.restoreState()
 
 
-def _code_lines(code: str, width: float, size: float) -> list[str]:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def code_lines(code: str, width: float) -> list[str]:
+    """The code cut into lines that fit `width` at `CODE_SIZE`. The spaces are part of the code
+    (base45): a line never starts or ends with one, where a reader could not see it."""
+    per_line = max(3, int(width // stringWidth("M", MONO, CODE_SIZE)))
+    lines, rest = [], code
+    while len(rest) > per_line:
+        cut = per_line
+        while cut > 1 and (rest[cut - 1] == " " or rest[cut] == " "):
+            cut -= 1
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    return [*lines, rest] if rest else lines
 
-    per_line = max(1, int(width // stringWidth("M", MONO, size)))
-    return [code[i : i + per_line] for i in range(0, len(code), per_line)]
+
+def _draw_code(canvas: Canvas, code: str, x: float, y: float, width: float) -> float:
+    """The code in lines from `y` upwards (the last line's baseline at `y`); returns the top."""
+    lines = code_lines(code, width)
+    canvas.saveState()
+    canvas.setFont(MONO, CODE_SIZE)
+    canvas.setFillColorRGB(*CODE_COLOUR)
+    top = y + (len(lines) - 1) * CODE_LEADING
+    for i, line in enumerate(lines):  # in reading order, as text is extracted
+        canvas.drawString(x, top - i * CODE_LEADING, line)
+    canvas.restoreState()
+    return top + CODE_SIZE
 
 
 def _draw_bottom(
     canvas: Canvas, doc: CertificateDocument, words: dict[str, str], margin: float, width: float
 ) -> None:
-    """Signature line, place for the seal, verification note, QR code and its text."""
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph
-
+    """The code across the foot of the page, above it the QR code (right) with the
+    verification note (left), and above the note the signature line and the place for the
+    seal."""
     s = style.styles()
-    qr_size = 46 * mm
-    qr_x = margin + width - qr_size
-    code_size = 5.4
-    lines = _code_lines(doc.code, qr_size, code_size)
-    code_top = margin + len(lines) * code_size * 1.18 + 2
-    qr.draw(canvas, doc.code, qr_x, code_top + 2 * mm, qr_size)
-    canvas.saveState()
-    canvas.setFont(MONO, code_size)
-    canvas.setFillColorRGB(*style.MUTED)
-    for i, line in enumerate(lines):
-        canvas.drawString(qr_x, code_top - (i + 1) * code_size * 1.18, line)
-    canvas.restoreState()
-
-    left_w = width - qr_size - 10 * mm
     x = margin + 6
+    code_top = _draw_code(canvas, doc.code, x, margin + 2, width - 12)
+    qr_size = QR_SIZE_MM * mm
+    qr_x = margin + width - 6 - qr_size
+    qr_y = code_top + 3 * mm
+    qr.draw(canvas, doc.code, qr_x, qr_y, qr_size)
+
+    left_w = qr_x - x - 8 * mm
     sign_y = margin + 66 * mm
     canvas.saveState()
     canvas.setStrokeColorRGB(*style.INK)
@@ -250,13 +268,11 @@ def _draw_bottom(
 
     caption = Paragraph(words["qr_caption"], s["caption"])
     caption.wrap(left_w, 40 * mm)
-    caption.drawOn(canvas, x, margin + 2)
+    caption.drawOn(canvas, x, qr_y)
 
 
 def _draw_copy_mark(canvas: Canvas, text: str, page_w: float, page_h: float, margin: float) -> None:
     """A boxed "COPY n" at the top right and a faint diagonal one across the page."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     plain = _plain(text)
     size = 11
     w = stringWidth(plain, SANS_BOLD, size) + 12

@@ -9,6 +9,11 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, cast
 
+import pypdfium2 as pdfium
+import zxingcpp
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
+
 from idtool.errors import InvalidInput
 from idtool.i18n import _
 
@@ -26,8 +31,6 @@ def matrix(text: str) -> list[list[bool]]:
     """The QR symbol's modules (True = dark), without the quiet zone. Error correction M.
 
     Made by zxing-cpp, the library that also reads the codes back."""
-    import zxingcpp
-
     code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     image = code.to_image(scale=1, add_quiet_zones=False)
     # A 2-D buffer of bytes: zxing-cpp's stubs leave out the buffer protocol, and typeshed
@@ -64,8 +67,6 @@ def draw(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
 
 def decode_image(image: Image) -> list[str]:
     """Texts of every QR code found in a picture."""
-    import zxingcpp
-
     results = zxingcpp.read_barcodes(
         image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
     )
@@ -77,8 +78,6 @@ MAX_PDF_PAGES = 20
 
 def render_pdf_page(data: bytes, page: int = 0, scale: float = PDF_RENDER_SCALES[0]) -> Image:
     """One page of a PDF (given as bytes) as a greyscale picture."""
-    import pypdfium2 as pdfium
-
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
@@ -108,8 +107,6 @@ def decode_file_bytes(data: bytes) -> list[str]:
                 if found:
                     return found
         return []
-    from PIL import Image as PILImage
-    from PIL import UnidentifiedImageError
 
     try:
         with PILImage.open(io.BytesIO(data)) as image:

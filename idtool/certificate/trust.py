@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from idtool import audit, database
+from idtool.bundle.keys import is_sound_public
 from idtool.certificate import keyring
 from idtool.certificate.payload import key_id
 from idtool.database import Connection
@@ -116,7 +117,6 @@ def add_key(session: Session, public_key: bytes, label: str) -> TrustedKey:
     """Trust another issuer's raw Ed25519 public key (supervisors, by default); audited."""
     session.require(Action.TRUST_LIST)
     label = " ".join(label.split())
-    from idtool.bundle.keys import is_sound_public
 
     if len(public_key) != PUBLIC_KEY_BYTES:
         raise InvalidInput(_("An issuer key must be 32 bytes (Ed25519)."))

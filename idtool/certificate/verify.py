@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from idtool import dates
-from idtool.certificate import payload
+from idtool.certificate import payload, qr
 from idtool.certificate.trust import TrustList
 from idtool.errors import InvalidInput
 from idtool.i18n import _
@@ -95,8 +98,6 @@ class VerificationResult:
 def read_code(source: str | Path | bytes) -> str | None:
     """The code text in `source`: the text itself, or the QR code in a PDF or picture file
     (a path, or the file's bytes). None when a file holds no certificate QR code."""
-    from idtool.certificate import qr
-
     if isinstance(source, str):
         text = source.strip()
         if text.startswith(payload.PREFIX) or "\0" in text:
@@ -136,9 +137,6 @@ def verify(
     birth_date: str | None = None,
 ) -> VerificationResult:
     """Check a certificate code, PDF or picture against the trust list (or a session's)."""
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
     if (holder_name is None) != (birth_date is None) or (
         holder_name is not None and not holder_name.strip()
     ):

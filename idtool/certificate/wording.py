@@ -2,19 +2,17 @@
 
 Each language has one template under `resources/templates/certificate/` whose blocks are
 snippets of ReportLab paragraph markup; `render` returns every block rendered with the
-certificate's values (escaped). The legal basis lives in `resources/legal/basis.yaml`.
+certificate's values (escaped). The discreet variant takes the `*_discreet` blocks instead of
+those that say "victim of trafficking" in large letters. The legal basis lives in
+`resources/legal/basis.yaml`, completed by the coordinator's policy data (`legal_acts`).
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
-from idtool import dates
+from idtool import dates, legal_acts
 from idtool.documents import templates
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _
-from idtool.paths import resources_dir
 
 BLOCKS = (
     "state",
@@ -28,6 +26,7 @@ BLOCKS = (
     "status_value",
     "label_case",
     "statement",
+    "distinction",
     "notice",
     "label_basis",
     "label_officer",
@@ -37,7 +36,12 @@ BLOCKS = (
     "stamp",
     "qr_caption",
     "copy_mark",
+    "subtitle_discreet",
+    "status_value_discreet",
+    "statement_discreet",
 )
+# The blocks the discreet variant replaces (by the block named "<name>_discreet").
+DISCREET = ("subtitle", "status_value", "statement")
 
 
 def check_language(lang: str) -> str:
@@ -51,32 +55,20 @@ def format_date(iso: str) -> str:
     return dates.day_first(iso)
 
 
-def render(lang: str, **values: object) -> dict[str, str]:
-    """Every block of the language's template, rendered with `values`."""
-    return templates.render("certificate", check_language(lang), values, BLOCKS)
+def render(lang: str, discreet: bool = False, **values: object) -> dict[str, str]:
+    """Every block of the language's template, rendered with `values`; for the discreet
+    variant, the blocks of `DISCREET` hold their discreet wording."""
+    words = templates.render("certificate", check_language(lang), values, BLOCKS)
+    if discreet:
+        words.update({name: words[f"{name}_discreet"] for name in DISCREET})
+    return words
 
 
-@cache
-def _basis() -> dict[str, Any]:
-    import yaml
-
-    with (resources_dir() / "legal" / "basis.yaml").open(encoding="utf-8") as f:
-        basis: dict[str, Any] = yaml.safe_load(f)
-    return basis
-
-
-def legal_basis(lang: str) -> list[str]:
-    """The acts the certificate rests on, one line each, with cited articles if any."""
-    data = _basis()
-    label = data["articles_label"][lang]
-    lines = []
-    for source in data["sources"]:
-        line = source["title"][lang]
-        if source.get("articles"):
-            line += f", {label} " + ", ".join(str(a) for a in source["articles"])
-        lines.append(line)
-    return lines
+def legal_basis(lang: str, set_here: tuple[legal_acts.Details, ...] = ()) -> list[str]:
+    """The acts the certificate rests on, one line each: the shipped data completed by what the
+    coordinator set (`set_here`, the policy option `legal_acts`)."""
+    return legal_acts.lines(lang, set_here)
 
 
 def basis_version() -> str:
-    return str(_basis()["version"])
+    return legal_acts.version()

@@ -7,6 +7,8 @@ type and place, never its message or a traceback, because those may hold persona
 from __future__ import annotations
 
 import argparse
+import importlib
+import os
 import sys
 import traceback
 
@@ -41,7 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    import importlib
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -69,8 +70,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"idtool: {exc.message}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing more to say
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:

@@ -161,7 +161,11 @@ def register_policy(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "value",
         nargs="?",
-        help=_("four_eyes: auto, on or off; issuing_types: recipient types, separated by commas"),
+        help=_(
+            "four_eyes: auto, on or off; issuing_types: recipient types, separated by commas; "
+            "legal_acts: ACT,YYYY-MM-DD,NUMBER for one act of the certificate's legal basis "
+            "(date or number may be left empty)"
+        ),
     )
     p.set_defaults(func=cmd_policy_option)
 
@@ -187,12 +191,30 @@ def cmd_policy_option(args: argparse.Namespace) -> int:
             value: object = args.value
             if args.key == "issuing_types":
                 value = [t.strip() for t in args.value.split(",") if t.strip()]
+            elif args.key == "legal_acts":
+                value = _legal_act(policy_options.get(session.conn), args.value)
             changed = issuing_org.set_option(session, args.key, value)
             print(_("Policy changed.") if changed else _("Nothing to change."))
         options = policy_options.get(session.conn)
     print(f"four_eyes\t{options.four_eyes}")
     print(f"issuing_types\t{','.join(options.issuing_types)}")
+    for act in options.legal_acts:
+        print(f"legal_acts\t{act.act},{act.date},{act.number}")
     return 0
+
+
+def _legal_act(options: policy_options.Options, text: str) -> dict[str, dict[str, str]]:
+    """The option's value with one act's date and number set from "ACT,YYYY-MM-DD,NUMBER"."""
+    from idtool import legal_acts  # loaded when the command runs (start-up time)
+
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 3:
+        raise InvalidInput(
+            _("Give one act as ACT,YYYY-MM-DD,NUMBER (the date or the number may be empty).")
+        )
+    value = legal_acts.stored_form(options.legal_acts)
+    value[parts[0]] = {"date": parts[1], "number": parts[2]}
+    return value
 
 
 def cmd_policy_set(args: argparse.Namespace) -> int:

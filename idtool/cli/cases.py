@@ -7,10 +7,15 @@ import json
 from typing import TYPE_CHECKING
 
 from idtool.cli import common
+from idtool.errors import InvalidInput
 from idtool.i18n import _
 
 if TYPE_CHECKING:
     from idtool.session import Session
+
+# The core modules a command needs are imported inside it: `idtool` loads every command module to
+# build its parser, and loading them (the demo data brings the questionnaires) would slow every
+# command (start-up time).
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,8 +36,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from idtool import demo
 
     if not 1 <= args.cases <= 100_000:
-        from idtool.errors import InvalidInput
-
         raise InvalidInput(_("Choose between 1 and 100000 cases."))
     with common.unlock(args) as session:
         report = demo.generate(session, args.cases, seed=args.seed)

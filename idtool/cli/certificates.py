@@ -1,4 +1,4 @@
-"""Commands: certificate issue | reprint | revoke | verify | organisation."""
+"""Commands: certificate issue | reprint | revoke | allow-new | verify | organisation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from pathlib import Path
 from idtool.atomic import document_saver
 from idtool.cli import common
 from idtool.errors import InvalidInput
-from idtool.i18n import LANGUAGES, _
+from idtool.i18n import LANGUAGES, _, current_language
+
+# The core modules a command needs are imported inside it: `idtool` loads every command module to
+# build its parser, and loading them (ReportLab, the QR code and PDF readers) would slow every
+# command (start-up time).
 
 # Exit codes of `certificate verify` (0 = valid, and the holder matches when compared).
 EXIT_INVALID = 10
@@ -40,6 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help=_("language of the certificate"),
     )
+    _discreet_flag(p)
     p.add_argument(
         "--confirm-officer",
         metavar="NAME",
@@ -66,12 +71,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help=_("language of the copy (default: the original's)"),
     )
+    _discreet_flag(p)
     p.set_defaults(func=cmd_reprint)
 
     p = csub.add_parser("revoke", help=_("revoke the certificate, with a reason"))
     p.add_argument("case", metavar="CASE", help=_("case number"))
     p.add_argument("--reason", required=True, help=_("why the certificate is revoked"))
     p.set_defaults(func=cmd_revoke)
+
+    p = csub.add_parser(
+        "allow-new",
+        help=_(
+            "coordinator: allow a new certificate for the case's person after a revocation, "
+            "or when the person was trafficked again"
+        ),
+    )
+    p.add_argument("case", metavar="CASE", help=_("case number"))
+    p.add_argument("--reason", required=True, help=_("why a new certificate is allowed (no names)"))
+    p.set_defaults(func=cmd_allow_new)
 
     p = csub.add_parser(
         "verify",
@@ -107,6 +124,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_organisation)
 
 
+def _discreet_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--discreet",
+        action="store_true",
+        help=_(
+            'discreet wording: no "victim of trafficking" in large letters (the QR code and '
+            "its verification are the same)"
+        ),
+    )
+
+
 def _saved_line(number: str, path: Path, copy: int | None) -> str:
     if copy:
         line = _("Copy {copy} of certificate {number} saved to {path}.").format(
@@ -125,7 +153,6 @@ def _saved_line(number: str, path: Path, copy: int | None) -> str:
 
 def cmd_issue(args: argparse.Namespace) -> int:
     from idtool.certificate import issuance, ledger
-    from idtool.i18n import current_language
 
     path = common.new_file(args.out)
     confirmer = None
@@ -145,6 +172,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
             args.certificate_language or current_language(),
             save=document_saver(path),
             confirmer=confirmer,
+            discreet=args.discreet,
         )
     print(_saved_line(printed.certificate.number, path, None))
     return 0
@@ -157,7 +185,11 @@ def cmd_reprint(args: argparse.Namespace) -> int:
     with common.unlock(args) as session:
         case_uuid = ledger.case_uuid_for_number(session, args.case)
         printed = issuance.reprint(
-            session, case_uuid, args.certificate_language, save=document_saver(path)
+            session,
+            case_uuid,
+            args.certificate_language,
+            save=document_saver(path),
+            discreet=args.discreet,
         )
     print(_saved_line(printed.certificate.number, path, printed.copy))
     return 0
@@ -170,6 +202,22 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         case_uuid = ledger.case_uuid_for_number(session, args.case)
         revocation = issuance.revoke(session, case_uuid, args.reason)
     print(_("Certificate {number} revoked.").format(number=revocation.number))
+    return 0
+
+
+def cmd_allow_new(args: argparse.Namespace) -> int:
+    from idtool.certificate import ledger, reissue
+
+    with common.unlock(args) as session:
+        case_uuid = ledger.case_uuid_for_number(session, args.case)
+        made = reissue.allow(session, case_uuid, args.reason)
+    for allowance in made:
+        print(
+            _(
+                "A new certificate may be issued after certificate {number}. The next "
+                "update package brings the permission to the devices."
+            ).format(number=allowance.number)
+        )
     return 0
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from idtool import settings as settings_mod
+from idtool.audit_anchor import cli_warning
 from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.paths import default_data_dir
@@ -72,8 +73,6 @@ def new_passphrase(env_name: str = "IDTOOL_NEW_PASSPHRASE") -> str:
 
 
 def unlock(args: argparse.Namespace) -> Session:
-    from idtool.audit_anchor import cli_warning
-
     v = vault(args)
     v.load_slots()  # a clear "no database" before asking for anything
     session = v.unlock(officer_name(args), passphrase(args))

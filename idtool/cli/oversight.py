@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from idtool import oversight
+    from idtool import oversight  # loaded when the command runs (start-up time)
 
     with common.unlock(args) as session:
         items = oversight.queue(session, decision_days=args.days, referral_days=args.days)

@@ -8,6 +8,10 @@ import sys
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _, language
 
+# The core modules a command needs are imported inside it: `idtool` loads every command module to
+# build its parser, and loading the questionnaire engine and the assessment would slow every command
+# (start-up time).
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q = sub.add_parser("questionnaire", help=_("questionnaire files"))
@@ -23,6 +27,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--lang", dest="assess_lang", choices=LANGUAGES, help=_("language of the explanation")
     )
+    p.add_argument(
+        "--rules-version",
+        metavar="VERSION",
+        help=_(
+            "rules version to apply (default: the current rules), for example ilo-ec-2009/1"
+            " to reproduce an assessment made under version 1"
+        ),
+    )
+    p.add_argument(
+        "--form",
+        metavar="FORM_ID",
+        help=_("a shipped questionnaire: list its questions that would establish what is missing"),
+    )
     p.set_defaults(func=cmd_assess)
 
 
@@ -36,16 +53,23 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from idtool.assessment import assess
+    from idtool.questionnaire.registry import load_shipped
 
     ids = [i.strip() for i in args.indicators.split(",") if i.strip()]
     try:
-        result = assess(ids, child=args.child, exploitation=args.exploitation)
+        result = assess(
+            ids,
+            child=args.child,
+            exploitation=args.exploitation,
+            rules_version=args.rules_version,
+        )
     except ValueError as exc:
         raise InvalidInput(_("Cannot assess: {reason}").format(reason=exc)) from None
+    form = load_shipped(args.form) if args.form else None  # FormNotFound: one line
     lang = args.assess_lang or args.lang
     if lang:
         with language(lang):
-            print(result.explain(lang))
+            print(result.explain(lang, form))
     else:
-        print(result.explain())
+        print(result.explain(None, form))
     return 0

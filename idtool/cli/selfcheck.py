@@ -28,13 +28,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from idtool import __version__
+from idtool import __version__, audit, paths
 from idtool.errors import AuthenticationFailed, IdtoolError
 from idtool.i18n import LANGUAGES, _, catalog, gettext
+from idtool.vault import Vault
 
 if TYPE_CHECKING:
     from idtool.session import Session
-    from idtool.vault import Vault
+
+# The core modules a command needs are imported inside it: `idtool` loads every command module to
+# build its parser, and loading them (the questionnaires, ReportLab) would slow every command
+# (start-up time).
 
 # Fictional: nobody's data. The names follow the demo data's made-up words ("example", "sample").
 OFFICER = "Self-check Officer"
@@ -182,9 +186,7 @@ class _Checks:
 
     # -- steps -------------------------------------------------------------------------------
     def shipped_files(self) -> str | None:
-        from idtool.paths import project_root
-
-        root = project_root()
+        root = paths.project_root()
         missing = [name for name in SHIPPED_FILES if not (root / name).is_file()]
         for lang in LANGUAGES:
             folder = root / "resources" / "locale" / lang / "LC_MESSAGES"
@@ -197,8 +199,6 @@ class _Checks:
         return None
 
     def create_database(self) -> str | None:
-        from idtool.vault import Vault
-
         vault = Vault(self.folder / "data")
         session, _code = vault.create(OFFICER, "supervisor", self.passphrase)
         session.close()
@@ -222,8 +222,6 @@ class _Checks:
         return None
 
     def reopen(self) -> str | None:
-        from idtool import audit
-
         vault = self._vault()
         try:
             vault.unlock(OFFICER, self.passphrase + "-wrong").close()
@@ -237,10 +235,9 @@ class _Checks:
         return None
 
     def questionnaires(self) -> str | None:
-        from idtool.paths import questionnaires_dir
         from idtool.questionnaire import registry
 
-        folder = questionnaires_dir()  # the shipped files only, not those in a database
+        folder = paths.questionnaires_dir()  # the shipped files only, not those in a database
         forms = registry.available_forms(folder)
         if not forms:
             raise StepFailed(_("no questionnaire was found"))

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from idtool.atomic import write_atomic
 from idtool.cli import common
 from idtool.errors import InvalidInput, StorageError
 from idtool.i18n import _
+
+# The core modules a command needs are imported inside it: `idtool` loads every command module to
+# build its parser, and loading the statistics and ReportLab would slow every command (start-up
+# time).
 
 ROLES = ("border_guard", "police", "social_worker", "supervisor")
 
@@ -39,8 +44,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _save(path: Path, data: bytes) -> None:
-    from idtool.atomic import write_atomic
-
     try:
         write_atomic(path, data)
     except OSError:

@@ -7,12 +7,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from idtool.atomic import write_atomic
 from idtool.cli import common
 from idtool.errors import BundleError, InvalidInput, StorageError
 from idtool.i18n import _
 
 if TYPE_CHECKING:
     from idtool.session import Session
+
+# The core modules a command needs are imported inside it: `idtool` loads every command module to
+# build its parser, and loading the exchange modules (and with them the questionnaires) would slow
+# every command (start-up time).
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -155,8 +160,6 @@ def _new_file(out: str) -> Path:
 
 
 def _save(path: Path, data: bytes) -> None:
-    from idtool.atomic import write_atomic
-
     try:
         write_atomic(path, data, mode=0o644)
     except OSError as e:

@@ -9,6 +9,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
 from idtool.paths import resources_dir
 
 SANS = "IdtoolSans"
@@ -26,10 +33,6 @@ ALERT = (0.72, 0.08, 0.08)  # copy marks, urgency
 @cache
 def register_fonts() -> None:
     """Register the shipped fonts with ReportLab once per process."""
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     folder = resources_dir() / "fonts"
     pdfmetrics.registerFont(TTFont(SANS, str(folder / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(SANS_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
@@ -41,10 +44,6 @@ def register_fonts() -> None:
 @cache
 def styles() -> dict[str, Any]:
     """The base paragraph styles by name; a document derives its own from them."""
-    from reportlab.lib.colors import Color
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
-    from reportlab.lib.styles import ParagraphStyle
-
     ink, accent, muted = Color(*INK), Color(*ACCENT), Color(*MUTED)
     base = ParagraphStyle(
         "base", fontName=SANS, fontSize=10.5, leading=14, textColor=ink, bulletFontName=SANS

@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
+import jinja2
+
 from idtool.paths import resources_dir
 
 
 @cache
 def environment(folder: str) -> Any:
     """The (autoescaping, strict) Jinja2 environment of one template folder."""
-    import jinja2
-
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(resources_dir() / "templates" / folder),
         autoescape=True,

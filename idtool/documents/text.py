@@ -7,6 +7,8 @@ import html
 import re
 from xml.sax.saxutils import escape as _xml_escape
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -22,8 +24,6 @@ def plain(markup: str) -> str:
 
 def trim(text: str, font: str, size: float, width: float) -> str:
     """`text` shortened at the end until it fits `width` points in `font` at `size`."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     while text and stringWidth(text, font, size) > width:
         text = text[:-1]
     return text

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
 from idtool.database import Connection
+from idtool.migrations import split_sql
 
 SQL = """
 CREATE TABLE certificates (
@@ -70,15 +78,6 @@ CREATE TABLE trusted_keys (
 
 
 def apply(conn: Connection) -> None:
-    import hashlib
-    import uuid
-    from datetime import UTC, datetime
-
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    from idtool.migrations import split_sql
-
     for statement in split_sql(SQL):
         conn.execute(statement)
     # A database made before this migration already has its device key: trust it now. (A new

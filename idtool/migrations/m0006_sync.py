@@ -8,6 +8,7 @@ are journalled once here, so the first export of an older database sends all of 
 from __future__ import annotations
 
 from idtool.database import Connection
+from idtool.migrations import split_sql
 
 # (table, SQL expression naming the record): answers have no uuid, only their composite key.
 JOURNALLED = (
@@ -132,8 +133,6 @@ def _triggers(table: str, key: str) -> list[str]:
 
 
 def apply(conn: Connection) -> None:
-    from idtool.migrations import split_sql
-
     for statement in split_sql(SQL):
         conn.execute(statement)
     for table, key in JOURNALLED:

@@ -8,6 +8,7 @@ device that last wrote the row, when it is not this one.
 from __future__ import annotations
 
 from idtool.database import Connection
+from idtool.migrations import split_sql
 
 SQL = """
 CREATE TABLE sync_owners (
@@ -20,8 +21,6 @@ CREATE TABLE sync_owners (
 
 
 def apply(conn: Connection) -> None:
-    from idtool.migrations import split_sql
-
     for statement in split_sql(SQL):
         conn.execute(statement)
     row = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()

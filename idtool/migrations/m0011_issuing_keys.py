@@ -17,7 +17,9 @@ become revoked (their list arrives with the coordinator's next update).
 
 from __future__ import annotations
 
+from idtool.certificate import keyring
 from idtool.database import Connection
+from idtool.migrations import split_sql
 
 SQL = """
 CREATE TABLE issuing_keys (
@@ -53,9 +55,6 @@ CREATE TABLE trusted_key_certificates (
 
 
 def apply(conn: Connection) -> None:
-    from idtool.certificate import keyring
-    from idtool.migrations import split_sql
-
     for statement in split_sql(SQL):
         conn.execute(statement)
     meta = dict(

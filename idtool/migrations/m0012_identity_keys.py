@@ -8,13 +8,12 @@ change-journal entries these updates make are removed again.
 
 from __future__ import annotations
 
+from idtool import names
 from idtool.database import Connection
 
 
 def recompute_identity_keys(conn: Connection) -> None:
     """Set every person's and certificate's identity key to what names.py computes now."""
-    from idtool import names
-
     journal_top = conn.execute("SELECT coalesce(max(id), 0) FROM sync_changes").fetchone()[0]
     persons = [
         (key, uuid)

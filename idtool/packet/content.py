@@ -3,15 +3,28 @@
 Nothing here lays out a page (`packet.pdf` draws a `PacketContent`). Data minimisation is
 decided once, by `referrals.preview`: the summary holds only the fields the preview includes
 and the referral recorded as shared. Personal details outside the questionnaire follow the
-same rule: the certificate copy (name, date of birth) and a guardian's name go only to a
-recipient type that may receive identifying data.
+same rule: the person's identity as the case records it (full name, date of birth, document
+number, shown first in the summary, since a referral needs the name but the interview may not
+have asked it), the certificate copy (name, date of birth) and a guardian's name go only to a
+recipient type that may receive identifying data. A working name never goes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from idtool import cases, consent, dates, directory, interviews, referrals, regions
+from idtool import (
+    cases,
+    consent,
+    dates,
+    directory,
+    identity,
+    interviews,
+    legal_acts,
+    policy_options,
+    referrals,
+    regions,
+)
 from idtool.certificate import issuing_org, ledger
 from idtool.certificate.ledger import Certificate
 from idtool.errors import InvalidInput, NotPermitted
@@ -20,6 +33,13 @@ from idtool.session import Session
 
 NATIONWIDE = N_("Whole country")
 IDENTIFYING = "identifying"
+PERSON_GROUP = N_("The person")
+# The person's identity in the packet: (person column, label, the question that fills it).
+IDENTITY_ROWS = (
+    ("full_name", N_("Full name"), "full_name"),
+    ("birth_date", N_("Date of birth"), "date_of_birth"),
+    ("document_number", N_("Document number"), "document_number"),
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +90,8 @@ class PacketContent:
     certificate: Certificate | None  # attached as a copy for the referral
     certificate_number: str  # "" when none was issued
     certificate_revoked: bool
+    legal_acts: tuple[legal_acts.Details, ...] = ()  # the certificate copy's legal basis
+    certificate_organisation: str = ""  # its issuing body, named in the packet's language
 
 
 def region_label(code: str, lang: str | None = None) -> str:
@@ -98,6 +120,8 @@ def referral(session: Session, referral_uuid: str) -> referrals.Referral:
 def gather(session: Session, ref: referrals.Referral, lang: str) -> PacketContent:
     """Everything the packet for `ref` shows; refused if the person's consent is gone."""
     shown = referrals.preview(session, ref.case_uuid, ref.recipient_id, lang)
+    if shown.missing:
+        raise identity.IdentityMissing(identity.Need.REFERRAL, shown.missing)
     if not shown.allowed:
         raise NotPermitted(shown.refusal)
     org = shown.org
@@ -132,12 +156,16 @@ def gather(session: Session, ref: referrals.Referral, lang: str) -> PacketConten
             for r in consent.history(session, ref.case_uuid)
             if _concerns(r, org, rtype)
         ),
-        summary=_groups(session, ref.case_uuid, shared, lang),
+        summary=_summary(session, ref.case_uuid, case.person, shared, lang, identifying),
         shared=tuple(f.question for f in shared),
         withheld=len(shown.fields) - len(shared),
         certificate=cert if cert and not cert.revoked and identifying else None,
         certificate_number=cert.number if cert else "",
         certificate_revoked=bool(cert and cert.revoked),
+        legal_acts=policy_options.get(session.conn).legal_acts,
+        certificate_organisation=issuing_org.named_in(
+            session.conn, cert.organisation if cert else "", lang
+        ),
     )
 
 
@@ -173,6 +201,30 @@ def _consent_line(
         guardian=rec.guardian if identifying else "",
         guardian_withheld=bool(rec.guardian) and not identifying,
     )
+
+
+def _summary(
+    session: Session,
+    case_uuid: str,
+    person: cases.Person,
+    shared: list[referrals.SharedField],
+    lang: str,
+    identifying: bool,
+) -> tuple[SummaryGroup, ...]:
+    """For a recipient of identifying data, the person's identity as the case records it
+    first; then the shared answers under the titles of the interview sections they were asked
+    in (an identity answer already shown with the person is not repeated)."""
+    rows, with_person = [], set()
+    for column, label, question in IDENTITY_ROWS if identifying else ():
+        value = str(getattr(person, column))
+        if value:
+            dated = column == "birth_date" and dates.parse_iso(value) is not None
+            shown = dates.day_first(value) if dated else value
+            rows.append((gettext(label, lang), shown))
+            with_person.add(question)
+    person_group = (SummaryGroup(gettext(PERSON_GROUP, lang), tuple(rows)),) if rows else ()
+    answers = [f for f in shared if f.question not in with_person]
+    return person_group + _groups(session, case_uuid, answers, lang)
 
 
 def _groups(

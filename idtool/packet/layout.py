@@ -6,6 +6,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from reportlab.lib.colors import Color
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
+
 from idtool.documents import style
 from idtool.documents import text as markup
 
@@ -18,10 +23,6 @@ FONT = ("FONTNAME", (0, 0), (-1, -1), style.SANS)
 
 @cache
 def styles() -> dict[str, Any]:
-    from reportlab.lib.colors import Color
-    from reportlab.lib.enums import TA_CENTER, TA_LEFT
-    from reportlab.lib.styles import ParagraphStyle
-
     base = style.styles()
     body = base["body"]
     return {
@@ -74,9 +75,6 @@ def esc(text: str) -> str:
 
 def rows(rows: list[tuple[str, str]], width: float, split: float = 0.30) -> Any:
     """A label / value table; values are markup already escaped."""
-    from reportlab.lib.colors import Color
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
     s = styles()
     table = Table(
         [[Paragraph(label, s["label"]), Paragraph(value, s["value"])] for label, value in rows],

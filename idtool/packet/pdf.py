@@ -12,6 +12,23 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    HRFlowable,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
 from idtool.certificate import issuance
 from idtool.certificate import pdf as cpdf
 from idtool.documents import style
@@ -24,9 +41,6 @@ if TYPE_CHECKING:
 
 
 def _form(c: PacketContent, words: dict[str, str], width: float) -> list[Any]:
-    from reportlab.lib.colors import Color
-    from reportlab.platypus import HRFlowable, Paragraph, Table, TableStyle
-
     s = layout.styles()
     notice = Table([[Paragraph(words["confidential"], s["notice"])]], colWidths=[width])
     notice.setStyle(
@@ -87,9 +101,6 @@ def _form(c: PacketContent, words: dict[str, str], width: float) -> list[Any]:
 
 
 def _consents(c: PacketContent, words: dict[str, str], width: float) -> list[Any]:
-    from reportlab.lib.colors import Color
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
     s = layout.styles()
     out: list[Any] = [Paragraph(words["h_consent"], s["section"])]
     if not c.consents:
@@ -141,8 +152,6 @@ def _consents(c: PacketContent, words: dict[str, str], width: float) -> list[Any
 
 
 def _certificate_note(c: PacketContent, words: dict[str, str]) -> list[Any]:
-    from reportlab.platypus import Paragraph
-
     s = layout.styles()
     if not c.certificate_number:
         key = "cert_none"
@@ -154,8 +163,6 @@ def _certificate_note(c: PacketContent, words: dict[str, str]) -> list[Any]:
 
 
 def _summary(c: PacketContent, words: dict[str, str], width: float) -> list[Any]:
-    from reportlab.platypus import KeepTogether, Paragraph
-
     s = layout.styles()
     # The headings stay with the first rows; the rest of a long group flows on.
     head: list[Any] = [
@@ -180,9 +187,6 @@ def _summary(c: PacketContent, words: dict[str, str], width: float) -> list[Any]
 
 
 def _signature(c: PacketContent, words: dict[str, str], width: float) -> list[Any]:
-    from reportlab.lib.colors import Color
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
-
     s = layout.styles()
     table = Table(
         [
@@ -205,8 +209,6 @@ def _signature(c: PacketContent, words: dict[str, str], width: float) -> list[An
 
 def _page_footer(words: dict[str, str]) -> Any:
     def draw(canvas: Canvas, doc: Any) -> None:
-        from reportlab.lib.units import mm
-
         canvas.saveState()
         canvas.setFont(style.SANS, 7.5)
         canvas.setFillColorRGB(*style.MUTED)
@@ -224,12 +226,15 @@ def _page_footer(words: dict[str, str]) -> Any:
 def _certificate_page(c: PacketContent, words: dict[str, str]) -> Any:
     """Draw the certificate as `certificate.pdf.render` does, marked as this referral's copy."""
     assert c.certificate is not None
-    doc = issuance.document(c.certificate, None, c.language)
+    doc = issuance.document(
+        c.certificate,
+        None,
+        c.language,
+        acts=c.legal_acts,
+        organisation=c.certificate_organisation,
+    )
 
     def draw(canvas: Canvas, _doc: Any) -> None:
-        from reportlab.lib.pagesizes import A4
-        from reportlab.lib.units import mm
-
         page_w, page_h = A4
         cpdf.draw_page(canvas, doc, copy_mark=words["copy_mark"])
         canvas.saveState()
@@ -243,17 +248,6 @@ def _certificate_page(c: PacketContent, words: dict[str, str]) -> Any:
 
 def render(c: PacketContent) -> bytes:
     """The packet as PDF bytes (never written anywhere by this function)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        BaseDocTemplate,
-        Frame,
-        NextPageTemplate,
-        PageBreak,
-        PageTemplate,
-        Spacer,
-    )
-
     style.register_fonts()
     words = wording.render(
         c.language,

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from idtool.assessment import RulesError
+from idtool.assessment import known_indicator_ids as from_rules
+
 _CONTRACT_TEXT = """
     dr.nature_of_job dr.education dr.wages dr.conditions dr.contract dr.housing dr.legal_status
     dr.travel dr.family_reunification dr.marriage_adoption
@@ -40,11 +43,6 @@ CONTRACT_IDS: frozenset[str] = frozenset(_CONTRACT_TEXT.split())
 @cache
 def known_indicator_ids() -> frozenset[str]:
     """Every indicator id a questionnaire may emit."""
-    try:
-        from idtool.assessment import RulesError
-        from idtool.assessment import known_indicator_ids as from_rules
-    except ImportError:
-        return CONTRACT_IDS
     try:
         return frozenset(from_rules())
     except (RulesError, OSError):

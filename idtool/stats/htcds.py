@@ -12,6 +12,7 @@ import csv
 import io
 from collections import Counter
 
+from idtool import database
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.stats import facts
@@ -101,7 +102,6 @@ def export_htcds(
             continue
         kept += count
         writer.writerows([record] * count)
-    from idtool import database
 
     with database.transaction(session.conn):
         session.audit("stats.export_htcds", None, {"rows": kept, "dropped": dropped, "k": k})

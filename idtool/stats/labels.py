@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from idtool.i18n import N_, current_language, gettext
 from idtool.policy import role_label
+from idtool.questionnaire.registry import load_shipped
 from idtool.regions import region_label
 
 if TYPE_CHECKING:
@@ -50,8 +51,6 @@ UNKNOWN = N_("Unknown")
 
 @lru_cache(maxsize=1)
 def _choices() -> dict[str, dict[str, Choice]]:
-    from idtool.questionnaire.registry import load_shipped
-
     out: dict[str, dict[str, Choice]] = {}
     for form_id in ("nrm-screening", "nrm-identification"):  # identification wins
         form = load_shipped(form_id)

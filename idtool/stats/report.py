@@ -9,6 +9,15 @@ import csv
 import io
 from collections.abc import Callable
 
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from idtool.documents.style import SANS, SANS_BOLD, register_fonts
 from idtool.i18n import _
 from idtool.stats.compute import COLUMNS, Published
 from idtool.stats.labels import DIMENSIONS, category_label, dimension_label, outcome_label
@@ -116,16 +125,6 @@ def to_csv(pub: Published) -> bytes:
 def to_pdf(pub: Published) -> bytes:
     """An A4 report: period and suppression rule, figures, a table and a bar chart per
     breakdown (bars only for counts that are shown)."""
-    from reportlab.graphics.charts.barcharts import HorizontalBarChart
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from idtool.documents.style import SANS, SANS_BOLD, register_fonts
-
     register_fonts()
     body = ParagraphStyle("body", fontName=SANS, fontSize=9, leading=12)
     head = ParagraphStyle("head", fontName=SANS_BOLD, fontSize=15, leading=19)

@@ -18,11 +18,11 @@ reference to a record that does not exist, a broken database rule) is quarantine
 reason; the rest of the bundle imports. Before any of this, a case bundle's record must be one
 its signer may write (`ownership`: its own origin, its own cases and officers); any other is
 quarantined with the reason and counted in `refused` for the import's audit entry. A person
-whose name holds control, text-direction or invisible characters, or is too long, is
-quarantined ("bad_name"). The identity keys of persons and certificates (name_key, holder_key)
-are computed here from the names, never taken from the sender. Persons are checked for possible
-duplicates from other posts (same identity key of the name and same birth date, or same
-document number): flagged for a person to review, never merged.
+whose name or working name holds control, text-direction or invisible characters, or is too
+long, is quarantined ("bad_name"). The identity keys of persons and certificates (name_key,
+holder_key) are computed here from the names, never taken from the sender. Persons are
+checked for possible duplicates from other posts (same identity key of the name and same birth
+date, or same document number): flagged for a person to review, never merged.
 """
 
 from __future__ import annotations
@@ -388,6 +388,7 @@ class Applier(Queues):
         try:
             names.clean_name(row["full_name"])
             names.clean_name(row["other_names"], limit=names.MAX_NAME_TEXT)
+            names.clean_name(row["working_name"])
         except InvalidInput as e:
             self.quarantine(table, row, "bad_name", e.message)
             return None

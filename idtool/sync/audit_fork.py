@@ -38,7 +38,7 @@ from idtool.audit import GENESIS, entry_hash, now_iso
 from idtool.audit_anchor import BROKEN_ACTION
 from idtool.bundle import BundleHeader
 from idtool.database import Connection
-from idtool.errors import BundleError
+from idtool.errors import BundleError, InvalidInput
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync.audit_findings import Kind
@@ -357,6 +357,4 @@ def resolve(session: Session, finding: str, note: str) -> None:
         (now_iso(), note, session.officer.uuid, finding),
     )
     if done.rowcount != 1:
-        from idtool.errors import InvalidInput
-
         raise InvalidInput(_("This item was resolved already."))

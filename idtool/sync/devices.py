@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 import pyrage
 
-from idtool import device_info
+from idtool import database, device_info, directory
 from idtool.bundle import keys
+from idtool.certificate import keyring
 from idtool.database import Connection
-from idtool.errors import BundleError, CorruptDatabase
+from idtool.errors import BundleError, CorruptDatabase, InvalidInput
 from idtool.i18n import _
 from idtool.policy import Action
 
@@ -193,9 +194,6 @@ def upsert(conn: Connection, device: Device, now: str) -> None:
 def set_organisation(session: Session, device_id: str, org_id: str) -> None:
     """Supervisor: record which NRM organisation a device serves (sent in update bundles, so
     devices can address referral bundles to it)."""
-    from idtool import database, directory
-    from idtool.errors import InvalidInput
-
     session.require(Action.TRUST_LIST)
     conn = session.conn
     if org_id:
@@ -216,9 +214,6 @@ def revoke(session: Session, device_id: str, reason: str) -> bool:
 
     Returns False if it was revoked already (nothing changes). The reason is recorded in the
     audit log only: write why the device is revoked, never anyone's personal data."""
-    from idtool import database
-    from idtool.errors import InvalidInput
-
     session.require(Action.TRUST_LIST)
     if device_id == session.device_id:
         raise InvalidInput(_("This device cannot revoke itself."))
@@ -233,7 +228,6 @@ def revoke(session: Session, device_id: str, reason: str) -> bool:
         if device.status is DeviceStatus.REVOKED:
             return False
         conn.execute("UPDATE sync_devices SET status = 'revoked' WHERE device_id = ?", (device_id,))
-        from idtool.certificate import keyring
 
         keyring.revoke_device_keys(conn, device_id)  # its certificates imported so far stay valid
         session.audit(

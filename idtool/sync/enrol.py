@@ -26,13 +26,14 @@ from idtool import database
 from idtool.audit import now_iso
 from idtool.bundle import keys
 from idtool.bundle.header import canonical_json
-from idtool.errors import BundleError
+from idtool.errors import AuthenticationFailed, BundleError
 from idtool.i18n import _
-from idtool.keyslots import KIND_AGE
+from idtool.keyslots import KIND_AGE, SlotsFile
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import devices
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
+from idtool.sync.updates import export_update
 
 ENROLMENT = "idtool-enrolment"
 REQUEST = "idtool-enrolment-request"
@@ -186,8 +187,6 @@ def join(
 
 def approve(session: Session, request: bytes, out: str | Path) -> Path:
     """Supervisor: trust the requesting device and write its first update bundle to `out`."""
-    from idtool.sync.updates import export_update
-
     session.require(Action.TRUST_LIST)
     offer = read_request(request)
     dev = offer.device
@@ -226,9 +225,6 @@ def approve(session: Session, request: bytes, out: str | Path) -> Path:
 
 def recovery_key(slots_path: str | Path, identity: keys.Identity) -> bytes:
     """The database key of a device, from its key-slot file and the supervisor's age identity."""
-    from idtool.errors import AuthenticationFailed
-    from idtool.keyslots import SlotsFile
-
     slots = SlotsFile.load(Path(slots_path))
     ident = keys.identity(identity)
     mine = str(ident.to_public())

@@ -36,6 +36,7 @@ from idtool.certificate import issuing
 from idtool.database import Connection
 from idtool.errors import InvalidInput
 from idtool.i18n import _
+from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import audit_fork, devices, tables
@@ -47,8 +48,6 @@ Cancelled = Callable[[], bool]
 
 
 def _schema_version() -> int:
-    from idtool.migrations import latest
-
     return latest()
 
 

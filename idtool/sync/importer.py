@@ -37,9 +37,11 @@ from collections.abc import Callable
 
 from idtool import database
 from idtool.bundle import BundleHeader, Kind, open_manifest, read_bundle, read_unverified_header
+from idtool.certificate import issuing
 from idtool.database import Connection
 from idtool.errors import BundleError
 from idtool.i18n import _
+from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import devices
@@ -47,7 +49,11 @@ from idtool.sync.apply import Applier
 from idtool.sync.audit_fork import store_audit
 from idtool.sync.devices import DeviceRole
 from idtool.sync.issuers import learn_announced, retire_announced
+from idtool.sync.keychange import old_identities
+from idtool.sync.questionnaires import activate
+from idtool.sync.referral_in import apply_referral
 from idtool.sync.report import ImportReport
+from idtool.sync.update_trust import apply_update
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -82,7 +88,6 @@ def import_bundle(
             _("Exchange packages of this kind cannot be imported here."), "unsupported_kind"
         )
     _refuse_revoked(conn, unverified.sender)
-    from idtool.sync.keychange import old_identities
 
     try:
         header, payload = read_bundle(
@@ -120,7 +125,6 @@ def import_bundle(
         raise
     if header.kind is not kind:
         raise BundleError(_("The exchange package changed while it was being read."), "digest")
-    from idtool.migrations import latest
 
     if header.schema_version > latest():
         raise BundleError(
@@ -158,13 +162,8 @@ def import_bundle(
             applier.apply_many(records)
             retire_announced(session, applier, announced)
         elif kind is Kind.REFERRAL:
-            from idtool.sync.referral_in import apply_referral
-
             apply_referral(session, applier, header, manifest.records)
         else:
-            from idtool.certificate import issuing
-            from idtool.sync.update_trust import apply_update
-
             apply_update(session, applier, manifest.records)
             issuing.sync_in(session, grant="all")  # the coordinator's policy: who may issue
         if applier.refused:
@@ -208,8 +207,6 @@ def import_bundle(
             },
         )
     if kind is Kind.UPDATE:
-        from idtool.sync.questionnaires import activate
-
         activate(session)  # newly installed questionnaires are found from now on
     return report
 

@@ -26,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import pyrage
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from idtool import database, device_info
 from idtool.audit import now_iso
@@ -39,6 +42,7 @@ from idtool.session import Session
 from idtool.sync import devices
 from idtool.sync.apply import Applier
 from idtool.sync.devices import DeviceRole
+from idtool.sync.updates import export_update_all
 
 FORMAT = "idtool-key-change"
 VERSION = 1
@@ -58,13 +62,6 @@ Cancelled = Callable[[], bool]
 def rotate(session: Session) -> str:
     """Coordinator: make new keys and keep the old ones for reading; returns the new
     fingerprint. Write the key-change package next (`write_key_change`)."""
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
-    )
-
     session.require(Action.TRUST_LIST)
     if device_info.is_enrolled(session.conn):
         raise InvalidInput(
@@ -150,8 +147,6 @@ def write_key_change(
 ) -> Path:
     """Coordinator: the update package carrying the newest key change, signed with the old key,
     for every trusted device (again, whenever a device missed it)."""
-    from idtool.sync.updates import export_update_all
-
     session.require(Action.TRUST_LIST)
     found = latest_change(session.conn)
     if found is None:
@@ -170,8 +165,6 @@ def write_key_change(
 def _checked(row: object, sender: str) -> tuple[dict[str, Any], bytes] | None:
     """The statement and its canonical bytes, if `row` is a well-formed key change by `sender`
     carrying valid signatures by both keys; else None."""
-    from cryptography.exceptions import InvalidSignature
-
     if not isinstance(row, dict) or set(row) != {"statement", "old_signature", "new_signature"}:
         return None
     statement = row["statement"]

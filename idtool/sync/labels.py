@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from idtool.cases import status_label
 from idtool.i18n import N_, gettext
+from idtool.regions import region_label
 
 TABLE_NAMES = {
     "persons": N_("Person"),
@@ -10,6 +12,7 @@ TABLE_NAMES = {
     "interviews": N_("Interview"),
     "answers": N_("Answer"),
     "assessments": N_("Assessment"),
+    "interview_addenda": N_("Interview addendum"),
     "decisions": N_("Decision"),
     "officers": N_("Officer"),
     "consents": N_("Consent"),
@@ -44,6 +47,7 @@ FIELD_NAMES = {
     "birth_date": N_("Date of birth"),
     "citizenship": N_("Citizenship"),
     "document_number": N_("Document number"),
+    "working_name": N_("Working name"),
     "number": N_("Case number"),
     "person_uuid": N_("Person"),
     "status": N_("Status"),
@@ -72,12 +76,8 @@ def field_value(column: str, value: object, lang: str | None = None) -> str | No
         return None
     try:
         if column == "status":
-            from idtool.cases import status_label
-
             return status_label(str(value), lang)
         if column == "region":
-            from idtool.regions import region_label
-
             return region_label(str(value), lang)
     except (KeyError, ValueError):  # a code from a newer version
         return None

@@ -15,9 +15,9 @@
 
 Who owns a root record (person, case, officer) is kept in `sync_owners` when it is first
 imported; a record with no entry there was made on this device. Children are owned by the owner
-of their case: interviews, assessments, decisions, consents, referrals and certificates name it
-(`case_uuid`), answers through their interview, referral events through their referral, and
-certificate revocations through the certificate they revoke.
+of their case: interviews, assessments, interview addenda, decisions, consents, referrals and
+certificates name it (`case_uuid`), answers through their interview, referral events through
+their referral, and certificate revocations through the certificate they revoke.
 """
 
 from __future__ import annotations
@@ -25,13 +25,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from idtool.certificate import keyring, payload
 from idtool.database import Connection
 
 ROOTS = frozenset({"persons", "cases", "officers"})
 # child table -> (column naming the parent, parent table, the parent's column naming the case)
 _VIA_CASE = {
     t: ("case_uuid", "cases", "uuid")
-    for t in ("interviews", "assessments", "decisions", "consents", "referrals", "certificates")
+    for t in (
+        "interviews",
+        "assessments",
+        "interview_addenda",
+        "decisions",
+        "consents",
+        "referrals",
+        "certificates",
+    )
 }
 _VIA_PARENT = {
     "answers": ("interview_uuid", "interviews", "uuid"),
@@ -98,8 +107,6 @@ class Ownership:
         """A certificate is the signer's own: its number in the signer's namespace, its code
         signed by one of the signer's issuing keys (one still issuing, or a retired one that
         vouches for it) for this number and case, its person and decision those of its case."""
-        from idtool.certificate import keyring, payload
-
         number = str(row["number"])
         if not number.startswith(tuple(payload.number_prefixes(self.signer))):
             return "bad_certificate", "number"

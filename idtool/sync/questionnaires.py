@@ -25,6 +25,8 @@ from idtool.database import Connection, DatabaseError
 from idtool.paths import questionnaires_dir
 from idtool.questionnaire import registry
 from idtool.questionnaire.build import FORM_ID
+from idtool.questionnaire.loader import load_form
+from idtool.questionnaire.problems import FormError
 from idtool.session import Session
 from idtool.sync.apply import Applier
 
@@ -98,9 +100,6 @@ def collect(conn: Connection) -> list[dict[str, Any]]:
 
 def check(row: object) -> tuple[str, str, str] | tuple[None, str, str]:
     """(form_id, version, text) of a sound questionnaire, or (None, reason, detail)."""
-    from idtool.questionnaire.loader import load_form
-    from idtool.questionnaire.problems import FormError
-
     if (
         not isinstance(row, dict)
         or set(row) != FIELDS

@@ -8,7 +8,9 @@ signed by a trusted device, encrypted to this one):
   for `consent`, the person's latest consent to a referral to this organisation (and, for
   police and prosecutors, to law enforcement) must be among the records and be "given"; for
   `child_protection_law`, this organisation's type must be allowed to receive children
-  without consent. Otherwise the whole bundle is refused (BundleError): nothing is imported;
+  without consent, and the person must not be an adult now by what the bundle itself shows
+  (a date of birth, or an answer "age now": `ages`), whatever the sender claims. Otherwise the
+  whole bundle is refused (BundleError): nothing is imported;
 - the minimisation is checked again here: an answer of a sensitivity this organisation's type
   may not receive is quarantined, and identifying person details sent to a type that may not
   have them refuse the bundle;
@@ -26,9 +28,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from idtool import cases, device_info, directory, interviews, names, referrals
+from idtool import ages, cases, dates, device_info, directory, interviews, names, referrals
 from idtool.bundle import BundleHeader
 from idtool.errors import BundleError, InvalidInput
 from idtool.i18n import LANGUAGES, _
@@ -120,16 +123,46 @@ def _one(records: list[Any], table: str) -> dict[str, Any]:
     return found[0]
 
 
+def _adult_now(ref: dict[str, Any], person: dict[str, Any], records: list[Any]) -> bool:
+    """Whether what the referral carries shows the person is an adult now (`ages`): a date of
+    birth, or an answer "age now" (given on or before the day the referral was made)."""
+    try:
+        made = dates.local_moment(ref["created_at"]).date()
+    except ValueError:
+        made = date.today()
+    stated = None
+    for r in records:
+        row = r["row"]
+        if r["table"] != "answer" or not isinstance(row, dict):
+            continue
+        if row.get("question") == ages.AGE_NOW and isinstance(row.get("value"), str):
+            try:
+                value = json.loads(row["value"])
+            except ValueError:
+                continue
+            if type(value) is int:
+                stated = ages.Stated(value, made)
+    evidence = ages.AgeEvidence(
+        birth_date=dates.parse_iso(person["birth_date"]), age_now=stated, child_then=True
+    )
+    return not ages.is_child_now(evidence)
+
+
 def _check_basis(
-    rtype: directory.RecipientType, org_id: str, basis: str, consents: list[dict[str, Any]]
+    rtype: directory.RecipientType,
+    org_id: str,
+    basis: str,
+    consents: list[dict[str, Any]],
+    adult_now: bool,
 ) -> None:
     """The basis the sender claims must be the one `referrals.legal_basis` finds in the consent
-    records it sent (the latest per purpose and recipient; ISO times from one device)."""
+    records it sent (the latest per purpose and recipient; ISO times from one device), for a
+    person who is a child now unless the referral shows an adult (`adult_now`)."""
     latest: dict[tuple[str, str], str] = {}
     for c in sorted(consents, key=lambda c: c["recorded_at"]):
         latest[(c["purpose"], c["recipient_id"])] = c["state"]
     found, _refusal = referrals.legal_basis(
-        rtype, org_id, latest, child=basis == "child_protection_law"
+        rtype, org_id, latest, child=basis == "child_protection_law" and not adult_now
     )
     if found is None or found != basis:
         raise BundleError(
@@ -187,7 +220,7 @@ def apply_referral(
         if r["table"] == "consent" and _texts(r["row"], CONSENT_FIELDS, ("told",))
     ]
     _check_names(ref, person, consents)
-    _check_basis(rtype, org_id, ref["legal_basis"], consents)
+    _check_basis(rtype, org_id, ref["legal_basis"], consents, _adult_now(ref, person, records))
     if referrals.was_received(session, header.sender, ref["referral_uuid"]):
         raise BundleError(
             _("This referral was received before. Nothing was imported."), "already_received"

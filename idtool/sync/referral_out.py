@@ -5,7 +5,8 @@ What travels is decided by `referrals.preview` at the moment of export - never b
 decision: only the answers it includes for this recipient's type, the person's details only
 when that type may receive identifying data (sex is ordinary), the consent records that
 concern this recipient (the referral to it, law enforcement, the interview), and the number of
-a valid certificate. Without a legal basis (consent, or the child-protection law) no bundle is
+a valid certificate. Without a legal basis (consent, or the child-protection law), or without
+the person's name for a type that may receive identifying data (`identity`), no bundle is
 written; the refusal is audited too. The bundle is encrypted to the recipient device only: the
 sender already has the data, and the supervisor receives it through case bundles.
 
@@ -29,7 +30,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from idtool import cases, consent, database, directory, interviews, referrals
+from idtool import cases, consent, database, directory, identity, interviews, referrals
 from idtool.bundle import Kind
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import _
@@ -252,12 +253,13 @@ def export_referral(
     session.require(Action.REFERRAL)
     shown = referrals.preview(session, case_uuid, org_id)
     if not shown.allowed:
+        reason = "identity_missing" if shown.missing else "no_legal_basis"
         with database.transaction(session.conn):
             session.audit(
-                "referral.bundle_refused",
-                case_uuid,
-                {"recipient": org_id, "reason": "no_legal_basis"},
+                "referral.bundle_refused", case_uuid, {"recipient": org_id, "reason": reason}
             )
+        if shown.missing:
+            raise identity.IdentityMissing(identity.Need.REFERRAL, shown.missing)
         raise NotPermitted(shown.refusal)
     dev = recipient_device(session, org_id, recipient_device_id)
     ref = _open_referral(session, case_uuid, org_id)

@@ -23,6 +23,7 @@ ORDER = (
     "interviews",
     "answers",
     "assessments",
+    "interview_addenda",
     "decisions",
     "consents",
     "referrals",
@@ -31,9 +32,12 @@ ORDER = (
     "certificate_revocations",
 )
 # Never changed once written (triggers forbid it): insert when new, never update.
-APPEND_ONLY = frozenset({"decisions", "consents", "certificate_revocations"})
+APPEND_ONLY = frozenset({"decisions", "consents", "certificate_revocations", "interview_addenda"})
 # Columns that stay on the device that wrote them.
 LOCAL_COLUMNS = {"officers": frozenset({"slot_id", "active", "name_key"})}
+# Columns added to a synced table after case bundles began, with the value a row takes when
+# its sender's schema predates the column (an older program cannot name it).
+ADDED_COLUMNS: dict[str, dict[str, Any]] = {"persons": {"working_name": ""}}
 
 
 @dataclass(frozen=True)
@@ -115,11 +119,15 @@ def read_row(conn: Connection, table: Table, record_key: str) -> dict[str, Any] 
 
 def check_row(table: Table, row: object) -> tuple[str, str] | None:
     """Why an incoming row cannot be stored as it is: (reason code, detail), or None if fine.
+    A column of `ADDED_COLUMNS` the row lacks is filled in with its default first.
 
     The detail names columns only, never values: it may be shown and logged.
     """
     if not isinstance(row, dict):
         return "not_a_record", ""
+    for name, default in ADDED_COLUMNS.get(table.name, {}).items():
+        if name not in row and name in table.name_set:
+            row[name] = default  # from a sender whose schema predates the column
     if row.keys() == table.name_set:  # fast path, same rules as below
         for name, not_null, kind in table.checks:
             value = row[name]

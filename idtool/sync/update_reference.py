@@ -15,7 +15,7 @@ import uuid
 from dataclasses import asdict
 from typing import Any
 
-from idtool import directory, policy, policy_options, records
+from idtool import directory, legal_acts, policy, policy_options, records
 from idtool.database import Connection
 from idtool.session import Session
 from idtool.sync.apply import Applier
@@ -170,6 +170,10 @@ def options_records(conn: Connection) -> list[dict[str, Any]]:
         {
             "table": "policy_options",
             "row": {"key": "issuing_types", "value": list(options.issuing_types)},
+        },
+        {
+            "table": "policy_options",
+            "row": {"key": "legal_acts", "value": legal_acts.stored_form(options.legal_acts)},
         },
     ]
 

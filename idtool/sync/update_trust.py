@@ -1,5 +1,6 @@
 """Applying an update bundle on a device: the trust list (supervisor and device keys, issuer
-keys for certificates: `issuers`) and certificate revocations.
+keys for certificates: `issuers`), certificate revocations and permissions for a new
+certificate (`allowances`).
 
 The bundle is a full snapshot signed by a trusted supervisor. A device's own entry is never
 taken from it, and a known device whose key would change is quarantined rather than
@@ -19,7 +20,7 @@ from idtool.bundle import keys
 from idtool.certificate import keyring
 from idtool.errors import BundleError
 from idtool.session import Session
-from idtool.sync import devices, issuers, keychange, questionnaires, update_reference
+from idtool.sync import allowances, devices, issuers, keychange, questionnaires, update_reference
 from idtool.sync.apply import Applier
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
 
@@ -105,6 +106,8 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             issuers.apply_trusted_key(session, applier, row)
         elif table == "certificate_revocations":
             applier.apply(record)
+        elif table == allowances.TABLE:
+            allowances.apply(session, applier, row)
         elif table == "directory":
             update_reference.apply_directory(session, applier, row)
         elif table == "policy":

@@ -1,5 +1,6 @@
-"""Writing update bundles (supervisor -> devices): the trust list, certificate revocations, the
-NRM directory, the role policy table and every questionnaire, for some trusted devices or all.
+"""Writing update bundles (supervisor -> devices): the trust list, certificate revocations and
+permissions for a new certificate, the NRM directory, the role policy table and every
+questionnaire, for some trusted devices or all.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import devices, issuers, questionnaires, tables, update_reference
+from idtool.sync import allowances, devices, issuers, questionnaires, tables, update_reference
 from idtool.sync.devices import DeviceRole
 from idtool.sync.export import Cancelled, Progress, audit_records, write_and_record
 
@@ -49,6 +50,7 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
         records.append(
             {"table": "certificate_revocations", "row": dict(zip(schema.names, row, strict=True))}
         )
+    records += allowances.records(conn)
     if session is not None:
         records += update_reference.directory_records(session)
         records += update_reference.policy_records(conn)

@@ -8,53 +8,17 @@ key kept in that database, as someone who knows the program could."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from idtool import audit, audit_anchor, cases, database, kdf, oversight
+from idtool import audit, audit_anchor, cases, database, oversight
 from idtool.errors import BundleError
 from idtool.session import Session
 from idtool.sync import export
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
-from tests.integration.test_sync import PASS, World, make_world
-from tests.unit.test_audit_anchor import rewrite_from
-
-REGION = next(iter(cases.REGIONS))
-
-
-def device_vault(w: World, i: int = 0) -> Vault:
-    return Vault(w.root / f"dev{i}", kdf_params=kdf.FAST_PARAMS)
-
-
-def reopen(w: World, i: int = 0) -> Session:
-    w.devs[i] = device_vault(w, i).unlock(f"Officer {i}", PASS)
-    return w.devs[i]
-
-
-def exported(tmp_path: Path) -> tuple[World, Session, int]:
-    """A device with cases exported and imported; returns the supervisor's stored top."""
-    w = make_world(tmp_path, 1)
-    dev = w.devs[0]
-    for i in range(8):
-        cases.open_case(dev, full_name=f"Бермет Мисалова {i}", region=REGION)
-    report = import_bundle(w.sup, export.export_cases(dev, w.out))
-    assert report.audit_findings == []
-    return w, dev, stored_top(w.sup, dev.device_id)
-
-
-def stored_top(sup: Session, sender: str) -> int:
-    return sup.conn.execute(
-        "SELECT max(seq) FROM sync_audit WHERE sender = ?", (sender,)
-    ).fetchone()[0]
-
-
-def close_for_attack(w: World, i: int = 0) -> tuple[Vault, bytes]:
-    dev = w.devs[i]
-    key = dev.db_key
-    dev.close()
-    return device_vault(w, i), key
+from tests.support.audit_attacks import close_for_attack, exported, reopen, rewrite_from
+from tests.support.sync import REGION
 
 
 def forge_anchor(vault: Vault, key: bytes) -> None:
@@ -255,7 +219,7 @@ def test_a_fork_is_resolved_in_the_review_queue(tmp_path):
 
 
 def test_a_bundle_inconsistent_with_its_own_head_is_still_refused(tmp_path):
-    from tests.integration.test_sync import craft
+    from tests.support.sync import craft
 
     w, dev, top = exported(tmp_path)
     rows = export.audit_records(dev.conn, 0)[0]

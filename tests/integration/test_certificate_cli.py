@@ -5,92 +5,17 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from idtool import cases, decisions, interviews, kdf, officers
+from idtool import kdf, officers
 from idtool.certificate import issuing_org
-from idtool.decisions import Decision
-from idtool.questionnaire.registry import load_shipped
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG
-
-SUP = "Айгүл Өмүрбекова"
-SUP_PASS = "sup-pass-123"
-AS_SUP = {"IDTOOL_OFFICER": SUP, "IDTOOL_PASSPHRASE": SUP_PASS}
-AS_GUARD = {"IDTOOL_OFFICER": "Guard One", "IDTOOL_PASSPHRASE": "guard-pass-1"}
-HOLDER = "Жылдызкан Түңгүчбаева"
-BIRTH = "1998-04-12"
-STRONG = {
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
-    "age_now": 24,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
-}
-
-
-class Runner:
-    """Runs the command line with its own empty temporary folder and working folder."""
-
-    def __init__(self, data: Path, tmp: Path, cwd: Path) -> None:
-        self.data, self.tmp, self.cwd = data, tmp, cwd
-
-    def __call__(
-        self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        full_env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("IDTOOL_") or k in ("IDTOOL_KDF", "IDTOOL_CONFIG")
-        }
-        full_env.update({"TMPDIR": str(self.tmp), "TEMP": str(self.tmp), "TMP": str(self.tmp)})
-        full_env.update(env or AS_SUP)
-        return subprocess.run(
-            [sys.executable, "-m", "idtool", "--data", str(self.data), "--lang", "en", *args],
-            capture_output=True,
-            text=True,
-            env=full_env,
-            timeout=120,
-            cwd=self.cwd,
-            input=stdin,
-        )
-
-
-def assert_clean_failure(proc: subprocess.CompletedProcess[str], code: int | None = None) -> None:
-    assert proc.returncode != 0
-    if code is not None:
-        assert proc.returncode == code, proc.stderr
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("idtool: ")
-
-
-def one_line(proc: subprocess.CompletedProcess[str]) -> str:
-    lines = [line for line in proc.stdout.splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stdout + proc.stderr
-    return lines[0]
-
-
-def tree(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+from tests.support.cases import BIRTH, HOLDER, decided_case
+from tests.support.cli import AS_GUARD, SUP, SUP_PASS, Runner, assert_clean_failure, one_line, tree
 
 
 @pytest.fixture
@@ -102,12 +27,7 @@ def setup(tmp_path: Path) -> tuple[Runner, str]:
     with session:
         issuing_org.set_organisation(session, ISSUING_ORG)
         officers.add_officer(session, "Guard One", "border_guard", "guard-pass-1")
-        case = cases.open_case(session, full_name=HOLDER, region="osh", birth_date=BIRTH)
-        interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-        for q, v in STRONG.items():
-            interviews.save_answer(session, interview, q, v)
-        interviews.complete(session, interview)
-        decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
+        case = decided_case(session)
     for name in ("tmp", "cwd", "out"):
         (tmp_path / name).mkdir()
     return Runner(data, tmp_path / "tmp", tmp_path / "cwd"), case.number
@@ -214,3 +134,42 @@ def test_organisation_setting(setup):
     # Free text is not an issuing body: only organisations of the NRM directory are.
     assert_clean_failure(run("certificate", "organisation", "IOM Bishkek"), 7)
     assert_clean_failure(run("certificate", "organisation", "iom", env=AS_GUARD), 6)
+
+
+def test_discreet_copy_allow_new_and_legal_acts(setup, tmp_path: Path):
+    run, case = setup
+    out = tmp_path / "out"
+    proc = run("certificate", "issue", case, "--out", str(out / "d.pdf"), "--discreet")
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(pypdf.PdfReader(out / "d.pdf").pages[0].extract_text().split())
+    assert "of status under the National Referral Mechanism" in text
+    assert "victim of trafficking in persons (identified" not in text
+    proc = run("certificate", "reprint", case, "--out", str(out / "c.pdf"), "--discreet")
+    assert proc.returncode == 0, proc.stderr
+    assert "NRM status for assistance" in pypdf.PdfReader(out / "c.pdf").pages[0].extract_text()
+
+    # The legal basis: the coordinator (here: a supervisor not enrolled anywhere) sets the
+    # NRM act's number; a placeholder is refused with one line.
+    assert_clean_failure(run("policy", "option", "legal_acts", "nrm-2019,,TODO"), 7)
+    assert_clean_failure(run("policy", "option", "legal_acts", "nrm-2019"), 7)
+    assert_clean_failure(run("policy", "option", "legal_acts", "nrm-2019,,1", env=AS_GUARD), 6)
+    proc = run("policy", "option", "legal_acts", "nrm-2019,,493")
+    assert proc.returncode == 0, proc.stderr
+    assert "legal_acts\tnrm-2019,,493" in proc.stdout.splitlines()
+    proc = run("certificate", "reprint", case, "--out", str(out / "c3.pdf"))
+    text = " ".join(pypdf.PdfReader(out / "c3.pdf").pages[0].extract_text().split())
+    assert 'in the Kyrgyz Republic" of 19.09.2019, No. 493' in text
+
+    # Once per person, unless the coordinator allows a new one.
+    assert run("certificate", "revoke", case, "--reason", "Reviewed").returncode == 0
+    assert_clean_failure(run("certificate", "issue", case, "--out", str(out / "n.pdf")), 7)
+    assert_clean_failure(run("certificate", "allow-new", case, "--reason", "x", env=AS_GUARD), 6)
+    proc = run("certificate", "allow-new", case, "--reason", "Revoked for a typing error")
+    assert proc.returncode == 0, proc.stderr
+    assert "A new certificate may be issued after certificate KG-VS-" in one_line(proc)
+    proc = run("certificate", "issue", case, "--out", str(out / "n.pdf"))
+    assert proc.returncode == 0, proc.stderr
+    proc = run("certificate", "verify", str(out / "n.pdf"))
+    assert proc.returncode == 0 and one_line(proc).startswith("VALID")
+    proc = run("certificate", "verify", str(out / "d.pdf"))
+    assert proc.returncode == 11

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from idtool import audit, kdf, officers, permissions, policy, policy_options
-from idtool.certificate import issuance, issuing, issuing_org, ledger, payload
+from idtool.certificate import eligibility, issuance, issuing, issuing_org, ledger, payload
 from idtool.certificate.verify import Status, verify
 from idtool.cli import main
 from idtool.errors import AuthenticationFailed, NotPermitted
@@ -22,22 +22,9 @@ from idtool.sync import devices, enrol, export, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG, POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
-from tests.integration.test_sync import PASS, make_world
-from tests.unit.test_certificate import BIRTH, HOLDER, decided_case
-
-GUARD = "Эрмек Чекарачы"
-GUARD_PASS = "guard-secret-2026"
-
-
-def forge(key: Ed25519PrivateKey, number: str = "KG-VS-FAKE-2026-00001") -> str:
-    """A certificate code signed with `key`, as someone holding that key would make it."""
-    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    kid = payload.key_id(public)
-    salt = payload.new_salt()
-    claims = payload.Claims(
-        number, "2026-03-01", kid, "FAKE-2026-00001", salt, payload.holder_hash(salt, HOLDER, BIRTH)
-    )
-    return payload.encode(claims, kid, key.sign)
+from tests.support.cases import decided_case
+from tests.support.issuing import GUARD, GUARD_PASS, forge
+from tests.support.sync import PASS, make_world
 
 
 def keys_in_meta(session: Session) -> list[Ed25519PrivateKey]:
@@ -210,7 +197,7 @@ def test_a_device_cannot_announce_another_devices_issuing_key(tmp_path: Path) ->
     import_bundle(w.sup, export.export_cases(other, w.out))
     theirs = issuing.active(other.conn)
     assert theirs is not None
-    from tests.integration.test_sync_ownership import quarantine_reasons, send
+    from tests.support.sync import quarantine_reasons, send
 
     report = send(
         w,
@@ -234,11 +221,11 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
     vault, _ = made_vault
     sup = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
     case = decided_case(sup)
-    assert not issuance.confirmation_needed(sup)  # one officer who may issue: "auto" is off
+    assert not eligibility.confirmation_needed(sup)  # one officer who may issue: "auto" is off
     officers.add_officer(sup, POLICE, "police", POLICE_PASS)
     officers.add_officer(sup, GUARD, "border_guard", GUARD_PASS)
     police = vault.unlock(POLICE, POLICE_PASS)
-    assert issuance.confirmation_needed(police)
+    assert eligibility.confirmation_needed(police)
     refusals = [
         (None, NotPermitted, "second officer"),
         ((SUPERVISOR, "not the passphrase"), AuthenticationFailed, "not correct"),
@@ -257,11 +244,11 @@ def test_four_eyes_rule_needs_another_officer_who_may_issue(made_vault):
     assert verify(sup, printed.certificate.code).status is Status.VALID
     # "off": no confirmation; "on" with a single officer who may issue: no certificate.
     issuing_org.set_option(sup, "four_eyes", "off")
-    assert not issuance.confirmation_needed(police)
+    assert not eligibility.confirmation_needed(police)
     officers.remove_officer(sup, POLICE)
     issuing_org.set_option(sup, "four_eyes", "on")
     other = decided_case(sup, name="Айнура Бекова")
-    assert "second officer" in issuance.issue_blocked(sup, other.uuid)
+    assert "second officer" in eligibility.issue_blocked(sup, other.uuid)
     police.close()
     sup.close()
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import assert_clean_failure
+
 SUP = "Айгүл Өмүрбекова"
 
 
@@ -30,14 +32,6 @@ def run(
         timeout=120,
         input=input_text,
     )
-
-
-def assert_clean_failure(proc: subprocess.CompletedProcess[str]) -> None:
-    assert proc.returncode != 0
-    assert "Traceback" not in proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("idtool: ")
 
 
 @pytest.fixture
@@ -275,3 +269,30 @@ def test_assess_command(tmp_path: Path):
     proc = run(tmp_path, "assess", "--indicators", "ec.excessive_hours", "--child")
     assert proc.returncode == 0
     assert_clean_failure(run(tmp_path, "assess", "--indicators", "no.such_id"))
+
+
+def test_assess_command_names_the_rules_version_and_reproduces_version_1(tmp_path: Path):
+    # an ordinary migrant: long hours, low pay and a hard life
+    ids = (
+        "act.recruitment,ec.excessive_hours,ec.low_or_no_salary,ec.bad_living_conditions,"
+        "rv.economic,rv.family_situation,rv.lack_of_information,vd.unknown_area,vd.economic"
+    )
+    proc = run(tmp_path, "assess", "--indicators", ids, "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    assert "Assessment under rules ilo-ec-2009/2" in proc.stdout
+    assert "Recommendation: possible victim" in proc.stdout
+    assert "not enough on its own" in proc.stdout  # what is missing, in plain words
+    assert "would establish it" not in proc.stdout  # no form given
+    proc = run(tmp_path, "assess", "--indicators", ids, "--rules-version", "ilo-ec-2009/1")
+    assert proc.returncode == 0, proc.stderr
+    assert "Assessment under rules ilo-ec-2009/1" in proc.stdout
+    assert "Recommendation: presumed victim" in proc.stdout
+    proc = run(
+        tmp_path, "assess", "--indicators", ids, "--form", "nrm-identification", "--lang", "ru"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Установить это может один ответ на любой из этих вопросов:" in proc.stdout
+    bad = run(tmp_path, "assess", "--indicators", ids, "--rules-version", "ilo-ec-2009/9")
+    assert_clean_failure(bad)
+    assert "ilo-ec-2009/9" in bad.stderr
+    assert_clean_failure(run(tmp_path, "assess", "--indicators", ids, "--form", "no-such-form"))

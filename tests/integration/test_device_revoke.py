@@ -15,9 +15,8 @@ from idtool.sync import devices, export, updates
 from idtool.sync.devices import DeviceStatus
 from idtool.sync.importer import import_bundle
 from idtool.sync.referral_out import export_referral
-from tests.integration.test_referral_cli import _case
-from tests.integration.test_sync import PASS, SUP, dump, make_world
-from tests.integration.test_sync_more import CRISIS, _consent, _two_orgs, _update
+from tests.support.cases import consent_to_referral, person_case
+from tests.support.sync import CRISIS, PASS, SUP, dump, make_world, two_orgs, update_all
 
 
 def _audit(session, action: str) -> list[tuple[str, dict]]:
@@ -74,7 +73,7 @@ def test_revoke_rules_and_audit(tmp_path: Path) -> None:
 def test_case_bundle_from_a_revoked_device_is_refused(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     lost = w.devs[0]
-    _case(lost, "Жылдыз Осмонова")
+    person_case(lost, "Жылдыз Осмонова")
     path = export.export_cases(lost, w.out)
     devices.revoke(w.sup, lost.device_id, "stolen")
     before = dump(w.sup.conn)
@@ -91,10 +90,10 @@ def test_case_bundle_from_a_revoked_device_is_refused(tmp_path: Path) -> None:
 
 
 def test_update_carries_the_revocation_and_referrals_are_refused(tmp_path: Path) -> None:
-    w, sender, receiver = _two_orgs(tmp_path, CRISIS)
+    w, sender, receiver = two_orgs(tmp_path, CRISIS)
     old_update = updates.export_update_all(w.sup, w.out)  # while the sender is still trusted
-    case = _case(sender, "Асел Кадырова")
-    _consent(sender, case.uuid, CRISIS)
+    case = person_case(sender, "Асел Кадырова")
+    consent_to_referral(sender, case.uuid, CRISIS)
     referral = export_referral(sender, case.uuid, CRISIS, None, w.out, services=("shelter",))
 
     devices.revoke(w.sup, sender.device_id, "retired")
@@ -136,7 +135,7 @@ def test_update_carries_the_revocation_and_referrals_are_refused(tmp_path: Path)
 def test_a_device_enrolled_later_learns_the_revocation(tmp_path: Path) -> None:
     w = make_world(tmp_path, 2)
     devices.revoke(w.sup, w.devs[0].device_id, "stolen")
-    _update(type(w)(w.root, w.sup, [w.devs[1]], w.out))
+    update_all(type(w)(w.root, w.sup, [w.devs[1]], w.out))
     assert devices.get(w.devs[1].conn, w.devs[0].device_id).status is DeviceStatus.REVOKED
     assert devices.revoked_on(w.devs[1].conn, w.devs[0].device_id)
 

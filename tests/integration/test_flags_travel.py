@@ -6,31 +6,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from idtool import case_flags, cases, interviews, oversight
-from idtool.questionnaire.registry import load_shipped
+from idtool import case_flags, oversight
 from idtool.sync import export
 from idtool.sync.importer import import_bundle
 from idtool.sync.referral_out import export_referral
-from tests.integration.test_sync import make_world
-from tests.integration.test_sync_more import _consent, _two_orgs
-from tests.unit.test_case_flags import IDENTIFICATION, PUNISHED
+from tests.support.cases import consent_to_referral
+from tests.support.flags import flagged_case
+from tests.support.sync import make_world, two_orgs
 
 LEGAL_AID = "state-legal-aid"
-
-
-def _flagged(session, name: str = "Асел Кадырова") -> cases.Case:
-    case = cases.open_case(session, full_name=name, region="osh")
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
-    for question, value in {**IDENTIFICATION, **PUNISHED}.items():
-        interviews.save_answer(session, interview, question, value)
-    interviews.complete(session, interview)
-    return case
 
 
 def test_the_coordinator_sees_a_post_s_flagged_case(tmp_path: Path) -> None:
     w = make_world(tmp_path, 1)
     post = w.devs[0]
-    case = _flagged(post)
+    case = flagged_case(post)
     assert not [i for i in oversight.queue(w.sup) if i.kind == oversight.Kind.NON_PUNISHMENT]
     report = import_bundle(w.sup, export.export_cases(post, w.out))
     assert report.quarantined == 0
@@ -40,9 +30,9 @@ def test_the_coordinator_sees_a_post_s_flagged_case(tmp_path: Path) -> None:
 
 
 def test_a_legal_aid_organisation_receives_the_flags_with_the_referral(tmp_path: Path) -> None:
-    w, sender, receiver = _two_orgs(tmp_path, LEGAL_AID)
-    case = _flagged(sender)
-    _consent(sender, case.uuid, LEGAL_AID)
+    w, sender, receiver = two_orgs(tmp_path, LEGAL_AID)
+    case = flagged_case(sender)
+    consent_to_referral(sender, case.uuid, LEGAL_AID)
     path = export_referral(
         sender,
         case.uuid,

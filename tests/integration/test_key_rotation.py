@@ -18,10 +18,8 @@ from idtool.sync import devices, enrol, export, keychange, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.integration.test_sync import PASS, SUP, make_world
+from tests.support.sync import PASS, REMOVED, REMOVED_PASS, SUP, make_world
 
-REMOVED = "Мирлан Кеткен"
-REMOVED_PASS = "left-the-office-2026"
 NEW_PASS = "brand-new-passphrase-77"
 
 

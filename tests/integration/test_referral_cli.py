@@ -9,18 +9,14 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from idtool import cases, decisions, interviews, kdf
+from idtool import kdf
 from idtool.certificate import issuance, issuing_org
 from idtool.cli import referrals as cli
-from idtool.decisions import Decision
-from idtool.questionnaire.registry import load_shipped
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG
-from tests.integration.test_certificate_cli import (
+from tests.support.cases import DOCUMENT, HOLDER, person_case
+from tests.support.cli import (
     AS_SUP,
-    BIRTH,
-    HOLDER,
-    STRONG,
     SUP,
     SUP_PASS,
     Runner,
@@ -29,26 +25,7 @@ from tests.integration.test_certificate_cli import (
     tree,
 )
 
-DOCUMENT = "ID7654321"
 TOLD = "purpose,use,retention,withdrawal"
-
-
-def _case(session, name: str, child: bool = False) -> cases.Case:
-    case = cases.open_case(session, full_name=name, region="osh", birth_date=BIRTH)
-    ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
-    interviews.save_answer(session, ident, "full_name", name)
-    interviews.save_answer(session, ident, "document_type", "id_card")
-    interviews.save_answer(session, ident, "document_number", DOCUMENT)
-    screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    answers = dict(STRONG)
-    if child:
-        answers.update(
-            age_now=15, under_18_at_exploitation="yes", consent_referral="child_protection"
-        )
-    for q, v in answers.items():
-        interviews.save_answer(session, screening, q, v)
-    interviews.complete(session, screening)
-    return case
 
 
 @pytest.fixture
@@ -59,10 +36,9 @@ def setup(tmp_path: Path) -> tuple[Runner, str, str]:
     session, _ = vault.create(SUP, "supervisor", SUP_PASS)
     with session:
         issuing_org.set_organisation(session, ISSUING_ORG)
-        adult = _case(session, HOLDER)
-        decisions.record(session, adult.uuid, Decision.IDENTIFIED_VICTIM)
+        adult = person_case(session, HOLDER, decide=True)
         issuance.issue(session, adult.uuid, "ru")
-        child = _case(session, "Бала Мисалова", child=True)
+        child = person_case(session, "Бала Мисалова", child=True)
     for name in ("tmp", "cwd", "out"):
         (tmp_path / name).mkdir()
     return Runner(data, tmp_path / "tmp", tmp_path / "cwd"), adult.number, child.number
@@ -193,7 +169,8 @@ def test_consent_preview_make_list_status(setup, tmp_path: Path):
     text = " ".join(
         " ".join(p.extract_text() for p in pypdf.PdfReader(out / "omb.pdf").pages).split()
     )
-    assert "ПЕРЕНАПРАВЛЕНИЕ" in text and "Юридическая помощь" in text  # the first service
+    assert "ПЕРЕНАПРАВЛЕНИЕ" in text  # the first service:
+    assert "Рассмотрение жалоб на нарушение прав" in text
     assert HOLDER not in text and DOCUMENT not in text
 
     # Only the chosen files were written.

@@ -6,120 +6,16 @@ from __future__ import annotations
 import random
 import shutil
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from idtool import cases, database, demo, kdf
-from idtool.bundle import encode_manifest, write_bundle
 from idtool.errors import BundleError, NotPermitted
-from idtool.session import Session
-from idtool.sync import conflicts, devices, enrol, export, tables, updates
+from idtool.sync import conflicts, devices, enrol, export, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
-
-SUP = "Айгүл Өмүрбекова"
-PASS = "sync-pass-2026"
-
-
-@dataclass
-class World:
-    root: Path
-    sup: Session
-    devs: list[Session]
-    out: Path
-
-    def reopen_supervisor(self, folder: Path) -> Session:
-        return Vault(folder, kdf_params=kdf.FAST_PARAMS).unlock(SUP, PASS)
-
-
-def make_world(root: Path, n_devices: int) -> World:
-    sup, _ = Vault(root / "sup", kdf_params=kdf.FAST_PARAMS).create(SUP, "supervisor", PASS)
-    offer = enrol.create_enrolment(sup)
-    devs = []
-    for i in range(n_devices):
-        dev, _ = Vault(root / f"dev{i}", kdf_params=kdf.FAST_PARAMS).create(
-            f"Officer {i}", "police", PASS
-        )
-        request = enrol.accept_enrolment(dev, offer, label=f"post {i}")
-        update = enrol.approve(sup, request, root / f"update{i}.idtb")
-        report = import_bundle(dev, update)
-        assert not report.already_imported and report.quarantined == 0
-        devs.append(dev)
-    out = root / "usb"
-    out.mkdir()
-    return World(root, sup, devs, out)
-
-
-def dump(conn: database.Connection) -> dict[str, Any]:
-    """Canonical content of everything an import writes, apart from clocks and random ids."""
-    schema = tables.schema(conn)
-    result: dict[str, Any] = {}
-    for name, table in schema.items():
-        result[name] = conn.execute(
-            f"SELECT {', '.join(table.names)} FROM {name} ORDER BY {', '.join(table.key)}"
-        ).fetchall()
-    result["sync_audit"] = conn.execute(
-        "SELECT sender, seq, entry, hash FROM sync_audit ORDER BY sender, seq"
-    ).fetchall()
-    result["sync_duplicates"] = conn.execute(
-        "SELECT person_a, person_b, reason FROM sync_duplicates ORDER BY 1, 2"
-    ).fetchall()
-    result["sync_conflicts"] = conn.execute(
-        "SELECT tbl, record_key, local, incoming FROM sync_conflicts ORDER BY 1, 2"
-    ).fetchall()
-    result["sync_quarantine"] = conn.execute(
-        "SELECT tbl, record, reason FROM sync_quarantine ORDER BY 1, 2"
-    ).fetchall()
-    result["bundles"] = conn.execute(
-        "SELECT bundle_id, sender, sequence, digest FROM"
-        " sync_bundles WHERE direction = 'in' ORDER BY 1"
-    ).fetchall()
-    return result
-
-
-def craft(
-    dev: Session,
-    out: Path,
-    records: list[dict[str, Any]],
-    *,
-    sequence: int = 1,
-    previous: str | None = None,
-    head: tuple[int, str] | None = None,
-    signing: str | None = None,
-    recipients: list[str] | None = None,
-) -> Path:
-    """A case bundle made by hand, signed with the device's key unless told otherwise."""
-    conn = dev.conn
-    if head is None:
-        head = export.audit_records(conn, 1 << 62)[1]
-    fields = {
-        "bundle_id": str(uuid.uuid4()),
-        "kind": "case",
-        "sender": dev.device_id,
-        "sequence": sequence,
-        "previous": previous,
-        "schema_version": 6,
-        "audit_head": head,
-    }
-    if recipients is None:
-        recipients = [devices.supervisor(conn).age_recipient]
-    return write_bundle(
-        out,
-        fields,
-        encode_manifest(fields, records),
-        signing or devices.own_signing_key(conn),
-        recipients,
-    )
-
-
-def device_records(dev: Session) -> list[dict[str, Any]]:
-    records, _ = export.changed_records(dev.conn, 0)
-    audit, _ = export.audit_records(dev.conn, 0)
-    return records + audit
-
+from tests.support.sync import PASS, SUP, craft, device_records, dump, make_world
 
 # -- enrolment ------------------------------------------------------------------------------
 

@@ -10,59 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from idtool import audit, cases, decisions, demo, policy
+from idtool import audit, cases, decisions, policy
 from idtool.session import Session
-from idtool.sync import export, tables
+from idtool.sync import export
 from idtool.sync.importer import import_bundle
-from tests.integration.test_sync import World, craft, dump, make_world
-
-REGION = next(iter(cases.REGIONS))
-
-
-def send(w: World, dev: Session, records: list[dict[str, Any]]) -> Any:
-    """A hand-made case bundle that follows the last one the supervisor imported from `dev`
-    (right sequence, previous digest and audit head), signed with the device's own key."""
-    conn = w.sup.conn
-    row = conn.execute(
-        "SELECT sequence, digest FROM sync_bundles WHERE direction = 'in' AND"
-        " sender = ? AND kind = 'case' ORDER BY sequence DESC LIMIT 1",
-        (dev.device_id,),
-    ).fetchone()
-    sequence, previous = (0, None) if row is None else (int(row[0]), str(row[1]))
-    top = conn.execute(
-        "SELECT seq, hash FROM sync_audit WHERE sender = ? ORDER BY seq DESC LIMIT 1",
-        (dev.device_id,),
-    ).fetchone()
-    head = (0, audit.GENESIS) if top is None else (int(top[0]), str(top[1]))
-    path = craft(dev, w.out, records, sequence=sequence + 1, previous=previous, head=head)
-    return import_bundle(w.sup, path)
-
-
-def row_of(session: Session, table: str, key: str) -> dict[str, Any]:
-    found = tables.read_row(session.conn, tables.schema(session.conn)[table], key)
-    assert found is not None
-    return found
-
-
-def quarantine_reasons(session: Session) -> list[tuple[str, str]]:
-    return [
-        (str(r[0]), str(r[1]))
-        for r in session.conn.execute(
-            "SELECT tbl, reason FROM sync_quarantine ORDER BY created_at, rowid"
-        )
-    ]
+from tests.support.sync import (
+    REGION,
+    dump,
+    quarantine_reasons,
+    row_of,
+    send,
+    world_with_exports,
+)
 
 
 def refused_audit(session: Session) -> list[dict[str, Any]]:
     return [e.details for e in audit.entries(session.conn) if e.action == "sync.records_refused"]
-
-
-def world_with_exports(tmp_path: Path, n: int = 2) -> World:
-    w = make_world(tmp_path, n)
-    for i, dev in enumerate(w.devs):
-        demo.generate(dev, 4, seed=i)
-        import_bundle(w.sup, export.export_cases(dev, w.out))
-    return w
 
 
 def test_officer_row_forged_as_the_coordinators_cannot_demote_its_supervisor(

@@ -20,7 +20,7 @@ from idtool.errors import BundleError, InvalidInput
 from idtool.session import Session
 from idtool.sync import devices, export
 from idtool.sync.importer import import_bundle
-from tests.integration.test_sync import PASS, World, dump, make_world
+from tests.support.sync import PASS, World, dump, make_world
 
 
 def records_only(conn: database.Connection) -> dict[str, Any]:

@@ -12,10 +12,15 @@ from idtool.i18n import set_language
 from idtool.sync import export
 from idtool.sync.importer import import_bundle
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.integration.test_audit_fork import close_for_attack, exported, reopen
-from tests.ui.conftest import visible_texts
-from tests.ui.test_shell import _unlock
-from tests.unit.test_audit_anchor import _attack, _grow, rewrite_from
+from tests.support.audit_attacks import (
+    close_for_attack,
+    exported,
+    grow_chain,
+    reopen,
+    rewrite_from,
+    tamper,
+)
+from tests.ui.drive import unlock, visible_texts
 from ui.oversight_dialog import OversightDialog
 from ui.sync.import_flow import ImportReportDialog, Outcome
 from ui.workspace import Workspace
@@ -31,11 +36,11 @@ from ui.workspace import Workspace
 )
 def test_unlock_warns_when_the_audit_log_was_cut(qtbot, make_window, made_vault, language, words):
     vault, _ = made_vault
-    key, top = _grow(vault)
-    _attack(vault, key, ("DELETE FROM audit WHERE seq > ?", (top - 2,)))
+    key, top = grow_chain(vault)
+    tamper(vault, key, ("DELETE FROM audit WHERE seq > ?", (top - 2,)))
     set_language(language)
     window = make_window(vault, language=language)
-    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     box = window.findChild(QMessageBox, "audit_warning")
     assert box is not None
@@ -47,7 +52,7 @@ def test_unlock_warns_when_the_audit_log_was_cut(qtbot, make_window, made_vault,
     qtbot.waitUntil(lambda: not box.isVisible())
     # Reported once: the next unlock shows no warning.
     window.lock()
-    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     assert window.audit_warning is None
 
@@ -55,7 +60,7 @@ def test_unlock_warns_when_the_audit_log_was_cut(qtbot, make_window, made_vault,
 def test_no_warning_after_an_ordinary_unlock(qtbot, make_window, made_vault):
     vault, _ = made_vault
     window = make_window(vault)
-    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     assert window.findChild(QMessageBox, "audit_warning") is None
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QRadioButton
+from PySide6.QtWidgets import QApplication, QDialog, QGroupBox, QRadioButton
 
 from benchmarks.cases_bench import fill_cases
 from idtool import case_assessments, case_list, cases, decisions, demo, interviews, officers
 from idtool.assessment import recommendation_label
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.conftest import type_text
+from tests.support.cases import STRONG, screen
+from tests.ui.drive import click_scrolled as click
+from tests.ui.drive import show, type_text
 from ui.cases.case_view import CaseView
 from ui.cases.decision_page import DecisionPage
 from ui.cases.list_model import REVIEW_ROLE, UUID_ROLE, CaseListModel, CaseListProxy
@@ -19,65 +19,19 @@ from ui.cases.list_page import CaseListPage
 from ui.cases.new_case_dialog import NewCaseDialog
 
 GUARD, GUARD_PASS = "Guard One", "guard-pass-1"
-
-# Screening answers that make a presumed victim (the assessment recommends "identified").
-STRONG = {
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
-    "age_now": 24,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "other",
-    "exploitation_country_other": "Atlantis",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
-}
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
+# The exploitation country first given as another one, named.
+OTHER_COUNTRY = dict(STRONG, exploitation_country="other", exploitation_country_other="Atlantis")
 
 
 def screened_case(session, language: str = "ru", complete: bool = True):
     """A case with a screening interview; completed ones carry an assessment."""
     case = cases.open_case(session, full_name="Айгүл Өмүрбекова", region="osh")
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), language)
-    for question, value in STRONG.items():
-        interviews.save_answer(session, interview, question, value)
+    interview = screen(session, case.uuid, OTHER_COUNTRY, language=language, complete=False)
     # The country changes: the "other country" answer stays stored but is no longer relevant.
     interviews.save_answer(session, interview, "exploitation_country", "russia")
     if complete:
         interviews.complete(session, interview)
     return case, interview
-
-
-def click(qtbot, page, widget):
-    """Click a widget of a scrolling page as a person would: scrolled into view first."""
-    QApplication.processEvents()  # lay out what changed since the last click
-    page.scroll_area.ensureWidgetVisible(widget)
-    QApplication.processEvents()
-    # A radio button reacts on its indicator and text, not on the empty rest of its row.
-    x = 8 if isinstance(widget, QRadioButton) else widget.width() // 2
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(x, widget.height() // 2))
-
-
-def show(qtbot, widget):
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
 
 
 # -- the list model ----------------------------------------------------------------------------
@@ -295,7 +249,7 @@ def test_case_view_lists_interviews_and_resumes(qtbot, session):
     titles = {
         box.objectName(): box.title()
         for box in (
-            view.findChild(type(view.assessment_tree.parent()), n)
+            view.findChild(QGroupBox, n)
             for n in ("case_consents", "case_certificate", "case_referrals")
         )
     }

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QInputDialog, QPushButton
 from idtool.sync import devices, updates
 from idtool.sync.devices import DeviceStatus
 from idtool.sync.importer import import_bundle
-from tests.integration.test_sync import make_world
+from tests.support.sync import make_world
 from ui.sync.devices_dialog import DEVICE_ID_ROLE, DeviceModel, DevicesDialog
 
 

@@ -5,79 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdf
-import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from idtool import cases, consent, decisions, directory, interviews, officers, referrals
+from idtool import consent, directory, officers, referrals
 from idtool.certificate import issuance, ledger, payload
 from idtool.consent import Purpose, State
-from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.conftest import type_text
-from tests.unit.test_certificate import STRONG
+from tests.support.cases import BIRTH, HOLDER, person_case
+from tests.ui.drive import click, in_dialog, save_to, show, type_text, verify_now
 from ui.cases.case_view import CaseView
-from ui.documents.certificate_section import RevokeDialog
 from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.directory_dialog import DirectoryDialog, OrganisationDialog
 from ui.documents.directory_model import ID_ROLE, DirectoryModel
 from ui.documents.preview_model import PreviewModel
 from ui.documents.referral_dialog import ReferralDialog
 from ui.documents.referral_section import ReferralSection
+from ui.documents.revoke_dialog import RevokeDialog
 from ui.documents.verify_dialog import VerifyDialog
 
 GUARD, GUARD_PASS = "Guard One", "guard-pass-1"
-HOLDER, BIRTH = "Жылдызкан Түңгүчбаева", "1998-04-12"
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-def person_case(session, *, child=False, decide=True):
-    """A case with an identification interview (name, document) and a completed screening."""
-    case = cases.open_case(
-        session, full_name=HOLDER, region="osh", birth_date="2011-05-01" if child else BIRTH
-    )
-    ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
-    for q, v in (
-        ("full_name", HOLDER),
-        ("document_type", "id_card"),
-        ("document_number", "ID1234567"),
-    ):
-        interviews.save_answer(session, ident, q, v)
-    screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    answers = dict(STRONG)
-    if child:
-        answers.update(
-            age_now=15, under_18_at_exploitation="yes", consent_referral="child_protection"
-        )
-    for q, v in answers.items():
-        interviews.save_answer(session, screening, q, v)
-    interviews.complete(session, screening)
-    if decide:
-        decisions.record(session, case.uuid, decisions.Decision.IDENTIFIED_VICTIM)
-    return case
-
-
-def show(qtbot, widget):
-    qtbot.addWidget(widget)
-    widget.show()
-    return widget
-
-
-def click(qtbot, widget):
-    QApplication.processEvents()
-    qtbot.mouseClick(
-        widget, Qt.MouseButton.LeftButton, pos=QPoint(widget.width() // 2, widget.height() // 2)
-    )
 
 
 def press(qtbot, widget, key=Qt.Key.Key_Space):
@@ -86,46 +35,13 @@ def press(qtbot, widget, key=Qt.Key.Key_Space):
     qtbot.keyClick(widget, key)
 
 
-def save_to(monkeypatch, path: Path) -> list[str]:
-    """The save dialog answers `path`; returns the proposed names it was asked with."""
-    asked: list[str] = []
-
-    def answer(_parent, caption, proposed, _filter):
-        asked.extend([caption, proposed])
-        return str(path), "PDF (*.pdf)"
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(answer))
-    return asked
-
-
 def pdf_text(path: Path) -> str:
     return "".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
 
 
-def in_dialog(cls, act, tries: int = 500):
-    """Run `act` on the modal dialog of type `cls` once it is open; it is closed in any case."""
-
-    def run(left: int) -> None:
-        dialog = next(
-            (w for w in QApplication.topLevelWidgets() if isinstance(w, cls) and w.isVisible()),
-            None,
-        )
-        if dialog is None:
-            if left:
-                QTimer.singleShot(10, lambda: run(left - 1))
-            return
-        try:
-            act(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(10, lambda: run(tries))
-
-
 # -- certificate -------------------------------------------------------------------------------
 def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monkeypatch):
-    case = person_case(session)
+    case = person_case(session, decide=True)
     view = show(qtbot, CaseView(session, case.uuid))
     section = view.certificate_section
     assert section.issue_button.isEnabled() and not section.copy_button.isEnabled()
@@ -183,12 +99,12 @@ def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monk
 
 
 def test_issue_is_explained_when_not_possible(qtbot, session, made_vault):
-    undecided = person_case(session, decide=False)
+    undecided = person_case(session)
     section = show(qtbot, CaseView(session, undecided.uuid)).certificate_section
     assert not section.issue_button.isEnabled()
     assert "identified victim" in section.why.text()
     officers.add_officer(session, GUARD, "border_guard", GUARD_PASS)
-    decided = person_case(session)
+    decided = person_case(session, decide=True)
     vault, _ = made_vault
     with vault.unlock(GUARD, GUARD_PASS) as guard:
         section = show(qtbot, CaseView(guard, decided.uuid)).certificate_section
@@ -197,17 +113,8 @@ def test_issue_is_explained_when_not_possible(qtbot, session, made_vault):
 
 
 # -- verification ------------------------------------------------------------------------------
-def verify_now(qtbot, dialog):
-    dialog.result_value = None
-    click(qtbot, dialog.verify_button)
-    qtbot.waitUntil(
-        lambda: dialog.result_value is not None or dialog.error.isVisible(), timeout=10_000
-    )
-    return dialog.result_value
-
-
 def test_verify_dialog_answers_clearly(qtbot, session, tmp_path, monkeypatch):
-    case = person_case(session)
+    case = person_case(session, decide=True)
     saved = tmp_path / "c.pdf"
     printed = issuance.issue(session, case.uuid, "ru", save=saved.write_bytes)
     code = printed.certificate.code
@@ -269,7 +176,7 @@ def test_verify_dialog_answers_clearly(qtbot, session, tmp_path, monkeypatch):
 
 # -- consent -----------------------------------------------------------------------------------
 def test_consent_needs_all_four_points_and_shows_in_the_case(qtbot, session):
-    case = person_case(session, decide=False)
+    case = person_case(session)
     view = show(qtbot, CaseView(session, case.uuid))
     section = view.consent_section
     assert section.empty.isVisible()
@@ -316,7 +223,7 @@ def test_consent_needs_all_four_points_and_shows_in_the_case(qtbot, session):
 
 
 def test_child_consent_and_referral_to_child_protection(qtbot, session):
-    case = person_case(session, child=True, decide=False)
+    case = person_case(session, birth="2011-05-01", child=True)
     dialog = show(qtbot, ConsentDialog(session, case.uuid, purpose=Purpose.INTERVIEW))
     assert dialog.child and dialog.assent is not None
     for box in dialog.told.values():
@@ -353,7 +260,7 @@ def preview_rows(dialog):
 def test_referral_preview_minimises_and_needs_consent(
     qtbot, qtmodeltester, session, tmp_path, monkeypatch
 ):
-    case = person_case(session)
+    case = person_case(session, decide=True)
     for org in ("crisis-centre-osh", "ombudsman"):
         consent.record(session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id=org)
     dialog = show(qtbot, ReferralDialog(session, case.uuid))
@@ -397,7 +304,7 @@ def test_referral_preview_minimises_and_needs_consent(
 
 
 def test_referral_status_is_tracked_in_the_case(qtbot, session):
-    case = person_case(session)
+    case = person_case(session, decide=True)
     consent.record(
         session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="crisis-centre-osh"
     )

@@ -5,39 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from idtool import cases, consent, interviews, oversight, referrals
+from idtool import consent, interviews, oversight, referrals
 from idtool.consent import Purpose, State
-from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.test_documents_ui import click, save_to, show
-from tests.ui.test_interview_wizard import block, choose, make_wizard, preset, start, stored
-from tests.unit.test_case_flags import IDENTIFICATION, PUNISHED
+from tests.support.flags import IDENTIFICATION, flagged_case, interviewed_case
+from tests.ui.drive import block, choose, click, new_interview, save_to, show, stored
 from ui.cases.case_view import CaseView
 from ui.documents.referral_dialog import ReferralDialog
 from ui.oversight_dialog import OversightDialog
-
-__all__ = ["make_wizard"]  # the fixture, used by name
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-def _case(session, answers, name="Test Person"):
-    case = cases.open_case(session, full_name=name, region="osh")
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
-    for question, value in answers.items():
-        interviews.save_answer(session, interview, question, value)
-    interviews.complete(session, interview)
-    return case
 
 
 def _checked(dialog: ReferralDialog) -> dict[str, bool]:
@@ -50,8 +27,10 @@ def _checked(dialog: ReferralDialog) -> dict[str, bool]:
 
 
 def test_the_wizard_asks_about_punishment_only_after_a_forced_act(qtbot, session, make_wizard):
-    uuid = start(session, "nrm-identification")
-    preset(session, uuid, {"consent_interview": "given"}, "authorities")
+    uuid = new_interview(session, "nrm-identification")
+    started = interviews.get(session, uuid)
+    interviews.save_answer(session, started, "consent_interview", "given")
+    interviews.set_section(session, started, "authorities")
     wizard = make_wizard(session, uuid)
     assert wizard.current == "authorities"
     assert not block(wizard, "authority_measures").isVisible()
@@ -65,17 +44,17 @@ def test_the_wizard_asks_about_punishment_only_after_a_forced_act(qtbot, session
 
 
 def test_the_case_view_shows_the_flags(qtbot, session):
-    flagged = _case(session, {**IDENTIFICATION, **PUNISHED})
+    flagged = flagged_case(session)
     view = show(qtbot, CaseView(session, flagged.uuid))
     assert view.flags_note.isVisible()
     assert "arrest or detention; deportation or entry ban" in view.flags_note.text()
-    plain = _case(session, IDENTIFICATION, name="Other Person")
+    plain = interviewed_case(session, IDENTIFICATION, name="Other Person")
     assert not show(qtbot, CaseView(session, plain.uuid)).flags_note.isVisible()
 
 
 def test_the_review_queue_lists_a_flagged_case_until_resolved(qtbot, qtmodeltester, session):
-    flagged = _case(session, {**IDENTIFICATION, **PUNISHED})
-    _case(session, IDENTIFICATION, name="Other Person")
+    flagged = flagged_case(session)
+    interviewed_case(session, IDENTIFICATION, name="Other Person")
     opened: list[str] = []
     queue = show(qtbot, OversightDialog(session, opened.append))
     qtmodeltester.check(queue.model)
@@ -99,7 +78,7 @@ def test_the_review_queue_lists_a_flagged_case_until_resolved(qtbot, qtmodeltest
 
 
 def test_opening_the_flagged_case_from_the_queue(qtbot, session):
-    flagged = _case(session, {**IDENTIFICATION, **PUNISHED})
+    flagged = flagged_case(session)
     opened: list[str] = []
     queue = show(qtbot, OversightDialog(session, opened.append))
     row = next(
@@ -115,7 +94,7 @@ def test_opening_the_flagged_case_from_the_queue(qtbot, session):
 def test_a_referral_for_a_flagged_case_starts_with_legal_aid(
     qtbot, session, tmp_path: Path, monkeypatch
 ):
-    flagged = _case(session, {**IDENTIFICATION, **PUNISHED})
+    flagged = flagged_case(session)
     consent.record(
         session, flagged.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="state-legal-aid"
     )
@@ -142,7 +121,7 @@ def test_a_referral_for_a_flagged_case_starts_with_legal_aid(
 
 
 def test_a_referral_for_a_case_without_flags_starts_with_nothing(qtbot, session):
-    plain = _case(session, IDENTIFICATION)
+    plain = interviewed_case(session, IDENTIFICATION)
     dialog = show(qtbot, ReferralDialog(session, plain.uuid))
     assert not dialog.flags_notice.isVisible()
     dialog.choose("state-legal-aid")

@@ -6,64 +6,22 @@ the same interview (after the session was closed and unlocked again) resumes whe
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit
 
-from idtool import cases, interviews
+from idtool import interviews
 from idtool.errors import InvalidInput, StorageError
 from idtool.i18n import set_language
-from idtool.questionnaire.registry import load_shipped
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.conftest import type_text
+from tests.ui.drive import block, choose, new_interview, stored, type_text
 from ui.interview import InterviewWizard
-from ui.interview.page import QuestionBlock
 
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-@pytest.fixture
-def session(made_vault):
-    vault, _code = made_vault
-    session = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield session
-    session.close()
-
-
-def start(session, form_id: str = "nrm-screening", language: str = "en") -> str:
-    case = cases.open_case(session, full_name="Test Person", region="osh")
-    return interviews.start(session, case.uuid, load_shipped(form_id), language).uuid
-
-
-@pytest.fixture
-def make_wizard(qtbot):
-    def make(session, interview_uuid: str) -> InterviewWizard:
-        wizard = InterviewWizard(session, interview_uuid)
-        qtbot.addWidget(wizard)
-        wizard.resize(1100, 760)
-        with qtbot.waitExposed(wizard):
-            wizard.show()
-        wizard.activateWindow()
-        qtbot.waitUntil(wizard.isActiveWindow)
-        return wizard
-
-    return make
-
-
-def block(wizard: InterviewWizard, name: str) -> QuestionBlock:
-    return wizard.pages[wizard.current].blocks[name]
-
-
 def shown(wizard: InterviewWizard, name: str) -> bool:
     return block(wizard, name).isVisible()
-
-
-def choose(qtbot, wizard: InterviewWizard, question: str, choice: str) -> None:
-    """Click a radio button or check box on its indicator, as a person would."""
-    button = block(wizard, question).input.buttons[choice]
-    assert button.isVisible()
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(8, button.height() // 2))
 
 
 def edit_of(wizard: InterviewWizard, question: str) -> QLineEdit | QPlainTextEdit:
@@ -86,12 +44,8 @@ def preset(session, uuid: str, answers: dict[str, object], section: str | None =
         interviews.set_section(session, interviews.get(session, uuid), section)
 
 
-def stored(session, uuid: str) -> dict[str, object]:
-    return interviews.answers(session, uuid)
-
-
 def test_full_screening_interview(qtbot, session, make_wizard):
-    uuid = start(session)
+    uuid = new_interview(session)
     wizard = make_wizard(session, uuid)
     assert wizard.current == "safety"
     assert [
@@ -165,7 +119,7 @@ def test_full_screening_interview(qtbot, session, make_wizard):
 def test_resume_after_restart(qtbot, made_vault, make_wizard):
     vault, _code = made_vault
     session = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    uuid = start(session, "nrm-identification", "ru")
+    uuid = new_interview(session, "nrm-identification", "ru")
     wizard = make_wizard(session, uuid)
     info = block(wizard, "information_given").input.buttons
     for name in list(info)[:2]:
@@ -216,7 +170,7 @@ def test_resume_after_restart(qtbot, made_vault, make_wizard):
 
 
 def test_skip_logic_live(qtbot, session, make_wizard):
-    uuid = start(session, "nrm-identification")
+    uuid = new_interview(session, "nrm-identification")
     wizard = make_wizard(session, uuid)
     assert shown(wizard, "consent_script")
     assert not shown(wizard, "consent_form") and not shown(wizard, "consent_refused_note")
@@ -239,7 +193,7 @@ def test_skip_logic_live(qtbot, session, make_wizard):
 
 
 def test_choice_filter_and_child_section(qtbot, session, make_wizard):
-    uuid = start(session, "nrm-identification")
+    uuid = new_interview(session, "nrm-identification")
     preset(
         session, uuid, {"consent_interview": "given", "exploitation_country": "kyrgyzstan"}, "age"
     )
@@ -262,7 +216,7 @@ def test_choice_filter_and_child_section(qtbot, session, make_wizard):
 
 
 def test_validation_blocks_next_with_a_message(qtbot, session, make_wizard):
-    uuid = start(session)
+    uuid = new_interview(session)
     wizard = make_wizard(session, uuid)
     qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
     assert wizard.current == "safety"
@@ -290,7 +244,7 @@ def test_validation_blocks_next_with_a_message(qtbot, session, make_wizard):
 
 
 def test_half_typed_date_is_not_stored_and_blocks_next(qtbot, session, make_wizard):
-    uuid = start(session, "nrm-identification")
+    uuid = new_interview(session, "nrm-identification")
     preset(
         session,
         uuid,
@@ -311,7 +265,7 @@ def test_half_typed_date_is_not_stored_and_blocks_next(qtbot, session, make_wiza
 
 
 def test_keyboard_moves_between_sections(qtbot, session, make_wizard):
-    uuid = start(session)
+    uuid = new_interview(session)
     wizard = make_wizard(session, uuid)
     first = block(wizard, "urgent_medical").input.buttons["yes"]
     assert first.hasFocus()  # the page opens on its first input
@@ -337,7 +291,7 @@ def test_keyboard_moves_between_sections(qtbot, session, make_wizard):
 
 
 def test_enter_in_multiline_text_stays(qtbot, session, make_wizard):
-    uuid = start(session, "nrm-identification")
+    uuid = new_interview(session, "nrm-identification")
     preset(session, uuid, {"consent_interview": "given"}, "recruitment")
     wizard = make_wizard(session, uuid)
     story = edit_of(wizard, "recruitment_story")
@@ -352,7 +306,7 @@ def test_enter_in_multiline_text_stays(qtbot, session, make_wizard):
 
 
 def test_interview_language_switch_keeps_answers(qtbot, session, make_wizard):
-    uuid = start(session, "nrm-screening", "ru")
+    uuid = new_interview(session, "nrm-screening", "ru")
     wizard = make_wizard(session, uuid)
     label = block(wizard, "urgent_medical").label
     assert label.text() == "Нужна ли вам сейчас медицинская помощь? *"
@@ -375,7 +329,7 @@ def test_interview_language_switch_keeps_answers(qtbot, session, make_wizard):
 
 def test_guidance_in_the_ui_language(qtbot, session, make_wizard):
     set_language("ru")
-    wizard = make_wizard(session, start(session, "nrm-screening", "ky"))
+    wizard = make_wizard(session, new_interview(session, "nrm-screening", "ky"))
     assert wizard.guidance.section_hint.text().startswith("Сначала убедитесь")
     block(wizard, "fear_someone").input.buttons["yes"].setFocus()
     assert wizard.guidance.question_hint.text().startswith("Не заставляйте называть")
@@ -383,7 +337,7 @@ def test_guidance_in_the_ui_language(qtbot, session, make_wizard):
 
 
 def test_every_input_has_an_accessible_name(qtbot, session, make_wizard):
-    uuid = start(session, "nrm-identification")
+    uuid = new_interview(session, "nrm-identification")
     wizard = make_wizard(session, uuid)
     qtbot.waitUntil(lambda: len(wizard.pages) == 16)
     inputs = [w for page in wizard.pages.values() for w in page.focus_widgets()]
@@ -394,7 +348,7 @@ def test_every_input_has_an_accessible_name(qtbot, session, make_wizard):
 
 
 def test_side_panel_jumps_back_only_to_reached_sections(qtbot, session, make_wizard):
-    uuid = start(session)
+    uuid = new_interview(session)
     wizard = make_wizard(session, uuid)
     wizard.go_to("profile")  # not reached yet
     assert wizard.current == "safety"
@@ -416,7 +370,7 @@ def test_side_panel_jumps_back_only_to_reached_sections(qtbot, session, make_wiz
 
 
 def test_pause_emits_and_core_errors_show_inline(qtbot, session, make_wizard, monkeypatch):
-    uuid = start(session)
+    uuid = new_interview(session)
     wizard = make_wizard(session, uuid)
     with qtbot.waitSignal(wizard.paused, timeout=1000):
         qtbot.mouseClick(wizard.pause, Qt.MouseButton.LeftButton)

@@ -6,25 +6,23 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from idtool import audit, officers, policy_options
-from idtool.certificate import issuance, issuing_org, ledger
+from idtool.certificate import eligibility, issuing_org, ledger
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.conftest import type_text
-from tests.ui.test_documents_ui import click, in_dialog, person_case, save_to, session, show
+from tests.support.cases import person_case
+from tests.ui.drive import click, in_dialog, save_to, show, type_text
 from ui.cases.case_view import CaseView
 from ui.documents.confirm_dialog import ConfirmIssueDialog
 from ui.issuing_dialog import IssuingDialog
-
-__all__ = ["session"]  # the fixture, shared with the documents tests
 
 
 def test_a_second_officer_confirms_the_certificate(
     qtbot, session, made_vault, tmp_path, monkeypatch
 ):
     officers.add_officer(session, POLICE, "police", POLICE_PASS)
-    case = person_case(session)
+    case = person_case(session, decide=True)
     vault, _ = made_vault
     police = vault.unlock(POLICE, POLICE_PASS)
-    assert issuance.confirmation_needed(police)
+    assert eligibility.confirmation_needed(police)
     section = show(qtbot, CaseView(police, case.uuid)).certificate_section
     assert section.issue_button.isEnabled()
     out = tmp_path / "certificate.pdf"

@@ -13,9 +13,8 @@ from idtool.errors import AuthenticationFailed
 from idtool.sync import devices
 from idtool.sync.importer import import_bundle
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.integration.test_key_rotation import REMOVED, REMOVED_PASS
-from tests.integration.test_sync import make_world
-from tests.ui.test_documents_ui import in_dialog
+from tests.support.sync import REMOVED, REMOVED_PASS, make_world
+from tests.ui.drive import in_dialog
 from ui.officers_dialog import OfficersDialog
 from ui.recovery_code_dialog import RecoveryCodeDialog
 from ui.sync.devices_dialog import DevicesDialog

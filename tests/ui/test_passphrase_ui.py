@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel
 
 from idtool import officers
 from tests.conftest import POLICE, SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.conftest import type_text
+from tests.ui.drive import type_text
 from ui.officers_dialog import AddOfficerDialog, ChangePassphraseDialog
 from ui.setup_page import SetupPage
 

@@ -7,18 +7,10 @@ from PySide6.QtWidgets import QLineEdit
 
 from idtool import officers
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.conftest import type_text, visible_texts
+from tests.ui.drive import type_text, unlock, visible_texts
 from ui.setup_page import SetupPage
 from ui.unlock_page import UnlockPage
 from ui.workspace import Workspace
-
-
-def _unlock(qtbot, window, name, passphrase):
-    page = window.page
-    assert isinstance(page, UnlockPage)
-    type_text(page.name, name)
-    type_text(page.passphrase, passphrase)
-    qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)
 
 
 def test_first_run_setup(qtbot, make_window, vault):
@@ -63,7 +55,7 @@ def test_unlock_wrong_then_right(qtbot, make_window, made_vault):
     vault, _ = made_vault
     window = make_window(vault)
     page = window.page
-    _unlock(qtbot, window, SUPERVISOR, "wrong-passphrase")
+    unlock(qtbot, window, SUPERVISOR, "wrong-passphrase")
     qtbot.waitUntil(lambda: page.error.isVisible(), timeout=10_000)
     assert "not correct" in page.error.text()
     assert page.passphrase.echoMode() == QLineEdit.EchoMode.Password
@@ -83,7 +75,7 @@ def test_lock_shortcut_leaves_no_personal_data_visible(qtbot, make_window, made_
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
         officers.add_officer(s, POLICE, "police", POLICE_PASS)
     window = make_window(vault)
-    _unlock(qtbot, window, POLICE, POLICE_PASS)
+    unlock(qtbot, window, POLICE, POLICE_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     assert any(POLICE in t for t in visible_texts(window))
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
@@ -97,7 +89,7 @@ def test_lock_shortcut_leaves_no_personal_data_visible(qtbot, make_window, made_
 def test_idle_lock(qtbot, make_window, made_vault):
     vault, _ = made_vault
     window = make_window(vault, lock_timeout_ms=300)
-    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     qtbot.waitUntil(lambda: isinstance(window.page, UnlockPage), timeout=5_000)
     texts = visible_texts(window)
@@ -108,7 +100,7 @@ def test_idle_lock(qtbot, make_window, made_vault):
 def test_input_postpones_idle_lock(qtbot, make_window, made_vault):
     vault, _ = made_vault
     window = make_window(vault, lock_timeout_ms=600)
-    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     for _ in range(4):
         qtbot.wait(250)
@@ -174,7 +166,7 @@ def _unlocked_with_a_case(qtbot, make_window, made_vault):
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
         cases.open_case(s, full_name="Жылдызкан Маркерова", region="osh")
     window = make_window(vault)
-    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     qtbot.waitUntil(lambda: any("Маркерова" in t for t in _all_model_texts(window)), timeout=5_000)
     return window
@@ -221,15 +213,15 @@ def test_oversight_dialog_opens_the_case_and_records_resolutions(
     from PySide6.QtGui import QAction
 
     from idtool import decisions
-    from tests.unit.test_oversight import _assessed
+    from tests.support.cases import assessed_case
     from ui.oversight_dialog import OversightDialog
 
     vault, _ = made_vault
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
-        case = _assessed(s)
+        case = assessed_case(s)
         decisions.record(s, case.uuid, decisions.Decision.NOT_VICTIM, "Works legally")
     window = make_window(vault)
-    _unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
+    unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     assert window.findChild(QAction, "action_review_queue") is not None
     opened = []
@@ -305,7 +297,7 @@ def test_forgotten_passphrase_reset_with_the_recovery_code(qtbot, make_window, m
     assert page.name.text() == POLICE
     assert page.passphrase.hasFocus() or not window.isActiveWindow()
 
-    _unlock(qtbot, window, "", POLICE_PASS)  # the old passphrase no longer opens
+    unlock(qtbot, window, "", POLICE_PASS)  # the old passphrase no longer opens
     qtbot.waitUntil(lambda: page.error.isVisible(), timeout=10_000)
     page.passphrase.clear()
     type_text(page.passphrase, "a-brand-new-pass")

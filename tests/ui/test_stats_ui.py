@@ -10,17 +10,8 @@ from idtool.stats import DEFAULT_THRESHOLD
 from idtool.stats.compute import COLUMNS
 from idtool.stats.labels import DIMENSIONS
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_cases_core import STRONG
-from tests.unit.test_stats import _screen
+from tests.support.cases import STRONG, assessed_case
 from ui.stats.dialog import StatsDialog
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _code = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -28,10 +19,10 @@ def few_cases(session):
     """Six in Osh and six in Batken, two in Chuy (suppressed, and so one of the others as its
     complement), one man among them (suppressed)."""
     for _i in range(6):
-        _screen(session, "osh", STRONG)
-        _screen(session, "batken", STRONG)
-    _screen(session, "chuy", STRONG)
-    _screen(session, "chuy", dict(STRONG, sex="male"))
+        assessed_case(session, STRONG, region="osh")
+        assessed_case(session, STRONG, region="batken")
+    assessed_case(session, STRONG, region="chuy")
+    assessed_case(session, dict(STRONG, sex="male"), region="chuy")
     return session
 
 

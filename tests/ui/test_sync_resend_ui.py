@@ -15,8 +15,8 @@ from idtool.bundle import read_unverified_header
 from idtool.sync import export
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
-from tests.integration.test_sync import make_world
-from tests.ui.test_sync_ui import answer_files, run_import
+from tests.support.sync import make_world
+from tests.ui.drive import answer_files, run_import
 from ui.sync.resend_dialog import ResendDialog
 
 

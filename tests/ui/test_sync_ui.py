@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 
 from idtool import cases, database, kdf
 from idtool.sync import conflicts, devices, enrol, export
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
-from tests.integration.test_sync import PASS, SUP, craft, device_records, make_world
+from tests.support.sync import PASS, SUP, craft, device_records, make_world
+from tests.ui.drive import answer_files, run_import
 from ui.sync.common import fingerprint_text
 from ui.sync.conflicts_dialog import ConflictsDialog
 from ui.sync.enrol_dialogs import ApproveDialog, CreateEnrolmentDialog, JoinDialog
-from ui.sync.import_flow import ImportFlow
 from ui.sync.queue_models import (
     DIFFERS_ROLE,
     ConflictListModel,
@@ -28,40 +28,10 @@ from ui.sync.queue_models import (
 from ui.sync.write_flows import ExportFlow
 
 
-def answer_files(monkeypatch, *, save=None, open_=None, opens=None, folder=None) -> None:
-    if save is not None:
-        monkeypatch.setattr(
-            QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(save), ""))
-        )
-    if open_ is not None:
-        monkeypatch.setattr(
-            QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(open_), ""))
-        )
-    if opens is not None:
-        monkeypatch.setattr(
-            QFileDialog,
-            "getOpenFileNames",
-            staticmethod(lambda *a, **k: ([str(p) for p in opens], "")),
-        )
-    if folder is not None:
-        monkeypatch.setattr(
-            QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder))
-        )
-
-
 def click(qtbot, dialog: QDialog, name: str) -> None:
     from PySide6.QtWidgets import QPushButton
 
     qtbot.mouseClick(dialog.findChild(QPushButton, name), Qt.MouseButton.LeftButton)
-
-
-def run_import(qtbot, session, parent, paths, monkeypatch, refreshed=None):
-    answer_files(monkeypatch, opens=paths)
-    flow = ImportFlow(session, parent, on_imported=refreshed)
-    assert flow.start()
-    qtbot.waitUntil(lambda: flow.report_dialog is not None, timeout=15_000)
-    qtbot.addWidget(flow.report_dialog)
-    return flow.report_dialog
 
 
 def test_enrolment_through_the_dialogs(qtbot, tmp_path: Path, monkeypatch) -> None:

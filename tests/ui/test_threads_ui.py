@@ -10,28 +10,16 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from idtool import audit, database
 from idtool.certificate import ledger
 from idtool.certificate import pdf as certificate_pdf
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.ui.test_documents_ui import click, person_case, save_to, show
-from tests.ui.test_interview_wizard import choose, make_wizard, start, stored
+from tests.support.cases import person_case
+from tests.ui.drive import choose, click, new_interview, save_to, show, stored
 from ui.cases.case_view import CaseView
 from ui.tasks import Task, TaskState, run_task
 
-__all__ = ["make_wizard"]  # the fixture, shared with the wizard tests
-
 BUSY = "Another task is saving; try again in a moment."
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def hold_write_lock(session) -> tuple[Task, threading.Event, threading.Event, list[object]]:
@@ -69,7 +57,7 @@ def test_a_task_works_on_a_connection_of_its_own(qtbot, session):
 def test_an_answer_given_while_a_task_writes_is_refused_in_one_line_then_saved(
     qtbot, session, make_wizard
 ):
-    uuid = start(session)
+    uuid = new_interview(session)
     wizard = make_wizard(session, uuid)
     session.conn.execute("PRAGMA busy_timeout = 50")  # the task holds on until told
     task, release, delivered = hold_write_lock(session)
@@ -89,7 +77,7 @@ def test_an_answer_given_while_a_task_writes_is_refused_in_one_line_then_saved(
 def test_a_certificate_issued_while_a_task_writes_is_issued_or_refused_in_one_line(
     qtbot, session, tmp_path, monkeypatch
 ):
-    case = person_case(session)
+    case = person_case(session, decide=True)
     section = show(qtbot, CaseView(session, case.uuid)).certificate_section
     out = tmp_path / "certificate.pdf"
     save_to(monkeypatch, out)

@@ -7,11 +7,9 @@ from __future__ import annotations
 from idtool import officers
 from idtool.certificate import issuing
 from idtool.certificate.verify import Status
-from tests.integration.test_certificate_trust import forge
-from tests.ui.test_documents_ui import session, show, verify_now
+from tests.support.issuing import forge
+from tests.ui.drive import show, verify_now
 from ui.documents.verify_dialog import VerifyDialog
-
-__all__ = ["session"]  # the fixture, shared with the documents tests
 
 OFFICER, OFFICER_PASS = "Полиция Кызматкери", "police-secret-99"
 

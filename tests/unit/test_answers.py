@@ -20,19 +20,10 @@ from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.loader import load_form
 from idtool.questionnaire.model import Form
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 
 FORMS = Path(__file__).resolve().parent.parent / "fixtures" / "forms"
 SMALL = load_form(FORMS / "small.yaml")  # every kind but text and decimal
 FLOW = load_form(FORMS / "flow.yaml")  # text and decimal
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def convert(form: Form, name: str, raw: object) -> object:

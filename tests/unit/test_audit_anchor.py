@@ -15,29 +15,9 @@ from idtool import audit, audit_anchor, database, officers
 from idtool.cli import main as cli_main
 from idtool.vault import Vault
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
+from tests.support.audit_attacks import grow_chain, rewrite_from, tamper
 
 BROKEN = "audit.chain_broken"
-
-
-def _grow(vault: Vault, n: int = 6) -> tuple[bytes, int]:
-    """Unlock, write n entries, lock; returns the database key and the head sequence."""
-    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s, database.transaction(s.conn):
-        for i in range(n):
-            s.audit("test.entry", target=f"t{i}", details={"n": i, "text": "ө ү ң"})
-        key = s.db_key
-    with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
-        return key, audit.head(s.conn)[0]
-
-
-def _attack(vault: Vault, key: bytes, *sql: tuple[str, tuple[object, ...]]) -> None:
-    conn = database.connect(vault.db_path, key)
-    try:
-        conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
-        conn.execute("DROP TRIGGER IF EXISTS audit_no_delete")
-        for statement, args in sql:
-            conn.execute(statement, args)
-    finally:
-        conn.close()
 
 
 def _fix_meta_head(vault: Vault, key: bytes) -> None:
@@ -71,8 +51,8 @@ def _cli_verify(vault: Vault, monkeypatch, capsys) -> tuple[int, str]:
 @pytest.mark.parametrize("careful", [False, True])
 def test_cutting_the_tail_is_reported_at_unlock(made_vault, monkeypatch, capsys, careful):
     vault, _ = made_vault
-    key, top = _grow(vault)
-    _attack(vault, key, ("DELETE FROM audit WHERE seq > ?", (top - 3,)))
+    key, top = grow_chain(vault)
+    tamper(vault, key, ("DELETE FROM audit WHERE seq > ?", (top - 3,)))
     if careful:
         _fix_meta_head(vault, key)
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
@@ -89,10 +69,8 @@ def test_cutting_the_tail_is_reported_at_unlock(made_vault, monkeypatch, capsys,
 
 def test_deleting_every_entry_is_reported(made_vault, monkeypatch, capsys):
     vault, _ = made_vault
-    key, _top = _grow(vault)
-    _attack(
-        vault, key, ("DELETE FROM audit", ()), ("DELETE FROM meta WHERE key = 'audit_head'", ())
-    )
+    key, _top = grow_chain(vault)
+    tamper(vault, key, ("DELETE FROM audit", ()), ("DELETE FROM meta WHERE key = 'audit_head'", ()))
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
         [report] = _reports(s)
         assert report["first_bad_seq"] == 1
@@ -103,12 +81,12 @@ def test_deleting_every_entry_is_reported(made_vault, monkeypatch, capsys):
 
 def test_an_older_copy_of_the_database_put_back_is_reported(made_vault, tmp_path):
     vault, _ = made_vault
-    _grow(vault, 2)
+    grow_chain(vault, 2)
     copy = tmp_path / "old-copy"
     copy.mkdir()
     for f in vault.folder.glob("idtool.db*"):
         shutil.copy2(f, copy / f.name)
-    _key, top = _grow(vault, 5)
+    _key, top = grow_chain(vault, 5)
     for f in vault.folder.glob("idtool.db*"):
         f.unlink()
     for f in copy.iterdir():
@@ -125,7 +103,7 @@ def test_a_consistent_rewrite_is_found_by_the_anchor(made_vault):
     """Entries from k rewritten with every hash and meta.audit_head recomputed: the chain
     verifies, only the anchor outside the database tells."""
     vault, _ = made_vault
-    key, top = _grow(vault)
+    key, top = grow_chain(vault)
     k = top - 4
     rewrite_from(vault, key, k)
     conn = database.connect(vault.db_path, key)
@@ -136,34 +114,10 @@ def test_a_consistent_rewrite_is_found_by_the_anchor(made_vault):
         assert report == {"first_bad_seq": top, "reason": "anchor_mismatch"}
 
 
-def rewrite_from(vault: Vault, key: bytes, k: int) -> None:
-    """Rewrite entries k.. (their details), recomputing every hash and meta.audit_head."""
-    conn = database.connect(vault.db_path, key)
-    try:
-        conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
-        rows = audit.entries(conn)
-        prev = rows[k - 2].hash if k > 1 else audit.GENESIS
-        for e in rows[k - 1 :]:
-            details = {**e.details, "rewritten": True}
-            body = {**e.body(), "details": details}
-            digest = audit.entry_hash(prev, body)
-            conn.execute(
-                "UPDATE audit SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                (audit.canonical(details).decode(), prev, digest, e.seq),
-            )
-            prev = digest
-        conn.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)",
-            (f"{rows[-1].seq}:{prev}",),
-        )
-    finally:
-        conn.close()
-
-
 def test_an_edited_middle_entry_is_reported_once(made_vault, monkeypatch, capsys):
     vault, _ = made_vault
-    key, top = _grow(vault)
-    _attack(vault, key, ("UPDATE audit SET details = '{\"n\":99}' WHERE seq = ?", (top - 2,)))
+    key, top = grow_chain(vault)
+    tamper(vault, key, ("UPDATE audit SET details = '{\"n\":99}' WHERE seq = ?", (top - 2,)))
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
         assert _reports(s) == [{"first_bad_seq": top - 2, "reason": "entry_altered"}]
         assert s.audit_findings
@@ -176,18 +130,18 @@ def test_an_edited_middle_entry_is_reported_once(made_vault, monkeypatch, capsys
 
 def test_a_second_break_after_a_reported_one_is_reported(made_vault):
     vault, _ = made_vault
-    key, top = _grow(vault)
-    _attack(vault, key, ("UPDATE audit SET details = '{\"n\":99}' WHERE seq = ?", (top - 2,)))
+    key, top = grow_chain(vault)
+    tamper(vault, key, ("UPDATE audit SET details = '{\"n\":99}' WHERE seq = ?", (top - 2,)))
     vault.unlock(SUPERVISOR, SUPERVISOR_PASS).close()
-    key, top2 = _grow(vault, 2)
-    _attack(vault, key, ("UPDATE audit SET details = '{\"n\":98}' WHERE seq = ?", (top2 - 1,)))
+    key, top2 = grow_chain(vault, 2)
+    tamper(vault, key, ("UPDATE audit SET details = '{\"n\":98}' WHERE seq = ?", (top2 - 1,)))
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
         assert [r["first_bad_seq"] for r in _reports(s)] == [top - 2, top2 - 1]
 
 
 def test_a_deleted_anchor_is_reported(made_vault):
     vault, _ = made_vault
-    _grow(vault)
+    grow_chain(vault)
     (vault.folder / audit_anchor.ANCHOR_FILE).unlink()
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
         assert [r["reason"] for r in _reports(s)] == ["anchor_missing"]
@@ -196,7 +150,7 @@ def test_a_deleted_anchor_is_reported(made_vault):
 
 def test_a_forged_anchor_is_reported(made_vault):
     vault, _ = made_vault
-    _grow(vault)
+    grow_chain(vault)
     path = vault.folder / audit_anchor.ANCHOR_FILE
     data = json.loads(path.read_text())
     data["seq"] -= 2  # move the anchor back without the key
@@ -207,7 +161,7 @@ def test_a_forged_anchor_is_reported(made_vault):
 
 def test_an_anchor_from_another_database_is_reported(made_vault, tmp_path):
     vault, _ = made_vault
-    _grow(vault)
+    grow_chain(vault)
     other = Vault(tmp_path / "other", kdf_params=vault.kdf_params())
     other.create("Other", "supervisor", "other-pass-1")[0].close()
     shutil.copy2(other.folder / audit_anchor.ANCHOR_FILE, vault.folder / audit_anchor.ANCHOR_FILE)
@@ -222,10 +176,10 @@ def test_an_anchor_behind_the_database_is_no_alarm(made_vault):
     """A crash between the commit and the anchor write leaves the anchor behind: fine, as
     long as the chain up to the anchor matches."""
     vault, _ = made_vault
-    _grow(vault)
+    grow_chain(vault)
     path = vault.folder / audit_anchor.ANCHOR_FILE
     behind = path.read_bytes()
-    _key, top = _grow(vault, 4)
+    _key, top = grow_chain(vault, 4)
     path.write_bytes(behind)
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
         assert _reports(s) == [] and s.audit_findings == ()
@@ -235,9 +189,9 @@ def test_an_anchor_behind_the_database_is_no_alarm(made_vault):
 
 def test_an_older_data_folder_gets_an_anchor_without_an_alarm(made_vault):
     vault, _ = made_vault
-    key, _top = _grow(vault)
+    key, _top = grow_chain(vault)
     (vault.folder / audit_anchor.ANCHOR_FILE).unlink()
-    _attack(vault, key, ("DELETE FROM meta WHERE key LIKE 'audit_anchor%'", ()))
+    tamper(vault, key, ("DELETE FROM meta WHERE key LIKE 'audit_anchor%'", ()))
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as s:
         assert _reports(s) == [] and s.audit_findings == ()
         head = audit.head(s.conn)
@@ -288,8 +242,8 @@ def test_the_fast_chain_hash_is_the_canonical_one(made_vault):
 
 def test_cli_warns_at_unlock(made_vault, monkeypatch, capsys):
     vault, _ = made_vault
-    key, top = _grow(vault)
-    _attack(vault, key, ("DELETE FROM audit WHERE seq > ?", (top - 1,)))
+    key, top = grow_chain(vault)
+    tamper(vault, key, ("DELETE FROM audit WHERE seq > ?", (top - 1,)))
     monkeypatch.setenv("IDTOOL_OFFICER", SUPERVISOR)
     monkeypatch.setenv("IDTOOL_PASSPHRASE", SUPERVISOR_PASS)
     assert cli_main(["--data", str(vault.folder), "--lang", "en", "policy", "show"]) == 0
@@ -306,7 +260,7 @@ def test_entries_cut_while_a_session_is_open_leave_the_anchor_ahead(made_vault):
             for i in range(6):
                 s.audit("test.entry", details={"n": i})
         top = audit.head(s.conn)[0]
-        _attack(vault, s.db_key, ("DELETE FROM audit WHERE seq > ?", (top - 5,)))
+        tamper(vault, s.db_key, ("DELETE FROM audit WHERE seq > ?", (top - 5,)))
         with database.transaction(s.conn):
             s.audit("test.after_the_cut")
         anchor = json.loads((vault.folder / audit_anchor.ANCHOR_FILE).read_text())

@@ -9,9 +9,9 @@ import uuid
 import pytest
 
 from idtool import (
+    addenda,
     case_assessments,
     case_flags,
-    cases,
     database,
     interviews,
     migrations,
@@ -19,64 +19,12 @@ from idtool import (
 )
 from idtool.questionnaire.flag_ids import FLAG_IDS
 from idtool.questionnaire.indicator_ids import CONTRACT_IDS
-from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_cases_core import STRONG
-
-# A complete identification interview of an adult (every required answer given).
-IDENTIFICATION = {
-    "information_given": [
-        "purpose",
-        "data_use",
-        "retention",
-        "withdrawal",
-        "voluntary",
-        "no_case_needed",
-    ],
-    "consent_interview": "given",
-    "consent_form": "oral",
-    "interview_date": "2025-05-01",
-    "interview_place": "police",
-    "private_room": "yes",
-    "others_present": ["nobody"],
-    "interview_language": "ru",
-    "interpreter_used": "no",
-    "same_sex_officer": "already",
-    "fit_for_interview": "yes",
-    "age_now": 30,
-    "age_at_exploitation": 29,
-    "age_basis": "document",
-    "recruited": "yes",
-    "left_home": "yes",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "needs": ["legal_aid"],
-    "interview_outcome": "completed",
-}
-PUNISHED = {"forced_offences": ["irregular_border"], "authority_measures": ["detained", "deported"]}
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-def _interview(session, case_uuid, form_id, answers, complete=True):
-    interview = interviews.start(session, case_uuid, load_shipped(form_id), "en")
-    for question, value in answers.items():
-        interviews.save_answer(session, interview, question, value)
-    if complete:
-        interviews.complete(session, interview)
-    return interview
+from tests.support.cases import STRONG
+from tests.support.flags import IDENTIFICATION, PUNISHED, interviewed_case
 
 
 def _case(session, answers, form_id="nrm-identification", complete=True, name="Test Person"):
-    case = cases.open_case(session, full_name=name, region="osh")
-    _interview(session, case.uuid, form_id, answers, complete)
-    return case
+    return interviewed_case(session, answers, form_id, complete, name)
 
 
 def test_flags_and_indicators_never_share_an_id():
@@ -120,6 +68,15 @@ def test_an_interview_in_progress_does_not_flag_yet(session):
     assert case_flags.for_case(session, case.uuid) == ()
     assert case_flags.flagged_cases(session) == []
     assert case_flags.suggested_services(session, case.uuid) == ()
+
+
+def test_an_addendum_that_records_the_punishment_flags_the_case(session):
+    case = _case(session, IDENTIFICATION)
+    (interview,) = interviews.for_case(session, case.uuid)
+    assert case_flags.for_case(session, case.uuid) == ()
+    addenda.amend(session, interview.uuid, PUNISHED, "The person remembered the deportation.")
+    assert case_flags.for_case(session, case.uuid) == ("np.detained", "np.deported")
+    assert [i.case_uuid for i in case_flags.flagged_cases(session)] == [case.uuid]
 
 
 def test_the_screening_form_flags_too(session):

@@ -20,14 +20,7 @@ from idtool.errors import InvalidInput, NotPermitted
 from idtool.questionnaire.registry import load_shipped
 from idtool.translit import search_key
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
+from tests.support.cases import STRONG, screen
 
 
 def test_search_key_matches_scripts_and_spellings():
@@ -67,38 +60,9 @@ def test_paging_and_order(session):
     assert case_list.CaseQuery(status="identified").count(session) == 0
 
 
-def _complete_screening(session, case_uuid, answers):
-    form = load_shipped("nrm-screening")
-    interview = interviews.start(session, case_uuid, form, "en")
-    for q, v in answers.items():
-        interviews.save_answer(session, interview, q, v)
-    return interview
-
-
-STRONG = {
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
-    "age_now": 24,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
-}
-
-
 def test_answers_are_saved_one_by_one_and_resume(session, made_vault):
     case = cases.open_case(session, full_name="Test Person", region="osh")
-    interview = _complete_screening(session, case.uuid, {"urgent_medical": "no"})
+    interview = screen(session, case.uuid, {"urgent_medical": "no"}, complete=False)
     interviews.set_section(session, interview, "signs")
     session.close()
     vault, _ = made_vault
@@ -110,7 +74,7 @@ def test_answers_are_saved_one_by_one_and_resume(session, made_vault):
 
 def test_complete_requires_valid_answers_and_stores_the_assessment(session):
     case = cases.open_case(session, full_name="Test Person", region="osh")
-    interview = _complete_screening(session, case.uuid, {"urgent_medical": "no"})
+    interview = screen(session, case.uuid, {"urgent_medical": "no"}, complete=False)
     with pytest.raises(InvalidInput):
         interviews.complete(session, interview)
     for q, v in STRONG.items():
@@ -118,7 +82,7 @@ def test_complete_requires_valid_answers_and_stores_the_assessment(session):
     assessment_id = interviews.complete(session, interview)
     stored = case_assessments.latest(session, case.uuid)
     assert stored.uuid == assessment_id
-    assert stored.rules_version == "ilo-ec-2009/1"
+    assert stored.rules_version == "ilo-ec-2009/2"  # new assessments: the current rules
     assert stored.recommendation == "presumed_victim"
     assert "cd.documents_confiscated" in stored.result["indicators"]
     assert "Presumed victim" in stored.explain("en") or "presumed" in stored.explain("en")
@@ -129,7 +93,7 @@ def test_complete_requires_valid_answers_and_stores_the_assessment(session):
 def test_irrelevant_answers_are_kept_but_not_assessed(session):
     case = cases.open_case(session, full_name="Test Person", region="osh")
     answers = dict(STRONG, exploitation_country="other", exploitation_country_other="Atlantis")
-    interview = _complete_screening(session, case.uuid, answers)
+    interview = screen(session, case.uuid, answers, complete=False)
     # The country changes: the "other country" answer becomes irrelevant.
     interviews.save_answer(session, interview, "exploitation_country", "russia")
     flow = interviews.flow(session, interview)
@@ -139,7 +103,7 @@ def test_irrelevant_answers_are_kept_but_not_assessed(session):
 
 def test_decisions_need_a_reason_to_depart_and_supersede(session):
     case = cases.open_case(session, full_name="Test Person", region="osh")
-    interview = _complete_screening(session, case.uuid, STRONG)
+    interview = screen(session, case.uuid, STRONG, complete=False)
     with pytest.raises(InvalidInput):
         decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)  # not completed yet
     interviews.complete(session, interview)
@@ -169,7 +133,7 @@ def test_border_guard_may_screen_but_not_decide(session, made_vault):
     with vault.unlock("Guard One", "guard-pass-1") as guard:
         assert [f.form_id for f in interviews.forms_for(guard)] == ["nrm-screening"]
         case = cases.open_case(guard, full_name="Test Person", region="batken")
-        interview = _complete_screening(guard, case.uuid, STRONG)
+        interview = screen(guard, case.uuid, STRONG, complete=False)
         interviews.complete(guard, interview)
         with pytest.raises(NotPermitted):
             interviews.start(guard, case.uuid, load_shipped("nrm-identification"), "ru")
@@ -204,7 +168,7 @@ def test_demo_covers_every_status(session):
 
 def test_a_stale_interview_copy_cannot_reopen_a_completed_interview(session):
     case = cases.open_case(session, full_name="Test Person", region="osh")
-    interview = _complete_screening(session, case.uuid, STRONG)
+    interview = screen(session, case.uuid, STRONG, complete=False)
     interviews.complete(session, interview)  # `interview` is now a stale copy
     with pytest.raises(NotPermitted):
         interviews.save_answer(session, interview, "debt", "no")

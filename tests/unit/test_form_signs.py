@@ -9,10 +9,11 @@ import pytest
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.loader import load_form
 from idtool.questionnaire.model import Form, Kind
-from tests.unit.test_shipped_forms import (
+from tests.support.forms import (
     IDENTIFICATION,
     SCREENING,
     answers_offering,
+    archived_path,
     flow,
     path_of,
 )
@@ -294,7 +295,7 @@ def test_no_question_kind_changed_for_stored_answers(forms) -> None:
     """Question names keep their kind from version 1, so statistics and stored answers keep
     their meaning."""
     for form_id, form in forms.items():
-        old = load_form(path_of(form_id).parent / "archive" / form_id / "1.yaml")
+        old = load_form(archived_path(form_id, "1"))
         for question in old.questions():
             try:
                 now = form.question(question.name)

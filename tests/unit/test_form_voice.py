@@ -10,7 +10,7 @@ import pytest
 
 from idtool.questionnaire.loader import load_form
 from idtool.questionnaire.model import Form, Kind
-from tests.unit.test_shipped_forms import IDENTIFICATION, SCREENING, path_of
+from tests.support.forms import IDENTIFICATION, SCREENING, path_of
 
 YOU = re.compile(r"\byou(r|rs|rself)?\b", re.IGNORECASE)
 # Questions another change owns (the "now an adult" answer of issue 14, item 2).

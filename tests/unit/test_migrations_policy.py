@@ -118,7 +118,7 @@ def test_identity_keys_of_an_older_database_are_recomputed(made_vault):
     from idtool import case_list, cases, names
     from idtool.certificate import issuance
     from idtool.translit import search_key
-    from tests.unit.test_certificate import decided_case
+    from tests.support.cases import decided_case
 
     vault, _ = made_vault
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:

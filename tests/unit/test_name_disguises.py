@@ -11,11 +11,10 @@ from __future__ import annotations
 import pytest
 
 from idtool import case_list, cases, consent, interviews, officers
-from idtool.certificate import issuance
+from idtool.certificate import eligibility, issuance
 from idtool.errors import InvalidInput
 from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_certificate import decided_case
+from tests.support.cases import decided_case
 
 BIRTH = "1999-03-08"
 PLAIN = "Nurgul Asanova"
@@ -61,14 +60,6 @@ HIDDEN = {
 }
 
 
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
 def _certificates(session) -> int:
     return session.conn.execute("SELECT count(*) FROM certificates").fetchone()[0]
 
@@ -83,7 +74,7 @@ def test_second_certificate_for_a_look_alike_name_is_refused(session, variant):
     with pytest.raises(InvalidInput, match="only once") as info:
         issuance.issue(session, again.uuid, "en")
     assert plain not in info.value.message and disguise not in info.value.message
-    assert issuance.issue_blocked(session, again.uuid)
+    assert eligibility.issue_blocked(session, again.uuid)
     assert _certificates(session) == 1
 
 

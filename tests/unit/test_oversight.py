@@ -12,7 +12,6 @@ from idtool import (
     consent,
     decisions,
     directory,
-    interviews,
     officers,
     oversight,
     referrals,
@@ -20,28 +19,9 @@ from idtool import (
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.errors import InvalidInput, NotPermitted
-from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_cases_core import STRONG
+from tests.support.cases import assessed_case
 
 LATER = datetime.now(UTC) + timedelta(days=20)
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-def _assessed(session, name="Test Person"):
-    case = cases.open_case(session, full_name=name, region="osh")
-    interview = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    for q, v in STRONG.items():
-        interviews.save_answer(session, interview, q, v)
-    interviews.complete(session, interview)  # recommendation: presumed victim
-    return case
 
 
 def _kinds(items, case_uuid=None):
@@ -51,8 +31,8 @@ def _kinds(items, case_uuid=None):
 
 
 def test_decisions_against_the_recommendation(session):
-    case = _assessed(session)
-    followed = _assessed(session, "Other Person")
+    case = assessed_case(session)
+    followed = assessed_case(session, name="Other Person")
     decisions.record(session, followed.uuid, Decision.IDENTIFIED_VICTIM)
     first = decisions.record(session, case.uuid, Decision.NOT_VICTIM, "Works legally")
     items = oversight.queue(session)
@@ -77,7 +57,7 @@ def test_decisions_against_the_recommendation(session):
 
 def test_cases_waiting_for_a_decision_after_n_days(session):
     waiting = cases.open_case(session, full_name="Waiting Person", region="naryn")
-    decided = _assessed(session)
+    decided = assessed_case(session)
     decisions.record(session, decided.uuid, Decision.IDENTIFIED_VICTIM)
     assert oversight.queue(session) == []  # not yet N days old
     items = oversight.queue(session, now=LATER)
@@ -86,7 +66,7 @@ def test_cases_waiting_for_a_decision_after_n_days(session):
 
 
 def test_referrals_without_a_response(session):
-    case = _assessed(session)
+    case = assessed_case(session)
     consent.record(
         session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="crisis-centre-osh"
     )

@@ -7,56 +7,16 @@ import io
 import pypdf
 import pytest
 
-from idtool import audit, cases, consent, decisions, interviews, referrals
+from idtool import audit, cases, consent, referrals
 from idtool.certificate import issuance, ledger, qr
 from idtool.certificate.verify import Status, verify
 from idtool.consent import Purpose, State
 from idtool.errors import InvalidInput, NotPermitted, StorageError
 from idtool.packet import content, make_and_render, packet_pdf, wording
-from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_cases_core import STRONG
+from tests.conftest import SUPERVISOR
+from tests.support.cases import DOCUMENT, HOLDER, agree, person_case
 
-HOLDER = "Жылдызкан Түңгүчбаева"
-BIRTH = "1998-04-12"
-DOCUMENT = "ID1234567"
 GUARDIAN = "Гүлнара Асанова"
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-def make_case(session, *, child=False, identified=False, name=HOLDER):
-    case = cases.open_case(session, full_name=name, region="osh", birth_date=BIRTH)
-    ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
-    interviews.save_answer(session, ident, "full_name", name)
-    interviews.save_answer(session, ident, "document_type", "id_card")
-    interviews.save_answer(session, ident, "document_number", DOCUMENT)
-    screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    answers = dict(STRONG)
-    if child:
-        answers.update(
-            age_now=15, under_18_at_exploitation="yes", consent_referral="child_protection"
-        )
-    for q, v in answers.items():
-        interviews.save_answer(session, screening, q, v)
-    interviews.complete(session, screening)
-    if identified:
-        decisions.record(session, case.uuid, decisions.Decision.IDENTIFIED_VICTIM)
-    return case
-
-
-def agree(session, case, *orgs, guardian=""):
-    consent.record(session, case.uuid, Purpose.INTERVIEW, State.GIVEN)
-    for org in orgs:
-        consent.record(
-            session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id=org, guardian=guardian
-        )
 
 
 def text_of(data: bytes) -> str:
@@ -74,7 +34,7 @@ def actions(session, case):
 
 
 def test_pdf_valid_with_kyrgyz_and_russian_text_and_embedded_fonts(session):
-    case = make_case(session)
+    case = person_case(session)
     agree(session, case, "crisis-centre-osh")
     ky = make_and_render(
         session,
@@ -132,7 +92,7 @@ def test_pdf_valid_with_kyrgyz_and_russian_text_and_embedded_fonts(session):
 
 
 def test_identifying_fields_never_reach_a_recipient_not_allowed_them(session):
-    case = make_case(session, identified=True)
+    case = person_case(session, decide=True)
     issuance.issue(session, case.uuid, "ru")
     agree(session, case, "crisis-centre-osh", "ombudsman", guardian=GUARDIAN)
     crisis = make_and_render(
@@ -163,7 +123,7 @@ def test_identifying_fields_never_reach_a_recipient_not_allowed_them(session):
 
 
 def test_no_referral_and_no_packet_without_consent(session):
-    case = make_case(session)
+    case = person_case(session)
     saved = []
     with pytest.raises(NotPermitted, match="not consented"):
         make_and_render(
@@ -180,7 +140,7 @@ def test_no_referral_and_no_packet_without_consent(session):
 
 
 def test_child_protection_path_without_consent_is_explicit_and_audited(session):
-    child = make_case(session, child=True, name="Бала Мисалова")
+    child = person_case(session, "Бала Мисалова", child=True)
     made = make_and_render(
         session,
         child.uuid,
@@ -206,7 +166,7 @@ def test_child_protection_path_without_consent_is_explicit_and_audited(session):
 
 
 def test_certificate_copy_attached_not_counted_as_a_reprint(session):
-    case = make_case(session, identified=True)
+    case = person_case(session, decide=True)
     issued = issuance.issue(session, case.uuid, "ky").certificate
     agree(session, case, "crisis-centre-osh")
     made = make_and_render(
@@ -229,7 +189,7 @@ def test_certificate_copy_attached_not_counted_as_a_reprint(session):
 
 
 def test_failed_save_records_nothing(session):
-    case = make_case(session)
+    case = person_case(session)
     agree(session, case, "crisis-centre-osh")
     before = actions(session, case)
 
@@ -246,7 +206,7 @@ def test_failed_save_records_nothing(session):
 
 
 def test_withdrawn_consent_stops_a_new_packet(session):
-    case = make_case(session)
+    case = person_case(session)
     agree(session, case, "crisis-centre-osh")
     made = make_and_render(
         session, case.uuid, "crisis-centre-osh", services=("shelter",), lang="en"
@@ -267,7 +227,7 @@ def test_withdrawn_consent_stops_a_new_packet(session):
 
 
 def test_bad_language_and_service_are_refused(session):
-    case = make_case(session)
+    case = person_case(session)
     agree(session, case, "crisis-centre-osh")
     with pytest.raises(InvalidInput):
         make_and_render(session, case.uuid, "crisis-centre-osh", services=("shelter",), lang="de")
@@ -287,7 +247,7 @@ def test_templates_agree_and_consent_records_of_other_recipients_stay_out(sessio
         certificate_number="C",
     )
     assert all(letter in " ".join(ky.values()) for letter in "өүң")
-    case = make_case(session)
+    case = person_case(session)
     agree(session, case, "crisis-centre-osh", "iom")
     made = make_and_render(
         session, case.uuid, "crisis-centre-osh", services=("shelter",), lang="en"

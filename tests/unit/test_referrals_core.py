@@ -4,38 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from idtool import audit, cases, consent, directory, interviews, officers, referrals
+from idtool import audit, cases, consent, directory, officers, referrals
 from idtool.consent import Purpose, State
 from idtool.errors import InvalidInput, NotPermitted
-from idtool.questionnaire.registry import load_shipped
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_cases_core import STRONG
+from tests.support.cases import person_case
 
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-def _case(session, *, child=False, name="Айгүл Өмүрбекова"):
-    case = cases.open_case(session, full_name=name, region="osh")
-    ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
-    interviews.save_answer(session, ident, "full_name", name)
-    interviews.save_answer(session, ident, "document_type", "id_card")
-    interviews.save_answer(session, ident, "document_number", "ID1234567")
-    screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    answers = dict(STRONG)
-    if child:
-        answers.update(
-            age_now=15, under_18_at_exploitation="yes", consent_referral="child_protection"
-        )
-    for q, v in answers.items():
-        interviews.save_answer(session, screening, q, v)
-    interviews.complete(session, screening)
-    return case
+PERSON = "Айгүл Өмүрбекова"
 
 
 def test_directory_is_shipped_in_three_languages(session):
@@ -72,7 +46,7 @@ def test_informed_consent_needs_all_four_points(session):
 
 
 def test_no_referral_without_consent(session):
-    case = _case(session)
+    case = person_case(session, PERSON, birth="")
     shown = referrals.preview(session, case.uuid, "crisis-centre-osh")
     assert not shown.allowed and shown.refusal
     assert not shown.included()
@@ -82,7 +56,7 @@ def test_no_referral_without_consent(session):
 
 
 def test_identifying_fields_only_reach_recipients_allowed_them(session):
-    case = _case(session)
+    case = person_case(session, PERSON, birth="")
     for org in ("crisis-centre-osh", "ombudsman", "mfa-consular"):
         consent.record(session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id=org)
     crisis = referrals.preview(session, case.uuid, "crisis-centre-osh")
@@ -101,7 +75,7 @@ def test_identifying_fields_only_reach_recipients_allowed_them(session):
 
 
 def test_police_needs_law_enforcement_consent(session):
-    case = _case(session)
+    case = person_case(session, PERSON, birth="")
     consent.record(
         session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="mvd-anti-trafficking"
     )
@@ -112,7 +86,7 @@ def test_police_needs_law_enforcement_consent(session):
 
 
 def test_child_protection_without_consent_is_explicit_and_audited(session):
-    child = _case(session, child=True, name="Бала Мисалова")
+    child = person_case(session, "Бала Мисалова", birth="", child=True)
     shown = referrals.preview(session, child.uuid, "child-protection")
     assert shown.legal_basis == "child_protection_law"
     ref = referrals.make(
@@ -122,13 +96,13 @@ def test_child_protection_without_consent_is_explicit_and_audited(session):
     actions = [e.action for e in audit.entries(session.conn, child.uuid)]
     assert "referral.child_protection_without_consent" in actions
     # The exception is for children only, and only for child protection.
-    adult = _case(session)
+    adult = person_case(session, PERSON, birth="")
     assert not referrals.preview(session, adult.uuid, "child-protection").allowed
     assert not referrals.preview(session, child.uuid, "crisis-centre-osh").allowed
 
 
 def test_withdrawn_consent_stops_sharing_and_status_is_tracked(session):
-    case = _case(session)
+    case = person_case(session, PERSON, birth="")
     consent.record(
         session, case.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="crisis-centre-osh"
     )

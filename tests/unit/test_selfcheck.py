@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from idtool import cli, directory, i18n, paths
+from idtool import cli, directory, i18n, legal_acts, paths
 from idtool.assessment import rules_file
-from idtool.certificate import pdf, wording
+from idtool.certificate import pdf
 from idtool.cli import selfcheck
 from idtool.documents import templates
 from idtool.questionnaire import registry
@@ -34,7 +34,8 @@ def _clear_caches() -> None:
         i18n.catalog,
         pdf.register_fonts,
         templates.environment,
-        wording._basis,
+        legal_acts._data,
+        legal_acts.acts,
         directory.shipped,
         rules_file._load_cached,
         registry._load_cached,

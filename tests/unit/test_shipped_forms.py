@@ -3,33 +3,30 @@ indicator id of the contract emittable, and realistic interviews scored as expec
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
 from idtool.assessment import assess
-from idtool.paths import questionnaires_dir
 from idtool.questionnaire.flag_ids import FLAG_IDS
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.indicator_ids import CONTRACT_IDS
 from idtool.questionnaire.loader import load_form
-from idtool.questionnaire.model import Form, FormKind, Kind, Question, Sensitivity
+from idtool.questionnaire.model import Form, FormKind, Kind, Sensitivity
 from idtool.questionnaire.yaml_reader import FormYamlLoader
+from tests.support.forms import (
+    IDENTIFICATION,
+    SCREENING,
+    answers_offering,
+    answers_showing,
+    flow,
+    path_of,
+)
 
-SCREENING = "nrm-screening"
-IDENTIFICATION = "nrm-identification"
 LANGS = {"ky", "ru", "en"}
-TODAY = dt.date(2025, 6, 1)
 CHOICE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 QUESTION_NAME = re.compile(r"[a-z_][a-z0-9_]*")
-
-
-def path_of(form_id: str) -> Path:
-    return questionnaires_dir() / f"{form_id}.yaml"
 
 
 @pytest.fixture(scope="module", params=[SCREENING, IDENTIFICATION])
@@ -45,10 +42,6 @@ def screening() -> Form:
 @pytest.fixture(scope="module")
 def identification() -> Form:
     return load_form(path_of(IDENTIFICATION))
-
-
-def flow(form: Form, answers: dict[str, object]) -> Flow:
-    return Flow(form, answers, "en", TODAY)
 
 
 # ------------------------------------------------------------------ static properties
@@ -153,64 +146,9 @@ def test_indicator_coverage(screening: Form, identification: Form) -> None:
 # ------------------------------------------------------------------ walking the forms
 
 
-def candidates(form: Form, question: Question) -> list[object]:
-    if question.kind is Kind.SELECT_ONE:
-        return list(form.choice_list(question.list_name or "").names())
-    if question.kind is Kind.SELECT_MULTIPLE:
-        return [[name] for name in form.choice_list(question.list_name or "").names()]
-    if question.kind is Kind.INTEGER:
-        return [10, 17, 20, 40]
-    if question.kind is Kind.DATE:
-        return ["2020-01-01"]
-    return ["x"]
-
-
-def dependencies(form: Form, question: Question) -> list[str]:
-    """The questions whose answers decide whether `question` is shown, transitively."""
-    found: set[str] = set()
-    todo = [question]
-    while todo:
-        current = todo.pop()
-        exprs = [current.relevant] + [
-            s.relevant for s in form.sections if any(q.name == current.name for q in s.walk())
-        ]
-        for expr in exprs:
-            for ref in expr.references() if expr is not None else ():
-                if ref not in found:
-                    found.add(ref)
-                    todo.append(form.question(ref))
-    return sorted(found)
-
-
-def answers_showing(form: Form, question: Question) -> dict[str, object] | None:
-    names = dependencies(form, question)
-    options = [candidates(form, form.question(n)) for n in names]
-    for combo in itertools.product(*options):
-        answers = dict(zip(names, combo, strict=True))
-        if flow(form, answers).is_relevant(question.name):
-            return answers
-    return None
-
-
 def test_every_question_is_reachable(form: Form) -> None:
     unreachable = [q.name for q in form.questions() if answers_showing(form, q) is None]
     assert unreachable == []
-
-
-def answers_offering(form: Form, question: Question, answer: str) -> Flow | None:
-    """A flow where `question` is shown, `answer` is offered (its choice_filter) and given."""
-    names = dependencies(form, question)
-    if question.choice_filter is not None:
-        names = sorted(set(names) | question.choice_filter.references())
-    options = [candidates(form, form.question(n)) for n in names]
-    given = [answer] if question.kind is Kind.SELECT_MULTIPLE else answer
-    for combo in itertools.product(*options):
-        answers = dict(zip(names, combo, strict=True))
-        answers[question.name] = given
-        state = flow(form, answers)
-        if state.is_relevant(question.name) and state.validate_question(question) is None:
-            return state
-    return None
 
 
 def test_every_indicator_answer_emits_its_ids(form: Form) -> None:

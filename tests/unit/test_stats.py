@@ -10,48 +10,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from idtool import case_assessments, cases, consent, decisions, interviews, officers, referrals
+from idtool import case_assessments, cases, consent, decisions, officers, referrals
 from idtool.cli import main
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.errors import NotPermitted
-from idtool.questionnaire.registry import load_shipped
 from idtool.referrals import RefStatus
 from idtool.stats import Table, compute, export_htcds, report, suppress
 from idtool.stats.htcds import COLUMNS as HTCDS_COLUMNS
 from idtool.stats.suppress import TOTAL, recoverable, visible_small
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_cases_core import STRONG
-
-NONE = dict(
-    STRONG,
-    fear_someone="no",
-    documents_taken="no",
-    debt="no",
-    not_free="no",
-    deceived_job="no",
-    violence_threats="no",
-    unpaid_wages="as_promised",
-    excessive_hours="no",
-    exploitation_type=["unknown"],
-)
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
-
-
-def _screen(session, region, answers, opened_days_ago=0):
-    case = cases.open_case(session, full_name="Тест Адам", region=region)
-    screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    for q, v in answers.items():
-        interviews.save_answer(session, screening, q, v)
-    interviews.complete(session, screening)
-    return case
+from tests.support.cases import NONE, STRONG, assessed_case
 
 
 def _decide(session, case, decision):
@@ -68,10 +37,9 @@ def _backdate(session, case, days, ref=None):
 @pytest.fixture
 def known(session):
     """Five cases with known answers, decisions, referrals and consents."""
-    a = _screen(session, "osh", STRONG)  # female 24, forced labour, Russia
-    b = _screen(
+    a = assessed_case(session, STRONG, region="osh")  # female 24, forced labour, Russia
+    b = assessed_case(
         session,
-        "osh",
         dict(
             STRONG,
             sex="male",
@@ -81,12 +49,13 @@ def known(session):
             exploitation_type=["sexual_exploitation", "forced_labour"],
             exploitation_country="kazakhstan",
         ),
+        region="osh",
     )
-    c = _screen(session, "chuy", dict(STRONG, age_now=40))
+    c = assessed_case(session, dict(STRONG, age_now=40), region="chuy")
     d = cases.open_case(session, full_name="Без интервью", region="bishkek")
     officers.add_officer(session, "Guard One", "border_guard", "guard-pass-1")
     guard = session.vault.unlock("Guard One", "guard-pass-1")
-    e = _screen(guard, "batken", NONE)
+    e = assessed_case(guard, NONE, region="batken")
     guard.close()
     rec_a = _decide(session, a, Decision.IDENTIFIED_VICTIM)
     rec_b = _decide(session, b, Decision.POSSIBLE_VICTIM)
@@ -97,10 +66,13 @@ def known(session):
     ref_a = referrals.make(session, a.uuid, "ombudsman", services=("legal_aid",))
     referrals.set_status(session, ref_a.uuid, RefStatus.ACCEPTED)
     referrals.set_status(session, ref_a.uuid, RefStatus.SERVICE_DELIVERED)
-    consent.record(session, b.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="ombudsman")
+    child = {"child_assent": "The child agrees", "guardian": "Child protection"}  # b is 15
+    consent.record(
+        session, b.uuid, Purpose.REFERRAL, State.GIVEN, recipient_id="ombudsman", **child
+    )
     referrals.make(session, b.uuid, "ombudsman", services=("legal_aid",))
     consent.record(session, a.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)
-    consent.record(session, b.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)  # a child
+    consent.record(session, b.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN, **child)
     consent.record(session, c.uuid, Purpose.LAW_ENFORCEMENT, State.GIVEN)
     consent.record(session, c.uuid, Purpose.LAW_ENFORCEMENT, State.WITHDRAWN, told=())
     recs = {
@@ -239,9 +211,9 @@ def _rows(data: bytes):
 
 def test_htcds_export_is_k_anonymous(session):
     for _n in range(13):
-        _screen(session, "osh", STRONG)
+        assessed_case(session, STRONG, region="osh")
     for _n in range(3):
-        _screen(session, "chuy", dict(STRONG, exploitation_country="kazakhstan"))
+        assessed_case(session, dict(STRONG, exploitation_country="kazakhstan"), region="chuy")
     made = export_htcds(session)
     rows = _rows(bytes(made))
     assert made.rows == 13 == len(rows) and made.dropped == 3

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import random
 
-import pytest
-
-from idtool import cases, consent, decisions, interviews
+from idtool import ages, cases, consent, decisions, interviews
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
-from idtool.questionnaire.registry import load_shipped
 from idtool.stats import compute
 from idtool.stats.facts import refresh
-from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_cases_core import STRONG
-from tests.unit.test_stats import NONE
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
+from tests.support.cases import NONE, STRONG, screen
 
 
 def _cached(conn):
@@ -39,22 +26,13 @@ def _sexes(session):
     return {r for r, _c in compute(session).breakdowns["sex"].cells} & {"male", "female"}
 
 
-def _interview(session, case, answers, complete=True):
-    iv = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "en")
-    for q, v in answers.items():
-        interviews.save_answer(session, iv, q, v)
-    if complete:
-        interviews.complete(session, iv)
-    return iv
-
-
 def test_figures_follow_every_kind_of_change(session):
     case = cases.open_case(session, full_name="Тест Кэш", region="osh")
     first = compute(session)
     assert (first.cases, first.screened) == (1, 0)
     assert refresh(session.conn) == 0  # nothing changed: nothing recomputed, nothing written
 
-    _interview(session, case, STRONG)
+    screen(session, case.uuid, STRONG)
     s = compute(session)
     assert s.screened == 1 and s.identified == 0
     sex = {r for r, _c in s.breakdowns["sex"].cells}
@@ -69,7 +47,7 @@ def test_figures_follow_every_kind_of_change(session):
     assert compute(session).adults_consenting_law_enforcement == 0
 
     # A later interview's answer wins; editing it again is seen too.
-    later = _interview(session, case, dict(STRONG, sex="male"), complete=False)
+    later = screen(session, case.uuid, dict(STRONG, sex="male"), complete=False)
     assert _sexes(session) == {"male"}
     interviews.save_answer(session, later, "sex", "female")
     assert _sexes(session) == {"female"}
@@ -94,7 +72,7 @@ def test_cache_equals_a_recomputation_after_random_work(session):
                 age_now=rng.randint(10, 60),
             )
             done = rng.random() < 0.7
-            iv = _interview(session, rng.choice(made), answers, complete=done)
+            iv = screen(session, rng.choice(made).uuid, answers, complete=done)
             if not done:
                 open_ivs.append(iv)
         elif op == "answer" and open_ivs:
@@ -114,11 +92,15 @@ def test_cache_equals_a_recomputation_after_random_work(session):
                     "reason for the test",
                 )
         elif op == "consent":
+            case = rng.choice(made)
+            child = ages.child_now(session, case.uuid)  # a child's assent, and who took part
             consent.record(
                 session,
-                rng.choice(made).uuid,
+                case.uuid,
                 Purpose.LAW_ENFORCEMENT,
                 rng.choice([State.GIVEN, State.REFUSED]),
+                child_assent="The child agrees" if child else "",
+                guardian="Child protection" if child else "",
             )
         else:
             compute(session)
@@ -131,7 +113,7 @@ def test_imported_cases_are_counted_and_the_cache_is_never_sent(tmp_path):
     from idtool import demo
     from idtool.sync import export
     from idtool.sync.importer import import_bundle
-    from tests.integration.test_sync import make_world
+    from tests.support.sync import make_world
 
     w = make_world(tmp_path, 1)
     dev = w.devs[0]

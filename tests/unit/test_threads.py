@@ -27,20 +27,11 @@ from idtool.packet import make_and_render, packet_pdf
 from idtool.packet import pdf as packet_pdf_module
 from idtool.questionnaire import registry
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
-from tests.unit.test_certificate import decided_case
-from tests.unit.test_referral_packet import agree, make_case
+from tests.support.cases import agree, decided_case, person_case
 
 CRISIS = "crisis-centre-osh"
 BUSY_EN = "Another task is saving; try again in a moment."
 BUSY_RU = "Другая задача сейчас сохраняет данные; попробуйте ещё раз через несколько секунд."
-
-
-@pytest.fixture
-def session(made_vault):
-    vault, _ = made_vault
-    s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
-    yield s
-    s.close()
 
 
 def on_thread(fn: Callable[[], object]) -> object:
@@ -329,7 +320,7 @@ def test_a_copy_is_rendered_with_no_transaction_open_and_numbered_as_recorded(se
 
 
 def test_a_referral_packet_is_rendered_with_no_transaction_open(session, monkeypatch):
-    case = make_case(session, identified=True)
+    case = person_case(session, decide=True)
     agree(session, case, CRISIS)
     seen = rendering_runs(monkeypatch, packet_pdf_module, lambda: write_elsewhere(session))
     saved: list[bytes] = []
@@ -348,7 +339,7 @@ def test_a_referral_packet_is_rendered_with_no_transaction_open(session, monkeyp
 
 
 def test_consent_withdrawn_while_the_packet_renders_records_nothing(session, monkeypatch):
-    case = make_case(session, identified=True)
+    case = person_case(session, decide=True)
     agree(session, case, CRISIS)
 
     def withdraw() -> str:

@@ -1,4 +1,5 @@
-"""One case: the person, interviews, assessments, decisions and the case's audit trail."""
+"""One case: the person (a working name until the name is needed), interviews and their
+addenda, assessments, decisions and the case's audit trail."""
 
 from __future__ import annotations
 
@@ -8,23 +9,25 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from idtool import audit, case_assessments, cases, decisions, interviews
+from idtool import audit, case_assessments, cases, decisions, identity, interviews
 from idtool.assessment import recommendation_label
 from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGE_NAMES, N_, _, current_language, gettext
+from idtool.policy import Action
 from idtool.questionnaire.model import Form
 from idtool.questionnaire.registry import load_shipped
 from idtool.regions import region_label
 from idtool.session import Session
+from ui.cases.addenda_box import addenda_box
+from ui.cases.assessments_section import AssessmentsSection
 from ui.cases.flags_note import flags_note
 from ui.cases.list_model import local_time
 from ui.cases.new_case_dialog import SEXES
+from ui.cases.person_dialog import PersonDialog
 from ui.cases.widgets import (
     choice_text,
     fit_columns,
@@ -39,6 +42,7 @@ from ui.documents.certificate_section import CertificateSection
 from ui.documents.consent_section import ConsentSection
 from ui.documents.referral_section import ReferralSection
 from ui.documents.tables import refill
+from ui.interview.amend_dialog import AmendDialog
 
 AUDIT_ACTIONS = {
     "case.open": N_("Case opened"),
@@ -47,10 +51,12 @@ AUDIT_ACTIONS = {
     "interview.start": N_("Interview started"),
     "interview.complete": N_("Interview completed"),
     "assessment.store": N_("Assessment stored"),
+    "assessment.reassess": N_("Re-assessed under the current rules"),
     "decision.record": N_("Decision recorded"),
     "certificate.issue": N_("Certificate issued"),
     "certificate.reprint": N_("Certificate copy printed"),
     "certificate.revoke": N_("Certificate revoked"),
+    "certificate.allow_new": N_("New certificate allowed by the coordinator"),
     "consent.record": N_("Consent recorded"),
     "referral.make": N_("Referral made"),
     "referral.packet": N_("Referral packet saved"),
@@ -58,6 +64,8 @@ AUDIT_ACTIONS = {
     "referral.child_protection_without_consent": N_(
         "Child referred to child protection without consent"
     ),
+    "person.update": N_("Person's details changed"),
+    "interview.amend": N_("Interview amended (addendum)"),
 }
 
 STATE_LABELS = {"in_progress": N_("In progress"), "completed": N_("Completed")}
@@ -123,9 +131,16 @@ class CaseView(QWidget):
         column.addWidget(self.flags_note)
         if self.case.demo:
             column.addWidget(QLabel(_("Demo case (fictional).")))
-        column.addWidget(self._person_box())
+        self.person_box = self._person_box()
+        column.addWidget(self.person_box)
         column.addWidget(self._interviews_box())
-        column.addWidget(self._assessments_box())
+        column.addWidget(addenda_box(session, case_uuid, self._interviews, self.lang))
+        self.assessments_section = AssessmentsSection(
+            session, case_uuid, self.case.number, self._interview_form
+        )
+        self.assessments_section.changed.connect(self._assessments_changed)
+        self.assessment_tree = self.assessments_section.tree
+        column.addWidget(self.assessments_section)
         column.addWidget(self._decisions_box())
         column.addWidget(self._audit_box())
         self.consent_section = ConsentSection(session, case_uuid)
@@ -135,6 +150,7 @@ class CaseView(QWidget):
             section.changed.connect(self._documents_changed)
             column.addWidget(section)
         column.addStretch(1)
+        self.column = column
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.scroll_area = page_container(content)
@@ -149,6 +165,7 @@ class CaseView(QWidget):
         sexes = dict(SEXES)
         rows = (
             (_("Full name:"), person.full_name or _("Not given")),
+            (_("Working name:"), self._working_name()),
             (_("Other names:"), person.other_names),
             (_("Sex:"), _(sexes[person.sex]) if person.sex in sexes else person.sex),
             (_("Date of birth:"), person.birth_date),
@@ -159,12 +176,47 @@ class CaseView(QWidget):
         )
         summary = QFormLayout()
         for caption, value in rows:
+            if value is None:
+                continue
             label = QLabel(value or "—")
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setWordWrap(True)
             summary.addRow(caption, label)
         layout.addLayout(summary)
+        self.details_button = QPushButton(_("Person's de&tails…"))
+        self.details_button.setObjectName("case_person_details")
+        self.details_button.setToolTip(
+            _("The working name, and the full name, date of birth and document number")
+        )
+        self.details_button.setEnabled(self.session.can(Action.SCREENING_INTERVIEW))
+        self.details_button.clicked.connect(lambda: self.edit_person())
+        row = QHBoxLayout()
+        row.addWidget(self.details_button)
+        row.addStretch(1)
+        layout.addLayout(row)
         return box
+
+    def _working_name(self) -> str | None:
+        """The working name marked as such; None (no row) for a named person without one."""
+        person = self.case.person
+        if person.full_name and not person.working_name:
+            return None
+        return _("{name} (working name)").format(
+            name=identity.working_name(person, self.case.number, self.lang)
+        )
+
+    def edit_person(self, need: identity.Need | None = None) -> bool:
+        """The person's details dialog; True when details were saved (the view follows)."""
+        dialog = PersonDialog(self.session, self.case_uuid, self, need=need)
+        if not dialog.exec():
+            return False
+        self._documents_changed()
+        return True
+
+    def _refresh_person(self) -> None:
+        old, self.person_box = self.person_box, self._person_box()
+        self.column.replaceWidget(old, self.person_box)
+        old.deleteLater()
 
     # -- interviews ----------------------------------------------------------------------------
     def _interviews_box(self) -> QWidget:
@@ -206,9 +258,16 @@ class CaseView(QWidget):
         self.new_interview_button.setObjectName("case_new_interview")
         self.new_interview_button.setEnabled(bool(interviews.forms_for(self.session)))
         self.new_interview_button.clicked.connect(lambda: self.new_interview.emit(self.case_uuid))
+        self.amend_button = QPushButton(_("A&mend…"))
+        self.amend_button.setObjectName("case_amend")
+        self.amend_button.setToolTip(
+            _("Correct answers of the selected completed interview with an addendum")
+        )
+        self.amend_button.clicked.connect(self._amend)
         buttons = QHBoxLayout()
         buttons.addWidget(self.resume_button)
         buttons.addWidget(self.new_interview_button)
+        buttons.addWidget(self.amend_button)
         buttons.addStretch(1)
         if not self._interviews:
             layout.addWidget(QLabel(_("No interview yet.")))
@@ -227,48 +286,40 @@ class CaseView(QWidget):
     def _selection_changed(self) -> None:
         chosen = self._selected_interview()
         self.resume_button.setEnabled(chosen is not None and chosen.in_progress)
+        form = None if chosen is None else _form(self.session, chosen.form_id, chosen.form_version)
+        self.amend_button.setEnabled(
+            chosen is not None
+            and not chosen.in_progress
+            and form is not None
+            and self.session.can(interviews.action_for(form))
+        )
+
+    def _amend(self) -> None:
+        """An addendum to the selected completed interview; then the review of the case, with
+        the new assessment."""
+        chosen = self._selected_interview()
+        if chosen is None or chosen.in_progress:
+            return
+        if AmendDialog(self.session, chosen.uuid, self).exec():
+            self.review.emit(self.case_uuid)
 
     def _resume(self) -> None:
         chosen = self._selected_interview()
         if chosen is not None and chosen.in_progress:
             self.resume_interview.emit(chosen.uuid)
 
-    # -- assessments ---------------------------------------------------------------------------
-    def _assessments_box(self) -> QWidget:
-        box, layout = group(_("Assessments"), "case_assessments")
-        tree = QTreeWidget()
-        tree.setObjectName("case_assessment_tree")
-        tree.setAccessibleName(_("Assessments"))
-        tree.setHeaderLabels([_("Date"), _("Recommendation"), _("Rules version")])
-        tree.setWordWrap(True)
-        for stored in reversed(self._assessments):
-            item = QTreeWidgetItem(
-                [
-                    local_time(stored.created_at),
-                    recommendation_label(stored.recommendation, self.lang),
-                    stored.rules_version,
-                ]
-            )
-            item.setToolTip(0, _("Expand to see the reasons"))
-            tree.addTopLevelItem(item)
-            for line in stored.explain(self.lang).splitlines():
-                if line.strip():
-                    child = QTreeWidgetItem([line])
-                    child.setToolTip(0, line)
-                    item.addChild(child)
-                    child.setFirstColumnSpanned(True)  # only once the item is in the tree
-        for column in range(tree.columnCount()):
-            tree.resizeColumnToContents(column)
-        if tree.topLevelItemCount():
-            tree.topLevelItem(0).setExpanded(True)  # the newest one, with its reasons
-        tree.setMinimumHeight(260 if self._assessments else 60)
-        self.assessment_tree = tree
-        if not self._assessments:
-            layout.addWidget(
-                QLabel(_("No assessment yet: it is made when an interview is completed."))
-            )
-        layout.addWidget(tree)
-        return box
+    def _interview_form(self, interview_uuid: str) -> Form | None:
+        """The form of one of the case's interviews (its questions name what is missing)."""
+        for i in self._interviews:
+            if i.uuid == interview_uuid:
+                return _form(self.session, i.form_id, i.form_version)
+        return None
+
+    def _assessments_changed(self) -> None:
+        """A supervisor re-assessed the case: the review and the audit trail follow."""
+        self._assessments = self.assessments_section.assessments
+        self.review_button.setEnabled(bool(self._assessments))
+        refill(self.audit_table, self._audit_rows(), max_rows=12)
 
     # -- decisions -----------------------------------------------------------------------------
     def _decisions_box(self) -> QWidget:
@@ -340,6 +391,7 @@ class CaseView(QWidget):
             if section is not self.sender():
                 section.refresh()
         self.case = cases.get_case(self.session, self.case_uuid, audit_view=False)
+        self._refresh_person()
         self.status.setText(
             _("Status: {status}").format(status=cases.status_label(self.case.status))
         )

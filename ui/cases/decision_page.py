@@ -26,6 +26,7 @@ from idtool.policy import Action, role_label
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.model import Kind, Question
 from idtool.session import Session
+from ui.cases.assessments_section import version_text
 from ui.cases.list_model import local_time
 from ui.cases.widgets import form_title, group, heading, page_container
 from ui.fields import error_label, show_error
@@ -159,13 +160,27 @@ class DecisionPage(QWidget):
         font.setBold(True)
         self.recommendation.setFont(font)
         self.recommendation.setWordWrap(True)
-        self.reasons = QLabel(self.assessment.explain(self.lang))
+        self.rules_version = QLabel(
+            _("Rules version: {version}").format(
+                version=version_text(self.assessment.rules_version)
+            )
+        )
+        self.rules_version.setObjectName("review_rules_version")
+        self.rules_version.setWordWrap(True)
+        if not self.assessment.current:
+            self.rules_version.setText(
+                self.rules_version.text()
+                + " "
+                + _("A supervisor may re-assess the case under the current rules.")
+            )
+        self.reasons = QLabel(self.assessment.explain(self.lang, self.flow.form))
         self.reasons.setObjectName("review_reasons")
         self.reasons.setAccessibleName(_("Reasons for the recommendation"))
         self.reasons.setTextFormat(Qt.TextFormat.PlainText)
         self.reasons.setWordWrap(True)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.recommendation)
+        layout.addWidget(self.rules_version)
         layout.addWidget(self.reasons)
         return box
 

@@ -145,7 +145,7 @@ class CaseListModel(QAbstractTableModel):
         self._display.extend(
             (
                 r.number,
-                r.person_name or "—",
+                r.person(),  # a working name is marked as such
                 local_time(r.opened_at),
                 status_label(r.status),
                 r.officer,

@@ -1,4 +1,8 @@
-"""Open a case for a person met by the officer and start the first interview on it."""
+"""Open a case for a person met by the officer and start the first interview on it.
+
+The person may give no name: the case is then opened under a working name (the one typed, or
+"Person N"), and the name is asked only when a certificate or a referral needs it.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +56,10 @@ class NewCaseDialog(QDialog):
 
         self.full_name = line_edit(_("Full name"), object_name="new_full_name")
         self.full_name.setPlaceholderText(_("Leave empty if the person does not give it"))
+        self.working_name = line_edit(_("Working name"), object_name="new_working_name")
+        self.working_name.setPlaceholderText(
+            _("Without a name: how you will call the person (optional)")
+        )
         self.sex = QComboBox()
         self.sex.setObjectName("new_sex")
         self.sex.setAccessibleName(_("Sex"))
@@ -83,6 +91,7 @@ class NewCaseDialog(QDialog):
 
         form_layout = QFormLayout()
         form_layout.addRow(self._caption(_("&Full name:"), self.full_name), self.full_name)
+        form_layout.addRow(self._caption(_("&Working name:"), self.working_name), self.working_name)
         form_layout.addRow(self._caption(_("S&ex:"), self.sex), self.sex)
         form_layout.addRow(self._caption(_("&Date of birth:"), self.birth_date), self.birth_date)
         form_layout.addRow("", self.birth_error)
@@ -92,6 +101,12 @@ class NewCaseDialog(QDialog):
         form_layout.addRow(self._caption(_("Interview &language:"), self.language), self.language)
         note = QLabel(
             _(
+                'Without a name the case is opened under a working name ("Person" and the '
+                "case's number, if you type none); the name is asked only when a certificate "
+                "or a referral needs it."
+            )
+            + " "
+            + _(
                 "The interview language is the one the questions are read to the person"
                 " in; it can differ from the program's language."
             )
@@ -153,6 +168,7 @@ class NewCaseDialog(QDialog):
                 case = cases.open_case(
                     self.session,
                     full_name=self.full_name.text(),
+                    working_name=self.working_name.text(),
                     region=str(self.region.currentData()),
                     sex=str(self.sex.currentData()),
                     birth_date=self.birth_date.text().strip(),

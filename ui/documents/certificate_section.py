@@ -1,8 +1,10 @@
-"""The case's victim-status certificate: its state, and issue, print a copy, revoke.
+"""The case's victim-status certificate: its state, and issue, print a copy, revoke; on the
+coordinator's computer, allow a new certificate for a person who had one.
 
-The rules (one per person, only after an "identified victim" decision, roles) are the core's;
-this section explains beforehand why an action is not available and shows the core's message
-if it refuses anyway. PDFs are made off the GUI thread and saved only where the officer says.
+The rules (one per person unless the coordinator allows a new one, only after an "identified
+victim" decision, roles) are the core's; this section explains beforehand why an action is not
+available and shows the core's message if it refuses anyway. PDFs are made off the GUI thread
+and saved only where the officer says, in the usual or the discreet wording.
 """
 
 from __future__ import annotations
@@ -11,26 +13,25 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from idtool import cases
-from idtool.certificate import issuance, issuing_org, ledger
+from idtool import cases, identity
+from idtool.certificate import eligibility, issuance, issuing_org, ledger, reissue
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language, gettext
 from idtool.policy import Action
 from idtool.session import Session
 from ui.cases.list_model import local_time
+from ui.cases.person_dialog import PersonDialog
+from ui.documents.revoke_dialog import RevokeDialog
 from ui.documents.saving import ask_pdf_path, file_writer, not_encrypted_warning
 from ui.fields import error_label, failure_text, show_error
 from ui.tasks import run_task
@@ -69,6 +70,14 @@ class CertificateSection(QGroupBox):
         self.language.setCurrentIndex(self.language.findData(current_language()))
         language_caption = QLabel(_("Lan&guage of the PDF:"))
         language_caption.setBuddy(self.language)
+        self.discreet = QCheckBox(_("Discree&t wording"))
+        self.discreet.setObjectName("certificate_discreet")
+        self.discreet.setToolTip(
+            _(
+                'Print the certificate without the words "victim of trafficking" in large '
+                "letters. Its QR code and its verification are the same."
+            )
+        )
         self.issue_button = QPushButton(_("&Issue certificate…"))
         self.issue_button.setObjectName("certificate_issue")
         self.issue_button.clicked.connect(self._issue)
@@ -78,6 +87,15 @@ class CertificateSection(QGroupBox):
         self.revoke_button = QPushButton(_("Re&voke…"))
         self.revoke_button.setObjectName("certificate_revoke")
         self.revoke_button.clicked.connect(self._revoke)
+        self.allow_button = QPushButton(_("Allo&w a new certificate…"))
+        self.allow_button.setObjectName("certificate_allow_new")
+        self.allow_button.clicked.connect(self._allow_new)
+        self.coordinator = not reissue.may_allow(session)  # may allow a new certificate here
+        self.allow_button.setVisible(self.coordinator)
+        self.permission = _label("certificate_permission")
+        self.details_button = QPushButton(_("Fill in the person's details…"))
+        self.details_button.setObjectName("certificate_person_details")
+        self.details_button.clicked.connect(self._fill_details)
         self.warning = _label("certificate_warning")
         self.warning.setText(not_encrypted_warning())
         self.busy = QProgressBar()
@@ -89,12 +107,14 @@ class CertificateSection(QGroupBox):
         row = QHBoxLayout()
         row.addWidget(language_caption)
         row.addWidget(self.language)
+        row.addWidget(self.discreet)
         row.addSpacing(12)
-        for button in (self.issue_button, self.copy_button, self.revoke_button):
+        for button in (self.issue_button, self.copy_button, self.revoke_button, self.allow_button):
             row.addWidget(button)
+        row.addWidget(self.details_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
-        for w in (self.state, self.details, self.why):
+        for w in (self.state, self.details, self.permission, self.why):
             layout.addWidget(w)
         layout.addLayout(row)
         for w in (self.warning, self.busy, self.message, self.error):
@@ -104,7 +124,7 @@ class CertificateSection(QGroupBox):
     # -- state ---------------------------------------------------------------------------------
     def issue_blocked(self) -> str:
         """Why the certificate cannot be issued now, or "" when it can be."""
-        return issuance.issue_blocked(self.session, self.case_uuid)
+        return eligibility.issue_blocked(self.session, self.case_uuid)
 
     def refresh(self) -> None:
         cert = self.certificate = ledger.get(self.session, self.case_uuid)
@@ -149,6 +169,7 @@ class CertificateSection(QGroupBox):
                 + printed
             )
         self.details.setVisible(bool(self.details.text()))
+        self._show_permission(cert)
         blocked = self.issue_blocked()
         self.issue_button.setEnabled(not blocked)
         self.issue_button.setToolTip(blocked)
@@ -160,14 +181,45 @@ class CertificateSection(QGroupBox):
             why += " " + _("Your role may not print or revoke certificates.")
         self.why.setText(why)
         self.why.setVisible(bool(why))
+        person = cases.get_case(self.session, self.case_uuid, audit_view=False).person
+        self.details_button.setVisible(
+            bool(blocked)
+            and blocked == identity.refusal(person, identity.Need.CERTIFICATE)
+            and self.session.can(Action.SCREENING_INTERVIEW)
+        )
         if cert is not None and not cert.revoked:
             self.language.setCurrentIndex(self.language.findData(cert.language))
         self.language.setEnabled(not blocked or usable)
 
+    def _show_permission(self, cert: ledger.Certificate | None) -> None:
+        """The coordinator's permission for a new certificate after this one, and whether this
+        officer may give one now."""
+        allowance = None if cert is None else reissue.permission(self.session, cert.number)
+        if allowance is not None:
+            self.permission.setText(
+                _(
+                    "The coordinator allowed a new certificate after {number} on {date}. "
+                    "Reason: {reason}"
+                ).format(
+                    number=allowance.number,
+                    date=local_time(allowance.allowed_at),
+                    reason=allowance.reason,
+                )
+            )
+        else:
+            self.permission.clear()
+        self.permission.setVisible(allowance is not None)
+        if self.coordinator:
+            standing = reissue.blocking(self.session, self.case_uuid)
+            self.allow_button.setEnabled(bool(standing))
+            self.allow_button.setToolTip(
+                "" if standing else _("Nothing stands in the way of a certificate for this person.")
+            )
+
     def _busy(self, on: bool) -> None:
         self.busy.setVisible(on)
-        for button in (self.issue_button, self.copy_button, self.revoke_button):
-            button.setEnabled(False)
+        for button in (self.issue_button, self.copy_button, self.revoke_button, self.allow_button):
+            button.setEnabled(False)  # refresh() enables what may be done
         if not on:
             self.refresh()
 
@@ -178,8 +230,9 @@ class CertificateSection(QGroupBox):
         if path is None:
             return
         lang = str(self.language.currentData())
+        discreet = self.discreet.isChecked()
         confirmer = None
-        if issuance.confirmation_needed(self.session):
+        if eligibility.confirmation_needed(self.session):
             from ui.documents.confirm_dialog import ConfirmIssueDialog
 
             dialog = ConfirmIssueDialog(self)
@@ -191,7 +244,7 @@ class CertificateSection(QGroupBox):
         case_uuid = self.case_uuid
         run_task(
             lambda worker, _state: issuance.issue(
-                worker, case_uuid, lang, save=save, confirmer=confirmer
+                worker, case_uuid, lang, save=save, confirmer=confirmer, discreet=discreet
             ),
             lambda printed: self._saved(printed, path),
             self._failed,
@@ -209,11 +262,14 @@ class CertificateSection(QGroupBox):
         if path is None:
             return
         lang = str(self.language.currentData())
+        discreet = self.discreet.isChecked()
         save = file_writer(path)
         self._start()
         case_uuid = self.case_uuid
         run_task(
-            lambda worker, _state: issuance.reprint(worker, case_uuid, lang, save=save),
+            lambda worker, _state: issuance.reprint(
+                worker, case_uuid, lang, save=save, discreet=discreet
+            ),
             lambda printed: self._saved(printed, path),
             self._failed,
             session=self.session,
@@ -253,6 +309,13 @@ class CertificateSection(QGroupBox):
             failure_text(exc, _("The certificate PDF could not be made; nothing was recorded.")),
         )
 
+    def _fill_details(self) -> None:
+        """The certificate needs details of the person: the person's details dialog."""
+        dialog = PersonDialog(self.session, self.case_uuid, self, need=identity.Need.CERTIFICATE)
+        if dialog.exec():
+            self.refresh()
+            self.changed.emit()
+
     def _revoke(self) -> None:
         cert = self.certificate
         if cert is None:
@@ -263,62 +326,19 @@ class CertificateSection(QGroupBox):
             self.message.setText(_("Certificate {number} revoked.").format(number=cert.number))
             self.changed.emit()
 
+    def _allow_new(self) -> None:
+        from ui.documents.allow_new_dialog import AllowNewDialog
 
-class RevokeDialog(QDialog):
-    """Revoke with a reason (required) and a confirmation."""
-
-    def __init__(
-        self, session: Session, case_uuid: str, number: str, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.session = session
-        self.case_uuid = case_uuid
-        self.number = number
-        self.setWindowTitle(_("Revoke certificate"))
-        intro = QLabel(
-            _(
-                "Revoking certificate {number} is recorded and cannot be undone: the "
-                "certificate then verifies as revoked and is not reprinted."
-            ).format(number=number)
-        )
-        intro.setWordWrap(True)
-        caption = QLabel(_("&Reason (required):"))
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("revoke_reason")
-        self.reason.setAccessibleName(_("Reason for revoking"))
-        self.reason.setTabChangesFocus(True)
-        caption.setBuddy(self.reason)
-        self.error = error_label("revoke_error")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.addButton(
-            _("Re&voke certificate"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.ok_button.setObjectName("revoke_ok")
-        self.buttons.accepted.connect(self._revoke)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        for w in (intro, caption, self.reason, self.error, self.buttons):
-            layout.addWidget(w)
-        self.reason.setFocus()
-
-    def _revoke(self) -> None:
-        reason = " ".join(self.reason.toPlainText().split())
-        if not reason:
-            show_error(self.error, _("Give the reason for revoking the certificate."))
-            self.reason.setFocus()
+        numbers = [c.number for c in reissue.blocking(self.session, self.case_uuid)]
+        if not numbers:
             return
-        answer = QMessageBox.question(
-            self,
-            _("Revoke certificate"),
-            _("Revoke certificate {number}? This cannot be undone.").format(number=self.number),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            issuance.revoke(self.session, self.case_uuid, reason)
-        except Exception as exc:  # the core's message, never a traceback
-            show_error(self.error, failure_text(exc, _("The certificate could not be revoked.")))
-            return
-        self.accept()
+        dialog = AllowNewDialog(self.session, self.case_uuid, numbers, self)
+        if dialog.exec():
+            self.refresh()
+            self.message.setText(
+                _(
+                    "A new certificate may now be issued for this person. The next update "
+                    "package brings the permission to the devices."
+                )
+            )
+            self.changed.emit()

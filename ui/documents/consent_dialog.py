@@ -1,13 +1,12 @@
 """Record what the person decided for one purpose, and what they were told.
 
 Consent is "given" only when the person was told all four points (purpose, use, retention,
-withdrawal). For a child, the child's assent and the guardian's or child protection's
-involvement are recorded as well.
+withdrawal). For a child - under 18 now, or possibly so (`idtool.ages`) - the child's assent
+and the guardian's or child protection's involvement are recorded as well. A person who was a
+child at the time of exploitation but is an adult now decides alone, like any adult.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import cases, consent, dates, directory, referrals
+from idtool import ages, consent, directory
 from idtool.consent import Purpose, State
 from idtool.i18n import N_, _, gettext
 from idtool.session import Session
@@ -43,18 +42,6 @@ PURPOSE_CHOICES = {
     Purpose.LAW_ENFORCEMENT: N_("Sharing with law enforcement"),
     Purpose.STATISTICS: N_("Anonymous statistics"),
 }
-
-
-def is_child(session: Session, case_uuid: str) -> bool:
-    """Under 18 now (from the date of birth) or at the time of exploitation (assessment)."""
-    birth = cases.get_case(session, case_uuid, audit_view=False).person.birth_date
-    born = dates.parse_iso(birth)
-    if born is not None:
-        today = date.today()
-        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-        if age < 18:
-            return True
-    return referrals.is_child(session, case_uuid)
 
 
 def organisation_titles(session: Session) -> dict[str, str]:
@@ -76,7 +63,8 @@ class ConsentDialog(QDialog):
         self.session = session
         self.case_uuid = case_uuid
         self.recorded: consent.ConsentRecord | None = None
-        self.child = is_child(session, case_uuid)
+        evidence = ages.evidence(session, case_uuid)
+        self.child = ages.is_child_now(evidence)
         self.setWindowTitle(_("Record consent"))
 
         self.purpose = QComboBox()
@@ -125,6 +113,17 @@ class ConsentDialog(QDialog):
         self.guardian: QLineEdit | None = None
         if self.child:
             layout.addWidget(self._child_box())
+        elif evidence.child_then:
+            adult = QLabel(
+                _(
+                    "The person was a child at the time of exploitation but is an adult now: "
+                    "they decide for themselves, like any adult. Nothing goes to child "
+                    "protection without their consent."
+                )
+            )
+            adult.setObjectName("consent_adult_now")
+            adult.setWordWrap(True)
+            layout.addWidget(adult)
         self.error = error_label("consent_error")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.addButton(
@@ -150,8 +149,9 @@ class ConsentDialog(QDialog):
         layout = QFormLayout(box)
         note = QLabel(
             _(
-                "The person is a child. A referral to child protection needs no "
-                "consent; record the child's assent and who took part."
+                "The person is a child now (under 18, or possibly so). A referral to "
+                "child protection needs no consent; record the child's assent and who "
+                "took part."
             )
         )
         note.setWordWrap(True)

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool import case_flags, cases, consent, directory, referrals
+from idtool import case_flags, cases, consent, directory, identity, referrals
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from idtool.session import Session
+from ui.cases.person_dialog import PersonDialog
 from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.directory_model import region_text, type_label
 from ui.documents.preview_model import PreviewModel
@@ -136,6 +137,10 @@ class ReferralDialog(QDialog):
         self.consent_button = QPushButton(_("Record &consent…"))
         self.consent_button.setObjectName("referral_consent")
         self.consent_button.clicked.connect(self._record_consent)
+        self.details_button = QPushButton(_("Fill in the person's &details…"))
+        self.details_button.setObjectName("referral_person_details")
+        self.details_button.clicked.connect(self._fill_details)
+        self.details_changed = False
         self.summary = self._label("referral_summary")
         self.model = PreviewModel()
         self.view = QTableView()
@@ -174,6 +179,7 @@ class ReferralDialog(QDialog):
         refusal_row = QHBoxLayout()
         refusal_row.addWidget(self.refusal, 1)
         refusal_row.addWidget(self.consent_button, 0, Qt.AlignmentFlag.AlignTop)
+        refusal_row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.basis)
         layout.addLayout(refusal_row)
         for w in (
@@ -292,7 +298,9 @@ class ReferralDialog(QDialog):
             refusal = _("Choose a recipient.")
         show_error(self.refusal, refusal)
         self.make_button.setToolTip(refusal)
-        self.consent_button.setVisible(shown is not None and not allowed)
+        missing = shown is not None and bool(shown.missing)
+        self.consent_button.setVisible(shown is not None and not allowed and not missing)
+        self.details_button.setVisible(missing)
         child = shown is not None and shown.legal_basis == "child_protection_law"
         self.child_notice.setText(
             _(
@@ -324,6 +332,15 @@ class ReferralDialog(QDialog):
         )
         if dialog.exec():
             self.consent_recorded = True
+            chosen = self.chosen_services()
+            self.update_preview()
+            self.set_services(chosen)
+
+    def _fill_details(self) -> None:
+        """The recipient needs details of the person: the person's details dialog."""
+        dialog = PersonDialog(self.session, self.case_uuid, self, need=identity.Need.REFERRAL)
+        if dialog.exec():
+            self.details_changed = True
             chosen = self.chosen_services()
             self.update_preview()
             self.set_services(chosen)

@@ -216,7 +216,7 @@ class ReferralSection(QGroupBox):
             self.refresh()
             self.select(dialog.made.uuid)
             self.show_made(dialog.made, dialog.saved_path)
-        if accepted or dialog.consent_recorded:
+        if accepted or dialog.consent_recorded or dialog.details_changed:
             self.changed.emit()
 
     def show_made(self, ref: referrals.Referral, path: Path | None) -> None:

@@ -1,6 +1,6 @@
 """Issue 12 attacked again, part 2: the certificate-issuing key against a border guard who writes
 SQL into the database they open, the four-eyes rule, and issuer keys anyone could sign for. See
-test_attacks_issue12.py for the conventions (a passing test is a refused attack, xfail one that
+test_attacks_case_bundles.py for the conventions (a passing test is a refused attack, xfail one that
 still works)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from idtool import audit, kdf, officers, policy
-from idtool.certificate import issuance, issuing, ledger, payload
+from idtool.certificate import eligibility, issuance, issuing, ledger, payload
 from idtool.certificate.verify import Status, verify
 from idtool.errors import AuthenticationFailed, NotPermitted
 from idtool.session import Session
@@ -20,20 +20,22 @@ from idtool.sync import devices, export
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import POLICE, POLICE_PASS, SUPERVISOR, SUPERVISOR_PASS
-from tests.integration.attacks12 import (
+from tests.support.cases import decided_case
+from tests.support.issuing import (
+    GUARD,
+    GUARD_PASS,
     POST_SUP,
     POST_SUP_PASS,
     announce,
     enrolled_post,
+    forge,
     guard_session,
     issuing_world,
     new_uuid,
     public_raw,
     update,
 )
-from tests.integration.test_certificate_trust import GUARD, GUARD_PASS, forge
-from tests.integration.test_sync_ownership import quarantine_reasons, send
-from tests.unit.test_certificate import decided_case
+from tests.support.sync import quarantine_reasons, send
 
 # == 2. The issuing key against a border guard who writes SQL ================================
 
@@ -225,7 +227,7 @@ def test_four_eyes_cannot_be_satisfied_by_the_same_removed_remote_or_demo_office
     ).fetchone()[0]
     police = vault.unlock(POLICE, POLICE_PASS)
     case = decided_case(police)
-    assert issuance.confirmation_needed(police)
+    assert eligibility.confirmation_needed(police)
     attempts = [
         ((POLICE.upper(), POLICE_PASS), NotPermitted),  # themselves, name in capitals
         ((f"  {POLICE.lower()}  ", POLICE_PASS), NotPermitted),

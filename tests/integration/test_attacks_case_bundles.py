@@ -19,10 +19,11 @@ from idtool.certificate import issuance, issuing, keyring, ledger, payload, trus
 from idtool.certificate.verify import Status, verify
 from idtool.sync import devices, export
 from idtool.sync.importer import import_bundle
-from tests.integration.attacks12 import (
-    REGION,
+from tests.support.cases import decided_case
+from tests.support.issuing import (
     announce,
     certificate_row,
+    forge,
     issuing_world,
     new_uuid,
     public_raw,
@@ -30,14 +31,13 @@ from tests.integration.attacks12 import (
     revocation_row,
     update,
 )
-from tests.integration.test_certificate_trust import forge
-from tests.integration.test_sync_ownership import (
+from tests.support.sync import (
+    REGION,
     quarantine_reasons,
     row_of,
     send,
     world_with_exports,
 )
-from tests.unit.test_certificate import decided_case
 
 # == 1. Records bound to their signer ========================================================
 
@@ -248,7 +248,7 @@ def test_a_device_cannot_point_its_own_case_at_another_devices_person(tmp_path: 
 def test_a_device_cannot_take_a_case_uuid_before_its_real_owner_sends_it(tmp_path: Path) -> None:
     """A referral package names the sender's case: a dishonest receiver that sent a case under
     that id first would make the real one refused at the coordinator. The package carries only
-    derived ids (`referral.public_id`), never the sender's own record uuids."""
+    derived ids (`referral_out.public_id`), never the sender's own record uuids."""
     from idtool import consent
     from idtool.sync import referral_out
     from idtool.sync.referral_out import export_referral

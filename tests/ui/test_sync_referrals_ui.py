@@ -1,26 +1,23 @@
-"""Referral packages from the case view to the organisation's device, the supervisor's
-Devices dialog and "Send updates to all devices", through real widgets."""
+"""Referral packages from the case view to the organisation's device, through real widgets: written
+to the stick and imported there, refused without consent with its reason, and no device of the
+organisation."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog
 
 from idtool import consent, kdf, referrals
 from idtool.bundle import Kind, read_unverified_header
-from idtool.sync import devices
 from idtool.vault import Vault
-from tests.integration.test_referral_cli import _case
-from tests.integration.test_sync import make_world
-from tests.integration.test_sync_more import CRISIS, _consent, _two_orgs, _update
-from tests.ui.test_sync_ui import answer_files, run_import
+from tests.support.cases import consent_to_referral, person_case
+from tests.support.sync import CRISIS, make_world, two_orgs
+from tests.ui.drive import answer_files, run_import
 from ui.cases.list_model import CaseListModel
 from ui.cases.list_page import CaseListPage
 from ui.documents.referral_section import ReferralSection
-from ui.sync.devices_dialog import DEVICE_ID_ROLE, DeviceModel, DevicesDialog
 
 
 def section_for(qtbot, session, case_uuid: str) -> ReferralSection:
@@ -42,9 +39,9 @@ def send(qtbot, section: ReferralSection) -> None:
 def test_referral_sent_to_the_organisations_device_and_imported_there(
     qtbot, make_window, tmp_path: Path, monkeypatch
 ) -> None:
-    _w, sender, receiver = _two_orgs(tmp_path, CRISIS)
-    case = _case(sender, "Жылдыз Осмонова")
-    _consent(sender, case.uuid, CRISIS)
+    _w, sender, receiver = two_orgs(tmp_path, CRISIS)
+    case = person_case(sender, "Жылдыз Осмонова")
+    consent_to_referral(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
     section = section_for(qtbot, sender, case.uuid)
     stick = tmp_path / "stick"
@@ -76,9 +73,9 @@ def test_referral_sent_to_the_organisations_device_and_imported_there(
 
 
 def test_refusal_without_consent_shows_its_reason(qtbot, tmp_path: Path, monkeypatch) -> None:
-    w, sender, _receiver = _two_orgs(tmp_path, CRISIS)
-    case = _case(sender, "Нургүл Асанова")
-    _consent(sender, case.uuid, CRISIS)
+    w, sender, _receiver = two_orgs(tmp_path, CRISIS)
+    case = person_case(sender, "Нургүл Асанова")
+    consent_to_referral(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
     consent.record(
         sender, case.uuid, consent.Purpose.REFERRAL, consent.State.WITHDRAWN, recipient_id=CRISIS
@@ -105,80 +102,9 @@ def test_refusal_without_consent_shows_its_reason(qtbot, tmp_path: Path, monkeyp
 def test_no_device_of_the_organisation(qtbot, tmp_path: Path, monkeypatch) -> None:
     w = make_world(tmp_path, 1)
     sender = w.devs[0]
-    case = _case(sender, "Айпери Садырова")
-    _consent(sender, case.uuid, CRISIS)
+    case = person_case(sender, "Айпери Садырова")
+    consent_to_referral(sender, case.uuid, CRISIS)
     referrals.make(sender, case.uuid, CRISIS, services=("shelter",), urgency="urgent")
     section = section_for(qtbot, sender, case.uuid)
     send(qtbot, section)
     assert "No device of" in section.error.text()
-
-
-def test_supervisor_maps_a_device_and_sends_updates(
-    qtbot, qtmodeltester, make_window, tmp_path: Path, monkeypatch
-) -> None:
-    w = make_world(tmp_path, 2)
-    target = w.devs[1]
-    dialog = DevicesDialog(w.sup)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtmodeltester.check(dialog.model)
-    qtmodeltester.check(DeviceModel())
-    model = dialog.model
-    assert model.rowCount() == 2  # the devices (the supervisor's own keys are not listed)
-    row = next(
-        r
-        for r in range(model.rowCount())
-        if model.index(r, 0).data(DEVICE_ID_ROLE) == target.device_id
-    )
-    assert model.index(row, DeviceModel.COL_ORG).data() == "not set"
-    assert (
-        model.index(row, DeviceModel.COL_FINGERPRINT).data()
-        == devices.get(w.sup.conn, target.device_id).fingerprint
-    )
-    dialog.view.selectRow(row)
-    dialog.organisation.setCurrentIndex(dialog.organisation.findData(CRISIS))
-    qtbot.mouseClick(
-        dialog.findChild(QPushButton, "devices_set_organisation"), Qt.MouseButton.LeftButton
-    )
-    assert not dialog.error.isVisible(), dialog.error.text()
-    assert devices.get(w.sup.conn, target.device_id).org_id == CRISIS
-    assert "Send updates" in dialog.message.text()
-    row = next(
-        r
-        for r in range(model.rowCount())
-        if model.index(r, 0).data(DEVICE_ID_ROLE) == target.device_id
-    )
-    assert model.index(row, DeviceModel.COL_ORG).data() != "not set"
-    qtmodeltester.check(dialog.model)
-
-    # "Send updates to all devices…" from the menu writes one update package.
-    window = make_window(Vault(tmp_path / "other", kdf_params=kdf.FAST_PARAMS))
-    window.start_unlocked(w.sup)
-    out = tmp_path / "stick"
-    out.mkdir()
-    answer_files(monkeypatch, folder=out)
-    action = window.findChild(QAction, "action_send_updates")
-    assert action is not None
-    action.trigger()
-    flow = window.exchange_menu.flow
-    qtbot.waitUntil(lambda: flow.result is not None or bool(flow.error), timeout=15_000)
-    assert flow.result is not None and flow.result.parent == out, flow.error
-    assert flow.result.name in flow.message.text()
-    assert read_unverified_header(flow.result).kind is Kind.UPDATE
-    # The other device learns the mapping from it.
-    from idtool.sync.importer import import_bundle
-
-    import_bundle(w.devs[0], flow.result)
-    assert [d.device_id for d in devices.for_organisation(w.devs[0].conn, CRISIS)] == [
-        target.device_id
-    ]
-
-
-def test_devices_dialog_is_read_only_for_a_device(qtbot, tmp_path: Path) -> None:
-    w = make_world(tmp_path, 1)
-    _update(w)
-    dialog = DevicesDialog(w.devs[0])
-    qtbot.addWidget(dialog)
-    dialog.show()
-    assert dialog.model.rowCount() >= 1
-    assert not dialog.set_button.isVisible()

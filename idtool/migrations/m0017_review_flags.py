@@ -9,6 +9,7 @@ Applied again over a database whose version was set back, it changes nothing.
 from __future__ import annotations
 
 from idtool.database import Connection
+from idtool.migrations import split_sql
 
 SQL = """
 CREATE TABLE review_resolutions_new (
@@ -34,8 +35,6 @@ CREATE INDEX review_resolutions_target ON review_resolutions (kind, target);
 
 
 def apply(conn: Connection) -> None:
-    from idtool.migrations import split_sql
-
     row = conn.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'review_resolutions'"
     ).fetchone()

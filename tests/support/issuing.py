@@ -1,4 +1,5 @@
-"""Shared set-ups for the issue 12 attack tests (test_attacks_issue12*.py)."""
+"""Posts that issue certificates, and what the attack tests make against them: forged
+certificate codes and rows made by hand for case and update bundles."""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from idtool import cases, kdf, officers
+from idtool import kdf, officers
+from idtool.certificate import payload
 from idtool.session import Session
 from idtool.sync import devices, enrol, updates
 from idtool.sync.importer import import_bundle
 from idtool.vault import Vault
 from tests.conftest import ISSUING_ORG
-from tests.integration.test_certificate_trust import GUARD, GUARD_PASS
-from tests.integration.test_sync import World, make_world
-from tests.integration.test_sync_ownership import row_of
+from tests.support.cases import BIRTH, HOLDER
+from tests.support.sync import World, make_world, row_of
 
-REGION = next(iter(cases.REGIONS))
+GUARD = "Эрмек Чекарачы"
+GUARD_PASS = "guard-secret-2026"
 POST_SUP = "Нурлан Башчы"
 POST_SUP_PASS = "post-boss-pass-2026"
 
@@ -30,6 +32,17 @@ def new_uuid() -> str:
 
 def public_raw(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+
+def forge(key: Ed25519PrivateKey, number: str = "KG-VS-FAKE-2026-00001") -> str:
+    """A certificate code signed with `key`, as someone holding that key would make it."""
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    kid = payload.key_id(public)
+    salt = payload.new_salt()
+    claims = payload.Claims(
+        number, "2026-03-01", kid, "FAKE-2026-00001", salt, payload.holder_hash(salt, HOLDER, BIRTH)
+    )
+    return payload.encode(claims, kid, key.sign)
 
 
 def issuing_world(tmp_path: Path, n: int) -> World:
