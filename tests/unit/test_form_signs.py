@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from idtool.assessment import assess
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.loader import load_form
 from idtool.questionnaire.model import Form, Kind
@@ -302,3 +303,74 @@ def test_no_question_kind_changed_for_stored_answers(forms) -> None:
             except KeyError:
                 continue
             assert now.kind is question.kind or question.kind is Kind.NOTE, question.name
+
+
+# -- what the new signs mean under the rules in force (version 2) --------------------------------
+
+ADULT = {
+    "consent_interview": "given",
+    "age_now": 30,
+    "age_at_exploitation": 29,
+    "age_basis": "document",
+}
+STORIES = {
+    # deceived into a scam compound abroad, passport taken, made to defraud people online
+    "scam_compound": (
+        {
+            "recruited": "yes",
+            "deception": ["nature_of_job"],
+            "documents_held_by": "taken",
+            "forced_acts": ["scams"],
+            "sector": ["online_fraud"],
+            "exploitation_country": "myanmar",
+        },
+        "presumed_victim",
+    ),
+    # promised a job, made to perform on a webcam
+    "webcam": (
+        {"deception": ["nature_of_job"], "sexual_exploitation_forms": ["webcam"]},
+        "presumed_victim",
+    ),
+    # kidnapped for marriage
+    "bride_kidnapping": ({"marriage": ["bride_kidnapping"]}, "presumed_victim"),
+    # paid for a kidney, misled about the operation and not paid what was promised
+    "organ_removal": (
+        {"organ_removal": ["payment_offered", "misled_operation", "not_paid_promised"]},
+        "presumed_victim",
+    ),
+    # an ordinary hard migration: poverty, an unknown place, long hours, low pay
+    "own_situation_only": (
+        {
+            "situation_before": ["economic", "family_situation", "lack_of_information"],
+            "destination_vulnerability": ["unknown_area", "economic", "family_situation"],
+            "daily_hours": "over12",
+            "pay": "less",
+        },
+        "possible_victim",
+    ),
+}
+
+
+@pytest.mark.parametrize("story", sorted(STORIES))
+def test_the_new_signs_under_the_rules_in_force(forms, story) -> None:
+    answers, expected = STORIES[story]
+    state = flow(forms[IDENTIFICATION], {**ADULT, **answers})
+    result = assess(state.indicators(), child=state.child(), exploitation=state.exploitation())
+    assert result.recommendation == expected, (story, sorted(state.indicators()))
+
+
+def test_punishment_never_changes_the_recommendation(forms) -> None:
+    ident = forms[IDENTIFICATION]
+    for answers, _expected in STORIES.values():
+        plain = flow(ident, {**ADULT, **answers})
+        punished = flow(
+            ident,
+            {
+                **ADULT,
+                **answers,
+                "forced_offences": ["irregular_border"],
+                "authority_measures": ["detained", "deported"],
+            },
+        )
+        assert punished.flags() and not plain.flags()
+        assert punished.indicators() == plain.indicators()
