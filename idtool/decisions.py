@@ -28,7 +28,7 @@ class Decision(StrEnum):
 DECISION_LABELS = {
     Decision.POSSIBLE_VICTIM: N_("Possible victim"),
     Decision.IDENTIFIED_VICTIM: N_("Identified victim"),
-    Decision.NOT_VICTIM: N_("Not a victim"),
+    Decision.NOT_VICTIM: N_("Not identified as a victim"),
     Decision.NEEDS_INFORMATION: N_("Needs more information"),
 }
 

@@ -303,7 +303,10 @@ def test_diverging_decision_needs_a_reason_and_decisions_supersede(qtbot, sessio
         for r in range(table.rowCount())
     ]
     assert [r[2] for r in rows] == ["Current", "Superseded"]
-    assert rows[1][1] == "Not a victim" and rows[1][4] == "Works legally; contract checked"
+    assert (
+        rows[1][1] == "Not identified as a victim"
+        and rows[1][4] == "Works legally; contract checked"
+    )
     assert rows[1][3].startswith("Yes")
     assert table.item(1, 0).font().italic()
     assert view.assessment_tree.topLevelItemCount() == 1

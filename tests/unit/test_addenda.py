@@ -36,11 +36,13 @@ def test_an_addendum_amends_answers_keeps_the_originals_and_assesses_again(sessi
     case, interview = completed(session)
     first = case_assessments.latest(session, case.uuid)
     assert first.recommendation == "presumed_victim"
-    # The person explains there was no debt, no threat and they were free to leave.
+    # The person explains the job was as promised, there was no debt, no threat and they were
+    # free to leave.
     made = addenda.amend(
         session,
         interview.uuid,
         {
+            "deceived_job": "no",
             "debt": "no",
             "not_free": "no",
             "violence_threats": "no",
@@ -53,6 +55,7 @@ def test_an_addendum_amends_answers_keeps_the_originals_and_assesses_again(sessi
     assert {c.question: (c.before, c.after) for c in made.changes} == {
         "age_now": (24, 35),
         "debt": ("yes", "no"),
+        "deceived_job": ("yes", "no"),
         "documents_taken": ("yes", "no"),
         "not_free": ("yes", "no"),
         "violence_threats": ("both", "no"),
@@ -71,6 +74,7 @@ def test_an_addendum_amends_answers_keeps_the_originals_and_assesses_again(sessi
     assert entry.details["questions"] == [
         "age_now",
         "debt",
+        "deceived_job",
         "documents_taken",
         "not_free",
         "violence_threats",

@@ -542,7 +542,13 @@ def test_no_rule_jargon_in_any_explanation(
     [
         ("en", ["Coercion at destination: established (2 signs", "Confiscation of documents"]),
         ("ru", ["Принуждение в месте назначения: установлено (признаков: 2", "Изъятие документов"]),
-        ("ky", ["Барган жердеги мажбурлоо: аныкталды (белгилер: 2", "Документтерин тартып алуу"]),
+        (
+            "ky",
+            [
+                "Эксплуатация болгон жердеги мажбурлоо: аныкталды (белгилер: 2",
+                "Документтерин тартып алуу",
+            ],
+        ),
     ],
 )
 def test_explain_says_what_is_established_in_plain_words(lang: str, words: list[str]) -> None:

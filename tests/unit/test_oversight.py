@@ -38,7 +38,8 @@ def test_decisions_against_the_recommendation(session):
     items = oversight.queue(session)
     assert [(i.kind, i.target) for i in items] == [("against_recommendation", first.uuid)]
     assert oversight.describe(session, items[0]) == (
-        "decided: Not a victim; recommended: presumed victim of trafficking in persons"
+        "decided: Not identified as a victim;"
+        " recommended: presumed victim of trafficking in persons"
     )
     assert "not_victim" not in oversight.describe(session, items[0], "ru")
     # A new decision that follows the recommendation takes the case out of the queue.
