@@ -3,7 +3,7 @@ line an officer reads for a failure."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from idtool.errors import IdtoolError
 from idtool.i18n import _
@@ -69,3 +69,13 @@ def centred_column(outer: QWidget, max_width: int = 560) -> QWidget:
     page.addSpacing(24)
     page.addLayout(row)
     return column
+
+
+def text_edit(accessible_name: str, object_name: str) -> QPlainTextEdit:
+    """A short multi-line input (Tab moves on, as in a form)."""
+    edit = QPlainTextEdit()
+    edit.setObjectName(object_name)
+    edit.setAccessibleName(accessible_name)
+    edit.setTabChangesFocus(True)
+    edit.setMaximumHeight(70)
+    return edit

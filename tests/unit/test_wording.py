@@ -29,6 +29,7 @@ SCANNED = (
     "resources/directory/nrm-directory.yaml",
     "resources/legal/basis.yaml",
     "docs/guide/*.md",
+    "questionnaires/*.yaml",
 )
 
 

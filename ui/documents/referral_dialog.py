@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -38,7 +37,7 @@ from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.directory_model import region_text, type_label
 from ui.documents.preview_model import PreviewModel
 from ui.documents.saving import ask_pdf_path, file_writer, not_encrypted_warning
-from ui.fields import error_label, failure_text, show_error
+from ui.fields import error_label, failure_text, show_error, text_edit
 from ui.tasks import run_task
 
 
@@ -48,15 +47,6 @@ def legal_basis_label(code: str) -> str:
     if code == "child_protection_law":
         return _("The law: a child is referred to child protection without consent")
     return code
-
-
-def _text_edit(accessible_name: str, object_name: str) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setObjectName(object_name)
-    edit.setAccessibleName(accessible_name)
-    edit.setTabChangesFocus(True)
-    edit.setMaximumHeight(70)
-    return edit
 
 
 class ReferralDialog(QDialog):
@@ -108,8 +98,8 @@ class ReferralDialog(QDialog):
         for code in LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES[code], code)
         self.language.setCurrentIndex(self.language.findData(current_language()))
-        self.reason = _text_edit(_("Reason for the referral"), "referral_reason")
-        self.risks = _text_edit(_("Risks"), "referral_risks")
+        self.reason = text_edit(_("Reason for the referral"), "referral_reason")
+        self.risks = text_edit(_("Risks"), "referral_risks")
         form = QFormLayout()
         form.addRow(_("Filter by re&gion:"), self.region)
         form.addRow(_("Filter by &type:"), self.type)
