@@ -3,23 +3,15 @@ it does, and a confirmation. The rule and the record are the core's (`certificat
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QMessageBox,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QWidget
 
 from idtool.certificate import reissue
 from idtool.i18n import _
 from idtool.session import Session
-from ui.fields import error_label, failure_text, show_error
+from ui.documents.reason_dialog import ReasonDialog
 
 
-class AllowNewDialog(QDialog):
+class AllowNewDialog(ReasonDialog):
     """Allow a new certificate after `numbers` (the certificates standing in its way)."""
 
     def __init__(
@@ -29,13 +21,13 @@ class AllowNewDialog(QDialog):
         numbers: list[str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
         self.session = session
         self.case_uuid = case_uuid
         self.numbers = ", ".join(numbers)
         self.allowed: list[reissue.Allowance] = []
-        self.setWindowTitle(_("Allow a new certificate"))
-        intro = QLabel(
+        super().__init__(
+            "allow_new",
+            _("Allow a new certificate"),
             _(
                 "A person gets one certificate. After a revocation, or when the person was "
                 "trafficked again, you may allow a new one with a new number after "
@@ -43,50 +35,23 @@ class AllowNewDialog(QDialog):
                 "brings it to the devices, so the post that issued {numbers} can issue the "
                 "new one. A certificate still valid is revoked when the new one is issued: "
                 "one valid certificate per person at a time."
-            ).format(numbers=self.numbers)
+            ).format(numbers=self.numbers),
+            _("&Reason (required, no names):"),
+            _("Reason for allowing a new certificate"),
+            _("Allo&w a new certificate"),
+            parent,
         )
-        intro.setWordWrap(True)
-        caption = QLabel(_("&Reason (required, no names):"))
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("allow_new_reason")
-        self.reason.setAccessibleName(_("Reason for allowing a new certificate"))
-        self.reason.setTabChangesFocus(True)
-        caption.setBuddy(self.reason)
-        self.error = error_label("allow_new_error")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.addButton(
-            _("Allo&w a new certificate"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.ok_button.setObjectName("allow_new_ok")
-        self.buttons.accepted.connect(self._allow)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        for w in (intro, caption, self.reason, self.error, self.buttons):
-            layout.addWidget(w)
-        self.reason.setFocus()
 
-    def _allow(self) -> None:
-        reason = " ".join(self.reason.toPlainText().split())
-        if not reason:
-            show_error(self.error, _("Give the reason for allowing a new certificate."))
-            self.reason.setFocus()
-            return
-        answer = QMessageBox.question(
-            self,
-            _("Allow a new certificate"),
-            _("Allow a new certificate after {numbers}? This cannot be undone.").format(
-                numbers=self.numbers
-            ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+    def missing_reason(self) -> str:
+        return _("Give the reason for allowing a new certificate.")
+
+    def question(self) -> str:
+        return _("Allow a new certificate after {numbers}? This cannot be undone.").format(
+            numbers=self.numbers
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            self.allowed = reissue.allow(self.session, self.case_uuid, reason)
-        except Exception as exc:  # the core's message, never a traceback
-            show_error(
-                self.error, failure_text(exc, _("The new certificate could not be allowed."))
-            )
-            return
-        self.accept()
+
+    def failed(self) -> str:
+        return _("The new certificate could not be allowed.")
+
+    def record(self, reason: str) -> None:
+        self.allowed = reissue.allow(self.session, self.case_uuid, reason)
