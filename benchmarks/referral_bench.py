@@ -23,29 +23,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import run_module  # noqa: E402
+from idtool import demo  # noqa: E402
 
 HOLDER = "Жылдызкан Түңгүчбаева"
 RECIPIENT = "crisis-centre-osh"
 # Screening answers that lead to "presumed victim" (as in the tests).
-STRONG = {
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
-    "age_now": 24,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
-}
+STRONG = demo.STRONG_SCREENING
 
 
 def _bare_page() -> bytes:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 
 from idtool import case_assessments, cases, database, decisions, interviews
 from idtool.cases import Status
@@ -36,6 +37,29 @@ DEMO_OFFICERS = {
 
 # How likely a case is to tick an answer that carries indicators.
 PROFILES = {"strong": 0.75, "weak": 0.3, "none": 0.0}
+# Screening answers (`nrm-screening`) of a fictional adult whose signs lead to "presumed victim":
+# the one such set for tests, benchmarks, the reliability suite and examples.
+STRONG_SCREENING: Mapping[str, object] = MappingProxyType(
+    {
+        "urgent_medical": "no",
+        "safe_place": "no",
+        "fear_someone": "yes",
+        "documents_taken": "yes",
+        "debt": "yes",
+        "not_free": "yes",
+        "deceived_job": "yes",
+        "violence_threats": "both",
+        "unpaid_wages": "not_paid",
+        "excessive_hours": "yes",
+        "sex": "female",
+        "age_now": 24,
+        "under_18_at_exploitation": "no",
+        "exploitation_type": ["forced_labour"],
+        "exploitation_country": "russia",
+        "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
+        "consent_referral": "given",
+    }
+)
 
 
 @dataclass

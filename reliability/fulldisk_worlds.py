@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from idtool import kdf
+from idtool import demo, kdf
 from idtool.session import Session
 from idtool.vault import Vault
 from reliability.killing import OFFICER, OFFICER_PASS, SUPERVISOR, SUPERVISOR_PASS
@@ -129,25 +129,7 @@ def make_bundle_world(root: Path) -> BundleWorld:
     return world
 
 
-STRONG = {  # screening answers with strong indicators (as tests/integration uses)
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
-    "age_now": 24,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
-}
+STRONG = demo.STRONG_SCREENING  # screening answers with strong indicators
 
 
 def _identified_case(session: Session, name: str) -> str:

@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from idtool import demo
 from reliability.common import ROOT, Check, Result
 
 SUPERVISOR = "Айгүл Өмүрбекова"
@@ -49,23 +50,8 @@ STORY = (
     f"Паспорту {DOCUMENT} тартылып алынган."
 )
 STRONG = {
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
+    **demo.STRONG_SCREENING,
     "age_now": 32,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
     "referral_notes": f"{FREE}: жатакана керек. {STORY}",
 }
 IDENTIFICATION = {

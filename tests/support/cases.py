@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from idtool import cases, consent, database, decisions, interviews
+from idtool import cases, consent, database, decisions, demo, interviews
 from idtool.assessment import VERSION_1, assess
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
@@ -19,25 +19,7 @@ BIRTH = "1998-04-12"
 DOCUMENT = "ID7654321"
 
 # Screening answers that lead to "presumed victim": the assessment recommends identification.
-STRONG: dict[str, Any] = {
-    "urgent_medical": "no",
-    "safe_place": "no",
-    "fear_someone": "yes",
-    "documents_taken": "yes",
-    "debt": "yes",
-    "not_free": "yes",
-    "deceived_job": "yes",
-    "violence_threats": "both",
-    "unpaid_wages": "not_paid",
-    "excessive_hours": "yes",
-    "sex": "female",
-    "age_now": 24,
-    "under_18_at_exploitation": "no",
-    "exploitation_type": ["forced_labour"],
-    "exploitation_country": "russia",
-    "information_given": ["purpose", "data_use", "retention", "withdrawal", "voluntary"],
-    "consent_referral": "given",
-}
+STRONG: dict[str, Any] = dict(demo.STRONG_SCREENING)
 
 # The same person without a single sign of trafficking.
 NONE: dict[str, Any] = dict(
