@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from idtool import case_assessments, cases, database, records
@@ -148,9 +149,34 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
     return value
 
 
-def checked(session: Session, interview: Interview, question: str, value: object) -> object:
-    """`value` as it would be stored for `question` (AnswerError if it cannot answer it)."""
-    value = check_answer(form_of(session, interview), question, value, interview.language)
+def save_answers(
+    session: Session,
+    interview: Interview,
+    given: Mapping[str, object],
+    messages: str | None = None,
+) -> dict[str, object]:
+    """Store several answers together, all or none: every one is checked first (`checked`),
+    and the first that cannot answer its question raises its AnswerError (in the language
+    `messages`, by default the interview's) with nothing written. Returns them as stored."""
+    _require_open(session, interview)
+    stored = {q: checked(session, interview, q, v, messages) for q, v in given.items()}
+    with database.transaction(session.conn):
+        for question, value in stored.items():
+            _write(session, interview, question, value)
+    return stored
+
+
+def checked(
+    session: Session,
+    interview: Interview,
+    question: str,
+    value: object,
+    messages: str | None = None,
+) -> object:
+    """`value` as it would be stored for `question` (AnswerError if it cannot answer it, in
+    the language `messages`, by default the interview's)."""
+    form = form_of(session, interview)
+    value = check_answer(form, question, value, messages or interview.language)
     return cases.clean_person_answer(question, value)  # a name is stored as it is checked
 
 
