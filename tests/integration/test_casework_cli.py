@@ -336,3 +336,20 @@ def test_messages_follow_the_users_language(run: Runner, tmp_path: Path):
     (config / "settings.json").write_text('{"language": "ky"}', "utf-8")
     assert ky in refusal(LANG="en_US.UTF-8")  # the settings win over the environment
     assert en in refusal("--lang", "en", LANG="ru_RU.UTF-8")  # and --lang over the settings
+
+
+def test_a_name_given_only_in_an_answers_file_reaches_the_person(run: Runner):
+    """The README's advice for a real person: no name in the arguments (`ps`, shell history);
+    the name and date of birth on standard input, through the identification interview."""
+    proc = run("case", "new", "--region", "osh", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    number = one_line(proc)
+    proc = run("interview", "start", number, "--form", "nrm-identification", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    given = {"full_name": "Асель Мисалова", "date_of_birth": "12.04.1998"}
+    proc = run("interview", "answer", one_line(proc), "--file", "-", stdin=json.dumps(given))
+    assert proc.returncode == 0, proc.stderr
+    assert "Асель" not in proc.stdout + proc.stderr
+    with unlocked(run) as session:
+        person = cases.get_case(session, _uuid(session, number)).person
+    assert (person.full_name, person.birth_date) == ("Асель Мисалова", "1998-04-12")
