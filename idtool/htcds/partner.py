@@ -47,7 +47,8 @@ def awaiting_consent(session: Session) -> list[Imported]:
     ]
 
 
-def confirm_consent(session: Session, case_uuid: str) -> None:
+def confirm_consent(session: Session, case_uuid: str, note: str = "") -> None:
+    """Record that the person confirmed their consent (`note`: how, when; optional)."""
     found = imported(session, case_uuid)
     if found is None:
         raise InvalidInput(_("This case was not imported from a partner's spreadsheet."))
@@ -58,7 +59,11 @@ def confirm_consent(session: Session, case_uuid: str) -> None:
         records.update(
             session.conn,
             "partner_imports",
-            {"consent_confirmed_at": now_iso(), "consent_confirmed_by": session.officer.uuid},
+            {
+                "consent_confirmed_at": now_iso(),
+                "consent_confirmed_by": session.officer.uuid,
+                "consent_note": " ".join(note.split()),
+            },
             "case_uuid = ?",
             (case_uuid,),
             session.device_id,

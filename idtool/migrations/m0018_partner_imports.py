@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS partner_imports (
     officer_uuid TEXT NOT NULL REFERENCES officers (uuid),
     consent_confirmed_at TEXT,
     consent_confirmed_by TEXT REFERENCES officers (uuid),
+    consent_note TEXT NOT NULL DEFAULT '',
     version INTEGER NOT NULL DEFAULT 1,
     device_id TEXT NOT NULL,
     base_version INTEGER NOT NULL DEFAULT 0

@@ -12,6 +12,8 @@ import openpyxl
 from idtool import cases, consent, decisions, interviews, referrals
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
+from idtool.htcds import standard
+from idtool.htcds.toolkit import standard_name
 from idtool.questionnaire.registry import load_shipped
 from idtool.session import Session
 from tests.support.cases import STRONG, screen
@@ -54,3 +56,40 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 def sheet_rows(path: Path) -> list[tuple[Any, ...]]:
     book = openpyxl.load_workbook(path)
     return [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+
+
+# A partner's row as the validated toolkit fills it (labels, a country name, a day-first date).
+GOOD: dict[str, Any] = {
+    "prs_FirstName": "Айпери",
+    "prs_SecondName": "Токтосунова",
+    "prs_Birthdate": "12.04.1998",
+    "prs_Gender": "Feminine",
+    "prs_Citizenship": "KG",
+    "vic_TraffickingStatus": "Actual victim of trafficking",
+    "vic_TypeOfExploitation": "ForcedLabour; Child labour",
+    "vic_MethodsOfControl": "Debt bondage;WithholdsDocuments",
+    "vic_LocationOfExploitation": "Russian Federation",
+    "cas_Status": "Active",
+}
+
+
+def partner_sheet(path: Path, rows: list[dict[str, Any]]) -> None:
+    """A partner's toolkit spreadsheet: the toolkit's two header rows, then `rows` (field name
+    -> cell), then a few of the toolkit's numbered empty rows."""
+    kit = standard.toolkit()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = kit.sheet
+    sheet.append(list(kit.names))
+    sheet.append(list(kit.labels))
+    where = {standard_name(n): i for i, n in enumerate(kit.names) if n}
+    for number, values in enumerate(rows, start=1):
+        cells: list[object] = [None] * len(kit.names)
+        cells[0] = number
+        for name, value in values.items():
+            cells[where[name]] = value
+        sheet.append(cells)
+    for number in range(len(rows) + 1, 20):
+        sheet.append([number])
+    book.save(path)

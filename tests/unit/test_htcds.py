@@ -18,7 +18,7 @@ from idtool.htcds.toolkit import export_toolkit, standard_name
 from idtool.vault import Vault
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.support.cases import STRONG
-from tests.support.htcds import csv_rows, known_case, sheet_rows
+from tests.support.htcds import GOOD, csv_rows, known_case, partner_sheet, sheet_rows
 
 STANDARD = standard.fields()
 
@@ -169,44 +169,9 @@ def test_round_trip_export_toolkit_import_gives_the_same_facts(session, tmp_path
         other.close()
 
 
-def _partner_sheet(path, rows):
-    """A partner's toolkit spreadsheet: the toolkit's two header rows, then `rows` (dicts of
-    field name -> cell)."""
-    kit = standard.toolkit()
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = kit.sheet
-    sheet.append(list(kit.names))
-    sheet.append(list(kit.labels))
-    where = {standard_name(n): i for i, n in enumerate(kit.names) if n}
-    for number, values in enumerate(rows, start=1):
-        cells: list[object] = [None] * len(kit.names)
-        cells[0] = number
-        for name, value in values.items():
-            cells[where[name]] = value
-        sheet.append(cells)
-    for number in range(len(rows) + 1, 20):  # the toolkit's numbered empty rows
-        sheet.append([number])
-    book.save(path)
-
-
-GOOD = {
-    "prs_FirstName": "Айпери",
-    "prs_SecondName": "Токтосунова",
-    "prs_Birthdate": "12.04.1998",
-    "prs_Gender": "Feminine",
-    "prs_Citizenship": "KG",
-    "vic_TraffickingStatus": "Actual victim of trafficking",  # a label, as validation writes
-    "vic_TypeOfExploitation": "ForcedLabour; Child labour",
-    "vic_MethodsOfControl": "Debt bondage;WithholdsDocuments",
-    "vic_LocationOfExploitation": "Russian Federation",
-    "cas_Status": "Active",
-}
-
-
 def test_a_partners_sheet_is_previewed_and_imported_as_cases(session, tmp_path):
     path = tmp_path / "partner.xlsx"
-    _partner_sheet(path, [GOOD, dict(GOOD, prs_FirstName="Nurlan", prs_Gender="Masculine")])
+    partner_sheet(path, [GOOD, dict(GOOD, prs_FirstName="Nurlan", prs_Gender="Masculine")])
     found = importer.preview(session, path)
     assert found.rejected == ()
     first = found.cases[0]
@@ -244,7 +209,7 @@ def test_rows_that_do_not_fit_are_listed_and_nothing_is_imported(session, tmp_pa
         dict(GOOD, prs_Citizenship="Atlantis"),
         dict(GOOD, prs_FirstName="Ai\u202eper"),  # a text-direction control character
     ]
-    _partner_sheet(path, bad)
+    partner_sheet(path, bad)
     found = importer.preview(session, path)
     assert len(found.cases) == 1
     listed = {(r.line, r.column) for r in found.rejected}
@@ -265,7 +230,7 @@ def test_rows_that_do_not_fit_are_listed_and_nothing_is_imported(session, tmp_pa
 def test_an_import_finds_the_same_person_in_another_script(session, tmp_path):
     cases.open_case(session, full_name="Aiperi Toktosunova", region="osh", birth_date="1998-04-12")
     path = tmp_path / "partner.xlsx"
-    _partner_sheet(path, [GOOD, dict(GOOD, prs_Birthdate="1999-01-01")])
+    partner_sheet(path, [GOOD, dict(GOOD, prs_Birthdate="1999-01-01")])
     found = importer.preview(session, path)
     assert len(found.cases[0].duplicates) == 1 and found.cases[1].duplicates == ()
 
@@ -291,9 +256,25 @@ def test_a_workbook_without_htcds_columns_is_refused(session, tmp_path):
 
 def test_import_needs_a_source_and_a_known_region(session, tmp_path):
     path = tmp_path / "partner.xlsx"
-    _partner_sheet(path, [GOOD])
+    partner_sheet(path, [GOOD])
     found = importer.preview(session, path)
     with pytest.raises(InvalidInput):
         importer.import_cases(session, found, " ", "osh")
     with pytest.raises(InvalidInput):
         importer.import_cases(session, found, "Partner NGO", "atlantis")
+
+
+def test_imported_cases_wait_in_the_review_queue_until_consent_is_confirmed(session, tmp_path):
+    from idtool import oversight
+
+    path = tmp_path / "partner.xlsx"
+    partner_sheet(path, [GOOD])
+    (made,) = importer.import_cases(session, importer.preview(session, path), "NGO Ak-Jol", "osh")
+    (item,) = [i for i in oversight.queue(session) if i.kind == oversight.Kind.PARTNER_CONSENT]
+    assert item.case_uuid == made and "NGO Ak-Jol" in oversight.describe(session, item, "en")
+    with pytest.raises(InvalidInput):
+        oversight.resolve(session, item, "  ")
+    oversight.resolve(session, item, "Confirmed in person at the shelter")
+    assert not [i for i in oversight.queue(session) if i.kind == oversight.Kind.PARTNER_CONSENT]
+    note = session.conn.execute("SELECT consent_note FROM partner_imports").fetchone()[0]
+    assert note == "Confirmed in person at the shelter"

@@ -6,30 +6,12 @@ import openpyxl
 
 from idtool.cli import main
 from idtool.htcds import partner, standard
-from idtool.htcds.toolkit import standard_name
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
-from tests.support.htcds import csv_rows, known_case
+from tests.support.htcds import csv_rows, known_case, partner_sheet
 
 
 def _cli(data_dir, *args):
     return main(["--data", str(data_dir), "--officer", SUPERVISOR, "--lang", "en", *args])
-
-
-def _sheet(path, rows):
-    kit = standard.toolkit()
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = kit.sheet
-    sheet.append(list(kit.names))
-    sheet.append(list(kit.labels))
-    where = {standard_name(n): i for i, n in enumerate(kit.names) if n}
-    for number, values in enumerate(rows, start=1):
-        cells: list[object] = [None] * len(kit.names)
-        cells[0] = number
-        for name, value in values.items():
-            cells[where[name]] = value
-        sheet.append(cells)
-    book.save(path)
 
 
 def test_export_csv_and_workbook(session, data_dir, tmp_path, monkeypatch, capsys):
@@ -66,14 +48,14 @@ ROW = {
 def test_import_preview_then_import_then_confirm(session, data_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("IDTOOL_PASSPHRASE", SUPERVISOR_PASS)
     path = tmp_path / "partner.xlsx"
-    _sheet(path, [ROW, dict(ROW, prs_Gender="Female")])
+    partner_sheet(path, [ROW, dict(ROW, prs_Gender="Female")])
     assert _cli(data_dir, "import-htcds", str(path), "--dry-run") == 1
     out = capsys.readouterr().out
     assert "Row 4, prs_Gender:" in out and "1 rows can be imported; 1 rows do not fit" in out
     assert _cli(data_dir, "import-htcds", str(path), "--source", "NGO", "--region", "osh") != 0
     assert "nothing was imported" in capsys.readouterr().err
     assert session.conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
-    _sheet(path, [ROW])
+    partner_sheet(path, [ROW])
     assert _cli(data_dir, "import-htcds", str(path)) != 0  # no --source / --region
     assert "--source" in capsys.readouterr().err
     args = ("import-htcds", str(path), "--source", "Partner NGO", "--region", "osh")
