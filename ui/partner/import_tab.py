@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idtool.cases import status_label
 from idtool.htcds import importer
 from idtool.i18n import _
 from idtool.regions import REGIONS, region_label
@@ -69,7 +70,7 @@ class ImportTab(QWidget):
         self.choose_button.clicked.connect(self.choose)
         self.cases = _table(
             "htcds_preview",
-            [_("Row"), _("Name"), _("Trafficking status"), _("Possible duplicate")],
+            [_("Row"), _("Name"), _("Status here"), _("Possible duplicate")],
         )
         self.cases.setAccessibleName(_("Rows to import"))
         self.rejected = _table("htcds_rejected", [_("Row"), _("Field"), _("Reason")])
@@ -154,7 +155,11 @@ class ImportTab(QWidget):
                 [
                     str(c.line),
                     c.full_name or "—",
-                    c.facts.get("vic_TraffickingStatus", "—"),
+                    status_label(
+                        "identified"
+                        if c.facts.get("vic_TraffickingStatus") == "ActualVictimOfTrafficking"
+                        else "possible"
+                    ),
                     ", ".join(c.duplicates),
                 ]
                 for c in found.cases
