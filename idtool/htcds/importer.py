@@ -65,6 +65,7 @@ class PartnerCase:
     birth_date: str  # ISO, or ""
     sex: str  # our code, or ""
     citizenship: str  # our code, or ""
+    document_number: str  # prs_IdentityNumber where the sheet has that column
     facts: dict[str, str]  # HTCDS value names, multi-select joined with ";"
     duplicates: tuple[str, ...] = ()  # case numbers of a person the duplicate rule matches
 
@@ -184,12 +185,17 @@ def _row(line: int, cells: tuple[Any, ...], where: dict[str, int]) -> PartnerCas
     birth, reason = _birth_date(cell("prs_Birthdate"))
     if reason:
         rejected.append(Rejected(line, "prs_Birthdate", reason))
+    document = _text(cell("prs_IdentityNumber"))
+    try:
+        document = cases.check_document_number(document) if document else ""
+    except InvalidInput as error:
+        rejected.append(Rejected(line, "prs_IdentityNumber", str(error)))
     if rejected:
         return rejected
     gender = facts.get("prs_Gender", "")
     sex = SEX.get(gender, "other") if gender else ""
     citizenship = _our_country("citizenship", facts.get("prs_Citizenship", ""))
-    return PartnerCase(line, full_name, birth, sex, citizenship, facts)
+    return PartnerCase(line, full_name, birth, sex, citizenship, document, facts)
 
 
 def _blank(cells: tuple[Any, ...], where: dict[str, int]) -> bool:
@@ -220,7 +226,7 @@ def preview(session: Session, path: Path) -> Preview:
 
 
 def _with_duplicates(session: Session, case: PartnerCase) -> PartnerCase:
-    persons = matching_persons(session.conn, case.full_name, case.birth_date, "")
+    persons = matching_persons(session.conn, case.full_name, case.birth_date, case.document_number)
     if not persons:
         return case
     numbers = tuple(
@@ -284,7 +290,7 @@ def import_cases(session: Session, found: Preview, source: str, region: str) -> 
                 "sex": case.sex,
                 "birth_date": case.birth_date,
                 "citizenship": case.citizenship,
-                "document_number": "",
+                "document_number": case.document_number,
             }
             identified = case.facts.get("vic_TraffickingStatus") == "ActualVictimOfTrafficking"
             case_uuid = cases.open_received(session, person, region, identified)

@@ -73,19 +73,22 @@ GOOD: dict[str, Any] = {
 }
 
 
-def partner_sheet(path: Path, rows: list[dict[str, Any]]) -> None:
-    """A partner's toolkit spreadsheet: the toolkit's two header rows, then `rows` (field name
-    -> cell), then a few of the toolkit's numbered empty rows."""
+def partner_sheet(path: Path, rows: list[dict[str, Any]], extra: tuple[str, ...] = ()) -> None:
+    """A partner's toolkit spreadsheet: the toolkit's two header rows (with `extra` standard
+    fields added at the end, as a partner may), then `rows` (field name -> cell), then a few of
+    the toolkit's numbered empty rows."""
     kit = standard.toolkit()
+    names = [*kit.names, *extra]
+    labels = [*kit.labels, *(standard.field(e).label for e in extra)]
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = kit.sheet
-    sheet.append(list(kit.names))
-    sheet.append(list(kit.labels))
-    where = {standard_name(n): i for i, n in enumerate(kit.names) if n}
+    sheet.append(names)
+    sheet.append(labels)
+    where = {standard_name(n): i for i, n in enumerate(names) if n}
     for number, values in enumerate(rows, start=1):
-        cells: list[object] = [None] * len(kit.names)
+        cells: list[object] = [None] * len(names)
         cells[0] = number
         for name, value in values.items():
             cells[where[name]] = value

@@ -278,3 +278,19 @@ def test_imported_cases_wait_in_the_review_queue_until_consent_is_confirmed(sess
     assert not [i for i in oversight.queue(session) if i.kind == oversight.Kind.PARTNER_CONSENT]
     note = session.conn.execute("SELECT consent_note FROM partner_imports").fetchone()[0]
     assert note == "Confirmed in person at the shelter"
+
+
+def test_a_document_number_column_is_read_and_matched(session, tmp_path):
+    other = cases.open_case(session, full_name="Other Name", region="osh")
+    cases.set_details(
+        session,
+        other.uuid,
+        full_name="Other Name",
+        birth_date="",
+        document_number="AN1234567",
+        working_name="",
+    )
+    path = tmp_path / "partner.xlsx"
+    partner_sheet(path, [dict(GOOD, prs_IdentityNumber="AN1234567")], extra=("prs_IdentityNumber",))
+    (found,) = importer.preview(session, path).cases
+    assert found.document_number == "AN1234567" and len(found.duplicates) == 1
