@@ -8,7 +8,9 @@
   device found damaged (sync/audit_fork.py);
 - cases with a non-punishment flag: the person was detained, charged, fined or deported for
   acts they were made to commit (`case_flags`), so that legal aid and the authorities that
-  acted are followed up.
+  acted are followed up;
+- cases imported from a partner's HTCDS spreadsheet whose person's consent is not confirmed
+  yet (`htcds.partner`): resolving one records the confirmation.
 
 A resolution is recorded with a note and audited; a new decision against the recommendation
 puts the case back in the queue.
@@ -26,6 +28,7 @@ from idtool import case_flags, cases, database, directory
 from idtool.assessment import recommendation_label
 from idtool.decisions import decision_label
 from idtool.errors import InvalidInput
+from idtool.htcds import partner
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
 from idtool.session import Session
@@ -44,6 +47,7 @@ class Kind(StrEnum):
     DUPLICATE = "duplicate"
     AUDIT_LOG = "audit_log"
     NON_PUNISHMENT = "non_punishment"
+    PARTNER_CONSENT = "partner_consent"
 
 
 KIND_LABELS = {
@@ -54,6 +58,7 @@ KIND_LABELS = {
     Kind.DUPLICATE: N_("Possible duplicate person"),
     Kind.AUDIT_LOG: N_("Device audit log damaged or changed"),
     Kind.NON_PUNISHMENT: N_("Punished for acts the person was made to commit"),
+    Kind.PARTNER_CONSENT: N_("Imported from a partner: consent not confirmed"),
 }
 RESOLVABLE_HERE = (
     Kind.AGAINST_RECOMMENDATION,
@@ -61,6 +66,7 @@ RESOLVABLE_HERE = (
     Kind.NO_REFERRAL_RESPONSE,
     Kind.AUDIT_LOG,
     Kind.NON_PUNISHMENT,
+    Kind.PARTNER_CONSENT,
 )
 
 
@@ -153,6 +159,17 @@ def queue(
                 )
             )
 
+    for waiting in partner.awaiting_consent(session):
+        items.append(
+            ReviewItem(
+                Kind.PARTNER_CONSENT,
+                waiting.case_uuid,
+                waiting.case_uuid,
+                waiting.number,
+                waiting.imported_at,
+                (waiting.source,),
+            )
+        )
     for f in audit_fork.open_findings(conn):
         items.append(
             ReviewItem(
@@ -197,6 +214,9 @@ def describe(session: Session, item: ReviewItem, lang: str | None = None) -> str
     if item.kind == Kind.NON_PUNISHMENT:
         text = gettext(N_("{what}: check the non-punishment provision; offer legal aid"), lang)
         return text.format(what=case_flags.describe(item.codes, lang))
+    if item.kind == Kind.PARTNER_CONSENT and item.codes:
+        text = gettext(N_("from {source}: confirm the person's consent with them"), lang)
+        return text.format(source=item.codes[0])
     return ""
 
 
@@ -221,6 +241,9 @@ def resolve(session: Session, item: ReviewItem, note: str) -> None:
     note = " ".join(note.split())
     if not note:
         raise InvalidInput(_("Write what was decided or done about this item."))
+    if item.kind == Kind.PARTNER_CONSENT:
+        partner.confirm_consent(session, item.target, note)
+        return
     with database.transaction(session.conn):
         if item.kind == Kind.AUDIT_LOG:
             audit_fork.resolve(session, item.target, note)

@@ -201,6 +201,10 @@ class MainWindow(QMainWindow):
             statistics.setObjectName("action_statistics")
             statistics.triggered.connect(self._statistics)
             stats_menu.addAction(statistics)
+            partner_formats = QAction(_("&Partner formats (HTCDS)…"), self)
+            partner_formats.setObjectName("action_partner_formats")
+            partner_formats.triggered.connect(self._partner_formats)
+            stats_menu.addAction(partner_formats)
 
         if self.session is not None:
             tools = bar.addMenu(_("&Tools"))
@@ -307,6 +311,12 @@ class MainWindow(QMainWindow):
 
         if self.session is not None:
             StatsDialog(self.session, self, demo=self.demo).exec()
+
+    def _partner_formats(self) -> None:
+        from ui.partner.dialog import PartnerFormatsDialog
+
+        if self.session is not None:
+            PartnerFormatsDialog(self.session, self).exec()
 
     def _policy(self) -> None:
         from ui.policy_dialog import PolicyDialog

@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "idtool.cli.sync",
     "idtool.cli.oversight",
     "idtool.cli.stats",
+    "idtool.cli.htcds",
     "idtool.cli.selfcheck",
 )
 
