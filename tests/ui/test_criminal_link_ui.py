@@ -132,3 +132,16 @@ def test_criminal_justice_statistics_in_the_window(qtbot, session):
     assert "Identified victims: 5" in dialog.figures.text()
     assert "(100%)" in dialog.figures.text()
     assert dialog.table.item(0, 1).text() == "5"
+
+
+def test_the_prosecutor_role_is_offered_and_in_the_policy_table(qtbot, session):
+    from ui.officers_dialog import AddOfficerDialog
+    from ui.policy_dialog import PolicyDialog
+
+    add = show(qtbot, AddOfficerDialog(session))
+    roles = [add.role.itemData(i) for i in range(add.role.count())]
+    assert "prosecutor" in roles
+    policy_dialog = show(qtbot, PolicyDialog(session))
+    model = policy_dialog.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert "Prosecutor" in headers

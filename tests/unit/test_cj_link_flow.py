@@ -122,3 +122,15 @@ def test_the_link_never_goes_into_a_referral_packet(session):
         for page in pypdf.PdfReader(io.BytesIO(packet_pdf(session, made.uuid, "en"))).pages
     )
     assert "illegal migration" not in text.lower() and "misconduct" not in text.lower()
+
+
+def test_the_coordinators_article_numbers_reach_the_devices(tmp_path):
+    from idtool.certificate import issuing_org
+    from tests.support.sync import update_all
+
+    w = make_world(tmp_path, 1)
+    (post,) = w.devs
+    assert issuing_org.set_option(w.sup, "cj_articles", {"cc_drugs": "283"})
+    update_all(w)
+    found = {a.id: a for a in cj_link.article_list(post)}["cc_drugs"]
+    assert found.number == "283"
