@@ -53,7 +53,7 @@ class LinkDialog(QDialog):
         super().__init__(parent)
         self.session, self.case_uuid = session, case_uuid
         self.setWindowTitle(_("Criminal case"))
-        self.resize(560, 560)
+        self.resize(780, 560)
         self.opened = _combo("link_opened", _("Proceedings"), cj_link.OPENED_LABELS, None)
         self.articles = QListWidget()
         self.articles.setObjectName("link_articles")
