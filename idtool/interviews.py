@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from idtool import case_assessments, cases, database, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
-from idtool.policy import Action
+from idtool.policy import Action, Role
 from idtool.questionnaire.answers import check as check_answer
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.model import Form, FormKind
@@ -118,10 +118,34 @@ def form_of(session: Session, interview: Interview) -> Form:
 
 
 def answers(session: Session, interview_uuid: str) -> dict[str, object]:
+    """The interview's stored answers. A prosecutor reads them only when the person's latest
+    consent to law enforcement is "given" (the prosecutor's office receives what that consent
+    allows); otherwise NotPermitted: the link and the assessment are theirs, not the story."""
+    if session.officer.role == Role.PROSECUTOR:
+        case_uuid = get(session, interview_uuid).case_uuid
+        if not _law_enforcement_consent(session, case_uuid):
+            raise NotPermitted(
+                _(
+                    "The person has not consented to share their answers with law "
+                    "enforcement: a prosecutor sees the assessment and the criminal-justice "
+                    "link only."
+                )
+            )
     rows = session.conn.execute(
         "SELECT question, value FROM answers WHERE interview_uuid = ?", (interview_uuid,)
     )
     return {q: json.loads(v) for q, v in rows}
+
+
+def _law_enforcement_consent(session: Session, case_uuid: str) -> bool:
+    """Whether the case's latest consent to law enforcement is "given" (`consent.is_given`,
+    which this module cannot import: consent depends on interviews through `ages`)."""
+    row = session.conn.execute(
+        "SELECT state FROM consents WHERE case_uuid = ? AND purpose = 'law_enforcement'"
+        " AND recipient_id = '' ORDER BY recorded_at DESC, rowid DESC LIMIT 1",
+        (case_uuid,),
+    ).fetchone()
+    return row is not None and row[0] == "given"
 
 
 def _require_open(session: Session, interview: Interview) -> None:

@@ -201,6 +201,10 @@ class MainWindow(QMainWindow):
             statistics.setObjectName("action_statistics")
             statistics.triggered.connect(self._statistics)
             stats_menu.addAction(statistics)
+            justice_stats = QAction(_("C&riminal-justice statistics…"), self)
+            justice_stats.setObjectName("action_justice_statistics")
+            justice_stats.triggered.connect(self._justice_statistics)
+            stats_menu.addAction(justice_stats)
             partner_formats = QAction(_("&Partner formats (HTCDS)…"), self)
             partner_formats.setObjectName("action_partner_formats")
             partner_formats.triggered.connect(self._partner_formats)
@@ -311,6 +315,12 @@ class MainWindow(QMainWindow):
 
         if self.session is not None:
             StatsDialog(self.session, self, demo=self.demo).exec()
+
+    def _justice_statistics(self) -> None:
+        from ui.stats.justice_dialog import JusticeDialog
+
+        if self.session is not None:
+            JusticeDialog(self.session, self).exec()
 
     def _partner_formats(self) -> None:
         from ui.partner.dialog import PartnerFormatsDialog

@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "idtool.cli.oversight",
     "idtool.cli.stats",
     "idtool.cli.htcds",
+    "idtool.cli.cj",
     "idtool.cli.selfcheck",
 )
 

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from idtool.cli import casework, common
+from idtool.cli import casework, cj, common
 from idtool.errors import InvalidInput
 from idtool.i18n import _
 
@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help=_("print JSON"))
     p.add_argument("--search", default="", help=_("case number or name, any script"))
     p.set_defaults(func=cmd_case_list)
+    cj.register_case(csub)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -15,9 +15,10 @@
 
 Who owns a root record (person, case, officer) is kept in `sync_owners` when it is first
 imported; a record with no entry there was made on this device. Children are owned by the owner
-of their case: interviews, assessments, interview addenda, decisions, consents, referrals and
-certificates name it (`case_uuid`), answers through their interview, referral events through
-their referral, and certificate revocations through the certificate they revoke.
+of their case: interviews, assessments, interview addenda, decisions, consents, referrals,
+certificates, criminal-justice links and prosecutors' reviews name it (`case_uuid`), answers
+through their interview, referral events through their referral, and certificate revocations
+through the certificate they revoke.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ _VIA_CASE = {
         "consents",
         "referrals",
         "certificates",
+        "criminal_links",
+        "prosecutor_reviews",
     )
 }
 _VIA_PARENT = {
@@ -49,7 +52,12 @@ _VIA_PARENT = {
 }
 CHUNK = 500
 # the sender's time that decides which record of a case is the latest
-_DATED = {"decisions": "decided_at", "consents": "recorded_at", "referral_events": "at"}
+_DATED = {
+    "decisions": "decided_at",
+    "consents": "recorded_at",
+    "referral_events": "at",
+    "prosecutor_reviews": "reviewed_at",
+}
 
 
 class Ownership:

@@ -24,6 +24,8 @@ from idtool.regions import region_label
 from idtool.session import Session
 from ui.cases.addenda_box import addenda_box
 from ui.cases.assessments_section import AssessmentsSection
+from ui.cases.audit_labels import AUDIT_ACTIONS
+from ui.cases.criminal_link_section import CriminalLinkSection
 from ui.cases.flags_note import flags_note
 from ui.cases.list_model import local_time
 from ui.cases.new_case_dialog import SEXES
@@ -43,30 +45,6 @@ from ui.documents.consent_section import ConsentSection
 from ui.documents.referral_section import ReferralSection
 from ui.documents.tables import refill
 from ui.interview.amend_dialog import AmendDialog
-
-AUDIT_ACTIONS = {
-    "case.open": N_("Case opened"),
-    "case.view": N_("Case viewed"),
-    "case.status": N_("Status changed"),
-    "interview.start": N_("Interview started"),
-    "interview.complete": N_("Interview completed"),
-    "assessment.store": N_("Assessment stored"),
-    "assessment.reassess": N_("Re-assessed under the current rules"),
-    "decision.record": N_("Decision recorded"),
-    "certificate.issue": N_("Certificate issued"),
-    "certificate.reprint": N_("Certificate copy printed"),
-    "certificate.revoke": N_("Certificate revoked"),
-    "certificate.allow_new": N_("New certificate allowed by the coordinator"),
-    "consent.record": N_("Consent recorded"),
-    "referral.make": N_("Referral made"),
-    "referral.packet": N_("Referral packet saved"),
-    "referral.status": N_("Referral status changed"),
-    "referral.child_protection_without_consent": N_(
-        "Child referred to child protection without consent"
-    ),
-    "person.update": N_("Person's details changed"),
-    "interview.amend": N_("Interview amended (addendum)"),
-}
 
 STATE_LABELS = {"in_progress": N_("In progress"), "completed": N_("Completed")}
 
@@ -149,6 +127,8 @@ class CaseView(QWidget):
         for section in (self.consent_section, self.certificate_section, self.referral_section):
             section.changed.connect(self._documents_changed)
             column.addWidget(section)
+        self.criminal_link_section = CriminalLinkSection(session, case_uuid)
+        column.addWidget(self.criminal_link_section)
         column.addStretch(1)
         self.column = column
         layout = QVBoxLayout(self)
