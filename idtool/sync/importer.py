@@ -50,8 +50,10 @@ from idtool.sync.audit_fork import store_audit
 from idtool.sync.devices import DeviceRole
 from idtool.sync.issuers import learn_announced, retire_announced
 from idtool.sync.keychange import old_identities
+from idtool.sync.outcome_records import TABLE as OUTCOMES
 from idtool.sync.questionnaires import activate
 from idtool.sync.referral_in import apply_referral
+from idtool.sync.referral_status import receive as receive_outcomes
 from idtool.sync.report import ImportReport
 from idtool.sync.update_trust import apply_update
 
@@ -150,7 +152,7 @@ def import_bundle(
         report = ImportReport(header.bundle_id, header.sender, header.kind.value, header.sequence)
         applier = Applier(conn, header.bundle_id, header.sender, report, owned=kind is Kind.CASE)
         if kind is Kind.CASE:
-            special = ("audit", "issuing_keys")
+            special = ("audit", "issuing_keys", OUTCOMES)
             records = [r for r in manifest.records if r.get("table") not in special]
             audit = [r.get("row") for r in manifest.records if r.get("table") == "audit"]
             report.audit_entries = store_audit(session, header, audit, report)
@@ -161,6 +163,11 @@ def import_bundle(
             )
             applier.apply_many(records)
             retire_announced(session, applier, announced)
+            receive_outcomes(
+                session,
+                applier,
+                [r.get("row") for r in manifest.records if r.get("table") == OUTCOMES],
+            )
         elif kind is Kind.REFERRAL:
             apply_referral(session, applier, header, manifest.records)
         else:
