@@ -21,6 +21,7 @@ from idtool.certificate import keyring
 from idtool.errors import BundleError
 from idtool.session import Session
 from idtool.sync import (
+    acks,
     allowances,
     devices,
     issuers,
@@ -125,6 +126,8 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             update_reference.apply_option(session, applier, row)
         elif table == "questionnaires":
             questionnaires.install(session, applier, row)
+        elif table == acks.TABLE:
+            acks.apply(session, applier, row)
         elif table == outcome_records.TABLE:
             referral_status.apply_relayed(session, applier, row)
         else:

@@ -17,6 +17,7 @@ from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import (
+    acks,
     allowances,
     devices,
     issuers,
@@ -94,6 +95,7 @@ def export_update(
     with database.transaction(conn, immediate=False):
         records = [*(extra or []), *update_records(conn, session)]
         records += outcome_records.relayed(conn, device_ids)  # `referral_status`
+        records += acks.records(conn, device_ids)
         _entries, head = audit_records(conn, 1 << 62)
     return write_and_record(
         session,
