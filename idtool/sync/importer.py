@@ -44,7 +44,7 @@ from idtool.i18n import _
 from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import devices
+from idtool.sync import devices, stats_report
 from idtool.sync.apply import Applier
 from idtool.sync.audit_fork import store_audit
 from idtool.sync.devices import DeviceRole
@@ -78,6 +78,9 @@ def import_bundle(
     elif kind is Kind.UPDATE:
         session.require(Action.IMPORT_UPDATE_BUNDLE)
         senders = devices.trusted(conn, DeviceRole.SUPERVISOR)
+    elif kind is Kind.REPORT:  # a region's statistics, for a national coordinator
+        session.require(Action.STATISTICS)
+        senders = stats_report.senders(conn)
     elif kind is Kind.REFERRAL:
         session.require(Action.IMPORT_REFERRAL_BUNDLE)
         senders = {
@@ -170,6 +173,8 @@ def import_bundle(
             )
         elif kind is Kind.REFERRAL:
             apply_referral(session, applier, header, manifest.records)
+        elif kind is Kind.REPORT:
+            stats_report.apply_report(session, applier, header, manifest.records)
         else:
             apply_update(session, applier, manifest.records)
             issuing.sync_in(session, grant="all")  # the coordinator's policy: who may issue
