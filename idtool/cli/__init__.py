@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "idtool.cli.sync",
     "idtool.cli.oversight",
     "idtool.cli.stats",
+    "idtool.cli.loop",
     "idtool.cli.selfcheck",
 )
 
