@@ -35,9 +35,7 @@ def test_region_to_national_on_the_command_line(tmp_path: Path) -> None:
     proc = nat("stats-report", "trust-region", str(usb / "region.idte"), "--yes")
     assert proc.returncode == 0, proc.stderr
 
-    assert_clean_failure(
-        region("stats-report", "export", "--out", str(usb), "--threshold", "5")
-    )
+    assert_clean_failure(region("stats-report", "export", "--out", str(usb), "--threshold", "5"))
     proc = region("stats-report", "export", "--out", str(usb), "--label", "Osh")
     assert proc.returncode == 0, proc.stderr
     (package,) = [p for p in usb.iterdir() if p.suffix not in (".idte",)]
