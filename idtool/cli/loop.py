@@ -176,7 +176,7 @@ def cmd_periods(args: argparse.Namespace) -> int:
         print(_("No statistics report was received yet."))
     for start, end, regions in found:
         print(
-            _("{start} to {end}: {regions} regions").format(
+            _("{start} – {end}. Regions: {regions}").format(
                 start=start or "…", end=end or "…", regions=regions
             )
         )

@@ -117,7 +117,10 @@ def export_report(
     national = peers(session.conn, NATIONAL)
     if not national:
         raise InvalidInput(
-            _("No national coordinator is set: add its enrolment file first (stats-report trust).")
+            _(
+                "No national coordinator is set: add its enrolment file first "
+                "(stats-report trust-national)."
+            )
         )
     ((_id, (_label, _key, recipient)),) = national.items()
     me = devices.own_device(session.conn, DeviceRole.SUPERVISOR)

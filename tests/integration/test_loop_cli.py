@@ -42,7 +42,7 @@ def test_region_to_national_on_the_command_line(tmp_path: Path) -> None:
     proc = nat("import", str(package))
     assert proc.returncode == 0, proc.stderr
     proc = nat("stats-report", "periods")
-    assert "1 regions" in proc.stdout, proc.stdout + proc.stderr
+    assert "Regions: 1" in proc.stdout, proc.stdout + proc.stderr
     csv = tmp_path / "national.csv"
     proc = nat("stats-report", "national", "--csv", str(csv))
     assert proc.returncode == 0, proc.stderr
