@@ -12,8 +12,9 @@ manifest must repeat the header's ids. Inside ONE transaction:
    sequence) above last + 1 -> "bundle N is missing", refused. Gaps block on purpose: the
    audit chain and the previous-digest chain can only be checked in order, and importing the
    missing bundle first then the refused one gives the same database as importing them in
-   order. Update bundles are full snapshots, so a gap is allowed there; referral bundles share
-   one sequence per sender across recipients, so gaps are normal;
+   order. Update bundles are full snapshots, so a gap is allowed there, and so are report
+   bundles (a region's statistics, `stats_report`); referral bundles share one sequence per
+   sender across recipients, so gaps are normal;
 4. the header's `previous` must be the digest of the bundle imported from that sender just
    before the first one it covers: the last one for a normal bundle; for a catch-up package
    (`covers_from` N) the one with sequence N - 1 (None for N = 1);
@@ -22,7 +23,8 @@ manifest must repeat the header's ids. Inside ONE transaction:
    chain (rewritten or cut since an export), a fork is recorded and shown, and the records
    still import (`audit_fork.store_audit`); a catch-up package may start with entries
    already stored;
-6. the records are applied (`apply.Applier`), the bundle is logged with its report, and the
+6. the records are applied (`apply.Applier`; a case bundle's referral outcomes by
+   `referral_status.receive`), the bundle is logged with its report, and the
    import is audited. Any refusal rolls everything back. Records of a catch-up package that
    were imported before come out "unchanged".
 
