@@ -23,6 +23,7 @@ from idtool.session import Session
 from idtool.sync import (
     acks,
     allowances,
+    case_edits,
     devices,
     issuers,
     keychange,
@@ -126,6 +127,8 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             update_reference.apply_option(session, applier, row)
         elif table == "questionnaires":
             questionnaires.install(session, applier, row)
+        elif isinstance(table, str) and table.startswith(case_edits.TABLE_PREFIX):
+            case_edits.apply(session, applier, record)
         elif table == acks.TABLE:
             acks.apply(session, applier, row)
         elif table == outcome_records.TABLE:

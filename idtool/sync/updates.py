@@ -19,6 +19,7 @@ from idtool.session import Session
 from idtool.sync import (
     acks,
     allowances,
+    case_edits,
     devices,
     issuers,
     outcome_records,
@@ -96,6 +97,7 @@ def export_update(
         records = [*(extra or []), *update_records(conn, session)]
         records += outcome_records.relayed(conn, device_ids)  # `referral_status`
         records += acks.records(conn, device_ids)
+        records += case_edits.records(conn, device_ids)
         _entries, head = audit_records(conn, 1 << 62)
     return write_and_record(
         session,
