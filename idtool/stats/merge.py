@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from idtool import dates
 from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.stats.compute import COLUMNS, HEADLINE, Published, Statistics
@@ -124,14 +125,11 @@ def check_report(report: object) -> dict[str, Any]:
 
 
 def _day(text: str) -> date | None:
-    return date.fromisoformat(text) if text else None
+    return dates.parse_iso(text) if text else None
 
 
 def _is_date(text: str) -> bool:
-    try:
-        return date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
+    return dates.parse_iso(text) is not None
 
 
 @dataclass
