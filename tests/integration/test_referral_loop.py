@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from idtool import referrals
 from idtool.session import Session
 from idtool.stats import compute
@@ -156,3 +158,23 @@ def test_outcome_before_the_referral_is_known_comes_again(tmp_path: Path) -> Non
     import_bundle(w.sup, export.export_cases(recipient, w.out))
     (ref,) = referrals.for_case(post, case.uuid)
     assert _outcomes(w.sup, ref.uuid) == ["accepted"]
+
+
+def test_outcome_on_the_command_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    from idtool.cli import main
+    from tests.support.sync import PASS
+
+    w, post, recipient, _other = _three(tmp_path)
+    ref_uuid, their_case = _referred(w, post, recipient)
+    number = recipient.conn.execute(
+        "SELECT number FROM cases WHERE uuid = ?", (their_case,)
+    ).fetchone()[0]
+    monkeypatch.setenv("IDTOOL_OFFICER", "Officer 1")
+    monkeypatch.setenv("IDTOOL_PASSPHRASE", PASS)
+    data = str(tmp_path / "dev1")
+    assert main(["--data", data, "--lang", "en", "outcome", str(number), "accepted"]) == 0
+    assert "Referral outcome recorded" in capsys.readouterr().out
+    with pytest.raises(SystemExit):  # argparse refuses a status it does not know
+        main(["--data", data, "--lang", "en", "outcome", str(number), "lost"])
+    import_bundle(w.sup, export.export_cases(recipient, w.out))
+    assert _outcomes(w.sup, ref_uuid) == ["accepted"]
