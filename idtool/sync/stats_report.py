@@ -151,17 +151,9 @@ def apply_report(
     session: Session, applier: Applier, header: BundleHeader, records: list[Any]
 ) -> None:
     """The national coordinator, inside the import: store a region's report."""
-    if (
-        len(records) != 1
-        or not isinstance(records[0], dict)
-        or set(records[0])
-        != {
-            "table",
-            "row",
-        }
-    ):
+    if len(records) != 1 or not isinstance(records[0], dict):
         raise _refused()
-    if records[0]["table"] != TABLE:
+    if set(records[0]) != {"table", "row"} or records[0]["table"] != TABLE:
         raise _refused()
     try:
         report = check_report(records[0]["row"])
