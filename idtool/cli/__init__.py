@@ -37,6 +37,7 @@ COMMAND_MODULES = (
     "idtool.cli.stats",
     "idtool.cli.htcds",
     "idtool.cli.cj",
+    "idtool.cli.loop",
     "idtool.cli.selfcheck",
 )
 

@@ -351,14 +351,21 @@ WHERE first_decision_at IS NOT NULL"""
 
 
 def referral_counts(session: Session, scope: Scope) -> tuple[int, int, int]:
-    """Referrals made, accepted (or served), and with a service delivered."""
+    """Referrals made, accepted (or served), and with a service delivered. Where the receiving
+    organisation reported outcomes (`sync.referral_status`), they decide; the referrer's own
+    entries count only for a recipient that reported nothing."""
     pop, args = scope.population()
-    sql = f"""WITH {pop}
-SELECT count(*),
-    coalesce(sum(EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_uuid = r.uuid
-        AND e.status IN ('accepted', 'service_delivered'))), 0),
-    coalesce(sum(EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_uuid = r.uuid
-        AND e.status = 'service_delivered')), 0)
-FROM referrals r JOIN pop p ON p.case_uuid = r.case_uuid"""
+    sql = f"""WITH {pop},
+said AS (
+    SELECT r.uuid, o.status FROM referrals r JOIN pop p ON p.case_uuid = r.case_uuid
+    JOIN referral_outcomes o ON o.referral_uuid = r.uuid
+    UNION ALL
+    SELECT r.uuid, e.status FROM referrals r JOIN pop p ON p.case_uuid = r.case_uuid
+    JOIN referral_events e ON e.referral_uuid = r.uuid
+    WHERE NOT EXISTS (SELECT 1 FROM referral_outcomes o WHERE o.referral_uuid = r.uuid)
+)
+SELECT (SELECT count(*) FROM referrals r JOIN pop p ON p.case_uuid = r.case_uuid),
+    (SELECT count(DISTINCT uuid) FROM said WHERE status IN ('accepted', 'service_delivered')),
+    (SELECT count(DISTINCT uuid) FROM said WHERE status = 'service_delivered')"""
     made, accepted, delivered = session.conn.execute(sql, args).fetchone()
     return int(made), int(accepted), int(delivered)
