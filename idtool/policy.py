@@ -49,6 +49,7 @@ class Action(StrEnum):
     TRUST_LIST = "trust_list"
     MANAGE_OFFICERS = "manage_officers"
     EDIT_DIRECTORY = "edit_directory"
+    ERASE_DATA = "erase_data"
 
 
 ACTION_LABELS = {
@@ -67,6 +68,7 @@ ACTION_LABELS = {
     Action.TRUST_LIST: N_("Trust list"),
     Action.MANAGE_OFFICERS: N_("Manage officers"),
     Action.EDIT_DIRECTORY: N_("Edit the NRM directory"),
+    Action.ERASE_DATA: N_("Erase a person's data (on request or by the retention schedule)"),
 }
 
 _EVERYONE = frozenset(Role)
@@ -89,6 +91,7 @@ DEFAULT_POLICY: dict[Action, frozenset[Role]] = {
     Action.TRUST_LIST: _SUPERVISOR,
     Action.MANAGE_OFFICERS: _SUPERVISOR,
     Action.EDIT_DIRECTORY: _SUPERVISOR,
+    Action.ERASE_DATA: _SUPERVISOR,
 }
 
 # Never taken away from supervisors, whatever the table says.
