@@ -27,9 +27,7 @@ def _decrypt(page: bytes, key: bytes, first: bool) -> bytes:
 
 def database_pages(path: Path, key: bytes) -> list[bytes]:
     data = path.read_bytes()
-    return [
-        _decrypt(data[i : i + PAGE], key, i == 0) for i in range(0, len(data) - PAGE + 1, PAGE)
-    ]
+    return [_decrypt(data[i : i + PAGE], key, i == 0) for i in range(0, len(data) - PAGE + 1, PAGE)]
 
 
 def wal_pages(path: Path, key: bytes) -> list[bytes]:
