@@ -8,6 +8,9 @@
   the device's organisation from the directory, never free text.
 - `legal_acts`: the date and number of acts of the certificate's legal basis that the shipped
   data does not know (`legal_acts`): {act id: {"date": "YYYY-MM-DD", "number": "..."}}.
+- `retention`: the retention schedule, {case status: years} (`retention`): a case with that
+  status is reduced to its anonymised facts that many years after the last thing recorded in
+  it. A status not named is kept until erased on request. Empty by default.
 
 Kept in `policy_options`; a supervisor sets them (`certificate.issuing_org.set_option`, which
 keeps the issuing key's seals in step) on a device that is not enrolled with a
@@ -39,7 +42,17 @@ FOUR_EYES_LABELS = {
 # state bodies that identify victims: police, prosecutors, social protection and child
 # protection. The coordinator changes it when the NRM act says otherwise.
 DEFAULT_ISSUING_TYPES = ("police", "prosecutor", "social_protection", "child_protection")
-KEYS = ("four_eyes", "issuing_types", "legal_acts")
+KEYS = ("four_eyes", "issuing_types", "legal_acts", "retention")
+# The case statuses (cases.Status) a retention period may be set for, and the longest period.
+RETENTION_STATUSES = (
+    "possible",
+    "identified",
+    "not_identified",
+    "needs_information",
+    "referred",
+    "closed",
+)
+MAX_RETENTION_YEARS = 100
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,7 @@ class Options:
     four_eyes: str = "auto"
     issuing_types: tuple[str, ...] = DEFAULT_ISSUING_TYPES
     legal_acts: tuple[legal_acts.Details, ...] = ()
+    retention: tuple[tuple[str, int], ...] = ()  # (status, years), by status
 
 
 def validated(key: str, value: object) -> object | None:
@@ -66,7 +80,18 @@ def validated(key: str, value: object) -> object | None:
         return sorted(set(value))
     if key == "legal_acts":
         return legal_acts.validated(value)
+    if key == "retention":
+        return _retention(value)
     return None
+
+
+def _retention(value: object) -> dict[str, int] | None:
+    if not isinstance(value, dict) or not all(
+        k in RETENTION_STATUSES and type(v) is int and 1 <= v <= MAX_RETENTION_YEARS
+        for k, v in value.items()
+    ):
+        return None
+    return dict(sorted(value.items()))
 
 
 def get(conn: Connection) -> Options:
@@ -76,7 +101,9 @@ def get(conn: Connection) -> Options:
             parsed = validated(str(key), json.loads(value))
         except ValueError:
             parsed = None
-        if isinstance(parsed, dict):
+        if key == "retention" and isinstance(parsed, dict):
+            found["retention"] = tuple(parsed.items())
+        elif isinstance(parsed, dict):
             found[str(key)] = legal_acts.details_of(parsed)
         elif parsed is not None:
             found[str(key)] = tuple(parsed) if isinstance(parsed, list) else parsed
