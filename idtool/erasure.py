@@ -47,6 +47,7 @@ class Tombstone:
     uuid: str
     case_uuid: str
     case_number: str
+    person_uuid: str
     kind: str
     erased_at: str
     officer_uuid: str
@@ -78,6 +79,40 @@ def tombstones(conn: Connection) -> list[Tombstone]:
         Tombstone(*row)
         for row in conn.execute(f"SELECT {', '.join(COLUMNS)} FROM erasures ORDER BY rowid")
     ]
+
+
+def any_erased(conn: Connection) -> bool:
+    return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM erasures)").fetchone()[0])
+
+
+def case_erased(conn: Connection, case_uuid: str) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM erasures WHERE case_uuid = ?", (case_uuid,)).fetchone()
+        is not None
+    )
+
+
+def erased_parent(conn: Connection, parent_uuid: str) -> str | None:
+    """The erased case an interview or a referral (by id) belonged to, if it was erased."""
+    row = conn.execute(
+        "SELECT case_uuid FROM erased_parents WHERE uuid = ?", (parent_uuid,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def person_erased(conn: Connection, person_uuid: str) -> bool:
+    """Whether every case of the person known here was erased (a row of theirs that arrives
+    later is refused); False for a person no erasure names."""
+    return (
+        conn.execute("SELECT 1 FROM erasures WHERE person_uuid = ?", (person_uuid,)).fetchone()
+        is not None
+        and conn.execute(
+            "SELECT 1 FROM cases c WHERE c.person_uuid = ? AND NOT EXISTS"
+            " (SELECT 1 FROM erasures e WHERE e.case_uuid = c.uuid)",
+            (person_uuid,),
+        ).fetchone()
+        is None
+    )
 
 
 def here(conn: Connection) -> str:
@@ -154,14 +189,17 @@ def erase_rows(
     """Erase one case (`kind` says how deep), record its tombstone (`stone`, or one made here)
     and audit it. Call inside a transaction; `scrub` after it."""
     conn = session.conn
-    number = conn.execute("SELECT number FROM cases WHERE uuid = ?", (case_uuid,)).fetchone()
-    if number is None:
+    found = conn.execute(
+        "SELECT number, person_uuid FROM cases WHERE uuid = ?", (case_uuid,)
+    ).fetchone()
+    if found is None:
         raise InvalidInput(_("This case does not exist."))
     if stone is None:
         stone = Tombstone(
             str(uuid.uuid4()),
             case_uuid,
-            str(number[0]),
+            str(found[0]),
+            str(found[1]),
             kind.value,
             audit.now_iso(),
             session.officer.uuid,
@@ -171,6 +209,7 @@ def erase_rows(
     rows = erasure_rows.case_rows(conn, case_uuid)
     top = int(conn.execute("SELECT coalesce(max(id), 0) FROM sync_changes").fetchone()[0])
     conn.execute("INSERT INTO erasing (case_uuid) VALUES (?)", (case_uuid,))
+    erasure_rows.note_parents(conn, case_uuid)
     if kind is Kind.REQUEST:
         erasure_rows.delete(conn, rows)
     else:

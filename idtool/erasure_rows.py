@@ -129,6 +129,16 @@ _BLANK_PERSON = (
 )
 
 
+def note_parents(conn: Connection, case_uuid: str) -> None:
+    """Remember the ids of the case's interviews and referrals (see migration 18)."""
+    for table in ("interviews", "referrals"):
+        conn.execute(
+            f"INSERT OR IGNORE INTO erased_parents (uuid, case_uuid) SELECT uuid, case_uuid"
+            f" FROM {table} WHERE case_uuid = ?",
+            (case_uuid,),
+        )
+
+
 def reduce(conn: Connection, rows: CaseRows) -> None:
     """Keep what the statistics count (see the module notes)."""
     case = (rows.case_uuid,)

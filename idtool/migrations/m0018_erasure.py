@@ -1,13 +1,16 @@
 """Erasure of a person's data: the tombstones, and the one door through the write-once rules.
 
-- `erasures`: one tombstone per erased case, without personal data (the case's id and number,
-  whether it was erased on request or by the retention schedule, when, by which officer on
-  which device, and the device that owns the case). Never edited or deleted; journalled, so a
+- `erasures`: one tombstone per erased case, without personal data (the ids of the case and
+  its person, the case's number, whether it was erased on request or by the retention
+  schedule, when, by which officer on which device, and the device that owns the case). Never edited or deleted; journalled, so a
   post's tombstones travel in its case packages (`sync.erasure`).
 - `erasing`: the cases being erased inside the current transaction, and only then (`erasure`
   fills it and empties it again before the transaction ends). The triggers that keep
   decisions, consents, certificates and interview addenda write-once are made again here with
   an exception for the rows of a case listed there: nothing else can change or delete them.
+- `erased_parents`: the interviews and referrals of erased cases (ids only), so an answer or a
+  referral event of one that arrives later is known for what it is and refused, never kept
+  (`sync.ownership`). Stays on this device.
 
 Applied again over a database whose version was set back, it changes nothing.
 """
@@ -22,6 +25,7 @@ CREATE TABLE IF NOT EXISTS erasures (
     uuid TEXT PRIMARY KEY,
     case_uuid TEXT NOT NULL UNIQUE,
     case_number TEXT NOT NULL,
+    person_uuid TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('request', 'retention')),
     erased_at TEXT NOT NULL,
     officer_uuid TEXT NOT NULL,
@@ -29,7 +33,14 @@ CREATE TABLE IF NOT EXISTS erasures (
     device_id TEXT NOT NULL
 );
 
+CREATE INDEX IF NOT EXISTS erasures_person ON erasures (person_uuid);
+
 CREATE TABLE IF NOT EXISTS erasing (case_uuid TEXT PRIMARY KEY) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS erased_parents (
+    uuid TEXT PRIMARY KEY,
+    case_uuid TEXT NOT NULL
+) WITHOUT ROWID;
 
 CREATE TRIGGER IF NOT EXISTS erasures_no_update BEFORE UPDATE ON erasures
 BEGIN

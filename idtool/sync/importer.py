@@ -22,7 +22,8 @@ manifest must repeat the header's ids. Inside ONE transaction:
    chain (rewritten or cut since an export), a fork is recorded and shown, and the records
    still import (`audit_fork.store_audit`); a catch-up package may start with entries
    already stored;
-6. the records are applied (`apply.Applier`), the bundle is logged with its report, and the
+6. erasures first (`sync.erasure`: only the owner's, or the coordinator's), then the records
+   are applied (`apply.Applier`), the bundle is logged with its report, and the
    import is audited. Any refusal rolls everything back. Records of a catch-up package that
    were imported before come out "unchanged".
 
@@ -35,7 +36,7 @@ import json
 import os
 from collections.abc import Callable
 
-from idtool import database
+from idtool import database, erasure
 from idtool.bundle import BundleHeader, Kind, open_manifest, read_bundle, read_unverified_header
 from idtool.certificate import issuing
 from idtool.database import Connection
@@ -45,6 +46,7 @@ from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import devices
+from idtool.sync import erasure as sync_erasure
 from idtool.sync.apply import Applier
 from idtool.sync.audit_fork import store_audit
 from idtool.sync.devices import DeviceRole
@@ -148,6 +150,7 @@ def import_bundle(
             )
         _check_order(conn, header)
         report = ImportReport(header.bundle_id, header.sender, header.kind.value, header.sequence)
+        erased = 0
         applier = Applier(conn, header.bundle_id, header.sender, report, owned=kind is Kind.CASE)
         if kind is Kind.CASE:
             special = ("audit", "issuing_keys")
@@ -159,12 +162,16 @@ def import_bundle(
                 applier,
                 [r.get("row") for r in manifest.records if r.get("table") == "issuing_keys"],
             )
+            stones, records = sync_erasure.split(records)
+            erased = sync_erasure.from_device(session, applier, stones)
             applier.apply_many(records)
             retire_announced(session, applier, announced)
         elif kind is Kind.REFERRAL:
             apply_referral(session, applier, header, manifest.records)
         else:
-            apply_update(session, applier, manifest.records)
+            stones, rest = sync_erasure.split(manifest.records)
+            apply_update(session, applier, rest)
+            erased = sync_erasure.from_coordinator(session, applier, stones)
             issuing.sync_in(session, grant="all")  # the coordinator's policy: who may issue
         if applier.refused:
             session.audit(
@@ -206,6 +213,8 @@ def import_bundle(
                 **covers,
             },
         )
+    if erased:
+        erasure.scrub(conn)  # nothing of the erased cases stays in the file or its log
     if kind is Kind.UPDATE:
         activate(session)  # newly installed questionnaires are found from now on
     return report

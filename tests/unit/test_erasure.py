@@ -107,7 +107,7 @@ def test_erasure_removes_every_row_and_leaves_an_audited_tombstone(session):
     assert entry and entry[0].details["reason"] == REASON
     assert audit.verify(conn).ok
     assert case_list.CaseQuery(text=HOLDER).count(session) == 0
-    with pytest.raises(InvalidInput, match="erased already|does not exist"):
+    with pytest.raises(InvalidInput, match=r"erased already|does not exist"):
         erasure.erase_on_request(session, case.uuid, REASON)
 
 

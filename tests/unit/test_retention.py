@@ -8,14 +8,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from idtool import audit, database, demo, erasure, names, policy_options, retention
+from idtool import audit, database, demo, erasure, names, policy_options, referrals, retention
 from idtool.errors import InvalidInput
 from idtool.stats import facts
 from idtool.stats.compute import compute
-from tests.support.cases import DOCUMENT, HOLDER, person_case
+from tests.support.cases import DOCUMENT, HOLDER, agree, person_case
 from tests.support.pages import readable, traces
 
 FAR = date(2100, 1, 1)
+ORG = "crisis-centre-osh"
 
 
 def _figures(session) -> dict[str, object]:
@@ -69,6 +70,9 @@ def test_retention_keeps_every_figure_and_erases_the_person(session, made_vault)
     vault, _ = made_vault
     demo.generate(session, 30, seed=7)
     case = person_case(session, decide=True)
+    agree(session, case, ORG, guardian="Гүлнара Мамбетова")
+    ref = referrals.make(session, case.uuid, ORG, services=("shelter",), reason="Needs shelter")
+    referrals.set_status(session, ref.uuid, referrals.RefStatus.SERVICE_DELIVERED, "done")
     before = _figures(session)
     assert before["screened"] and before["identified"] and before["referrals_made"]
     answers_before = session.conn.execute(
@@ -102,7 +106,7 @@ def test_retention_keeps_every_figure_and_erases_the_person(session, made_vault)
         31,
     )
     assert audit.verify(conn).ok
-    secrets = (HOLDER, DOCUMENT, names.identity_key(HOLDER))
+    secrets = (HOLDER, DOCUMENT, names.identity_key(HOLDER), "Гүлнара", "Needs shelter")
     assert traces(readable(vault.db_path, session.db_key), *secrets) == []
     # Nothing is due twice, and the tombstone is there.
     assert retention.due(session, FAR) == []
