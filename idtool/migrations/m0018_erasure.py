@@ -2,8 +2,9 @@
 
 - `erasures`: one tombstone per erased case, without personal data (the ids of the case and
   its person, the case's number, whether it was erased on request or by the retention
-  schedule, when, by which officer on which device, and the device that owns the case). Never edited or deleted; journalled, so a
-  post's tombstones travel in its case packages (`sync.erasure`).
+  schedule, when, by which officer on which device, and the device that owns the case).
+  Never edited or deleted; journalled, so a post's tombstones travel in its case packages
+  (`sync.erasure`).
 - `erasing`: the cases being erased inside the current transaction, and only then (`erasure`
   fills it and empties it again before the transaction ends). The triggers that keep
   decisions, consents, certificates and interview addenda write-once are made again here with
