@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "idtool.cli.admin",
     "idtool.cli.questionnaires",
     "idtool.cli.cases",
+    "idtool.cli.erase",
+    "idtool.cli.retention",
     "idtool.cli.certificates",
     "idtool.cli.referrals",
     "idtool.cli.sync",
