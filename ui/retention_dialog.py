@@ -38,7 +38,7 @@ def _schedule_text(periods: dict[str, int]) -> str:
             "supervisor sets them (idtool retention set), or the coordinator's update does."
         )
     parts = [
-        _("{status}: {years} years").format(status=cases.status_label(s), years=n)
+        _("{status}: {years} (years)").format(status=cases.status_label(s), years=n)
         for s, n in periods.items()
     ]
     return _("Retention schedule: {periods}.").format(periods="; ".join(parts))
@@ -114,7 +114,7 @@ class RetentionDialog(QDialog):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         self.count.setText(
-            _("{count} cases are due for erasure.").format(count=len(self.due))
+            _("Cases due for erasure: {count}.").format(count=len(self.due))
             if self.due
             else _("No case is due for erasure.")
         )
@@ -126,8 +126,8 @@ class RetentionDialog(QDialog):
             self,
             self.windowTitle(),
             _(
-                "Reduce these {count} cases to their anonymised facts? The persons' data "
-                "in them is erased for good."
+                "Reduce the cases listed ({count}) to their anonymised facts? The persons' "
+                "data in them is erased for good."
             ).format(count=count),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
@@ -150,7 +150,7 @@ class RetentionDialog(QDialog):
         assert isinstance(applied, retention.Applied)
         self.refresh()
         self.count.setText(
-            _("Erased by the retention schedule: {count} cases.").format(count=len(applied.numbers))
+            _("Cases erased by the retention schedule: {count}.").format(count=len(applied.numbers))
         )
         self.done_callback()
 

@@ -90,13 +90,17 @@ def cmd_apply(args: argparse.Namespace) -> int:
         for case in due:
             print(f"{case.number}\t{_status_label(case.status)}\t{case.last}\t{case.years}")
         if args.dry_run:
-            print(_("{count} cases would be erased; nothing was erased.").format(count=len(due)))
+            print(
+                _("Cases that would be erased: {count}; nothing was erased.").format(count=len(due))
+            )
             return 0
         confirm(
             args.yes,
-            _("Reduce these {count} cases to their anonymised facts?").format(count=len(due)),
+            _("Reduce the cases listed ({count}) to their anonymised facts?").format(
+                count=len(due)
+            ),
         )
         applied = retention.apply(session, as_of)
-    print(_("Erased by the retention schedule: {count} cases.").format(count=len(applied.numbers)))
+    print(_("Cases erased by the retention schedule: {count}.").format(count=len(applied.numbers)))
     report_scrub(applied.scrubbed)
     return 0

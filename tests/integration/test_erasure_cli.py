@@ -73,6 +73,6 @@ def test_retention_set_dry_run_and_apply(setup):
     done = run("retention", "apply", "--as-of", "2099-12-31", "--yes")
 
     assert done.returncode == 0, done.stderr
-    assert "1 cases" in done.stdout
+    assert "retention schedule: 1." in done.stdout
     assert _names(vault) == [""]
     assert "No case is due" in run("retention", "apply", "--as-of", "2099-12-31").stdout

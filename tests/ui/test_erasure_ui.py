@@ -69,7 +69,7 @@ def test_retention_review_lists_then_erases_after_confirmation(qtbot, session, m
     retention.set_period(session, "identified", 2)
     dialog = show(qtbot, RetentionDialog(session))
     assert dialog.table.rowCount() == 0 and not dialog.apply_button.isEnabled()
-    assert "Identified victim: 2 years" in dialog.intro.text()
+    assert "Identified victim: 2 (years)" in dialog.intro.text()
     dialog.as_of.setDate(QDate(2099, 1, 1))
     assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == case.number
     assert dialog.apply_button.isEnabled()
@@ -81,10 +81,8 @@ def test_retention_review_lists_then_erases_after_confirmation(qtbot, session, m
     asked: list[str] = []
     _yes(monkeypatch, asked)
     click(qtbot, dialog.apply_button)
-    qtbot.waitUntil(
-        lambda: "Erased by the retention schedule" in dialog.count.text(), timeout=20_000
-    )
-    assert "1 cases" in asked[0] and "1 cases" in dialog.count.text()
+    qtbot.waitUntil(lambda: "erased by the retention" in dialog.count.text(), timeout=20_000)
+    assert "(1)" in asked[0] and "schedule: 1." in dialog.count.text()
     assert erasure.tombstone(session.conn, case.uuid).kind == "retention"  # type: ignore[union-attr]
     assert dialog.table.rowCount() == 0
     assert retention.due(session, date(2099, 1, 1)) == []

@@ -26,9 +26,9 @@ class EraseDialog(ReasonDialog):
             _(
                 "On the person's request, their data is erased from every case of theirs: "
                 "{cases}. Who they are and everything they said is removed from this "
-                "computer, and from the coordinator's and the organisations' the case was "
-                "referred to when the next packages reach them. A record that the case was "
-                "erased stays, without their data. This cannot be undone."
+                "computer now, and from the coordinator and the organisations the case was "
+                "referred to when the next exchange packages reach them. A record that the "
+                "case was erased stays, without their data. This cannot be undone."
             ).format(cases=numbers),
             _("&Reason (kept in the audit log; do not write the person's name):"),
             _("Reason for the erasure"),
