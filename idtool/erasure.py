@@ -145,6 +145,15 @@ def person_cases(conn: Connection, case_uuid: str) -> list[tuple[str, str]]:
     return [(case_uuid, str(row[1])), *((str(u), str(n)) for u, n in others)]
 
 
+def to_erase(session: Session, case_uuid: str) -> list[tuple[str, str]]:
+    """`person_cases`, for a window that asks before erasing (who may erase: `erase_on_request`)."""
+    return person_cases(session.conn, case_uuid)
+
+
+def is_erased(session: Session, case_uuid: str) -> bool:
+    return case_erased(session.conn, case_uuid)
+
+
 def check_reason(conn: Connection, case_uuid: str, reason: str) -> str:
     """The reason as kept in the audit entry. It is required, at most MAX_REASON characters,
     and may not hold the person's name (any word of it, in any spelling: `names.identity_key`)

@@ -71,6 +71,11 @@ def schedule(conn: Connection) -> dict[str, int]:
     return dict(policy_options.get(conn).retention)
 
 
+def periods(session: Session) -> dict[str, int]:
+    """`schedule`, for a window."""
+    return schedule(session.conn)
+
+
 def set_period(session: Session, status: str, years: int | None) -> bool:
     """Set (or with None, remove) the period of `status`; returns whether it changed. A
     supervisor, on a device not enrolled with a coordinator (`issuing_org.set_option`)."""

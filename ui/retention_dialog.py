@@ -53,7 +53,7 @@ class RetentionDialog(QDialog):
         self.done_callback = done
         self.due: list[retention.Due] = []
         self.setWindowTitle(_("Retention review"))
-        self.intro = intro = QLabel(_schedule_text(retention.schedule(session.conn)))
+        self.intro = intro = QLabel(_schedule_text(retention.periods(session)))
         intro.setWordWrap(True)
         explain = QLabel(
             _(

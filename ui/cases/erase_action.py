@@ -19,7 +19,7 @@ class EraseDialog(ReasonDialog):
         self.session = session
         self.case_uuid = case_uuid
         self.erased: erasure.Erased | None = None
-        numbers = ", ".join(n for _u, n in erasure.person_cases(session.conn, case_uuid))
+        numbers = ", ".join(n for _u, n in erasure.to_erase(session, case_uuid))
         super().__init__(
             "erase",
             _("Erase the person's data"),
@@ -55,7 +55,7 @@ def erase_button(
     """The button, added to `layout`; None (nothing added) for a role the policy does not allow
     to erase, or a case already erased. `erased` is called once the data is gone (the view then
     leaves the case)."""
-    if not session.can(Action.ERASE_DATA) or erasure.case_erased(session.conn, case_uuid):
+    if not session.can(Action.ERASE_DATA) or erasure.is_erased(session, case_uuid):
         return None
     button = QPushButton(_("Erase person's &data…"))
     button.setObjectName("case_erase")
