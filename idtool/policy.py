@@ -53,6 +53,7 @@ class Action(StrEnum):
     EDIT_DIRECTORY = "edit_directory"
     CRIMINAL_LINK = "criminal_link"
     PROSECUTOR_REVIEW = "prosecutor_review"
+    ERASE_DATA = "erase_data"
 
 
 ACTION_LABELS = {
@@ -73,6 +74,7 @@ ACTION_LABELS = {
     Action.EDIT_DIRECTORY: N_("Edit the NRM directory"),
     Action.CRIMINAL_LINK: N_("Read and record the criminal-justice link"),
     Action.PROSECUTOR_REVIEW: N_("Record a prosecutor's review of the criminal case"),
+    Action.ERASE_DATA: N_("Erase a person's data (on request or by the retention schedule)"),
 }
 
 _EVERYONE = frozenset(Role)
@@ -100,6 +102,7 @@ DEFAULT_POLICY: dict[Action, frozenset[Role]] = {
     Action.EDIT_DIRECTORY: _SUPERVISOR,
     Action.CRIMINAL_LINK: _LAW_ENFORCEMENT,
     Action.PROSECUTOR_REVIEW: frozenset({Role.PROSECUTOR}),
+    Action.ERASE_DATA: _SUPERVISOR,
 }
 
 # Never taken away from supervisors, whatever the table says.

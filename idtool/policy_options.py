@@ -10,6 +10,9 @@
   data does not know (`legal_acts`): {act id: {"date": "YYYY-MM-DD", "number": "..."}}.
 - `cj_articles`: the numbers of the articles of the criminal-justice link that the shipped list
   does not know or that have changed (`cj_articles`): {article id: number}.
+- `retention`: the retention schedule, {case status: years} (`retention`): a case with that
+  status is reduced to its anonymised facts that many years after the last thing recorded in
+  it. A status not named is kept until erased on request. Empty by default.
 
 Kept in `policy_options`; a supervisor sets them (`certificate.issuing_org.set_option`, which
 keeps the issuing key's seals in step) on a device that is not enrolled with a
@@ -41,7 +44,17 @@ FOUR_EYES_LABELS = {
 # state bodies that identify victims: police, prosecutors, social protection and child
 # protection. The coordinator changes it when the NRM act says otherwise.
 DEFAULT_ISSUING_TYPES = ("police", "prosecutor", "social_protection", "child_protection")
-KEYS = ("four_eyes", "issuing_types", "legal_acts", "cj_articles")
+KEYS = ("four_eyes", "issuing_types", "legal_acts", "cj_articles", "retention")
+# The case statuses (cases.Status) a retention period may be set for, and the longest period.
+RETENTION_STATUSES = (
+    "possible",
+    "identified",
+    "not_identified",
+    "needs_information",
+    "referred",
+    "closed",
+)
+MAX_RETENTION_YEARS = 100
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,8 @@ class Options:
 
     def article_numbers(self) -> dict[str, str]:
         return dict(self.cj_articles)
+
+    retention: tuple[tuple[str, int], ...] = ()  # (status, years), by status
 
 
 def validated(key: str, value: object) -> object | None:
@@ -74,7 +89,18 @@ def validated(key: str, value: object) -> object | None:
         return legal_acts.validated(value)
     if key == "cj_articles":
         return cj_articles.validated(value)
+    if key == "retention":
+        return _retention(value)
     return None
+
+
+def _retention(value: object) -> dict[str, int] | None:
+    if not isinstance(value, dict) or not all(
+        k in RETENTION_STATUSES and type(v) is int and 1 <= v <= MAX_RETENTION_YEARS
+        for k, v in value.items()
+    ):
+        return None
+    return dict(sorted(value.items()))
 
 
 def get(conn: Connection) -> Options:
@@ -86,6 +112,8 @@ def get(conn: Connection) -> Options:
             parsed = None
         if isinstance(parsed, dict) and key == "cj_articles":
             found[str(key)] = tuple(sorted(parsed.items()))
+        elif key == "retention" and isinstance(parsed, dict):
+            found["retention"] = tuple(parsed.items())
         elif isinstance(parsed, dict):
             found[str(key)] = legal_acts.details_of(parsed)
         elif parsed is not None:

@@ -220,6 +220,9 @@ class MainWindow(QMainWindow):
             nrm.setObjectName("action_directory")
             nrm.triggered.connect(self._directory)
             tools.addAction(nrm)
+            from ui.retention_dialog import add_action
+
+            add_action(self, tools, self.session, self.refresh_workspace)
 
         if self.session is not None:
             from ui.sync.menu import ExchangeMenu

@@ -30,6 +30,8 @@ COMMAND_MODULES = (
     "idtool.cli.cases",
     "idtool.cli.interview",
     "idtool.cli.casework",
+    "idtool.cli.erase",
+    "idtool.cli.retention",
     "idtool.cli.certificates",
     "idtool.cli.referrals",
     "idtool.cli.sync",

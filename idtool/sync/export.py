@@ -39,7 +39,7 @@ from idtool.i18n import _
 from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import acks, audit_fork, devices, outcome_records, tables
+from idtool.sync import acks, audit_fork, devices, erasure_records, outcome_records, tables
 from idtool.sync.devices import DeviceRole
 
 SCAN_ABOVE = 500  # changed records of one table above which the table is read in one pass
@@ -352,6 +352,7 @@ def export_cases(
             previous, since, audit_since = _marks_before(conn, session.device_id, resend_from)
             resend = (resend_from, previous)
         records, top, floats = _changed(conn, since)
+        records = erasure_records.outgoing(conn, since, top) + records
         audit, head = audit_records(
             conn, audit_fork.audit_since(conn, session.device_id, audit_since)
         )

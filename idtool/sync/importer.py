@@ -23,7 +23,8 @@ manifest must repeat the header's ids. Inside ONE transaction:
    chain (rewritten or cut since an export), a fork is recorded and shown, and the records
    still import (`audit_fork.store_audit`); a catch-up package may start with entries
    already stored;
-6. the records are applied (`apply.Applier`; a case bundle's referral outcomes by
+6. erasures first (`sync.erasure`: only the owner's, or the coordinator's), then the records
+   are applied (`apply.Applier`; a case bundle's referral outcomes by
    `referral_status.receive`), the bundle is logged with its report, and the
    import is audited. Any refusal rolls everything back. Records of a catch-up package that
    were imported before come out "unchanged".
@@ -37,7 +38,7 @@ import json
 import os
 from collections.abc import Callable
 
-from idtool import database
+from idtool import database, erasure
 from idtool.bundle import BundleHeader, Kind, open_manifest, read_bundle, read_unverified_header
 from idtool.certificate import issuing
 from idtool.database import Connection
@@ -47,6 +48,7 @@ from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import devices, stats_report
+from idtool.sync import erasure as sync_erasure
 from idtool.sync.apply import Applier
 from idtool.sync.audit_fork import store_audit
 from idtool.sync.devices import DeviceRole
@@ -155,6 +157,7 @@ def import_bundle(
             )
         _check_order(conn, header)
         report = ImportReport(header.bundle_id, header.sender, header.kind.value, header.sequence)
+        erased = 0
         applier = Applier(conn, header.bundle_id, header.sender, report, owned=kind is Kind.CASE)
         if kind is Kind.CASE:
             special = ("audit", "issuing_keys", OUTCOMES)
@@ -166,6 +169,8 @@ def import_bundle(
                 applier,
                 [r.get("row") for r in manifest.records if r.get("table") == "issuing_keys"],
             )
+            stones, records = sync_erasure.split(records)
+            erased = sync_erasure.from_device(session, applier, stones)
             applier.apply_many(records)
             retire_announced(session, applier, announced)
             receive_outcomes(
@@ -178,7 +183,9 @@ def import_bundle(
         elif kind is Kind.REPORT:
             stats_report.apply_report(session, applier, header, manifest.records)
         else:
-            apply_update(session, applier, manifest.records)
+            stones, rest = sync_erasure.split(manifest.records)
+            apply_update(session, applier, rest)
+            erased = sync_erasure.from_coordinator(session, applier, stones)
             issuing.sync_in(session, grant="all")  # the coordinator's policy: who may issue
         if applier.refused:
             session.audit(
@@ -220,6 +227,8 @@ def import_bundle(
                 **covers,
             },
         )
+    if erased:
+        erasure.scrub(conn)  # nothing of the erased cases stays in the file or its log
     if kind is Kind.UPDATE:
         activate(session)  # newly installed questionnaires are found from now on
     return report

@@ -80,8 +80,9 @@ class Queues:
 
     def refuse(self, table: str, record: object, reason: str, detail: str = "") -> None:
         """Quarantine a record the sender may not write (see `ownership`); counted for the
-        import's audit entry."""
-        self.quarantine(table, record, reason, detail)
+        import's audit entry. A record of an erased case is not kept at all."""
+        if reason != "erased":
+            self.quarantine(table, record, reason, detail)
         self.refused[(table, reason)] = self.refused.get((table, reason), 0) + 1
 
     def flag_duplicates(self, person: dict[str, Any]) -> None:

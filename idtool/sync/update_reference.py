@@ -179,6 +179,7 @@ def options_records(conn: Connection) -> list[dict[str, Any]]:
             "table": "policy_options",
             "row": {"key": "cj_articles", "value": options.article_numbers()},
         },
+        {"table": "policy_options", "row": {"key": "retention", "value": dict(options.retention)}},
     ]
 
 

@@ -28,6 +28,7 @@ from idtool.sync import (
     update_reference,
 )
 from idtool.sync.devices import DeviceRole
+from idtool.sync.erasure_records import records as erasure_records
 from idtool.sync.export import Cancelled, Progress, audit_records, write_and_record
 
 
@@ -61,6 +62,7 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
             {"table": "certificate_revocations", "row": dict(zip(schema.names, row, strict=True))}
         )
     records += allowances.records(conn)
+    records += erasure_records(conn)
     if session is not None:
         records += update_reference.directory_records(session)
         records += update_reference.policy_records(conn)

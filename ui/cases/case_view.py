@@ -26,6 +26,7 @@ from ui.cases.addenda_box import addenda_box
 from ui.cases.assessments_section import AssessmentsSection
 from ui.cases.audit_labels import AUDIT_ACTIONS
 from ui.cases.criminal_link_section import CriminalLinkSection
+from ui.cases.erase_action import erase_button
 from ui.cases.flags_note import flags_note
 from ui.cases.list_model import local_time
 from ui.cases.new_case_dialog import SEXES
@@ -87,6 +88,7 @@ class CaseView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addStretch(1)
+        self.erase_button = erase_button(session, case_uuid, self.back.emit, top)
         top.addWidget(self.review_button)
 
         content = QWidget()
