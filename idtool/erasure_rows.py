@@ -132,7 +132,7 @@ _BLANK_PERSON = (
 
 
 def note_parents(conn: Connection, case_uuid: str) -> None:
-    """Remember the ids of the case's interviews and referrals (see migration 18)."""
+    """Remember the ids of the case's interviews and referrals (see migration 21, `erasure`)."""
     for table in ("interviews", "referrals"):
         conn.execute(
             f"INSERT OR IGNORE INTO erased_parents (uuid, case_uuid) SELECT uuid, case_uuid"
