@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2
 
-from idtool import names
+from idtool import person_matches
 from idtool.audit import now_iso
 from idtool.database import Connection
 from idtool.sync.record_json import to_json
@@ -85,23 +85,16 @@ class Queues:
         self.refused[(table, reason)] = self.refused.get((table, reason), 0) + 1
 
     def flag_duplicates(self, person: dict[str, Any]) -> None:
-        reasons: dict[str, set[str]] = {}
-        name = names.identity_key(person["full_name"])
-        if name and person["birth_date"]:
-            for (other,) in self.conn.execute(
-                "SELECT uuid FROM persons WHERE name_key = ? AND birth_date = ? AND uuid != ?"
-                " AND device_id != ?",
-                (name, person["birth_date"], person["uuid"], person["device_id"]),
-            ):
-                reasons.setdefault(other, set()).add("name_birth_date")
-        document = person["document_number"].strip()
-        if document:
-            for (other,) in self.conn.execute(
-                "SELECT uuid FROM persons WHERE document_number = ? AND uuid != ?"
-                " AND device_id != ?",
-                (document, person["uuid"], person["device_id"]),
-            ):
-                reasons.setdefault(other, set()).add("document_number")
+        """Flag the persons from other posts that the duplicate rule (`person_matches`) takes
+        for this one."""
+        reasons = person_matches.matches(
+            self.conn,
+            full_name=person["full_name"],
+            birth_date=person["birth_date"],
+            document_number=person["document_number"],
+            not_uuid=person["uuid"],
+            not_device=person["device_id"],
+        )
         for other, why in sorted(reasons.items()):
             a, b = sorted((person["uuid"], other))
             cur = self.conn.execute(

@@ -4,6 +4,7 @@ indicate trafficking, and a screened, an assessed, a decided or a documented cas
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import Any
 
 from idtool import cases, consent, database, decisions, demo, interviews
@@ -53,8 +54,10 @@ def screen(
 ) -> Interview:
     """A screening interview of the case with `answers`, completed (so assessed) unless told."""
     interview = interviews.start(session, case_uuid, load_shipped("nrm-screening"), language)
+    computed = interviews.computed(session, interview)  # the age, from the date of birth
     for question, value in answers.items():
-        interviews.save_answer(session, interview, question, value)
+        if question not in computed:
+            interviews.save_answer(session, interview, question, value)
     if complete:
         interviews.complete(session, interview)
     return interview
@@ -93,13 +96,16 @@ def person_case(
     session: Session,
     name: str = HOLDER,
     *,
-    birth: str = BIRTH,
+    birth: str | None = None,
     document: str = DOCUMENT,
     child: bool = False,
     decide: bool = False,
 ) -> cases.Case:
     """A case with an identification interview (name, identity card) and a completed screening,
-    a child's if `child`; with `decide`, the person is identified as a victim."""
+    a child's if `child` (born `birth`, else BIRTH or, for a child, 15 years ago); with
+    `decide`, the person is identified as a victim."""
+    if birth is None:
+        birth = child_birth() if child else BIRTH
     case = cases.open_case(session, full_name=name, region="osh", birth_date=birth)
     ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
     for question, value in (
@@ -112,6 +118,11 @@ def person_case(
     if decide:
         decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
     return case
+
+
+def child_birth(years: int = 15) -> str:
+    """A date of birth `years` and about half a year ago."""
+    return (date.today() - timedelta(days=365 * years + 190)).isoformat()
 
 
 def agree(session: Session, case: cases.Case, *orgs: str, guardian: str = "") -> None:
