@@ -290,3 +290,21 @@ def test_no_warning_without_a_birth_date_or_document_or_for_another_birth_date(s
     assert person_matches.existing_cases(session, full_name=NAME) == []
     assert person_matches.existing_cases(session, full_name=NAME, birth_date="1996-03-11") == []
     assert person_matches.existing_cases(session, full_name=NAME, birth_date="bad") == []
+
+
+def test_an_xlsform_binds_with_a_bind_column(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label", "bind"])
+    survey.append(["date", "born", "Date of birth", "person.birth_date"])
+    survey.append(["integer", "age", "Age now", "person.age"])
+    settings = book.create_sheet("settings")
+    settings.append(["form_id", "version", "kind", "default_language"])
+    settings.append(["bound", "1", "screening", "en"])
+    path = tmp_path / "bound.xlsx"
+    book.save(path)
+    form = load_form(path)
+    assert form.bound() == {"person.birth_date": "born", "person.age": "age"}
+    assert not [w for w in form.warnings if "bind" in w.message]
