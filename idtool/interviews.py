@@ -198,10 +198,11 @@ def _from_person(session: Session, interview: Interview, form: Form) -> None:
 def refresh_from_person(session: Session, interview: Interview) -> None:
     """Bring an interview in progress in step with the person record (the person's details
     may have been edited since it was last open); a completed one is left as recorded."""
-    if not get(session, interview.uuid).in_progress:
-        return
+    form = form_of(session, interview)
+    if not get(session, interview.uuid).in_progress or not session.can(action_for(form)):
+        return  # as recorded; or read by an officer who may not answer it
     with database.transaction(session.conn):
-        _from_person(session, interview, form_of(session, interview))
+        _from_person(session, interview, form)
 
 
 def computed(session: Session, interview: Interview) -> frozenset[str]:

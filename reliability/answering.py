@@ -40,11 +40,7 @@ def text_slots(session: Session, case_uuid: str, count: int) -> list[tuple[str, 
     questions of the identification form (names left out), in as many new interviews of the
     case as it takes."""
     form = load_shipped("nrm-identification")
-    questions = [
-        q.name
-        for q in form.questions()
-        if q.kind is Kind.TEXT and not q.bind
-    ]
+    questions = [q.name for q in form.questions() if q.kind is Kind.TEXT and not q.bind]
     slots: list[tuple[str, str]] = []
     while len(slots) < count:
         interview = interviews.start(session, case_uuid, form, "ky")

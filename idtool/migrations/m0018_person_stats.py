@@ -3,7 +3,7 @@ answers: a change of either marks the person's cases for the facts cache
 (`idtool.stats.facts`), and every case is marked once so the cache reads the records now."""
 
 SQL = """
-CREATE TRIGGER stats_dirty_persons_update AFTER UPDATE OF sex, birth_date ON persons
+CREATE TRIGGER IF NOT EXISTS stats_dirty_persons_update AFTER UPDATE OF sex, birth_date ON persons
 BEGIN INSERT INTO stats_dirty (case_uuid) SELECT c.uuid FROM cases c
     WHERE c.person_uuid = NEW.uuid
     AND NOT EXISTS (SELECT 1 FROM stats_dirty s WHERE s.case_uuid = c.uuid);

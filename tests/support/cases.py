@@ -4,6 +4,7 @@ indicate trafficking, and a screened, an assessed, a decided or a documented cas
 from __future__ import annotations
 
 import json
+import random
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from idtool.assessment import VERSION_1, assess
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.interviews import Interview
+from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.registry import load_shipped
 from idtool.session import Session
 
@@ -175,3 +177,26 @@ def case_assessed_under_v1(session: Session, ids: list[str] = ORDINARY_MIGRANT) 
             ),
         )
     return case
+
+
+def answer_unanswered(
+    session: Session, interview_uuid: str, known: dict[str, Any], seed: int = 5
+) -> set[str]:
+    """Answer, through the core and page by page as an officer would, every question of an
+    interview in progress that has no answer yet (`known` values where given, else a strong
+    profile's); returns the questions it had to answer."""
+    interview = interviews.get(session, interview_uuid)
+    form = interviews.form_of(session, interview)
+    pick = demo.AnswerPicker(random.Random(seed), "strong", known)
+    asked: set[str] = set()
+
+    def flow_for(answers: dict[str, object]) -> Flow:
+        return Flow(form, {**interviews.answers(session, interview_uuid), **answers}, "en")
+
+    def save(question: str, value: object) -> None:
+        if question not in interviews.answers(session, interview_uuid):
+            interviews.save_answer(session, interview, question, value)
+            asked.add(question)
+
+    demo.fill(flow_for, form, pick, save)
+    return asked

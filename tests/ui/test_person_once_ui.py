@@ -7,16 +7,15 @@ the same person (in Latin letters) warns and opens the case already there."""
 
 from __future__ import annotations
 
-import random
 from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from idtool import cases, consent, demo, interviews, referrals
+from idtool import case_list, cases, consent, interviews, referrals
 from idtool.consent import Purpose, State
-from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.registry import load_shipped
+from tests.support.cases import answer_unanswered
 from tests.ui.drive import block, choose, click, in_dialog, pdf_text, save_to, show, type_text
 from ui.cases.case_view import CaseView
 from ui.cases.new_case_dialog import NewCaseDialog
@@ -52,31 +51,14 @@ def open_new_case(qtbot, workspace: Workspace, name: str, *, form: str = "nrm-id
     return fill.dialog  # type: ignore[attr-defined]
 
 
-def answer_the_story(session, interview_uuid: str) -> set[str]:
-    """The questions of the story pages, answered through the core as an officer would over an
-    hour (the pages this test looks at are driven through the widgets). Only what is not
-    answered yet is asked; returns the questions it had to answer."""
-    interview = interviews.get(session, interview_uuid)
-    form = load_shipped("nrm-identification")
-    known = {
-        "interview_date": date.today().isoformat(),
-        "age_at_exploitation": 22,
-        "possibly_under_18": "no",
-        "document_type": "passport",
-    }
-    pick = demo.AnswerPicker(random.Random(5), "strong", known)
-    asked: set[str] = set()
-
-    def flow_for(answers: dict[str, object]) -> Flow:
-        return Flow(form, {**interviews.answers(session, interview_uuid), **answers}, "en")
-
-    def save(question: str, value: object) -> None:
-        if question not in interviews.answers(session, interview_uuid):
-            interviews.save_answer(session, interview, question, value)
-            asked.add(question)
-
-    demo.fill(flow_for, form, pick, save)
-    return asked
+# The story pages, answered through the core as an officer would over an hour (the pages this
+# test looks at are driven through the widgets).
+STORY = {
+    "interview_date": date.today().isoformat(),
+    "age_at_exploitation": 22,
+    "possibly_under_18": "no",
+    "document_type": "passport",
+}
 
 
 def test_an_officer_types_each_value_once_from_new_case_to_referral(
@@ -106,7 +88,7 @@ def test_an_officer_types_each_value_once_from_new_case_to_referral(
     choose(qtbot, wizard, "consent_interview", "given")
     choose(qtbot, wizard, "consent_form", "oral")
     click(qtbot, wizard.pause)  # a break; the story is told over the next hour
-    asked = answer_the_story(session, uuid)
+    asked = answer_unanswered(session, uuid, STORY)
     given_once = {"full_name", "sex", "date_of_birth", "document_number", "age_now"}
     given_once |= {"information_given", "consent_interview", "consent_form"}
     assert not asked & given_once, asked & given_once  # nothing known was asked again
@@ -198,7 +180,7 @@ def test_a_second_new_case_for_the_same_person_warns_and_opens_the_first(qtbot, 
     assert seen == [f"{first.number} · {NAME} · 10.03.1996"]
     view = workspace.stack.currentWidget()
     assert isinstance(view, CaseView) and view.case_uuid == first.uuid
-    assert len(cases_of(session)) == 1  # no second case
+    assert cases_of(session) == 1  # no second case
 
 
 def test_the_officer_may_still_open_a_new_case_for_a_namesake(qtbot, session):
@@ -211,11 +193,11 @@ def test_the_officer_may_still_open_a_new_case_for_a_namesake(qtbot, session):
     assert dialog.matches_box.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     click(qtbot, dialog.ok_button)  # "Open a new case anyway"
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert len(cases_of(session)) == 2
+    assert cases_of(session) == 2
 
 
-def cases_of(session) -> list[str]:
-    return [r[0] for r in session.conn.execute("SELECT uuid FROM cases")]
+def cases_of(session) -> int:
+    return case_list.CaseQuery().count(session)
 
 
 def test_a_new_date_of_birth_in_the_interview_updates_the_age_shown(qtbot, session, make_wizard):

@@ -17,11 +17,12 @@ from idtool.questionnaire.loader import load_form
 from idtool.questionnaire.problems import FormError
 from idtool.questionnaire.registry import load_shipped
 from idtool.stats.compute import compute
-from tests.support.cases import agree, screen
+from tests.support.cases import agree, answer_unanswered, screen
 
 NAME = "Чолпон Сыдыкова"
 BORN = "1996-03-10"
 DOC = "AN1234567"
+STORY = {"interview_date": date.today().isoformat(), "age_at_exploitation": 22}
 
 
 def opened(session, **details):
@@ -232,9 +233,8 @@ def test_the_consent_page_becomes_the_consent_record_once(session):
     )
     interviews.save_answer(session, interview, "consent_interview", "given")
     assert interview_consent.record(session, interview.uuid) is None  # not completed yet
-    session.conn.execute(
-        "UPDATE interviews SET state = 'completed' WHERE uuid = ?", (interview.uuid,)
-    )
+    answer_unanswered(session, interview.uuid, STORY)
+    interviews.complete(session, interview)
     rec = interview_consent.record(session, interview.uuid)
     assert rec is not None and (rec.purpose, rec.state) == ("interview", "given")
     assert set(rec.told) == set(consent.TOLD)
@@ -247,9 +247,8 @@ def test_consent_given_without_every_point_told_is_left_to_the_officer(session):
     interview = identification(session, case)
     interviews.save_answer(session, interview, "information_given", ["purpose"])
     interviews.save_answer(session, interview, "consent_interview", "given")
-    session.conn.execute(
-        "UPDATE interviews SET state = 'completed' WHERE uuid = ?", (interview.uuid,)
-    )
+    answer_unanswered(session, interview.uuid, STORY)
+    interviews.complete(session, interview)
     assert interview_consent.record(session, interview.uuid) is None
     assert consent.history(session, case.uuid) == []
 

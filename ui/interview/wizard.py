@@ -7,6 +7,7 @@ idle) and kept, so moving between sections only swaps the visible page.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from itertools import pairwise
 
@@ -52,8 +53,9 @@ class InterviewWizard(QWidget):
         self.session = session
         self.interview = interviews.get(session, interview_uuid)
         self.form = interviews.form_of(session, self.interview)
-        # What is known about the person is shown prefilled (it may have changed meanwhile).
-        interviews.refresh_from_person(session, self.interview)
+        # What is known about the person is shown prefilled (busy: the answers as they are).
+        with contextlib.suppress(IdtoolError, database.DatabaseError):
+            interviews.refresh_from_person(session, self.interview)
         self.answers: dict[str, object] = interviews.answers(session, interview_uuid)
         self.computed = interviews.computed(session, self.interview)
         self.flow = self._new_flow()
