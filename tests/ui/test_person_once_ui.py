@@ -216,3 +216,19 @@ def test_a_new_date_of_birth_in_the_interview_updates_the_age_shown(qtbot, sessi
     assert age_now.input.edit.text() == str(full_years("2000-01-15", date.today()))
     assert not age_now.input.isEnabled() and not age_now.computed_note.isHidden()
     qtbot.keyClick(edit, Qt.Key.Key_Tab)
+
+
+def test_a_cleared_date_of_birth_is_answered_again_from_the_person_record(
+    qtbot, session, make_wizard
+):
+    case = cases.open_case(session, full_name=NAME, region="osh", birth_date=BORN)
+    interview = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
+    wizard = make_wizard(session, interview.uuid)
+    wizard._page("personal")
+    born = wizard.pages["personal"].blocks["date_of_birth"].input
+    assert born.edit.text() == BORN
+    born.edit.clear()
+    born.edit.editingFinished.emit()
+    # The record keeps it (correct it in the person's details): shown again, as stored.
+    assert interviews.answers(session, interview.uuid)["date_of_birth"] == BORN
+    assert born.edit.text() == BORN

@@ -244,14 +244,14 @@ def refill(
     interview: interviews.Interview,
     pages: dict[str, SectionPage],
     old: dict[str, object],
-    answered: str,
 ) -> tuple[dict[str, object], frozenset[str]]:
-    """After `answered` was saved (the answers were `old`): show on `pages` the other answers
-    the core changed to keep them in step with the person record (the age worked out from a
-    date of birth just given); returns the answers and the computed questions as they stand."""
+    """After an answer was saved (the answers then were `old`): show on `pages` the answers the
+    core changed to keep them in step with the person record (the age worked out from a date of
+    birth just given; a bound answer cleared, answered again from the record); returns the
+    answers and the computed questions as they stand."""
     fresh = interviews.answers(session, interview.uuid)
     computed = interviews.computed(session, interview)
-    changed = {q for q, v in fresh.items() if q != answered and old.get(q) != v}
+    changed = {q for q, v in fresh.items() if old.get(q) != v}
     for page in pages.values():
         page.refill(fresh, changed, computed)
     return fresh, computed

@@ -242,9 +242,7 @@ class InterviewWizard(QWidget):
             return
         self.answers[name] = stored
         # Show the other answers the core kept in step with the person record.
-        self.answers, self.computed = refill(
-            self.session, self.interview, self.pages, self.answers, name
-        )
+        self.answers, self.computed = refill(self.session, self.interview, self.pages, self.answers)
         self.flow = self._new_flow()
         page.apply(self.flow, self.interview.language)
         self._refresh()
