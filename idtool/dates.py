@@ -60,3 +60,9 @@ def day_first(iso: str) -> str:
 def local_moment(iso: str) -> dt.datetime:
     """A stored timestamp in this computer's time zone (ValueError when it is not one)."""
     return dt.datetime.fromisoformat(iso).astimezone()
+
+
+def full_years(start: dt.date, end: dt.date) -> int:
+    """Whole years from `start` to `end` (0 when `end` is not after `start`)."""
+    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    return max(years, 0)

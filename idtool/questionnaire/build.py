@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from idtool.i18n import _
+from idtool.questionnaire import binds
 from idtool.questionnaire.answer_ids import answer_ids
 from idtool.questionnaire.expr import Expr, ExpressionError, parse
 from idtool.questionnaire.model import (
@@ -41,7 +42,7 @@ FORM_ID = re.compile(r"[a-z0-9-]+")
 TRUE_WORDS = {"true", "yes", "true()"}
 FALSE_WORDS = {"false", "no", "false()", ""}
 GROUP_KEYS = {"name", "type", "label", "hint", "relevant"}
-VALUE_KEYS = {"required", "constraint", "constraint_message", "default", "sensitivity"}
+VALUE_KEYS = {"required", "constraint", "constraint_message", "default", "sensitivity", "bind"}
 ALLOWED: dict[Kind, set[str]] = {
     Kind.GROUP: GROUP_KEYS,
     Kind.NOTE: GROUP_KEYS,
@@ -191,6 +192,7 @@ class Builder:
         sections = tuple(s for s in (self.section(raw, title) for raw in self.raw.sections) if s)
         if not sections:
             self.problems.error(settings.where, _("The form has no sections"), column="sections")
+        binds.check_once(sections, self.problems)
         return Form(
             form_id=form_id,
             version=version,
@@ -363,6 +365,7 @@ class Builder:
             indicators=self.indicators(item, name),
             flags=self.indicators(item, name, "flags"),
             questions=members,
+            bind=binds.target(item, name, kind, self.problems) if "bind" in ALLOWED[kind] else "",
             source=item.where,
         )
 

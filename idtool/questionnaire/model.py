@@ -119,6 +119,7 @@ class Question:
     # answer value -> flags (idtool.questionnaire.flag_ids): recorded, never scored
     flags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     questions: tuple[Question, ...] = ()  # the members of a group
+    bind: str = ""  # a person field this question fills (questionnaire.binds), or ""
     source: str = field(default="", compare=False)
 
     def indicators_for(self, value: str) -> tuple[str, ...]:
@@ -195,6 +196,10 @@ class Form:
             if choice_list.name == name:
                 return choice_list
         raise KeyError(name)
+
+    def bound(self) -> dict[str, str]:
+        """bind target -> question name, for the questions bound to something."""
+        return {q.bind: q.name for q in self.questions() if q.bind}
 
     def indicator_ids(self) -> frozenset[str]:
         """Every indicator id some answer of this form can emit."""

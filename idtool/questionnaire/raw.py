@@ -25,6 +25,7 @@ QUESTION_KEYS = (
     "sensitivity",
     "indicators",
     "flags",
+    "bind",
 )
 TEXT_KEYS = ("label", "hint", "constraint_message")
 # XLSForm types we know but do not support: reported as ignored, never silently dropped
