@@ -166,6 +166,7 @@ def date_value(value: Value) -> Value:
 
 
 def regex_matches(value: Value, pattern: Value) -> bool:
-    """XLSForm regex(): true when the pattern is found; a bad or unsafe pattern never matches,
+    """XLSForm regex(): true when the pattern matches the whole text (JavaRosa's
+    `Pattern.matches`); a bad or unsafe pattern never matches,
     nor does a text longer than `regexes.MAX_TEXT` characters."""
     return regexes.matches(to_string(value), to_string(pattern))
