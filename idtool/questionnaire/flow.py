@@ -98,7 +98,25 @@ class Flow:
     def _context(
         self, current: object = None, columns: Mapping[str, object] | None = None
     ) -> Context:
-        return Context(self._values, current, columns or {}, self.today)
+        return Context(
+            self._values,
+            current,
+            columns or {},
+            self.today,
+            labels=self._choice_label,
+            tables=self.form.lookup,
+        )
+
+    def _choice_label(self, question: str, choice: str) -> str:
+        """jr:choice-name(): the label of a choice of a select question, in this language."""
+        found = self._questions.get(question)
+        if found is None or found.list_name is None:
+            return ""
+        try:
+            chosen = self.form.choice_list(found.list_name).choice(choice)
+        except KeyError:
+            return ""
+        return chosen.label.get(self.lang, self.form.default_language) if chosen else ""
 
     def _test(self, expr: Expr | None, current: object = None, empty: bool = True) -> bool:
         if expr is None:
@@ -112,7 +130,9 @@ class Flow:
         if not relevant or not isinstance(item, Question):
             self._values[item.name] = ""
         elif item.kind is Kind.CALCULATE and item.calculation is not None:
-            self._values[item.name] = item.calculation.evaluate(self._context())
+            # `.` in a calculation is its own stored value, so once(random()) keeps it
+            current = self.answers.get(item.name)
+            self._values[item.name] = item.calculation.evaluate(self._context(current))
         elif item.kind.takes_answer:
             self._values[item.name] = v.from_answer(self.answer(item.name))
         else:
