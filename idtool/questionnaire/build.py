@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from idtool.i18n import _
 from idtool.questionnaire.answer_ids import answer_ids
-from idtool.questionnaire.build_kinds import GroupNames, question_kind
+from idtool.questionnaire.build_kinds import GroupNames, form_id_of, is_dynamic, question_kind
 from idtool.questionnaire.expr import Expr, ExpressionError, parse
 from idtool.questionnaire.model import (
     Assessment,
@@ -38,7 +38,6 @@ from idtool.questionnaire.type_names import type_words
 E = TypeVar("E", bound=StrEnum)
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")  # an XML name without a namespace
 FORM_ID = re.compile(r"[a-z0-9-]+")
-XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 CURLY_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 TRUE_WORDS = {"true", "yes", "true()"}
 FALSE_WORDS = {"false", "no", "false()", ""}
@@ -184,16 +183,7 @@ class Builder:
                 _("default_language must be one of the declared languages"),
                 column=settings.column("default_language"),
             )
-        form_id = scalar_text(settings.values.get("form_id"))
-        if self.lenient and not FORM_ID.fullmatch(form_id) and XML_NAME.fullmatch(form_id):
-            written, form_id = form_id, re.sub(r"[^a-z0-9]+", "-", form_id.lower()).strip("-")
-            self.problems.warn(
-                settings.where,
-                _("form_id {written} is read as {form_id}").format(
-                    written=written, form_id=form_id
-                ),
-                column=settings.column("form_id"),
-            )
+        form_id = form_id_of(settings, self.problems, self.lenient)
         if not FORM_ID.fullmatch(form_id):
             self.problems.error(
                 settings.where,
@@ -210,7 +200,16 @@ class Builder:
         title = self.text(settings, "title", required=True)
         choice_lists = tuple(self.choice_list(raw) for raw in self.raw.choice_lists)
         sections = tuple(s for s in (self.section(raw, title) for raw in self.raw.sections) if s)
-        if not sections:
+        if not sections and self.ignored and self.raw.sections:
+            self.problems.error(
+                settings.where,
+                _(
+                    "Every question of the form is of a type the program does not support "
+                    "(listed in the warnings): there is nothing to ask"
+                ),
+                column="type",
+            )
+        elif not sections:
             self.problems.error(settings.where, _("The form has no sections"), column="sections")
         for lang, count in sorted(self.untranslated.items()):
             self.problems.warn(
@@ -359,6 +358,9 @@ class Builder:
                 item.where, _("calculation is missing"), name, item.column("calculation")
             )
         default = item.values.get("default")
+        default_expr = None
+        if default is not None and is_dynamic(scalar_text(default)):
+            default_expr, default = self.expression(item, "default", name), None
         members = self.children(item, name) if kind is Kind.GROUP else ()
         if kind is Kind.GROUP and item.children and not members and self.ignored:
             self.ignored.add(name)  # everything in it was ignored (and reported)
@@ -375,6 +377,7 @@ class Builder:
             constraint_message=self.text(item, "constraint_message", question=name),
             choice_filter=self.expression(item, "choice_filter", name),
             default=scalar_text(default) if default is not None else None,
+            default_expr=default_expr,
             calculation=self.expression(item, "calculation", name),
             sensitivity=self.enum(item, "sensitivity", Sensitivity, Sensitivity.ORDINARY, name),
             indicators=self.indicators(item, name),

@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+import re
+
 from idtool.i18n import _
+from idtool.questionnaire.functions import FUNCTIONS
 from idtool.questionnaire.model import Kind
 from idtool.questionnaire.problems import Problems
 from idtool.questionnaire.raw import TYPE_ALIASES, UNSUPPORTED_TYPES, RawItem, scalar_text
 from idtool.questionnaire.type_names import type_words
+
+_FORM_ID = re.compile(r"[a-z0-9-]+")  # as build.FORM_ID
+_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z_][A-Za-z0-9_\-]*)?)\s*\(")
+
+
+def form_id_of(settings: RawItem, problems: Problems, lenient: bool) -> str:
+    """The form_id as written; in an XLSForm, one with capitals, `_` or `.` (an XML name, as
+    ODK allows) is read in lower case with `-`, with a warning."""
+    form_id = scalar_text(settings.values.get("form_id"))
+    if lenient and not _FORM_ID.fullmatch(form_id) and _XML_NAME.fullmatch(form_id):
+        written, form_id = form_id, re.sub(r"[^a-z0-9]+", "-", form_id.lower()).strip("-")
+        problems.warn(
+            settings.where,
+            _("form_id {written} is read as {form_id}").format(written=written, form_id=form_id),
+            column=settings.column("form_id"),
+        )
+    return form_id
+
+
+def is_dynamic(default: str) -> bool:
+    """A default that is an expression (pyxform's dynamic default): it reads a question
+    (`${name}`) or calls a function (`today()`); it is computed when the interview needs it."""
+    return "${" in default or any(m[1] in FUNCTIONS for m in _CALL.finditer(default))
 
 
 def question_kind(

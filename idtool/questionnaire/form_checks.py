@@ -80,6 +80,7 @@ def _expressions(item: Section | Question) -> list[tuple[str, Expr]]:
             ("constraint", item.constraint),
             ("choice_filter", item.choice_filter),
             ("calculation", item.calculation),
+            ("default", item.default_expr),
         ]
     return [(column, expr) for column, expr in found if expr is not None]
 

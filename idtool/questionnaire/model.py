@@ -113,6 +113,7 @@ class Question:
     constraint_message: Text = Text()
     choice_filter: Expr | None = None
     default: str | None = None
+    default_expr: Expr | None = None  # a dynamic default (an expression), as ODK
     calculation: Expr | None = None
     sensitivity: Sensitivity = Sensitivity.ORDINARY
     # answer value (choice name, or "true" for a calculation) -> indicator ids
@@ -210,6 +211,7 @@ class Form:
                 question.constraint,
                 question.choice_filter,
                 question.calculation,
+                question.default_expr,
             ):
                 if expression is not None:
                     yield expression

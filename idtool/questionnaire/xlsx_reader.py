@@ -35,6 +35,14 @@ ALIASES = {
     "id_string": "form_id",
     "title": "form_title",
 }
+# bind::X columns (the XForm attribute written directly) that mean one of our columns
+BIND_COLUMNS = {
+    "relevant": "relevant",
+    "required": "required",
+    "constraint": "constraint",
+    "calculate": "calculation",
+    "jr:constraintmsg": "constraint_message",
+}
 LANGUAGE_NAMES = {
     "english": "en",
     "russian": "ru",
@@ -98,6 +106,8 @@ class _Sheet:
 
     def _key(self, header: str) -> tuple[str, str | None]:
         base, sep, lang = header.partition("::")
+        if base.strip().lower() == "bind" and lang.strip().lower() in BIND_COLUMNS:
+            return BIND_COLUMNS[lang.strip().lower()], None  # bind::relevant is relevant
         single = header.split(":", 1)
         if not sep and len(single) == 2 and single[0].strip().lower() in TRANSLATABLE:
             base, sep, lang = single[0], ":", single[1]  # label:English, as pyxform reads it
