@@ -20,10 +20,6 @@ Value = str | float | bool
 NAN = float("nan")
 _EPOCH = dt.date(1970, 1, 1)
 _NUMBER = re.compile(r"\s*-?([0-9]+(\.[0-9]*)?|\.[0-9]+)\s*")
-_DATE_TIME = re.compile(
-    r"\s*([0-9]{4}-[0-9]{2}-[0-9]{2})T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
-    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?\s*"
-)
 TOLERANCE = 1e-12  # JavaRosa: numbers this close are equal, and print as the whole number
 _INT_MAX = 2**31 - 1
 
@@ -58,12 +54,9 @@ def parse_date(text: str) -> dt.date | None:
 def written_date_time(text: str) -> dt.datetime | None:
     """The date and clock time as written in an ISO date-time ("2024-06-01T10:20:30.123+06:00",
     offset kept, not converted) or date (midnight); else None."""
-    match = _DATE_TIME.fullmatch(text)
-    if match is not None and dates.parse_iso(match[1]) is not None:
-        try:
-            return dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
+    moment = dates.parse_iso_moment(text)
+    if moment is not None:
+        return moment
     date = parse_date(text)
     return dt.datetime.combine(date, dt.time()) if date else None
 
@@ -237,8 +230,8 @@ def date_value(value: Value) -> Value:
     if isinstance(value, str):
         date = parse_date(value)
         if date is None and "T" in value:
-            match = _DATE_TIME.fullmatch(value)
-            date = parse_date(match[1]) if match else None
+            moment = dates.parse_iso_moment(value)
+            date = moment.date() if moment else None
         return date.isoformat() if date else ""
     number = to_number(value)
     if math.isnan(number) or math.isinf(number) or abs(number) > 2_900_000:
