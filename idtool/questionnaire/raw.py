@@ -75,6 +75,9 @@ class RawForm:
     # names of questions a reader left out (unsupported types, repeats): a reference to one
     # is a warning, not an error
     ignored: set[str] = field(default_factory=set)
+    # read from an XLSForm: what pyxform accepts loads, with warnings where the YAML format
+    # (the shipped forms) is strict
+    xlsform: bool = False
 
 
 def scalar_text(value: object) -> str:
