@@ -39,7 +39,7 @@ from idtool.i18n import _
 from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import audit_fork, devices, tables
+from idtool.sync import audit_fork, devices, gap, tables
 from idtool.sync.devices import DeviceRole
 
 SCAN_ABOVE = 500  # changed records of one table above which the table is read in one pass
@@ -274,11 +274,15 @@ def write_and_record(
     trusted: bool = False,
     resend: tuple[int, str | None] | None = None,
     signing: str | None = None,
+    acknowledged: int = 0,
 ) -> Path:
     """Write the bundle with the next sequence number and record it. `resend` is
-    (covers_from, digest of bundle covers_from - 1) for a catch-up package."""
+    (covers_from, digest of bundle covers_from - 1) for a catch-up package; `acknowledged`,
+    the last sequence number the recipient has from this device when it is above ours (after
+    a restore from a backup: `gap.after_restore`)."""
     conn = session.conn
     sequence, previous, _, _ = last_out(conn, session.device_id, kind)
+    sequence = max(sequence, acknowledged)
     fields: dict[str, Any] = {
         "bundle_id": str(uuid.uuid4()),
         "kind": kind.value,
@@ -345,11 +349,14 @@ def export_cases(
     sup = devices.supervisor(conn)
     me = devices.own_device(conn, DeviceRole.DEVICE)
     resend: tuple[int, str | None] | None = None
+    acknowledged = 0
     with database.transaction(conn, immediate=False):  # one consistent snapshot to read
-        _, _, since, audit_since = last_out(conn, session.device_id, Kind.CASE)
+        _, last_digest, since, audit_since = last_out(conn, session.device_id, Kind.CASE)
         if resend_from is not None:
             previous, since, audit_since = _marks_before(conn, session.device_id, resend_from)
             resend = (resend_from, previous)
+        elif (restored := gap.after_restore(conn)) is not None:
+            resend, acknowledged = (restored[0], last_digest), restored[1]
         records, top, floats = _changed(conn, since)
         audit, head = audit_records(
             conn, audit_fork.audit_since(conn, session.device_id, audit_since)
@@ -379,4 +386,5 @@ def export_cases(
         details,
         trusted=not floats,
         resend=resend,
+        acknowledged=acknowledged,
     )

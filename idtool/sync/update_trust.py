@@ -20,7 +20,15 @@ from idtool.bundle import keys
 from idtool.certificate import keyring
 from idtool.errors import BundleError
 from idtool.session import Session
-from idtool.sync import allowances, devices, issuers, keychange, questionnaires, update_reference
+from idtool.sync import (
+    allowances,
+    devices,
+    gap,
+    issuers,
+    keychange,
+    questionnaires,
+    update_reference,
+)
 from idtool.sync.apply import Applier
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
 
@@ -116,5 +124,7 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             update_reference.apply_option(session, applier, row)
         elif table == "questionnaires":
             questionnaires.install(session, applier, row)
+        elif table == gap.TABLE:
+            gap.apply_ack(session, applier, row)
         else:
             applier.quarantine(str(table)[:64], row, "unknown_table")

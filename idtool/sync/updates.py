@@ -16,7 +16,15 @@ from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import allowances, devices, issuers, questionnaires, tables, update_reference
+from idtool.sync import (
+    allowances,
+    devices,
+    gap,
+    issuers,
+    questionnaires,
+    tables,
+    update_reference,
+)
 from idtool.sync.devices import DeviceRole
 from idtool.sync.export import Cancelled, Progress, audit_records, write_and_record
 
@@ -51,6 +59,7 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
             {"table": "certificate_revocations", "row": dict(zip(schema.names, row, strict=True))}
         )
     records += allowances.records(conn)
+    records += gap.ack_records(conn)
     if session is not None:
         records += update_reference.directory_records(session)
         records += update_reference.policy_records(conn)
