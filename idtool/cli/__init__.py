@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "idtool.cli.oversight",
     "idtool.cli.stats",
     "idtool.cli.selfcheck",
+    "idtool.cli.backup",
 )
 
 
