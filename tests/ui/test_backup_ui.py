@@ -93,9 +93,7 @@ def test_the_reminder_shows_when_a_backup_is_due(
     vault, _code = made_vault
     s = vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
     with database.transaction(s.conn):
-        s.conn.execute(
-            "UPDATE meta SET value = '2020-01-01T00:00:00Z' WHERE key = 'created_at'"
-        )
+        s.conn.execute("UPDATE meta SET value = '2020-01-01T00:00:00Z' WHERE key = 'created_at'")
     s.close()
     window = make_window(vault)
     from tests.ui.drive import unlock
