@@ -146,7 +146,8 @@ def _recipients(slots: dict[str, object]) -> list[pyrage.x25519.Recipient]:
 
 
 def _snapshot_files(snapshot: Path) -> list[Path]:
-    return [snapshot, *(snapshot.with_name(snapshot.name + s) for s in ("-wal", "-shm"))]
+    suffixes = ("-wal", "-shm", "-journal")
+    return [snapshot, *(snapshot.with_name(snapshot.name + s) for s in suffixes)]
 
 
 def _remove_stale_snapshots(folder: Path) -> None:
@@ -161,7 +162,10 @@ def _snapshot(session: Session, snapshot: Path) -> dict[str, object]:
     """Copy the database into `snapshot` (encrypted with the same key); what the manifest
     needs from that copy: database and device ids, schema version, audit head."""
     try:
-        session.conn.execute("VACUUM INTO ?", (str(snapshot),))
+        os.close(os.open(snapshot, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner only
+        session.conn.execute("VACUUM INTO ?", (str(snapshot),))  # an empty file is allowed
+    except OSError as exc:
+        raise container.storage_error(exc) from exc
     except database.DatabaseError as exc:
         if "full" in str(exc).lower():
             raise StorageError(

@@ -31,7 +31,7 @@ from idtool import audit, audit_anchor, database, vault_keys
 from idtool.atomic import fsync_dir, write_atomic
 from idtool.backup import container
 from idtool.backup.container import BackupHeader, Cancelled, Progress
-from idtool.errors import BackupError, IdtoolError, InvalidInput
+from idtool.errors import BackupError, IdtoolError, InvalidInput, StorageError
 from idtool.i18n import _
 from idtool.keyslots import SlotsFile
 from idtool.sync import gap
@@ -265,24 +265,34 @@ def _check_and_mark(tmp: Path, db_key: bytes, header: BackupHeader) -> bytes | N
     audit anchor for the copy's head (None for a database that never had one)."""
     try:
         conn = database.connect(tmp, db_key)
+    except StorageError:
+        raise
     except (database.DatabaseError, IdtoolError):
         raise container.damaged() from None
     try:
-        stored = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
-        check = conn.execute("PRAGMA quick_check").fetchone()
+        try:
+            stored = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()
+            check = conn.execute("PRAGMA quick_check").fetchone()
+            device_id = vault_keys.device_id_of(conn)
+        except database.DatabaseError:
+            raise container.damaged() from None
         if stored is None or stored[0] != header.db_id or check is None or check[0] != "ok":
             raise container.damaged()
-        device_id = vault_keys.device_id_of(conn)
-        with database.transaction(conn):
-            gap.mark_restored(conn, header.backup_id, header.created)
-            audit.append(
-                conn,
-                device_id=device_id,
-                officer=None,
-                action="backup.restore",
-                details={"backup_id": header.backup_id, "created": header.created},
-            )
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            with database.transaction(conn):
+                gap.mark_restored(conn, header.backup_id, header.created)
+                audit.append(
+                    conn,
+                    device_id=device_id,
+                    officer=None,
+                    action="backup.restore",
+                    details={"backup_id": header.backup_id, "created": header.created},
+                )
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except database.DatabaseError:
+            raise StorageError(
+                _("The backup could not be restored: the disk refused the write.")
+            ) from None
         return _anchor(conn, header.db_id)
     finally:
         conn.close()
