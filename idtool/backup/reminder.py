@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from idtool import dates
 from idtool.backup.create import last_backup
 from idtool.session import Session
 
@@ -13,10 +14,9 @@ def _moment(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return dates.local_moment(text)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def backup_due(session: Session, days: int, now: datetime | None = None) -> int | None:
