@@ -96,6 +96,9 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+NUMBER_FLOOR_META = "case_number_floor"  # set by sync.gap from the coordinator's acknowledgement
+
+
 def _next_number(session: Session) -> str:
     """Per-device running number: DEVICE-YEAR-NNNNN (DEVICE: 4 characters of the device id; the
     case number is a claim of the certificate code, which must stay under 300 bytes)."""
@@ -106,6 +109,9 @@ def _next_number(session: Session) -> str:
         (prefix + "%",),
     ).fetchone()
     last = int(row[0].rsplit("-", 1)[1]) if row else 0
+    floor = session.meta(NUMBER_FLOOR_META) or ""  # after a restore: what the coordinator has
+    if floor.startswith(prefix) and floor.rsplit("-", 1)[1].isdigit():
+        last = max(last, int(floor.rsplit("-", 1)[1]))
     return f"{prefix}{last + 1:05d}"
 
 
