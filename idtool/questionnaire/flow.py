@@ -38,11 +38,17 @@ def is_empty(answer: object) -> bool:
     )
 
 
-def typed_default(question: Question) -> object:
-    """A question's default as a stored answer (int, float, list of choices or text)."""
+TODAY_DEFAULT = "today()"  # a date question's default: the day the interview is started
+
+
+def typed_default(question: Question, today: dt.date | None = None) -> object:
+    """A question's default as a stored answer (int, float, list of choices or text); a date
+    question's default "today()" is `today` (the computer's date when None)."""
     text = question.default
     if text is None:
         return None
+    if question.kind is Kind.DATE and text.strip() == TODAY_DEFAULT:
+        return (today or dt.date.today()).isoformat()
     if question.kind is Kind.SELECT_MULTIPLE:
         return text.split()
     if question.kind in (Kind.INTEGER, Kind.DECIMAL):
@@ -53,9 +59,19 @@ def typed_default(question: Question) -> object:
     return text
 
 
-def default_answers(form: Form) -> dict[str, object]:
+def default_answers(form: Form, today: dt.date | None = None) -> dict[str, object]:
     """The answers a new interview starts with: every default of the form."""
-    return {q.name: typed_default(q) for q in form.questions() if q.default is not None}
+    return {q.name: typed_default(q, today) for q in form.questions() if q.default is not None}
+
+
+def started_answers(form: Form, today: dt.date | None = None) -> dict[str, object]:
+    """The defaults stored when an interview starts: those that would change from day to day
+    ("today()"), so the interview keeps the day it was started on."""
+    return {
+        q.name: typed_default(q, today)
+        for q in form.questions()
+        if q.kind is Kind.DATE and q.default is not None and q.default.strip() == TODAY_DEFAULT
+    }
 
 
 class Flow:
@@ -123,7 +139,7 @@ class Flow:
         if name in self.answers:
             return self.answers[name]
         question = self._questions.get(name)
-        return typed_default(question) if question else None
+        return typed_default(question, self.today) if question else None
 
     def value(self, name: str) -> Value:
         """What expressions see for a question ('' when irrelevant or unanswered)."""
