@@ -267,11 +267,21 @@ def test_diverging_decision_needs_a_reason_and_decisions_supersede(qtbot, sessio
     case, _interview = screened_case(session, language="ru")
     form = load_shipped("nrm-screening")
     page = show(qtbot, DecisionPage(session, case.uuid))
+    # In the officer's language first; the interview's language (Russian) beside it.
+    assessment = case_assessments.latest(session, case.uuid)
+    assert page.language.currentText() == "English"
+    assert form.question("debt").label["en"] in page.answers.text()
+    assert page.recommendation.text().endswith(recommendation_label("presumed_victim", "en"))
+    assert page.reasons.text() == assessment.explain("en", form)
+    page.language.setFocus()
+    qtbot.keyClick(page.language, Qt.Key.Key_Down)
+    assert page.language.currentData() == "ru"
     answers = page.answers.text()
     assert form.question("debt").label["ru"] in answers
     assert "Atlantis" not in answers  # stored, but no longer relevant
     assert page.recommendation.text().endswith(recommendation_label("presumed_victim", "ru"))
-    assert page.reasons.text() == case_assessments.latest(session, case.uuid).explain("ru")
+    assert page.reasons.text() == assessment.explain("ru", form)
+    assert page.reasons.text() != assessment.explain("en", form)
 
     click(qtbot, page, page.radios[decisions.Decision.NOT_VICTIM])
     assert page.departs_note.isVisible()
@@ -331,4 +341,7 @@ def test_border_guard_sees_no_decision_controls(qtbot, session, made_vault):
         assert page.save_button is None
         note = page.findChild(type(page.answers), "review_not_permitted")
         assert note.isVisible() and "may not record a decision" in note.text()
-        assert load_shipped("nrm-screening").question("debt").label["ky"] in page.answers.text()
+        debt = load_shipped("nrm-screening").question("debt").label
+        assert debt["en"] in page.answers.text()  # in the officer's language
+        page.language.setCurrentIndex(page.language.findData("ky"))  # the interview's
+        assert debt["ky"] in page.answers.text()
