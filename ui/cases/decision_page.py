@@ -79,7 +79,7 @@ class DecisionPage(QWidget):
         self.language = QComboBox()
         self.language.setObjectName("review_language")
         self.language.setAccessibleName(_("Language of the answers and reasons"))
-        self.language_label = QLabel(_("Show &in:"))
+        self.language_label = QLabel(_("Review &language:"))
         self.language_label.setBuddy(self.language)
         top.addWidget(self.language_label)
         top.addWidget(self.language)
