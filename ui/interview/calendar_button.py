@@ -8,25 +8,21 @@ The keyboard works in it: arrows move the day, Enter picks it, Escape closes it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtCore import QDate, QLocale, QPoint, Qt
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QToolButton, QWidget
 
 from idtool import dates
-from idtool.i18n import _
+from idtool.i18n import _, current_language
 
 
 class CalendarButton(QToolButton):
     """Opens a calendar under `edit`, starting at the date typed there (else today); the day
-    chosen is handed to `chosen` as "YYYY-MM-DD"."""
+    chosen is put in `edit` as "YYYY-MM-DD" and its editing finished (the answer commits)."""
 
-    def __init__(
-        self, edit: QLineEdit, chosen: Callable[[str], None], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, edit: QLineEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = edit
-        self._chosen = chosen
         self.setObjectName("calendar_button")
         self.setText(_("Calendar…"))
         self.setToolTip(_("Choose the day in a calendar"))
@@ -47,6 +43,7 @@ class CalendarButton(QToolButton):
             self.calendar.setWindowFlag(Qt.WindowType.Popup)
             self.calendar.setGridVisible(True)
             self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+            self.calendar.setLocale(QLocale(current_language()))  # month and day names
             self.calendar.activated.connect(self._pick)  # Enter or a double click
             self.calendar.clicked.connect(self._pick)
         typed = dates.parse_typed(self.edit.text()) or dt.date.today()
@@ -59,4 +56,5 @@ class CalendarButton(QToolButton):
         if self.calendar is not None:
             self.calendar.hide()
         self.edit.setFocus(Qt.FocusReason.PopupFocusReason)
-        self._chosen(day.toString("yyyy-MM-dd"))
+        self.edit.setText(day.toString("yyyy-MM-dd"))
+        self.edit.editingFinished.emit()

@@ -138,15 +138,12 @@ class LineInput(_TypedInput):
         self.calendar_button: CalendarButton | None = None
         if kind is Kind.DATE:
             self.edit.setPlaceholderText(_("DD.MM.YYYY or YYYY-MM-DD"))
-            self.calendar_button = CalendarButton(self.edit, self._picked, self)
+            self.calendar_button = CalendarButton(self.edit, self)
             layout.addWidget(self.calendar_button)
-            layout.addStretch(1)
+        if pattern:
+            layout.addStretch(1)  # a short field stays at the left, not in the middle
         self.edit.textEdited.connect(self._typed)
         self.edit.editingFinished.connect(self._finished)
-
-    def _picked(self, iso: str) -> None:  # a day chosen in the calendar: committed at once
-        self.edit.setText(iso)
-        self.flush()
 
     def _finished(self) -> None:
         """Show the answer as it is stored (14.03.2025 becomes 2025-03-14), then commit it."""
