@@ -166,14 +166,14 @@ def test_new_case_dialog_opens_the_case_and_starts_the_interview(qtbot, session)
     assert "region" in dialog.region_error.text()
     assert case_list.CaseQuery().count(session) == 0
     type_text(dialog.full_name, "Чолпон Сыдыкова")
-    type_text(dialog.birth_date, "31.12.2000")
+    type_text(dialog.birth_date, "31.13.2000")
     dialog.region.setCurrentIndex(dialog.region.findData("batken"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert dialog.birth_error.isVisible() and "YYYY-MM-DD" in dialog.birth_error.text()
+    assert dialog.birth_error.isVisible() and "DD.MM.YYYY" in dialog.birth_error.text()
     assert not dialog.region_error.isVisible()
     assert dialog.result() != QDialog.DialogCode.Accepted
     dialog.birth_date.clear()
-    type_text(dialog.birth_date, "2000-12-31")
+    type_text(dialog.birth_date, "31.12.2000")  # as printed on a Kyrgyz passport
     dialog.sex.setCurrentIndex(dialog.sex.findData("female"))
     titles = [dialog.form.itemText(i) for i in range(dialog.form.count())]
     assert "First-contact screening for signs of trafficking (NRM)" in titles
