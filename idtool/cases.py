@@ -189,11 +189,12 @@ def open_case(
 
 
 def check_birth_date(text: str, today: date | None = None) -> str:
-    """A typed date of birth as the person record keeps it: "YYYY-MM-DD", or '' for none.
+    """A typed date of birth ("DD.MM.YYYY" or "YYYY-MM-DD") as the person record keeps it:
+    "YYYY-MM-DD", or '' for none.
     InvalidInput when it is not a date, lies in the future or more than 120 years back."""
     if not text.strip():
         return ""
-    born = dates.parse(text)
+    born = dates.parse(text, day_first=True)  # as printed on passports, or ISO
     today = today or date.today()
     if born > today:
         raise InvalidInput(_("The date of birth cannot be in the future."))

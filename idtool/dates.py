@@ -48,6 +48,8 @@ def parse(text: str, *, day_first: bool = False) -> dt.date:
     """The date in typed `text` ("YYYY-MM-DD", and "DD.MM.YYYY" with `day_first`), spaces
     around ignored; InvalidInput otherwise (the message never repeats the text)."""
     found = parse_typed(text) if day_first else parse_iso(text.strip())
+    if found is None and day_first:
+        raise InvalidInput(_("Enter a date as DD.MM.YYYY or YYYY-MM-DD."))
     if found is None:
         raise InvalidInput(_("Enter a date as YYYY-MM-DD."))
     return found

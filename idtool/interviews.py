@@ -18,7 +18,7 @@ from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
 from idtool.policy import Action, Role
 from idtool.questionnaire.answers import check as check_answer
-from idtool.questionnaire.flow import Flow
+from idtool.questionnaire.flow import Flow, started_answers
 from idtool.questionnaire.model import Form, FormKind
 from idtool.questionnaire.registry import available_forms, load_shipped
 from idtool.session import Session
@@ -85,6 +85,8 @@ def start(session: Session, case_uuid: str, form: Form, language: str) -> Interv
             " ?, ?)",
             (*interview.__dict__.values(), session.device_id),
         )
+        for question, value in started_answers(form).items():  # the interview's date: today
+            _write(session, interview, question, value)
         session.audit(
             "interview.start",
             case_uuid,

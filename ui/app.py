@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.demo:
         return _run_demo(app, settings)
     window = MainWindow(Vault(data), settings)
+    from ui.window_size import fit_to_screen
+
+    fit_to_screen(window)  # maximised on a small laptop screen
     window.show()
     return app.exec()
 
@@ -154,6 +157,9 @@ def _run_demo(app: object, settings: settings_mod.Settings) -> int:
             name=DEMO_OFFICER, passphrase=passphrase
         )
         window.start_unlocked(session)
+        from ui.window_size import fit_to_screen
+
+        fit_to_screen(window)
         window.show()
         window.statusBar().showMessage(_("Preparing demo cases…"))
 

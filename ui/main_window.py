@@ -17,6 +17,7 @@ from idtool import __version__
 from idtool import settings as settings_mod
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, set_language
 from idtool.vault import Vault
+from ui import place as places
 from ui.idle import InactivityTimer
 from ui.quickhide import QuickHide
 from ui.tasks import cancel_all
@@ -50,6 +51,9 @@ class MainWindow(QMainWindow):
         from ui import qt_strings
 
         qt_strings.install()  # Qt's own buttons (OK, Cancel, Close...) in our languages
+        from ui import file_dialogs
+
+        file_dialogs.install()  # Qt's file dialog, its buttons labelled in our words
         self.quick_hide = QuickHide(self)
         self.quick_hide.triggered.connect(self.lock)
         self.demo = demo
@@ -57,6 +61,7 @@ class MainWindow(QMainWindow):
         from ui.backup.menu import BackupActions
 
         self.backup = BackupActions(self, self._rebuild)
+        self.locked_place = places.Place()  # where the officer was when the window locked
         self.resize(1120, 760)
         self._rebuild()
 
@@ -65,8 +70,9 @@ class MainWindow(QMainWindow):
     def is_unlocked(self) -> bool:
         return self.session is not None
 
-    def _rebuild(self) -> None:
-        """(Re)create the menus and the page for the current state, in the current language."""
+    def _rebuild(self, keep: places.Place | None = None) -> None:
+        """(Re)create the menus and the page for the current state, in the current language;
+        with `keep`, show that place again (see ui.place)."""
         title = _("idtool - NRM identification")
         if self.demo:
             title = _("{title} [DEMO]").format(title=title)
@@ -85,7 +91,7 @@ class MainWindow(QMainWindow):
             self.status_officer.setText(
                 _("{name} - {role}").format(name=officer.name, role=policy.role_label(officer.role))
             )
-        elif not self.vault.exists():
+        elif not self.vault.exists() or (keep is not None and keep.setup_pending):
             from ui.setup_page import SetupPage  # needed once per installation
 
             setup = SetupPage(self.vault)
@@ -107,6 +113,11 @@ class MainWindow(QMainWindow):
             page.reset()
         elif hasattr(page, "name"):
             page.name.setFocus()
+        if keep is not None:
+            places.restore(page, keep, self._officer_id())
+
+    def _officer_id(self) -> str:
+        return self.session.officer.uuid if self.session is not None else ""
 
     def refresh_workspace(self) -> None:
         """Re-read what the workspace shows (e.g. after demo cases were added)."""
@@ -122,7 +133,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self.idle.activate()
         self.quick_hide.activate()
-        self._rebuild()
+        keep, self.locked_place = self.locked_place, places.Place()
+        self._rebuild(keep)
         self.statusBar().showMessage(_("Unlocked."), 4000)
         from ui.audit_warning import show_audit_warning
 
@@ -140,6 +152,7 @@ class MainWindow(QMainWindow):
         save = getattr(self.page, "save_pending", None)
         if callable(save):
             save()  # the last half-typed answer is kept, then everything on screen goes
+        self.locked_place = places.capture(self.page, self._officer_id())
         session, self.session = self.session, None
         self.statusBar().clearMessage()
         self._rebuild()  # nothing of the case stays on screen from here on
@@ -276,8 +289,12 @@ class MainWindow(QMainWindow):
         if code not in LANGUAGES:
             return
         self._save_settings(replace(self.settings, language=code))
+        save = getattr(self.page, "save_pending", None)
+        if callable(save):
+            save()  # an answer being typed is stored before its page is built again
+        keep = places.capture(self.page, self._officer_id())
         set_language(code)
-        self._rebuild()
+        self._rebuild(keep)
 
     def set_lock_minutes(self, minutes: int) -> None:
         self._save_settings(replace(self.settings, lock_minutes=minutes))

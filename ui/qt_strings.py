@@ -29,6 +29,11 @@ QT_SOURCE_TEXTS = (
     N_("&Paste"),
     N_("Delete"),
     N_("Select All"),
+    # The file dialog's columns (context QFileSystemModel).
+    N_("Name"),
+    N_("Size"),
+    N_("Type"),
+    N_("Date Modified"),
 )
 _KNOWN = frozenset(QT_SOURCE_TEXTS)
 

@@ -1,5 +1,8 @@
 """Quick-hide: F12, or Escape pressed twice within a moment, locks the program at once.
 
+An Escape that closes a popup (a menu, a drop-down list, a calendar) does not count: an officer
+closing a menu and then a dialog with Escape is not locked out. F12 always locks.
+
 For the interview room: when someone walks in, one key hides everything. The filter sees key
 presses anywhere in the application (dialogs included) and never swallows them.
 """
@@ -29,6 +32,7 @@ class QuickHide(QObject):
         from PySide6.QtCore import Qt
 
         self._f12, self._escape = Qt.Key.Key_F12, Qt.Key.Key_Escape
+        self._seen, self._last_escape = None, 0.0  # the key that locked was never released here
         if not self._active:
             QApplication.instance().installEventFilter(self)
             self._active = True
@@ -53,6 +57,10 @@ class QuickHide(QObject):
         if key == self._f12:
             self.triggered.emit()
         elif key == self._escape:
+            if QApplication.activePopupWidget() is not None:
+                # This Escape closes a menu, a list or a calendar: it starts no double press.
+                self._last_escape = 0.0
+                return False
             now = time.monotonic()
             if now - self._last_escape <= DOUBLE_ESCAPE_SECONDS:
                 self._last_escape = 0.0

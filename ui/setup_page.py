@@ -106,6 +106,32 @@ class SetupPage(QWidget):
         layout.addStretch(1)
         return page
 
+    def typed(self) -> dict[str, object]:
+        """What is on the page, kept over a language change: the fields typed, or the
+        database just made with its recovery code (shown only this once)."""
+        if self._session is not None:
+            return {"session": self._session, "code": self.code.text()}
+        return {
+            "name": self.name.text(),
+            "passphrase": self.passphrase.text(),
+            "repeat": self.repeat.text(),
+            "organisation": self.organisation.currentData(),
+        }
+
+    def restore_typed(self, typed: dict[str, object]) -> None:
+        if typed.get("session") is not None:
+            self._session = typed["session"]  # type: ignore[assignment]
+            self.code.setText(str(typed.get("code", "")))
+            self.stack.setCurrentIndex(1)
+            self.confirm.setFocus()
+            return
+        self.name.setText(str(typed.get("name", "")))
+        self.passphrase.setText(str(typed.get("passphrase", "")))
+        self.repeat.setText(str(typed.get("repeat", "")))
+        self.organisation.setCurrentIndex(
+            max(0, self.organisation.findData(typed.get("organisation")))
+        )
+
     def _build_code_page(self) -> QWidget:
         page = QWidget()
         title = QLabel(_("Your recovery code"))

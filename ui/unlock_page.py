@@ -82,6 +82,15 @@ class UnlockPage(QWidget):
         layout.addStretch(1)
         self._tick()
 
+    def typed(self) -> dict[str, str]:
+        """The officer name typed (a language change keeps it; never the passphrase)."""
+        return {"name": self.name.text()} if self.name.text() else {}
+
+    def restore_typed(self, typed: dict[str, str]) -> None:
+        self.name.setText(typed.get("name", ""))
+        if self.name.text():
+            self.passphrase.setFocus()
+
     def reset(self) -> None:
         """Empty every field (after a lock nothing typed before stays on screen)."""
         self.name.clear()

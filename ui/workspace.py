@@ -46,10 +46,12 @@ class Workspace(QWidget):
         layout.addWidget(self.stack)
         self.current: QWidget | None = None
         self.page_name = ""
+        self.target = ""  # the case or interview the page shows
         self.show_cases()
 
-    def _show(self, page: QWidget, name: str) -> None:
+    def _show(self, page: QWidget, name: str, target: str = "") -> None:
         old = self.current
+        self.target = target
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         self.current = page
@@ -65,6 +67,19 @@ class Workspace(QWidget):
         save = getattr(self.current, "save_pending", None)
         if callable(save):
             save()
+
+    def place(self) -> tuple[str, str]:
+        """The page and the case or interview on it (kept over a language change or lock)."""
+        return self.page_name, self.target
+
+    def go_to_place(self, name: str, target: str) -> None:
+        """Show a page again as `place` gave it."""
+        pages = {"case": self.show_case, "interview": self.show_interview}
+        pages["review"] = self.show_review
+        if name in pages and target:
+            pages[name](target)
+        elif name != self.page_name:
+            self.show_cases()
 
     def refresh(self) -> None:
         """Show new data on the case list; other pages (an interview) are left alone."""
@@ -88,7 +103,7 @@ class Workspace(QWidget):
         page.new_interview.connect(self.new_interview)
         page.review.connect(self.show_review)
         page.back.connect(self.show_cases)
-        self._show(page, "case")
+        self._show(page, "case", case_uuid)
 
     def new_case(self) -> None:
         from ui.cases.new_case_dialog import NewCaseDialog
@@ -119,7 +134,7 @@ class Workspace(QWidget):
         page.completed.connect(self.interview_completed)
         page.completed.connect(lambda _uuid: self.show_review(case_uuid))
         page.paused.connect(lambda: self.show_case(case_uuid))
-        self._show(page, "interview")
+        self._show(page, "interview", interview_uuid)
 
     def interview_completed(self, interview_uuid: str) -> None:
         """The consent page's answers become the consent record (nobody records it twice)."""
@@ -140,4 +155,4 @@ class Workspace(QWidget):
             return
         page.decided.connect(self.show_case)
         page.back.connect(lambda: self.show_case(case_uuid))
-        self._show(page, "review")
+        self._show(page, "review", case_uuid)

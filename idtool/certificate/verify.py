@@ -127,7 +127,7 @@ def _is_file(path: Path) -> bool:
 
 
 def _check_birth_date(text: str) -> str:
-    return dates.parse(text).isoformat()
+    return dates.parse(text, day_first=True).isoformat()  # as the certificate prints it
 
 
 def verify(

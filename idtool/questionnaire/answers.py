@@ -176,6 +176,8 @@ def _date(raw: object, typed: bool) -> str:
         found = dates.parse_typed(raw) if typed else dates.parse_iso(raw.strip())
         if found is not None:
             return found.isoformat()
+    if typed:
+        raise _Wrong(_("Enter a date as DD.MM.YYYY or YYYY-MM-DD."))
     raise _Wrong(_("Enter a date as YYYY-MM-DD."))
 
 

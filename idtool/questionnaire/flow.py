@@ -40,12 +40,20 @@ def is_empty(answer: object) -> bool:
     )
 
 
-def typed_default(question: Question, computed: Value | None = None) -> object:
+TODAY_DEFAULT = "today()"  # a date question's default: the day the interview is started
+
+
+def typed_default(
+    question: Question, computed: Value | None = None, today: dt.date | None = None
+) -> object:
     """A question's default as a stored answer (int, float, list of choices or text); a
-    dynamic default gives its `computed` value."""
+    dynamic default gives its `computed` value; a date question's default "today()" is
+    `today` (the computer's date when None)."""
     text = question.default if computed is None else v.to_string(computed)
     if text is None or (computed is not None and text == ""):
         return None
+    if computed is None and question.kind is Kind.DATE and text.strip() == TODAY_DEFAULT:
+        return (today or dt.date.today()).isoformat()
     if question.kind is Kind.SELECT_MULTIPLE:
         return text.split()
     if question.kind in (Kind.INTEGER, Kind.DECIMAL):
@@ -56,9 +64,27 @@ def typed_default(question: Question, computed: Value | None = None) -> object:
     return text
 
 
-def default_answers(form: Form) -> dict[str, object]:
+def default_answers(form: Form, today: dt.date | None = None) -> dict[str, object]:
     """The answers a new interview starts with: every default of the form."""
-    return {q.name: typed_default(q) for q in form.questions() if q.default is not None}
+    return {
+        q.name: typed_default(q, today=today) for q in form.questions() if q.default is not None
+    }
+
+
+def started_answers(form: Form, today: dt.date | None = None) -> dict[str, object]:
+    """The defaults stored when an interview starts: those that would change from day to day
+    ("today()", written as a default or read as a dynamic default), so the interview keeps the
+    day it was started on."""
+    return {
+        q.name: (today or dt.date.today()).isoformat()
+        for q in form.questions()
+        if q.kind is Kind.DATE and _is_today(q)
+    }
+
+
+def _is_today(question: Question) -> bool:
+    expression = str(question.default_expr) if question.default_expr is not None else ""
+    return TODAY_DEFAULT in ((question.default or "").strip(), expression.strip())
 
 
 class Flow:
@@ -148,7 +174,7 @@ class Flow:
         question = self._questions.get(name)
         if question is not None and question.default_expr is not None:
             return typed_default(question, question.default_expr.evaluate(self._context()))
-        return typed_default(question) if question else None
+        return typed_default(question, today=self.today) if question else None
 
     def text(self, text: Text, lang: str | None = None) -> str:
         """A label or hint in this language with each ${name} shown as its current value,

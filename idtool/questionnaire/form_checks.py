@@ -181,5 +181,5 @@ def _default_fits(question: Question, choice_names: set[str]) -> bool:
     if question.kind is Kind.DECIMAL:
         return not values.is_date(text) and math.isfinite(values.to_number(text))
     if question.kind is Kind.DATE:
-        return values.parse_date(text) is not None
+        return text.strip() == "today()" or values.parse_date(text) is not None
     return True

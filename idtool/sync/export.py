@@ -112,8 +112,11 @@ def written_packages(session: Session) -> list[dict[str, Any]]:
 
 
 def pending_changes(session: Session) -> int:
-    """How many record changes the next case package would carry (from the change journal)."""
+    """How many record changes the next case package would carry (from the change journal).
+    A device that has not joined a supervisor has nowhere to send them: BundleError
+    "not_enrolled" (asked before the officer chooses a folder)."""
     session.require(Action.EXPORT_OWN_BUNDLE)
+    devices.supervisor(session.conn)
     since = last_out(session.conn, session.device_id, Kind.CASE)[2]
     row = session.conn.execute("SELECT count(*) FROM sync_changes WHERE id > ?", (since,))
     return int(row.fetchone()[0])

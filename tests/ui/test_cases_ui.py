@@ -166,14 +166,14 @@ def test_new_case_dialog_opens_the_case_and_starts_the_interview(qtbot, session)
     assert "region" in dialog.region_error.text()
     assert case_list.CaseQuery().count(session) == 0
     type_text(dialog.full_name, "Чолпон Сыдыкова")
-    type_text(dialog.birth_date, "31.12.2000")
+    type_text(dialog.birth_date, "31.13.2000")
     dialog.region.setCurrentIndex(dialog.region.findData("batken"))
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert dialog.birth_error.isVisible() and "YYYY-MM-DD" in dialog.birth_error.text()
+    assert dialog.birth_error.isVisible() and "DD.MM.YYYY" in dialog.birth_error.text()
     assert not dialog.region_error.isVisible()
     assert dialog.result() != QDialog.DialogCode.Accepted
     dialog.birth_date.clear()
-    type_text(dialog.birth_date, "2000-12-31")
+    type_text(dialog.birth_date, "31.12.2000")  # as printed on a Kyrgyz passport
     dialog.sex.setCurrentIndex(dialog.sex.findData("female"))
     titles = [dialog.form.itemText(i) for i in range(dialog.form.count())]
     assert "First-contact screening for signs of trafficking (NRM)" in titles
@@ -267,11 +267,21 @@ def test_diverging_decision_needs_a_reason_and_decisions_supersede(qtbot, sessio
     case, _interview = screened_case(session, language="ru")
     form = load_shipped("nrm-screening")
     page = show(qtbot, DecisionPage(session, case.uuid))
+    # In the officer's language first; the interview's language (Russian) beside it.
+    assessment = case_assessments.latest(session, case.uuid)
+    assert page.language.currentText() == "English"
+    assert form.question("debt").label["en"] in page.answers.text()
+    assert page.recommendation.text().endswith(recommendation_label("presumed_victim", "en"))
+    assert page.reasons.text() == assessment.explain("en", form)
+    page.language.setFocus()
+    qtbot.keyClick(page.language, Qt.Key.Key_Down)
+    assert page.language.currentData() == "ru"
     answers = page.answers.text()
     assert form.question("debt").label["ru"] in answers
     assert "Atlantis" not in answers  # stored, but no longer relevant
     assert page.recommendation.text().endswith(recommendation_label("presumed_victim", "ru"))
-    assert page.reasons.text() == case_assessments.latest(session, case.uuid).explain("ru")
+    assert page.reasons.text() == assessment.explain("ru", form)
+    assert page.reasons.text() != assessment.explain("en", form)
 
     click(qtbot, page, page.radios[decisions.Decision.NOT_VICTIM])
     assert page.departs_note.isVisible()
@@ -331,4 +341,7 @@ def test_border_guard_sees_no_decision_controls(qtbot, session, made_vault):
         assert page.save_button is None
         note = page.findChild(type(page.answers), "review_not_permitted")
         assert note.isVisible() and "may not record a decision" in note.text()
-        assert load_shipped("nrm-screening").question("debt").label["ky"] in page.answers.text()
+        debt = load_shipped("nrm-screening").question("debt").label
+        assert debt["en"] in page.answers.text()  # in the officer's language
+        page.language.setCurrentIndex(page.language.findData("ky"))  # the interview's
+        assert debt["ky"] in page.answers.text()

@@ -6,6 +6,8 @@ the same interview (after the session was closed and unlocked again) resumes whe
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit
 
@@ -95,15 +97,18 @@ def test_full_screening_interview(qtbot, session, make_wizard):
     assert stored(session, uuid)["exploitation_country_other"] == "Өзбекстан, Самарканд"
     qtbot.keyClick(edit_of(wizard, "exploitation_country_other"), Qt.Key.Key_Return)
     assert wizard.current == "referral"
-    assert wizard.next.text() == "Finish"
+    assert wizard.next.text() == "Check the answers"
 
     for choice in ("purpose", "data_use", "retention", "withdrawal", "voluntary"):
         choose(qtbot, wizard, "information_given", choice)
     choose(qtbot, wizard, "consent_referral", "given")
     assert shown(wizard, "referral_notes") and not shown(wizard, "refused_note")
     type_answer(qtbot, wizard, "referral_notes", "Кризистик борбор, эртең")
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    assert wizard.on_summary  # the summary asks first; nothing is completed yet
+    assert interviews.get(session, uuid).state == "in_progress"
     with qtbot.waitSignal(wizard.completed, timeout=5000) as finished:
-        qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(wizard.summary.confirm, Qt.MouseButton.LeftButton)
     assert finished.args == [uuid]
     done = interviews.get(session, uuid)
     assert done.state == "completed"
@@ -130,6 +135,8 @@ def test_resume_after_restart(qtbot, made_vault, make_wizard):
     choose(qtbot, wizard, "consent_form", "oral")
     qtbot.keyClick(wizard.next, Qt.Key.Key_Right, ALT)
     assert wizard.current == "setting"
+    assert edit_of(wizard, "interview_date").text() == dt.date.today().isoformat()
+    edit_of(wizard, "interview_date").clear()  # it starts as today
     type_answer(qtbot, wizard, "interview_date", "2025-03-14")
     choose(qtbot, wizard, "interview_place", "crisis_centre")
     choose(qtbot, wizard, "interview_language", "other")
@@ -178,7 +185,7 @@ def test_skip_logic_live(qtbot, session, make_wizard):
     choose(qtbot, wizard, "consent_interview", "refused")
     assert shown(wizard, "consent_refused_note") and not shown(wizard, "consent_form")
     assert wizard.sections.count() == 1  # nothing else is asked without consent
-    assert wizard.next.text() == "Finish"
+    assert wizard.next.text() == "Check the answers"
     choose(qtbot, wizard, "consent_interview", "given")
     assert shown(wizard, "consent_form") and not shown(wizard, "consent_refused_note")
     assert wizard.sections.count() == 15
@@ -253,10 +260,14 @@ def test_half_typed_date_is_not_stored_and_blocks_next(qtbot, session, make_wiza
     )
     wizard = make_wizard(session, uuid)
     assert wizard.current == "setting"
+    today = stored(session, uuid)["interview_date"]
+    assert today == dt.date.today().isoformat()  # the interview date starts as today
+    edit_of(wizard, "interview_date").clear()
     type_answer(qtbot, wizard, "interview_date", "2025-3")
-    assert "interview_date" not in stored(session, uuid)
+    assert stored(session, uuid)["interview_date"] == today  # the half date is not stored
     wizard.go_next()
-    assert block(wizard, "interview_date").error.text() == "Enter a date as YYYY-MM-DD."
+    refused = block(wizard, "interview_date").error.text()
+    assert refused == "Enter a date as DD.MM.YYYY or YYYY-MM-DD."
     edit = edit_of(wizard, "interview_date")
     edit.clear()
     type_answer(qtbot, wizard, "interview_date", "14.03.2025")  # as often written here
@@ -402,7 +413,7 @@ def test_pause_emits_and_core_errors_show_inline(qtbot, session, make_wizard, mo
         "referral",
     )
     again = make_wizard(session, uuid)
-    assert again.current == "referral" and again.next.text() == "Finish"
+    assert again.current == "referral" and again.next.text() == "Check the answers"
 
     def not_now(*_args: object) -> str:
         raise InvalidInput("1 answer(s) are missing or not valid.")
@@ -410,5 +421,7 @@ def test_pause_emits_and_core_errors_show_inline(qtbot, session, make_wizard, mo
     monkeypatch.setattr(interviews, "complete", not_now)
     with qtbot.assertNotEmitted(again.completed):
         qtbot.mouseClick(again.next, Qt.MouseButton.LeftButton)
+        assert again.on_summary
+        qtbot.mouseClick(again.summary.confirm, Qt.MouseButton.LeftButton)
     assert again.message.isVisible() and "missing" in again.message.text()
     assert interviews.get(session, uuid).in_progress

@@ -79,6 +79,7 @@ def test_an_officer_types_each_value_once_from_new_case_to_referral(
         "date_of_birth": BORN,
         "document_number": DOC,
         "age_now": age,
+        "interview_date": date.today().isoformat(),  # the day it started
     }
 
     # The consent page, as the officer clicks it.
@@ -90,6 +91,7 @@ def test_an_officer_types_each_value_once_from_new_case_to_referral(
     click(qtbot, wizard.pause)  # a break; the story is told over the next hour
     asked = answer_unanswered(session, uuid, STORY)
     given_once = {"full_name", "sex", "date_of_birth", "document_number", "age_now"}
+    given_once |= {"interview_date"}
     given_once |= {"information_given", "consent_interview", "consent_form"}
     assert not asked & given_once, asked & given_once  # nothing known was asked again
 
@@ -109,13 +111,15 @@ def test_an_officer_types_each_value_once_from_new_case_to_referral(
             assert block(wizard, "sex").input.buttons["female"].isChecked()
             assert block(wizard, "date_of_birth").input.edit.text() == BORN
             assert block(wizard, "document_number").input.edit.text() == DOC
-        if wizard.next.text() == "Finish":
+        if wizard.next.text() == "Check the answers":
             break
         click(qtbot, wizard.next)
         assert wizard.current != page, page
     assert {"age", "personal"} <= seen
+    click(qtbot, wizard.next)  # the summary of the answers, then the one button that completes
+    assert wizard.on_summary
     with qtbot.waitSignal(wizard.completed, timeout=10_000):
-        click(qtbot, wizard.next)
+        click(qtbot, wizard.summary.confirm)
     assert interviews.get(session, uuid).state == "completed"
 
     # The consent page is the consent record, recorded once, never asked again.

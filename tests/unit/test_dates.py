@@ -59,10 +59,11 @@ def test_local_moment_reads_a_stored_timestamp():
 def test_birth_dates_are_checked_once_for_the_dialog_and_the_core():
     today = dt.date(2026, 1, 10)
     assert cases.check_birth_date(" 2000-12-31 ", today) == "2000-12-31"
+    assert cases.check_birth_date("31.12.2000", today) == "2000-12-31"  # as on a passport
     assert cases.check_birth_date("  ", today) == ""
     with language("en"):
         for text, message in (
-            ("31.12.2000", "Enter a date as YYYY-MM-DD."),
+            ("31.13.2000", "Enter a date as DD.MM.YYYY or YYYY-MM-DD."),
             ("2026-01-11", "The date of birth cannot be in the future."),
             ("1900-01-01", "Check the year of birth."),
         ):

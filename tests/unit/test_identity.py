@@ -148,7 +148,7 @@ def test_a_referral_that_sends_identifying_data_needs_the_name(session):
 def test_person_details_are_checked_and_audited_without_values(session):
     case = nameless(session, "Woman from the bus station")
     for bad, words in (
-        ({"birth_date": "31.12.2999"}, "YYYY-MM-DD"),
+        ({"birth_date": "31.13.1999"}, "YYYY-MM-DD"),  # DD.MM.YYYY is read, month 13 is not
         ({"birth_date": "2999-12-31"}, "future"),
         ({"full_name": "Nurgul\u202e"}, "direction"),
         ({"document_number": "ID\x1b123"}, "document number"),

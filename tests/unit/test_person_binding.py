@@ -114,6 +114,7 @@ def test_what_new_case_knows_is_answered_and_the_age_is_worked_out(session):
         "date_of_birth": BORN,
         "document_number": DOC,
         "age_now": age,
+        "interview_date": date.today().isoformat(),  # the day it started (issue 15, item 7)
     }
     assert interviews.computed(session, interview) == {"age_now"}
     # The age is worked out, not asked: the same value is accepted, another is refused.

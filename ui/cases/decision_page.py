@@ -8,6 +8,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -18,37 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import case_assessments, cases, decisions, interviews
+from idtool.addenda import answer_text
 from idtool.assessment import recommendation_label
 from idtool.decisions import MATCHING_DECISION, Decision, decision_label
 from idtool.errors import IdtoolError
-from idtool.i18n import LANGUAGE_NAMES, _
+from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from idtool.policy import Action, role_label
 from idtool.questionnaire.flow import Flow
-from idtool.questionnaire.model import Kind, Question
+from idtool.questionnaire.model import Kind
 from idtool.session import Session
 from ui.cases.assessments_section import version_text
 from ui.cases.list_model import local_time
 from ui.cases.widgets import form_title, group, heading, page_container
 from ui.fields import error_label, show_error
-
-
-def answer_text(flow: Flow, question: Question, value: object) -> str:
-    """An answer as the person heard it: choice labels in the interview language."""
-    form, lang = flow.form, flow.lang
-    if question.kind.is_select and question.list_name:
-        names = value.split() if isinstance(value, str) else value
-        if not isinstance(names, list | tuple):
-            names = [names]
-        try:
-            choices = form.choice_list(question.list_name)
-        except KeyError:
-            return ", ".join(str(n) for n in names)
-        labels = []
-        for name in names:
-            choice = choices.choice(str(name))
-            labels.append(choice.label.get(lang, form.default_language) if choice else str(name))
-        return "; ".join(labels)
-    return str(value)
 
 
 def answers_html(flow: Flow) -> str:
@@ -68,7 +51,7 @@ def answers_html(flow: Flow) -> str:
         parts.append('<table cellspacing="4" width="100%">')
         for q in shown:
             label = html.escape(q.label.get(lang, default) or q.name)
-            value = html.escape(answer_text(flow, q, effective[q.name]))
+            value = html.escape(answer_text(flow.form, q.name, effective[q.name], lang))
             parts.append(
                 f'<tr><td width="50%" valign="top">{label}</td>'
                 f'<td valign="top"><b>{value}</b></td></tr>'
@@ -93,6 +76,13 @@ class DecisionPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addStretch(1)
+        self.language = QComboBox()
+        self.language.setObjectName("review_language")
+        self.language.setAccessibleName(_("Language of the answers and reasons"))
+        self.language_label = QLabel(_("Review &language:"))
+        self.language_label.setBuddy(self.language)
+        top.addWidget(self.language_label)
+        top.addWidget(self.language)
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -109,17 +99,37 @@ class DecisionPage(QWidget):
             column.addWidget(note)
         else:
             interview = interviews.get(session, self.assessment.interview_uuid)
-            self.lang = interview.language
-            self.flow = interviews.flow(session, interview)
+            # The officer reads the review in the program's language; the interview's own
+            # language (the person's words) is one choice away.
+            self.lang = current_language()
+            self.flow = interviews.flow(session, interview, self.lang)
+            self.interview = interview
+            for code in dict.fromkeys([self.lang, interview.language]):
+                if code in LANGUAGES:
+                    self.language.addItem(LANGUAGE_NAMES[code], code)
+            self.language.currentIndexChanged.connect(self._language_chosen)
             column.addWidget(self._answers_box(interview))
             column.addWidget(self._assessment_box())
             column.addWidget(self._decision_box())
         column.addStretch(1)
+        self.language.setEnabled(self.language.count() > 1)
+        self.language.setVisible(self.language.count() > 0)
+        self.language_label.setVisible(self.language.count() > 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.scroll_area = page_container(content)
         layout.addWidget(self.scroll_area)
         self.setFocusProxy(self.back_button)
+
+    def _language_chosen(self, index: int) -> None:
+        """Show the answers, the recommendation and its reasons in another language."""
+        lang = self.language.itemData(index)
+        if not lang or lang == self.lang:
+            return
+        self.lang = lang
+        self.flow = interviews.flow(self.session, self.interview, lang)
+        self.answers.setText(answers_html(self.flow) or _("No answers."))
+        self._show_assessment()
 
     # -- what was said -------------------------------------------------------------------------
     def _answers_box(self, interview: interviews.Interview) -> QWidget:
@@ -150,11 +160,7 @@ class DecisionPage(QWidget):
     def _assessment_box(self) -> QWidget:
         assert self.assessment is not None
         box, layout = group(_("Recommendation"), "review_assessment_box")
-        self.recommendation = QLabel(
-            _("Recommendation: {recommendation}").format(
-                recommendation=recommendation_label(self.assessment.recommendation, self.lang)
-            )
-        )
+        self.recommendation = QLabel()
         self.recommendation.setObjectName("review_recommendation")
         font = self.recommendation.font()
         font.setBold(True)
@@ -173,7 +179,7 @@ class DecisionPage(QWidget):
                 + " "
                 + _("A supervisor may re-assess the case under the current rules.")
             )
-        self.reasons = QLabel(self.assessment.explain(self.lang, self.flow.form))
+        self.reasons = QLabel()
         self.reasons.setObjectName("review_reasons")
         self.reasons.setAccessibleName(_("Reasons for the recommendation"))
         self.reasons.setTextFormat(Qt.TextFormat.PlainText)
@@ -182,7 +188,17 @@ class DecisionPage(QWidget):
         layout.addWidget(self.recommendation)
         layout.addWidget(self.rules_version)
         layout.addWidget(self.reasons)
+        self._show_assessment()
         return box
+
+    def _show_assessment(self) -> None:
+        assert self.assessment is not None
+        self.recommendation.setText(
+            _("Recommendation: {recommendation}").format(
+                recommendation=recommendation_label(self.assessment.recommendation, self.lang)
+            )
+        )
+        self.reasons.setText(self.assessment.explain(self.lang, self.flow.form))
 
     # -- what the officer decides --------------------------------------------------------------
     def _decision_box(self) -> QWidget:

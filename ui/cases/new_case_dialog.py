@@ -72,7 +72,7 @@ class NewCaseDialog(QDialog):
         for value, label in SEXES:
             self.sex.addItem(_(label), value)
         self.birth_date = line_edit(_("Date of birth"), object_name="new_birth_date")
-        self.birth_date.setPlaceholderText(_("YYYY-MM-DD, optional"))
+        self.birth_date.setPlaceholderText(_("DD.MM.YYYY or YYYY-MM-DD, optional"))
         self.birth_error = error_label("new_birth_error")
         self.document = line_edit(_("Document number"), object_name="new_document")
         self.document.setPlaceholderText(_("Optional"))

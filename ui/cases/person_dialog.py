@@ -50,7 +50,7 @@ class PersonDialog(QDialog):
         self.full_name = self._edit(_("Full name"), "person_full_name", "full_name")
         self.full_name.setPlaceholderText(_("As the person gives it, or as in a document"))
         self.birth_date = self._edit(_("Date of birth"), "person_birth_date", "birth_date")
-        self.birth_date.setPlaceholderText(_("YYYY-MM-DD"))
+        self.birth_date.setPlaceholderText(_("DD.MM.YYYY or YYYY-MM-DD"))
         self.birth_error = error_label("person_birth_error")
         self.document = self._edit(_("Document number"), "person_document", "document_number")
         self.fields = {

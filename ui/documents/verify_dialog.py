@@ -87,7 +87,7 @@ class VerifyDialog(QDialog):
 
         self.name = line_edit(_("Holder's full name"), object_name="verify_name")
         self.birth_date = line_edit(_("Holder's date of birth"), object_name="verify_birth")
-        self.birth_date.setPlaceholderText(_("YYYY-MM-DD"))
+        self.birth_date.setPlaceholderText(_("DD.MM.YYYY or YYYY-MM-DD"))
         holder = QFormLayout()
         holder.addRow(_("Holder's &name (optional):"), self.name)
         holder.addRow(_("Date of &birth (optional):"), self.birth_date)

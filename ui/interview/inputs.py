@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from idtool.i18n import _
 from idtool.questionnaire import answers
 from idtool.questionnaire.model import Choice, Form, Kind, Question
+from ui.interview.calendar_button import CalendarButton
 
 DEBOUNCE_MS = 400
 # Free-text questions whose answers are stories rather than a word or two get several lines.
@@ -134,8 +135,13 @@ class LineInput(_TypedInput):
                 QRegularExpressionValidator(QRegularExpression(pattern), self.edit)
             )
             self.edit.setMaximumWidth(220)
+        self.calendar_button: CalendarButton | None = None
         if kind is Kind.DATE:
-            self.edit.setPlaceholderText(_("YYYY-MM-DD"))
+            self.edit.setPlaceholderText(_("DD.MM.YYYY or YYYY-MM-DD"))
+            self.calendar_button = CalendarButton(self.edit, self)
+            layout.addWidget(self.calendar_button)
+        if pattern:
+            layout.addStretch(1)  # a short field stays at the left, not in the middle
         self.edit.textEdited.connect(self._typed)
         self.edit.editingFinished.connect(self._finished)
 
@@ -163,7 +169,12 @@ class LineInput(_TypedInput):
         self.edit.setText(answers.shown(value))
 
     def focus_widgets(self) -> list[QWidget]:
-        return [self.edit]
+        return [self.edit] if self.calendar_button is None else [self.edit, self.calendar_button]
+
+    def set_accessible(self, name: str, description: str) -> None:
+        super().set_accessible(name, description)
+        if self.calendar_button is not None:
+            self.calendar_button.name_after(name)
 
 
 class LongTextInput(_TypedInput):
@@ -218,8 +229,10 @@ class _ChoiceInput(QuestionInput):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(form, question, parent)
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(exclusive)
+        # Radio buttons share one group: one Tab stop, arrows move between them. Check boxes
+        # get none: in a QButtonGroup they would be one Tab stop too, and every box of a
+        # multi-answer question must be reachable with Tab and toggled with Space.
+        self.group: QButtonGroup | None = QButtonGroup(self) if exclusive else None
         self.buttons: dict[str, QAbstractButton] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -228,13 +241,19 @@ class _ChoiceInput(QuestionInput):
             button: QAbstractButton = QRadioButton(self) if exclusive else QCheckBox(self)
             button.setObjectName(f"choice_{choice.name}")
             button.setMinimumWidth(40)  # long labels wrap (see resizeEvent) instead of widening
-            self.group.addButton(button)
+            if self.group is not None:
+                self.group.addButton(button)
+            else:
+                button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+                button.toggled.connect(lambda checked, b=button: self._toggled(b, checked))
             self.buttons[choice.name] = button
             layout.addWidget(button)
         self._loading = False
         self._labels: dict[str, str] = {}
         self._wrap_width = 0
-        self.group.buttonToggled.connect(self._toggled)
+        if self.group is not None:
+            self.group.setExclusive(True)
+            self.group.buttonToggled.connect(self._toggled)
 
     def _toggled(self, _button: QAbstractButton, _checked: bool) -> None:
         if not self._loading:
@@ -254,13 +273,14 @@ class _ChoiceInput(QuestionInput):
     def _check(self, chosen: set[object]) -> None:
         """Check exactly these choices without committing."""
         self._loading = True
-        exclusive = self.group.exclusive()
-        self.group.setExclusive(False)  # an exclusive group cannot be emptied otherwise
+        if self.group is not None:
+            self.group.setExclusive(False)  # an exclusive group cannot be emptied otherwise
         try:
             for name, button in self.buttons.items():
                 button.setChecked(name in chosen)
         finally:
-            self.group.setExclusive(exclusive)
+            if self.group is not None:
+                self.group.setExclusive(True)
             self._loading = False
         self._after_toggle()
 

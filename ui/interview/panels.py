@@ -106,8 +106,9 @@ class GuidancePanel(QFrame):
         super().__init__(parent)
         self.setObjectName("guidance")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumWidth(200)
-        self.setMaximumWidth(340)
+        # One width whatever the hint: a panel that followed its text moved the page and the
+        # Next button with every question.
+        self.setFixedWidth(min(340, max(220, self.fontMetrics().averageCharWidth() * 36)))
         layout = QVBoxLayout(self)
         self.heading = QLabel(_("Guidance for the officer"), self)
         font = QFont(self.heading.font())

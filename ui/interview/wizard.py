@@ -31,15 +31,17 @@ from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from idtool.questionnaire.answers import AnswerError
 from idtool.questionnaire.flow import Flow, ValidationIssue
 from idtool.session import Session
-from ui.fields import error_label, failure_text, show_error
+from ui.fields import error_label, show_error
+from ui.interview.finishing import Finishing, error_text
 from ui.interview.page import SectionPage, refill
 from ui.interview.panels import GuidancePanel, SectionList, officer_text
+from ui.interview.summary import SummaryPage
 
 NEXT_KEYS = ("Alt+Right", "Ctrl+PgDown")
 PREVIOUS_KEYS = ("Alt+Left", "Ctrl+PgUp")
 
 
-class InterviewWizard(QWidget):
+class InterviewWizard(Finishing, QWidget):
     """Runs one interview; constructing it again on the same interview resumes it."""
 
     completed = Signal(str)  # the interview's uuid, once the core has completed it
@@ -61,6 +63,7 @@ class InterviewWizard(QWidget):
         self.flow = self._new_flow()
         self.pages: dict[str, SectionPage] = {}
         self.done = not self.interview.in_progress
+        self.on_summary = False
         self._build()
         start = self.interview.current_section
         if not self.flow.is_relevant(start):
@@ -111,6 +114,15 @@ class InterviewWizard(QWidget):
         self.notice.setObjectName("wizard_notice")
         self.notice.setWordWrap(True)
         self.notice.hide()
+        self.warning = QLabel(self)  # answers that contradict each other (ages)
+        self.warning.setObjectName("wizard_warning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #8a4b00; font-weight: bold;")
+        self.warning.hide()
+        self.summary = SummaryPage(self.stack)
+        self.summary.change.connect(self._change_from_summary)
+        self.summary.confirmed.connect(self._finish)
+        self.stack.addWidget(self.summary)
         self.back = self._button(_("Back"), "back", _("Previous section (Alt+Left, Ctrl+PgUp)"))
         self.back.clicked.connect(self.go_previous)
         self.pause = self._button(_("Pause"), "pause", _("Save and leave the interview for now"))
@@ -129,6 +141,7 @@ class InterviewWizard(QWidget):
         centre = QVBoxLayout()
         centre.addWidget(legend)
         centre.addWidget(self.stack, 1)
+        centre.addWidget(self.warning)
         centre.addWidget(self.message)
         centre.addWidget(self.notice)
         centre.addLayout(buttons)
@@ -183,6 +196,8 @@ class InterviewWizard(QWidget):
             self._page(missing)
 
     def _show(self, name: str) -> None:
+        self.on_summary = False
+        self.next.show()
         page = self._page(name)
         page.apply(self.flow, self.interview.language)
         self.stack.setCurrentWidget(page)
@@ -193,7 +208,7 @@ class InterviewWizard(QWidget):
                 interviews.set_section(self.session, self.interview, name)
                 self.interview = replace(self.interview, current_section=name)
             except (IdtoolError, database.DatabaseError) as exc:
-                self._say(_error_text(exc))
+                self._say(error_text(exc))
         self._refresh()
         section = self.form.section(name)
         self.guidance.show_section(officer_text(section.hint, self.interview.language, self.form))
@@ -224,8 +239,11 @@ class InterviewWizard(QWidget):
         text = _("{answered} of {total} required answers").format(answered=answered, total=total)
         self.progress.setFormat(text.replace("%", "%%"))
         last = self.flow.next_section(self.current) is None
-        self.next.setText(_("Finish") if last else _("Next"))
-        self.back.setEnabled(self.flow.previous_section(self.current) is not None)
+        self.next.setText(_("Check the answers") if last else _("Next"))
+        self.back.setEnabled(
+            self.on_summary or self.flow.previous_section(self.current) is not None
+        )
+        self._show_warnings()
 
     # -- answers ---------------------------------------------------------------------------------
     def _answered(self, page: SectionPage, name: str, value: object) -> None:
@@ -235,10 +253,10 @@ class InterviewWizard(QWidget):
         except (IdtoolError, database.DatabaseError) as exc:
             block = page.blocks[name]
             # Beside the question, what to do is enough; the status line names the question.
-            block.set_message(exc.problem if isinstance(exc, AnswerError) else _error_text(exc))
+            block.set_message(exc.problem if isinstance(exc, AnswerError) else error_text(exc))
             if block.input is not None:
                 block.input.forget_commit()
-            self._say(_error_text(exc))
+            self._say(error_text(exc))
             return
         self.answers[name] = stored
         # Show the other answers the core kept in step with the person record.
@@ -255,15 +273,16 @@ class InterviewWizard(QWidget):
 
     # -- navigation ------------------------------------------------------------------------------
     def go_next(self) -> None:
-        """Validate this page; move to the next section, or finish on the last one."""
-        if self.done:
+        """Validate this page; move to the next section, or to the summary after the last one
+        (the interview is completed only from the summary, never by Next or Enter)."""
+        if self.done or self.on_summary:
             return
         self.save_pending()
         if not self._page_valid(self.current):
             return
         following = self.flow.next_section(self.current)
         if following is None:
-            self._finish()
+            self.show_summary()
         else:
             self._say("")
             self._show(following)
@@ -272,6 +291,9 @@ class InterviewWizard(QWidget):
         if self.done:
             return
         self.save_pending()
+        if self.on_summary:
+            self._show(self.current)
+            return
         previous = self.flow.previous_section(self.current)
         if previous is not None:
             self._say("")
@@ -279,6 +301,9 @@ class InterviewWizard(QWidget):
 
     def go_to(self, name: str) -> None:
         """Jump to a section already reached; pages passed on the way forward must validate."""
+        if self.on_summary and name == self.current:
+            self._show(name)
+            return
         if self.done or name == self.current or not self.flow.is_relevant(name):
             return
         self.save_pending()
@@ -315,29 +340,6 @@ class InterviewWizard(QWidget):
         )
         page.focus_first(issues)
 
-    def _finish(self) -> None:
-        for section in self.flow.sections():
-            if not self._page_valid(section.name):
-                return
-        try:
-            interviews.complete(self.session, self.interview)
-        except (IdtoolError, database.DatabaseError) as exc:
-            self._say(_error_text(exc))
-            return
-        self.interview = interviews.get(self.session, self.interview.uuid)
-        self._set_read_only(_("The interview is complete. The answers are saved."))
-        self.completed.emit(self.interview.uuid)
-
-    def _set_read_only(self, notice: str) -> None:
-        self.done = True
-        self._say("")
-        for page in self.pages.values():
-            page.setEnabled(False)
-        for widget in (self.next, self.back, self.pause, self.language):
-            widget.setEnabled(False)
-        self.notice.setText(notice)
-        self.notice.show()
-
     def _pause(self) -> None:
         self.save_pending()
         self.paused.emit()
@@ -354,7 +356,7 @@ class InterviewWizard(QWidget):
         try:
             interviews.set_language(self.session, self.interview, lang)
         except (IdtoolError, database.DatabaseError) as exc:
-            self._say(_error_text(exc))
+            self._say(error_text(exc))
             return
         self.interview = replace(self.interview, language=lang)
         for page in self.pages.values():
@@ -362,6 +364,8 @@ class InterviewWizard(QWidget):
         self.title.setText(officer_text(self.form.title, lang, self.form))
         section = self.form.section(self.current)
         self.guidance.show_section(officer_text(section.hint, lang, self.form))
+        if self.on_summary:
+            self.summary.show_answers(self._summary_flow(), self._warnings())
         self._refresh()
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
@@ -382,15 +386,11 @@ class InterviewWizard(QWidget):
         focus = QApplication.focusWidget()
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if enter and plain and self.on_summary:
+            event.accept()  # on the summary only "Complete the interview" completes it
+            return
         if enter and plain and focus not in (self.language, self.sections):
             event.accept()
             self.go_next()
             return
         super().keyPressEvent(event)
-
-
-def _error_text(exc: Exception) -> str:
-    return failure_text(
-        exc,
-        _("The answer could not be saved. Try again; if it keeps failing, tell your supervisor."),
-    )

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool.errors import NotPermitted
+from idtool.errors import BundleError, NotPermitted
 from idtool.i18n import _
 from idtool.session import Session
 from idtool.sync import export, updates
@@ -88,6 +88,16 @@ class ExportFlow(_WriteFlow):
             pending = export.pending_changes(self.session)
         except NotPermitted as exc:
             self._failed(exc)
+            return False
+        except BundleError as exc:
+            if exc.reason != "not_enrolled":
+                raise
+            self.error = _(
+                "This computer has not joined a supervisor yet, so there is nobody to send "
+                "cases to. First join one: Exchange > Join a supervisor…, with the enrolment "
+                "file your supervisor gives you."
+            )
+            self.message = notify(self.parent, self.title, self.error, warning=True)
             return False
         if pending == 0:
             answer = QMessageBox.question(
