@@ -150,8 +150,8 @@ class SectionPage(QScrollArea):
             block.computed_note.setVisible(name in computed)
 
     def apply(self, flow: Flow, lang: str) -> None:
-        """Relevance, required marks and filtered choices as the answers now stand."""
-        fallback = self.form.default_language
+        """Relevance, required marks, labels (with each ${name} shown as its answer) and
+        filtered choices as the answers now stand."""
         for name, block in self.blocks.items():
             question = block.question
             relevant = flow.is_relevant(name)
@@ -160,7 +160,7 @@ class SectionPage(QScrollArea):
                 block.setVisible(relevant)
             if not relevant:
                 continue
-            block.set_text(question.label.get(lang, fallback), flow.is_required(question))
+            block.set_text(flow.text(question.label, lang), flow.is_required(question))
             if question.choice_filter is not None and block.input is not None:
                 offered = frozenset(c.name for c in flow.choices_for(question))
                 if self._offered.get(name) != offered:
@@ -175,7 +175,7 @@ class SectionPage(QScrollArea):
         self.title.setText(self.section.label.get(lang, fallback))
         for block in self.blocks.values():
             question = block.question
-            block.set_text(question.label.get(lang, fallback), block.required, force=True)
+            block.set_text(flow.text(question.label, lang), block.required, force=True)
             if block.input is not None and question.list_name:
                 try:
                     listed = self.form.choice_list(question.list_name).choices
