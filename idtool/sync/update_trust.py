@@ -30,6 +30,7 @@ from idtool.sync import (
     outcome_records,
     questionnaires,
     referral_status,
+    review_back,
     update_reference,
 )
 from idtool.sync.apply import Applier
@@ -133,5 +134,7 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             acks.apply(session, applier, row)
         elif table == outcome_records.TABLE:
             referral_status.apply_relayed(session, applier, row)
+        elif table == review_back.TABLE:
+            review_back.apply(session, applier, row)
         else:
             applier.quarantine(str(table)[:64], row, "unknown_table")

@@ -24,6 +24,7 @@ from idtool.sync import (
     issuers,
     outcome_records,
     questionnaires,
+    review_back,
     tables,
     update_reference,
 )
@@ -100,6 +101,7 @@ def export_update(
         records += outcome_records.relayed(conn, device_ids)  # `referral_status`
         records += acks.records(conn, device_ids)
         records += case_edits.records(conn, device_ids)
+        records += review_back.records(conn, device_ids)
         _entries, head = audit_records(conn, 1 << 62)
     return write_and_record(
         session,
