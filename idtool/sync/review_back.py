@@ -9,7 +9,9 @@ for a response, a non-punishment flag was followed up.
 `records(conn, device_ids)`: the coordinator's own resolutions (`device_id` is the coordinator)
 whose item belongs to a case owned by one of `device_ids` (`sync_owners`), with the officers
 who wrote them (as `case_edits` records, applied there). Sent each time; a resolution already
-there comes out "unchanged".
+there comes out "unchanged". The coordinator's note stays with it: an update for all devices
+is readable by every post, and the note is free text that may name the person; the post
+learns what was reviewed and when.
 
 `apply(session, applier, row)` on the device, inside the update's import:
 
@@ -35,7 +37,7 @@ from idtool.sync.apply import Applier
 from idtool.sync.devices import DeviceRole
 
 TABLE = "review_resolution"
-FIELDS = ("uuid", "kind", "target", "note", "officer_uuid", "resolved_at", "device_id")
+FIELDS = ("uuid", "kind", "target", "officer_uuid", "resolved_at", "device_id")
 # kind -> the case its target (a decision, a case or a referral) belongs to
 _CASE_OF = {
     "against_recommendation": "SELECT case_uuid FROM decisions WHERE uuid = ?",
@@ -52,7 +54,6 @@ class Reviewed:
 
     kind: str
     resolved_at: str
-    note: str
 
 
 def _case_of(conn: Connection, kind: str, target: str) -> str | None:
@@ -119,8 +120,8 @@ def apply(session: Session, applier: Applier, row: object) -> None:
         applier.quarantine("review_resolutions", row, "missing_reference", "officer_uuid")
         return
     conn.execute(
-        f"INSERT INTO review_resolutions ({', '.join(FIELDS)}) VALUES"
-        f" ({', '.join('?' * len(FIELDS))})",
+        f"INSERT INTO review_resolutions ({', '.join(FIELDS)}, note) VALUES"
+        f" ({', '.join('?' * len(FIELDS))}, '')",
         tuple(row[f] for f in FIELDS),
     )
     if (
@@ -143,11 +144,11 @@ def reviewed(session: Session, case_uuid: str) -> list[Reviewed]:
     first; read with the case (the case view is audited as a view of the case)."""
     conn = session.conn
     found = []
-    for kind, target, at, note in conn.execute(
-        "SELECT kind, target, resolved_at, note FROM review_resolutions WHERE device_id != ?"
+    for kind, target, at in conn.execute(
+        "SELECT kind, target, resolved_at FROM review_resolutions WHERE device_id != ?"
         " ORDER BY resolved_at, rowid",
         (session.device_id,),
     ):
         if kind in _CASE_OF and _case_of(conn, kind, target) == case_uuid:
-            found.append(Reviewed(kind, at, note))
+            found.append(Reviewed(kind, at))
     return found

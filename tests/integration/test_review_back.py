@@ -41,7 +41,8 @@ def test_the_coordinators_review_reaches_the_post(tmp_path: Path) -> None:
     assert not cases.get_case(post, case.uuid, audit_view=False).review
     (seen,) = review_back.reviewed(post, case.uuid)
     assert seen.kind == "against_recommendation"
-    assert seen.note == "Checked with the post: the decision stands."
+    # the coordinator's note (free text) stays there: the package is readable by every post
+    assert post.conn.execute("SELECT note FROM review_resolutions").fetchall() == [("",)]
     (audited,) = post.conn.execute(
         "SELECT target, details FROM audit WHERE action = 'sync.review_resolved'"
     ).fetchall()
@@ -75,7 +76,6 @@ def _resolution(sup, target: str, *, writer: str) -> dict[str, object]:
             "uuid": str(uuid.uuid4()),
             "kind": "no_decision",
             "target": target,
-            "note": "forged",
             "officer_uuid": sup.officer.uuid,
             "resolved_at": "2026-01-01T00:00:00+00:00",
             "device_id": writer,

@@ -13,15 +13,12 @@ from idtool.sync.review_back import Reviewed, reviewed
 
 
 def reviewed_text(items: list[Reviewed]) -> str:
-    lines = []
-    for item in items:
-        line = _("Reviewed by the coordinator on {date}: {what}.").format(
+    return "\n".join(
+        _("Reviewed by the coordinator on {date}: {what}.").format(
             date=item.resolved_at[:10], what=kind_label(item.kind)
         )
-        if item.note:
-            line += " " + _("Note: {note}").format(note=item.note)
-        lines.append(line)
-    return "\n".join(lines)
+        for item in items
+    )
 
 
 def reviewed_note(session: Session, case_uuid: str, parent: QWidget | None = None) -> QLabel:
