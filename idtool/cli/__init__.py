@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "idtool.cli.certificates",
     "idtool.cli.referrals",
     "idtool.cli.sync",
+    "idtool.cli.conflicts",
     "idtool.cli.oversight",
     "idtool.cli.stats",
     "idtool.cli.htcds",

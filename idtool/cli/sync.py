@@ -333,7 +333,7 @@ def cmd_keys_change_package(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from idtool.sync.export import export_cases
-    from idtool.sync.updates import export_update_all
+    from idtool.sync.updates import export_updates
 
     folder = Path(args.out).expanduser()
     if not folder.is_dir():
@@ -359,7 +359,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 services=tuple(args.service),
             )
         elif args.update:
-            path = export_update_all(session, folder)
+            path, own = export_updates(session, folder)
+            for device_path in own.values():  # a device's own, with the coordinator's edits
+                print(device_path)
         else:
             path = export_cases(session, folder, resend_from=args.resend_from)
     print(path)

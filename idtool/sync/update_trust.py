@@ -31,6 +31,7 @@ from idtool.sync import (
     outcome_records,
     questionnaires,
     referral_status,
+    review_back,
     update_reference,
 )
 from idtool.sync.apply import Applier
@@ -136,5 +137,7 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             referral_status.apply_relayed(session, applier, row)
         elif table == gap.TABLE:
             gap.apply_ack(session, applier, row)
+        elif table == review_back.TABLE:
+            review_back.apply(session, applier, row)
         else:
             applier.quarantine(str(table)[:64], row, "unknown_table")

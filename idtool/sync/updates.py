@@ -25,6 +25,7 @@ from idtool.sync import (
     issuers,
     outcome_records,
     questionnaires,
+    review_back,
     tables,
     update_reference,
 )
@@ -98,10 +99,7 @@ def export_update(
         recipients.append(dev.age_recipient)
     directory.organisations(session)  # seeds the working copy first (its own transaction)
     with database.transaction(conn, immediate=False):
-        records = [*(extra or []), *update_records(conn, session)]
-        records += outcome_records.relayed(conn, device_ids)  # `referral_status`
-        records += acks.records(conn, device_ids)
-        records += case_edits.records(conn, device_ids)
+        records = [*(extra or []), *update_bundle_records(session, device_ids)]
         _entries, head = audit_records(conn, 1 << 62)
     return write_and_record(
         session,
@@ -119,6 +117,48 @@ def export_update(
     )
 
 
+def update_bundle_records(session: Session, device_ids: list[str]) -> list[dict[str, Any]]:
+    """What an update for `device_ids` carries (inside the caller's transaction). The
+    coordinator's edits of a device's cases hold personal data (names, decisions): they go only
+    into an update for that one device, which no other post can decrypt."""
+    conn = session.conn
+    records = update_records(conn, session)
+    records += outcome_records.relayed(conn, device_ids)  # `referral_status`
+    records += acks.records(conn, device_ids)
+    if len(device_ids) == 1:
+        records += case_edits.records(conn, device_ids)
+    records += review_back.records(conn, device_ids)
+    return records
+
+
+def export_updates(
+    session: Session,
+    out: str | Path,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> tuple[Path, dict[str, Path]]:
+    """Supervisor: the update for every trusted device, and for each device whose cases the
+    coordinator changed, an update for it alone carrying those changes (a superset of the
+    shared one: the device imports whichever it gets). Returns (shared, {device: own})."""
+    ids = _trusted_devices(session)
+    shared = export_update(session, out, ids, progress, cancelled)
+    own: dict[str, Path] = {}
+    for device_id in ids:
+        with database.transaction(session.conn, immediate=False):
+            pending = case_edits.records(session.conn, [device_id])
+        if pending:
+            own[device_id] = export_update(session, out, [device_id])
+    return shared, own
+
+
+def _trusted_devices(session: Session) -> list[str]:
+    return [
+        d.device_id
+        for d in devices.all_devices(session.conn)
+        if d.role is DeviceRole.DEVICE and d.status is devices.DeviceStatus.TRUSTED
+    ]
+
+
 def export_update_all(
     session: Session,
     out: str | Path,
@@ -128,10 +168,7 @@ def export_update_all(
     extra: list[dict[str, Any]] | None = None,
     signing: str | None = None,
 ) -> Path:
-    """Supervisor: one update bundle readable by every trusted device."""
-    ids = [
-        d.device_id
-        for d in devices.all_devices(session.conn)
-        if d.role is DeviceRole.DEVICE and d.status is devices.DeviceStatus.TRUSTED
-    ]
+    """Supervisor: one update bundle readable by every trusted device (no device's case
+    edits: see `update_bundle_records`; `export_updates` writes those too)."""
+    ids = _trusted_devices(session)
     return export_update(session, out, ids, progress, cancelled, extra=extra, signing=signing)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from idtool import cases, decisions
+from idtool import cases, database, decisions
 from idtool.decisions import Decision
 from idtool.sync import conflicts, export, updates
 from idtool.sync.importer import import_bundle
@@ -91,3 +91,25 @@ def test_a_record_not_written_by_the_coordinator_is_refused(tmp_path: Path) -> N
     assert post.conn.execute(
         "SELECT reason FROM sync_quarantine WHERE tbl = 'cases'"
     ).fetchall() == [("foreign_origin",)]
+
+
+def test_attack_an_update_for_all_devices_carries_no_other_posts_person(tmp_path: Path) -> None:
+    """An update written for every device is readable by every post: the coordinator's edits of
+    one post's cases (names, decisions) go only into an update for that post alone."""
+    w = make_world(tmp_path, 2)
+    post, other = w.devs
+    case = assessed_case(post, name="Бермет Асанова")
+    import_bundle(w.sup, export.export_cases(post, w.out))
+    _details(w.sup, case.uuid, "Бермет Асановна Токтогулова")
+
+    with database.transaction(w.sup.conn, immediate=False):
+        shared = updates.update_bundle_records(w.sup, [post.device_id, other.device_id])
+        own = updates.update_bundle_records(w.sup, [post.device_id])
+    assert not [r for r in shared if str(r["table"]).startswith("edit:")]
+    assert [r for r in own if r["table"] == "edit:persons"]
+
+    # "Send updates to all devices" also writes the post its own update with the edit.
+    update_all(w)
+    here = cases.get_case(post, case.uuid, audit_view=False)
+    assert here.person.full_name == "Бермет Асановна Токтогулова"
+    assert other.conn.execute("SELECT count(*) FROM persons").fetchone()[0] == 0

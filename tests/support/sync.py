@@ -66,11 +66,14 @@ def world_with_exports(tmp_path: Path, n: int = 2) -> World:
 
 
 def update_all(w: World) -> None:
-    """The supervisor's update for all devices reaches each of them."""
-    path = updates.export_update_all(w.sup, w.out)
+    """The supervisor's updates ("Send updates to all devices": the shared one, and a device's
+    own where the coordinator changed its cases) reach each device."""
+    path, own = updates.export_updates(w.sup, w.out)
     for dev in w.devs:
         report = import_bundle(dev, path)
         assert not report.already_imported
+        if dev.device_id in own:
+            import_bundle(dev, own[dev.device_id])
 
 
 def two_orgs(tmp_path: Path, org: str) -> tuple[World, Session, Session]:

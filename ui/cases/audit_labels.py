@@ -28,5 +28,6 @@ AUDIT_ACTIONS = {
     "interview.amend": N_("Interview amended (addendum)"),
     "criminal_link.record": N_("Criminal case recorded or changed"),
     "criminal_link.review": N_("Prosecutor's review recorded"),
+    "sync.review_resolved": N_("Review by the coordinator received"),
     "htcds.consent_confirmed": N_("Consent confirmed (case imported from a partner)"),
 }

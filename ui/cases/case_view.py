@@ -31,6 +31,7 @@ from ui.cases.flags_note import flags_note
 from ui.cases.list_model import local_time
 from ui.cases.new_case_dialog import SEXES
 from ui.cases.person_dialog import PersonDialog
+from ui.cases.reviewed_note import reviewed_note
 from ui.cases.widgets import (
     choice_text,
     fit_columns,
@@ -109,6 +110,7 @@ class CaseView(QWidget):
         column.addWidget(self.review_note)
         self.flags_note = flags_note(session, case_uuid)
         column.addWidget(self.flags_note)
+        column.addWidget(reviewed_note(session, case_uuid))
         if self.case.demo:
             column.addWidget(QLabel(_("Demo case (fictional).")))
         self.person_box = self._person_box()

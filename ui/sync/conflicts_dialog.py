@@ -1,5 +1,8 @@
 """The supervisor's review queues in one dialog with three tabs.
 
+On a post the dialog shows only the conflicts tab, for an officer who may decide: its
+conflicts come from the coordinator's edits of the post's own cases in an update package.
+
 Conflicts: the local and incoming versions field by field; keep local or take incoming.
 Possible duplicates: both persons' summaries; same person or different people (a judgement
 recorded in the audit log - records are never merged). Quarantined records: read-only, with
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from idtool.errors import IdtoolError
 from idtool.i18n import _
+from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import conflicts as queues
 from ui.fields import error_label, failure_text, show_error
@@ -66,7 +70,8 @@ class ConflictsDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle(_("Review exchange queues"))
+        self.full = session.can(Action.IMPORT_CASE_BUNDLE)  # else the conflicts only
+        self.setWindowTitle(_("Review exchange queues") if self.full else _("Review conflicts"))
         self.resize(900, 600)
         self.conflicts = ConflictListModel([], self)
         self.diff = FieldDiffModel(None, self)
@@ -76,8 +81,9 @@ class ConflictsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("review_tabs")
         self.tabs.addTab(self._conflicts_tab(), "")
-        self.tabs.addTab(self._duplicates_tab(), "")
-        self.tabs.addTab(self._quarantine_tab(), "")
+        if self.full:
+            self.tabs.addTab(self._duplicates_tab(), "")
+            self.tabs.addTab(self._quarantine_tab(), "")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -93,6 +99,12 @@ class ConflictsDialog(QDialog):
             _(
                 "The same record was changed here and on a device. Compare the two "
                 "versions (differences in bold) and choose which to keep."
+            )
+            if self.full
+            else _(
+                "The coordinator changed a record of a case of this post that was changed "
+                "here too. Compare the two versions (differences in bold) and choose which "
+                "to keep; the incoming version is the coordinator's."
             )
         )
         intro.setWordWrap(True)
@@ -165,12 +177,13 @@ class ConflictsDialog(QDialog):
     def reload(self) -> None:
         session = self.session
         self.conflicts.set_items(queues.open_conflicts(session))
-        dups = queues.open_duplicates(session)
-        self.duplicates.summaries = queues.person_summaries(
-            session, {d.person_a for d in dups} | {d.person_b for d in dups}
-        )
-        self.duplicates.set_items(dups)
-        self.quarantine.set_items(queues.quarantined(session))
+        if self.full:
+            dups = queues.open_duplicates(session)
+            self.duplicates.summaries = queues.person_summaries(
+                session, {d.person_a for d in dups} | {d.person_b for d in dups}
+            )
+            self.duplicates.set_items(dups)
+            self.quarantine.set_items(queues.quarantined(session))
         counts = (self.conflicts.rowCount(), self.duplicates.rowCount(), self.quarantine.rowCount())
         titles = (
             _("&Conflicts ({count})"),
@@ -178,11 +191,12 @@ class ConflictsDialog(QDialog):
             _("&Quarantined records ({count})"),
         )
         for i, (title, count) in enumerate(zip(titles, counts, strict=True)):
-            self.tabs.setTabText(i, title.format(count=count))
-        for view, model in (
-            (self.conflict_view, self.conflicts),
-            (self.duplicate_view, self.duplicates),
-        ):
+            if i < self.tabs.count():
+                self.tabs.setTabText(i, title.format(count=count))
+        lists = [(self.conflict_view, self.conflicts)]
+        if self.full:
+            lists.append((self.duplicate_view, self.duplicates))
+        for view, model in lists:
             if model.rowCount():
                 view.selectionModel().setCurrentIndex(
                     model.index(0, 0),
@@ -206,9 +220,11 @@ class ConflictsDialog(QDialog):
 
     def _update_buttons(self, *_args: object) -> None:
         has_conflict = self._current(self.conflict_view) is not None
-        has_duplicate = self._current(self.duplicate_view) is not None
         self.keep_local.setEnabled(has_conflict)
         self.take_incoming.setEnabled(has_conflict)
+        if not self.full:
+            return
+        has_duplicate = self._current(self.duplicate_view) is not None
         self.same.setEnabled(has_duplicate)
         self.different.setEnabled(has_duplicate)
 

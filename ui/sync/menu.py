@@ -74,6 +74,12 @@ class ExchangeMenu:
                 can(Action.IMPORT_CASE_BUNDLE),
                 self._review,
             ),
+            (  # a post: the conflicts the coordinator's update caused (same dialog, one tab)
+                "action_conflicts",
+                _("Review &conflicts…"),
+                can(Action.DECIDE_STATUS) and not can(Action.IMPORT_CASE_BUNDLE),
+                self._review,
+            ),
         ]
         exchanges = any(allowed for *_rest, allowed, _slot in entries)
         entries.append(("action_devices", _("&Devices…"), exchanges, self._devices))
@@ -91,6 +97,7 @@ class ExchangeMenu:
                     "action_send_updates",
                     "action_stats_report",
                     "action_review",
+                    "action_conflicts",
                     "action_devices",
                 )
                 and not menu.isEmpty()

@@ -158,7 +158,9 @@ class SendUpdatesFlow(_WriteFlow):
         self.failed_text = _("The update package was not written: {reason}")
 
     def write(self, session: Session, folder: str, state: TaskState) -> Path:
-        return updates.export_update_all(session, folder, state.progress, state.cancelled)
+        # The shared update, and each device's own where the coordinator changed its cases.
+        shared, _own = updates.export_updates(session, folder, state.progress, state.cancelled)
+        return shared
 
 
 class KeyChangeFlow(_WriteFlow):
