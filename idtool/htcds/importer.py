@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -268,6 +269,29 @@ def _with_duplicates(session: Session, case: PartnerCase) -> PartnerCase:
     return PartnerCase(**{**case.__dict__, "duplicates": numbers})
 
 
+def _flag_duplicates(session: Session, case_uuid: str, case: PartnerCase, batch: str) -> None:
+    """Put each person the duplicate rule matches (here before, or earlier in this sheet) in
+    the review's possible duplicates, as a bundle import does: a sheet imported twice, or a
+    person already known, is judged by a person, never merged."""
+    (person,) = session.conn.execute(
+        "SELECT person_uuid FROM cases WHERE uuid = ?", (case_uuid,)
+    ).fetchone()
+    found = person_matches.matches(
+        session.conn,
+        full_name=case.full_name,
+        birth_date=case.birth_date,
+        document_number=case.document_number,
+        not_uuid=str(person),
+    )
+    for other, why in sorted(found.items()):
+        a, b = sorted((str(person), other))
+        session.conn.execute(
+            "INSERT INTO sync_duplicates (uuid, person_a, person_b, reason, bundle_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_a, person_b) DO NOTHING",
+            (str(uuid.uuid4()), a, b, "+".join(sorted(why)), batch, cases.now_iso()),
+        )
+
+
 def _answers(case: PartnerCase) -> list[tuple[str, str]]:
     f = case.facts
 
@@ -309,6 +333,7 @@ def import_cases(session: Session, found: Preview, source: str, region: str) -> 
         )
     form = load_shipped(FORM)
     made: list[str] = []
+    batch = f"htcds:{uuid.uuid4()}"  # the duplicates queue's "bundle" of this import
     with database.transaction(session.conn):
         for case in found.cases:
             person = {
@@ -338,6 +363,7 @@ def import_cases(session: Session, found: Preview, source: str, region: str) -> 
                     session.device_id,
                 ),
             )
+            _flag_duplicates(session, case_uuid, case, batch)
             made.append(case_uuid)
         session.audit("htcds.import", None, {"cases": len(made)})
     return made

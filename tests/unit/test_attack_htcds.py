@@ -102,7 +102,14 @@ def test_attack_a_reason_never_repeats_control_or_direction_characters(session, 
     ), ascii(rejected.reason)
 
 
-def test_attack_a_failure_on_a_late_row_leaves_nothing_imported(session, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "error",
+    [dbapi2.IntegrityError("UNIQUE constraint failed: cases.number"), KeyboardInterrupt()],
+    ids=["integrity", "interrupted"],
+)
+def test_attack_a_failure_on_a_late_row_leaves_nothing_imported(
+    session, tmp_path, monkeypatch, error
+):
     path = tmp_path / "partner.xlsx"
     partner_sheet(path, [dict(GOOD, prs_FirstName=f"Name{'ABCDE'[i]}") for i in range(5)])
     found = importer.preview(session, path)
@@ -113,11 +120,11 @@ def test_attack_a_failure_on_a_late_row_leaves_nothing_imported(session, tmp_pat
     def failing(*args, **kwargs):
         calls.append(1)
         if len(calls) == 4:
-            raise dbapi2.IntegrityError("UNIQUE constraint failed: cases.number")
+            raise error
         return real(*args, **kwargs)
 
     monkeypatch.setattr(cases, "open_received", failing)
-    with pytest.raises(dbapi2.IntegrityError):
+    with pytest.raises(type(error)):
         importer.import_cases(session, found, "NGO", "osh")
     assert _counts(session) == before
     monkeypatch.setattr(cases, "open_received", real)
@@ -132,3 +139,24 @@ def test_attack_the_partner_source_refuses_control_and_direction_characters(sess
         with pytest.raises(InvalidInput):
             importer.import_cases(session, found, source, "osh")
     assert partner.awaiting_consent(session) == []
+
+
+def test_attack_importing_the_same_sheet_twice_flags_every_person_as_a_possible_duplicate(
+    session, tmp_path
+):
+    from idtool import oversight
+    from idtool.sync import conflicts
+
+    path = tmp_path / "partner.xlsx"
+    rows = [GOOD, dict(GOOD, prs_FirstName="Нурлан", prs_Birthdate="01.02.1990")]
+    partner_sheet(path, rows)
+    first = importer.import_cases(session, importer.preview(session, path), "NGO", "osh")
+    again = importer.import_cases(session, importer.preview(session, path), "NGO", "osh")
+    assert len(first) == len(again) == 2
+    pairs = {frozenset((d.person_a, d.person_b)) for d in conflicts.open_duplicates(session)}
+    persons = {
+        u: cases.get_case(session, u, audit_view=False).person.uuid for u in (*first, *again)
+    }
+    assert pairs == {frozenset((persons[a], persons[b])) for a, b in zip(first, again, strict=True)}
+    waiting = [i for i in oversight.queue(session) if i.kind == oversight.Kind.DUPLICATE]
+    assert len(waiting) == 2
