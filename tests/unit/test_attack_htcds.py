@@ -160,3 +160,16 @@ def test_attack_importing_the_same_sheet_twice_flags_every_person_as_a_possible_
     assert pairs == {frozenset((persons[a], persons[b])) for a, b in zip(first, again, strict=True)}
     waiting = [i for i in oversight.queue(session) if i.kind == oversight.Kind.DUPLICATE]
     assert len(waiting) == 2
+
+
+def test_attack_a_zip_bomb_is_refused_before_it_is_unpacked(session, tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    partner_sheet(path, [GOOD])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/filler.bin", b"\0" * (65 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(InvalidInput, match="MB"):
+        importer.preview(session, path)
+    assert partner.awaiting_consent(session) == []
