@@ -186,7 +186,10 @@ def _stored(value: object) -> str:
 
 
 def for_case(session: Session, case_uuid: str) -> list[Addendum]:
-    """The case's addenda, oldest first."""
+    """The case's addenda, oldest first; none for an officer who may not read the case's
+    answers (`interviews.may_read_answers`): an addendum repeats answers and its reason."""
+    if not interviews.may_read_answers(session, case_uuid):
+        return []
     rows = session.conn.execute(
         "SELECT a.uuid, a.case_uuid, a.interview_uuid, a.changes, a.reason, a.assessment_uuid,"
         " o.name, a.created_at FROM interview_addenda a"

@@ -16,12 +16,15 @@ Each alarm has a stable kind and its reason in words:
   the articles or by the interview's answer on acts the person was made to commit.
 
 An alarm ends when the link no longer shows it, or when a prosecutor records a review of the
-link as it stands (the review names the link's version: `cj_link.record_review`).
+link as it stands (the review names the link's version: `cj_link.record_review`) after the facts
+the alarm rests on: a review does not silence an alarm raised by a later assessment, decision,
+agreement to report or answer on forced acts (the alarm's `since` is the latest of them).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -47,9 +50,9 @@ class Alarm:
     articles: tuple[str, ...] = ()
 
 
-def _latest(session: Session, sql: str) -> dict[str, str]:
-    """case -> the value of the latest row (the query orders by time)."""
-    return {str(case): str(value) for case, value in session.conn.execute(sql)}
+def _latest(session: Session, sql: str) -> dict[str, tuple[str, str]]:
+    """case -> (value, time) of the latest row (the query orders by time)."""
+    return {str(case): (str(value), str(at)) for case, value, at in session.conn.execute(sql)}
 
 
 def _answers(session: Session, question: str) -> dict[str, tuple[str, str]]:
@@ -73,21 +76,43 @@ def _codes(value: str) -> set[str]:
     return {str(v) for v in items}
 
 
+def _raiser(
+    add: Callable[[str, str, str, str, tuple[str, ...]], None],
+    case: str,
+    ids: tuple[str, ...],
+    updated: str,
+    review: str,
+) -> Callable[..., None]:
+    """`raise_(kind, reason, *facts)`: the alarm since the latest of the link's change and the
+    facts it rests on, unless a review of the link as it stands came after them."""
+
+    def raise_(kind: str, reason: str, *facts: str) -> None:
+        since = max((updated, *facts))
+        if review < since:
+            add(kind, case, since, reason, ids)
+
+    return raise_
+
+
 def alarms(session: Session, now: datetime | None = None) -> list[Alarm]:
     """Every open alarm, for the review queue (the caller checks REVIEW_QUEUE)."""
     conn = session.conn
     articles = {a.id: a for a in cj_link.article_list(session)}
     numbers = {str(u): str(n) for u, n in conn.execute("SELECT uuid, number FROM cases")}
     recommended = _latest(
-        session, "SELECT case_uuid, recommendation FROM assessments ORDER BY created_at, rowid"
+        session,
+        "SELECT case_uuid, recommendation, created_at FROM assessments ORDER BY created_at, rowid",
     )
     decided = _latest(
-        session, "SELECT case_uuid, decision FROM decisions ORDER BY decided_at, rowid"
+        session,
+        "SELECT case_uuid, decision, decided_at FROM decisions ORDER BY decided_at, rowid",
     )
-    reviewed = {
-        (str(case), int(version))
-        for case, version in conn.execute("SELECT case_uuid, link_version FROM prosecutor_reviews")
-    }
+    reviewed: dict[tuple[str, int], str] = {}  # (case, link version) -> the latest review
+    for case, version, at in conn.execute(
+        "SELECT case_uuid, link_version, reviewed_at FROM prosecutor_reviews"
+    ):
+        key = (str(case), int(version))
+        reviewed[key] = max(reviewed.get(key, ""), str(at))
     wish = _answers(session, "police_report_wish")
     offences = _answers(session, "forced_offences")
     agreed: dict[str, str] = {}
@@ -114,27 +139,30 @@ def alarms(session: Session, now: datetime | None = None) -> list[Alarm]:
         " FROM criminal_links"
     ):
         linked.add(case)
-        if (case, version) in reviewed:
-            continue  # a prosecutor reviewed the link as it stands
         ids = tuple(a for a in json.loads(raw) if a in articles)
+        review = reviewed.get((case, version), "")
+        raise_ = _raiser(add, case, ids, updated, review)
         categories = {articles[a].category for a in ids}
         serious = bool(categories & cj_articles.SERIOUS)
-        if recommended.get(case) in PRESUMED:
+        recommendation, assessed = recommended.get(case, ("", ""))
+        if recommendation in PRESUMED:
             if opened != "none" and not serious:
-                add("mischarging", case, updated, "lesser_article", ids)
+                raise_("mischarging", "lesser_article", assessed)
             elif opened == "none" and case in agreed:
-                add("mischarging", case, updated, "not_opened", ids)
+                raise_("mischarging", "not_opened", assessed, agreed[case])
         if serious and prosecution == "private":
-            add("private_prosecution", case, updated, "private", ids)
-        if stage == "discontinued" and decided.get(case) == "identified_victim":
-            add("discontinued_identified", case, updated, "discontinued", ids)
-        acts = _codes(offences.get(case, ("", ""))[0]) & VICTIM_ACTS
+            raise_("private_prosecution", "private")
+        decision, decided_at = decided.get(case, ("", ""))
+        if stage == "discontinued" and decision == "identified_victim":
+            raise_("discontinued_identified", "discontinued", decided_at)
+        said, said_at = offences.get(case, ("", ""))
+        acts = _codes(said) & VICTIM_ACTS
         if role == "suspect" and ("victim_act" in categories or acts):
-            add("suspect_non_punishment", case, updated, "suspect", ids)
+            raise_("suspect_non_punishment", "suspect", said_at if acts else "")
 
     cutoff = ((now or datetime.now(UTC)) - timedelta(days=WAIT_DAYS)).isoformat()
     for case, since in agreed.items():
-        if case not in linked and recommended.get(case) in PRESUMED and since < cutoff:
+        if case not in linked and recommended.get(case, ("", ""))[0] in PRESUMED and since < cutoff:
             add("mischarging", case, since, "no_link")
     return found
 

@@ -126,7 +126,7 @@ def answers(session: Session, interview_uuid: str) -> dict[str, object]:
     allows); otherwise NotPermitted: the link and the assessment are theirs, not the story."""
     if session.officer.role == Role.PROSECUTOR:
         case_uuid = get(session, interview_uuid).case_uuid
-        if not _law_enforcement_consent(session, case_uuid):
+        if not may_read_answers(session, case_uuid):
             raise NotPermitted(
                 _(
                     "The person has not consented to share their answers with law "
@@ -138,6 +138,12 @@ def answers(session: Session, interview_uuid: str) -> dict[str, object]:
         "SELECT question, value FROM answers WHERE interview_uuid = ?", (interview_uuid,)
     )
     return {q: json.loads(v) for q, v in rows}
+
+
+def may_read_answers(session: Session, case_uuid: str) -> bool:
+    """Whether the officer may read the case's answers (and what repeats them: addenda): a
+    prosecutor only with the person's consent to law enforcement."""
+    return session.officer.role != Role.PROSECUTOR or _law_enforcement_consent(session, case_uuid)
 
 
 def _law_enforcement_consent(session: Session, case_uuid: str) -> bool:

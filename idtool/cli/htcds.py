@@ -45,6 +45,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help=_("record that an imported case's person confirmed their consent"),
     )
     p.add_argument("case", metavar="CASE", help=_("case number"))
+    p.add_argument(
+        "--note",
+        required=True,
+        metavar="TEXT",
+        help=_("how and when the person confirmed their consent"),
+    )
     p.set_defaults(func=cmd_confirm)
 
 
@@ -113,6 +119,6 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     from idtool.htcds import partner
 
     with common.unlock(args) as session:
-        partner.confirm_consent(session, case_uuid_for_number(session, args.case))
+        partner.confirm_consent(session, case_uuid_for_number(session, args.case), args.note)
     print(_("Consent confirmed for case {number}.").format(number=args.case))
     return 0

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,32 +84,47 @@ class Preview:
     rejected: tuple[Rejected, ...] = field(default=())
 
 
+def _unique(found: list[tuple[str, int]]) -> dict[str, int]:
+    """Field name -> column; a field in two columns is refused (one of them would be ignored:
+    a name or a status lost without a word)."""
+    where: dict[str, int] = {}
+    for name, i in found:
+        if name in where:
+            raise InvalidInput(
+                _("The field {field} is in two columns; keep one and import again.").format(
+                    field=name
+                )
+            )
+        where[name] = i
+    return where
+
+
 def _columns(rows: list[tuple[Any, ...]]) -> tuple[dict[str, int], int]:
     """Field name -> column index, and the index of the first data row."""
     kit = standard.toolkit()
     known = set(standard.fields())
     for top in range(min(len(rows), 3)):
-        found = {
-            standard_name(str(v).strip()): i
+        named = [
+            (standard_name(str(v).strip()), i)
             for i, v in enumerate(rows[top])
             if isinstance(v, str) and standard_name(v.strip()) in known
-        }
-        if len(found) >= 3:
+        ]
+        if len({n for n, _i in named}) >= 3:
             labels = top + 1 < len(rows) and any(
                 isinstance(v, str) and v.strip() in kit.labels for v in rows[top + 1]
             )
-            return found, top + (2 if labels else 1)
+            return _unique(named), top + (2 if labels else 1)
     by_label = {
         label: standard_name(n) for n, label in zip(kit.names, kit.labels, strict=True) if n
     }
     for top in range(min(len(rows), 3)):
-        found = {
-            by_label[str(v).strip()]: i
+        named = [
+            (by_label[str(v).strip()], i)
             for i, v in enumerate(rows[top])
             if isinstance(v, str) and v.strip() in by_label
-        }
-        if len(found) >= 3:
-            return found, top + 1
+        ]
+        if len({n for n, _i in named}) >= 3:
+            return _unique(named), top + 1
     raise InvalidInput(
         _("This is not an HTCDS toolkit spreadsheet: its field names were not found.")
     )
@@ -121,6 +138,13 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
+def _shown(text: str) -> str:
+    """A cell's text as a reason may repeat it: at most 60 characters, without control,
+    format (text-direction) or unassigned characters, which could disguise the listing."""
+    kept = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return kept[:60]
+
+
 def _read_value(name: str, cell: str) -> tuple[str, str | None]:
     """(value names joined, reason when a part does not fit the standard)."""
     parts = [p.strip() for p in cell.split(SEPARATOR)] if standard.several(name) else [cell]
@@ -129,7 +153,7 @@ def _read_value(name: str, cell: str) -> tuple[str, str | None]:
         value = standard.value_name(name, part)
         if value is None:
             return "", _("“{value}” is not a value of {field} in HTCDS 2.0.").format(
-                value=part[:60], field=name
+                value=_shown(part), field=name
             )
         out.append(value)
     return SEPARATOR.join(dict.fromkeys(out)), None
@@ -245,6 +269,29 @@ def _with_duplicates(session: Session, case: PartnerCase) -> PartnerCase:
     return PartnerCase(**{**case.__dict__, "duplicates": numbers})
 
 
+def _flag_duplicates(session: Session, case_uuid: str, case: PartnerCase, batch: str) -> None:
+    """Put each person the duplicate rule matches (here before, or earlier in this sheet) in
+    the review's possible duplicates, as a bundle import does: a sheet imported twice, or a
+    person already known, is judged by a person, never merged."""
+    (person,) = session.conn.execute(
+        "SELECT person_uuid FROM cases WHERE uuid = ?", (case_uuid,)
+    ).fetchone()
+    found = person_matches.matches(
+        session.conn,
+        full_name=case.full_name,
+        birth_date=case.birth_date,
+        document_number=case.document_number,
+        not_uuid=str(person),
+    )
+    for other, why in sorted(found.items()):
+        a, b = sorted((str(person), other))
+        session.conn.execute(
+            "INSERT INTO sync_duplicates (uuid, person_a, person_b, reason, bundle_id,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (person_a, person_b) DO NOTHING",
+            (str(uuid.uuid4()), a, b, "+".join(sorted(why)), batch, cases.now_iso()),
+        )
+
+
 def _answers(case: PartnerCase) -> list[tuple[str, str]]:
     f = case.facts
 
@@ -286,6 +333,7 @@ def import_cases(session: Session, found: Preview, source: str, region: str) -> 
         )
     form = load_shipped(FORM)
     made: list[str] = []
+    batch = f"htcds:{uuid.uuid4()}"  # the duplicates queue's "bundle" of this import
     with database.transaction(session.conn):
         for case in found.cases:
             person = {
@@ -315,6 +363,7 @@ def import_cases(session: Session, found: Preview, source: str, region: str) -> 
                     session.device_id,
                 ),
             )
+            _flag_duplicates(session, case_uuid, case, batch)
             made.append(case_uuid)
         session.audit("htcds.import", None, {"cases": len(made)})
     return made

@@ -16,6 +16,8 @@ from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
 
+MAX_NOTE = 2000
+
 
 @dataclass(frozen=True)
 class Imported:
@@ -47,12 +49,18 @@ def awaiting_consent(session: Session) -> list[Imported]:
     ]
 
 
-def confirm_consent(session: Session, case_uuid: str, note: str = "") -> None:
-    """Record that the person confirmed their consent (`note`: how, when; optional)."""
+def confirm_consent(session: Session, case_uuid: str, note: str) -> None:
+    """Record that the person confirmed their consent; `note` says how and when (required, as
+    when the review queue resolves it)."""
+    session.require(Action.IMPORT_CASE_BUNDLE)
+    note = " ".join(note.split())
+    if not note:
+        raise InvalidInput(_("Write how and when the person confirmed their consent."))
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(_("The note is too long."))
     found = imported(session, case_uuid)
     if found is None:
         raise InvalidInput(_("This case was not imported from a partner's spreadsheet."))
-    session.require(Action.IMPORT_CASE_BUNDLE)
     if found.consent_confirmed_at is not None:
         raise InvalidInput(_("The consent for this case is already confirmed."))
     with database.transaction(session.conn):
@@ -62,7 +70,7 @@ def confirm_consent(session: Session, case_uuid: str, note: str = "") -> None:
             {
                 "consent_confirmed_at": now_iso(),
                 "consent_confirmed_by": session.officer.uuid,
-                "consent_note": " ".join(note.split()),
+                "consent_note": note,
             },
             "case_uuid = ?",
             (case_uuid,),

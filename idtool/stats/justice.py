@@ -20,10 +20,15 @@ from idtool import cj_articles, dates, policy_options
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.stats import facts
-from idtool.stats.suppress import DEFAULT_THRESHOLD, Suppressed, Table, suppress
+from idtool.stats.suppress import DEFAULT_THRESHOLD, TOTAL, Suppressed, Table, suppress
 
 COLUMNS = ("cases", "identified")
+# The table's inner columns: a row's cases are its total, so that a small count of cases of
+# persons not identified is hidden with enough of the row that it cannot be subtracted.
+INNER = ("identified", "other")
 FIGURES = ("identified", "qualified", "discontinued", "discontinued_identified")
+# (whole, part): the part is among the whole, so their difference is a count too.
+NESTED = (("identified", "qualified"), ("discontinued", "discontinued_identified"))
 
 
 @dataclass
@@ -41,9 +46,18 @@ class PublishedJustice:
     def __init__(self, justice: Justice, threshold: int) -> None:
         self.justice, self.threshold = justice, threshold
         self.table: Suppressed = suppress(justice.by_article, threshold)
+        figures = justice.figures
         self.hidden: set[Hashable] = {
-            name for name, value in justice.figures.items() if 0 < value < threshold
+            name for name, value in figures.items() if 0 < value < threshold
         }
+        for whole, part in NESTED:
+            if not {whole, part} & self.hidden and 0 < figures[whole] - figures[part] < threshold:
+                self.hidden.add(part)  # else whole minus part gives the small difference away
+        serious = [
+            a for a, found in justice.articles.items() if found.category in cj_articles.SERIOUS
+        ]
+        if any((a, "identified") in self.table.hidden for a in serious):
+            self.hidden.add("qualified")  # else it minus the shown cells gives a hidden one away
 
     def figure(self, name: str) -> int | None:
         return None if name in self.hidden else self.justice.figures[name]
@@ -96,8 +110,8 @@ FROM pop p LEFT JOIN criminal_links l ON l.case_uuid = p.case_uuid""",
             continue
         ids = [a for a in json.loads(raw) if a in articles]
         for article in ids:
-            cells[(article, "cases")] = cells.get((article, "cases"), 0) + 1
-            cells[(article, "identified")] = cells.get((article, "identified"), 0) + identified
+            column = "identified" if identified else "other"
+            cells[(article, column)] = cells.get((article, column), 0) + 1
         if identified and {articles[a].category for a in ids} & cj_articles.SERIOUS:
             counts["qualified"] += 1
         if stage == "discontinued":
@@ -107,10 +121,10 @@ FROM pop p LEFT JOIN criminal_links l ON l.case_uuid = p.case_uuid""",
         start = _day(identified_at or "")
         if identified and reached and start:
             days.append(float(max(0, (min(reached) - start).days)))
-    rows: list[Hashable] = [a for a in articles if (a, "cases") in cells]
-    # The columns overlap (identified cases are among the cases) and a case may be opened
-    # under several articles, so no total is published: small cells alone are hidden.
-    table = Table(rows, list(COLUMNS), cells, row_totals=False, column_totals=False)
+    rows: list[Hashable] = [a for a in articles if any((a, c) in cells for c in INNER)]
+    # A row's total is its cases; a case may be opened under several articles, so no column
+    # total is published.
+    table = Table(rows, list(INNER), cells, row_totals=True, column_totals=False)
     return Justice(table, counts, days, articles)
 
 
@@ -120,7 +134,8 @@ def rows(published: PublishedJustice, lang: str | None = None) -> list[list[str]
     return [
         [
             articles[str(row)].label(lang) if str(row) in articles else str(row),
-            *(published.table.text(row, c) for c in COLUMNS),
+            published.table.text(row, TOTAL),
+            published.table.text(row, "identified"),
         ]
         for row in published.justice.by_article.rows
     ]

@@ -38,7 +38,8 @@ def test_statistics_count_identified_victims_against_articles(session):
     assert pub.median_days == 0.0  # the stages were reached the day the person was identified
     shown = {row[0]: row[1:] for row in justice.rows(pub, "en")}
     assert shown["Art. 166 of the Criminal Code: Trafficking in persons"] == ["6", "6"]
-    assert shown["Art. 122 of the Code of Misconduct: Organizing illegal migration"] == ["6", "5"]
+    # 6 cases, 5 of identified victims: the 1 other case would follow by subtraction.
+    assert shown["Art. 122 of the Code of Misconduct: Organizing illegal migration"] == ["6", "<5"]
     # Small counts are hidden, and so is what depends on them.
     small = justice.compute(session).published(7)
     assert small.text("qualified") == "<7" and small.share_qualified is None

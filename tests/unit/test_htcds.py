@@ -189,10 +189,10 @@ def test_a_partners_sheet_is_previewed_and_imported_as_cases(session, tmp_path):
     assert case.person.full_name == "Айпери Токтосунова" and case.status == cases.Status.IDENTIFIED
     waiting = partner.awaiting_consent(session)
     assert {w.case_uuid for w in waiting} == set(made)
-    partner.confirm_consent(session, made[0])
+    partner.confirm_consent(session, made[0], "confirmed in person")
     assert {w.case_uuid for w in partner.awaiting_consent(session)} == {made[1]}
     with pytest.raises(InvalidInput):
-        partner.confirm_consent(session, made[0])
+        partner.confirm_consent(session, made[0], "confirmed in person")
     stored = session.conn.execute(
         "SELECT facts FROM partner_imports WHERE case_uuid = ?", (made[0],)
     ).fetchone()[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openpyxl
+import pytest
 
 from idtool.cli import main
 from idtool.htcds import partner, standard
@@ -62,7 +63,10 @@ def test_import_preview_then_import_then_confirm(session, data_dir, tmp_path, mo
     assert _cli(data_dir, *args) == 0
     assert "1 cases imported" in capsys.readouterr().out
     (waiting,) = partner.awaiting_consent(session)
-    assert _cli(data_dir, "confirm-consent", waiting.number) == 0
+    with pytest.raises(SystemExit):  # how the consent was confirmed must be said
+        _cli(data_dir, "confirm-consent", waiting.number)
+    note = ("--note", "confirmed by phone, 2026-03-01")
+    assert _cli(data_dir, "confirm-consent", waiting.number, *note) == 0
     assert partner.awaiting_consent(session) == []
-    assert _cli(data_dir, "confirm-consent", waiting.number) != 0
+    assert _cli(data_dir, "confirm-consent", waiting.number, *note) != 0
     assert "already confirmed" in capsys.readouterr().err
