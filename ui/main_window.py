@@ -6,11 +6,19 @@ survives behind the unlock page. The window title is fixed text, never personal 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
 from idtool import __version__
 from idtool import settings as settings_mod
@@ -52,7 +60,8 @@ class MainWindow(QMainWindow):
         self.quick_hide = QuickHide(self)
         self.quick_hide.triggered.connect(self.lock)
         self.demo = demo
-        self.unlock_hint = ""
+        # A line for the unlock page; a callable is asked again in each language.
+        self.unlock_hint: str | Callable[[], str] = ""
         self.resize(1120, 760)
         self._rebuild()
 
@@ -63,10 +72,7 @@ class MainWindow(QMainWindow):
 
     def _rebuild(self) -> None:
         """(Re)create the menus and the page for the current state, in the current language."""
-        title = _("idtool - NRM identification")
-        if self.demo:
-            title = _("{title} [DEMO]").format(title=title)
-        self.setWindowTitle(title)
+        self._set_titles()
         while self.stack.count():
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
@@ -89,7 +95,8 @@ class MainWindow(QMainWindow):
             page = setup
             self.status_officer.clear()
         else:
-            unlock = UnlockPage(self.vault, hint=self.unlock_hint)
+            hint = self.unlock_hint() if callable(self.unlock_hint) else self.unlock_hint
+            unlock = UnlockPage(self.vault, hint=hint)
             unlock.unlocked.connect(self._on_unlocked)
             page = unlock
             self.status_officer.clear()
@@ -101,6 +108,15 @@ class MainWindow(QMainWindow):
             page.reset()
         elif hasattr(page, "name"):
             page.name.setFocus()
+
+    def _set_titles(self) -> None:
+        """The program's name once, in the current language: Qt adds the application's display
+        name to every window title that does not already end with it."""
+        name = _("idtool - NRM identification")
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setApplicationDisplayName(name)
+        self.setWindowTitle(_("DEMO - {name}").format(name=name) if self.demo else name)
 
     def refresh_workspace(self) -> None:
         """Re-read what the workspace shows (e.g. after demo cases were added)."""
@@ -240,7 +256,19 @@ class MainWindow(QMainWindow):
             lock_group.addAction(action)
             lock_menu.addAction(action)
 
+        if self.session is not None and self.session.can(self._manage_officers_action()):
+            org = QAction(_("&Organisation of this computer…"), self)
+            org.setObjectName("action_organisation")
+            org.triggered.connect(self._issuing)
+            settings_menu.addAction(org)
+
         help_menu = bar.addMenu(_("&Help"))
+        guide = QAction(_("&User guide"), self)
+        guide.setObjectName("action_user_guide")
+        guide.setShortcuts([QKeySequence("F1")])
+        guide.triggered.connect(self.show_help)
+        help_menu.addAction(guide)
+        self.guide_action = guide
         about = QAction(_("&About"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -338,10 +366,17 @@ class MainWindow(QMainWindow):
         if self.session is not None and ChangePassphraseDialog(self.session, self).exec():
             self.statusBar().showMessage(_("Passphrase changed."), 4000)
 
+    # -- help ----------------------------------------------------------------------------------
+    def show_help(self) -> None:
+        """The user guide in the program's language, at the section about this screen."""
+        from ui.help.window import show_for  # loaded when first asked for
+
+        show_for(self)
+
     def _about(self) -> None:
         QMessageBox.about(
             self,
-            _("About idtool"),
+            _("About"),
             _(
                 "idtool {version}: identification of victims of trafficking in persons for the "
                 "National Referral Mechanism of the Kyrgyz Republic. All data stays encrypted on "

@@ -78,10 +78,10 @@ class Workspace(QWidget):
         page.new_case.connect(self.new_case)
         self._show(page, "cases")
 
-    def show_case(self, case_uuid: str) -> None:
+    def show_case(self, case_uuid: str, tab: str = "summary") -> None:
         from ui.cases.case_view import CaseView
 
-        page = CaseView(self.session, case_uuid)
+        page = CaseView(self.session, case_uuid, tab=tab)
         page.resume_interview.connect(self.show_interview)
         page.new_interview.connect(self.new_interview)
         page.review.connect(self.show_review)
@@ -116,6 +116,6 @@ class Workspace(QWidget):
         from ui.cases.decision_page import DecisionPage
 
         page = DecisionPage(self.session, case_uuid)
-        page.decided.connect(self.show_case)
+        page.decided.connect(lambda uuid: self.show_case(uuid, "decision"))  # the certificate next
         page.back.connect(lambda: self.show_case(case_uuid))
         self._show(page, "review")
