@@ -137,20 +137,20 @@ class CaseView(QWidget):
         self.tabs.setObjectName("case_tabs")
         self.tabs.setDocumentMode(True)
         pages = (
-            (_("&Summary"), [self.person_box]),
+            (_("Summary"), [self.person_box]),
             (
-                _("&Interviews"),
+                _("Interviews"),
                 [
                     self._interviews_box(),
                     addenda_box(session, case_uuid, self._interviews, self.lang),
                 ],
             ),
             (
-                _("&Decision and certificate"),
+                _("Decision and certificate"),
                 [self.assessments_section, decisions_group, self.certificate_section],
             ),
-            (_("&Consent and referrals"), [self.consent_section, self.referral_section]),
-            (_("&History"), [self.audit_box]),
+            (_("Consent and referrals"), [self.consent_section, self.referral_section]),
+            (_("History"), [self.audit_box]),
         )
         self._columns: list[QVBoxLayout] = []
         for (title, widgets), name in zip(pages, TABS, strict=True):

@@ -166,7 +166,7 @@ class CaseListPage(QWidget):
             text = _("No case matches. Clear the search or choose All statuses.")
         else:
             text = _(
-                "No cases yet. To begin, press New case… (Alt+N): give the person's name or "
+                "No cases yet. To begin, press New case…: give the person's name or "
                 "a working name, and the screening interview starts."
             )
         self.empty.setText(text)

@@ -119,9 +119,6 @@ class Target:
     save: Callable[[bytes], None]
     path: Path | None  # None: the printer
 
-    def place(self) -> str:
-        return str(self.path) if self.path is not None else _("the printer")
-
 
 def ask_target(
     parent: QWidget, output: str, file_title: str, stem: str, print_title: str

@@ -80,7 +80,7 @@ class ReferralSection(QGroupBox):
         self.packet_button = QPushButton(_("Save the &packet again…"))
         self.packet_button.setObjectName("referral_packet_again")
         self.packet_button.clicked.connect(lambda: self._packet_again(TO_FILE))
-        self.print_button = QPushButton(_("P&rint the packet…"))
+        self.print_button = QPushButton(_("Print the pac&ket…"))
         self.print_button.setObjectName("referral_packet_print")
         self.print_button.clicked.connect(lambda: self._packet_again(TO_PRINTER))
         self.send_button = QPushButton(_("Send to the organisation's de&vice…"))

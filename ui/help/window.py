@@ -47,6 +47,7 @@ class HelpWindow(QDialog):
         self.setModal(False)
         self.resize(1100, 720)
         self.lang = ""
+        self.section = ""
         self.contents = QListWidget()
         self.contents.setObjectName("help_contents")
         self.contents.setAccessibleName(_("Contents"))
@@ -89,8 +90,14 @@ class HelpWindow(QDialog):
             block = block.next()
         return found
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.go_to(self.section)  # again, now that the text is laid out at its width
+
     def go_to(self, section: str) -> bool:
         """Scroll to the heading numbered `section`; False (at the top) when there is none."""
+        self.section = section
+        self.browser.document().setTextWidth(self.browser.viewport().width())
         for block in self.headings():
             if section and section_number(block.text()) == section:
                 self._scroll_to(block)
@@ -100,11 +107,12 @@ class HelpWindow(QDialog):
 
     @property
     def current_heading(self) -> str:
-        """The text of the heading at the top of the view (tests, the window's state)."""
-        top = self.browser.cursorForPosition(self.browser.viewport().rect().topLeft()).block()
+        """The text of the last heading at or above the top of the view."""
+        layout = self.browser.document().documentLayout()
+        top = self.browser.verticalScrollBar().value() + 2
         shown = ""
         for block in self.headings():
-            if block.blockNumber() <= top.blockNumber():
+            if layout.blockBoundingRect(block).top() <= top:
                 shown = block.text()
         return shown
 
