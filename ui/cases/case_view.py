@@ -172,8 +172,13 @@ class CaseView(QWidget):
 
     # -- tabs ------------------------------------------------------------------------------------
     def add_action(self, button: QPushButton) -> None:
-        """Another action of the case, in the row above the tabs (before Review and decision)."""
+        """Another action of the case, in the row above the tabs (before Review and decision);
+        shown unless it was hidden on purpose."""
+        hidden = button.isHidden() and button.testAttribute(
+            Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+        )
         self.actions.insertWidget(self.actions.count() - 1, button)
+        button.setVisible(not hidden)
 
     @property
     def tab_name(self) -> str:
