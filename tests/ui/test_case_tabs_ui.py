@@ -4,7 +4,7 @@ sorting and empty state, through real widgets."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QPushButton, QTabBar
+from PySide6.QtWidgets import QLabel, QPushButton, QTabBar
 
 from idtool import case_list, cases
 from tests.support.cases import STRONG, decided_case, screen
@@ -27,6 +27,9 @@ def test_the_case_view_is_in_five_tabs(qtbot, session):
         "History",
     ]
     assert view.tab_name == "summary" and view.person_box.isVisible()
+    glance = [w.text() for w in view.overview.findChildren(QLabel)]
+    assert "Identified victim" in glance  # the decision in force
+    assert "Not issued" in glance and "None yet" in glance
     assert not view.certificate_section.isVisible() and not view.audit_table.isVisible()
     # Each section is on its tab; a click on the tab bar shows it.
     where = {

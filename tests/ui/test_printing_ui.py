@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QLabel
 
 from idtool import consent, referrals
 from idtool.certificate import ledger
@@ -73,6 +74,8 @@ def test_a_certificate_is_issued_and_printed_without_a_file(qtbot, session, prin
     assert cert is not None and cert.prints == 1
     assert titles == ["Print the certificate"]
     assert "sent to the printer" in section.message.text()
+    # The summary follows: the certificate is named at a glance.
+    assert cert.number in [w.text() for w in view.overview.findChildren(QLabel)]
     assert printed_pages(printer_output) >= 1
     assert list(printer_output.parent.iterdir()) == [printer_output]  # nothing else written
     # A copy goes to the printer too, marked as the second print.

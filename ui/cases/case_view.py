@@ -32,6 +32,7 @@ from ui.cases.flags_note import flags_note
 from ui.cases.history_section import AuditBox, decisions_box
 from ui.cases.list_model import local_time
 from ui.cases.new_case_dialog import SEXES
+from ui.cases.overview_box import overview_box
 from ui.cases.person_dialog import PersonDialog
 from ui.cases.widgets import (
     choice_text,
@@ -119,6 +120,7 @@ class CaseView(QWidget):
             header.addWidget(QLabel(_("Demo case (fictional).")))
 
         self.person_box = self._person_box()
+        self.overview = overview_box(session, case_uuid, self.lang)
         self.assessments_section = AssessmentsSection(
             session, case_uuid, self.case.number, self._interview_form
         )
@@ -137,7 +139,7 @@ class CaseView(QWidget):
         self.tabs.setObjectName("case_tabs")
         self.tabs.setDocumentMode(True)
         pages = (
-            (_("Summary"), [self.person_box]),
+            (_("Summary"), [self.overview, self.person_box]),
             (
                 _("Interviews"),
                 [
@@ -267,6 +269,9 @@ class CaseView(QWidget):
         old, self.person_box = self.person_box, self._person_box()
         self._columns[0].replaceWidget(old, self.person_box)
         old.deleteLater()
+        old, self.overview = self.overview, overview_box(self.session, self.case_uuid, self.lang)
+        self._columns[0].replaceWidget(old, self.overview)
+        old.deleteLater()
 
     # -- interviews ----------------------------------------------------------------------------
     def _interviews_box(self) -> QWidget:
@@ -369,8 +374,7 @@ class CaseView(QWidget):
         """A supervisor re-assessed the case: the review and the audit trail follow."""
         self._assessments = self.assessments_section.assessments
         self.review_button.setEnabled(bool(self._assessments))
-        self.status.setText(self._status_text())
-        self.audit_box.refresh()
+        self._documents_changed()
 
     # -- consents, certificate, referrals ------------------------------------------------------
     def _documents_changed(self) -> None:

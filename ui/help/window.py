@@ -32,7 +32,10 @@ class GuideBrowser(QTextBrowser):
             path = guide_dir() / url.toString()
             image = QImage(str(path))
             if not image.isNull() and guide_dir() in path.resolve().parents:
-                return image.scaledToWidth(min(image.width(), IMAGE_WIDTH))
+                fits = max(200, min(IMAGE_WIDTH, self.viewport().width() - 40))
+                return image.scaledToWidth(
+                    min(image.width(), fits), Qt.TransformationMode.SmoothTransformation
+                )
             return QImage()
         return super().loadResource(kind, url)
 
@@ -51,6 +54,8 @@ class HelpWindow(QDialog):
         self.contents = QListWidget()
         self.contents.setObjectName("help_contents")
         self.contents.setAccessibleName(_("Contents"))
+        self.contents.setWordWrap(True)
+        self.contents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.contents.itemActivated.connect(self._contents_chosen)
         self.contents.itemClicked.connect(self._contents_chosen)
         self.browser = GuideBrowser()
@@ -62,7 +67,7 @@ class HelpWindow(QDialog):
         splitter.addWidget(self.contents)
         splitter.addWidget(self.browser)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([280, 820])
+        splitter.setSizes([330, 770])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.show_guide(lang, section)
