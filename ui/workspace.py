@@ -109,7 +109,7 @@ class Workspace(QWidget):
         case_uuid = interviews.get(self.session, interview_uuid).case_uuid
         page = InterviewWizard(self.session, interview_uuid)
         page.completed.connect(lambda _uuid: self.show_review(case_uuid))
-        page.paused.connect(lambda: self.show_case(case_uuid))
+        page.paused.connect(lambda: self.show_case(case_uuid, "interviews"))
         self._show(page, "interview")
 
     def show_review(self, case_uuid: str) -> None:

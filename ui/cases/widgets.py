@@ -75,11 +75,23 @@ def read_only_table(
     return table
 
 
+LONG = 150  # pixels: a column wider than this holds long text, and gives way when space is short
+
+
 def fit_columns(table: QTableWidget, widest: int = 420) -> None:
-    """Columns as wide as their contents (fonts included), none wider than `widest`."""
+    """Columns as wide as their contents (fonts included), none wider than `widest`; the
+    columns of long text (wider than `LONG`) share what width is left, so that the
+    table fits its width and long texts are cut (whole in their tooltips), not the short
+    columns pushed out of sight."""
+    header = table.horizontalHeader()
+    for c in range(table.columnCount()):
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
     table.resizeColumnsToContents()
     for c in range(table.columnCount()):
-        table.setColumnWidth(c, min(table.columnWidth(c), widest))
+        if table.columnWidth(c) > LONG:
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+        else:
+            table.setColumnWidth(c, min(table.columnWidth(c), widest))
 
 
 def mark_row(

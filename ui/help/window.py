@@ -21,7 +21,9 @@ from idtool.i18n import _
 from idtool.paths import guide_dir
 from ui.help.guide import guide_file, section_for, section_number, slug
 
-IMAGE_WIDTH = 860  # the guide's pictures are 1280 pixels wide: shown smaller to fit
+# The guide's pictures are 1280 pixels wide: shown at the width of the guide's pane as the
+# window opens (they are loaded before it is shown, so not from the pane's width then).
+IMAGE_WIDTH = 720
 
 
 class GuideBrowser(QTextBrowser):
@@ -32,9 +34,8 @@ class GuideBrowser(QTextBrowser):
             path = guide_dir() / url.toString()
             image = QImage(str(path))
             if not image.isNull() and guide_dir() in path.resolve().parents:
-                fits = max(200, min(IMAGE_WIDTH, self.viewport().width() - 40))
                 return image.scaledToWidth(
-                    min(image.width(), fits), Qt.TransformationMode.SmoothTransformation
+                    min(image.width(), IMAGE_WIDTH), Qt.TransformationMode.SmoothTransformation
                 )
             return QImage()
         return super().loadResource(kind, url)
