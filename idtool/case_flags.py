@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from idtool import interviews
-from idtool.errors import IdtoolError
+from idtool.errors import IdtoolError, NotPermitted
 from idtool.i18n import N_, gettext
 from idtool.questionnaire.flag_ids import NON_PUNISHMENT
 from idtool.questionnaire.flow import Flow
@@ -73,10 +73,16 @@ def _form(session: Session, interview: interviews.Interview) -> Form | None:
 
 
 def for_interview(session: Session, interview: interviews.Interview) -> frozenset[str]:
+    """The interview's flags; none for an officer who may not read its answers (a prosecutor
+    without the person's consent to law enforcement: the flags come from the answers)."""
     form = _form(session, interview)
     if form is None or not form.flag_ids():
         return frozenset()
-    return Flow(form, interviews.answers(session, interview.uuid)).flags()
+    try:
+        stored = interviews.answers(session, interview.uuid)
+    except NotPermitted:
+        return frozenset()
+    return Flow(form, stored).flags()
 
 
 def for_case(session: Session, case_uuid: str) -> tuple[str, ...]:

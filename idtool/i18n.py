@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import threading
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -112,3 +113,29 @@ def _(message: str) -> str:
 
 def N_(message: str) -> str:
     return message
+
+
+# The locale variables, in the order gettext reads them: the first one set decides.
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def language_from_environment(environ: Mapping[str, str]) -> str | None:
+    """The user's language as the locale variables name it (ky, ru or en), or None.
+
+    The first of LOCALE_VARIABLES that is set and not empty decides, as in gettext: its value
+    ("ru_RU.UTF-8", "ky_KG", "en"; LANGUAGE may list several, "ky:ru") is read entry by entry
+    until one of our languages; "C" or "POSIX" (no translation asked for) ends the search."""
+    for variable in LOCALE_VARIABLES:
+        value = environ.get(variable, "")
+        if value:
+            break
+    else:
+        return None
+    for entry in value.split(":"):
+        code = entry.split(".", 1)[0].split("@", 1)[0].split("_", 1)[0].split("-", 1)[0]
+        code = code.strip().lower()
+        if code in ("c", "posix"):
+            return None
+        if code in LANGUAGES:
+            return code
+    return None

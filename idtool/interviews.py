@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from idtool import case_assessments, cases, database, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
-from idtool.policy import Action
+from idtool.policy import Action, Role
 from idtool.questionnaire.answers import check as check_answer
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.model import Form, FormKind
@@ -117,10 +118,34 @@ def form_of(session: Session, interview: Interview) -> Form:
 
 
 def answers(session: Session, interview_uuid: str) -> dict[str, object]:
+    """The interview's stored answers. A prosecutor reads them only when the person's latest
+    consent to law enforcement is "given" (the prosecutor's office receives what that consent
+    allows); otherwise NotPermitted: the link and the assessment are theirs, not the story."""
+    if session.officer.role == Role.PROSECUTOR:
+        case_uuid = get(session, interview_uuid).case_uuid
+        if not _law_enforcement_consent(session, case_uuid):
+            raise NotPermitted(
+                _(
+                    "The person has not consented to share their answers with law "
+                    "enforcement: a prosecutor sees the assessment and the criminal-justice "
+                    "link only."
+                )
+            )
     rows = session.conn.execute(
         "SELECT question, value FROM answers WHERE interview_uuid = ?", (interview_uuid,)
     )
     return {q: json.loads(v) for q, v in rows}
+
+
+def _law_enforcement_consent(session: Session, case_uuid: str) -> bool:
+    """Whether the case's latest consent to law enforcement is "given" (`consent.is_given`,
+    which this module cannot import: consent depends on interviews through `ages`)."""
+    row = session.conn.execute(
+        "SELECT state FROM consents WHERE case_uuid = ? AND purpose = 'law_enforcement'"
+        " AND recipient_id = '' ORDER BY recorded_at DESC, rowid DESC LIMIT 1",
+        (case_uuid,),
+    ).fetchone()
+    return row is not None and row[0] == "given"
 
 
 def _require_open(session: Session, interview: Interview) -> None:
@@ -148,9 +173,34 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
     return value
 
 
-def checked(session: Session, interview: Interview, question: str, value: object) -> object:
-    """`value` as it would be stored for `question` (AnswerError if it cannot answer it)."""
-    value = check_answer(form_of(session, interview), question, value, interview.language)
+def save_answers(
+    session: Session,
+    interview: Interview,
+    given: Mapping[str, object],
+    messages: str | None = None,
+) -> dict[str, object]:
+    """Store several answers together, all or none: every one is checked first (`checked`),
+    and the first that cannot answer its question raises its AnswerError (in the language
+    `messages`, by default the interview's) with nothing written. Returns them as stored."""
+    _require_open(session, interview)
+    stored = {q: checked(session, interview, q, v, messages) for q, v in given.items()}
+    with database.transaction(session.conn):
+        for question, value in stored.items():
+            _write(session, interview, question, value)
+    return stored
+
+
+def checked(
+    session: Session,
+    interview: Interview,
+    question: str,
+    value: object,
+    messages: str | None = None,
+) -> object:
+    """`value` as it would be stored for `question` (AnswerError if it cannot answer it, in
+    the language `messages`, by default the interview's)."""
+    form = form_of(session, interview)
+    value = check_answer(form, question, value, messages or interview.language)
     return cases.clean_person_answer(question, value)  # a name is stored as it is checked
 
 

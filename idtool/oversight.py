@@ -8,7 +8,12 @@
   device found damaged (sync/audit_fork.py);
 - cases with a non-punishment flag: the person was detained, charged, fined or deported for
   acts they were made to commit (`case_flags`), so that legal aid and the authorities that
-  acted are followed up.
+  acted are followed up;
+- alarms about the criminal-justice link (`cj_alarms`): a possibly mis-charged case, trafficking
+  prosecuted privately, a case discontinued for an identified victim, a victim held as a suspect
+  for an act the non-punishment principle covers;
+- cases imported from a partner's HTCDS spreadsheet whose person's consent is not confirmed
+  yet (`htcds.partner`): resolving one records the confirmation.
 
 A resolution is recorded with a note and audited; a new decision against the recommendation
 puts the case back in the queue.
@@ -22,10 +27,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from idtool import case_flags, cases, database, directory
+from idtool import case_flags, cases, cj_alarms, database, directory
 from idtool.assessment import recommendation_label
 from idtool.decisions import decision_label
 from idtool.errors import InvalidInput
+from idtool.htcds import partner
 from idtool.i18n import N_, _, gettext
 from idtool.policy import Action
 from idtool.session import Session
@@ -44,6 +50,11 @@ class Kind(StrEnum):
     DUPLICATE = "duplicate"
     AUDIT_LOG = "audit_log"
     NON_PUNISHMENT = "non_punishment"
+    PARTNER_CONSENT = "partner_consent"
+    MISCHARGING = "mischarging"
+    PRIVATE_PROSECUTION = "private_prosecution"
+    DISCONTINUED_IDENTIFIED = "discontinued_identified"
+    SUSPECT_NON_PUNISHMENT = "suspect_non_punishment"
 
 
 KIND_LABELS = {
@@ -54,13 +65,27 @@ KIND_LABELS = {
     Kind.DUPLICATE: N_("Possible duplicate person"),
     Kind.AUDIT_LOG: N_("Device audit log damaged or changed"),
     Kind.NON_PUNISHMENT: N_("Punished for acts the person was made to commit"),
+    Kind.PARTNER_CONSENT: N_("Imported from a partner: consent not confirmed"),
+    Kind.MISCHARGING: N_("Criminal case: possibly mis-charged"),
+    Kind.PRIVATE_PROSECUTION: N_("Criminal case: trafficking prosecuted privately"),
+    Kind.DISCONTINUED_IDENTIFIED: N_("Criminal case discontinued for an identified victim"),
+    Kind.SUSPECT_NON_PUNISHMENT: N_("Victim treated as a suspect (non-punishment)"),
 }
+# Alarms about the criminal-justice link (`cj_alarms`): they end when the link is corrected or
+# a prosecutor records a review, not with a supervisor's note.
+CRIMINAL_JUSTICE = (
+    Kind.MISCHARGING,
+    Kind.PRIVATE_PROSECUTION,
+    Kind.DISCONTINUED_IDENTIFIED,
+    Kind.SUSPECT_NON_PUNISHMENT,
+)
 RESOLVABLE_HERE = (
     Kind.AGAINST_RECOMMENDATION,
     Kind.NO_DECISION,
     Kind.NO_REFERRAL_RESPONSE,
     Kind.AUDIT_LOG,
     Kind.NON_PUNISHMENT,
+    Kind.PARTNER_CONSENT,
 )
 
 
@@ -153,6 +178,28 @@ def queue(
                 )
             )
 
+    for waiting in partner.awaiting_consent(session):
+        items.append(
+            ReviewItem(
+                Kind.PARTNER_CONSENT,
+                waiting.case_uuid,
+                waiting.case_uuid,
+                waiting.number,
+                waiting.imported_at,
+                (waiting.source,),
+            )
+        )
+    for alarm in cj_alarms.alarms(session, now):
+        items.append(
+            ReviewItem(
+                Kind(alarm.kind),
+                alarm.case_uuid,
+                alarm.case_uuid,
+                alarm.case_number,
+                alarm.since,
+                (alarm.reason, *alarm.articles),
+            )
+        )
     for f in audit_fork.open_findings(conn):
         items.append(
             ReviewItem(
@@ -197,7 +244,19 @@ def describe(session: Session, item: ReviewItem, lang: str | None = None) -> str
     if item.kind == Kind.NON_PUNISHMENT:
         text = gettext(N_("{what}: check the non-punishment provision; offer legal aid"), lang)
         return text.format(what=case_flags.describe(item.codes, lang))
+    if item.kind in CRIMINAL_JUSTICE and item.codes:
+        alarm = cj_alarms.Alarm(
+            str(item.kind), item.target, item.case_number, item.since, *_split(item.codes)
+        )
+        return cj_alarms.describe(session, alarm, lang)
+    if item.kind == Kind.PARTNER_CONSENT and item.codes:
+        text = gettext(N_("from {source}: confirm the person's consent with them"), lang)
+        return text.format(source=item.codes[0])
     return ""
+
+
+def _split(codes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    return codes[0], tuple(codes[1:])
 
 
 def _audit_log(session: Session, codes: tuple[str, ...], lang: str | None) -> str:
@@ -216,11 +275,21 @@ def _audit_log(session: Session, codes: tuple[str, ...], lang: str | None) -> st
 def resolve(session: Session, item: ReviewItem, note: str) -> None:
     """Record the supervisor's resolution of a decision, waiting case or waiting referral."""
     session.require(Action.REVIEW_QUEUE)
+    if item.kind in CRIMINAL_JUSTICE:
+        raise InvalidInput(
+            _(
+                "This alarm ends when the criminal-justice link of the case is corrected or a "
+                "prosecutor records the review of the case."
+            )
+        )
     if item.kind not in RESOLVABLE_HERE:
         raise InvalidInput(_("Resolve conflicts and duplicates in the exchange review."))
     note = " ".join(note.split())
     if not note:
         raise InvalidInput(_("Write what was decided or done about this item."))
+    if item.kind == Kind.PARTNER_CONSENT:
+        partner.confirm_consent(session, item.target, note)
+        return
     with database.transaction(session.conn):
         if item.kind == Kind.AUDIT_LOG:
             audit_fork.resolve(session, item.target, note)

@@ -23,6 +23,7 @@ class Role(StrEnum):
     POLICE = "police"
     SOCIAL_WORKER = "social_worker"
     SUPERVISOR = "supervisor"
+    PROSECUTOR = "prosecutor"
 
 
 ROLE_LABELS = {
@@ -30,6 +31,7 @@ ROLE_LABELS = {
     Role.POLICE: N_("Police officer"),
     Role.SOCIAL_WORKER: N_("Social worker"),
     Role.SUPERVISOR: N_("Supervisor"),
+    Role.PROSECUTOR: N_("Prosecutor"),
 }
 
 
@@ -49,6 +51,9 @@ class Action(StrEnum):
     TRUST_LIST = "trust_list"
     MANAGE_OFFICERS = "manage_officers"
     EDIT_DIRECTORY = "edit_directory"
+    CRIMINAL_LINK = "criminal_link"
+    PROSECUTOR_REVIEW = "prosecutor_review"
+    ERASE_DATA = "erase_data"
 
 
 ACTION_LABELS = {
@@ -67,15 +72,21 @@ ACTION_LABELS = {
     Action.TRUST_LIST: N_("Trust list"),
     Action.MANAGE_OFFICERS: N_("Manage officers"),
     Action.EDIT_DIRECTORY: N_("Edit the NRM directory"),
+    Action.CRIMINAL_LINK: N_("Read and record the criminal-justice link"),
+    Action.PROSECUTOR_REVIEW: N_("Record a prosecutor's review of the criminal case"),
+    Action.ERASE_DATA: N_("Erase a person's data (on request or by the retention schedule)"),
 }
 
 _EVERYONE = frozenset(Role)
+_FRONTLINE = frozenset(Role) - {Role.PROSECUTOR}
 _DECIDERS = frozenset({Role.POLICE, Role.SOCIAL_WORKER, Role.SUPERVISOR})
 _SUPERVISOR = frozenset({Role.SUPERVISOR})
+# The criminal-justice link is law enforcement's: police, prosecutors and the coordinator.
+_LAW_ENFORCEMENT = frozenset({Role.POLICE, Role.PROSECUTOR, Role.SUPERVISOR})
 
 DEFAULT_POLICY: dict[Action, frozenset[Role]] = {
-    Action.SCREENING_INTERVIEW: _EVERYONE,
-    Action.REFERRAL: _EVERYONE,
+    Action.SCREENING_INTERVIEW: _FRONTLINE,
+    Action.REFERRAL: _FRONTLINE,
     Action.EXPORT_OWN_BUNDLE: _EVERYONE,
     Action.IDENTIFICATION_INTERVIEW: _DECIDERS,
     Action.DECIDE_STATUS: _DECIDERS,
@@ -89,6 +100,9 @@ DEFAULT_POLICY: dict[Action, frozenset[Role]] = {
     Action.TRUST_LIST: _SUPERVISOR,
     Action.MANAGE_OFFICERS: _SUPERVISOR,
     Action.EDIT_DIRECTORY: _SUPERVISOR,
+    Action.CRIMINAL_LINK: _LAW_ENFORCEMENT,
+    Action.PROSECUTOR_REVIEW: frozenset({Role.PROSECUTOR}),
+    Action.ERASE_DATA: _SUPERVISOR,
 }
 
 # Never taken away from supervisors, whatever the table says.

@@ -8,6 +8,11 @@
   the device's organisation from the directory, never free text.
 - `legal_acts`: the date and number of acts of the certificate's legal basis that the shipped
   data does not know (`legal_acts`): {act id: {"date": "YYYY-MM-DD", "number": "..."}}.
+- `cj_articles`: the numbers of the articles of the criminal-justice link that the shipped list
+  does not know or that have changed (`cj_articles`): {article id: number}.
+- `retention`: the retention schedule, {case status: years} (`retention`): a case with that
+  status is reduced to its anonymised facts that many years after the last thing recorded in
+  it. A status not named is kept until erased on request. Empty by default.
 
 Kept in `policy_options`; a supervisor sets them (`certificate.issuing_org.set_option`, which
 keeps the issuing key's seals in step) on a device that is not enrolled with a
@@ -22,7 +27,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from idtool import legal_acts, policy
+from idtool import cj_articles, legal_acts, policy
 from idtool import records as versioned
 from idtool.i18n import N_
 
@@ -39,7 +44,17 @@ FOUR_EYES_LABELS = {
 # state bodies that identify victims: police, prosecutors, social protection and child
 # protection. The coordinator changes it when the NRM act says otherwise.
 DEFAULT_ISSUING_TYPES = ("police", "prosecutor", "social_protection", "child_protection")
-KEYS = ("four_eyes", "issuing_types", "legal_acts")
+KEYS = ("four_eyes", "issuing_types", "legal_acts", "cj_articles", "retention")
+# The case statuses (cases.Status) a retention period may be set for, and the longest period.
+RETENTION_STATUSES = (
+    "possible",
+    "identified",
+    "not_identified",
+    "needs_information",
+    "referred",
+    "closed",
+)
+MAX_RETENTION_YEARS = 100
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,12 @@ class Options:
     four_eyes: str = "auto"
     issuing_types: tuple[str, ...] = DEFAULT_ISSUING_TYPES
     legal_acts: tuple[legal_acts.Details, ...] = ()
+    cj_articles: tuple[tuple[str, str], ...] = ()  # (article id, number), sorted
+
+    def article_numbers(self) -> dict[str, str]:
+        return dict(self.cj_articles)
+
+    retention: tuple[tuple[str, int], ...] = ()  # (status, years), by status
 
 
 def validated(key: str, value: object) -> object | None:
@@ -66,7 +87,20 @@ def validated(key: str, value: object) -> object | None:
         return sorted(set(value))
     if key == "legal_acts":
         return legal_acts.validated(value)
+    if key == "cj_articles":
+        return cj_articles.validated(value)
+    if key == "retention":
+        return _retention(value)
     return None
+
+
+def _retention(value: object) -> dict[str, int] | None:
+    if not isinstance(value, dict) or not all(
+        k in RETENTION_STATUSES and type(v) is int and 1 <= v <= MAX_RETENTION_YEARS
+        for k, v in value.items()
+    ):
+        return None
+    return dict(sorted(value.items()))
 
 
 def get(conn: Connection) -> Options:
@@ -76,7 +110,11 @@ def get(conn: Connection) -> Options:
             parsed = validated(str(key), json.loads(value))
         except ValueError:
             parsed = None
-        if isinstance(parsed, dict):
+        if isinstance(parsed, dict) and key == "cj_articles":
+            found[str(key)] = tuple(sorted(parsed.items()))
+        elif key == "retention" and isinstance(parsed, dict):
+            found["retention"] = tuple(parsed.items())
+        elif isinstance(parsed, dict):
             found[str(key)] = legal_acts.details_of(parsed)
         elif parsed is not None:
             found[str(key)] = tuple(parsed) if isinstance(parsed, list) else parsed

@@ -59,3 +59,14 @@ def save(settings: Settings, config_dir: Path | None = None) -> None:
     path = settings_path(config_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(asdict(settings), indent=1).encode("utf-8"))
+
+
+def chosen_language(config_dir: Path | None = None) -> str | None:
+    """The language the settings file names, or None when it names none (or one we do not
+    have): then the user's environment, and after it the default, decide."""
+    try:
+        raw = json.loads(settings_path(config_dir).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    lang = raw.get("language") if isinstance(raw, dict) else None
+    return lang if isinstance(lang, str) and lang in LANGUAGES else None

@@ -12,18 +12,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
-from idtool import __version__
 from idtool import settings as settings_mod
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, set_language
 from idtool.vault import Vault
+from ui.help.menu import build_help_menu, set_titles, show_help
 from ui.idle import InactivityTimer
 from ui.quickhide import QuickHide
 from ui.tasks import cancel_all
@@ -72,7 +70,7 @@ class MainWindow(QMainWindow):
 
     def _rebuild(self) -> None:
         """(Re)create the menus and the page for the current state, in the current language."""
-        self._set_titles()
+        set_titles(self, self.demo)
         while self.stack.count():
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
@@ -108,15 +106,6 @@ class MainWindow(QMainWindow):
             page.reset()
         elif hasattr(page, "name"):
             page.name.setFocus()
-
-    def _set_titles(self) -> None:
-        """The program's name once, in the current language: Qt adds the application's display
-        name to every window title that does not already end with it."""
-        name = _("idtool - NRM identification")
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.setApplicationDisplayName(name)
-        self.setWindowTitle(_("DEMO - {name}").format(name=name) if self.demo else name)
 
     def refresh_workspace(self) -> None:
         """Re-read what the workspace shows (e.g. after demo cases were added)."""
@@ -217,6 +206,14 @@ class MainWindow(QMainWindow):
             statistics.setObjectName("action_statistics")
             statistics.triggered.connect(self._statistics)
             stats_menu.addAction(statistics)
+            justice_stats = QAction(_("C&riminal-justice statistics…"), self)
+            justice_stats.setObjectName("action_justice_statistics")
+            justice_stats.triggered.connect(self._justice_statistics)
+            stats_menu.addAction(justice_stats)
+            partner_formats = QAction(_("&Partner formats (HTCDS)…"), self)
+            partner_formats.setObjectName("action_partner_formats")
+            partner_formats.triggered.connect(self._partner_formats)
+            stats_menu.addAction(partner_formats)
 
         if self.session is not None:
             tools = bar.addMenu(_("&Tools"))
@@ -228,6 +225,9 @@ class MainWindow(QMainWindow):
             nrm.setObjectName("action_directory")
             nrm.triggered.connect(self._directory)
             tools.addAction(nrm)
+            from ui.retention_dialog import add_action
+
+            add_action(self, tools, self.session, self.refresh_workspace)
 
         if self.session is not None:
             from ui.sync.menu import ExchangeMenu
@@ -262,16 +262,7 @@ class MainWindow(QMainWindow):
             org.triggered.connect(self._issuing)
             settings_menu.addAction(org)
 
-        help_menu = bar.addMenu(_("&Help"))
-        guide = QAction(_("&User guide"), self)
-        guide.setObjectName("action_user_guide")
-        guide.setShortcuts([QKeySequence("F1")])
-        guide.triggered.connect(self.show_help)
-        help_menu.addAction(guide)
-        self.guide_action = guide
-        about = QAction(_("&About"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        self.guide_action = build_help_menu(self, bar)
 
     @staticmethod
     def _manage_officers_action() -> object:
@@ -336,6 +327,18 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             StatsDialog(self.session, self, demo=self.demo).exec()
 
+    def _justice_statistics(self) -> None:
+        from ui.stats.justice_dialog import JusticeDialog
+
+        if self.session is not None:
+            JusticeDialog(self.session, self).exec()
+
+    def _partner_formats(self) -> None:
+        from ui.partner.dialog import PartnerFormatsDialog
+
+        if self.session is not None:
+            PartnerFormatsDialog(self.session, self).exec()
+
     def _policy(self) -> None:
         from ui.policy_dialog import PolicyDialog
 
@@ -366,23 +369,8 @@ class MainWindow(QMainWindow):
         if self.session is not None and ChangePassphraseDialog(self.session, self).exec():
             self.statusBar().showMessage(_("Passphrase changed."), 4000)
 
-    # -- help ----------------------------------------------------------------------------------
     def show_help(self) -> None:
-        """The user guide in the program's language, at the section about this screen."""
-        from ui.help.window import show_for  # loaded when first asked for
-
-        show_for(self)
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            _("About"),
-            _(
-                "idtool {version}: identification of victims of trafficking in persons for the "
-                "National Referral Mechanism of the Kyrgyz Republic. All data stays encrypted on "
-                "this computer."
-            ).format(version=__version__),
-        )
+        show_help(self)
 
     def closeEvent(self, event) -> None:
         cancel_all()

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
+from idtool.errors import NotPermitted
 from idtool.i18n import _
 
 if TYPE_CHECKING:
@@ -107,7 +108,11 @@ class Workspace(QWidget):
         from ui.interview import InterviewWizard
 
         case_uuid = interviews.get(self.session, interview_uuid).case_uuid
-        page = InterviewWizard(self.session, interview_uuid)
+        try:
+            page = InterviewWizard(self.session, interview_uuid)
+        except NotPermitted as refused:  # a prosecutor without consent to law enforcement
+            QMessageBox.information(self, _("Interview"), refused.message)
+            return
         page.completed.connect(lambda _uuid: self.show_review(case_uuid))
         page.paused.connect(lambda: self.show_case(case_uuid, "interviews"))
         self._show(page, "interview")
@@ -115,7 +120,11 @@ class Workspace(QWidget):
     def show_review(self, case_uuid: str) -> None:
         from ui.cases.decision_page import DecisionPage
 
-        page = DecisionPage(self.session, case_uuid)
+        try:
+            page = DecisionPage(self.session, case_uuid)
+        except NotPermitted as refused:  # a prosecutor without consent to law enforcement
+            QMessageBox.information(self, _("Review and decision"), refused.message)
+            return
         page.decided.connect(lambda uuid: self.show_case(uuid, "decision"))  # the certificate next
         page.back.connect(lambda: self.show_case(case_uuid))
         self._show(page, "review")

@@ -39,6 +39,7 @@ class Kind(enum.StrEnum):
     UPDATE = "update"
     REFERRAL = "referral"
     ENROL = "enrol"
+    REPORT = "report"  # suppressed statistics, regional -> national coordinator
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,35 @@ import importlib
 import os
 import sys
 import traceback
+from collections.abc import Mapping
 
 from idtool import __version__
 from idtool import settings as settings_mod
 from idtool.errors import IdtoolError
-from idtool.i18n import LANGUAGES, _, set_language
+from idtool.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    _,
+    language_from_environment,
+    set_language,
+)
 
 COMMAND_MODULES = (
     "idtool.cli.admin",
     "idtool.cli.questionnaires",
     "idtool.cli.cases",
+    "idtool.cli.interview",
+    "idtool.cli.casework",
+    "idtool.cli.erase",
+    "idtool.cli.retention",
     "idtool.cli.certificates",
     "idtool.cli.referrals",
     "idtool.cli.sync",
     "idtool.cli.oversight",
     "idtool.cli.stats",
+    "idtool.cli.htcds",
+    "idtool.cli.cj",
+    "idtool.cli.loop",
     "idtool.cli.selfcheck",
 )
 
@@ -49,20 +63,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _early_language(argv: list[str]) -> None:
-    lang = settings_mod.load().language
-    for i, arg in enumerate(argv):
+# The options before the command that take a value (the command's own options come after it:
+# `certificate issue --lang` is the certificate's language, not the messages').
+_GLOBAL_WITH_VALUE = ("--data", "--officer", "--passphrase-file", "--lang")
+
+
+def message_language(argv: list[str], environ: Mapping[str, str]) -> str:
+    """The language of the messages: --lang before the command, else the one chosen in the
+    settings, else the user's locale (LANG, LC_MESSAGES, LC_ALL, LANGUAGE), else the default."""
+    given = None
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
         if arg == "--lang" and i + 1 < len(argv):
-            lang = argv[i + 1]
+            given = argv[i + 1]
         elif arg.startswith("--lang="):
-            lang = arg.split("=", 1)[1]
-    if lang in LANGUAGES:
-        set_language(lang)
+            given = arg.split("=", 1)[1]
+        elif not arg.startswith("-"):
+            break  # the command
+        i += 2 if arg in _GLOBAL_WITH_VALUE else 1
+    if given in LANGUAGES:
+        return str(given)
+    return settings_mod.chosen_language() or language_from_environment(environ) or DEFAULT_LANGUAGE
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _early_language(argv)
+    set_language(message_language(argv, os.environ))
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

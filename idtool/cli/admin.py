@@ -164,7 +164,8 @@ def register_policy(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=_(
             "four_eyes: auto, on or off; issuing_types: recipient types, separated by commas; "
             "legal_acts: ACT,YYYY-MM-DD,NUMBER for one act of the certificate's legal basis "
-            "(date or number may be left empty)"
+            "(date or number may be left empty); cj_articles: ID,NUMBER for one article of "
+            "the criminal-justice link"
         ),
     )
     p.set_defaults(func=cmd_policy_option)
@@ -193,6 +194,8 @@ def cmd_policy_option(args: argparse.Namespace) -> int:
                 value = [t.strip() for t in args.value.split(",") if t.strip()]
             elif args.key == "legal_acts":
                 value = _legal_act(policy_options.get(session.conn), args.value)
+            elif args.key == "cj_articles":
+                value = _article_number(policy_options.get(session.conn), args.value)
             changed = issuing_org.set_option(session, args.key, value)
             print(_("Policy changed.") if changed else _("Nothing to change."))
         options = policy_options.get(session.conn)
@@ -200,7 +203,17 @@ def cmd_policy_option(args: argparse.Namespace) -> int:
     print(f"issuing_types\t{','.join(options.issuing_types)}")
     for act in options.legal_acts:
         print(f"legal_acts\t{act.act},{act.date},{act.number}")
+    for article, number in options.cj_articles:
+        print(f"cj_articles\t{article},{number}")
     return 0
+
+
+def _article_number(options: policy_options.Options, text: str) -> dict[str, str]:
+    """The option's value with one article's number set from "ID,NUMBER"."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2 or not parts[1]:
+        raise InvalidInput(_("Give one article as ID,NUMBER (see idtool case articles)."))
+    return {**options.article_numbers(), parts[0]: parts[1]}
 
 
 def _legal_act(options: policy_options.Options, text: str) -> dict[str, dict[str, str]]:

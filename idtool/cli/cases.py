@@ -1,4 +1,4 @@
-"""Commands: demo, case list."""
+"""Commands: demo, case list (case new: `cli.casework`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from idtool.cli import common
+from idtool.cli import casework, cj, common
 from idtool.errors import InvalidInput
 from idtool.i18n import _
 
@@ -26,10 +26,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     c = sub.add_parser("case", help=_("cases"))
     csub = c.add_subparsers(dest="case_command", required=True)
+    casework.add_case_new(csub)
     p = csub.add_parser("list", help=_("list cases"))
     p.add_argument("--json", action="store_true", help=_("print JSON"))
     p.add_argument("--search", default="", help=_("case number or name, any script"))
     p.set_defaults(func=cmd_case_list)
+    cj.register_case(csub)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         items = oversight.queue(session, decision_days=args.days, referral_days=args.days)
         for item in items:
             print(
-                f"{item.since[:10]}\t{item.case_number or '-'}"
+                f"{item.since[:10]}\t{item.case_number or '-'}\t{item.kind}"
                 f"\t{oversight.kind_label(item.kind)}\t{oversight.describe(session, item)}"
             )
     if not items:

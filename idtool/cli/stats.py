@@ -1,4 +1,4 @@
-"""Commands: stats (figures, CSV, PDF report), export-htcds (anonymised records)."""
+"""Command: stats (figures, CSV, PDF report). The HTCDS export is in `cli.htcds`."""
 
 from __future__ import annotations
 
@@ -38,10 +38,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("export-htcds", help=_("anonymised records with HTCDS field names (k = 11)"))
-    p.add_argument("--out", required=True, metavar="FILE.csv", help=_("where to save the CSV"))
-    p.set_defaults(func=cmd_export)
-
 
 def _save(path: Path, data: bytes) -> None:
     try:
@@ -73,20 +69,4 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if pdf_path:
         _save(pdf_path, report.to_pdf(pub))
         print(_("PDF report saved to {path}.").format(path=pdf_path))
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from idtool.stats import export_htcds
-
-    path = common.new_file(args.out)
-    with common.unlock(args) as session:
-        made = export_htcds(session)
-    _save(path, bytes(made))
-    print(
-        _(
-            "{rows} records saved to {path}; {dropped} records in groups smaller than {k} "
-            "were left out."
-        ).format(rows=made.rows, path=path, dropped=made.dropped, k=made.k)
-    )
     return 0

@@ -207,10 +207,10 @@ def _facts_sql() -> str:
     cached = ", ".join(c for c in _CACHED if c not in ("region", "role", "opened_at", "demo"))
     return f"""
 facts AS (
-    SELECT region, role, substr(opened_at, 1, 4) AS year, {cached} FROM pop
+    SELECT case_uuid, region, role, substr(opened_at, 1, 4) AS year, {cached} FROM pop
 ),
 coded AS (
-    SELECT region, role, year, screened, dec, against, sex, citizenship, country, etype,
+    SELECT case_uuid, region, role, year, screened, dec, against, sex, citizenship, country, etype,
         rec, coalesce(child_flag, '') AS child_flag, le_consent,
         CASE WHEN age_exp IS NOT NULL THEN CAST(age_exp AS INTEGER)
              WHEN age_now IS NOT NULL
@@ -312,22 +312,31 @@ def _types(value: str | None) -> tuple[str, ...]:
     return found or ("unknown",)
 
 
-# year, role, outcome, sex, age group, citizenship, country, types, count.
-HtcdsRow = tuple[object, object, object, str, object, str, str, tuple[str, ...], int]
+# case, year, role, outcome, sex, age group, citizenship, country, types.
+HtcdsRow = tuple[str, str, str, str, str, str, str, str, tuple[str, ...]]
 
 
 def htcds_rows(session: Session, scope: Scope) -> list[HtcdsRow]:
-    """(year, role, outcome, sex, age group, citizenship, country, types, count) of the
-    screened cases, for the anonymised export."""
+    """(case, year, role, outcome, sex, age group, citizenship, country, types) of each
+    screened case, for the anonymised export (`idtool.htcds`)."""
     pop, args = scope.population()
     refresh(session.conn)
     sql = f"""WITH {pop}, {_facts_sql()}
-SELECT year, role, {_OUTCOME} AS outcome, sex, {_AGE} AS age_group, citizenship, country,
-    etype, count(*)
-FROM coded WHERE screened
-GROUP BY year, role, outcome, sex, age_group, citizenship, country, etype"""
+SELECT case_uuid, year, role, {_OUTCOME} AS outcome, sex, {_AGE} AS age_group, citizenship,
+    country, etype
+FROM coded WHERE screened"""
     return [
-        (r[0], r[1], r[2], _text(r[3]), r[4], _text(r[5]), _text(r[6]), _types(r[7]), int(r[8]))
+        (
+            str(r[0]),
+            str(r[1]),
+            str(r[2]),
+            str(r[3]),
+            _text(r[4]),
+            str(r[5]),
+            _text(r[6]),
+            _text(r[7]),
+            _types(r[8]),
+        )
         for r in session.conn.execute(sql, args)
     ]
 
@@ -342,14 +351,21 @@ WHERE first_decision_at IS NOT NULL"""
 
 
 def referral_counts(session: Session, scope: Scope) -> tuple[int, int, int]:
-    """Referrals made, accepted (or served), and with a service delivered."""
+    """Referrals made, accepted (or served), and with a service delivered. Where the receiving
+    organisation reported outcomes (`sync.referral_status`), they decide; the referrer's own
+    entries count only for a recipient that reported nothing."""
     pop, args = scope.population()
-    sql = f"""WITH {pop}
-SELECT count(*),
-    coalesce(sum(EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_uuid = r.uuid
-        AND e.status IN ('accepted', 'service_delivered'))), 0),
-    coalesce(sum(EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_uuid = r.uuid
-        AND e.status = 'service_delivered')), 0)
-FROM referrals r JOIN pop p ON p.case_uuid = r.case_uuid"""
+    sql = f"""WITH {pop},
+said AS (
+    SELECT r.uuid, o.status FROM referrals r JOIN pop p ON p.case_uuid = r.case_uuid
+    JOIN referral_outcomes o ON o.referral_uuid = r.uuid
+    UNION ALL
+    SELECT r.uuid, e.status FROM referrals r JOIN pop p ON p.case_uuid = r.case_uuid
+    JOIN referral_events e ON e.referral_uuid = r.uuid
+    WHERE NOT EXISTS (SELECT 1 FROM referral_outcomes o WHERE o.referral_uuid = r.uuid)
+)
+SELECT (SELECT count(*) FROM referrals r JOIN pop p ON p.case_uuid = r.case_uuid),
+    (SELECT count(DISTINCT uuid) FROM said WHERE status IN ('accepted', 'service_delivered')),
+    (SELECT count(DISTINCT uuid) FROM said WHERE status = 'service_delivered')"""
     made, accepted, delivered = session.conn.execute(sql, args).fetchone()
     return int(made), int(accepted), int(delivered)

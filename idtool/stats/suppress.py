@@ -101,14 +101,20 @@ def is_small(value: int, threshold: int) -> bool:
 
 
 def suppress(
-    table: Table | Mapping[Hashable, int], threshold: int = DEFAULT_THRESHOLD
+    table: Table | Mapping[Hashable, int],
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    hidden: Iterable[Pos] = (),
 ) -> Suppressed:
-    """Hide small counts and enough others that no hidden count follows from the totals."""
+    """Hide small counts and enough others that no hidden count follows from the totals.
+    `hidden` members are hidden from the start whatever their count (merged national cells
+    that a region suppressed: `merge`)."""
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
     if not isinstance(table, Table):
         table = Table.one_way(table)
     primary = {pos for pos in table.members() if is_small(table.value(pos), threshold)}
+    primary |= set(hidden)
     hidden = set(primary)
     lines = table.lines()
     changed = True

@@ -39,7 +39,7 @@ from idtool.i18n import _
 from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import audit_fork, devices, tables
+from idtool.sync import acks, audit_fork, devices, erasure_records, outcome_records, tables
 from idtool.sync.devices import DeviceRole
 
 SCAN_ABOVE = 500  # changed records of one table above which the table is read in one pass
@@ -125,6 +125,7 @@ def _marks_before(
         )
     if type(resend_from) is not int or not 1 <= resend_from <= last:
         raise InvalidInput(_("Choose a package number from 1 to {last}.").format(last=last))
+    acks.check_resend(conn, resend_from)  # the journal before an acknowledged one is pruned
     if resend_from == 1:
         return None, 0, 0
     row = conn.execute(
@@ -351,10 +352,12 @@ def export_cases(
             previous, since, audit_since = _marks_before(conn, session.device_id, resend_from)
             resend = (resend_from, previous)
         records, top, floats = _changed(conn, since)
+        records = erasure_records.outgoing(conn, since, top) + records
         audit, head = audit_records(
             conn, audit_fork.audit_since(conn, session.device_id, audit_since)
         )
         keys = issuing.announcements(conn)
+        keys += outcome_records.outgoing(conn, session.device_id)  # `referral_status`
     counts: dict[str, int] = {}
     for name, n in Counter(record["table"] for record in records).items():
         counts[name] = n

@@ -12,8 +12,9 @@ manifest must repeat the header's ids. Inside ONE transaction:
    sequence) above last + 1 -> "bundle N is missing", refused. Gaps block on purpose: the
    audit chain and the previous-digest chain can only be checked in order, and importing the
    missing bundle first then the refused one gives the same database as importing them in
-   order. Update bundles are full snapshots, so a gap is allowed there; referral bundles share
-   one sequence per sender across recipients, so gaps are normal;
+   order. Update bundles are full snapshots, so a gap is allowed there, and so are report
+   bundles (a region's statistics, `stats_report`); referral bundles share one sequence per
+   sender across recipients, so gaps are normal;
 4. the header's `previous` must be the digest of the bundle imported from that sender just
    before the first one it covers: the last one for a normal bundle; for a catch-up package
    (`covers_from` N) the one with sequence N - 1 (None for N = 1);
@@ -22,7 +23,9 @@ manifest must repeat the header's ids. Inside ONE transaction:
    chain (rewritten or cut since an export), a fork is recorded and shown, and the records
    still import (`audit_fork.store_audit`); a catch-up package may start with entries
    already stored;
-6. the records are applied (`apply.Applier`), the bundle is logged with its report, and the
+6. erasures first (`sync.erasure`: only the owner's, or the coordinator's), then the records
+   are applied (`apply.Applier`; a case bundle's referral outcomes by
+   `referral_status.receive`), the bundle is logged with its report, and the
    import is audited. Any refusal rolls everything back. Records of a catch-up package that
    were imported before come out "unchanged".
 
@@ -35,7 +38,7 @@ import json
 import os
 from collections.abc import Callable
 
-from idtool import database
+from idtool import database, erasure
 from idtool.bundle import BundleHeader, Kind, open_manifest, read_bundle, read_unverified_header
 from idtool.certificate import issuing
 from idtool.database import Connection
@@ -44,14 +47,17 @@ from idtool.i18n import _
 from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import devices
+from idtool.sync import devices, stats_report
+from idtool.sync import erasure as sync_erasure
 from idtool.sync.apply import Applier
 from idtool.sync.audit_fork import store_audit
 from idtool.sync.devices import DeviceRole
 from idtool.sync.issuers import learn_announced, retire_announced
 from idtool.sync.keychange import old_identities
+from idtool.sync.outcome_records import TABLE as OUTCOMES
 from idtool.sync.questionnaires import activate
 from idtool.sync.referral_in import apply_referral
+from idtool.sync.referral_status import receive as receive_outcomes
 from idtool.sync.report import ImportReport
 from idtool.sync.update_trust import apply_update
 
@@ -76,6 +82,9 @@ def import_bundle(
     elif kind is Kind.UPDATE:
         session.require(Action.IMPORT_UPDATE_BUNDLE)
         senders = devices.trusted(conn, DeviceRole.SUPERVISOR)
+    elif kind is Kind.REPORT:  # a region's statistics, for a national coordinator
+        session.require(Action.STATISTICS)
+        senders = stats_report.senders(conn)
     elif kind is Kind.REFERRAL:
         session.require(Action.IMPORT_REFERRAL_BUNDLE)
         senders = {
@@ -148,9 +157,10 @@ def import_bundle(
             )
         _check_order(conn, header)
         report = ImportReport(header.bundle_id, header.sender, header.kind.value, header.sequence)
+        erased = 0
         applier = Applier(conn, header.bundle_id, header.sender, report, owned=kind is Kind.CASE)
         if kind is Kind.CASE:
-            special = ("audit", "issuing_keys")
+            special = ("audit", "issuing_keys", OUTCOMES)
             records = [r for r in manifest.records if r.get("table") not in special]
             audit = [r.get("row") for r in manifest.records if r.get("table") == "audit"]
             report.audit_entries = store_audit(session, header, audit, report)
@@ -159,12 +169,23 @@ def import_bundle(
                 applier,
                 [r.get("row") for r in manifest.records if r.get("table") == "issuing_keys"],
             )
+            stones, records = sync_erasure.split(records)
+            erased = sync_erasure.from_device(session, applier, stones)
             applier.apply_many(records)
             retire_announced(session, applier, announced)
+            receive_outcomes(
+                session,
+                applier,
+                [r.get("row") for r in manifest.records if r.get("table") == OUTCOMES],
+            )
         elif kind is Kind.REFERRAL:
             apply_referral(session, applier, header, manifest.records)
+        elif kind is Kind.REPORT:
+            stats_report.apply_report(session, applier, header, manifest.records)
         else:
-            apply_update(session, applier, manifest.records)
+            stones, rest = sync_erasure.split(manifest.records)
+            apply_update(session, applier, rest)
+            erased = sync_erasure.from_coordinator(session, applier, stones)
             issuing.sync_in(session, grant="all")  # the coordinator's policy: who may issue
         if applier.refused:
             session.audit(
@@ -206,6 +227,8 @@ def import_bundle(
                 **covers,
             },
         )
+    if erased:
+        erasure.scrub(conn)  # nothing of the erased cases stays in the file or its log
     if kind is Kind.UPDATE:
         activate(session)  # newly installed questionnaires are found from now on
     return report

@@ -20,6 +20,7 @@ TABLE_NAMES = {
     "referral_events": N_("Referral event"),
     "certificates": N_("Certificate"),
     "certificate_revocations": N_("Certificate revocation"),
+    "referral_outcomes": N_("Referral outcome"),
 }
 DUPLICATE_REASONS = {
     "name_birth_date": N_("same name and date of birth"),

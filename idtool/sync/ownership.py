@@ -9,15 +9,19 @@
 - A decision, consent or referral event dated more than a day ahead of this computer's clock
   is refused ("dated_in_future"): the latest of them is chosen by date, so a date in the future
   would stay the latest for good.
+- A record of a case erased here (or of a person all of whose cases were) is refused
+  ("erased"): a package written before the erasure reached its sender brings nothing back
+  (`erasure`).
 - Officers, the role policy, the directory, the trust list and revocations of devices come only
   from the coordinator's update bundles: case bundles cannot carry them (see `tables.ORDER`),
   and a certificate revocation is accepted only for a certificate of the sender's own case.
 
 Who owns a root record (person, case, officer) is kept in `sync_owners` when it is first
 imported; a record with no entry there was made on this device. Children are owned by the owner
-of their case: interviews, assessments, interview addenda, decisions, consents, referrals and
-certificates name it (`case_uuid`), answers through their interview, referral events through
-their referral, and certificate revocations through the certificate they revoke.
+of their case: interviews, assessments, interview addenda, decisions, consents, referrals,
+certificates, criminal-justice links and prosecutors' reviews name it (`case_uuid`), answers
+through their interview, referral events through their referral, and certificate revocations
+through the certificate they revoke.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from idtool import erasure
 from idtool.certificate import keyring, payload
 from idtool.database import Connection
 
@@ -40,6 +45,8 @@ _VIA_CASE = {
         "consents",
         "referrals",
         "certificates",
+        "criminal_links",
+        "prosecutor_reviews",
     )
 }
 _VIA_PARENT = {
@@ -49,7 +56,12 @@ _VIA_PARENT = {
 }
 CHUNK = 500
 # the sender's time that decides which record of a case is the latest
-_DATED = {"decisions": "decided_at", "consents": "recorded_at", "referral_events": "at"}
+_DATED = {
+    "decisions": "decided_at",
+    "consents": "recorded_at",
+    "referral_events": "at",
+    "prosecutor_reviews": "reviewed_at",
+}
 
 
 class Ownership:
@@ -66,6 +78,7 @@ class Ownership:
         self.tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds")
         self._owners: dict[tuple[str, str], str | None] = {}  # None: no such record
         self._cases: dict[tuple[str, str], str | None] = {}  # (parent table, key) -> case
+        self._any_erased: bool | None = None
 
     # -- the rule ----------------------------------------------------------------------------
     def refusal(
@@ -76,6 +89,8 @@ class Ownership:
         when = _DATED.get(table)
         if when is not None and str(row[when]) > self.tomorrow:
             return "dated_in_future", when
+        if self._erased(table, row):
+            return "erased", ""
         if table in ROOTS:
             owner = self.owner(table, str(row["uuid"]))
             if owner is not None and owner != self.signer:
@@ -102,6 +117,36 @@ class Ownership:
         if table == "certificates":
             return self._certificate(row)
         return None
+
+    def _erased(self, table: str, row: dict[str, Any]) -> bool:
+        if self._any_erased is None:  # asked once, after the bundle's own erasures are applied
+            self._any_erased = erasure.any_erased(self.conn)
+        if not self._any_erased:
+            return False
+        if table == "persons":
+            return erasure.person_erased(self.conn, str(row["uuid"]))
+        if table == "cases":
+            return erasure.case_erased(self.conn, str(row["uuid"])) or erasure.person_erased(
+                self.conn, str(row["person_uuid"])
+            )
+        if table == "officers":
+            return False
+        case = self._erased_case_of(table, row)
+        return case is not None and erasure.case_erased(self.conn, case)
+
+    def _erased_case_of(self, table: str, row: dict[str, Any]) -> str | None:
+        """The case a child row names (directly, or through a parent that may be gone)."""
+        if table in _VIA_CASE:
+            return str(row["case_uuid"])
+        if table in ("answers", "referral_events"):
+            column, parent, _ = _VIA_PARENT[table]
+            found = self.conn.execute(
+                f"SELECT case_uuid FROM {parent} WHERE uuid = ?", (row[column],)
+            ).fetchone()
+            if found is not None:
+                return str(found[0])
+            return erasure.erased_parent(self.conn, str(row[column]))
+        return self.case_of(table, row)
 
     def _certificate(self, row: dict[str, Any]) -> tuple[str, str] | None:
         """A certificate is the signer's own: its number in the signer's namespace, its code

@@ -80,28 +80,19 @@ class Queues:
 
     def refuse(self, table: str, record: object, reason: str, detail: str = "") -> None:
         """Quarantine a record the sender may not write (see `ownership`); counted for the
-        import's audit entry."""
-        self.quarantine(table, record, reason, detail)
+        import's audit entry. A record of an erased case is not kept at all."""
+        if reason != "erased":
+            self.quarantine(table, record, reason, detail)
         self.refused[(table, reason)] = self.refused.get((table, reason), 0) + 1
 
     def flag_duplicates(self, person: dict[str, Any]) -> None:
-        reasons: dict[str, set[str]] = {}
-        name = names.identity_key(person["full_name"])
-        if name and person["birth_date"]:
-            for (other,) in self.conn.execute(
-                "SELECT uuid FROM persons WHERE name_key = ? AND birth_date = ? AND uuid != ?"
-                " AND device_id != ?",
-                (name, person["birth_date"], person["uuid"], person["device_id"]),
-            ):
-                reasons.setdefault(other, set()).add("name_birth_date")
-        document = person["document_number"].strip()
-        if document:
-            for (other,) in self.conn.execute(
-                "SELECT uuid FROM persons WHERE document_number = ? AND uuid != ?"
-                " AND device_id != ?",
-                (document, person["uuid"], person["device_id"]),
-            ):
-                reasons.setdefault(other, set()).add("document_number")
+        reasons = matching_persons(
+            self.conn,
+            person["full_name"],
+            person["birth_date"],
+            person["document_number"],
+            exclude=(person["uuid"], person["device_id"]),
+        )
         for other, why in sorted(reasons.items()):
             a, b = sorted((person["uuid"], other))
             cur = self.conn.execute(
@@ -111,6 +102,35 @@ class Queues:
                 (str(uuid.uuid4()), a, b, "+".join(sorted(why)), self.bundle_id, self.now),
             )
             self.report.duplicates += cur.rowcount > 0
+
+
+def matching_persons(
+    conn: Connection,
+    full_name: str,
+    birth_date: str,
+    document_number: str,
+    exclude: tuple[str, str] | None = None,
+) -> dict[str, set[str]]:
+    """The duplicate rule: persons here with the same name in any script (`names.identity_key`)
+    and date of birth, or the same document number; uuid -> reasons. `exclude` is the (uuid,
+    device) of the person itself, whose own device's persons are not compared."""
+    reasons: dict[str, set[str]] = {}
+    skip = " AND uuid != ? AND device_id != ?" if exclude else ""
+    extra: tuple[str, ...] = exclude or ()
+    name = names.identity_key(full_name)
+    if name and birth_date:
+        for (other,) in conn.execute(
+            f"SELECT uuid FROM persons WHERE name_key = ? AND birth_date = ?{skip}",
+            (name, birth_date, *extra),
+        ):
+            reasons.setdefault(other, set()).add("name_birth_date")
+    document = document_number.strip()
+    if document:
+        for (other,) in conn.execute(
+            f"SELECT uuid FROM persons WHERE document_number = ?{skip}", (document, *extra)
+        ):
+            reasons.setdefault(other, set()).add("document_number")
+    return reasons
 
 
 def integrity_reason(error: dbapi2.IntegrityError) -> tuple[str, str]:

@@ -30,9 +30,13 @@ ORDER = (
     "referral_events",
     "certificates",
     "certificate_revocations",
+    "criminal_links",
+    "prosecutor_reviews",
 )
 # Never changed once written (triggers forbid it): insert when new, never update.
-APPEND_ONLY = frozenset({"decisions", "consents", "certificate_revocations", "interview_addenda"})
+APPEND_ONLY = frozenset(
+    {"decisions", "consents", "certificate_revocations", "interview_addenda", "prosecutor_reviews"}
+)
 # Columns that stay on the device that wrote them.
 LOCAL_COLUMNS = {"officers": frozenset({"slot_id", "active", "name_key"})}
 # Columns added to a synced table after case bundles began, with the value a row takes when

@@ -175,6 +175,11 @@ def options_records(conn: Connection) -> list[dict[str, Any]]:
             "table": "policy_options",
             "row": {"key": "legal_acts", "value": legal_acts.stored_form(options.legal_acts)},
         },
+        {
+            "table": "policy_options",
+            "row": {"key": "cj_articles", "value": options.article_numbers()},
+        },
+        {"table": "policy_options", "row": {"key": "retention", "value": dict(options.retention)}},
     ]
 
 

@@ -20,7 +20,18 @@ from idtool.bundle import keys
 from idtool.certificate import keyring
 from idtool.errors import BundleError
 from idtool.session import Session
-from idtool.sync import allowances, devices, issuers, keychange, questionnaires, update_reference
+from idtool.sync import (
+    acks,
+    allowances,
+    case_edits,
+    devices,
+    issuers,
+    keychange,
+    outcome_records,
+    questionnaires,
+    referral_status,
+    update_reference,
+)
 from idtool.sync.apply import Applier
 from idtool.sync.devices import Device, DeviceRole, DeviceStatus
 
@@ -116,5 +127,11 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             update_reference.apply_option(session, applier, row)
         elif table == "questionnaires":
             questionnaires.install(session, applier, row)
+        elif isinstance(table, str) and table.startswith(case_edits.TABLE_PREFIX):
+            case_edits.apply(session, applier, record)
+        elif table == acks.TABLE:
+            acks.apply(session, applier, row)
+        elif table == outcome_records.TABLE:
+            referral_status.apply_relayed(session, applier, row)
         else:
             applier.quarantine(str(table)[:64], row, "unknown_table")

@@ -16,8 +16,19 @@ from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import allowances, devices, issuers, questionnaires, tables, update_reference
+from idtool.sync import (
+    acks,
+    allowances,
+    case_edits,
+    devices,
+    issuers,
+    outcome_records,
+    questionnaires,
+    tables,
+    update_reference,
+)
 from idtool.sync.devices import DeviceRole
+from idtool.sync.erasure_records import records as erasure_records
 from idtool.sync.export import Cancelled, Progress, audit_records, write_and_record
 
 
@@ -51,6 +62,7 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
             {"table": "certificate_revocations", "row": dict(zip(schema.names, row, strict=True))}
         )
     records += allowances.records(conn)
+    records += erasure_records(conn)
     if session is not None:
         records += update_reference.directory_records(session)
         records += update_reference.policy_records(conn)
@@ -76,6 +88,7 @@ def export_update(
     conn = session.conn
     me = devices.own_device(conn, DeviceRole.SUPERVISOR)
     recipients = [me.age_recipient]
+    device_ids = list(device_ids)
     for device_id in device_ids:
         dev = devices.get(conn, device_id)
         if dev is None:
@@ -84,6 +97,9 @@ def export_update(
     directory.organisations(session)  # seeds the working copy first (its own transaction)
     with database.transaction(conn, immediate=False):
         records = [*(extra or []), *update_records(conn, session)]
+        records += outcome_records.relayed(conn, device_ids)  # `referral_status`
+        records += acks.records(conn, device_ids)
+        records += case_edits.records(conn, device_ids)
         _entries, head = audit_records(conn, 1 << 62)
     return write_and_record(
         session,

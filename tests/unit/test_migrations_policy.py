@@ -55,8 +55,10 @@ def test_default_policy_matches_the_issue_table(made_vault):
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
         table = policy.table(session.conn)
     everyone = set(Role)
-    assert table[Action.SCREENING_INTERVIEW] == everyone
-    assert table[Action.REFERRAL] == everyone
+    # A prosecutor reviews cases: no interviews, no referrals (issue 19).
+    frontline = everyone - {Role.PROSECUTOR}
+    assert table[Action.SCREENING_INTERVIEW] == frontline
+    assert table[Action.REFERRAL] == frontline
     assert table[Action.EXPORT_OWN_BUNDLE] == everyone
     assert table[Action.IMPORT_UPDATE_BUNDLE] == everyone
     assert table[Action.IMPORT_REFERRAL_BUNDLE] == everyone
@@ -70,6 +72,8 @@ def test_default_policy_matches_the_issue_table(made_vault):
         Action.MANAGE_OFFICERS,
     ):
         assert table[action] == {Role.SUPERVISOR}
+    assert table[Action.CRIMINAL_LINK] == {Role.POLICE, Role.PROSECUTOR, Role.SUPERVISOR}
+    assert table[Action.PROSECUTOR_REVIEW] == {Role.PROSECUTOR}
 
 
 def test_policy_is_enforced_in_the_core_and_editable(made_vault):

@@ -1,4 +1,4 @@
-"""NRM statistics: known figures on hand-built cases, suppression, HTCDS export, CLI."""
+"""NRM statistics: known figures on hand-built cases, suppression, CLI."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.errors import NotPermitted
 from idtool.referrals import RefStatus
-from idtool.stats import Table, compute, export_htcds, report, suppress
-from idtool.stats.htcds import COLUMNS as HTCDS_COLUMNS
+from idtool.stats import Table, compute, report, suppress
 from idtool.stats.suppress import TOTAL, recoverable, visible_small
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
 from tests.support.cases import NONE, STRONG, assessed_case
@@ -138,8 +137,6 @@ def test_statistics_are_for_supervisors_only(session, known):
     police = session.vault.unlock("Police One", "police-pass-1")
     with pytest.raises(NotPermitted):
         compute(police)
-    with pytest.raises(NotPermitted):
-        export_htcds(police)
     police.close()
 
 
@@ -205,44 +202,19 @@ def test_two_way_suppression_is_never_recoverable():
         assert recoverable(result) == [] and visible_small(result) == []
 
 
-def _rows(data: bytes):
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-
-
-def test_htcds_export_is_k_anonymous(session):
-    for _n in range(13):
-        assessed_case(session, STRONG, region="osh")
-    for _n in range(3):
-        assessed_case(session, dict(STRONG, exploitation_country="kazakhstan"), region="chuy")
-    made = export_htcds(session)
-    rows = _rows(bytes(made))
-    assert made.rows == 13 == len(rows) and made.dropped == 3
-    assert set(rows[0]) == set(HTCDS_COLUMNS)
-    combos = {}
-    for row in rows:
-        combos[tuple(row.values())] = combos.get(tuple(row.values()), 0) + 1
-    assert all(count >= 11 for count in combos.values())
-    assert rows[0]["cas_country_of_exploitation"] == "RU"
-    assert rows[0]["prs_gender"] == "female" and rows[0]["prs_age_group"] == "18-25"
-    assert "Тест" not in bytes(made).decode("utf-8")
-    assert export_htcds(session, k=2).dropped == 0
-
-
 def _cli(data_dir, *args):
     return main(["--data", str(data_dir), "--officer", SUPERVISOR, "--lang", "en", *args])
 
 
 def test_cli_stats_and_export(session, known, data_dir, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("IDTOOL_PASSPHRASE", SUPERVISOR_PASS)
-    out_csv, out_pdf, out_h = tmp_path / "s.csv", tmp_path / "s.pdf", tmp_path / "h.csv"
+    out_csv, out_pdf = tmp_path / "s.csv", tmp_path / "s.pdf"
     assert _cli(data_dir, "stats", "--csv", str(out_csv), "--pdf", str(out_pdf)) == 0
     printed = capsys.readouterr().out
     assert "Screened (cases with an interview): <5" in printed
     assert out_csv.exists() and out_pdf.read_bytes().startswith(b"%PDF")
     assert _cli(data_dir, "stats", "--threshold", "1") == 0
     assert "Identified victims: 1" in capsys.readouterr().out
-    assert _cli(data_dir, "export-htcds", "--out", str(out_h)) == 0
-    assert "were left out" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,8 @@ from idtool.regions import region_label
 from idtool.session import Session
 from ui.cases.addenda_box import addenda_box
 from ui.cases.assessments_section import AssessmentsSection
+from ui.cases.criminal_link_section import CriminalLinkSection
+from ui.cases.erase_action import erase_button
 from ui.cases.flags_note import flags_note
 from ui.cases.history_section import AuditBox, decisions_box
 from ui.cases.list_model import local_time
@@ -99,6 +101,7 @@ class CaseView(QWidget):
         self.actions = QHBoxLayout()
         self.actions.addWidget(self.back_button)
         self.actions.addStretch(1)
+        self.erase_button = erase_button(session, case_uuid, self.back.emit, self.actions)
         self.actions.addWidget(self.review_button)
 
         header = QVBoxLayout()
@@ -134,6 +137,7 @@ class CaseView(QWidget):
         self.referral_section = ReferralSection(session, case_uuid)
         for section in (self.consent_section, self.certificate_section, self.referral_section):
             section.changed.connect(self._documents_changed)
+        self.criminal_link_section = CriminalLinkSection(session, case_uuid)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("case_tabs")
@@ -151,7 +155,10 @@ class CaseView(QWidget):
                 _("Decision and certificate"),
                 [self.assessments_section, decisions_group, self.certificate_section],
             ),
-            (_("Consent and referrals"), [self.consent_section, self.referral_section]),
+            (
+                _("Consent and referrals"),
+                [self.consent_section, self.referral_section, self.criminal_link_section],
+            ),
             (_("History"), [self.audit_box]),
         )
         self._columns: list[QVBoxLayout] = []

@@ -6,35 +6,13 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from idtool import audit, decisions
 from idtool.assessment import recommendation_label
-from idtool.i18n import N_, _, gettext
+from idtool.i18n import _, gettext
 from idtool.session import Session
+from ui.cases.audit_labels import AUDIT_ACTIONS
 from ui.cases.list_model import local_time
 from ui.cases.widgets import fit_columns, group, mark_row, read_only_table
 from ui.documents.tables import refill
 
-AUDIT_ACTIONS = {
-    "case.open": N_("Case opened"),
-    "case.view": N_("Case viewed"),
-    "case.status": N_("Status changed"),
-    "interview.start": N_("Interview started"),
-    "interview.complete": N_("Interview completed"),
-    "assessment.store": N_("Assessment stored"),
-    "assessment.reassess": N_("Re-assessed under the current rules"),
-    "decision.record": N_("Decision recorded"),
-    "certificate.issue": N_("Certificate issued"),
-    "certificate.reprint": N_("Certificate copy printed"),
-    "certificate.revoke": N_("Certificate revoked"),
-    "certificate.allow_new": N_("New certificate allowed by the coordinator"),
-    "consent.record": N_("Consent recorded"),
-    "referral.make": N_("Referral made"),
-    "referral.packet": N_("Referral packet saved"),
-    "referral.status": N_("Referral status changed"),
-    "referral.child_protection_without_consent": N_(
-        "Child referred to child protection without consent"
-    ),
-    "person.update": N_("Person's details changed"),
-    "interview.amend": N_("Interview amended (addendum)"),
-}
 AUDIT_ROWS = 12
 
 

@@ -78,7 +78,7 @@ class CertificateSection(QGroupBox):
             )
         )
         self.output = output_choice("certificate_output")
-        output_caption = QLabel(_("Sen&d to:"))
+        output_caption = QLabel(_("Send t&o:"))
         output_caption.setBuddy(self.output)
         self.issue_button = QPushButton(_("&Issue certificate…"))
         self.issue_button.setObjectName("certificate_issue")

@@ -62,6 +62,13 @@ class ExchangeMenu:
                 self._send_updates,
             ),
             (
+                "action_stats_report",
+                _("Send statistics &report to the national coordinator…"),
+                can(Action.STATISTICS),
+                self._stats_report,
+            ),
+            ("action_national", _("&National figures…"), can(Action.STATISTICS), self._national),
+            (
                 "action_review",
                 _("&Review conflicts and duplicates…"),
                 can(Action.IMPORT_CASE_BUNDLE),
@@ -78,7 +85,14 @@ class ExchangeMenu:
             if not allowed:
                 continue
             if (
-                name in ("action_export", "action_send_updates", "action_review", "action_devices")
+                name
+                in (
+                    "action_export",
+                    "action_send_updates",
+                    "action_stats_report",
+                    "action_review",
+                    "action_devices",
+                )
                 and not menu.isEmpty()
             ):
                 menu.addSeparator()
@@ -134,6 +148,18 @@ class ExchangeMenu:
         flow = SendUpdatesFlow(self.session, self._parent())
         if flow.start():
             self.flow = flow
+
+    def _stats_report(self) -> None:
+        from ui.sync.national import StatsReportFlow
+
+        flow = StatsReportFlow(self.session, self._parent())
+        if flow.start():
+            self.flow = flow
+
+    def _national(self) -> None:
+        from ui.sync.national import show_national
+
+        self.flow = show_national(self.session, self._parent())
 
     def _devices(self) -> None:
         from ui.sync.devices_dialog import DevicesDialog
