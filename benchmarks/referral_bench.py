@@ -66,7 +66,8 @@ def _referral(tmp: Path) -> tuple[Any, str]:
         interviews.save_answer(session, ident, question, value)
     screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "ky")
     for question, value in STRONG.items():
-        interviews.save_answer(session, screening, question, value)
+        if question not in interviews.computed(session, screening):  # the age, worked out
+            interviews.save_answer(session, screening, question, value)
     interviews.complete(session, screening)
     decisions.record(session, case.uuid, decisions.Decision.IDENTIFIED_VICTIM)
     issuance.issue(session, case.uuid, "ky")

@@ -1,12 +1,15 @@
 """Performance suite: prints goal, measured value, same-run baseline and ratio for each row.
 
     .venv/bin/python benchmarks/run.py
+    .venv/bin/python benchmarks/run.py --only sync     # the rows of one benchmark
+    .venv/bin/python benchmarks/run.py --list          # the names --only takes
 
 Not part of the test run: timings are measured and reported here, never asserted in tests.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -159,33 +162,55 @@ def print_table(rows: list[Row]) -> None:
             print("  ".join("-" * w for w in widths))
 
 
-def main() -> int:
+def _extras() -> dict[str, Callable[[Path], list[Row]]]:
+    from benchmarks.bundle_bench import bench_bundle_container
+    from benchmarks.cases_bench import bench_case_list
+    from benchmarks.certificate_bench import bench_certificate
+    from benchmarks.referral_bench import bench_referral_packet
+    from benchmarks.stats_bench import bench_stats
+    from benchmarks.sync_bench import bench_sync
+    from benchmarks.wizard_bench import bench_wizard_page_changes
+
+    return {
+        "wizard": bench_wizard_page_changes,
+        "cases": bench_case_list,
+        "certificate": bench_certificate,
+        "referral": bench_referral_packet,
+        "bundle": bench_bundle_container,
+        "sync": bench_sync,
+        "stats": bench_stats,
+    }
+
+
+BENCHMARKS: dict[str, Callable[[Path], list[Row]]] = {
+    "startup": lambda tmp: [bench_startup(tmp)],
+    "db_open": bench_db_open,
+    "kdf": lambda _tmp: [bench_kdf()],
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    benchmarks = {**BENCHMARKS, **_extras()}
+    parser = argparse.ArgumentParser(description="idtool performance suite")
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="run only this benchmark (repeatable)"
+    )
+    parser.add_argument("--list", action="store_true", help="print the benchmark names")
+    args = parser.parse_args(argv)
+    if args.list:
+        print("\n".join(benchmarks))
+        return 0
+    chosen = args.only or list(benchmarks)
+    unknown = [name for name in chosen if name not in benchmarks]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; one of: {', '.join(benchmarks)}")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="idtool-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        rows.append(bench_startup(tmp))
-        rows += bench_db_open(tmp)
-        rows.append(bench_kdf())
-        from benchmarks.bundle_bench import bench_bundle_container
-        from benchmarks.cases_bench import bench_case_list
-        from benchmarks.certificate_bench import bench_certificate
-        from benchmarks.referral_bench import bench_referral_packet
-        from benchmarks.stats_bench import bench_stats
-        from benchmarks.sync_bench import bench_sync
-        from benchmarks.wizard_bench import bench_wizard_page_changes
-
-        for extra in (
-            bench_wizard_page_changes,
-            bench_case_list,
-            bench_certificate,
-            bench_referral_packet,
-            bench_bundle_container,
-            bench_sync,
-            bench_stats,
-        ):
-            sub = tmp / extra.__name__
+        for name in chosen:
+            sub = tmp / name
             sub.mkdir()
-            rows += extra(sub)
+            rows += benchmarks[name](sub)
     print_table(rows)
     return 0
 

@@ -3,11 +3,11 @@ each against its raw cost in the same run.
 
     .venv/bin/python benchmarks/sync_bench.py
 
-- export (`export_cases`: journal, reading rows, CBOR, age, atomic write) vs the raw cost of
-  the same payload: serialising the same records to CBOR (cbor2, plain: the cheapest way to
-  write them) plus age encryption (pyrage) of the very same payload bytes. Goal <= 2x.
-  (The baseline used to be age encryption alone, which leaves out the serialisation every
-  export of these records needs; the age-only time is still printed for comparison.)
+- export (`export_cases`: journal, reading rows, CBOR, age, atomic write) vs the floor of the
+  same work measured in the same run: a plain SELECT of the same rows, serialising the same
+  records to CBOR (cbor2, plain) and age encryption (pyrage) of the very same payload bytes,
+  summed. Goal <= 1.5x. (Earlier baselines left out the SELECT, then also the CBOR; each
+  part of the floor is printed in the row.)
 - import (`import_bundle` on the supervisor: checks, decrypt, apply, queues, log) vs a plain
   SQLCipher insert of the same rows in one transaction into an empty database. Goal <= 3x.
 
@@ -151,9 +151,10 @@ def measure(tmp: Path, count: int = CASES) -> dict[str, float]:
     started = time.perf_counter()
     cbor2.dumps({**fields, "records": records + audit})
     cbor_s = time.perf_counter() - started
-    started = time.perf_counter()  # for information: a plain read of the same tables
+    started = time.perf_counter()  # a plain read of the same rows
     for name in {r["table"] for r in records}:
         dev.conn.execute(f"SELECT * FROM {name}").fetchall()
+    dev.conn.execute("SELECT * FROM audit").fetchall()
     read_s = time.perf_counter() - started
     recipients = [
         keys.recipient(devices.supervisor(dev.conn).age_recipient),
@@ -186,18 +187,18 @@ def bench_sync(tmp: Path) -> list:
     from benchmarks.run import Row
 
     m = measure(tmp)
-    export_raw = m["cbor_s"] + m["age_s"]
-    export_ok = m["export_s"] <= 2 * export_raw
+    export_raw = m["read_s"] + m["cbor_s"] + m["age_s"]
+    export_ok = m["export_s"] <= 1.5 * export_raw
     import_ok = m["import_s"] <= 3 * m["raw_s"]
     return [
         Row(
             f"sync export, {CASES:,} cases ({m['payload_mb']:.0f} MB)",
-            "<= 2x CBOR + age encryption",
+            "<= 1.5x SELECT + CBOR + age",
             m["export_s"],
             "s",
             export_raw,
-            f"cbor2 + pyrage encrypt, same records (age alone {m['age_s']:.2f} s, plain"
-            f" SELECT of the tables {m['read_s']:.2f} s, not counted)",
+            f"same run, same rows: plain SELECT {m['read_s']:.2f} s + cbor2"
+            f" {m['cbor_s']:.2f} s + pyrage encrypt {m['age_s']:.2f} s",
             export_ok,
         ),
         Row(

@@ -40,8 +40,8 @@ from idtool import case_assessments, cases, dates, interviews
 from idtool.session import Session
 
 ADULT = 18
-# The questions of the shipped questionnaires that state an age (as cases.PERSON_FIELDS names
-# the questions that fill the person's details).
+# The questions of the shipped questionnaires that state an age (the age now is bound to
+# `person.age`: computed from the date of birth when it is known, see `person_answers`).
 AGE_NOW = "age_now"
 AGE_THEN = "age_at_exploitation"
 
@@ -64,10 +64,7 @@ class AgeEvidence:
     child_then: bool = False
 
 
-def full_years(start: date, end: date) -> int:
-    """Whole years from `start` to `end` (0 when `end` is not after `start`)."""
-    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-    return max(years, 0)
+full_years = dates.full_years
 
 
 def youngest_now(evidence: AgeEvidence, today: date) -> int | None:

@@ -54,16 +54,17 @@ def status_label(status: str, lang: str | None = None) -> str:
     return gettext(STATUS_LABELS[Status(status)], lang)
 
 
-# The fields of a person that the identification questionnaire fills in (question name ->
-# person column). Kept here so that the person summary follows the interview.
-PERSON_FIELDS = {
-    "full_name": "full_name",
-    "other_names": "other_names",
-    "sex": "sex",
-    "date_of_birth": "birth_date",
-    "citizenship": "citizenship",
-    "document_number": "document_number",
+# The person's sex as the case records it (the choice names of the questionnaires' `sex` list).
+SEX_LABELS = {
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "other": N_("Other"),
+    "declined": N_("Prefers not to answer"),
 }
+
+
+def sex_label(code: str, lang: str | None = None) -> str:
+    return gettext(SEX_LABELS[code], lang) if code in SEX_LABELS else code
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+NUMBER_FLOOR_META = "case_number_floor"  # set by sync.gap from the coordinator's acknowledgement
+
+
 def _next_number(session: Session) -> str:
     """Per-device running number: DEVICE-YEAR-NNNNN (DEVICE: 4 characters of the device id; the
     case number is a claim of the certificate code, which must stay under 300 bytes)."""
@@ -105,6 +109,9 @@ def _next_number(session: Session) -> str:
         (prefix + "%",),
     ).fetchone()
     last = int(row[0].rsplit("-", 1)[1]) if row else 0
+    floor = session.meta(NUMBER_FLOOR_META) or ""  # after a restore: what the coordinator has
+    if floor.startswith(prefix) and floor.rsplit("-", 1)[1].isdigit():
+        last = max(last, int(floor.rsplit("-", 1)[1]))
     return f"{prefix}{last + 1:05d}"
 
 
@@ -115,6 +122,7 @@ def open_case(
     region: str,
     sex: str = "",
     birth_date: str = "",
+    document_number: str = "",
     working_name: str = "",
     demo: bool = False,
 ) -> Case:
@@ -130,6 +138,7 @@ def open_case(
         full_name=names.clean_name(full_name),
         sex=sex,
         birth_date=birth_date,
+        document_number=check_document_number(document_number),
         working_name=names.clean_name(working_name),
     )
     case_uuid = str(uuid.uuid4())
@@ -137,13 +146,14 @@ def open_case(
     with database.transaction(conn):
         number = _next_number(session)
         conn.execute(
-            "INSERT INTO persons (uuid, full_name, sex, birth_date, name_key, working_name,"
-            " device_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO persons (uuid, full_name, sex, birth_date, document_number, name_key,"
+            " working_name, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 person.uuid,
                 person.full_name,
                 sex,
                 birth_date,
+                person.document_number,
                 names.identity_key(person.full_name),
                 person.working_name,
                 session.device_id,
@@ -299,39 +309,27 @@ def set_details(
 _NAME_LIMITS = {"full_name": names.MAX_PERSON_NAME, "other_names": names.MAX_NAME_TEXT}
 
 
-def clean_person_answer(question: str, value: object) -> object:
-    """An answer that fills a person's name, checked and normalised as the person record keeps
-    it (InvalidInput if it may not be stored); any other answer unchanged. The answer and the
-    person record then hold the same text."""
-    column = PERSON_FIELDS.get(question)
-    if column in _NAME_LIMITS and isinstance(value, str) and value:
+def clean_person_value(column: str, value: object) -> object:
+    """An answer bound to the person's `column`, checked and normalised as the person record
+    keeps it (InvalidInput if it may not be stored); the answer and the person record then
+    hold the same text. Anything else unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    if column in _NAME_LIMITS:
         return names.clean_name(value, limit=_NAME_LIMITS[column])
+    if column == "document_number":
+        return check_document_number(value)
     return value
 
 
-def update_person_from_answers(
-    session: Session, case_uuid: str, answers: dict[str, object]
-) -> None:
-    """Copy the personal-data answers of an interview into the person record.
-
-    Call inside the transaction that saves the answers (a name that may not be stored raises
-    InvalidInput, and the answer is not saved either)."""
-    changes = {
-        PERSON_FIELDS[q]: str(v)
-        for q, v in answers.items()
-        if q in PERSON_FIELDS and isinstance(v, str | int | float)
-    }
-    if not changes:
+def update_person(session: Session, case_uuid: str, changes: dict[str, str]) -> None:
+    """Write answers bound to the person record into it (`changes`: column -> value, from
+    `clean_person_value`). Call inside the transaction that saves the answers."""
+    values: dict[str, object] = {k: v for k, v in changes.items() if k in PERSON_COLUMNS}
+    if not values:
         return
-    for column, limit in (
-        ("full_name", names.MAX_PERSON_NAME),
-        ("other_names", names.MAX_NAME_TEXT),
-    ):
-        if column in changes:
-            changes[column] = names.clean_name(changes[column], limit=limit)
-    values: dict[str, object] = dict(changes)
-    if "full_name" in changes:
-        values["name_key"] = names.identity_key(changes["full_name"])
+    if "full_name" in values:
+        values["name_key"] = names.identity_key(str(values["full_name"]))
     records.update(
         session.conn,
         "persons",

@@ -184,3 +184,15 @@ def current(session: Session, case_uuid: str) -> dict[tuple[str, str], ConsentRe
 def is_given(session: Session, case_uuid: str, purpose: Purpose, recipient_id: str = "") -> bool:
     rec = current(session, case_uuid).get((purpose.value, recipient_id))
     return rec is not None and rec.state == State.GIVEN
+
+
+def consented_recipients(session: Session, case_uuid: str) -> list[str]:
+    """The recipients the person consents to be referred to now, the latest consent first."""
+    latest = current(session, case_uuid)
+    found: list[str] = []
+    for rec in reversed(history(session, case_uuid)):
+        now = latest[(rec.purpose, rec.recipient_id)]
+        given = rec.purpose == Purpose.REFERRAL and now.state == State.GIVEN
+        if given and rec.recipient_id not in found:
+            found.append(rec.recipient_id)
+    return found

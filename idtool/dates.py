@@ -16,6 +16,10 @@ from idtool.i18n import _
 
 _ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DAY_FIRST = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_MOMENT = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
+    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?"
+)
 
 
 def _day(year: str, month: str, day: str) -> dt.date | None:
@@ -57,6 +61,26 @@ def day_first(iso: str) -> str:
     return f"{found.day:02d}.{found.month:02d}.{found.year:04d}"  # strftime drops year zeros
 
 
+def parse_iso_moment(text: str) -> dt.datetime | None:
+    """The date and clock time of an ISO 8601 date-time as written ("2024-06-01T10:20:30.123
+    +06:00": the offset kept, not converted; without one, a naive time), spaces around
+    ignored; None for anything else (an XLSForm dateTime value, as ODK writes it)."""
+    text = text.strip()
+    match = _MOMENT.fullmatch(text)
+    if match is None or parse_iso(match[1]) is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
 def local_moment(iso: str) -> dt.datetime:
     """A stored timestamp in this computer's time zone (ValueError when it is not one)."""
     return dt.datetime.fromisoformat(iso).astimezone()
+
+
+def full_years(start: dt.date, end: dt.date) -> int:
+    """Whole years from `start` to `end` (0 when `end` is not after `start`)."""
+    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    return max(years, 0)

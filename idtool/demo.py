@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 
-from idtool import case_assessments, cases, database, decisions, interviews
+from idtool import case_assessments, cases, database, dates, decisions, interviews
 from idtool.cases import Status
 from idtool.decisions import Decision
 from idtool.policy import Role
@@ -212,6 +212,7 @@ def generate(
         sex = rng.choice(["female", "female", "male"])
         age_now = rng.choice([15, 16, 17, 19, 22, 25, 29, 34, 41, 48])
         birth = date.today().replace(day=1) - timedelta(days=365 * age_now + rng.randint(0, 300))
+        age_now = dates.full_years(birth, date.today())  # as the interview works it out
         name = fictional_name(rng, sex)
         case = cases.open_case(
             officer,
@@ -225,6 +226,7 @@ def generate(
             "full_name": name,
             "sex": sex,
             "date_of_birth": birth.isoformat(),
+            "interview_date": date.today().isoformat(),  # the age now is worked out on it
             "age_now": age_now,
             "age_at_exploitation": max(age_now - rng.randint(0, 3), 10),
             "consent_interview": "given",
@@ -270,7 +272,8 @@ def _interview(
         return Flow(form, answers, "ru")
 
     def save(question: str, value: object) -> None:
-        interviews.save_answer(session, interview, question, value)
+        if question not in interviews.computed(session, interview):  # worked out, not asked
+            interviews.save_answer(session, interview, question, value)
 
     fill(flow_for, form, pick, save, stop_after)
     if complete and not interviews.flow(session, interview).validate():

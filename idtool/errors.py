@@ -75,3 +75,14 @@ class BundleError(IdtoolError):
     def __init__(self, message: str, reason: str = "invalid") -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class BackupError(IdtoolError):
+    """A backup could not be written, or a backup file was refused at restore (not a backup,
+    damaged, cut short, cancelled). `reason` is a short stable code, as for BundleError."""
+
+    exit_code = 10
+
+    def __init__(self, message: str, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason

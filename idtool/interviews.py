@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from idtool import case_assessments, cases, database, records
+from idtool import case_assessments, cases, database, person_answers, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
 from idtool.policy import Action, Role
@@ -90,6 +90,7 @@ def start(session: Session, case_uuid: str, form: Form, language: str) -> Interv
             case_uuid,
             {"interview": interview.uuid, "form": form.form_id, "version": form.version},
         )
+        _from_person(session, interview, form)
     return interview
 
 
@@ -165,11 +166,20 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
 
     The value is first converted and checked against its question (`questionnaire.answers`):
     an unknown question, or a value that cannot answer it, is refused with an AnswerError
-    naming the question, and nothing is written. Personal-data answers update the person."""
+    naming the question, and nothing is written. An answer bound to the person record updates
+    it; an answer worked out from it (`computed`) is refused unless it is the same."""
     _require_open(session, interview)
+    form = form_of(session, interview)
     value = checked(session, interview, question, value)
+    if question in computed(session, interview):
+        if value == answers(session, interview.uuid).get(question):
+            return value  # the value worked out already
+        raise InvalidInput(
+            _("This answer is worked out from the date of birth: correct the date of birth.")
+        )
     with database.transaction(session.conn):
         _write(session, interview, question, value)
+        _from_person(session, interview, form)
     return value
 
 
@@ -201,7 +211,8 @@ def checked(
     the language `messages`, by default the interview's)."""
     form = form_of(session, interview)
     value = check_answer(form, question, value, messages or interview.language)
-    return cases.clean_person_answer(question, value)  # a name is stored as it is checked
+    # An answer bound to the person record is stored as the record keeps it.
+    return cases.clean_person_value(person_answers.column(form, question), value)
 
 
 def _write(session: Session, interview: Interview, question: str, value: object) -> None:
@@ -211,8 +222,42 @@ def _write(session: Session, interview: Interview, question: str, value: object)
         " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         (interview.uuid, question, json.dumps(value, ensure_ascii=False), cases.now_iso()),
     )
-    if question in cases.PERSON_FIELDS and value not in (None, ""):
-        cases.update_person_from_answers(session, interview.case_uuid, {question: value})
+    column = person_answers.column(form_of(session, interview), question)
+    if column and isinstance(value, str) and value:
+        person = cases.get_case(session, interview.case_uuid, audit_view=False).person
+        if getattr(person, column) != value:
+            cases.update_person(session, interview.case_uuid, {column: value})
+
+
+def _from_person(session: Session, interview: Interview, form: Form) -> None:
+    """Answer the bound questions as the person record says (`person_answers`); inside the
+    caller's transaction. A value that cannot answer its question is left out."""
+    person = cases.get_case(session, interview.case_uuid, audit_view=False).person
+    stored = answers(session, interview.uuid)
+    for question, value in person_answers.wanted(
+        form, person, stored, interview.started_at
+    ).items():
+        try:
+            value = checked(session, interview, question, value)
+        except InvalidInput:
+            continue
+        _write(session, interview, question, value)
+
+
+def refresh_from_person(session: Session, interview: Interview) -> None:
+    """Bring an interview in progress in step with the person record (the person's details
+    may have been edited since it was last open); a completed one is left as recorded."""
+    form = form_of(session, interview)
+    if not get(session, interview.uuid).in_progress or not session.can(action_for(form)):
+        return  # as recorded; or read by an officer who may not answer it
+    with database.transaction(session.conn):
+        _from_person(session, interview, form)
+
+
+def computed(session: Session, interview: Interview) -> frozenset[str]:
+    """The questions worked out from the person record, shown read-only (`person_answers`)."""
+    person = cases.get_case(session, interview.case_uuid, audit_view=False).person
+    return person_answers.computed(form_of(session, interview), person)
 
 
 def write_amended(session: Session, interview: Interview, answers: dict[str, object]) -> None:

@@ -113,6 +113,18 @@ class SlotsFile:
     def load(cls, path: Path) -> SlotsFile:
         try:
             raw = json.loads(Path(path).read_text("utf-8"))
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise CorruptDatabase(_("The key file of this data folder is damaged.")) from exc
+        return cls.from_dict(raw)
+
+    @classmethod
+    def from_dict(cls, raw: object) -> SlotsFile:
+        """A key-slots file from its parsed JSON (also the copy a backup carries)."""
+        try:
+            if not isinstance(raw, dict):
+                raise TypeError("not a mapping")
             fmt = raw.get("format")
             if fmt not in FORMATS:
                 raise ValueError("format")
@@ -127,9 +139,7 @@ class SlotsFile:
                 format=int(fmt),
                 tag_kdf=tag_kdf,
             )
-        except FileNotFoundError:
-            raise
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             raise CorruptDatabase(_("The key file of this data folder is damaged.")) from exc
 
     def save(self, path: Path) -> None:

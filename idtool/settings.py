@@ -16,6 +16,7 @@ from idtool.paths import default_config_dir
 
 FILE_NAME = "settings.json"
 LOCK_MINUTES_CHOICES = (1, 2, 5, 10, 15, 30)
+BACKUP_REMINDER_CHOICES = (0, 1, 3, 7, 14, 30)  # days; 0: no reminder
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Settings:
     language: str = DEFAULT_LANGUAGE
     lock_minutes: int = 5
     data_dir: str = ""  # empty: the platform's user data folder
+    backup_reminder_days: int = 7  # remind when the last backup is older; 0: never
 
     def validated(self) -> Settings:
         s = self
@@ -30,6 +32,9 @@ class Settings:
             s = replace(s, language=DEFAULT_LANGUAGE)
         if not isinstance(s.lock_minutes, int) or not 1 <= s.lock_minutes <= 240:
             s = replace(s, lock_minutes=5)
+        reminder: object = s.backup_reminder_days
+        if type(reminder) is not int or not 0 <= reminder <= 365:
+            s = replace(s, backup_reminder_days=7)
         data_dir: object = s.data_dir  # read from JSON: may be of any type
         if not isinstance(data_dir, str):
             s = replace(s, data_dir="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from idtool import cases, interviews
+from idtool import interviews
 from idtool.questionnaire.model import Form, Kind
 from idtool.questionnaire.registry import load_shipped
 from idtool.session import Session
@@ -22,7 +22,7 @@ def question_pool(form: Form) -> dict[str, Any]:
         "text": text,
         "numbers": [q.name for q in questions if q.kind is Kind.INTEGER],
         "lists": {q.name: list(form.choice_list(q.list_name or "").names()) for q in lists},
-        "fresh_text": [q for q in text if q not in cases.PERSON_FIELDS],
+        "fresh_text": [q for q in text if not form.question(q).bind],
     }
 
 
@@ -40,11 +40,7 @@ def text_slots(session: Session, case_uuid: str, count: int) -> list[tuple[str, 
     questions of the identification form (names left out), in as many new interviews of the
     case as it takes."""
     form = load_shipped("nrm-identification")
-    questions = [
-        q.name
-        for q in form.questions()
-        if q.kind is Kind.TEXT and q.name not in cases.PERSON_FIELDS
-    ]
+    questions = [q.name for q in form.questions() if q.kind is Kind.TEXT and not q.bind]
     slots: list[tuple[str, str]] = []
     while len(slots) < count:
         interview = interviews.start(session, case_uuid, form, "ky")

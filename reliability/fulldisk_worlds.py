@@ -144,7 +144,8 @@ def _identified_case(session: Session, name: str) -> str:
     interviews.save_answer(session, ident, "document_number", "ID0001234")
     screening = interviews.start(session, case.uuid, load_shipped("nrm-screening"), "ru")
     for question, value in STRONG.items():
-        interviews.save_answer(session, screening, question, value)
+        if question not in interviews.computed(session, screening):  # the age, worked out
+            interviews.save_answer(session, screening, question, value)
     interviews.complete(session, screening)
     decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
     return case.uuid

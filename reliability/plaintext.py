@@ -49,9 +49,8 @@ STORY = (
     f"Ал {FREE} деген кишиге ишенип, Москвага барган. Телефону {PHONE}. "
     f"Паспорту {DOCUMENT} тартылып алынган."
 )
-STRONG = {
-    **demo.STRONG_SCREENING,
-    "age_now": 32,
+STRONG = {  # the age now is worked out from the date of birth, not answered
+    **{q: v for q, v in demo.STRONG_SCREENING.items() if q != "age_now"},
     "referral_notes": f"{FREE}: жатакана керек. {STORY}",
 }
 IDENTIFICATION = {

@@ -26,6 +26,7 @@ MODULES = (
     "reliability.fulldisk",
     "reliability.fuzz",
     "reliability.plaintext",
+    "reliability.backups",
 )
 
 

@@ -7,6 +7,7 @@ survives behind the unlock page. The window title is fixed text, never personal 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +61,9 @@ class MainWindow(QMainWindow):
         self.demo = demo
         # A line for the unlock page; a callable is asked again in each language.
         self.unlock_hint: str | Callable[[], str] = ""
+        from ui.backup.menu import BackupActions
+
+        self.backup = BackupActions(self, self._rebuild)
         self.resize(1120, 760)
         self._rebuild()
 
@@ -90,6 +94,7 @@ class MainWindow(QMainWindow):
 
             setup = SetupPage(self.vault)
             setup.finished.connect(self._on_unlocked)
+            setup.restore_requested.connect(lambda: self.backup.restore(self.vault))
             page = setup
             self.status_officer.clear()
         else:
@@ -99,6 +104,7 @@ class MainWindow(QMainWindow):
             page = unlock
             self.status_officer.clear()
         self.page = page
+        self.backup.update_reminder(self.session, self.settings.backup_reminder_days)
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         self._build_menus()
@@ -163,6 +169,8 @@ class MainWindow(QMainWindow):
             passwd = QAction(_("Change &passphrase…"), self)
             passwd.triggered.connect(self._change_passphrase)
             file_menu.addAction(passwd)
+        self.backup.add_file_actions(file_menu, self.session, self.vault)
+        if not file_menu.isEmpty():
             file_menu.addSeparator()
         quit_action = QAction(_("&Quit"), self)
         quit_action.setShortcuts([QKeySequence("Ctrl+Q")])  # list form: cheaper overload resolution
@@ -255,6 +263,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, m=minutes: self.set_lock_minutes(m))
             lock_group.addAction(action)
             lock_menu.addAction(action)
+        self.backup.add_settings(settings_menu, self.settings, self._save_settings)
 
         if self.session is not None and self.session.can(self._manage_officers_action()):
             org = QAction(_("&Organisation of this computer…"), self)
@@ -274,19 +283,18 @@ class MainWindow(QMainWindow):
     def set_language(self, code: str) -> None:
         if code not in LANGUAGES:
             return
-        self.settings = settings_mod.Settings(
-            code, self.settings.lock_minutes, self.settings.data_dir
-        )
-        settings_mod.save(self.settings, self.config_dir)
+        self._save_settings(replace(self.settings, language=code))
         set_language(code)
         self._rebuild()
 
     def set_lock_minutes(self, minutes: int) -> None:
-        self.settings = settings_mod.Settings(
-            self.settings.language, minutes, self.settings.data_dir
-        )
-        settings_mod.save(self.settings, self.config_dir)
+        self._save_settings(replace(self.settings, lock_minutes=minutes))
         self.idle.set_timeout(minutes * 60_000)
+
+    def _save_settings(self, settings: settings_mod.Settings) -> None:
+        self.settings = settings
+        settings_mod.save(settings, self.config_dir)
+        self.backup.update_reminder(self.session, settings.backup_reminder_days)
 
     # -- dialogs -----------------------------------------------------------------------------
     def _officers(self) -> None:

@@ -39,6 +39,7 @@ class SetupPage(QWidget):
     """Emits `finished(session)` once the code has been confirmed as written down."""
 
     finished = Signal(object)
+    restore_requested = Signal()  # File > Restore… from this page's button
 
     def __init__(self, vault: Vault, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,11 +100,14 @@ class SetupPage(QWidget):
         self.create.clicked.connect(self._create)
         for edit in (self.name, self.passphrase, self.repeat):
             edit.returnPressed.connect(self._create)
+        self.restore = QPushButton(_("Restore from a backup…"))
+        self.restore.setObjectName("setup_restore")
+        self.restore.clicked.connect(self.restore_requested)
         layout = QVBoxLayout(page)
         for w in (title, intro):
             layout.addWidget(w)
         layout.addLayout(form)
-        for w in (self.error, self.busy, self.create):
+        for w in (self.error, self.busy, self.create, self.restore):
             layout.addWidget(w)
         layout.addStretch(1)
         return page
@@ -172,7 +176,14 @@ class SetupPage(QWidget):
         )
 
     def _set_busy(self, busy: bool) -> None:
-        for w in (self.name, self.passphrase, self.repeat, self.organisation, self.create):
+        for w in (
+            self.name,
+            self.passphrase,
+            self.repeat,
+            self.organisation,
+            self.create,
+            self.restore,
+        ):
             w.setEnabled(not busy)
         self.busy.setVisible(busy)
 

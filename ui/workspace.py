@@ -6,6 +6,7 @@ widgets; the main window destroys the whole workspace on lock.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -95,6 +96,8 @@ class Workspace(QWidget):
         dialog = NewCaseDialog(self.session, self)
         if dialog.exec() and dialog.interview_uuid:
             self.show_interview(dialog.interview_uuid)
+        elif dialog.existing_case_uuid:  # the same person's case, opened instead
+            self.show_case(dialog.existing_case_uuid)
 
     def new_interview(self, case_uuid: str) -> None:
         from ui.new_interview_dialog import NewInterviewDialog
@@ -113,9 +116,19 @@ class Workspace(QWidget):
         except NotPermitted as refused:  # a prosecutor without consent to law enforcement
             QMessageBox.information(self, _("Interview"), refused.message)
             return
+        page.completed.connect(self.interview_completed)
         page.completed.connect(lambda _uuid: self.show_review(case_uuid))
         page.paused.connect(lambda: self.show_case(case_uuid, "interviews"))
         self._show(page, "interview")
+
+    def interview_completed(self, interview_uuid: str) -> None:
+        """The consent page's answers become the consent record (nobody records it twice)."""
+        from idtool import interview_consent
+        from idtool.errors import IdtoolError
+
+        # On failure the officer records it in the consent dialog, as before.
+        with contextlib.suppress(IdtoolError):
+            interview_consent.record(self.session, interview_uuid)
 
     def show_review(self, case_uuid: str) -> None:
         from ui.cases.decision_page import DecisionPage

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,7 +40,7 @@ def canonical_keys(keys: Iterable[str]) -> list[str]:
     return sorted(encoded, key=lambda k: (len(encoded[k]), encoded[k]))
 
 
-def _head(major: int, count: int) -> bytes:
+def head(major: int, count: int) -> bytes:
     """The shortest CBOR head for `major` type with argument `count` (as canonical CBOR)."""
     if count < 24:
         return bytes((major << 5 | count,))
@@ -78,24 +78,32 @@ def encode_manifest(
             _check_value(record, 1)
         return cbor2.dumps(body, canonical=True)
     records = records if isinstance(records, list) else list(records)
-    parts = [_head(5, len(KEYS))]
+    parts = [head(5, len(KEYS))]
     for key in canonical_keys(KEYS):
         parts.append(cbor2.dumps(key))
         if key != "records":
             parts.append(cbor2.dumps(fields[key], canonical=True))
             continue
-        parts.append(_head(4, len(records)))
-        start = 0
-        while start < len(records):  # runs of plain records, then runs of audit records
-            audit = records[start].get("table") == "audit"
-            end = start + 1
-            while end < len(records) and (records[end].get("table") == "audit") == audit:
-                end += 1
-            run = records[start:end]
-            encoded = cbor2.dumps(run, canonical=audit)
-            parts.append(encoded[len(_head(4, len(run))) :])  # the items without the list head
-            start = end
+        parts.append(head(4, len(records)))
+        parts.extend(record_runs(records))
     return b"".join(parts)
+
+
+def record_runs(records: Sequence[Mapping[str, Any]]) -> list[bytes]:
+    """Trusted records encoded one after the other (no list head): runs of plain records as
+    they are, runs of audit records canonically."""
+    parts = []
+    start = 0
+    while start < len(records):  # runs of plain records, then runs of audit records
+        audit = records[start].get("table") == "audit"
+        end = start + 1
+        while end < len(records) and (records[end].get("table") == "audit") == audit:
+            end += 1
+        run = records[start:end]
+        encoded = cbor2.dumps(run, canonical=audit)
+        parts.append(encoded[len(head(4, len(run))) :])  # the items without the list head
+        start = end
+    return parts
 
 
 def _bad(what: str) -> BundleError:

@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "idtool.cli.cj",
     "idtool.cli.loop",
     "idtool.cli.selfcheck",
+    "idtool.cli.backup",
 )
 
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from idtool.cli import common
 from idtool.cli.casework import case_by_number, number_of_case, quiet
-from idtool.errors import InvalidInput, NotPermitted
+from idtool.errors import IdtoolError, InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, N_, _, current_language, gettext
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
 
 
 def cmd_complete(args: argparse.Namespace) -> int:
-    from idtool import case_assessments, interviews
+    from idtool import case_assessments, interview_consent, interviews
     from idtool.assessment import recommendation_label
 
     with common.unlock(args) as session:
@@ -215,6 +216,10 @@ def cmd_complete(args: argparse.Namespace) -> int:
                     ).format(count=len(issues), questions=", ".join(names))
                 )
         interviews.complete(session, interview)
+        # The consent page becomes the consent record, as when the window finishes it; when
+        # `consent.record` refuses it, the officer records it with `idtool consent record`.
+        with contextlib.suppress(IdtoolError):
+            interview_consent.record(session, interview.uuid)
         latest = case_assessments.latest(session, interview.case_uuid)
         number = number_of_case(session, interview.case_uuid)
     assert latest is not None  # complete() stored it

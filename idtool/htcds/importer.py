@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idtool import cases, database, dates, interviews, names
+from idtool import cases, database, dates, interviews, names, person_matches
 from idtool.errors import InvalidInput
 from idtool.htcds import mapping as m
 from idtool.htcds import standard
@@ -35,7 +35,6 @@ from idtool.questionnaire.xlsx_workbook import read_sheets
 from idtool.regions import REGIONS
 from idtool.session import Session
 from idtool.stats.labels import iso_code
-from idtool.sync.queues import matching_persons
 
 FORM = "nrm-identification"
 MAX_SOURCE = 200
@@ -226,7 +225,12 @@ def preview(session: Session, path: Path) -> Preview:
 
 
 def _with_duplicates(session: Session, case: PartnerCase) -> PartnerCase:
-    persons = matching_persons(session.conn, case.full_name, case.birth_date, case.document_number)
+    persons = person_matches.matches(
+        session.conn,
+        full_name=case.full_name,
+        birth_date=case.birth_date,
+        document_number=case.document_number,
+    )
     if not persons:
         return case
     numbers = tuple(

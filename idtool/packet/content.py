@@ -3,7 +3,7 @@
 Nothing here lays out a page (`packet.pdf` draws a `PacketContent`). Data minimisation is
 decided once, by `referrals.preview`: the summary holds only the fields the preview includes
 and the referral recorded as shared. Personal details outside the questionnaire follow the
-same rule: the person's identity as the case records it (full name, date of birth, document
+same rule: the person's identity as the case records it (full name, sex, date of birth, document
 number, shown first in the summary, since a referral needs the name but the interview may not
 have asked it), the certificate copy (name, date of birth) and a guardian's name go only to a
 recipient type that may receive identifying data. A working name never goes.
@@ -34,11 +34,13 @@ from idtool.session import Session
 NATIONWIDE = N_("Whole country")
 IDENTIFYING = "identifying"
 PERSON_GROUP = N_("The person")
-# The person's identity in the packet: (person column, label, the question that fills it).
+# The person's identity in the packet: (person column, label, the bind target of the questions
+# that fill it: an answer bound to it is not repeated).
 IDENTITY_ROWS = (
-    ("full_name", N_("Full name"), "full_name"),
-    ("birth_date", N_("Date of birth"), "date_of_birth"),
-    ("document_number", N_("Document number"), "document_number"),
+    ("full_name", N_("Full name"), "person.full_name"),
+    ("sex", N_("Sex"), "person.sex"),
+    ("birth_date", N_("Date of birth"), "person.birth_date"),
+    ("document_number", N_("Document number"), "person.document_number"),
 )
 
 
@@ -215,16 +217,28 @@ def _summary(
     first; then the shared answers under the titles of the interview sections they were asked
     in (an identity answer already shown with the person is not repeated)."""
     rows, with_person = [], set()
-    for column, label, question in IDENTITY_ROWS if identifying else ():
+    for column, label, target in IDENTITY_ROWS if identifying else ():
         value = str(getattr(person, column))
         if value:
             dated = column == "birth_date" and dates.parse_iso(value) is not None
             shown = dates.day_first(value) if dated else value
+            if column == "sex":
+                shown = cases.sex_label(value, lang)
             rows.append((gettext(label, lang), shown))
-            with_person.add(question)
+            with_person.add(target)
     person_group = (SummaryGroup(gettext(PERSON_GROUP, lang), tuple(rows)),) if rows else ()
-    answers = [f for f in shared if f.question not in with_person]
+    bound = _bound_questions(session, case_uuid)
+    answers = [f for f in shared if bound.get(f.question) not in with_person]
     return person_group + _groups(session, case_uuid, answers, lang)
+
+
+def _bound_questions(session: Session, case_uuid: str) -> dict[str, str]:
+    """Question name -> bind target, over the forms of the case's interviews."""
+    bound: dict[str, str] = {}
+    for interview in interviews.for_case(session, case_uuid):
+        for target, name in interviews.form_of(session, interview).bound().items():
+            bound[name] = target
+    return bound
 
 
 def _groups(

@@ -11,7 +11,9 @@ from enum import StrEnum
 from typing import TypeVar
 
 from idtool.i18n import _
+from idtool.questionnaire import binds
 from idtool.questionnaire.answer_ids import answer_ids
+from idtool.questionnaire.build_kinds import GroupNames, form_id_of, is_dynamic, question_kind
 from idtool.questionnaire.expr import Expr, ExpressionError, parse
 from idtool.questionnaire.model import (
     Assessment,
@@ -27,21 +29,21 @@ from idtool.questionnaire.model import (
 )
 from idtool.questionnaire.problems import Problems
 from idtool.questionnaire.raw import (
-    TYPE_ALIASES,
-    UNSUPPORTED_TYPES,
     RawChoiceList,
     RawForm,
     RawItem,
     scalar_text,
 )
+from idtool.questionnaire.type_names import type_words
 
 E = TypeVar("E", bound=StrEnum)
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")  # an XML name without a namespace
 FORM_ID = re.compile(r"[a-z0-9-]+")
+CURLY_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 TRUE_WORDS = {"true", "yes", "true()"}
 FALSE_WORDS = {"false", "no", "false()", ""}
 GROUP_KEYS = {"name", "type", "label", "hint", "relevant"}
-VALUE_KEYS = {"required", "constraint", "constraint_message", "default", "sensitivity"}
+VALUE_KEYS = {"required", "constraint", "constraint_message", "default", "sensitivity", "bind"}
 ALLOWED: dict[Kind, set[str]] = {
     Kind.GROUP: GROUP_KEYS,
     Kind.NOTE: GROUP_KEYS,
@@ -62,6 +64,10 @@ class Builder:
         self.languages: tuple[str, ...] = ()
         self.default_language = ""
         self.ignored: set[str] = set(raw.ignored)
+        self.lenient = raw.xlsform
+        self.untranslated: dict[str, int] = {}  # language -> texts that fell back
+        self.names = GroupNames(problems, enabled=raw.xlsform)
+        self.notes = 0
 
     # ------------------------------------------------------------ pieces
 
@@ -88,7 +94,11 @@ class Builder:
             elif scalar_text(text):
                 texts[str(lang)] = scalar_text(text)
         for lang in self.languages:
-            if lang not in texts:
+            if lang not in texts and self.lenient and texts:
+                fallback = texts.get(self.default_language) or next(iter(texts.values()))
+                texts[lang] = fallback
+                self.untranslated[lang] = self.untranslated.get(lang, 0) + 1
+            elif lang not in texts:
                 self.problems.error(
                     item.where, _("Missing translation: {lang}").format(lang=lang), question, column
                 )
@@ -99,6 +109,8 @@ class Builder:
         if value is None:
             return None
         text = scalar_text(value)
+        if self.lenient:  # as pyxform: typographic quotes are quotes
+            text = text.translate(CURLY_QUOTES)
         if key == "required":
             if text.lower() in TRUE_WORDS:
                 return parse("true()")
@@ -140,8 +152,8 @@ class Builder:
             self.problems.error(
                 item.where,
                 _(
-                    "The name may use only Latin letters, digits and _ and must not start with a "
-                    "digit"
+                    "The name may use only Latin letters, digits, _, - and . and must start with a "
+                    "letter or _"
                 ),
                 name,
                 item.column("name"),
@@ -172,7 +184,7 @@ class Builder:
                 _("default_language must be one of the declared languages"),
                 column=settings.column("default_language"),
             )
-        form_id = scalar_text(settings.values.get("form_id"))
+        form_id = form_id_of(settings, self.problems, self.lenient)
         if not FORM_ID.fullmatch(form_id):
             self.problems.error(
                 settings.where,
@@ -189,8 +201,27 @@ class Builder:
         title = self.text(settings, "title", required=True)
         choice_lists = tuple(self.choice_list(raw) for raw in self.raw.choice_lists)
         sections = tuple(s for s in (self.section(raw, title) for raw in self.raw.sections) if s)
-        if not sections:
+        if not sections and self.ignored and self.raw.sections:
+            self.problems.error(
+                settings.where,
+                _(
+                    "Every question of the form is of a type the program does not support "
+                    "(listed in the warnings): there is nothing to ask"
+                ),
+                column="type",
+            )
+        elif not sections:
             self.problems.error(settings.where, _("The form has no sections"), column="sections")
+        binds.check_once(sections, self.problems)
+        for lang, count in sorted(self.untranslated.items()):
+            self.problems.warn(
+                settings.where,
+                _(
+                    "{count} texts have no {lang} translation: they are shown in the default "
+                    "language"
+                ).format(count=count, lang=lang),
+                column="label",
+            )
         return Form(
             form_id=form_id,
             version=version,
@@ -213,11 +244,17 @@ class Builder:
             self.problems.error(raw.where, _("list_name is missing"), column="list_name")
         choices = []
         seen: set[str] = set()
+        duplicates = (
+            self.lenient
+            and scalar_text(self.raw.settings.values.get("allow_choice_duplicates")).lower()
+            in TRUE_WORDS
+        )
+        unlabelled = 0
         for item in raw.choices:
             name = scalar_text(item.values.get("name"))
             if not name:
                 self.problems.error(item.where, _("name is missing"), column="name")
-            elif name in seen:
+            elif name in seen and not duplicates:
                 self.problems.error(
                     item.where,
                     _("Choice {name} appears twice in list {list}").format(
@@ -227,6 +264,9 @@ class Builder:
                     "name",
                 )
             seen.add(name)
+            if self.lenient and name and not item.values.get("label"):
+                unlabelled += 1  # as pyxform: the choice shows its name
+                item.values["label"] = dict.fromkeys(self.languages, name)
             label = self.text(item, "label", required=True, question=name)
             extra = tuple(
                 sorted(
@@ -236,12 +276,21 @@ class Builder:
                 )
             )
             choices.append(Choice(name, label, extra))
+        if unlabelled:
+            self.problems.warn(
+                raw.where,
+                _("{count} choices of list {list} have no label: they show their name").format(
+                    count=unlabelled, list=raw.name
+                ),
+                column="label",
+            )
         return ChoiceList(raw.name, tuple(choices))
 
     def section(self, item: RawItem, title: Text) -> Section | None:
         name = self.name(item)
         self.disallowed(item, GROUP_KEYS, name, Kind.GROUP)
-        label = title if item.implicit else self.text(item, "label", True, name)
+        untitled = item.implicit or (self.lenient and not item.values.get("label"))
+        label = title if untitled else self.text(item, "label", True, name)
         questions = self.children(item, name)
         if item.children and not questions and self.ignored:
             return None  # everything in it was ignored (and reported)
@@ -259,11 +308,21 @@ class Builder:
             self.problems.error(
                 item.where, _("A group needs at least one question"), name, "questions"
             )
-        return tuple(q for q in (self.question(child) for child in item.children) if q)
+        return tuple(q for q in (self.question(child, name) for child in item.children) if q)
 
     def disallowed(self, item: RawItem, allowed: set[str], name: str, kind: Kind) -> None:
-        for key in item.values:
-            if key not in allowed:
+        for key in list(item.values):
+            if key not in allowed and self.lenient:
+                del item.values[key]
+                self.problems.warn(
+                    item.where,
+                    _("{column} means nothing for a {kind} question and is ignored").format(
+                        column=item.column(key), kind=kind.value
+                    ),
+                    name,
+                    item.column(key),
+                )
+            elif key not in allowed:
                 self.problems.error(
                     item.where,
                     _("{column} cannot be used on a {kind} question").format(
@@ -274,67 +333,26 @@ class Builder:
                 )
 
     def kind(self, item: RawItem, name: str) -> tuple[Kind, str | None] | None:
-        words = scalar_text(item.values.get("type")).split()
-        if not words:
-            self.problems.error(item.where, _("type is missing"), name, item.column("type"))
-            return None
-        if words[:2] in (["select", "one"], ["select", "multiple"]):
-            words = [f"select_{words[1]}", *words[2:]]
-        head = TYPE_ALIASES.get(words[0], words[0])
-        if head in UNSUPPORTED_TYPES or " ".join(words[:2]) == "begin repeat":
-            self.problems.warn(
-                item.where,
-                _("Question type {type} is not supported; the question is ignored").format(
-                    type=words[0]
-                ),
-                name,
-                item.column("type"),
-            )
-            self.ignored.add(name)
-            return None
-        try:
-            kind = Kind(head)
-        except ValueError:
-            self.problems.error(
-                item.where,
-                _("Unknown question type {type}").format(type=" ".join(words)),
-                name,
-                item.column("type"),
-            )
-            return None
-        if kind.is_select:
-            if len(words) < 2:
-                self.problems.error(
-                    item.where,
-                    _("{type} needs a choice list name").format(type=head),
-                    name,
-                    item.column("type"),
-                )
-                return None
-            for extra in words[2:]:
-                self.problems.warn(
-                    item.where,
-                    _("{word} is not supported and is ignored").format(word=extra),
-                    name,
-                    item.column("type"),
-                )
-            return kind, words[1]
-        if len(words) > 1:
-            self.problems.error(
-                item.where,
-                _("Unknown question type {type}").format(type=" ".join(words)),
-                name,
-                item.column("type"),
-            )
-            return None
-        return kind, None
+        return question_kind(item, name, self.problems, self.ignored)
 
-    def question(self, item: RawItem) -> Question | None:
-        name = self.name(item)
+    def question(self, item: RawItem, parent: str = "") -> Question | None:
+        is_note = type_words(scalar_text(item.values.get("type")))[:1] == ["note"]
+        if self.lenient and is_note and not item.values.get("name"):
+            self.notes += 1  # as pyxform, a note may have no name
+            item.values["name"] = f"_note{self.notes}"
+        name = self.names.unique(self.name(item), parent, item)
         found = self.kind(item, name)
         if found is None:
             return None
         kind, list_name = found
+        if self.lenient and kind.takes_answer and "calculation" in item.values:
+            kind, list_name = Kind.CALCULATE, None  # as ODK: computed, not asked
+            self.problems.warn(
+                item.where,
+                _("The question has a calculation: it is computed, not asked"),
+                name,
+                item.column("calculation"),
+            )
         self.disallowed(item, ALLOWED[kind], name, kind)
         needs_label = kind not in (Kind.CALCULATE, Kind.GROUP)
         if kind is Kind.CALCULATE and "calculation" not in item.values:
@@ -342,6 +360,9 @@ class Builder:
                 item.where, _("calculation is missing"), name, item.column("calculation")
             )
         default = item.values.get("default")
+        default_expr = None
+        if default is not None and is_dynamic(scalar_text(default)):
+            default_expr, default = self.expression(item, "default", name), None
         members = self.children(item, name) if kind is Kind.GROUP else ()
         if kind is Kind.GROUP and item.children and not members and self.ignored:
             self.ignored.add(name)  # everything in it was ignored (and reported)
@@ -358,11 +379,13 @@ class Builder:
             constraint_message=self.text(item, "constraint_message", question=name),
             choice_filter=self.expression(item, "choice_filter", name),
             default=scalar_text(default) if default is not None else None,
+            default_expr=default_expr,
             calculation=self.expression(item, "calculation", name),
             sensitivity=self.enum(item, "sensitivity", Sensitivity, Sensitivity.ORDINARY, name),
             indicators=self.indicators(item, name),
             flags=self.indicators(item, name, "flags"),
             questions=members,
+            bind=binds.target(item, name, kind, self.problems) if "bind" in ALLOWED[kind] else "",
             source=item.where,
         )
 

@@ -69,7 +69,7 @@ _TOKEN = re.compile(
       | (?P<ref>\$\{(?P<refname>[A-Za-z_][A-Za-z0-9_.\-]*)\})
       | (?P<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)
       | (?P<string>'[^']*'|"[^"]*")
-      | (?P<name>[A-Za-z_][A-Za-z0-9_\-]*)
+      | (?P<name>(?:[A-Za-z_][A-Za-z0-9_\-]*:)?[A-Za-z_][A-Za-z0-9_\-]*)
       | (?P<op>!=|<=|>=|[=<>+\-*(),.])""",
     re.VERBOSE,
 )

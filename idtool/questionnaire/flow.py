@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -18,10 +19,11 @@ from idtool.questionnaire import answers
 from idtool.questionnaire import values as v
 from idtool.questionnaire.expr import Context, Expr
 from idtool.questionnaire.graph import evaluation_order, nodes
-from idtool.questionnaire.model import Choice, Form, Kind, Question, Section
+from idtool.questionnaire.model import Choice, Form, Kind, Question, Section, Text
 from idtool.questionnaire.values import Value
 
 EXPLOITATIONS = ("labour", "sexual")
+REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 
 
 @dataclass(frozen=True)
@@ -38,10 +40,11 @@ def is_empty(answer: object) -> bool:
     )
 
 
-def typed_default(question: Question) -> object:
-    """A question's default as a stored answer (int, float, list of choices or text)."""
-    text = question.default
-    if text is None:
+def typed_default(question: Question, computed: Value | None = None) -> object:
+    """A question's default as a stored answer (int, float, list of choices or text); a
+    dynamic default gives its `computed` value."""
+    text = question.default if computed is None else v.to_string(computed)
+    if text is None or (computed is not None and text == ""):
         return None
     if question.kind is Kind.SELECT_MULTIPLE:
         return text.split()
@@ -98,7 +101,25 @@ class Flow:
     def _context(
         self, current: object = None, columns: Mapping[str, object] | None = None
     ) -> Context:
-        return Context(self._values, current, columns or {}, self.today)
+        return Context(
+            self._values,
+            current,
+            columns or {},
+            self.today,
+            labels=self._choice_label,
+            tables=self.form.lookup,
+        )
+
+    def _choice_label(self, question: str, choice: str) -> str:
+        """jr:choice-name(): the label of a choice of a select question, in this language."""
+        found = self._questions.get(question)
+        if found is None or found.list_name is None:
+            return ""
+        try:
+            chosen = self.form.choice_list(found.list_name).choice(choice)
+        except KeyError:
+            return ""
+        return chosen.label.get(self.lang, self.form.default_language) if chosen else ""
 
     def _test(self, expr: Expr | None, current: object = None, empty: bool = True) -> bool:
         if expr is None:
@@ -112,7 +133,9 @@ class Flow:
         if not relevant or not isinstance(item, Question):
             self._values[item.name] = ""
         elif item.kind is Kind.CALCULATE and item.calculation is not None:
-            self._values[item.name] = item.calculation.evaluate(self._context())
+            # `.` in a calculation is its own stored value, so once(random()) keeps it
+            current = self.answers.get(item.name)
+            self._values[item.name] = item.calculation.evaluate(self._context(current))
         elif item.kind.takes_answer:
             self._values[item.name] = v.from_answer(self.answer(item.name))
         else:
@@ -123,7 +146,17 @@ class Flow:
         if name in self.answers:
             return self.answers[name]
         question = self._questions.get(name)
+        if question is not None and question.default_expr is not None:
+            return typed_default(question, question.default_expr.evaluate(self._context()))
         return typed_default(question) if question else None
+
+    def text(self, text: Text, lang: str | None = None) -> str:
+        """A label or hint in this language with each ${name} shown as its current value,
+        as ODK shows it (an unknown name stays as written)."""
+        shown = text.get(lang or self.lang, self.form.default_language)
+        return REFERENCE.sub(
+            lambda m: v.to_string(self.value(m[1])) if m[1] in self._questions else m[0], shown
+        )
 
     def value(self, name: str) -> Value:
         """What expressions see for a question ('' when irrelevant or unanswered)."""

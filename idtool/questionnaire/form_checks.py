@@ -12,7 +12,12 @@ from idtool.questionnaire.model import ChoiceList, Form, Kind, Question, Section
 from idtool.questionnaire.problems import Problems
 
 
-def check_form(form: Form, problems: Problems, ignored: set[str]) -> None:
+def check_form(
+    form: Form,
+    problems: Problems,
+    ignored: set[str],
+    ambiguous: frozenset[str] | set[str] = frozenset(),
+) -> None:
     all_nodes = nodes(form)
     items = {node.name: node.item for node in reversed(all_nodes)}  # first definition wins
     seen: set[str] = set()
@@ -30,6 +35,15 @@ def check_form(form: Form, problems: Problems, ignored: set[str]) -> None:
         item = node.item
         for column, expr in _expressions(item):
             _check_references(expr, item, column, items, ignored, problems)
+            for ref in sorted(expr.references() & set(ambiguous)):
+                problems.error(
+                    item.source,
+                    _("{ref} is ambiguous: that name is used in more than one group").format(
+                        ref="${" + ref + "}"
+                    ),
+                    item.name,
+                    column,
+                )
         if isinstance(item, Question):
             _check_question(item, lists, problems)
     for column, rule in (
@@ -66,6 +80,7 @@ def _expressions(item: Section | Question) -> list[tuple[str, Expr]]:
             ("constraint", item.constraint),
             ("choice_filter", item.choice_filter),
             ("calculation", item.calculation),
+            ("default", item.default_expr),
         ]
     return [(column, expr) for column, expr in found if expr is not None]
 

@@ -8,31 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable
 
+from idtool.questionnaire import functions_math as fm
+from idtool.questionnaire import functions_text as ft
 from idtool.questionnaire import values as v
+from idtool.questionnaire.function_api import Args, Context, Impl
 from idtool.questionnaire.values import Value
-
-
-class Context(Protocol):
-    """What a function sees of the evaluation (`syntax.Context`)."""
-
-    @property
-    def today(self) -> dt.date | None: ...
-
-    def value_of_current(self) -> Value: ...
-
-
-class Expr(Protocol):
-    """An argument: an expression the function evaluates when it needs it (`syntax.Expr`,
-    which takes the evaluation's own `syntax.Context`)."""
-
-    def evaluate(self, ctx: Any) -> Value: ...
-
-
-Args = Sequence[Expr]
-Impl = Callable[[Context, Args], Value]
 
 
 def _if(ctx: Context, args: Args) -> Value:
@@ -60,12 +42,19 @@ def _coalesce(ctx: Context, args: Args) -> Value:
 
 
 def _substr(ctx: Context, args: Args) -> Value:
+    """substr(text, start, end?) with 0-based places; a negative place counts from the end."""
     text = v.to_string(args[0].evaluate(ctx))
-    bounds = [v.to_number(arg.evaluate(ctx)) for arg in args[1:]]
-    if any(math.isnan(b) for b in bounds):
-        return ""
-    start, end = (int(max(0.0, min(b, len(text)))) for b in [*bounds, len(text)][:2])
-    return text[start:end]
+    places = [v.java_int(v.to_number(arg.evaluate(ctx))) for arg in args[1:]]
+    start, end = places[0], places[1] if len(places) > 1 else len(text)
+    start, end = (p + len(text) if p < 0 else p for p in (start, end))
+    start, end = (min(max(0, p), len(text)) for p in (start, end))
+    return text[start:end] if start <= end else ""
+
+
+def _once(ctx: Context, args: Args) -> Value:
+    """The question's own value when it has one, else the argument (once(random()))."""
+    current = ctx.value_of_current()
+    return current if v.to_string(current) != "" else args[0].evaluate(ctx)
 
 
 def _extreme(pick: Callable[[list[float]], float]) -> Impl:
@@ -135,4 +124,34 @@ FUNCTIONS: dict[str, tuple[int, int | None, Impl]] = {
     "substr": (2, 3, _substr),
     "min": (1, None, _extreme(min)),
     "max": (1, None, _extreme(max)),
+    "once": (1, 1, _once),
+    "substring-before": (2, 2, ft.substring_before),
+    "substring-after": (2, 2, ft.substring_after),
+    "translate": (3, 3, ft.translate),
+    "normalize-space": (0, 1, ft.normalize_space),
+    "join": (1, None, ft.join),
+    "selected-at": (2, 2, ft.selected_at),
+    "boolean-from-string": (1, 1, ft.boolean_from_string),
+    "uuid": (0, 1, ft.make_uuid),
+    "jr:choice-name": (2, 2, ft.choice_name),
+    "pulldata": (4, 4, ft.pulldata),
+    "pow": (2, 2, fm.power),
+    "abs": (1, 1, fm.unary(abs)),
+    "sqrt": (1, 1, fm.unary(math.sqrt)),
+    "exp": (1, 1, fm.unary(math.exp)),
+    "exp10": (1, 1, fm.unary(lambda x: math.pow(10.0, x))),
+    "log": (1, 1, fm.unary(math.log)),
+    "log10": (1, 1, fm.unary(math.log10)),
+    "sin": (1, 1, fm.unary(math.sin)),
+    "cos": (1, 1, fm.unary(math.cos)),
+    "tan": (1, 1, fm.unary(math.tan)),
+    "asin": (1, 1, fm.unary(math.asin)),
+    "acos": (1, 1, fm.unary(math.acos)),
+    "atan": (1, 1, fm.unary(math.atan)),
+    "atan2": (2, 2, fm.atan2),
+    "pi": (0, 0, _constant(math.pi)),
+    "random": (0, 0, fm.random),
+    "now": (0, 0, fm.now),
+    "format-date": (2, 2, fm.format_date),
+    "format-date-time": (2, 2, fm.format_date),
 }

@@ -31,6 +31,8 @@ def nodes(form: Form) -> list[Node]:
         reads = set(item.relevant.references()) if item.relevant else set()
         if isinstance(item, Question) and item.kind is Kind.CALCULATE and item.calculation:
             reads |= item.calculation.references()
+        if isinstance(item, Question) and item.default_expr is not None:
+            reads |= item.default_expr.references()
         if parent:
             reads.add(parent)
         found.append(Node(item, parent, frozenset(reads)))

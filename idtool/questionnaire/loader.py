@@ -15,6 +15,7 @@ from idtool.questionnaire.form_checks import check_form
 from idtool.questionnaire.model import Form
 from idtool.questionnaire.problems import FormError, Problems
 from idtool.questionnaire.raw import RawForm
+from idtool.questionnaire.tables import read_tables, table_names
 from idtool.questionnaire.xlsx_reader import read_xlsx
 from idtool.questionnaire.yaml_reader import read_yaml
 
@@ -42,6 +43,8 @@ def load_form(path: str | Path) -> Form:
         raise FormError(problems.found)
     builder = Builder(raw, problems, str(path))
     form = builder.form()
-    check_form(form, problems, builder.ignored)
+    check_form(form, problems, builder.ignored, builder.names.ambiguous)
     problems.raise_if_errors()
-    return replace(form, warnings=tuple(problems.warnings()))
+    names = table_names(form.expressions())
+    tables = read_tables(path.parent, names, problems) if names else ()
+    return replace(form, warnings=tuple(problems.warnings()), tables=tables)

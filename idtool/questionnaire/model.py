@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from idtool.questionnaire.expr import Expr
 from idtool.questionnaire.problems import Problem
+from idtool.questionnaire.tables import DataTable
 
 
 class Kind(StrEnum):
@@ -112,6 +113,7 @@ class Question:
     constraint_message: Text = Text()
     choice_filter: Expr | None = None
     default: str | None = None
+    default_expr: Expr | None = None  # a dynamic default (an expression), as ODK
     calculation: Expr | None = None
     sensitivity: Sensitivity = Sensitivity.ORDINARY
     # answer value (choice name, or "true" for a calculation) -> indicator ids
@@ -119,6 +121,7 @@ class Question:
     # answer value -> flags (idtool.questionnaire.flag_ids): recorded, never scored
     flags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     questions: tuple[Question, ...] = ()  # the members of a group
+    bind: str = ""  # a person field this question fills (questionnaire.binds), or ""
     source: str = field(default="", compare=False)
 
     def indicators_for(self, value: str) -> tuple[str, ...]:
@@ -172,6 +175,7 @@ class Form:
     assessment: Assessment = Assessment()
     source: str = field(default="", compare=False)
     warnings: tuple[Problem, ...] = field(default=(), compare=False)  # what the loader ignored
+    tables: tuple[DataTable, ...] = field(default=(), compare=False)  # CSV files for pulldata()
 
     def questions(self) -> Iterator[Question]:
         """Every question and nested group of every section, in order."""
@@ -195,6 +199,32 @@ class Form:
             if choice_list.name == name:
                 return choice_list
         raise KeyError(name)
+
+    def bound(self) -> dict[str, str]:
+        """bind target -> question name, for the questions bound to something."""
+        return {q.bind: q.name for q in self.questions() if q.bind}
+
+    def expressions(self) -> Iterator[Expr]:
+        """Every expression of the form's sections and questions."""
+        for section in self.sections:
+            if section.relevant is not None:
+                yield section.relevant
+        for question in self.questions():
+            for expression in (
+                question.relevant,
+                question.required,
+                question.constraint,
+                question.choice_filter,
+                question.calculation,
+                question.default_expr,
+            ):
+                if expression is not None:
+                    yield expression
+
+    def lookup(self, table: str, column: str, key_column: str, key: str) -> str:
+        """pulldata(): a value from a CSV table shipped with the form ('' when none)."""
+        found = next((t for t in self.tables if t.name == table), None)
+        return found.lookup(column, key_column, key) if found else ""
 
     def indicator_ids(self) -> frozenset[str]:
         """Every indicator id some answer of this form can emit."""

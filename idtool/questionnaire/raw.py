@@ -25,6 +25,7 @@ QUESTION_KEYS = (
     "sensitivity",
     "indicators",
     "flags",
+    "bind",
 )
 TEXT_KEYS = ("label", "hint", "constraint_message")
 # XLSForm types we know but do not support: reported as ignored, never silently dropped
@@ -74,6 +75,9 @@ class RawForm:
     # names of questions a reader left out (unsupported types, repeats): a reference to one
     # is a warning, not an error
     ignored: set[str] = field(default_factory=set)
+    # read from an XLSForm: what pyxform accepts loads, with warnings where the YAML format
+    # (the shipped forms) is strict
+    xlsform: bool = False
 
 
 def scalar_text(value: object) -> str:

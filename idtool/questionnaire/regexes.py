@@ -9,7 +9,7 @@ answers never matches):
   `^([A-Za-z]+ ?)+$` or `(a+)+` (exponential);
 - alternatives under a repetition that can match the same text, as in `(a|aa)+` (exponential);
 - three or more long repetitions in a row over the same characters, as in `\\w+\\s?\\w+\\s?\\w+`
-  or `.*.*.*x` (the fourth power of the text's length, with the search).
+  or `.*.*.*x` (the third power of the text's length).
 
 The analysis is conservative (it looks at which characters each part can start with, among a
 sample of characters) and may refuse a pattern that is in fact fast; rewriting it without
@@ -234,11 +234,12 @@ def problem(pattern: str) -> str:
 
 
 def matches(text: str, pattern: str) -> bool:
-    """XLSForm regex(): true when the pattern is found in the text."""
+    """XLSForm regex(): true when the pattern matches the whole text, as JavaRosa's
+    `Pattern.matches` (so `[0-9]{10}` refuses 11 digits)."""
     if len(text) > MAX_TEXT:
         return False
     regex = compiled(pattern)
     try:
-        return regex is not None and regex.search(text) is not None
+        return regex is not None and regex.fullmatch(text) is not None
     except (RecursionError, OverflowError):
         return False

@@ -7,7 +7,7 @@ the parser built: the parser limits its depth, and every operation is total.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,6 +24,11 @@ class Context:
     current: object = None
     columns: Mapping[str, object] = field(default_factory=dict)
     today: dt.date | None = None
+    now: dt.datetime | None = None
+    # (question, choice name) -> the choice's label, for jr:choice-name()
+    labels: Callable[[str, str], str] | None = None
+    # (table, column, key column, key) -> the value, for pulldata()
+    tables: Callable[[str, str, str, str], str] | None = None
 
     def value_of(self, name: str) -> Value:
         return v.from_answer(self.answers.get(name))
@@ -33,6 +38,12 @@ class Context:
 
     def column(self, name: str) -> Value:
         return v.from_answer(self.columns.get(name))
+
+    def choice_label(self, question: str, choice: str) -> str:
+        return self.labels(question, choice) if self.labels else ""
+
+    def lookup(self, table: str, column: str, key_column: str, key: str) -> str:
+        return self.tables(table, column, key_column, key) if self.tables else ""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from idtool.questionnaire.raw import (
     RawItem,
     scalar_text,
 )
+from idtool.questionnaire.type_names import GROUP_BEGINS, GROUP_ENDS, REPEAT_ENDS, type_words
 
 ALIASES = {
     "relevance": "relevant",
@@ -33,6 +34,14 @@ ALIASES = {
     "list name": "list_name",
     "id_string": "form_id",
     "title": "form_title",
+}
+# bind::X columns (the XForm attribute written directly) that mean one of our columns
+BIND_COLUMNS = {
+    "relevant": "relevant",
+    "required": "required",
+    "constraint": "constraint",
+    "calculate": "calculation",
+    "jr:constraintmsg": "constraint_message",
 }
 LANGUAGE_NAMES = {
     "english": "en",
@@ -54,7 +63,9 @@ SETTING_KEYS = {
     "form_title": "title",
     "assessment_child": "child",
     "assessment_exploitation": "exploitation",
+    "allow_choice_duplicates": "allow_choice_duplicates",
 }
+READ_SHEETS = {"survey", "choices", "settings"}
 CHOICE_KEYS = ("list_name", "name", "label")
 # Limits that keep a small hostile file from exhausting memory or time. openpyxl fills a gap
 # before a row numbered 1,000,000,000,000 with empty rows one by one, and a 8 KB zip member can
@@ -64,14 +75,19 @@ _CODE = re.compile(r"\(\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)\s*\)\s*$")
 
 
 def language_code(text: str) -> str | None:
-    """`Kyrgyz (ky)` -> ky, `ky` -> ky, `Russian` -> ru; None when it cannot be told."""
+    """`Kyrgyz (ky)` -> ky, `ky` -> ky, `Russian` -> ru, `French` -> french (a language the
+    program lacks is named by its name, as ODK allows); None for an empty name."""
     text = text.strip()
     match = _CODE.search(text)
     if match:
         return match[1].lower()
     if re.fullmatch(r"[A-Za-z]{2,3}", text):
         return text.lower()
-    return LANGUAGE_NAMES.get(text.lower())
+    known = LANGUAGE_NAMES.get(text.lower())
+    if known:
+        return known
+    slug = re.sub(r"[\W_]+", "_", text.lower(), flags=re.UNICODE).strip("_")
+    return slug or None
 
 
 class _Sheet:
@@ -90,6 +106,11 @@ class _Sheet:
 
     def _key(self, header: str) -> tuple[str, str | None]:
         base, sep, lang = header.partition("::")
+        if base.strip().lower() == "bind" and lang.strip().lower() in BIND_COLUMNS:
+            return BIND_COLUMNS[lang.strip().lower()], None  # bind::relevant is relevant
+        single = header.split(":", 1)
+        if not sep and len(single) == 2 and single[0].strip().lower() in TRANSLATABLE:
+            base, sep, lang = single[0], ":", single[1]  # label:English, as pyxform reads it
         base = ALIASES.get(base.strip().lower(), base.strip().lower())
         if not sep:
             return base, None
@@ -150,10 +171,18 @@ def read_xlsx(path: Path, problems: Problems) -> RawForm | None:
         return None
     settings_sheet = sheets.get("settings")
     choices_sheet = sheets.get("choices")
+    for key, sheet in sheets.items():
+        if key not in READ_SHEETS and sheet.rows:
+            problems.warn(
+                sheet.title,
+                _("The sheet {sheet} is not read: what it says is ignored").format(
+                    sheet=sheet.title
+                ),
+            )
     declared = [lang for s in sheets.values() for lang in s.languages()]
     settings = _settings(settings_sheet, path, declared, problems)
     default = str(settings.values["default_language"])
-    form = RawForm(settings)
+    form = RawForm(settings, xlsform=True)
     survey.warn_unsupported({*QUESTION_KEYS})
     _survey(survey, form, default, problems)
     if choices_sheet is not None:
@@ -269,11 +298,12 @@ def _survey(sheet: _Sheet, form: RawForm, default: str, problems: Problems) -> N
         where = sheet.where(row)
         kind = " ".join(plain.get("type", "").split())
         name = plain.get("name", "")
-        if kind in ("begin repeat", "begin_repeat") or repeat_depth:
-            if kind in ("begin repeat", "begin_repeat"):
+        begins_repeat = type_words(kind)[:1] == ["repeat"]
+        if begins_repeat or repeat_depth:
+            if begins_repeat:
                 repeat_depth += 1
                 repeat_where = repeat_where or where
-            elif kind in ("end repeat", "end_repeat"):
+            elif kind.lower() in REPEAT_ENDS:
                 repeat_depth -= 1
             skipped += [name] if name else []
             if not repeat_depth:
@@ -288,7 +318,7 @@ def _survey(sheet: _Sheet, form: RawForm, default: str, problems: Problems) -> N
                 form.ignored.update(skipped)
                 repeat_where, skipped = "", []
             continue
-        if kind in ("end group", "end_group"):
+        if kind.lower() in GROUP_ENDS:
             if not stack:
                 problems.error(
                     where,
@@ -299,11 +329,13 @@ def _survey(sheet: _Sheet, form: RawForm, default: str, problems: Problems) -> N
             else:
                 stack.pop()
             continue
+        if not kind and not texts and not set(plain) & set(QUESTION_KEYS):
+            continue  # a comment row: only columns the engine does not read
         if not kind:
             problems.error(where, _("The row has no type"), question=name, column="type")
             continue
         values = _values(plain, texts, default, QUESTION_KEYS, TEXT_KEYS)
-        group = kind in ("begin group", "begin_group")
+        group = kind.lower() in GROUP_BEGINS
         if group:
             values["type"] = "group"
         item = RawItem(where, values, is_group=group)

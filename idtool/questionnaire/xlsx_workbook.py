@@ -17,7 +17,9 @@ from idtool.questionnaire.problems import Problems
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, as the zip declares them
 MAX_ZIP_MEMBERS = 1_000
-MAX_ROWS = 10_000  # per sheet, counting empty rows up to the last row the sheet has
+MAX_ROWS = 10_000  # per sheet, counting empty rows up to the last row that has a value
+# empty (e.g. formatted) rows past MAX_ROWS looked through before giving up
+MAX_EMPTY_TAIL = 10_000
 MAX_COLUMNS = 500
 
 
@@ -85,8 +87,12 @@ def _sheet_rows(ws: Any, problems: Problems) -> list[tuple[Any, ...]] | None:
     rows: list[tuple[Any, ...]] = []
     for number, row in enumerate(ws.iter_rows(values_only=True), 1):
         if number > MAX_ROWS:
+            # formatted but empty rows at the end do not count; a value past the limit, or
+            # too long an empty tail (a gap openpyxl fills in), is an error
+            if number <= MAX_ROWS + MAX_EMPTY_TAIL and all(_blank(cell) for cell in row):
+                continue
             problems.error(
-                _("{sheet}, row {row}").format(sheet=ws.title, row=number),
+                _("{sheet}, row {row}").format(sheet=ws.title, row=MAX_ROWS + 1),
                 _("The sheet has more than {count} rows").format(count=MAX_ROWS),
             )
             return None
@@ -101,3 +107,7 @@ def _sheet_rows(ws: Any, problems: Problems) -> list[tuple[Any, ...]] | None:
             row = row[:MAX_COLUMNS]
         rows.append(tuple(row))
     return rows
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())

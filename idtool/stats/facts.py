@@ -3,8 +3,9 @@
 Each case in scope is reduced to a few coded facts (no names, dates of birth, document numbers
 or free text): region, first-responder type (the role of the officer who opened the case), the
 outcome (screened / possible / identified), and the answers used for the breakdowns, each taken
-from the most recent interview of the case that answered it. SQLite groups the cases by every
-dimension at once, so Python only adds up a few thousand grouped rows, not 100,000 cases.
+from the most recent interview of the case that answered it; the sex and, with no answered age,
+the age (from the date of birth) come from the person record first. SQLite groups the cases by
+every dimension at once, so Python only adds up a few thousand grouped rows, not 100,000 cases.
 """
 
 from __future__ import annotations
@@ -116,6 +117,16 @@ _CACHED = (
 )
 
 
+# The person record counts first: its sex (answers store JSON text), and its age on the day the
+# case was opened from the date of birth when no interview answered the age now.
+_PERSON_SEX = "CASE WHEN p.sex != '' THEN json_quote(p.sex) ELSE pc.sex END"
+_PERSON_AGE = (
+    "CASE WHEN p.birth_date != '' THEN CAST(CAST(substr(c.opened_at, 1, 4) AS INTEGER)"
+    " - CAST(substr(p.birth_date, 1, 4) AS INTEGER)"
+    " - (substr(c.opened_at, 6, 5) < substr(p.birth_date, 6, 5)) AS TEXT) END"
+)
+
+
 def _refresh_sql(many: bool) -> str:
     """Recompute the cached facts of every case marked in `stats_dirty`, set-wise. A few marked
     cases are found through the indexes; when `many` are marked (after a large import or the
@@ -170,10 +181,12 @@ le AS (
 )
 SELECT s.case_uuid, c.region, o.role, c.opened_at, c.demo, pc.case_uuid IS NOT NULL,
     d.first_at, d.dec, coalesce(d.against, 0), a.rec,
-    a.child_flag, l.le_consent, pc.sex, pc.age_at_exploitation, pc.age_now,
+    a.child_flag, l.le_consent, {_PERSON_SEX}, pc.age_at_exploitation,
+    coalesce(pc.age_now, {_PERSON_AGE}),
     pc.under_18_at_exploitation, pc.citizenship, pc.exploitation_country, pc.exploitation_type
 FROM stats_dirty s
 CROSS JOIN cases c ON c.uuid = s.case_uuid
+JOIN persons p ON p.uuid = c.person_uuid
 JOIN officers o ON o.uuid = c.officer_uuid
 LEFT JOIN per_case pc ON pc.case_uuid = s.case_uuid
 LEFT JOIN dec d ON d.case_uuid = s.case_uuid

@@ -16,7 +16,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 
-from idtool import cj_articles, policy_options
+from idtool import cj_articles, dates, policy_options
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.stats import facts
@@ -69,10 +69,7 @@ class PublishedJustice:
 
 
 def _day(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+    return dates.parse_iso(text[:10])
 
 
 def compute(session: Session, scope: facts.Scope | None = None) -> Justice:

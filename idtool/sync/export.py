@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from typing import Any
 from idtool import database
 from idtool.audit import GENESIS, now_iso
 from idtool.bundle import Kind, encode_manifest, read_unverified_header, write_bundle
-from idtool.bundle.manifest import canonical_keys
+from idtool.bundle.stream import ManifestWriter
 from idtool.certificate import issuing
 from idtool.database import Connection
 from idtool.errors import InvalidInput
@@ -39,10 +38,17 @@ from idtool.i18n import _
 from idtool.migrations import latest
 from idtool.policy import Action
 from idtool.session import Session
-from idtool.sync import acks, audit_fork, devices, erasure_records, outcome_records, tables
+from idtool.sync import (
+    acks,
+    audit_fork,
+    changes,
+    devices,
+    erasure_records,
+    gap,
+    outcome_records,
+)
 from idtool.sync.devices import DeviceRole
 
-SCAN_ABOVE = 500  # changed records of one table above which the table is read in one pass
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
@@ -142,91 +148,23 @@ def changed_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]],
     """Records changed after journal position `since`, parents first; and the new position.
 
     Each record is {"row": ..., "table": ...} with the row's columns in canonical CBOR key
-    order, so `encode_manifest(..., trusted=True)` can write them without re-sorting.
-    """
-    records, top, _ = _changed(conn, since)
+    order (an export does not build these: it encodes the rows as read, `_changed`)."""
+    top = changes.journal_top(conn)
+    records = [
+        {"row": changes.as_dict(row), "table": name}
+        for name, _names, rows in changes.changed_rows(conn, since, top)
+        for row in rows
+    ]
     return records, top
 
 
-def _changed(conn: Connection, since: int) -> tuple[list[dict[str, Any]], int, bool]:
-    """`changed_records`, and whether any value read is a float (REAL) in SQLite."""
-    schema = tables.schema(conn)
-    top = conn.execute("SELECT coalesce(max(id), 0) FROM sync_changes").fetchone()[0]
-    counts = dict(
-        conn.execute(
-            "SELECT tbl, count(DISTINCT record_key) FROM sync_changes WHERE id > ? AND id <= ?"
-            " GROUP BY tbl",
-            (since, top),
-        ).fetchall()
-    )
-    keys_by_table: dict[str, dict[str, int]] = {name: {} for name in tables.ORDER}
-    for tbl, key, first in conn.execute(  # the keys of the tables read one record at a time
-        "SELECT tbl, record_key, min(id) FROM sync_changes WHERE id > ? AND id <= ?"
-        " AND tbl IN (SELECT value FROM json_each(?)) GROUP BY tbl, record_key",
-        (since, top, json.dumps([t for t, n in counts.items() if n <= SCAN_ABOVE])),
-    ):
-        if tbl in keys_by_table:
-            keys_by_table[tbl][key] = first
-    records: list[dict[str, Any]] = []
-    floats = False
-    here = devices.own_device_id(conn)
-    for name in tables.ORDER:
-        table, keys = schema[name], keys_by_table[name]
-        if not counts.get(name):
-            continue
-        names = canonical_keys(table.names)
-        cols = ", ".join(names)
-        # Only what this device wrote: a record another device wrote (a certificate revocation
-        # from the coordinator's update) is that device's to send (the receiver refuses it).
-        mine, mine_t, mine_args = (
-            ("", "", ())
-            if "device_id" not in table.name_set
-            else (" WHERE device_id = ?", " WHERE t.device_id = ?", (here,))
-        )
-        floats = floats or bool(
-            conn.execute(
-                f"SELECT EXISTS (SELECT 1 FROM {name} WHERE "
-                + " OR ".join(f"typeof({c}) = 'real'" for c in names)
-                + ")"
-            ).fetchone()[0]
-        )
-        if since == 0:
-            # Everything since the start: every row is in the journal (migration 6 wrote the
-            # rows that were there before it), so the table itself is read, in insertion
-            # order (a row another row of the same table refers to was inserted first).
-            records.extend(
-                _as_records(
-                    name,
-                    names,
-                    conn.execute(f"SELECT {cols} FROM {name}{mine} ORDER BY rowid", mine_args),
-                )
-            )
-            continue
-        if counts[name] > SCAN_ABOVE:  # many changed: one pass over the table, not a query each
-            key_sql = " || '/' || ".join(f"t.{k}" for k in table.key)
-            found = conn.execute(
-                f"SELECT {', '.join(f't.{c}' for c in names)} FROM {name} AS t JOIN"
-                " (SELECT record_key, min(id) AS first FROM sync_changes WHERE tbl = ? AND"
-                " id > ? AND id <= ? GROUP BY record_key) AS c"
-                f" ON c.record_key = {key_sql}{mine_t} ORDER BY c.first",
-                (name, since, top, *mine_args),
-            )
-            records.extend(_as_records(name, names, found))
-            continue
-        sql = f"SELECT {cols} FROM {name} WHERE {table.where()}{mine.replace('WHERE', 'AND')}"
-        for key in sorted(keys, key=keys.__getitem__):
-            row = conn.execute(sql, (*table.key_values(key), *mine_args)).fetchone()
-            if row is not None:
-                records.extend(_as_records(name, names, (row,)))
-    return records, int(top), floats
-
-
-def _as_records(
-    table: str, names: list[str], rows: Iterable[tuple[Any, ...]]
-) -> list[dict[str, Any]]:
-    """Rows read as `SELECT <names>` in the record form the manifest carries. zip is not
-    strict: the rows come from that very SELECT (strict costs a fifth of export time)."""
-    return [{"row": dict(zip(names, row, strict=False)), "table": table} for row in rows]
+def _changed(conn: Connection, since: int) -> tuple[ManifestWriter, int]:
+    """The records changed after `since`, encoded for the manifest as they are read."""
+    top = changes.journal_top(conn)
+    writer = ManifestWriter()
+    for name, names, rows in changes.changed_rows(conn, since, top):
+        writer.rows(name, len(names), rows)
+    return writer, top
 
 
 def audit_records(conn: Connection, since: int) -> tuple[list[dict[str, Any]], tuple[int, str]]:
@@ -264,7 +202,7 @@ def write_and_record(
     session: Session,
     out: str | Path,
     kind: Kind,
-    records: list[dict[str, Any]],
+    records: list[dict[str, Any]] | ManifestWriter,
     head: tuple[int, str],
     recipients: Iterable[str],
     last_change: int,
@@ -275,11 +213,15 @@ def write_and_record(
     trusted: bool = False,
     resend: tuple[int, str | None] | None = None,
     signing: str | None = None,
+    acknowledged: int = 0,
 ) -> Path:
     """Write the bundle with the next sequence number and record it. `resend` is
-    (covers_from, digest of bundle covers_from - 1) for a catch-up package."""
+    (covers_from, digest of bundle covers_from - 1) for a catch-up package; `acknowledged`,
+    the last sequence number the recipient has from this device when it is above ours (after
+    a restore from a backup: `gap.after_restore`)."""
     conn = session.conn
     sequence, previous, _, _ = last_out(conn, session.device_id, kind)
+    sequence = max(sequence, acknowledged)
     fields: dict[str, Any] = {
         "bundle_id": str(uuid.uuid4()),
         "kind": kind.value,
@@ -293,7 +235,11 @@ def write_and_record(
         fields["covers_from"], previous = resend
         fields["previous"] = previous
     signing = signing or devices.own_signing_key(conn)
-    payload = encode_manifest(fields, records, trusted=trusted)
+    payload = (
+        records.payload(fields)
+        if isinstance(records, ManifestWriter)
+        else encode_manifest(fields, records, trusted=trusted)
+    )
     path = write_bundle(out, fields, payload, signing, sorted(set(recipients)), progress, cancelled)
     try:
         header = read_unverified_header(path)
@@ -346,21 +292,26 @@ def export_cases(
     sup = devices.supervisor(conn)
     me = devices.own_device(conn, DeviceRole.DEVICE)
     resend: tuple[int, str | None] | None = None
+    acknowledged = 0
     with database.transaction(conn, immediate=False):  # one consistent snapshot to read
-        _, _, since, audit_since = last_out(conn, session.device_id, Kind.CASE)
+        _, last_digest, since, audit_since = last_out(conn, session.device_id, Kind.CASE)
         if resend_from is not None:
             previous, since, audit_since = _marks_before(conn, session.device_id, resend_from)
             resend = (resend_from, previous)
-        records, top, floats = _changed(conn, since)
-        records = erasure_records.outgoing(conn, since, top) + records
+        elif (restored := gap.after_restore(conn)) is not None:
+            resend, acknowledged = (restored[0], last_digest), restored[1]
+        writer, top = _changed(conn, since)
+        counts = dict(writer.tables)
+        # Tombstones of this device's erasures (the importer applies them first).
+        stones = erasure_records.outgoing(conn, since, top)
+        if stones:
+            counts["erasures"] = len(stones)
         audit, head = audit_records(
             conn, audit_fork.audit_since(conn, session.device_id, audit_since)
         )
         keys = issuing.announcements(conn)
         keys += outcome_records.outgoing(conn, session.device_id)  # `referral_status`
-    counts: dict[str, int] = {}
-    for name, n in Counter(record["table"] for record in records).items():
-        counts[name] = n
+    writer.records(stones + keys + audit)
     details: dict[str, object] = {
         "records": counts,
         "audit_entries": len(audit),
@@ -372,7 +323,7 @@ def export_cases(
         session,
         out_dir,
         Kind.CASE,
-        records + keys + audit,
+        writer,
         head,
         [sup.age_recipient, me.age_recipient],
         top,
@@ -380,6 +331,6 @@ def export_cases(
         progress,
         cancelled,
         details,
-        trusted=not floats,
         resend=resend,
+        acknowledged=acknowledged,
     )

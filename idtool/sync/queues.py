@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlcipher3 import dbapi2
 
-from idtool import names
+from idtool import person_matches
 from idtool.audit import now_iso
 from idtool.database import Connection
 from idtool.sync.record_json import to_json
@@ -86,12 +86,15 @@ class Queues:
         self.refused[(table, reason)] = self.refused.get((table, reason), 0) + 1
 
     def flag_duplicates(self, person: dict[str, Any]) -> None:
-        reasons = matching_persons(
+        """Flag the persons from other posts that the duplicate rule (`person_matches`) takes
+        for this one."""
+        reasons = person_matches.matches(
             self.conn,
-            person["full_name"],
-            person["birth_date"],
-            person["document_number"],
-            exclude=(person["uuid"], person["device_id"]),
+            full_name=person["full_name"],
+            birth_date=person["birth_date"],
+            document_number=person["document_number"],
+            not_uuid=person["uuid"],
+            not_device=person["device_id"],
         )
         for other, why in sorted(reasons.items()):
             a, b = sorted((person["uuid"], other))
@@ -102,35 +105,6 @@ class Queues:
                 (str(uuid.uuid4()), a, b, "+".join(sorted(why)), self.bundle_id, self.now),
             )
             self.report.duplicates += cur.rowcount > 0
-
-
-def matching_persons(
-    conn: Connection,
-    full_name: str,
-    birth_date: str,
-    document_number: str,
-    exclude: tuple[str, str] | None = None,
-) -> dict[str, set[str]]:
-    """The duplicate rule: persons here with the same name in any script (`names.identity_key`)
-    and date of birth, or the same document number; uuid -> reasons. `exclude` is the (uuid,
-    device) of the person itself, whose own device's persons are not compared."""
-    reasons: dict[str, set[str]] = {}
-    skip = " AND uuid != ? AND device_id != ?" if exclude else ""
-    extra: tuple[str, ...] = exclude or ()
-    name = names.identity_key(full_name)
-    if name and birth_date:
-        for (other,) in conn.execute(
-            f"SELECT uuid FROM persons WHERE name_key = ? AND birth_date = ?{skip}",
-            (name, birth_date, *extra),
-        ):
-            reasons.setdefault(other, set()).add("name_birth_date")
-    document = document_number.strip()
-    if document:
-        for (other,) in conn.execute(
-            f"SELECT uuid FROM persons WHERE document_number = ?{skip}", (document, *extra)
-        ):
-            reasons.setdefault(other, set()).add("document_number")
-    return reasons
 
 
 def integrity_reason(error: dbapi2.IntegrityError) -> tuple[str, str]:

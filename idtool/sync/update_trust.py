@@ -25,6 +25,7 @@ from idtool.sync import (
     allowances,
     case_edits,
     devices,
+    gap,
     issuers,
     keychange,
     outcome_records,
@@ -133,5 +134,7 @@ def apply_update(session: Session, applier: Applier, records: list[dict[str, Any
             acks.apply(session, applier, row)
         elif table == outcome_records.TABLE:
             referral_status.apply_relayed(session, applier, row)
+        elif table == gap.TABLE:
+            gap.apply_ack(session, applier, row)
         else:
             applier.quarantine(str(table)[:64], row, "unknown_table")

@@ -21,6 +21,7 @@ from idtool.sync import (
     allowances,
     case_edits,
     devices,
+    gap,
     issuers,
     outcome_records,
     questionnaires,
@@ -63,6 +64,7 @@ def update_records(conn: Connection, session: Session | None = None) -> list[dic
         )
     records += allowances.records(conn)
     records += erasure_records(conn)
+    records += gap.ack_records(conn)
     if session is not None:
         records += update_reference.directory_records(session)
         records += update_reference.policy_records(conn)

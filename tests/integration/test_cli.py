@@ -189,13 +189,13 @@ def test_policy_show_and_set(db: Path):
     proc = run(db, "policy", "show", env=AS_SUP)
     assert proc.returncode == 0, proc.stderr
     lines = dict(line.split("\t", 1) for line in proc.stdout.splitlines())
-    assert lines["statistics"] == "no\tno\tno\tyes"
+    assert lines["statistics"] == "no\tno\tno\tyes\tno"  # the prosecutor last
     proc = run(db, "policy", "set", "statistics", "police", "allow", env=AS_SUP)
     assert proc.returncode == 0, proc.stderr
     lines = dict(
         line.split("\t", 1) for line in run(db, "policy", "show", env=AS_SUP).stdout.splitlines()
     )
-    assert lines["statistics"] == "no\tyes\tno\tyes"
+    assert lines["statistics"] == "no\tyes\tno\tyes\tno"
     assert_clean_failure(run(db, "policy", "set", "manage_officers", "police", "allow", env=AS_SUP))
 
 

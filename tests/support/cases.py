@@ -4,6 +4,8 @@ indicate trafficking, and a screened, an assessed, a decided or a documented cas
 from __future__ import annotations
 
 import json
+import random
+from datetime import date, timedelta
 from typing import Any
 
 from idtool import cases, consent, database, decisions, demo, interviews
@@ -11,6 +13,7 @@ from idtool.assessment import VERSION_1, assess
 from idtool.consent import Purpose, State
 from idtool.decisions import Decision
 from idtool.interviews import Interview
+from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.registry import load_shipped
 from idtool.session import Session
 
@@ -53,8 +56,10 @@ def screen(
 ) -> Interview:
     """A screening interview of the case with `answers`, completed (so assessed) unless told."""
     interview = interviews.start(session, case_uuid, load_shipped("nrm-screening"), language)
+    computed = interviews.computed(session, interview)  # the age, from the date of birth
     for question, value in answers.items():
-        interviews.save_answer(session, interview, question, value)
+        if question not in computed:
+            interviews.save_answer(session, interview, question, value)
     if complete:
         interviews.complete(session, interview)
     return interview
@@ -93,13 +98,16 @@ def person_case(
     session: Session,
     name: str = HOLDER,
     *,
-    birth: str = BIRTH,
+    birth: str | None = None,
     document: str = DOCUMENT,
     child: bool = False,
     decide: bool = False,
 ) -> cases.Case:
     """A case with an identification interview (name, identity card) and a completed screening,
-    a child's if `child`; with `decide`, the person is identified as a victim."""
+    a child's if `child` (born `birth`, else BIRTH or, for a child, 15 years ago); with
+    `decide`, the person is identified as a victim."""
+    if birth is None:
+        birth = child_birth() if child else BIRTH
     case = cases.open_case(session, full_name=name, region="osh", birth_date=birth)
     ident = interviews.start(session, case.uuid, load_shipped("nrm-identification"), "en")
     for question, value in (
@@ -112,6 +120,11 @@ def person_case(
     if decide:
         decisions.record(session, case.uuid, Decision.IDENTIFIED_VICTIM)
     return case
+
+
+def child_birth(years: int = 15) -> str:
+    """A date of birth `years` and about half a year ago."""
+    return (date.today() - timedelta(days=365 * years + 190)).isoformat()
 
 
 def agree(session: Session, case: cases.Case, *orgs: str, guardian: str = "") -> None:
@@ -164,3 +177,26 @@ def case_assessed_under_v1(session: Session, ids: list[str] = ORDINARY_MIGRANT) 
             ),
         )
     return case
+
+
+def answer_unanswered(
+    session: Session, interview_uuid: str, known: dict[str, Any], seed: int = 5
+) -> set[str]:
+    """Answer, through the core and page by page as an officer would, every question of an
+    interview in progress that has no answer yet (`known` values where given, else a strong
+    profile's); returns the questions it had to answer."""
+    interview = interviews.get(session, interview_uuid)
+    form = interviews.form_of(session, interview)
+    pick = demo.AnswerPicker(random.Random(seed), "strong", known)
+    asked: set[str] = set()
+
+    def flow_for(answers: dict[str, object]) -> Flow:
+        return Flow(form, {**interviews.answers(session, interview_uuid), **answers}, "en")
+
+    def save(question: str, value: object) -> None:
+        if question not in interviews.answers(session, interview_uuid):
+            interviews.save_answer(session, interview, question, value)
+            asked.add(question)
+
+    demo.fill(flow_for, form, pick, save)
+    return asked

@@ -326,7 +326,18 @@ def test_regex_never_takes_long() -> None:
             parse(f"regex(., '{pattern}')").evaluate(Context(current=text))
     assert time.monotonic() - started < 5
     # Past MAX_TEXT characters a text never matches (nor does an invalid pattern).
-    assert ev("regex(., '^a')", current="a" * regexes.MAX_TEXT) is True
-    assert ev("regex(., '^a')", current="a" * (regexes.MAX_TEXT + 1)) is False
+    assert ev("regex(., '^a+')", current="a" * regexes.MAX_TEXT) is True
+    assert ev("regex(., '^a+')", current="a" * (regexes.MAX_TEXT + 1)) is False
     assert ev("regex('x', '(')") is False
     assert regexes.problem("(") == "invalid" and regexes.problem("a" * 1001) == "long"
+
+
+def test_regex_matches_the_whole_answer_as_odk() -> None:
+    # JavaRosa XPathFuncExpr.regex() is Pattern.matches: the pattern must match the whole
+    # text. Searching let a constraint regex(., '[0-9]{10}') accept 11 digits.
+    constraint = parse("regex(., '[0-9]{10}')")
+    assert constraint.evaluate(Context(current="0123456789")) is True
+    assert constraint.evaluate(Context(current="01234567890")) is False
+    assert constraint.evaluate(Context(current="x0123456789")) is False
+    assert ev("regex('12345', '[0-9]+')") is True  # JavaRosa XPathEvalTest#regex
+    assert ev("regex('ab12', '[a-z]+')") is False

@@ -135,6 +135,7 @@ def test_a_referral_that_sends_identifying_data_needs_the_name(session):
     assert person.title == "The person"
     assert person.rows == (
         ("Full name", "Нургүл Асанова"),
+        ("Sex", "Female"),
         ("Date of birth", "08.03.1999"),
         ("Document number", "ID 1234567"),
     )

@@ -50,8 +50,10 @@ def legal_basis_label(code: str) -> str:
 
 
 class ReferralDialog(QDialog):
-    def __init__(self, session: Session, case_uuid: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self, session: Session, case_uuid: str, parent: QWidget | None = None, language: str = ""
+    ) -> None:
+        super().__init__(parent)  # `language`: of the packet, as chosen in the case view
         self.session = session
         self.case_uuid = case_uuid
         self.case_number = cases.get_case(session, case_uuid, audit_view=False).number
@@ -97,7 +99,7 @@ class ReferralDialog(QDialog):
         self.language.setAccessibleName(_("Language of the packet"))
         for code in LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES[code], code)
-        self.language.setCurrentIndex(self.language.findData(current_language()))
+        self.language.setCurrentIndex(self.language.findData(language or current_language()))
         self.reason = text_edit(_("Reason for the referral"), "referral_reason")
         self.risks = text_edit(_("Risks"), "referral_risks")
         form = QFormLayout()
@@ -187,6 +189,9 @@ class ReferralDialog(QDialog):
         self.type.currentIndexChanged.connect(self._filter)
         self.recipient.currentIndexChanged.connect(self._recipient_changed)
         self._filter()
+        consented = consent.consented_recipients(session, case_uuid)  # the latest first
+        if consented and consented[0] in {o.id for o in self.orgs}:
+            self.choose(consented[0])  # the recipient the person consented to comes chosen
         self.recipient.setFocus()
 
     @staticmethod

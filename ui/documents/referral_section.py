@@ -216,7 +216,9 @@ class ReferralSection(QGroupBox):
 
     # -- actions -------------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        dialog = ReferralDialog(self.session, self.case_uuid, self)
+        dialog = ReferralDialog(
+            self.session, self.case_uuid, self, str(self.language.currentData())
+        )
         accepted = dialog.exec()
         if accepted and dialog.made is not None:
             self.refresh()

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idtool import interviews
 from idtool.i18n import _
 from idtool.questionnaire.flow import Flow, ValidationIssue
 from idtool.questionnaire.model import Choice, Form, Kind, Question, Section
+from idtool.session import Session
 from ui.fields import error_label, show_error
 from ui.interview.inputs import QuestionInput, make_input
 
@@ -53,6 +55,10 @@ class QuestionBlock(QWidget):
             if focus:
                 self.label.setBuddy(focus[0])
         layout.addWidget(self.error)
+        self.computed_note = QLabel(_("Worked out from the date of birth."), self)
+        self.computed_note.setObjectName(f"computed_{question.name}")
+        self.computed_note.hide()
+        layout.addWidget(self.computed_note)
         self.required = False
         self._text = ""
 
@@ -131,6 +137,17 @@ class SectionPage(QScrollArea):
         for name, block in self.blocks.items():
             if block.input is not None:
                 block.input.set_value(answers[name] if name in answers else flow.answer(name))
+
+    def refill(self, answers: dict[str, object], names: set[str], computed: frozenset[str]) -> None:
+        """Show again the answers `names` the core changed (kept in step with the person
+        record), and the computed ones read-only: shown, never typed."""
+        for name, block in self.blocks.items():
+            if block.input is None:
+                continue
+            if name in names:
+                block.input.set_value(answers.get(name))
+            block.input.setEnabled(name not in computed)
+            block.computed_note.setVisible(name in computed)
 
     def apply(self, flow: Flow, lang: str) -> None:
         """Relevance, required marks and filtered choices as the answers now stand."""
@@ -220,3 +237,21 @@ class SectionPage(QScrollArea):
                 return widget
             widget = widget.parentWidget()
         return None
+
+
+def refill(
+    session: Session,
+    interview: interviews.Interview,
+    pages: dict[str, SectionPage],
+    old: dict[str, object],
+) -> tuple[dict[str, object], frozenset[str]]:
+    """After an answer was saved (the answers then were `old`): show on `pages` the answers the
+    core changed to keep them in step with the person record (the age worked out from a date of
+    birth just given; a bound answer cleared, answered again from the record); returns the
+    answers and the computed questions as they stand."""
+    fresh = interviews.answers(session, interview.uuid)
+    computed = interviews.computed(session, interview)
+    changed = {q for q, v in fresh.items() if old.get(q) != v}
+    for page in pages.values():
+        page.refill(fresh, changed, computed)
+    return fresh, computed

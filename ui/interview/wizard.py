@@ -7,6 +7,7 @@ idle) and kept, so moving between sections only swaps the visible page.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from itertools import pairwise
 
@@ -31,7 +32,7 @@ from idtool.questionnaire.answers import AnswerError
 from idtool.questionnaire.flow import Flow, ValidationIssue
 from idtool.session import Session
 from ui.fields import error_label, failure_text, show_error
-from ui.interview.page import SectionPage
+from ui.interview.page import SectionPage, refill
 from ui.interview.panels import GuidancePanel, SectionList, officer_text
 
 NEXT_KEYS = ("Alt+Right", "Ctrl+PgDown")
@@ -52,7 +53,11 @@ class InterviewWizard(QWidget):
         self.session = session
         self.interview = interviews.get(session, interview_uuid)
         self.form = interviews.form_of(session, self.interview)
+        # What is known about the person is shown prefilled (busy: the answers as they are).
+        with contextlib.suppress(IdtoolError, database.DatabaseError):
+            interviews.refresh_from_person(session, self.interview)
         self.answers: dict[str, object] = interviews.answers(session, interview_uuid)
+        self.computed = interviews.computed(session, self.interview)
         self.flow = self._new_flow()
         self.pages: dict[str, SectionPage] = {}
         self.done = not self.interview.in_progress
@@ -159,6 +164,7 @@ class InterviewWizard(QWidget):
         if page is None:
             page = SectionPage(self.form, self.form.section(name), self.flow, self.stack)
             page.load(self.answers, self.flow)
+            page.refill(self.answers, set(), self.computed)
             page.relabel(self.interview.language, self.flow)
             page.answered.connect(
                 lambda question, value, p=page: self._answered(p, question, value)
@@ -235,6 +241,8 @@ class InterviewWizard(QWidget):
             self._say(_error_text(exc))
             return
         self.answers[name] = stored
+        # Show the other answers the core kept in step with the person record.
+        self.answers, self.computed = refill(self.session, self.interview, self.pages, self.answers)
         self.flow = self._new_flow()
         page.apply(self.flow, self.interview.language)
         self._refresh()

@@ -1,0 +1,1 @@
+"""File > Back up… and File > Restore…: the encrypted backup of the data folder (idtool.backup)."""
