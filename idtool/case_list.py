@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from idtool import identity, names
-from idtool.cases import Person, Status
+from idtool.cases import Person, Status, status_label
 from idtool.i18n import N_, gettext
 from idtool.session import Session
 
@@ -31,6 +31,7 @@ class CaseRow:
     interview_in_progress: bool
     demo: bool = False
     working_name: str = ""
+    assessed: bool = True  # False for a case nothing has been assessed in yet (shown as new)
 
     def person(self, lang: str | None = None) -> str:
         """The person's name, or the working name marked as such."""
@@ -49,6 +50,9 @@ SORT_COLUMNS = {
     "region": "c.region",
     "person": "p.name_key",
 }
+NEW = "new"  # not a stored status: a "possible" case with no assessment yet
+NEW_LABEL = N_("New")
+_ASSESSED = "EXISTS (SELECT 1 FROM assessments a WHERE a.case_uuid = c.uuid)"
 _TRIGRAM = 3  # the search index finds fragments of at least three letters
 _WORKING = object()  # stands for the cases found by working name, until a session is known
 WALK_ABOVE = 2000  # matches above which a page is found by walking the cases in order
@@ -117,7 +121,13 @@ class CaseQuery:
             # is quicker when few do.
             clauses.append(f"{'+' if walk else ''}c.uuid IN ({self._matches})")
             args += self._args(session)
-        if self.status:
+        if self.status == NEW:
+            clauses.append(f"c.status = ? AND NOT {_ASSESSED}")
+            args.append(Status.POSSIBLE.value)
+        elif self.status == Status.POSSIBLE:
+            clauses.append(f"c.status = ? AND {_ASSESSED}")
+            args.append(self.status)
+        elif self.status:
             clauses.append("c.status = ?")
             args.append(self.status)
         return ((" WHERE " + " AND ".join(clauses)) if clauses else ""), tuple(args)
@@ -152,8 +162,9 @@ class CaseQuery:
         sql = (
             "SELECT c.uuid, c.number, c.opened_at, c.status, o.name, c.region, p.full_name,"
             " c.review, EXISTS (SELECT 1 FROM interviews i WHERE i.case_uuid = c.uuid"
-            " AND i.state = 'in_progress'), c.demo, p.working_name"
-            f" FROM ({pick}) pick JOIN cases c ON c.rowid = pick.rid"
+            " AND i.state = 'in_progress'), c.demo, p.working_name, "
+            + _ASSESSED
+            + f" FROM ({pick}) pick JOIN cases c ON c.rowid = pick.rid"
             " JOIN persons p ON p.uuid = c.person_uuid"
             " JOIN officers o ON o.uuid = c.officer_uuid"
             + self._order()  # the same order again: the join does not keep the picked one
@@ -161,7 +172,8 @@ class CaseQuery:
         rows = session.conn.execute(sql, (*args, limit, offset)).fetchall()
         return [
             CaseRow(
-                r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]), bool(r[9]), r[10]
+                *(r[0], r[1], r[2], r[3], r[4], r[5], r[6]),
+                *(bool(r[7]), bool(r[8]), bool(r[9]), r[10], bool(r[11])),
             )
             for r in rows
         ]
@@ -169,6 +181,7 @@ class CaseQuery:
 
 NEXT_STEPS = {
     "resume": N_("Resume the interview"),
+    NEW: N_("Screening interview"),
     Status.POSSIBLE: N_("Full identification interview"),
     Status.IDENTIFIED: N_("Issue certificate and refer"),
     Status.NOT_IDENTIFIED: N_("Offer other help if needed"),
@@ -178,6 +191,18 @@ NEXT_STEPS = {
 }
 
 
+def shown_status(status: str, assessed: bool) -> str:
+    """The status as the list and the case view show it: a case nothing has been assessed in
+    yet is "new", not yet a "possible victim"."""
+    return NEW if status == Status.POSSIBLE and not assessed else status
+
+
+def status_text(status: str, assessed: bool, lang: str | None = None) -> str:
+    if shown_status(status, assessed) == NEW:
+        return gettext(NEW_LABEL, lang)
+    return status_label(status, lang)
+
+
 def next_step(row: CaseRow, lang: str | None = None) -> str:
-    key = "resume" if row.interview_in_progress else Status(row.status)
-    return gettext(NEXT_STEPS[key], lang)
+    key: str = "resume" if row.interview_in_progress else shown_status(row.status, row.assessed)
+    return gettext(NEXT_STEPS[key if key in ("resume", NEW) else Status(key)], lang)

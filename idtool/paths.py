@@ -23,6 +23,11 @@ def resources_dir() -> Path:
     return project_root() / "resources"
 
 
+def guide_dir() -> Path:
+    """The user guide (`<lang>.md` and `img/<lang>/`), shipped in the build as in the source."""
+    return project_root() / "docs" / "guide"
+
+
 def questionnaires_dir() -> Path:
     return project_root() / "questionnaires"
 

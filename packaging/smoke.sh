@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the built one-folder program (packaging/build.sh first):
 #   - the Qt platform plugins xcb and offscreen are in the folder, and no translation sources;
+#   - the user guide (docs/guide: ky, ru, en and their pictures) is in the folder;
 #   - `idtool --version` prints the version of the source tree;
 #   - `idtool self-check` passes (real key derivation, as officers get it);
 #   - `idtool-gui --self-check` passes offscreen, and on X11 under Xvfb when xvfb-run exists;
@@ -22,6 +23,10 @@ done
 for plugin in libqxcb.so libqoffscreen.so; do
     [ -f "$dist/_internal/PySide6/Qt/plugins/platforms/$plugin" ] \
         || fail "Qt platform plugin $plugin is not in the build"
+done
+for lang in ky ru en; do  # Help > User guide reads them offline
+    [ -f "$dist/_internal/docs/guide/$lang.md" ] && [ -d "$dist/_internal/docs/guide/img/$lang" ] \
+        || fail "the user guide in $lang is not in the build"
 done
 if find "$dist" -name '*.po' -o -name '_pending' | grep -q .; then
     fail "translation sources (.po, _pending) were shipped"

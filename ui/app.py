@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     _install_excepthook()
     app.setApplicationName("idtool")
-    app.setApplicationDisplayName(_("idtool - NRM identification"))
+    app.setApplicationDisplayName(_("idtool - NRM identification"))  # and on each language change
     if args.self_check:
         return _self_check(app, settings)
     if args.demo:
@@ -153,9 +153,9 @@ def _run_demo(app: object, settings: settings_mod.Settings) -> int:
         vault = Vault(folder / "data", kdf_params=kdf.FAST_PARAMS)
         session, _code = vault.create(DEMO_OFFICER, "supervisor", passphrase)
         window = MainWindow(vault, settings, demo=True)
-        window.unlock_hint = _("Demo: officer {name}, passphrase {passphrase}").format(
+        window.unlock_hint = lambda: _("Demo: officer {name}, passphrase {passphrase}").format(
             name=DEMO_OFFICER, passphrase=passphrase
-        )
+        )  # asked again in each language
         window.start_unlocked(session)
         from ui.window_size import fit_to_screen
 

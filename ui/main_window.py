@@ -6,20 +6,27 @@ survives behind the unlock page. The window title is fixed text, never personal 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
 
-from idtool import __version__
 from idtool import settings as settings_mod
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, set_language
 from idtool.vault import Vault
 from ui import place as places
+from ui.help.menu import build_help_menu, set_titles, show_help
 from ui.idle import InactivityTimer
 from ui.quickhide import QuickHide
+from ui.report_menu import add_report_actions
 from ui.tasks import cancel_all
 from ui.unlock_page import UnlockPage
 
@@ -57,7 +64,8 @@ class MainWindow(QMainWindow):
         self.quick_hide = QuickHide(self)
         self.quick_hide.triggered.connect(self.lock)
         self.demo = demo
-        self.unlock_hint = ""
+        # A line for the unlock page; a callable is asked again in each language.
+        self.unlock_hint: str | Callable[[], str] = ""
         from ui.backup.menu import BackupActions
 
         self.backup = BackupActions(self, self._rebuild)
@@ -73,10 +81,7 @@ class MainWindow(QMainWindow):
     def _rebuild(self, keep: places.Place | None = None) -> None:
         """(Re)create the menus and the page for the current state, in the current language;
         with `keep`, show that place again (see ui.place)."""
-        title = _("idtool - NRM identification")
-        if self.demo:
-            title = _("{title} [DEMO]").format(title=title)
-        self.setWindowTitle(title)
+        set_titles(self, self.demo)
         while self.stack.count():
             widget = self.stack.widget(0)
             self.stack.removeWidget(widget)
@@ -100,7 +105,8 @@ class MainWindow(QMainWindow):
             page = setup
             self.status_officer.clear()
         else:
-            unlock = UnlockPage(self.vault, hint=self.unlock_hint)
+            hint = self.unlock_hint() if callable(self.unlock_hint) else self.unlock_hint
+            unlock = UnlockPage(self.vault, hint=hint)
             unlock.unlocked.connect(self._on_unlocked)
             page = unlock
             self.status_officer.clear()
@@ -222,14 +228,7 @@ class MainWindow(QMainWindow):
             statistics.setObjectName("action_statistics")
             statistics.triggered.connect(self._statistics)
             stats_menu.addAction(statistics)
-            justice_stats = QAction(_("C&riminal-justice statistics…"), self)
-            justice_stats.setObjectName("action_justice_statistics")
-            justice_stats.triggered.connect(self._justice_statistics)
-            stats_menu.addAction(justice_stats)
-            partner_formats = QAction(_("&Partner formats (HTCDS)…"), self)
-            partner_formats.setObjectName("action_partner_formats")
-            partner_formats.triggered.connect(self._partner_formats)
-            stats_menu.addAction(partner_formats)
+            add_report_actions(self, stats_menu, self.session)
 
         if self.session is not None:
             tools = bar.addMenu(_("&Tools"))
@@ -273,10 +272,13 @@ class MainWindow(QMainWindow):
             lock_menu.addAction(action)
         self.backup.add_settings(settings_menu, self.settings, self._save_settings)
 
-        help_menu = bar.addMenu(_("&Help"))
-        about = QAction(_("&About"), self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        if self.session is not None and self.session.can(self._manage_officers_action()):
+            org = QAction(_("&Organisation of this computer…"), self)
+            org.setObjectName("action_organisation")
+            org.triggered.connect(self._issuing)
+            settings_menu.addAction(org)
+
+        self.guide_action = build_help_menu(self, bar)
 
     @staticmethod
     def _manage_officers_action() -> object:
@@ -344,18 +346,6 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             StatsDialog(self.session, self, demo=self.demo).exec()
 
-    def _justice_statistics(self) -> None:
-        from ui.stats.justice_dialog import JusticeDialog
-
-        if self.session is not None:
-            JusticeDialog(self.session, self).exec()
-
-    def _partner_formats(self) -> None:
-        from ui.partner.dialog import PartnerFormatsDialog
-
-        if self.session is not None:
-            PartnerFormatsDialog(self.session, self).exec()
-
     def _policy(self) -> None:
         from ui.policy_dialog import PolicyDialog
 
@@ -386,16 +376,8 @@ class MainWindow(QMainWindow):
         if self.session is not None and ChangePassphraseDialog(self.session, self).exec():
             self.statusBar().showMessage(_("Passphrase changed."), 4000)
 
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            _("About idtool"),
-            _(
-                "idtool {version}: identification of victims of trafficking in persons for the "
-                "National Referral Mechanism of the Kyrgyz Republic. All data stays encrypted on "
-                "this computer."
-            ).format(version=__version__),
-        )
+    def show_help(self) -> None:
+        show_help(self)
 
     def closeEvent(self, event) -> None:
         cancel_all()

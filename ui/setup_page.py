@@ -76,6 +76,11 @@ class SetupPage(QWidget):
         self.organisation.addItem(_("(choose later)"), "")
         for org in sorted(directory.shipped().organisations, key=lambda o: o.title()):
             self.organisation.addItem(org.title(), org.id)
+        self.organisation_note = QLabel()
+        self.organisation_note.setObjectName("setup_organisation_note")
+        self.organisation_note.setWordWrap(True)
+        self.organisation.currentIndexChanged.connect(self._organisation_note)
+        self._organisation_note()
         hint = StrengthHint(self.passphrase, name_edit=self.name, object_name="setup_strength")
         form = QFormLayout()
         form.addRow(_("Supervisor name:"), self.name)
@@ -83,6 +88,7 @@ class SetupPage(QWidget):
         form.addRow("", hint)  # under the passphrase it rates, as in the officer dialogs
         form.addRow(_("Repeat the passphrase:"), self.repeat)
         form.addRow(_("Organisation:"), self.organisation)
+        form.addRow("", self.organisation_note)
         self.error = error_label("setup_error")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -130,6 +136,16 @@ class SetupPage(QWidget):
         self.repeat.setText(str(typed.get("repeat", "")))
         self.organisation.setCurrentIndex(
             max(0, self.organisation.findData(typed.get("organisation")))
+        )
+
+    def _organisation_note(self) -> None:
+        self.organisation_note.setText(
+            _("Printed on every certificate as the issuing organisation.")
+            if self.organisation.currentData()
+            else _(
+                "Certificates cannot be issued until the organisation is chosen: a supervisor "
+                "chooses it later in Settings > Organisation of this computer…"
+            )
         )
 
     def _build_code_page(self) -> QWidget:

@@ -95,10 +95,10 @@ class Workspace(QWidget):
         page.new_case.connect(self.new_case)
         self._show(page, "cases")
 
-    def show_case(self, case_uuid: str) -> None:
+    def show_case(self, case_uuid: str, tab: str = "summary") -> None:
         from ui.cases.case_view import CaseView
 
-        page = CaseView(self.session, case_uuid)
+        page = CaseView(self.session, case_uuid, tab=tab)
         page.resume_interview.connect(self.show_interview)
         page.new_interview.connect(self.new_interview)
         page.review.connect(self.show_review)
@@ -133,7 +133,7 @@ class Workspace(QWidget):
             return
         page.completed.connect(self.interview_completed)
         page.completed.connect(lambda _uuid: self.show_review(case_uuid))
-        page.paused.connect(lambda: self.show_case(case_uuid))
+        page.paused.connect(lambda: self.show_case(case_uuid, "interviews"))
         self._show(page, "interview", interview_uuid)
 
     def interview_completed(self, interview_uuid: str) -> None:
@@ -153,6 +153,6 @@ class Workspace(QWidget):
         except NotPermitted as refused:  # a prosecutor without consent to law enforcement
             QMessageBox.information(self, _("Review and decision"), refused.message)
             return
-        page.decided.connect(self.show_case)
+        page.decided.connect(lambda uuid: self.show_case(uuid, "decision"))  # the certificate next
         page.back.connect(lambda: self.show_case(case_uuid))
         self._show(page, "review", case_uuid)

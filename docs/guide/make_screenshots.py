@@ -68,11 +68,13 @@ from idtool.sync import devices, enrol, export, updates
 from idtool.sync.importer import import_bundle
 from idtool.sync.labels import field_name
 from idtool.vault import Vault
+from ui.cases.case_view import TABS
 from ui.cases.new_case_dialog import NewCaseDialog
 from ui.documents.confirm_dialog import ConfirmIssueDialog
 from ui.documents.consent_dialog import ConsentDialog
 from ui.documents.referral_dialog import ReferralDialog
 from ui.documents.verify_dialog import VerifyDialog
+from ui.help.window import show_for as show_help_for
 from ui.issuing_dialog import IssuingDialog
 from ui.main_window import MainWindow
 from ui.officers_dialog import OfficersDialog
@@ -433,6 +435,17 @@ def shoot_officer(world: World, window: MainWindow, shot: Shooter) -> None:
     case_view = workspace.current  # type: ignore[attr-defined]
     scroll_to(case_view, case_view.certificate_section)
     shot.save(window, "case-certificate")
+    for tab in TABS:  # the case view's tabs, each from its top
+        case_view.show_tab(tab)
+        case_view.scroll_area.verticalScrollBar().setValue(0)
+        shot.save(window, f"case-{tab}")
+    # Help > User guide (F1) on the case view's last tab: the guide at its section.
+    case_view.show_tab("summary")
+    guide = show_help_for(window)
+    guide.resize(1100, 720)
+    guide.go_to(guide.section)
+    shot.save(guide, "help")
+    guide.close()
 
     verify = VerifyDialog(session, window)
     verify.code.setPlainText(certificate.code)

@@ -133,7 +133,11 @@ def answer_file_dialogs(
 
 
 def scroll_to(page: QWidget, widget: QWidget, margin: int = 6) -> None:
-    """Scroll a case page (it has `scroll_area`) so that `widget` is at the top."""
+    """Scroll a case page (it has `scroll_area`) so that `widget` is at the top; in the case
+    view, on the tab that holds it."""
+    reveal = getattr(page, "reveal", None)
+    if callable(reveal):
+        reveal(widget)
     area = page.scroll_area  # type: ignore[attr-defined]
     settle()
     top = widget.mapTo(area.widget(), QPoint(0, 0)).y()

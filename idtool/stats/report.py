@@ -7,15 +7,26 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Callable
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from idtool.documents.style import SANS, SANS_BOLD, register_fonts
 from idtool.i18n import _
@@ -122,65 +133,128 @@ def to_csv(pub: Published) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+CHART_LABEL = 34  # characters of a category name beside its bar (the table has it whole)
+
+
+def empty_text() -> str:
+    return _("No case was recorded in this period: every count is 0.")
+
+
+def no_chart_text() -> str:
+    return _("No chart: every count here is hidden or 0.")
+
+
+WIDTH = 164 * mm  # of a table: A4 less the margins
+
+
+def _number_width(headers: list[str], style: ParagraphStyle) -> float:
+    """A number column as wide as the longest word of its header (so that a header wraps
+    between words, never inside one), from 28 to 42 mm."""
+    longest = max(
+        stringWidth(word, style.fontName, style.fontSize) for h in headers for word in h.split()
+    )
+    return min(max(longest + 6 * mm, 28 * mm), 42 * mm)
+
+
+def _axis_step(top: int) -> int:
+    """A whole-number step giving about five ticks up to `top`."""
+    return max(1, math.ceil(top / 5))
+
+
+def _chart(labels: list[str], values: list[int]) -> Drawing:
+    """Horizontal bars of the shown counts, on a whole-number axis from 0."""
+    rows = len(labels)
+    drawing = Drawing(160 * mm, 10 * mm + 5 * mm * rows)
+    chart = HorizontalBarChart()
+    # The stubs say int (from the defaults); ReportLab takes any number here.
+    chart.x, chart.y = 55 * mm, 6 * mm  # type: ignore[assignment]
+    chart.width, chart.height = 95 * mm, 5 * mm * rows  # type: ignore[assignment]
+    chart.data = [values]
+    chart.categoryAxis.categoryNames = [
+        label if len(label) <= CHART_LABEL else label[: CHART_LABEL - 1] + "…" for label in labels
+    ]
+    chart.categoryAxis.labels.fontName = SANS
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontName = SANS
+    chart.valueAxis.labels.fontSize = 7
+    step = _axis_step(max(values))
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.valueMax = step * math.ceil(max(values) / step)
+    chart.valueAxis.labelTextFormat = "%d"
+    chart.bars[0].fillColor = colors.HexColor("#3b6ea5")
+    drawing.add(chart)
+    return drawing
+
+
 def to_pdf(pub: Published) -> bytes:
     """An A4 report: period and suppression rule, figures, a table and a bar chart per
-    breakdown (bars only for counts that are shown)."""
+    breakdown (bars only for counts that are shown). Headers and row names wrap in their cells;
+    a period without cases says so instead of a page of zeros."""
     register_fonts()
     body = ParagraphStyle("body", fontName=SANS, fontSize=9, leading=12)
+    note = ParagraphStyle("note", body, fontName=SANS_BOLD, spaceBefore=2, spaceAfter=2)
     head = ParagraphStyle("head", fontName=SANS_BOLD, fontSize=15, leading=19)
     sub = ParagraphStyle("sub", fontName=SANS_BOLD, fontSize=11, leading=14)
+    cell = ParagraphStyle("cell", fontName=SANS, fontSize=8, leading=10)
+    head_cell = ParagraphStyle("head_cell", cell, fontName=SANS_BOLD, fontSize=7.5, leading=9.5)
+    head_number = ParagraphStyle("head_number", head_cell, alignment=TA_RIGHT)
     style = TableStyle(
         [
             ("FONTNAME", (0, 0), (-1, -1), SANS),
             ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ("FONTNAME", (0, 0), (-1, 0), SANS_BOLD),
             ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f7")),
             ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
         ]
     )
-    story = [
+    story: list[Flowable] = [
         Paragraph(_("NRM statistics"), head),
         Paragraph(period_text(pub), body),
         Paragraph(rule_text(pub), body),
-        Spacer(1, 4 * mm),
     ]
-    figures = Table([[_("Figure"), _("Value")], *headline(pub)], colWidths=[120 * mm, 30 * mm])
+    empty = pub.stats.cases == 0
+    if empty:
+        story.append(Paragraph(empty_text(), note))
+    story.append(Spacer(1, 4 * mm))
+    figures = Table(
+        [
+            [Paragraph(_("Figure"), head_cell), Paragraph(_("Value"), head_number)],
+            *([Paragraph(label, cell), value] for label, value in headline(pub)),
+        ],
+        colWidths=[WIDTH - 30 * mm, 30 * mm],
+        repeatRows=1,
+    )
     figures.setStyle(style)
     story += [figures, Spacer(1, 5 * mm)]
+    if empty:
+        return _build(story)
     for dim in DIMENSIONS:
-        cell = ParagraphStyle("cell", fontName=SANS, fontSize=8, leading=10)
         rows = [[Paragraph(row[0], cell), *row[1:]] for row in breakdown_rows(pub, dim)]
-        story.append(Paragraph(dimension_label(dim), sub))
-        t = Table(
-            [[dimension_label(dim), *(outcome_label(c) for c in COLUMNS)], *rows],
-            colWidths=[70 * mm, 30 * mm, 30 * mm, 30 * mm],
-            repeatRows=1,
-        )
+        header = [
+            Paragraph(dimension_label(dim), head_cell),
+            *(Paragraph(outcome_label(c), head_number) for c in COLUMNS),
+        ]
+        number = _number_width([outcome_label(c) for c in COLUMNS], head_number)
+        widths = [WIDTH - len(COLUMNS) * number, *(number for _c in COLUMNS)]
+        t = Table([header, *rows], colWidths=widths, repeatRows=1)
         t.setStyle(style)
-        story += [t, Spacer(1, 2 * mm)]
+        part: list[Flowable] = [Paragraph(dimension_label(dim), sub), t, Spacer(1, 2 * mm)]
         shown = pub.tables[dim]
         cats = shown.table.rows
         if cats:
             values = [shown.shown(r, "screened") or 0 for r in cats]
-            drawing = Drawing(160 * mm, 8 * mm + 5 * mm * len(cats))
-            chart = HorizontalBarChart()
-            # The stubs say int (from the defaults); ReportLab takes any number here.
-            chart.x, chart.y = 55 * mm, 4 * mm  # type: ignore[assignment]
-            chart.width, chart.height = 95 * mm, 5 * mm * len(cats)  # type: ignore[assignment]
-            chart.data = [values]
-            chart.categoryAxis.categoryNames = [category_label(dim, str(r))[:40] for r in cats]
-            chart.categoryAxis.labels.fontName = SANS
-            chart.categoryAxis.labels.fontSize = 7
-            chart.valueAxis.labels.fontName = SANS
-            chart.valueAxis.labels.fontSize = 7
-            chart.valueAxis.valueMin = 0
-            chart.bars[0].fillColor = colors.HexColor("#3b6ea5")
-            drawing.add(chart)
-            story += [
-                Paragraph(_("Screened cases (suppressed counts are not drawn)"), body),
-                drawing,
-                Spacer(1, 4 * mm),
-            ]
+            part.append(Paragraph(_("Screened cases (suppressed counts are not drawn)"), body))
+            if max(values) > 0:
+                part.append(_chart([category_label(dim, str(r)) for r in cats], values))
+            else:
+                part.append(Paragraph(no_chart_text(), body))
+        story += [KeepTogether(part), Spacer(1, 4 * mm)]
+    return _build(story)
+
+
+def _build(story: list[Flowable]) -> bytes:
     out = io.BytesIO()
     SimpleDocTemplate(
         out,

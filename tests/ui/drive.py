@@ -201,9 +201,14 @@ def pdf_text(path: Path) -> str:
 
 
 def click_scrolled(qtbot: Any, page: Any, widget: QWidget) -> None:
-    """Click a widget of a scrolling page as a person would: scrolled into view first."""
+    """Click a widget of a scrolling page as a person would: scrolled into view first (on a
+    page in tabs, the case view, its tab is chosen first)."""
     QApplication.processEvents()  # lay out what changed since the last click
-    page.scroll_area.ensureWidgetVisible(widget)
+    reveal = getattr(page, "reveal", None)
+    if callable(reveal):
+        reveal(widget)
+    else:
+        page.scroll_area.ensureWidgetVisible(widget)
     QApplication.processEvents()
     # A radio button reacts on its indicator and text, not on the empty rest of its row.
     x = 8 if isinstance(widget, QRadioButton) else widget.width() // 2

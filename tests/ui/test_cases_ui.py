@@ -142,6 +142,8 @@ def test_status_filter_activation_and_new_case_signal(qtbot, session):
     page.status.setCurrentIndex(page.status.findData("identified"))
     assert page.model.rowCount() == 0
     page.status.setCurrentIndex(page.status.findData("possible"))
+    assert page.model.rowCount() == 0  # nothing assessed yet: the case is new
+    page.status.setCurrentIndex(page.status.findData("new"))
     assert page.model.rowCount() == 1
     with qtbot.waitSignal(page.open_case) as opened:
         page.table.setFocus()

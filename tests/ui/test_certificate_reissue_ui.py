@@ -27,7 +27,7 @@ def session(made_vault):
 
 def test_discreet_wording_for_the_original_and_a_copy(qtbot, session, tmp_path, monkeypatch):
     case = person_case(session, decide=True)
-    section = show(qtbot, CaseView(session, case.uuid)).certificate_section
+    section = show(qtbot, CaseView(session, case.uuid, tab="decision")).certificate_section
     section.language.setCurrentIndex(section.language.findData("en"))
     section.discreet.setChecked(True)
     original = tmp_path / "original.pdf"
@@ -57,7 +57,7 @@ def test_the_coordinator_allows_a_new_certificate(
 ):
     case = person_case(session, decide=True)
     first = issuance.issue(session, case.uuid, "ru").certificate
-    view = show(qtbot, CaseView(session, case.uuid))
+    view = show(qtbot, CaseView(session, case.uuid, tab="decision"))
     section = view.certificate_section
     # While the certificate is valid the button offers the permission (trafficked again).
     assert section.allow_button.isVisible() and section.allow_button.isEnabled()
@@ -95,7 +95,7 @@ def test_the_coordinator_allows_a_new_certificate(
     officers.add_officer(session, GUARD, "border_guard", GUARD_PASS)
     vault, _ = made_vault
     with vault.unlock(GUARD, GUARD_PASS) as guard:
-        other = show(qtbot, CaseView(guard, case.uuid)).certificate_section
+        other = show(qtbot, CaseView(guard, case.uuid, tab="decision")).certificate_section
         assert not other.allow_button.isVisibleTo(other)
 
 

@@ -26,7 +26,7 @@ def _texts(widget):
 def test_a_police_officer_records_the_link(qtbot, session):
     case = case_with(session)
     police = _as(session, "Police One", "police")
-    view = show(qtbot, CaseView(police, case.uuid))
+    view = show(qtbot, CaseView(police, case.uuid, tab="consent"))
     section = view.criminal_link_section
     assert section.record_button.isVisible() and not section.review_button.isVisible()
 
@@ -52,7 +52,7 @@ def test_a_police_officer_records_the_link(qtbot, session):
 
 def test_a_wrong_choice_is_explained_in_the_dialog(qtbot, session):
     case = case_with(session)
-    view = show(qtbot, CaseView(session, case.uuid))
+    view = show(qtbot, CaseView(session, case.uuid, tab="consent"))
     seen: list[str] = []
 
     def fill(dialog: LinkDialog) -> None:
@@ -69,7 +69,7 @@ def test_a_wrong_choice_is_explained_in_the_dialog(qtbot, session):
 def test_others_see_only_that_a_criminal_case_exists(qtbot, session):
     case = case_with(session, link=MIGRATION)
     guard = _as(session, "Guard One", "border_guard")
-    view = show(qtbot, CaseView(guard, case.uuid))
+    view = show(qtbot, CaseView(guard, case.uuid, tab="consent"))
     section = view.criminal_link_section
     assert "A criminal case exists." in _texts(section)
     assert "migration" not in _texts(section).lower()
@@ -81,7 +81,7 @@ def test_a_prosecutor_opens_the_case_and_records_a_review(qtbot, session):
     case = case_with(session, link=MIGRATION)  # no consent to law enforcement
     assert any(i.case_uuid == case.uuid for i in oversight.queue(session))
     prosecutor = _as(session, "Prosecutor One", "prosecutor")
-    view = show(qtbot, CaseView(prosecutor, case.uuid))
+    view = show(qtbot, CaseView(prosecutor, case.uuid, tab="consent"))
     section = view.criminal_link_section
     assert section.review_button.isEnabled()
 

@@ -42,7 +42,7 @@ def pdf_text(path: Path) -> str:
 # -- certificate -------------------------------------------------------------------------------
 def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monkeypatch):
     case = person_case(session, decide=True)
-    view = show(qtbot, CaseView(session, case.uuid))
+    view = show(qtbot, CaseView(session, case.uuid, tab="decision"))
     section = view.certificate_section
     assert section.issue_button.isEnabled() and not section.copy_button.isEnabled()
     assert "NOT encrypted" in section.warning.text()
@@ -100,14 +100,14 @@ def test_issue_copy_and_revoke_from_the_case_view(qtbot, session, tmp_path, monk
 
 def test_issue_is_explained_when_not_possible(qtbot, session, made_vault):
     undecided = person_case(session)
-    section = show(qtbot, CaseView(session, undecided.uuid)).certificate_section
+    section = show(qtbot, CaseView(session, undecided.uuid, tab="decision")).certificate_section
     assert not section.issue_button.isEnabled()
     assert "identified victim" in section.why.text()
     officers.add_officer(session, GUARD, "border_guard", GUARD_PASS)
     decided = person_case(session, decide=True)
     vault, _ = made_vault
     with vault.unlock(GUARD, GUARD_PASS) as guard:
-        section = show(qtbot, CaseView(guard, decided.uuid)).certificate_section
+        section = show(qtbot, CaseView(guard, decided.uuid, tab="decision")).certificate_section
         assert not section.issue_button.isEnabled()
         assert "role may not issue" in section.why.text()
 
@@ -177,7 +177,7 @@ def test_verify_dialog_answers_clearly(qtbot, session, tmp_path, monkeypatch):
 # -- consent -----------------------------------------------------------------------------------
 def test_consent_needs_all_four_points_and_shows_in_the_case(qtbot, session):
     case = person_case(session)
-    view = show(qtbot, CaseView(session, case.uuid))
+    view = show(qtbot, CaseView(session, case.uuid, tab="consent"))
     section = view.consent_section
     assert section.empty.isVisible()
 

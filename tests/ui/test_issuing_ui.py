@@ -23,7 +23,7 @@ def test_a_second_officer_confirms_the_certificate(
     vault, _ = made_vault
     police = vault.unlock(POLICE, POLICE_PASS)
     assert eligibility.confirmation_needed(police)
-    section = show(qtbot, CaseView(police, case.uuid)).certificate_section
+    section = show(qtbot, CaseView(police, case.uuid, tab="decision")).certificate_section
     assert section.issue_button.isEnabled()
     out = tmp_path / "certificate.pdf"
     save_to(monkeypatch, out)

@@ -55,7 +55,7 @@ def test_a_case_opens_under_a_working_name(qtbot, session):
 
 def test_the_certificate_asks_for_the_details_it_needs(qtbot, session):
     case = nameless_case(session, identified=True)
-    view = show(qtbot, CaseView(session, case.uuid))
+    view = show(qtbot, CaseView(session, case.uuid, tab="decision"))
     section = view.certificate_section
     assert not section.issue_button.isEnabled()
     assert "needs the person's full name, date of birth" in section.why.text()
@@ -137,7 +137,7 @@ def test_an_interview_is_amended_from_the_case_view(qtbot, session):
     assert len(case_assessments.for_case(session, case.uuid)) == before + 1
     assert reviews == [case.uuid]  # on to the review, with the new recommendation
 
-    again = show(qtbot, CaseView(session, case.uuid))
+    again = show(qtbot, CaseView(session, case.uuid, tab="interviews"))
     table = again.findChild(type(again.interviews_table), "case_addenda_table")
     assert table.isVisible() and table.rowCount() == 1
     row = [table.item(0, c).text() for c in range(table.columnCount())]

@@ -50,7 +50,7 @@ def test_a_supervisor_reassesses_a_case_made_under_earlier_rules(qtbot, made_vau
     vault, _ = made_vault
     with vault.unlock(SUPERVISOR, SUPERVISOR_PASS) as session:
         case = case_assessed_under_v1(session)
-        view = show(qtbot, CaseView(session, case.uuid))
+        view = show(qtbot, CaseView(session, case.uuid, tab="decision"))
         section = view.assessments_section
         assert tree_rows(view) == [
             [
@@ -110,7 +110,7 @@ def test_other_roles_see_the_version_but_not_the_button(qtbot, made_vault):
         case = case_assessed_under_v1(session)
         officers.add_officer(session, POLICE, "police", POLICE_PASS)
     with vault.unlock(POLICE, POLICE_PASS) as police:
-        view = show(qtbot, CaseView(police, case.uuid))
+        view = show(qtbot, CaseView(police, case.uuid, tab="decision"))
         section = view.assessments_section
         assert not section.reassess_button.isVisible()
         assert section.earlier_note.isVisible()

@@ -78,7 +78,7 @@ def test_a_certificate_issued_while_a_task_writes_is_issued_or_refused_in_one_li
     qtbot, session, tmp_path, monkeypatch
 ):
     case = person_case(session, decide=True)
-    section = show(qtbot, CaseView(session, case.uuid)).certificate_section
+    section = show(qtbot, CaseView(session, case.uuid, tab="decision")).certificate_section
     out = tmp_path / "certificate.pdf"
     save_to(monkeypatch, out)
     task, release, delivered = hold_write_lock(session)

@@ -1,5 +1,8 @@
-"""One case: the person (a working name until the name is needed), interviews and their
-addenda, assessments, decisions and the case's audit trail."""
+"""One case, in tabs: the summary (the person: a working name until the name is needed), the
+interviews and their addenda, the decision and the certificate (assessments, the decision
+history, the certificate), consent and referrals, and the history (the audit trail).
+
+The row of actions above the tabs (`actions`) takes further buttons with `add_action`."""
 
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from idtool import audit, case_assessments, cases, decisions, identity, interviews
-from idtool.assessment import recommendation_label
+from idtool import case_assessments, case_list, cases, decisions, identity, interviews
 from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGE_NAMES, N_, _, current_language, gettext
 from idtool.policy import Action
@@ -24,12 +28,13 @@ from idtool.regions import region_label
 from idtool.session import Session
 from ui.cases.addenda_box import addenda_box
 from ui.cases.assessments_section import AssessmentsSection
-from ui.cases.audit_labels import AUDIT_ACTIONS
 from ui.cases.criminal_link_section import CriminalLinkSection
 from ui.cases.erase_action import erase_button
 from ui.cases.flags_note import flags_note
+from ui.cases.history_section import AuditBox, decisions_box
 from ui.cases.list_model import local_time
 from ui.cases.new_case_dialog import SEXES
+from ui.cases.overview_box import overview_box
 from ui.cases.person_dialog import PersonDialog
 from ui.cases.reviewed_note import reviewed_note
 from ui.cases.widgets import (
@@ -45,10 +50,11 @@ from ui.cases.widgets import (
 from ui.documents.certificate_section import CertificateSection
 from ui.documents.consent_section import ConsentSection
 from ui.documents.referral_section import ReferralSection
-from ui.documents.tables import refill
 from ui.interview.amend_dialog import AmendDialog
 
 STATE_LABELS = {"in_progress": N_("In progress"), "completed": N_("Completed")}
+# The tabs by name, in order; the names are what `show_tab` and the help (F1) go by.
+TABS = ("summary", "interviews", "decision", "consent", "history")
 
 
 def _form(session: Session, form_id: str, version: str | None = None) -> Form | None:
@@ -64,7 +70,14 @@ class CaseView(QWidget):
     review = Signal(str)  # case uuid
     back = Signal()
 
-    def __init__(self, session: Session, case_uuid: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        case_uuid: str,
+        parent: QWidget | None = None,
+        *,
+        tab: str = TABS[0],
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.case_uuid = case_uuid
@@ -86,60 +99,124 @@ class CaseView(QWidget):
             else _("Complete an interview before deciding.")
         )
         self.review_button.clicked.connect(lambda: self.review.emit(self.case_uuid))
-        top = QHBoxLayout()
-        top.addWidget(self.back_button)
-        top.addStretch(1)
-        self.erase_button = erase_button(session, case_uuid, self.back.emit, top)
-        top.addWidget(self.review_button)
+        self.actions = QHBoxLayout()
+        self.actions.addWidget(self.back_button)
+        self.actions.addStretch(1)
+        self.erase_button = erase_button(session, case_uuid, self.back.emit, self.actions)
+        self.actions.addWidget(self.review_button)
 
-        content = QWidget()
-        column = QVBoxLayout(content)
-        column.addLayout(top)
-        column.addWidget(heading(_("Case {number}").format(number=self.case.number)))
-        self.status = QLabel(
-            _("Status: {status}").format(status=cases.status_label(self.case.status))
-        )
+        header = QVBoxLayout()
+        header.addLayout(self.actions)
+        header.addWidget(heading(_("Case {number}").format(number=self.case.number)))
+        self.status = QLabel(self._status_text())
         self.status.setObjectName("case_status")
-        column.addWidget(self.status)
+        header.addWidget(self.status)
         self.review_note = QLabel(
             _("Marked for supervisor review: the decision differs from the recommendation.")
         )
         self.review_note.setObjectName("case_review_note")
         self.review_note.setStyleSheet("font-weight: bold;")
         self.review_note.setVisible(self.case.review)
-        column.addWidget(self.review_note)
+        header.addWidget(self.review_note)
         self.flags_note = flags_note(session, case_uuid)
-        column.addWidget(self.flags_note)
-        column.addWidget(reviewed_note(session, case_uuid))
+        header.addWidget(self.flags_note)
+        header.addWidget(reviewed_note(session, case_uuid))
         if self.case.demo:
-            column.addWidget(QLabel(_("Demo case (fictional).")))
+            header.addWidget(QLabel(_("Demo case (fictional).")))
+
         self.person_box = self._person_box()
-        column.addWidget(self.person_box)
-        column.addWidget(self._interviews_box())
-        column.addWidget(addenda_box(session, case_uuid, self._interviews, self.lang))
+        self.overview = overview_box(session, case_uuid, self.lang)
         self.assessments_section = AssessmentsSection(
             session, case_uuid, self.case.number, self._interview_form
         )
         self.assessments_section.changed.connect(self._assessments_changed)
         self.assessment_tree = self.assessments_section.tree
-        column.addWidget(self.assessments_section)
-        column.addWidget(self._decisions_box())
-        column.addWidget(self._audit_box())
+        decisions_group, self.decisions_table = decisions_box(self._decisions, self.lang)
+        self.audit_box = AuditBox(session, case_uuid)
+        self.audit_table = self.audit_box.table
         self.consent_section = ConsentSection(session, case_uuid)
         self.certificate_section = CertificateSection(session, case_uuid)
         self.referral_section = ReferralSection(session, case_uuid)
         for section in (self.consent_section, self.certificate_section, self.referral_section):
             section.changed.connect(self._documents_changed)
-            column.addWidget(section)
         self.criminal_link_section = CriminalLinkSection(session, case_uuid)
-        column.addWidget(self.criminal_link_section)
-        column.addStretch(1)
-        self.column = column
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("case_tabs")
+        self.tabs.setDocumentMode(True)
+        pages = (
+            (_("Summary"), [self.overview, self.person_box]),
+            (
+                _("Interviews"),
+                [
+                    self._interviews_box(),
+                    addenda_box(session, case_uuid, self._interviews, self.lang),
+                ],
+            ),
+            (
+                _("Decision and certificate"),
+                [self.assessments_section, decisions_group, self.certificate_section],
+            ),
+            (
+                _("Consent and referrals"),
+                [self.consent_section, self.referral_section, self.criminal_link_section],
+            ),
+            (_("History"), [self.audit_box]),
+        )
+        self._columns: list[QVBoxLayout] = []
+        for (title, widgets), name in zip(pages, TABS, strict=True):
+            content = QWidget()
+            column = QVBoxLayout(content)
+            for widget in widgets:
+                column.addWidget(widget)
+            column.addStretch(1)
+            area = page_container(content)
+            area.setObjectName(f"case_tab_{name}")
+            self.tabs.addTab(area, title)
+            self._columns.append(column)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.scroll_area = page_container(content)
-        layout.addWidget(self.scroll_area)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+        self.show_tab(tab)
         self.setFocusProxy(self.back_button)
+
+    # -- tabs ------------------------------------------------------------------------------------
+    def add_action(self, button: QPushButton) -> None:
+        """Another action of the case, in the row above the tabs (before Review and decision);
+        shown unless it was hidden on purpose."""
+        hidden = button.isHidden() and button.testAttribute(
+            Qt.WidgetAttribute.WA_WState_ExplicitShowHide
+        )
+        self.actions.insertWidget(self.actions.count() - 1, button)
+        button.setVisible(not hidden)
+
+    @property
+    def tab_name(self) -> str:
+        return TABS[self.tabs.currentIndex()]
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentIndex(TABS.index(name))
+
+    @property
+    def scroll_area(self) -> QScrollArea:
+        """The scroll area of the tab on show."""
+        area = self.tabs.currentWidget()
+        assert isinstance(area, QScrollArea)
+        return area
+
+    def reveal(self, widget: QWidget) -> None:
+        """Show the tab that holds `widget` and scroll it into view."""
+        for index in range(self.tabs.count()):
+            area = self.tabs.widget(index)
+            if isinstance(area, QScrollArea) and area.widget().isAncestorOf(widget):
+                self.tabs.setCurrentIndex(index)
+                area.ensureWidgetVisible(widget)
+                return
+
+    def _status_text(self) -> str:
+        shown = case_list.status_text(self.case.status, assessed=bool(self._assessments))
+        return _("Status: {status}").format(status=shown)
 
     # -- person --------------------------------------------------------------------------------
     def _person_box(self) -> QWidget:
@@ -199,7 +276,10 @@ class CaseView(QWidget):
 
     def _refresh_person(self) -> None:
         old, self.person_box = self.person_box, self._person_box()
-        self.column.replaceWidget(old, self.person_box)
+        self._columns[0].replaceWidget(old, self.person_box)
+        old.deleteLater()
+        old, self.overview = self.overview, overview_box(self.session, self.case_uuid, self.lang)
+        self._columns[0].replaceWidget(old, self.overview)
         old.deleteLater()
 
     # -- interviews ----------------------------------------------------------------------------
@@ -303,70 +383,7 @@ class CaseView(QWidget):
         """A supervisor re-assessed the case: the review and the audit trail follow."""
         self._assessments = self.assessments_section.assessments
         self.review_button.setEnabled(bool(self._assessments))
-        refill(self.audit_table, self._audit_rows(), max_rows=12)
-
-    # -- decisions -----------------------------------------------------------------------------
-    def _decisions_box(self) -> QWidget:
-        box, layout = group(_("Decisions"), "case_decisions")
-        superseded = {d.supersedes for d in self._decisions if d.supersedes}
-        rows = []
-        for d in reversed(self._decisions):  # newest first
-            rows.append(
-                [
-                    local_time(d.decided_at),
-                    decisions.decision_label(d.decision),
-                    _("Superseded") if d.uuid in superseded else _("Current"),
-                    _("Yes: against the recommendation") if d.against_recommendation else _("No"),
-                    d.reason,
-                    d.officer_name,
-                    recommendation_label(d.recommendation, self.lang),
-                ]
-            )
-        headers = [
-            _("Decided"),
-            _("Decision"),
-            _("State"),
-            _("Differs from recommendation"),
-            _("Reason"),
-            _("Officer"),
-            _("Recommendation"),
-        ]
-        self.decisions_table = read_only_table(
-            headers, rows, "case_decision_table", _("Decision history")
-        )
-        for r, d in enumerate(reversed(self._decisions)):
-            if d.uuid in superseded:
-                mark_row(self.decisions_table, r, italic=True, dim=True)
-            else:
-                mark_row(self.decisions_table, r, bold=True)
-        fit_columns(self.decisions_table)
-        if not self._decisions:
-            layout.addWidget(QLabel(_("No decision yet.")))
-        layout.addWidget(self.decisions_table)
-        return box
-
-    # -- audit trail ---------------------------------------------------------------------------
-    def _audit_box(self) -> QWidget:
-        box, layout = group(_("Audit trail"), "case_audit")
-        self.audit_table = read_only_table(
-            [_("Time"), _("Officer"), _("Action")],
-            self._audit_rows(),
-            "case_audit_table",
-            _("Audit trail"),
-            max_rows=12,
-        )
-        layout.addWidget(self.audit_table)
-        return box
-
-    def _audit_rows(self) -> list[list[str]]:
-        return [
-            [
-                local_time(e.ts),
-                e.officer or "—",
-                gettext(AUDIT_ACTIONS[e.action]) if e.action in AUDIT_ACTIONS else e.action,
-            ]
-            for e in audit.trail(self.session, self.case_uuid)
-        ]
+        self._documents_changed()
 
     # -- consents, certificate, referrals ------------------------------------------------------
     def _documents_changed(self) -> None:
@@ -376,7 +393,5 @@ class CaseView(QWidget):
                 section.refresh()
         self.case = cases.get_case(self.session, self.case_uuid, audit_view=False)
         self._refresh_person()
-        self.status.setText(
-            _("Status: {status}").format(status=cases.status_label(self.case.status))
-        )
-        refill(self.audit_table, self._audit_rows(), max_rows=12)
+        self.status.setText(self._status_text())
+        self.audit_box.refresh()

@@ -20,8 +20,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QStyle
 
 from idtool import dates
-from idtool.case_list import CaseQuery, CaseRow, next_step
-from idtool.cases import status_label
+from idtool.case_list import CaseQuery, CaseRow, next_step, status_text
 from idtool.i18n import N_, _
 from idtool.regions import region_label
 from idtool.session import Session
@@ -55,10 +54,11 @@ def local_time(iso: str | None) -> str:
 
 class CaseListModel(QAbstractTableModel):
     COL_NUMBER, COL_PERSON, COL_OPENED, COL_STATUS, COL_OFFICER, COL_REGION, COL_NEXT = range(7)
-    # Columns the core can order by (the next step follows from the status; names are not
-    # ordered by the core's query yet).
+    # Columns the core orders by in SQL. The next step is not one: it follows from the status
+    # and whether an interview is open, and ordering 100,000 cases by that would read them all.
     SORT_KEYS: ClassVar[dict[int, str]] = {
         COL_NUMBER: "number",
+        COL_PERSON: "person",
         COL_OPENED: "opened",
         COL_STATUS: "status",
         COL_OFFICER: "officer",
@@ -147,7 +147,7 @@ class CaseListModel(QAbstractTableModel):
                 r.number,
                 r.person(),  # a working name is marked as such
                 local_time(r.opened_at),
-                status_label(r.status),
+                status_text(r.status, r.assessed),
                 r.officer,
                 region_label(r.region),
                 next_step(r),
@@ -218,12 +218,12 @@ class CaseListModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return _(HEADERS[section])
+        if role == Qt.ItemDataRole.ToolTipRole and section not in self.SORT_KEYS:
+            return _("The next step follows from the status: sort by Status instead.")
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from idtool.case_list import NEW, NEW_LABEL
 from idtool.cases import Status, status_label
-from idtool.i18n import _
+from idtool.i18n import _, gettext
 from idtool.session import Session
 from ui.cases.list_model import UUID_ROLE, CaseListModel, CaseListProxy
 
@@ -51,6 +52,7 @@ class CaseListPage(QWidget):
         self.status.setObjectName("case_status_filter")
         self.status.setAccessibleName(_("Status"))
         self.status.addItem(_("All statuses"), "")
+        self.status.addItem(gettext(NEW_LABEL), NEW)
         for status in Status:
             self.status.addItem(status_label(status), status.value)
         status_caption = QLabel(_("S&tatus:"))
@@ -85,6 +87,10 @@ class CaseListPage(QWidget):
 
         self.count = QLabel()
         self.count.setObjectName("case_count")
+        self.empty = QLabel()  # what to do when the list shows nothing
+        self.empty.setObjectName("case_list_empty")
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("padding: 12px; font-size: 11pt;")
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -103,6 +109,7 @@ class CaseListPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(tools)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count)
         self._update_count()
@@ -153,3 +160,14 @@ class CaseListPage(QWidget):
 
     def _update_count(self) -> None:
         self.count.setText(_("Cases found: {count}").format(count=self.model.total))
+        if self.model.total:
+            text = ""
+        elif self.search.text().strip() or self.status.currentData():
+            text = _("No case matches. Clear the search or choose All statuses.")
+        else:
+            text = _(
+                "No cases yet. To begin, press New case…: give the person's name or "
+                "a working name, and the screening interview starts."
+            )
+        self.empty.setText(text)
+        self.empty.setVisible(bool(text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -75,11 +76,44 @@ def read_only_table(
     return table
 
 
+LONG = 150  # pixels: a column wider than this holds long text, and gives way when space is short
+
+
+class _FitWidth(QObject):
+    """Keeps a table's columns at their contents' widths while they fit its width; when they do
+    not, the long-text columns give up the excess in proportion to their length."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.setObjectName("fit_width")
+        self.table = table
+        self.widths: list[int] = []
+        table.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.apply()
+        return False
+
+    def apply(self) -> None:
+        widths = list(self.widths)
+        excess = sum(widths) - self.table.viewport().width()
+        spare = sum(w - LONG for w in widths if w > LONG)
+        if excess > 0 and spare > 0:
+            share = min(1.0, excess / spare)
+            widths = [w - int((w - LONG) * share + 0.999) if w > LONG else w for w in widths]
+        for c, width in enumerate(widths):
+            self.table.setColumnWidth(c, width)
+
+
 def fit_columns(table: QTableWidget, widest: int = 420) -> None:
-    """Columns as wide as their contents (fonts included), none wider than `widest`."""
+    """Columns as wide as their contents (fonts included), none wider than `widest`; when they
+    do not fit the table's width, the columns of long text (wider than `LONG`) are narrowed and
+    cut (whole in their tooltips), never the short ones pushed out of sight."""
     table.resizeColumnsToContents()
-    for c in range(table.columnCount()):
-        table.setColumnWidth(c, min(table.columnWidth(c), widest))
+    fit = table.findChild(_FitWidth, "fit_width") or _FitWidth(table)
+    fit.widths = [min(table.columnWidth(c), widest) for c in range(table.columnCount())]
+    fit.apply()
 
 
 def mark_row(

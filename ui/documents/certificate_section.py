@@ -9,8 +9,6 @@ and saved only where the officer says, in the usual or the discreet wording.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,8 +29,9 @@ from idtool.policy import Action
 from idtool.session import Session
 from ui.cases.list_model import local_time
 from ui.cases.person_dialog import PersonDialog
+from ui.documents.printing import Target, ask_target, output_choice
 from ui.documents.revoke_dialog import RevokeDialog
-from ui.documents.saving import ask_pdf_path, file_writer, not_encrypted_warning
+from ui.documents.saving import not_encrypted_warning
 from ui.fields import error_label, failure_text, show_error
 from ui.tasks import run_task
 
@@ -78,6 +77,9 @@ class CertificateSection(QGroupBox):
                 "letters. Its QR code and its verification are the same."
             )
         )
+        self.output = output_choice("certificate_output")
+        output_caption = QLabel(_("Send t&o:"))
+        output_caption.setBuddy(self.output)
         self.issue_button = QPushButton(_("&Issue certificate…"))
         self.issue_button.setObjectName("certificate_issue")
         self.issue_button.clicked.connect(self._issue)
@@ -108,6 +110,8 @@ class CertificateSection(QGroupBox):
         row.addWidget(language_caption)
         row.addWidget(self.language)
         row.addWidget(self.discreet)
+        row.addWidget(output_caption)
+        row.addWidget(self.output)
         row.addSpacing(12)
         for button in (self.issue_button, self.copy_button, self.revoke_button, self.allow_button):
             row.addWidget(button)
@@ -226,8 +230,14 @@ class CertificateSection(QGroupBox):
     # -- actions -------------------------------------------------------------------------------
     def _issue(self) -> None:
         case = cases.get_case(self.session, self.case_uuid, audit_view=False)
-        path = ask_pdf_path(self, _("Save the certificate"), f"certificate-{case.number}")
-        if path is None:
+        target = ask_target(
+            self,
+            str(self.output.currentData()),
+            _("Save the certificate"),
+            f"certificate-{case.number}",
+            _("Print the certificate"),
+        )
+        if target is None:
             return
         lang = str(self.language.currentData())
         discreet = self.discreet.isChecked()
@@ -239,14 +249,14 @@ class CertificateSection(QGroupBox):
             if not dialog.exec():
                 return
             confirmer = dialog.confirmer
-        save = file_writer(path)
+        save = target.save
         self._start()
         case_uuid = self.case_uuid
         run_task(
             lambda worker, _state: issuance.issue(
                 worker, case_uuid, lang, save=save, confirmer=confirmer, discreet=discreet
             ),
-            lambda printed: self._saved(printed, path),
+            lambda printed: self._saved(printed, target),
             self._failed,
             session=self.session,
             owner=self,
@@ -256,21 +266,25 @@ class CertificateSection(QGroupBox):
         cert = self.certificate
         if cert is None:
             return
-        path = ask_pdf_path(
-            self, _("Save a copy of the certificate"), f"{cert.number}-copy-{cert.prints + 1}"
+        target = ask_target(
+            self,
+            str(self.output.currentData()),
+            _("Save a copy of the certificate"),
+            f"{cert.number}-copy-{cert.prints + 1}",
+            _("Print a copy of the certificate"),
         )
-        if path is None:
+        if target is None:
             return
         lang = str(self.language.currentData())
         discreet = self.discreet.isChecked()
-        save = file_writer(path)
+        save = target.save
         self._start()
         case_uuid = self.case_uuid
         run_task(
             lambda worker, _state: issuance.reprint(
                 worker, case_uuid, lang, save=save, discreet=discreet
             ),
-            lambda printed: self._saved(printed, path),
+            lambda printed: self._saved(printed, target),
             self._failed,
             session=self.session,
             owner=self,
@@ -281,10 +295,23 @@ class CertificateSection(QGroupBox):
         self.message.clear()
         self._busy(True)
 
-    def _saved(self, printed: object, path: Path) -> None:
+    def _saved(self, printed: object, target: Target) -> None:
         assert isinstance(printed, issuance.Printed)
         self._busy(False)
         number = printed.certificate.number
+        path = target.path
+        if path is None:
+            if printed.copy:
+                line = _("Copy {copy} of certificate {number} sent to the printer.").format(
+                    copy=printed.copy, number=number
+                )
+            else:
+                line = _("Certificate {number} issued and sent to the printer.").format(
+                    number=number
+                )
+            self.message.setText(line)
+            self.changed.emit()
+            return
         if printed.copy:
             line = _("Copy {copy} of certificate {number} saved to {path}.").format(
                 copy=printed.copy, number=number, path=path

@@ -28,8 +28,8 @@ from idtool.session import Session
 from ui.cases.list_model import local_time
 from ui.cases.widgets import mark_row
 from ui.documents.consent_dialog import organisation_titles
+from ui.documents.printing import TO_FILE, TO_PRINTER, ask_target
 from ui.documents.referral_dialog import ReferralDialog, legal_basis_label
-from ui.documents.saving import ask_pdf_path, file_writer
 from ui.documents.tables import refill, table
 from ui.fields import error_label, failure_text, line_edit, show_error
 from ui.tasks import run_task
@@ -79,7 +79,10 @@ class ReferralSection(QGroupBox):
         self.refer_button.clicked.connect(self.open_dialog)
         self.packet_button = QPushButton(_("Save the &packet again…"))
         self.packet_button.setObjectName("referral_packet_again")
-        self.packet_button.clicked.connect(self._packet_again)
+        self.packet_button.clicked.connect(lambda: self._packet_again(TO_FILE))
+        self.print_button = QPushButton(_("Print the pac&ket…"))
+        self.print_button.setObjectName("referral_packet_print")
+        self.print_button.clicked.connect(lambda: self._packet_again(TO_PRINTER))
         self.send_button = QPushButton(_("Send to the organisation's de&vice…"))
         self.send_button.setObjectName("referral_send_device")
         self.send_button.setToolTip(
@@ -115,6 +118,7 @@ class ReferralSection(QGroupBox):
         for w in (
             self.refer_button,
             self.packet_button,
+            self.print_button,
             language_caption,
             self.language,
             self.send_button,
@@ -125,6 +129,7 @@ class ReferralSection(QGroupBox):
             for button in (
                 self.refer_button,
                 self.packet_button,
+                self.print_button,
                 self.send_button,
                 *self.status_buttons.values(),
             ):
@@ -201,6 +206,7 @@ class ReferralSection(QGroupBox):
         for status, button in self.status_buttons.items():
             button.setEnabled(open_ and ref is not None and ref.status != status.value)
         self.packet_button.setEnabled(ref is not None and self.allowed)
+        self.print_button.setEnabled(ref is not None and self.allowed)
         self.send_button.setEnabled(
             ref is not None
             and self.allowed
@@ -303,19 +309,21 @@ class ReferralSection(QGroupBox):
             self.error, _("The referral package was not written: {reason}").format(reason=line)
         )
 
-    def _packet_again(self) -> None:
+    def _packet_again(self, output: str = TO_FILE) -> None:
         ref = self.selected()
         if ref is None:
             return
-        path = ask_pdf_path(
+        target = ask_target(
             self,
+            output,
             _("Save the referral packet"),
             f"referral-{ref.uuid[:8].upper()}-{ref.recipient_id}",
+            _("Print the referral packet"),
         )
-        if path is None:
+        if target is None:
             return
         lang = str(self.language.currentData())
-        save = file_writer(path)
+        save = target.save
 
         def work(worker: Session, _state: object) -> object:
             from idtool import packet
@@ -326,19 +334,22 @@ class ReferralSection(QGroupBox):
         self.message.clear()
         self.busy.show()
         self.packet_button.setEnabled(False)
+        self.print_button.setEnabled(False)
         run_task(
             work,
-            lambda _pdf: self._packet_saved(path),
+            lambda _pdf: self._packet_saved(target.path),
             self._packet_failed,
             session=self.session,
             owner=self,
         )
 
-    def _packet_saved(self, path: Path) -> None:
+    def _packet_saved(self, path: Path | None) -> None:
         self.busy.hide()
         self._selection_changed()
         self.message.setText(
-            _("The packet was saved to {path}.").format(path=path) + " " + _not_encrypted()
+            _("The packet was sent to the printer.")
+            if path is None
+            else _("The packet was saved to {path}.").format(path=path) + " " + _not_encrypted()
         )
         self.changed.emit()
 

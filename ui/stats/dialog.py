@@ -177,7 +177,10 @@ class StatsDialog(QDialog):
         self.pdf_button = QPushButton(_("Save &PDF…"))
         self.pdf_button.setObjectName("stats_save_pdf")
         self.pdf_button.clicked.connect(self.save_pdf)
-        for button in (self.csv_button, self.pdf_button):
+        self.print_button = QPushButton(_("P&rint…"))
+        self.print_button.setObjectName("stats_print")
+        self.print_button.clicked.connect(self.print_report)
+        for button in (self.csv_button, self.pdf_button, self.print_button):
             button.setEnabled(False)
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -234,6 +237,7 @@ class StatsDialog(QDialog):
         ready = not busy and self.published is not None
         self.csv_button.setEnabled(ready)
         self.pdf_button.setEnabled(ready)
+        self.print_button.setEnabled(ready)
         self.status.setText(_("Computing…") if busy else "")
 
     def _computed(self, stats: object) -> None:
@@ -320,6 +324,30 @@ class StatsDialog(QDialog):
             lambda exc: self._failed(exc, _("The PDF could not be made.")),
             owner=self,
         )
+
+    def print_report(self) -> None:
+        """The PDF report, straight to a printer (drawn in memory, no file)."""
+        from ui.documents.printing import choose_printer, print_pdf  # Qt's printing, when asked
+
+        pub = self.published
+        if pub is None or self.busy:
+            return
+        show_error(self.error, "")
+        printer = choose_printer(self, _("Print the statistics"))
+        if printer is None:
+            return
+        self._set_busy(True)
+        self.status.setText(_("Printing…"))
+        run_task(
+            lambda _state: print_pdf(printer, report.to_pdf(pub)),
+            self._printed,
+            lambda exc: self._failed(exc, _("The report could not be printed.")),
+            owner=self,
+        )
+
+    def _printed(self, pages: object) -> None:
+        self._set_busy(False)
+        self.status.setText(_("Sent to the printer (pages: {pages}).").format(pages=pages))
 
     def _pdf_made(self, path: Path, data: object) -> None:
         self._set_busy(False)
