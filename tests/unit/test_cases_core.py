@@ -48,7 +48,10 @@ def test_open_case_numbers_and_search(session):
     with pytest.raises(InvalidInput):
         cases.open_case(session, full_name="X", region="atlantis")
     with pytest.raises(InvalidInput):
-        cases.open_case(session, full_name="X", region="osh", birth_date="31.12.2000")
+        cases.open_case(session, full_name="X", region="osh", birth_date="31.13.2000")
+    # The date as printed on a Kyrgyz passport is read (issue 15, item 7).
+    passport = cases.open_case(session, full_name="Y", region="osh", birth_date="31.12.2000")
+    assert passport.person.birth_date == "2000-12-31"
 
 
 def test_paging_and_order(session):

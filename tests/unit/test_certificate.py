@@ -285,7 +285,9 @@ def test_holder_name_and_birth_date_match(session, issued):
     with pytest.raises(InvalidInput):
         verify(session, code, HOLDER, None)
     with pytest.raises(InvalidInput):
-        verify(session, code, HOLDER, "12.04.1998")
+        verify(session, code, HOLDER, "12.13.1998")
+    # The date as printed on a passport is read (issue 15, item 7).
+    assert verify(session, code, HOLDER, "12.04.1998").holder_match is True
 
 
 def test_every_changed_character_is_invalid(session, issued):
