@@ -115,7 +115,7 @@ def cmd_outcome(args: argparse.Namespace) -> int:
 
 
 def _trust(args: argparse.Namespace, national: bool) -> int:
-    from idtool.cli.sync import _confirm
+    from idtool.cli.sync import confirm_fingerprint
     from idtool.sync import enrol, stats_report
 
     data = _read(args.file)
@@ -125,7 +125,7 @@ def _trust(args: argparse.Namespace, national: bool) -> int:
             label=offer.device.label, device=offer.device.device_id
         )
     )
-    _confirm(offer.fingerprint, args.yes)
+    confirm_fingerprint(offer.fingerprint, args.yes)
     with common.unlock(args) as session:
         if national:
             stats_report.trust_national(session, data)

@@ -168,7 +168,7 @@ def _save(path: Path, data: bytes) -> None:
         ) from None
 
 
-def _confirm(fingerprint: str, yes: bool) -> None:
+def confirm_fingerprint(fingerprint: str, yes: bool) -> None:
     """Show the fingerprint and have it confirmed (or --yes); stop the enrolment otherwise."""
     print(_("Fingerprint: {fingerprint}").format(fingerprint=fingerprint))
     if yes:
@@ -206,7 +206,7 @@ def cmd_join(args: argparse.Namespace) -> int:
             label=offer.device.label, device=offer.device.device_id
         )
     )
-    _confirm(offer.fingerprint, args.yes)
+    confirm_fingerprint(offer.fingerprint, args.yes)
     with common.unlock(args) as session:
         request = enrol.accept_enrolment(session, data, args.label)
     _save(path, request)
@@ -229,7 +229,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
             label=offer.device.label, device=offer.device.device_id
         )
     )
-    _confirm(offer.fingerprint, args.yes)
+    confirm_fingerprint(offer.fingerprint, args.yes)
     with common.unlock(args) as session:
         written = enrol.approve(session, request, path)
     print(

@@ -82,7 +82,7 @@ class Applier(Queues):
             self.quarantine(table.name, row, *problem)
             return
         if table.name in _KEYED:
-            row = self._own_keys(table.name, row)
+            row = self.own_keys(table.name, row)
             if row is None:
                 return
         try:
@@ -134,7 +134,7 @@ class Applier(Queues):
                 self.quarantine(table.name, row, *problem)
                 continue
             if table.name in _KEYED:
-                row = self._own_keys(table.name, row)
+                row = self.own_keys(table.name, row)
                 if row is None:
                     continue
             key = table.key_of(row)
@@ -378,7 +378,7 @@ class Applier(Queues):
             (table.name, key, row_digest(row)),
         )
 
-    def _own_keys(self, table: str, row: dict[str, Any]) -> dict[str, Any] | None:
+    def own_keys(self, table: str, row: dict[str, Any]) -> dict[str, Any] | None:
         """A checked person or certificate with its identity key computed here; None (the
         record quarantined) for a person whose names may not be stored."""
         if table == "certificates":

@@ -153,7 +153,7 @@ def apply(session: Session, applier: Applier, record: dict[str, Any]) -> None:
         applier.conflict(table, table.record_key(row), local, row)
         return
     if name in ("persons", "certificates"):
-        keyed = applier._own_keys(name, row)  # identity keys are computed here, as on import
+        keyed = applier.own_keys(name, row)  # identity keys are computed here, as on import
         if keyed is None:
             return
         row = keyed

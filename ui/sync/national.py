@@ -16,11 +16,11 @@ from idtool.stats import report
 from idtool.sync import stats_report
 from ui.fields import failure_text
 from ui.sync.common import notify
-from ui.sync.write_flows import _WriteFlow
+from ui.sync.write_flows import WriteFlow
 from ui.tasks import TaskState
 
 
-class StatsReportFlow(_WriteFlow):
+class StatsReportFlow(WriteFlow):
     """Regional coordinator: write the statistics report package (all cases, k = 11)."""
 
     def __init__(self, session: Session, parent: QWidget) -> None:

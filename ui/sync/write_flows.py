@@ -21,7 +21,7 @@ from ui.sync.common import default_folder, notify
 from ui.tasks import Task, TaskState, run_task
 
 
-class _WriteFlow:
+class WriteFlow:
     """Choose a folder, write one package there off the GUI thread with progress and cancel,
     then say which file was written (or why not). Subclasses give the words and `write`."""
 
@@ -67,7 +67,7 @@ class _WriteFlow:
         )
 
 
-class ExportFlow(_WriteFlow):
+class ExportFlow(WriteFlow):
     """Device: choose the folder, warn if nothing changed, write the bundle, name the file."""
 
     def __init__(self, session: Session, parent: QWidget) -> None:
@@ -115,7 +115,7 @@ class ExportFlow(_WriteFlow):
         return export.export_cases(session, folder, state.progress, state.cancelled)
 
 
-class ResendFlow(_WriteFlow):
+class ResendFlow(WriteFlow):
     """Device: write the lost packages again from `resend_from` (a catch-up package with the
     next sequence number), after the folder is chosen; same progress and cancel as export."""
 
@@ -140,7 +140,7 @@ class ResendFlow(_WriteFlow):
         )
 
 
-class SendUpdatesFlow(_WriteFlow):
+class SendUpdatesFlow(WriteFlow):
     """Supervisor: one update package (directory, policy, questionnaires, trust list with the
     devices' organisations) for every trusted device."""
 
@@ -163,7 +163,7 @@ class SendUpdatesFlow(_WriteFlow):
         return shared
 
 
-class KeyChangeFlow(_WriteFlow):
+class KeyChangeFlow(WriteFlow):
     """Coordinator: make new keys (with `rotate`) and write the key-change package, signed with
     the old key, for every trusted device; or write that package again for a device that
     missed it."""
