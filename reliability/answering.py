@@ -20,7 +20,8 @@ def question_pool(form: Form) -> dict[str, Any]:
     text = [q.name for q in questions if q.kind is Kind.TEXT]
     return {
         "text": text,
-        "numbers": [q.name for q in questions if q.kind is Kind.INTEGER],
+        # Not the age: worked out from the date of birth when one is known.
+        "numbers": [q.name for q in questions if q.kind is Kind.INTEGER and not q.bind],
         "lists": {q.name: list(form.choice_list(q.list_name or "").names()) for q in lists},
         "fresh_text": [q for q in text if not form.question(q).bind],
     }

@@ -553,12 +553,15 @@ def _fill_database(
             for n, (interview_uuid, question) in enumerate(slots):
                 value = f"жаңы жооп №{n} " + ("өмүр үмүт " * 20000 if big else "")
                 try:
-                    interviews.save_answer(session, open_ones[interview_uuid], question, value)
+                    # What was stored (the core trims spaces at the ends of a text answer).
+                    kept = interviews.save_answer(
+                        session, open_ones[interview_uuid], question, value
+                    )
                 except Exception as exc:
                     failed = (interview_uuid, question)
                     problems += judge(attempt_outcome(exc), errno.ENOSPC)
                     break
-                saved[(interview_uuid, question)] = value
+                saved[(interview_uuid, question)] = str(kept)
             else:
                 problems.append(f"{len(slots)} answers fitted: the disk never filled")
         finally:

@@ -43,7 +43,7 @@ WORDS = (
 )
 
 
-NAMES = ("full_name", "other_names")
+NAMES = ("full_name", "other_names", "document_number")  # kept short: the person record's limits
 
 
 def say(line: str) -> None:
