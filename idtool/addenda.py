@@ -31,9 +31,8 @@ from typing import Any
 from idtool import case_assessments, cases, database, interviews
 from idtool.errors import InvalidInput
 from idtool.i18n import _, current_language
-from idtool.questionnaire import answers as answer_forms
 from idtool.questionnaire.flow import Flow, is_empty
-from idtool.questionnaire.model import Form, Kind
+from idtool.questionnaire.model import Form
 from idtool.session import Session
 
 MAX_REASON = 2000
@@ -149,35 +148,6 @@ def question_label(form: Form | None, question: str, lang: str) -> str:
     except KeyError:
         found = None
     return found.label.get(lang, form.default_language) if found and form else question
-
-
-def answer_text(form: Form | None, question: str, value: object, lang: str) -> str:
-    """An answer as a person reads it: choice labels in `lang`, dates and numbers as typed;
-    "" for no answer."""
-    if is_empty(value):
-        return ""
-    try:
-        found = form.question(question) if form is not None else None
-    except KeyError:
-        found = None
-    if (
-        form is not None
-        and found is not None
-        and found.list_name
-        and found.kind
-        in (
-            Kind.SELECT_ONE,
-            Kind.SELECT_MULTIPLE,
-        )
-    ):
-        choices = form.choice_list(found.list_name)
-        names = value if isinstance(value, list) else [value]
-        labels = []
-        for name in names:
-            choice = choices.choice(str(name))
-            labels.append(choice.label.get(lang, form.default_language) if choice else str(name))
-        return "; ".join(labels)
-    return answer_forms.shown(value)
 
 
 def _stored(value: object) -> str:

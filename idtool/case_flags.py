@@ -120,7 +120,8 @@ def _sources(form: Form) -> set[str]:
                     todo.append(form.question(ref))
                 except KeyError:
                     continue
-    return names
+    owners = form.owners()  # a question inside a repeat is stored under the repeat's name
+    return {owners.get(name, name) for name in names}
 
 
 def flagged_cases(session: Session) -> list[FlaggedCase]:

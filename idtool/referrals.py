@@ -23,8 +23,8 @@ from idtool import ages, cases, consent, database, directory, identity, intervie
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import N_, _, current_language, gettext
 from idtool.policy import Action
-from idtool.questionnaire.flow import Flow
-from idtool.questionnaire.model import Kind, Question
+from idtool.questionnaire.answer_text import answer_text
+from idtool.questionnaire.model import Kind
 from idtool.session import Session
 
 
@@ -114,29 +114,16 @@ def _answers(session: Session, case_uuid: str, lang: str) -> list[SharedField]:
         form = flow.form
         for name, value in flow.effective_answers().items():
             q = form.question(name)
-            if not q.kind.takes_answer or value in (None, "", []):
+            if not (q.kind.takes_answer or q.kind is Kind.REPEAT) or value in (None, "", []):
                 continue
             found[name] = SharedField(
                 name,
                 q.label.get(lang, form.default_language),
-                _answer_text(flow, q, value, lang),
+                answer_text(form, name, value, lang),
                 q.sensitivity.value,
                 False,
             )
     return list(found.values())
-
-
-def _answer_text(flow: Flow, q: Question, value: object, lang: str) -> str:
-    form = flow.form
-    if q.kind in (Kind.SELECT_ONE, Kind.SELECT_MULTIPLE) and q.list_name:
-        choices = form.choice_list(q.list_name)
-        names = value if isinstance(value, list) else [value]
-        labels = []
-        for n in names:
-            choice = choices.choice(str(n))
-            labels.append(choice.label.get(lang, form.default_language) if choice else str(n))
-        return "; ".join(labels)
-    return str(value)
 
 
 def legal_basis(

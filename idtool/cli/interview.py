@@ -57,7 +57,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "value",
         nargs="?",
         metavar="VALUE",
-        help=_('the answer: a number, a date, a choice\'s name (several: "a b"); "" clears it'),
+        help=_(
+            "the answer: a number, a date, a choice's name (several: \"a b\"); a repeat's "
+            'entries as JSON (\'[{"name": "A"}]\'); "" clears it'
+        ),
     )
     p.add_argument(
         "--file",
@@ -206,7 +209,7 @@ def cmd_complete(args: argparse.Namespace) -> int:
         if interview.in_progress:  # which answers are missing, by name, for the script
             issues = interviews.flow(session, interview).validate()
             if issues:
-                names = [i.question for i in issues[:SHOWN_ISSUES]]
+                names = [i.path for i in issues[:SHOWN_ISSUES]]
                 if len(issues) > SHOWN_ISSUES:
                     names.append("…")
                 raise InvalidInput(
@@ -290,5 +293,5 @@ def cmd_show(args: argparse.Namespace) -> int:
     )
     for issue in issues:
         label = form.question(issue.question).label.get(lang, form.default_language)
-        print("\t".join(("  " + issue.question, " ".join(label.split()), issue.message)))
+        print("\t".join(("  " + issue.path, " ".join(label.split()), issue.message)))
     return 0

@@ -12,6 +12,7 @@ Every way an answer arrives (an input of the wizard, the demo, a test, a JSON fi
 | select_one       | the name of a choice of the question's list          | str               |
 | select_multiple  | names of choices of the list (a list, or "a b")      | list of str       |
 | note, calculate, group | nothing                                        | -                 |
+| repeat           | a list of entries, each {question: answer}, or its JSON | list of dict   |
 
 Empty input (None, blank text, no choice) is stored as None: the officer cleared the answer.
 
@@ -23,7 +24,9 @@ any order. A refusal names the question by its label and never repeats the answe
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Collection
@@ -32,6 +35,7 @@ from contextlib import AbstractContextManager, nullcontext
 from idtool import dates
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _, current_language, language
+from idtool.questionnaire.build_repeats import MAX_ENTRIES
 from idtool.questionnaire.model import Form, Kind, Question
 
 MAX_DIGITS = 12  # of a typed number before its decimal point, as the wizard's inputs allow
@@ -70,7 +74,13 @@ def question_for(form: Form, name: str, lang: str | None = None) -> Question:
             else:
                 message = _("The questionnaire has no such question.")
             raise AnswerError(str(name), message, message) from None
-        if not question.kind.takes_answer:
+        owner = form.owners().get(question.name)
+        if owner is not None:
+            message = _(
+                "The question “{name}” is asked in each entry of “{repeat}”: answer it there."
+            ).format(name=question.name, repeat=owner)
+            raise AnswerError(question.name, message, message)
+        if not question.kind.takes_answer and question.kind is not Kind.REPEAT:
             raise _refusal(form, question, _("This question takes no answer."), lang)
     return question
 
@@ -79,6 +89,8 @@ def convert(form: Form, question: Question, raw: object, lang: str | None = None
     """The answer to store for `raw` input to `question` (see the table above), or None when
     it is empty. AnswerError, with its messages in `lang`, when it cannot be an answer."""
     with _language(lang):
+        if question.kind is Kind.REPEAT:
+            return _entries(form, question, raw, lang)
         if not question.kind.takes_answer:
             raise _refusal(form, question, _("This question takes no answer."), lang)
         try:
@@ -193,16 +205,58 @@ def _chosen(raw: object, names: Collection[str]) -> list[str] | None:
     return chosen or None
 
 
+def _entries(
+    form: Form, repeat: Question, raw: object, lang: str | None
+) -> list[dict[str, object]] | None:
+    """A repeat's answer: a list of entries, each a mapping of the names of questions asked
+    in the repeat to their answers (each converted as its question's); None for none."""
+    if isinstance(raw, str) and raw.strip().startswith("["):  # typed as JSON: [{"q": 1}]
+        with contextlib.suppress(ValueError):  # else refused below as not a list
+            raw = json.loads(raw)
+    if raw is None or raw == [] or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, list | tuple) or not all(isinstance(e, dict) for e in raw):
+        raise _refusal(form, repeat, _("Give a list of entries, each a mapping of answers."), lang)
+    if len(raw) > MAX_ENTRIES:
+        problem = _("At most {count} entries.").format(count=MAX_ENTRIES)
+        raise _refusal(form, repeat, problem, lang)
+    asked = {q.name: q for q in repeat.walk() if q.kind.takes_answer}
+    stored: list[dict[str, object]] = []
+    for number, entry in enumerate(raw, start=1):
+        kept: dict[str, object] = {}
+        for name, value in entry.items():
+            question = asked.get(name) if isinstance(name, str) else None
+            if question is None:
+                problem = _("Entry {number} answers a question the repeat does not ask.")
+                raise _refusal(form, repeat, problem.format(number=number), lang)
+            try:
+                kept[name] = convert(form, question, value, lang)
+            except AnswerError as error:
+                message = _("Entry {number} of “{repeat}”: {message}").format(
+                    number=number, repeat=_label(form, repeat, lang), message=error.message
+                )
+                raise AnswerError(repeat.name, message, error.problem) from None
+        stored.append(kept)
+    return stored
+
+
 # -- messages --------------------------------------------------------------------------------
 
 
 def _refusal(form: Form, question: Question, problem: str, lang: str | None) -> AnswerError:
+    message = _("Question “{question}”: {problem}").format(
+        question=_label(form, question, lang), problem=problem
+    )
+    return AnswerError(question.name, message, problem)
+
+
+def _label(form: Form, question: Question, lang: str | None) -> str:
+    """The question's label on one line, cut when long (its name when it has none)."""
     label = question.label.get(lang or current_language(), form.default_language)
     label = " ".join(label.split()) or question.name
     if len(label) > _LABEL_SHOWN:
         label = label[: _LABEL_SHOWN - 1].rstrip() + "…"
-    message = _("Question “{question}”: {problem}").format(question=label, problem=problem)
-    return AnswerError(question.name, message, problem)
+    return label
 
 
 def _language(lang: str | None) -> AbstractContextManager[object]:

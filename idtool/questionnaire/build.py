@@ -14,6 +14,7 @@ from idtool.i18n import _
 from idtool.questionnaire import binds
 from idtool.questionnaire.answer_ids import answer_ids
 from idtool.questionnaire.build_kinds import GroupNames, form_id_of, is_dynamic, question_kind
+from idtool.questionnaire.build_repeats import check_repeat, most_sensitive
 from idtool.questionnaire.expr import Expr, ExpressionError, parse
 from idtool.questionnaire.model import (
     Assessment,
@@ -46,6 +47,7 @@ GROUP_KEYS = {"name", "type", "label", "hint", "relevant"}
 VALUE_KEYS = {"required", "constraint", "constraint_message", "default", "sensitivity", "bind"}
 ALLOWED: dict[Kind, set[str]] = {
     Kind.GROUP: GROUP_KEYS,
+    Kind.REPEAT: GROUP_KEYS | {"repeat_count", "sensitivity"},
     Kind.NOTE: GROUP_KEYS,
     Kind.CALCULATE: GROUP_KEYS | {"calculation", "sensitivity", "indicators", "flags"},
     **dict.fromkeys((Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.DATE), GROUP_KEYS | VALUE_KEYS),
@@ -354,7 +356,7 @@ class Builder:
                 item.column("calculation"),
             )
         self.disallowed(item, ALLOWED[kind], name, kind)
-        needs_label = kind not in (Kind.CALCULATE, Kind.GROUP)
+        needs_label = kind not in (Kind.CALCULATE, Kind.GROUP, Kind.REPEAT)
         if kind is Kind.CALCULATE and "calculation" not in item.values:
             self.problems.error(
                 item.where, _("calculation is missing"), name, item.column("calculation")
@@ -363,10 +365,12 @@ class Builder:
         default_expr = None
         if default is not None and is_dynamic(scalar_text(default)):
             default_expr, default = self.expression(item, "default", name), None
-        members = self.children(item, name) if kind is Kind.GROUP else ()
-        if kind is Kind.GROUP and item.children and not members and self.ignored:
+        members = self.children(item, name) if kind.holds_questions else ()
+        if kind.holds_questions and item.children and not members and self.ignored:
             self.ignored.add(name)  # everything in it was ignored (and reported)
             return None
+        if kind is Kind.REPEAT:
+            check_repeat(item, name, list_name, members, self.problems)
         return Question(
             name=name,
             kind=kind,
@@ -381,11 +385,12 @@ class Builder:
             default=scalar_text(default) if default is not None else None,
             default_expr=default_expr,
             calculation=self.expression(item, "calculation", name),
-            sensitivity=self.enum(item, "sensitivity", Sensitivity, Sensitivity.ORDINARY, name),
+            sensitivity=self.enum(item, "sensitivity", Sensitivity, most_sensitive(members), name),
             indicators=self.indicators(item, name),
             flags=self.indicators(item, name, "flags"),
             questions=members,
             bind=binds.target(item, name, kind, self.problems) if "bind" in ALLOWED[kind] else "",
+            repeat_count=self.expression(item, "repeat_count", name),
             source=item.where,
         )
 

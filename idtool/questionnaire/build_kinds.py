@@ -84,6 +84,8 @@ def question_kind(
                 item.column("type"),
             )
         return kind, words[1]
+    if kind is Kind.REPEAT and len(words) == 3 and words[1].lower() == "over":
+        return kind, words[2]  # begin loop over L: one entry per choice of L
     if len(words) > 1:
         problems.error(
             item.where,

@@ -146,6 +146,14 @@ class _Parser:
             return _("The expression ends too early: {wanted}").format(wanted=wanted)
         return _("Unexpected '{token}': {wanted}").format(token=self.token.text, wanted=wanted)
 
+    def _parent_path(self) -> bool:
+        """Take `..)`, the argument of position(..) and its closing parenthesis, if next."""
+        ahead = self.tokens[self.index : self.index + 3]
+        if [(t.kind, t.text) for t in ahead] != [("op", "."), ("op", "."), ("op", ")")]:
+            return False
+        self.index += 3
+        return True
+
     def checked(self, node: Expr, position: int) -> Expr:
         if node.depth > MAX_DEPTH:
             raise ExpressionError(_("The expression is nested too deeply"), position)
@@ -223,6 +231,8 @@ class _Parser:
                 _("Unknown function {name}()").format(name=name.text), name.position
             )
         self.expect("(")
+        if name.text == "position" and self._parent_path():
+            return Call("position", ())  # position(..): the place of the current entry
         args: list[Expr] = []
         starts: list[int] = []
         if not (self.token.kind == "op" and self.token.text == ")"):

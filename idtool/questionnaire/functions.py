@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 
 from idtool.questionnaire import functions_math as fm
+from idtool.questionnaire import functions_repeat as fr
 from idtool.questionnaire import functions_text as ft
 from idtool.questionnaire import values as v
 from idtool.questionnaire.function_api import Args, Context, Impl
@@ -59,8 +60,10 @@ def _once(ctx: Context, args: Args) -> Value:
 
 def _extreme(pick: Callable[[list[float]], float]) -> Impl:
     def impl(ctx: Context, args: Args) -> Value:
-        numbers = [v.to_number(arg.evaluate(ctx)) for arg in args]
-        return v.NAN if any(math.isnan(n) for n in numbers) else pick(numbers)
+        numbers = [v.to_number(value) for arg in args for value in arg.nodes(ctx)]
+        if not numbers or any(math.isnan(n) for n in numbers):
+            return v.NAN
+        return pick(numbers)
 
     return impl
 
@@ -135,6 +138,10 @@ FUNCTIONS: dict[str, tuple[int, int | None, Impl]] = {
     "uuid": (0, 1, ft.make_uuid),
     "jr:choice-name": (2, 2, ft.choice_name),
     "pulldata": (4, 4, ft.pulldata),
+    "count": (1, 1, fr.count),
+    "sum": (1, 1, fr.total),
+    "indexed-repeat": (3, 3, fr.indexed_repeat),
+    "position": (0, 0, fr.position),
     "pow": (2, 2, fm.power),
     "abs": (1, 1, fm.unary(abs)),
     "sqrt": (1, 1, fm.unary(math.sqrt)),

@@ -51,8 +51,9 @@ def normalize_space(ctx: Context, args: Args) -> Value:
 
 
 def join(ctx: Context, args: Args) -> Value:
+    """join(separator, a, b...) or join(separator, ${question in a repeat})."""
     separator = _text(ctx, args, 0)
-    return separator.join(_text(ctx, args, i) for i in range(1, len(args)))
+    return separator.join(v.to_string(value) for arg in args[1:] for value in arg.nodes(ctx))
 
 
 def selected_at(ctx: Context, args: Args) -> Value:

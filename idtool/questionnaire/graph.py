@@ -24,23 +24,47 @@ class Node:
 
 
 def nodes(form: Form) -> list[Node]:
-    """Every section, group and question in document order, with what each depends on."""
+    """Every section, group and question in document order, with what each depends on.
+
+    A repeat's entries are computed together, each from its own answers: outside the repeat,
+    a read of a question inside it is a read of the repeat, and the repeat depends on what its
+    questions read outside it. Inside, a question depends on its siblings in the same entry."""
+    owners = form.owners()
     found: list[Node] = []
 
-    def visit(item: Section | Question, parent: str | None) -> None:
+    def reads_of(item: Section | Question) -> set[str]:
         reads = set(item.relevant.references()) if item.relevant else set()
         if isinstance(item, Question) and item.kind is Kind.CALCULATE and item.calculation:
             reads |= item.calculation.references()
-        if isinstance(item, Question) and item.default_expr is not None:
-            reads |= item.default_expr.references()
+        if isinstance(item, Question):
+            for expression in (item.default_expr, item.repeat_count):
+                if expression is not None:
+                    reads |= expression.references()
+        return reads
+
+    def visit(item: Section | Question, parent: str | None, repeat: str | None) -> None:
+        reads = reads_of(item)
+        if repeat is None:
+            reads = {owners.get(name, name) for name in reads}
         if parent:
             reads.add(parent)
+        position = len(found)
         found.append(Node(item, parent, frozenset(reads)))
+        starts = isinstance(item, Question) and item.kind is Kind.REPEAT
+        inner = repeat or (item.name if starts else None)
         for child in item.questions:
-            visit(child, item.name)
+            visit(child, item.name, inner)
+        if inner is not None and repeat is None:  # the repeat: add what its entries read outside
+            outside = {
+                owners.get(name, name)
+                for node in found[position + 1 :]
+                for name in node.depends_on
+                if owners.get(name) != item.name and name != item.name
+            }
+            found[position] = Node(item, parent, frozenset(reads | outside))
 
     for section in form.sections:
-        visit(section, None)
+        visit(section, None, None)
     return found
 
 

@@ -27,6 +27,7 @@ class Kind(StrEnum):
     NOTE = "note"
     CALCULATE = "calculate"
     GROUP = "group"
+    REPEAT = "repeat"  # a group asked once per entry (a loop: once per choice of a list)
 
     @property
     def is_select(self) -> bool:
@@ -35,7 +36,11 @@ class Kind(StrEnum):
     @property
     def takes_answer(self) -> bool:
         """An officer enters a value (not a note, calculation or group)."""
-        return self not in (Kind.NOTE, Kind.CALCULATE, Kind.GROUP)
+        return self not in (Kind.NOTE, Kind.CALCULATE, Kind.GROUP, Kind.REPEAT)
+
+    @property
+    def holds_questions(self) -> bool:
+        return self in (Kind.GROUP, Kind.REPEAT)
 
 
 class Sensitivity(StrEnum):
@@ -122,6 +127,7 @@ class Question:
     flags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     questions: tuple[Question, ...] = ()  # the members of a group
     bind: str = ""  # a person field this question fills (questionnaire.binds), or ""
+    repeat_count: Expr | None = None  # a repeat's number of entries, when fixed by the form
     source: str = field(default="", compare=False)
 
     def indicators_for(self, value: str) -> tuple[str, ...]:
@@ -200,6 +206,13 @@ class Form:
                 return choice_list
         raise KeyError(name)
 
+    def repeats(self) -> Iterator[Question]:
+        return (q for q in self.questions() if q.kind is Kind.REPEAT)
+
+    def owners(self) -> dict[str, str]:
+        """question name -> the repeat it is asked in, for every question inside a repeat."""
+        return {q.name: r.name for r in self.repeats() for q in r.walk() if q is not r}
+
     def bound(self) -> dict[str, str]:
         """bind target -> question name, for the questions bound to something."""
         return {q.bind: q.name for q in self.questions() if q.bind}
@@ -217,6 +230,7 @@ class Form:
                 question.choice_filter,
                 question.calculation,
                 question.default_expr,
+                question.repeat_count,
             ):
                 if expression is not None:
                     yield expression

@@ -26,6 +26,7 @@ QUESTION_KEYS = (
     "indicators",
     "flags",
     "bind",
+    "repeat_count",
 )
 TEXT_KEYS = ("label", "hint", "constraint_message")
 # XLSForm types we know but do not support: reported as ignored, never silently dropped
@@ -33,11 +34,18 @@ _UNSUPPORTED = """
 geopoint geotrace geoshape image audio video file barcode trigger acknowledge range rank
 time datetime dateTime start end today deviceid username phonenumber simserial subscriberid
 email audit hidden xml-external csv-external background-audio start-geopoint
-select_one_from_file select_multiple_from_file repeat begin_repeat select_one_external osm
+select_one_from_file select_multiple_from_file select_one_external osm
 """
 UNSUPPORTED_TYPES = frozenset(_UNSUPPORTED.split())
 TYPE_ALIASES = {"string": "text", "int": "integer", "select1": "select_one"}
-EXPRESSION_KEYS = ("required", "relevant", "constraint", "choice_filter", "calculation")
+EXPRESSION_KEYS = (
+    "required",
+    "relevant",
+    "constraint",
+    "choice_filter",
+    "calculation",
+    "repeat_count",
+)
 
 
 @dataclass

@@ -29,12 +29,20 @@ class Context:
     labels: Callable[[str, str], str] | None = None
     # (table, column, key column, key) -> the value, for pulldata()
     tables: Callable[[str, str, str, str], str] | None = None
+    # inside a repeat: the entry's place (1 for the first), for position(..)
+    position: int | None = None
+    # name -> the values of every entry of a question inside a repeat (count(), sum())
+    nodesets: Callable[[str], list[Value]] | None = None
 
     def value_of(self, name: str) -> Value:
         return v.from_answer(self.answers.get(name))
 
     def value_of_current(self) -> Value:
         return v.from_answer(self.current)
+
+    def values_of(self, name: str) -> list[Value]:
+        """The question's values as a node-set: one per entry inside a repeat, else one."""
+        return self.nodesets(name) if self.nodesets else [self.value_of(name)]
 
     def column(self, name: str) -> Value:
         return v.from_answer(self.columns.get(name))
@@ -60,6 +68,11 @@ class Expr:
 
     def evaluate(self, ctx: Context) -> Value:
         raise NotImplementedError
+
+    def nodes(self, ctx: Context) -> list[Value]:
+        """The values as a node-set (count(), sum()): one value, except a reference to a
+        question inside a repeat, one per entry."""
+        return [self.evaluate(ctx)]
 
     def walk(self) -> Iterator[Expr]:
         stack: list[Expr] = [self]
@@ -101,6 +114,9 @@ class Ref(Expr):
 
     def evaluate(self, ctx: Context) -> Value:
         return ctx.value_of(self.name)
+
+    def nodes(self, ctx: Context) -> list[Value]:
+        return ctx.values_of(self.name)
 
     def __str__(self) -> str:
         return "${" + self.name + "}"

@@ -293,40 +293,22 @@ def parse_indicators(text: str) -> dict[str, list[str]] | str:
 def _survey(sheet: _Sheet, form: RawForm, default: str, problems: Problems) -> None:
     stack: list[RawItem] = []
     implicit: RawItem | None = None
-    repeat_depth, repeat_where, skipped = 0, "", []
     for row, plain, texts in sheet.records():
         where = sheet.where(row)
         kind = " ".join(plain.get("type", "").split())
         name = plain.get("name", "")
-        begins_repeat = type_words(kind)[:1] == ["repeat"]
-        if begins_repeat or repeat_depth:
-            if begins_repeat:
-                repeat_depth += 1
-                repeat_where = repeat_where or where
-            elif kind.lower() in REPEAT_ENDS:
-                repeat_depth -= 1
-            skipped += [name] if name else []
-            if not repeat_depth:
-                problems.warn(
-                    repeat_where,
-                    _("Repeats are not supported; these questions are ignored: {names}").format(
-                        names=", ".join(skipped)
-                    ),
-                    question=skipped[0] if skipped else "",
-                    column="type",
-                )
-                form.ignored.update(skipped)
-                repeat_where, skipped = "", []
-            continue
-        if kind.lower() in GROUP_ENDS:
-            if not stack:
+        ends_repeat = kind.lower() in REPEAT_ENDS
+        if kind.lower() in GROUP_ENDS or ends_repeat:
+            if not stack or _is_repeat(stack[-1]) != ends_repeat:
                 problems.error(
                     where,
-                    _("end group without a matching begin group"),
+                    _("end repeat without a matching begin repeat")
+                    if ends_repeat
+                    else _("end group without a matching begin group"),
                     question=name,
                     column="type",
                 )
-            else:
+            if stack and _is_repeat(stack[-1]) == ends_repeat:
                 stack.pop()
             continue
         if not kind and not texts and not set(plain) & set(QUESTION_KEYS):
@@ -335,13 +317,15 @@ def _survey(sheet: _Sheet, form: RawForm, default: str, problems: Problems) -> N
             problems.error(where, _("The row has no type"), question=name, column="type")
             continue
         values = _values(plain, texts, default, QUESTION_KEYS, TEXT_KEYS)
-        group = kind.lower() in GROUP_BEGINS
+        words = type_words(kind)
+        repeat = words[:1] == ["repeat"]
+        group = kind.lower() in GROUP_BEGINS or repeat
         if group:
-            values["type"] = "group"
+            values["type"] = " ".join(words) if repeat else "group"
         item = RawItem(where, values, is_group=group)
         if stack:
             stack[-1].children.append(item)
-        elif group:
+        elif group and not repeat:
             form.sections.append(item)
             implicit = None
         else:
@@ -356,15 +340,19 @@ def _survey(sheet: _Sheet, form: RawForm, default: str, problems: Problems) -> N
             implicit.children.append(item)
         if group:
             stack.append(item)
-    if repeat_depth:
-        problems.error(repeat_where, _("begin repeat without a matching end repeat"), column="type")
     for item in stack:
         problems.error(
             item.where,
-            _("begin group without a matching end group"),
+            _("begin repeat without a matching end repeat")
+            if _is_repeat(item)
+            else _("begin group without a matching end group"),
             question=item.name(),
             column="type",
         )
+
+
+def _is_repeat(item: RawItem) -> bool:
+    return type_words(str(item.values.get("type", "")))[:1] == ["repeat"]
 
 
 def _extra_columns(sheet: _Sheet) -> set[str]:

@@ -12,6 +12,7 @@ import yaml
 from idtool.i18n import _
 from idtool.questionnaire.problems import Problems
 from idtool.questionnaire.raw import QUESTION_KEYS, RawChoiceList, RawForm, RawItem
+from idtool.questionnaire.type_names import type_words
 
 MAX_BYTES = 1_000_000  # the largest shipped form is 155 kB; PyYAML reads ~4 µs per byte
 SETTING_KEYS = ("form_id", "version", "kind", "default_language", "languages", "title")
@@ -320,7 +321,8 @@ def _item(
     paths[id(node)] = (path, name if isinstance(name, str) else "")
     _unknown_keys(node, known, where, problems, name if isinstance(name, str) else "")
     values = {key: node[key] for key in known if key in node and key != "questions"}
-    is_group = is_group or values.get("type") == "group"
+    kind = values.get("type")
+    is_group = is_group or kind == "group" or (isinstance(kind, str) and _is_repeat(kind))
     item = RawItem(where, values, is_group=is_group)
     if "questions" in node and not is_group:
         problems.error(
@@ -337,3 +339,8 @@ def _item(
             )
         )
     return item
+
+
+def _is_repeat(kind: str) -> bool:
+    """`repeat`, or `repeat over L` (a loop over the choices of L)."""
+    return type_words(kind)[:1] == ["repeat"]

@@ -90,18 +90,13 @@ def test_real_world_xlsform_loads_with_warnings_and_runs() -> None:
     assert form.question("consent").hint["ky"] == "Макулдук текстин окуңуз"
     assert form.choice_list("yn").names() == ("1", "0")
     warned = " ".join(str(w) for w in form.warnings)
-    for name in (
-        "appearance",
-        "instance_name",
-        "geopoint",
-        "relatives",
-        "relative_name",
-        "start",
-        "kind",
-    ):
+    for name in ("appearance", "instance_name", "geopoint", "start", "kind"):
         assert name in warned
+    assert "relatives" not in warned  # the repeat of relatives is read (issue 17)
+    assert form.question("relatives").kind is Kind.REPEAT
+    assert [q.name for q in form.question("relatives").questions] == ["relative_name"]
     assert all(w.warning and w.location for w in form.warnings)
-    for missing in ("location", "relatives", "relative_name", "start", "end"):
+    for missing in ("location", "start", "end"):
         with pytest.raises(KeyError):
             form.question(missing)
 
@@ -109,7 +104,7 @@ def test_real_world_xlsform_loads_with_warnings_and_runs() -> None:
     assert [s.name for s in flow.sections()] == ["_section1", "consent_page", "_section4"]
     flow = Flow(form, {"interviewer": "A", "consent": "1", "age": 130}, "ky")
     assert flow.next_section("consent_page") == "about"
-    assert [q.name for q in flow.questions("about")] == ["age", "problems"]
+    assert [q.name for q in flow.questions("about")] == ["age", "problems", "relatives"]
     assert {i.question: i.message for i in flow.validate_section("about")} == {
         "age": "Жашы 1ден 119га чейин"
     }

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel
 from idtool import addenda, interviews
 from idtool.errors import IdtoolError
 from idtool.i18n import _
+from idtool.questionnaire.answer_text import answer_text
 from idtool.questionnaire.model import Form
 from idtool.questionnaire.registry import load_shipped
 from idtool.session import Session
@@ -44,8 +45,8 @@ def addenda_rows(
                     made.officer_name,
                     title,
                     addenda.question_label(form, change.question, lang),
-                    addenda.answer_text(form, change.question, change.before, lang) or "—",
-                    addenda.answer_text(form, change.question, change.after, lang) or "—",
+                    answer_text(form, change.question, change.before, lang) or "—",
+                    answer_text(form, change.question, change.after, lang) or "—",
                     made.reason,
                 ]
             )

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from idtool import case_assessments, cases, decisions, interviews
-from idtool.addenda import answer_text
 from idtool.assessment import recommendation_label
 from idtool.decisions import MATCHING_DECISION, Decision, decision_label
 from idtool.errors import IdtoolError
 from idtool.i18n import LANGUAGE_NAMES, LANGUAGES, _, current_language
 from idtool.policy import Action, role_label
+from idtool.questionnaire.answer_text import answer_text
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.model import Kind
 from idtool.session import Session
@@ -52,6 +52,7 @@ def answers_html(flow: Flow) -> str:
         for q in shown:
             label = html.escape(q.label.get(lang, default) or q.name)
             value = html.escape(answer_text(flow.form, q.name, effective[q.name], lang))
+            value = value.replace("\n", "<br>")  # a repeat: one entry per line
             parts.append(
                 f'<tr><td width="50%" valign="top">{label}</td>'
                 f'<td valign="top"><b>{value}</b></td></tr>'

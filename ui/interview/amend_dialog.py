@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from idtool import addenda, interviews
 from idtool.i18n import _, current_language
+from idtool.questionnaire.answer_text import answer_text
 from idtool.questionnaire.flow import Flow
 from idtool.questionnaire.model import Question
 from idtool.session import Session
@@ -136,7 +137,7 @@ class AmendDialog(QDialog):
         return addenda.question_label(self.form, question, self.lang)
 
     def _text(self, question: str, value: object) -> str:
-        return addenda.answer_text(self.form, question, value, self.lang) or _("(no answer)")
+        return answer_text(self.form, question, value, self.lang) or _("(no answer)")
 
     def _fill_questions(self) -> None:
         chosen = self.question.currentData()

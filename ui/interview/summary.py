@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from idtool.addenda import answer_text
 from idtool.i18n import _
+from idtool.questionnaire.answer_text import answer_text
 from idtool.questionnaire.flow import Flow, is_empty
 from idtool.questionnaire.model import Kind, Question
 
