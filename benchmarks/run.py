@@ -166,6 +166,7 @@ def _extras() -> dict[str, Callable[[Path], list[Row]]]:
     from benchmarks.bundle_bench import bench_bundle_container
     from benchmarks.cases_bench import bench_case_list
     from benchmarks.certificate_bench import bench_certificate
+    from benchmarks.flow_bench import bench_flow
     from benchmarks.referral_bench import bench_referral_packet
     from benchmarks.stats_bench import bench_stats
     from benchmarks.sync_bench import bench_sync
@@ -173,6 +174,7 @@ def _extras() -> dict[str, Callable[[Path], list[Row]]]:
 
     return {
         "wizard": bench_wizard_page_changes,
+        "flow": bench_flow,
         "cases": bench_case_list,
         "certificate": bench_certificate,
         "referral": bench_referral_packet,

@@ -37,6 +37,7 @@ TYPES = (
     "note",
     "calculate",
     "group",
+    "repeat",
 )
 ODD_TYPES = (
     "string",
@@ -168,8 +169,10 @@ class FormMaker:
         self, rng: random.Random, langs: list[str], names: list[str], depth: int, most: int
     ) -> dict[str, Any]:
         kind = rng.choice(TYPES) if self.clean or rng.random() < 0.9 else rng.choice(ODD_TYPES)
-        if kind == "group" and depth >= most:
+        if kind in ("group", "repeat") and depth >= most:
             kind = "text"
+        if kind == "repeat" and self.clean and self.in_repeat:
+            kind = "group"  # a repeat inside a repeat is refused: a clean form has none
         if self.clean:
             name: Any = f"q{len(names)}"
         elif rng.random() < 0.05 and names:
@@ -195,7 +198,7 @@ class FormMaker:
         }
         if self.clean:  # only what the kind allows, referring to earlier answers only
             answers = self.answerable[:]
-            takes = kind not in ("note", "calculate", "group")
+            takes = kind not in ("note", "calculate", "group", "repeat")
             extras = {
                 "hint": extras["hint"],
                 "relevant": lambda: self.expr(rng, answers),
@@ -224,11 +227,13 @@ class FormMaker:
                 for _ in range(rng.randint(1, 3))
             ]
             q["indicators"] = {value: ids} if rng.random() < 0.9 else rng.choice(WRONG)
-        if kind == "group":
+        if kind in ("group", "repeat"):
+            outer, self.in_repeat = self.in_repeat, self.in_repeat or kind == "repeat"
             q["questions"] = [
                 self.question(rng, langs, names, depth + 1, most)
                 for _ in range(rng.randint(1 if self.clean else 0, 4))
             ]
+            self.in_repeat = outer
         return q
 
     def form(self, rng: random.Random, clean: bool = False) -> dict[str, Any]:
@@ -240,6 +245,7 @@ class FormMaker:
             default = langs[0]
         names: list[str] = []
         self.answerable: list[str] = []
+        self.in_repeat = False
         most = 3 if clean or rng.random() < 0.95 else rng.choice((12, 13, 15))
         sections = []
         for i in range(rng.choice((1, 2, 3)) if clean else rng.choice((0, 1, 1, 2, 3, 4))):
@@ -397,8 +403,18 @@ ANSWERS: tuple[Any, ...] = (
 def exercise(form: Any, rng: random.Random) -> str:
     """Run an accepted form through the interview engine; "" or why it crashed."""
     from idtool.questionnaire.flow import Flow
+    from idtool.questionnaire.model import Kind
 
-    answers = {q.name: rng.choice(ANSWERS) for q in form.questions() if rng.random() < 0.6}
+    answers: dict[str, object] = {
+        q.name: rng.choice(ANSWERS) for q in form.questions() if rng.random() < 0.6
+    }
+    for repeat in form.repeats():  # entries of answers, or (as above) something malformed
+        if rng.random() < 0.7:
+            inner = [q.name for q in repeat.walk() if q is not repeat]
+            answers[repeat.name] = [
+                {n: rng.choice(ANSWERS) for n in inner if rng.random() < 0.6}
+                for _ in range(rng.randint(0, 3))
+            ]
     try:
         state = Flow(form, answers, rng.choice(("ky", "ru", "en", "xx")), today=dt.date(2026, 5, 4))
         answered, total = state.progress()
@@ -413,6 +429,12 @@ def exercise(form: Any, rng: random.Random) -> str:
                     state.choices_for(question)
                 state.is_required(question)
                 state.validate_question(question)
+                for entry in state.entries(question.name) if question.kind is Kind.REPEAT else []:
+                    state.entry_title(entry)
+                    for inner in state.entry_questions(entry):
+                        state.choices_for(inner, entry)
+                        state.validate_question(inner, entry)
+                        state.text(inner.label, entry=entry)
         state.validate()
         state.indicators()
         state.child()

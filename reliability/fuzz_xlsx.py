@@ -206,11 +206,12 @@ def xlsform_rows(rng: random.Random, form: dict[str, Any]) -> dict[str, list[lis
             survey.append([cell(item)])
             return
         if item.get("type") == "group" or "questions" in item:
-            survey.append(row(item, "begin group"))
+            repeat = item.get("type") == "repeat"
+            survey.append(row(item, "begin repeat" if repeat else "begin group"))
             for child in _items(item.get("questions")):
                 emit(child)
             if rng.random() < 0.97:
-                survey.append(["end group"])
+                survey.append(["end repeat" if repeat else "end group"])
         else:
             survey.append(row(item, item.get("type")))
 

@@ -314,3 +314,25 @@ sections:
     flow = Flow(form, {"stops": [{"town": "Osh"}, {"town": "Almaty"}]}, "en", TODAY)
     assert flow.calculations()["stop_count"] == 2.0
     assert [flow.answer("town", e) for e in flow.entries("stops")] == ["Osh", "Almaty"]
+
+
+def test_a_loop_over_a_list_the_form_lacks_is_an_error(tmp_path: Path) -> None:
+    survey = [
+        ["type", "name", "label"],
+        ["begin loop over nowhere", "transit", "Countries"],
+        ["integer", "days", "Days"],
+        ["end loop", "", ""],
+    ]
+    with pytest.raises(FormError, match="Choice list nowhere does not exist"):
+        load_form(write_form(tmp_path, survey))
+
+
+def test_a_loop_with_a_repeat_count_is_an_error(tmp_path: Path) -> None:
+    survey = [
+        ["type", "name", "label", "repeat_count"],
+        ["begin loop over yn", "each", "Each", "2"],
+        ["integer", "days", "Days", ""],
+        ["end loop", "", "", ""],
+    ]
+    with pytest.raises(FormError, match="repeat_count is not used"):
+        load_form(write_form(tmp_path, survey, YN))
