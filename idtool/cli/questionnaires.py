@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from idtool.cli import common
 from idtool.errors import InvalidInput
 from idtool.i18n import LANGUAGES, _, language
 
@@ -19,6 +20,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = qsub.add_parser("check", help=_("check a questionnaire (YAML or XLSForm .xlsx)"))
     p.add_argument("file")
     p.set_defaults(func=cmd_check)
+    p = qsub.add_parser(
+        "publish",
+        help=_(
+            "coordinator: install a questionnaire (YAML or XLSForm .xlsx) so that the next "
+            "update carries it to the devices"
+        ),
+    )
+    p.add_argument("file")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("assess", help=_("assess a set of indicator ids and explain why"))
     p.add_argument("--indicators", required=True, metavar="ID[,ID...]")
@@ -49,6 +59,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     ok, text = check_file(args.file)
     print(text, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from idtool.sync import questionnaires
+
+    with common.unlock(args) as session:
+        form_id, version, warnings = questionnaires.publish(session, Path(args.file))
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    print(
+        _(
+            "Questionnaire {form_id} version {version} is published: the next update "
+            "(idtool export) carries it to the devices."
+        ).format(form_id=form_id, version=version)
+    )
+    return 0
 
 
 def cmd_assess(args: argparse.Namespace) -> int:

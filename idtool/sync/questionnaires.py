@@ -20,13 +20,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from idtool import database
 from idtool.audit import now_iso
 from idtool.database import Connection, DatabaseError
+from idtool.errors import InvalidInput
+from idtool.i18n import _
 from idtool.paths import questionnaires_dir
+from idtool.policy import Action
 from idtool.questionnaire import registry
 from idtool.questionnaire.build import FORM_ID
 from idtool.questionnaire.loader import load_form
-from idtool.questionnaire.problems import FormError
+from idtool.questionnaire.problems import FormError, Problem
+from idtool.questionnaire.yaml_writer import to_yaml
 from idtool.session import Session
 from idtool.sync.apply import Applier
 
@@ -172,3 +177,43 @@ def install(session: Session, applier: Applier, row: object) -> None:
         {"version": version, "sha256": digest, "bundle": applier.bundle_id},
     )
     applier.report.add("questionnaires", "imported")
+
+
+def publish(session: Session, path: Path) -> tuple[str, str, tuple[Problem, ...]]:
+    """Coordinator: install a questionnaire file (YAML, or an XLSForm written out as YAML,
+    `yaml_writer`) here, so the next update carries it to every device; returns its id,
+    version and the loader's warnings. FormError if it does not load; InvalidInput if that
+    version is already published (a version, once published, never changes)."""
+    session.require(Action.TRUST_LIST)
+    form = load_form(path)
+    text = to_yaml(form)
+    form_id, version, detail = check(
+        {"form_id": form.form_id, "version": form.version, "text": text}
+    )
+    if form_id is None:
+        raise InvalidInput(
+            _("The questionnaire cannot be published as written: {detail}").format(
+                detail=detail or version
+            )
+        )
+    known = session.conn.execute(
+        "SELECT text FROM questionnaires WHERE form_id = ? AND version = ?", (form_id, version)
+    ).fetchone()
+    if known is not None or _shipped_text(form_id, version) is not None:
+        raise InvalidInput(
+            _(
+                "Version {version} of questionnaire {form_id} is already published, and a "
+                "published version never changes: give the form a new version "
+                "(settings sheet, column version)."
+            ).format(version=version, form_id=form_id)
+        )
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with database.transaction(session.conn):
+        session.conn.execute(
+            "INSERT INTO questionnaires (form_id, version, text, sha256, bundle_id, sender,"
+            " installed_at) VALUES (?, ?, ?, ?, '', ?, ?)",
+            (form_id, version, text, digest, session.device_id, now_iso()),
+        )
+        session.audit("questionnaire.publish", form_id, {"version": version, "sha256": digest})
+    activate(session)
+    return form_id, version, form.warnings

@@ -12,6 +12,7 @@ from idtool import interviews, kdf
 from idtool.vault import Vault
 from tests.support import repeats
 from tests.support.cli import SUP, SUP_PASS, Runner, assert_clean_failure, one_line
+from tests.support.xlsforms import write_form
 
 
 @pytest.fixture
@@ -49,3 +50,24 @@ def test_entries_are_answered_as_json_and_missing_ones_named(run: Runner) -> Non
     session = Vault(run.data, kdf_params=kdf.FAST_PARAMS).unlock(SUP, SUP_PASS)
     with session:
         assert interviews.answers(session, interview)["companions"] == entries
+
+
+def test_a_coordinator_publishes_an_xlsform_from_the_command_line(
+    run: Runner, tmp_path: Path
+) -> None:
+    survey = [
+        ["type", "name", "label"],
+        ["begin repeat", "stops", "Stop"],
+        ["text", "town", "Town"],
+        ["end repeat", "", ""],
+    ]
+    path = write_form(tmp_path, survey, settings=[["form_id", "version"], ["route-log", "1"]])
+    proc = run("questionnaire", "publish", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "route-log" in proc.stdout and "version 1" in proc.stdout
+    again = run("questionnaire", "publish", str(path))
+    assert_clean_failure(again, 7)
+    assert "already published" in again.stderr
+    proc = run("case", "new", "--region", "osh", "--quiet")
+    proc = run("interview", "start", one_line(proc), "--form", "route-log", "--quiet")
+    assert proc.returncode == 0, proc.stderr
