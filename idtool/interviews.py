@@ -93,6 +93,7 @@ def start(session: Session, case_uuid: str, form: Form, language: str) -> Interv
             {"interview": interview.uuid, "form": form.form_id, "version": form.version},
         )
         _from_person(session, interview, form)
+        _keep_once(session, interview, form)
     return interview
 
 
@@ -188,6 +189,7 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
     with database.transaction(session.conn):
         _write(session, interview, question, value)
         _from_person(session, interview, form)
+        _keep_once(session, interview, form)
     return value
 
 
@@ -205,6 +207,7 @@ def save_answers(
     with database.transaction(session.conn):
         for question, value in stored.items():
             _write(session, interview, question, value)
+        _keep_once(session, interview, form_of(session, interview))
     return stored
 
 
@@ -249,6 +252,16 @@ def _from_person(session: Session, interview: Interview, form: Form) -> None:
             value = checked(session, interview, question, value)
         except InvalidInput:
             continue
+        _write(session, interview, question, value)
+
+
+def _keep_once(session: Session, interview: Interview, form: Form) -> None:
+    """Store the calculations that call once() the first time they have a value (inside the
+    caller's transaction), so once(uuid()) keeps one id for the interview."""
+    if not any(q.calculation is not None and q.calculation.calls("once") for q in form.questions()):
+        return
+    found = Flow(form, answers(session, interview.uuid), interview.language).once_values()
+    for question, value in found.items():
         _write(session, interview, question, value)
 
 

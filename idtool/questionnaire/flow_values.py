@@ -212,6 +212,21 @@ class FlowValues:
             name: self._values[name] for name in self._calculation_order if self._relevant.get(name)
         }
 
+    def once_values(self) -> dict[str, Value]:
+        """The values of relevant calculations that call once() and have none stored yet: the
+        interview stores them with the answers, so they stay as first computed (as ODK keeps
+        them in the form's data). Calculations inside a repeat are left out."""
+        stored = self.answers
+        return {
+            name: self._values[name]
+            for name in self._calculation_order
+            if self._relevant.get(name)
+            and name not in stored
+            and v.to_string(self._values[name]) != ""
+            and (calculation := self._questions[name].calculation) is not None
+            and calculation.calls("once")
+        }
+
     def effective_answers(self) -> dict[str, object]:
         """Answers to relevant questions only, defaults applied, empty answers left out; a
         repeat's, one mapping per entry, when some entry has one."""

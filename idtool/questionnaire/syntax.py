@@ -92,6 +92,10 @@ class Expr:
     def uses_current(self) -> bool:
         return any(isinstance(node, Current) for node in self.walk())
 
+    def calls(self, function: str) -> bool:
+        """Whether the expression calls `function` anywhere."""
+        return any(isinstance(node, Call) and node.function == function for node in self.walk())
+
 
 @dataclass(frozen=True)
 class Literal(Expr):

@@ -109,3 +109,28 @@ def test_a_flag_given_in_one_entry_marks_the_case(session: Session) -> None:
     interviews.complete(session, interview)
     assert case_flags.for_case(session, interview.case_uuid) == ("np.detained",)
     assert [c.case_uuid for c in case_flags.flagged_cases(session)] == [interview.case_uuid]
+
+
+def test_a_calculation_calling_once_keeps_its_first_value(session: Session) -> None:
+    text = repeats.TEXT.replace(
+        "      - name: total_days\n",
+        "      - name: interview_code\n"
+        "        type: calculate\n"
+        "        calculation: once(uuid(8))\n"
+        "      - name: first_answer\n"
+        "        type: calculate\n"
+        "        calculation: once(${travelled_alone})\n"
+        "      - name: total_days\n",
+    )
+    repeats.install(session, text)
+    case = cases.open_case(session, full_name="Test Person", region="osh")
+    form = load_shipped(repeats.FORM_ID, installed=session.installed_forms)
+    interview = interviews.start(session, case.uuid, form, "en")
+    code = interviews.answers(session, interview.uuid)["interview_code"]
+    assert isinstance(code, str) and len(code) == 8
+    assert "first_answer" not in interviews.answers(session, interview.uuid)  # no value yet
+    interviews.save_answer(session, interview, "travelled_alone", "yes")
+    interviews.save_answer(session, interview, "travelled_alone", "no")
+    stored = interviews.answers(session, interview.uuid)
+    assert stored["interview_code"] == code and stored["first_answer"] == "yes"
+    assert interviews.flow(session, interview).calculations()["interview_code"] == code
