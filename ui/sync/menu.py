@@ -62,6 +62,12 @@ class ExchangeMenu:
                 self._send_updates,
             ),
             (
+                "action_publish_questionnaire",
+                _("&Publish a questionnaire…"),
+                supervisor,
+                self._publish,
+            ),
+            (
                 "action_stats_report",
                 _("Send statistics &report to the national coordinator…"),
                 can(Action.STATISTICS),
@@ -155,6 +161,11 @@ class ExchangeMenu:
         flow = SendUpdatesFlow(self.session, self._parent())
         if flow.start():
             self.flow = flow
+
+    def _publish(self) -> None:
+        from ui.sync.publish import publish_questionnaire
+
+        self.flow = publish_questionnaire(self.session, self._parent())
 
     def _stats_report(self) -> None:
         from ui.sync.national import StatsReportFlow
