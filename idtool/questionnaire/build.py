@@ -13,7 +13,13 @@ from typing import TypeVar
 from idtool.i18n import _
 from idtool.questionnaire import binds
 from idtool.questionnaire.answer_ids import answer_ids
-from idtool.questionnaire.build_kinds import GroupNames, form_id_of, is_dynamic, question_kind
+from idtool.questionnaire.build_kinds import (
+    GroupNames,
+    form_id_of,
+    give_label,
+    is_dynamic,
+    question_kind,
+)
 from idtool.questionnaire.build_repeats import check_repeat, most_sensitive
 from idtool.questionnaire.expr import Expr, ExpressionError, parse
 from idtool.questionnaire.model import (
@@ -356,6 +362,9 @@ class Builder:
                 item.column("calculation"),
             )
         self.disallowed(item, ALLOWED[kind], name, kind)
+        if self.lenient and not give_label(item, name, kind, self.problems):
+            self.ignored.add(name)
+            return None
         needs_label = kind not in (Kind.CALCULATE, Kind.GROUP, Kind.REPEAT)
         if kind is Kind.CALCULATE and "calculation" not in item.values:
             self.problems.error(

@@ -12,16 +12,16 @@ from idtool.questionnaire.raw import TYPE_ALIASES, UNSUPPORTED_TYPES, RawItem, s
 from idtool.questionnaire.type_names import type_words
 
 _FORM_ID = re.compile(r"[a-z0-9-]+")  # as build.FORM_ID
-_XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z_][A-Za-z0-9_\-]*)?)\s*\(")
 
 
 def form_id_of(settings: RawItem, problems: Problems, lenient: bool) -> str:
-    """The form_id as written; in an XLSForm, one with capitals, `_` or `.` (an XML name, as
-    ODK allows) is read in lower case with `-`, with a warning."""
+    """The form_id as written; in an XLSForm, one with capitals, `_`, `.` or spaces (pyxform
+    accepts "Spec test") is read in lower case with `-` for the rest, with a warning."""
     form_id = scalar_text(settings.values.get("form_id"))
-    if lenient and not _FORM_ID.fullmatch(form_id) and _XML_NAME.fullmatch(form_id):
-        written, form_id = form_id, re.sub(r"[^a-z0-9]+", "-", form_id.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", form_id.lower()).strip("-")
+    if lenient and not _FORM_ID.fullmatch(form_id) and slug:
+        written, form_id = form_id, slug
         problems.warn(
             settings.where,
             _("form_id {written} is read as {form_id}").format(written=written, form_id=form_id),
@@ -127,3 +127,26 @@ class GroupNames:
         )
         self.parents.setdefault(renamed, parent)
         return renamed
+
+
+def give_label(item: RawItem, name: str, kind: Kind, problems: Problems) -> bool:
+    """An XLSForm question without a label, as pyxform takes it: its hint becomes the label,
+    else its name does (a warning either way); a note with neither (only media, which the
+    program does not show) is left out with a warning: False then."""
+    if item.values.get("label") or kind in (Kind.CALCULATE, Kind.GROUP, Kind.REPEAT):
+        return True
+    if item.values.get("hint"):
+        item.values["label"] = item.values.pop("hint")
+        problems.warn(item.where, _("The question has no label: its hint is shown"), name, "label")
+        return True
+    if kind is Kind.NOTE:
+        problems.warn(
+            item.where,
+            _("The note has no text the program can show (only media): it is left out"),
+            name,
+            "label",
+        )
+        return False
+    item.values["label"] = name
+    problems.warn(item.where, _("The question has no label: its name is shown"), name, "label")
+    return True

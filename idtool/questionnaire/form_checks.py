@@ -17,7 +17,10 @@ def check_form(
     problems: Problems,
     ignored: set[str],
     ambiguous: frozenset[str] | set[str] = frozenset(),
+    lenient: bool = False,
 ) -> None:
+    """Report what is wrong across the form; `lenient` (an XLSForm) makes a choice_filter
+    reading a column its list lacks a warning, as ODK reads that column as empty."""
     all_nodes = nodes(form)
     items = {node.name: node.item for node in reversed(all_nodes)}  # first definition wins
     seen: set[str] = set()
@@ -45,7 +48,7 @@ def check_form(
                     column,
                 )
         if isinstance(item, Question):
-            _check_question(item, lists, problems)
+            _check_question(item, lists, problems, lenient)
     for column, rule in (
         ("child", form.assessment.child),
         ("exploitation", form.assessment.exploitation),
@@ -123,7 +126,9 @@ def _check_references(
             )
 
 
-def _check_question(question: Question, lists: dict[str, ChoiceList], problems: Problems) -> None:
+def _check_question(
+    question: Question, lists: dict[str, ChoiceList], problems: Problems, lenient: bool
+) -> None:
     where, name = question.source, question.name
     choice_names: set[str] = set()
     if question.list_name is not None:
@@ -140,14 +145,13 @@ def _check_question(question: Question, lists: dict[str, ChoiceList], problems: 
         if question.choice_filter is not None:
             columns = {key for c in choice_list.choices for key, _v in c.extra} | {"name"}
             for unknown in sorted(question.choice_filter.columns() - columns):
-                problems.error(
-                    where,
-                    _("Choice list {list} has no column {column}").format(
-                        list=question.list_name, column=unknown
-                    ),
-                    name,
-                    "choice_filter",
+                report = problems.warn if lenient else problems.error
+                message = _("Choice list {list} has no column {column}").format(
+                    list=question.list_name, column=unknown
                 )
+                if lenient:
+                    message = _("{problem}: it reads as empty, as in ODK").format(problem=message)
+                report(where, message, name, "choice_filter")
         for column, rules in (("indicators", question.indicators), ("flags", question.flags)):
             for answer, _ids in rules:
                 if answer not in choice_names:

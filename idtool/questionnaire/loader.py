@@ -43,7 +43,7 @@ def load_form(path: str | Path) -> Form:
         raise FormError(problems.found)
     builder = Builder(raw, problems, str(path))
     form = builder.form()
-    check_form(form, problems, builder.ignored, builder.names.ambiguous)
+    check_form(form, problems, builder.ignored, builder.names.ambiguous, builder.lenient)
     problems.raise_if_errors()
     names = table_names(form.expressions())
     tables = read_tables(path.parent, names, problems) if names else ()

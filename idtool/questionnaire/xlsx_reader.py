@@ -166,6 +166,16 @@ def read_xlsx(path: Path, problems: Problems) -> RawForm | None:
     if sheets is None:
         return None
     survey = sheets.get("survey")
+    if survey is None and len(sheets) == 1:  # as pyxform: a workbook's only sheet is the survey
+        (survey,) = sheets.values()
+        problems.warn(
+            survey.title,
+            _(
+                "The workbook has no sheet called survey: its only sheet {sheet} is read as the "
+                "survey"
+            ).format(sheet=survey.title),
+        )
+        sheets = {"survey": survey}
     if survey is None:
         problems.error("", _("The workbook has no survey sheet"))
         return None
@@ -192,7 +202,7 @@ def read_xlsx(path: Path, problems: Problems) -> RawForm | None:
 
 
 def _read_workbook(path: Path, problems: Problems) -> dict[str, _Sheet] | None:
-    sheets = xlsx_workbook.read_sheets(path, problems)
+    sheets = xlsx_workbook.read_sheets(path, problems, READ_SHEETS)
     if sheets is None:
         return None
     return {title.strip().lower(): _Sheet(title, rows, problems) for title, rows in sheets}

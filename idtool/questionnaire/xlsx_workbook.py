@@ -6,6 +6,7 @@ Every failure is a located problem, never an exception."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,22 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, as the zip declares them
 MAX_ZIP_MEMBERS = 1_000
 MAX_ROWS = 10_000  # per sheet, counting empty rows up to the last row that has a value
-# empty (e.g. formatted) rows past MAX_ROWS looked through before giving up
-MAX_EMPTY_TAIL = 10_000
+# Empty (e.g. formatted) rows past MAX_ROWS are looked through up to Excel's last row
+# (1,048,576): a workbook formatted down to the end of the sheet loads; past it, or at a
+# value, reading stops. Going through a million empty rows takes about half a second.
+EXCEL_ROWS = 1_048_576
+MAX_EMPTY_TAIL = EXCEL_ROWS - MAX_ROWS
 MAX_COLUMNS = 500
+SKIMMED_ROWS = 10  # of a sheet the reader does not read: enough to see whether it says anything
 
 
-def read_sheets(path: Path, problems: Problems) -> list[tuple[str, list[tuple[Any, ...]]]] | None:
+def read_sheets(
+    path: Path, problems: Problems, wanted: Collection[str] | None = None
+) -> list[tuple[str, list[tuple[Any, ...]]]] | None:
     """Each sheet's title and rows, in workbook order; None (with the problem reported) if the
-    file is not a workbook that may be read."""
+    file is not a workbook that may be read. A sheet whose title (in lower case, spaces around
+    dropped) is not `wanted` gives only its first SKIMMED_ROWS rows, unless it is the only one
+    (all sheets in full when `wanted` is None)."""
     if not _check_zip(path, problems):
         return None
     try:
@@ -41,7 +50,12 @@ def read_sheets(path: Path, problems: Problems) -> list[tuple[str, list[tuple[An
     try:
         sheets: list[tuple[str, list[tuple[Any, ...]]]] = []
         for ws in book.worksheets:
-            rows = _sheet_rows(ws, problems)
+            skim = (
+                wanted is not None
+                and len(book.worksheets) > 1  # an only sheet may be the survey
+                and ws.title.strip().lower() not in wanted
+            )
+            rows = _skimmed(ws) if skim else _sheet_rows(ws, problems)
             if rows is None:
                 return None
             sheets.append((ws.title, rows))
@@ -107,6 +121,12 @@ def _sheet_rows(ws: Any, problems: Problems) -> list[tuple[Any, ...]] | None:
             row = row[:MAX_COLUMNS]
         rows.append(tuple(row))
     return rows
+
+
+def _skimmed(ws: Any) -> list[tuple[Any, ...]]:
+    ws.reset_dimensions()
+    rows = ws.iter_rows(max_row=SKIMMED_ROWS, max_col=MAX_COLUMNS, values_only=True)
+    return [tuple(row) for row in rows]
 
 
 def _blank(cell: object) -> bool:
