@@ -121,6 +121,15 @@ def create_backup(
     return BackupResult(final, backup_id, size)
 
 
+def coordinator_known(session: Session) -> bool:
+    """Whether this computer is enrolled with a coordinator, so a backup may be for it too."""
+    try:
+        devices.supervisor(session.conn)
+    except BundleError:
+        return False
+    return True
+
+
 def _coordinator(session: Session) -> pyrage.x25519.Recipient:
     try:
         device = devices.supervisor(session.conn)

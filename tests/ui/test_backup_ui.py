@@ -114,3 +114,44 @@ def test_the_reminder_shows_when_a_backup_is_due(
     flow = window.backup.flow
     qtbot.waitUntil(lambda: flow.result is not None or flow.error != "", timeout=20_000)
     assert not label.isVisible()  # the backup was just made
+
+
+def test_an_enrolled_post_may_let_the_coordinator_open_its_backup(
+    qtbot, make_window, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from idtool import backup
+    from tests.support.sync import make_world
+
+    w = make_world(tmp_path, 1)
+    asked: list[str] = []
+    replies = [QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No]
+
+    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return replies[len(asked) - 1]
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    written = []
+    for name in ("with-coordinator", "post-only"):
+        out = tmp_path / name
+        out.mkdir()
+        answer_files(monkeypatch, folder=out)
+        window = make_window(Vault(tmp_path / f"window-{name}", kdf_params=kdf.FAST_PARAMS))
+        window.start_unlocked(w.devs[0])
+        window.findChild(QAction, "action_backup").trigger()
+        flow = window.backup.flow
+        qtbot.waitUntil(lambda f=flow: f.result is not None or f.error != "", timeout=20_000)
+        assert flow.result is not None, flow.error
+        written.append(backup.read_info(flow.result).coordinator)
+    assert len(asked) == 2 and "coordinator" in asked[0]
+    assert written[0] is not None and written[1] is None
+    # A coordinator itself (enrolled with nobody) is not asked.
+    window = make_window(Vault(tmp_path / "window-sup", kdf_params=kdf.FAST_PARAMS))
+    window.start_unlocked(w.sup)
+    answer_files(monkeypatch, folder=tmp_path / "post-only")
+    window.findChild(QAction, "action_backup").trigger()
+    flow = window.backup.flow
+    qtbot.waitUntil(lambda: flow.result is not None or flow.error != "", timeout=20_000)
+    assert flow.result is not None and len(asked) == 2

@@ -38,8 +38,22 @@ class BackupFlow:
         if not folder:
             return False
         chosen = folder
+        for_coordinator = backup.coordinator_known(self.session) and (
+            QMessageBox.question(
+                self.parent,
+                _("Back up"),
+                _(
+                    "Let the coordinator open this backup too? Then, if this computer and every "
+                    "passphrase and the recovery code are lost, the coordinator can bring the "
+                    "cases back. Say no if the backup should stay with this post alone."
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            == QMessageBox.StandardButton.Yes
+        )
         self.run = run_task(
-            lambda worker, state: self._write(worker, chosen, state),
+            lambda worker, state: self._write(worker, chosen, state, for_coordinator),
             self._done,
             self._failed,
             session=self.session,
@@ -51,8 +65,10 @@ class BackupFlow:
         return True
 
     @staticmethod
-    def _write(session: Session, folder: str, state: TaskState) -> Path:
-        return backup.create_backup(session, folder, state.progress, state.cancelled).path
+    def _write(session: Session, folder: str, state: TaskState, for_coordinator: bool) -> Path:
+        return backup.create_backup(
+            session, folder, state.progress, state.cancelled, to_coordinator=for_coordinator
+        ).path
 
     def _done(self, path: Path) -> None:
         self.result = path
