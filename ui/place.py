@@ -4,7 +4,8 @@ A language change rebuilds every page in the new language; a lock (Ctrl+L, F12, 
 the idle lock) destroys the workspace. Before that the window takes the place (`capture`), and
 afterwards brings it back (`restore`):
 
-- in the workspace, the page and the case or interview on it; after a lock only when the same
+- in the workspace, the page, the case or interview on it and the case view's tab; after a
+  lock only when the same
   officer unlocks again (another officer starts at the case list), and only if the page can
   still be opened (a refusal, say a case no longer visible, leaves the case list);
 - on the set-up page, what was typed (and, once the database is made, the recovery code page
@@ -30,6 +31,7 @@ class Place:
     officer: str = ""  # the officer whose workspace it was
     page: str = ""  # the workspace page: "cases", "case", "interview", "review"
     target: str = ""  # the case or interview on it
+    detail: str = ""  # where on that page: the case view's tab
     typed: dict[str, Any] = field(default_factory=dict)  # set-up or unlock page fields
 
     @property
@@ -43,7 +45,8 @@ def capture(page: QWidget | None, officer: str = "") -> Place:
     where = getattr(page, "place", None)
     if callable(where):
         name, target = where()
-        return Place(officer, name, target)
+        detail = getattr(page, "place_detail", None)
+        return Place(officer, name, target, detail() if callable(detail) else "")
     typed = getattr(page, "typed", None)
     if callable(typed):
         return Place(typed=typed())
@@ -55,7 +58,7 @@ def restore(page: QWidget | None, place: Place, officer: str = "") -> None:
     go = getattr(page, "go_to_place", None)
     if callable(go) and place.page and place.officer == officer:
         try:
-            go(place.page, place.target)
+            go(place.page, place.target, place.detail)
         except IdtoolError:
             go("cases", "")
         return

@@ -72,11 +72,17 @@ class Workspace(QWidget):
         """The page and the case or interview on it (kept over a language change or lock)."""
         return self.page_name, self.target
 
-    def go_to_place(self, name: str, target: str) -> None:
-        """Show a page again as `place` gave it."""
-        pages = {"case": self.show_case, "interview": self.show_interview}
-        pages["review"] = self.show_review
-        if name in pages and target:
+    def place_detail(self) -> str:
+        """Where on the page: the case view's tab ("" elsewhere)."""
+        tab = getattr(self.current, "tab_name", "") if self.page_name == "case" else ""
+        return tab if isinstance(tab, str) else ""
+
+    def go_to_place(self, name: str, target: str, detail: str = "") -> None:
+        """Show a page again as `place` and `place_detail` gave it."""
+        pages = {"interview": self.show_interview, "review": self.show_review}
+        if name == "case" and target:
+            self.show_case(target, tab=detail or "summary")
+        elif name in pages and target:
             pages[name](target)
         elif name != self.page_name:
             self.show_cases()

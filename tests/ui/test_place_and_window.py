@@ -102,11 +102,13 @@ def test_unlock_returns_to_the_interrupted_page_for_the_same_officer(
 ):
     window, case_uuid, interview_uuid = unlocked(qtbot, make_window, made_vault)
     window.page.show_case(case_uuid)
+    window.page.current.tabs.setCurrentIndex(3)  # the officer was on "Consent and referrals"
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.page, UnlockPage)
     unlock(qtbot, window, SUPERVISOR, SUPERVISOR_PASS)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=10_000)
     assert window.page.place() == ("case", case_uuid)
+    assert window.page.current.tab_name == "consent"  # the same tab, not the summary
 
     window.page.show_interview(interview_uuid)
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_F12)

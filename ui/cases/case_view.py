@@ -196,7 +196,8 @@ class CaseView(QWidget):
         return TABS[self.tabs.currentIndex()]
 
     def show_tab(self, name: str) -> None:
-        self.tabs.setCurrentIndex(TABS.index(name))
+        """Show the tab called `name` (the first, for a name no tab has)."""
+        self.tabs.setCurrentIndex(TABS.index(name) if name in TABS else 0)
 
     @property
     def scroll_area(self) -> QScrollArea:
