@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from idtool import database, erasure, policy_options
+from idtool import database, device_info, erasure, policy_options
 from idtool.certificate import issuing_org
 from idtool.database import Connection
 from idtool.erasure import Kind
@@ -93,6 +93,27 @@ def set_period(session: Session, status: str, years: int | None) -> bool:
     else:
         periods[status] = years
     return issuing_org.set_option(session, "retention", periods)
+
+
+def set_schedule(session: Session, periods: dict[str, int]) -> bool:
+    """Set the whole schedule at once ({status: years}; a status left out is never erased by
+    it); returns whether it changed. As `set_period`: a supervisor, not enrolled."""
+    for status, years in periods.items():
+        if status not in policy_options.RETENTION_STATUSES:
+            raise InvalidInput(_("Unknown case status {status}.").format(status=status))
+        if not 1 <= years <= policy_options.MAX_RETENTION_YEARS:
+            raise InvalidInput(
+                _("Give the period in whole years, from 1 to {most}.").format(
+                    most=policy_options.MAX_RETENTION_YEARS
+                )
+            )
+    return issuing_org.set_option(session, "retention", dict(periods))
+
+
+def may_set(session: Session) -> bool:
+    """Whether this officer may change the schedule here: a supervisor on a device not
+    enrolled with a coordinator (an enrolled one follows the coordinator's)."""
+    return session.can(Action.MANAGE_OFFICERS) and not device_info.is_enrolled(session.conn)
 
 
 def years_before(day: date, years: int) -> date:

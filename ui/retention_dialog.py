@@ -86,6 +86,12 @@ class RetentionDialog(QDialog):
         )
         self.apply_button.setObjectName("retention_apply")
         self.apply_button.clicked.connect(self._apply)
+        self.schedule_button = buttons.addButton(
+            _("Change the &schedule…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.schedule_button.setObjectName("retention_schedule")
+        self.schedule_button.clicked.connect(self._edit_schedule)
+        self.schedule_button.setVisible(retention.may_set(session))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         for w in (intro, explain):
@@ -95,6 +101,13 @@ class RetentionDialog(QDialog):
             layout.addWidget(w2)
         self.resize(640, 480)
         self.refresh()
+
+    def _edit_schedule(self) -> None:
+        from ui.retention_schedule import ScheduleDialog
+
+        if ScheduleDialog(self.session, self).exec():
+            self.intro.setText(_schedule_text(retention.periods(self.session)))
+            self.refresh()
 
     def day(self) -> date:
         return self.as_of.date().toPython()  # type: ignore[no-any-return]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from idtool import erasure, officers, policy_options, retention
 from idtool.vault import Vault
@@ -15,6 +15,7 @@ from tests.ui.drive import click, in_dialog, show, type_text
 from ui.cases.case_view import CaseView
 from ui.cases.erase_action import EraseDialog
 from ui.retention_dialog import RetentionDialog
+from ui.retention_schedule import ScheduleDialog
 
 GUARD, GUARD_PASS = "Guard One", "guard-pass-1"
 
@@ -87,3 +88,36 @@ def test_retention_review_lists_then_erases_after_confirmation(qtbot, session, m
     assert dialog.table.rowCount() == 0
     assert retention.due(session, date(2099, 1, 1)) == []
     assert dict(policy_options.get(session.conn).retention) == {"identified": 2}
+
+
+def test_the_supervisor_changes_the_schedule_in_the_review(qtbot, session):
+    case = person_case(session, decide=True)
+    dialog = show(qtbot, RetentionDialog(session))
+    dialog.as_of.setDate(QDate(2099, 1, 1))
+    assert dialog.table.rowCount() == 0 and "No retention periods" in dialog.intro.text()
+    assert dialog.schedule_button.isVisible()
+
+    def edit(schedule):
+        box = schedule.boxes["identified"]
+        assert box.specialValueText() and box.value() == 0  # kept until erased on request
+        box.setValue(3)
+        schedule.boxes["closed"].setValue(10)
+        click(
+            qtbot, schedule.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        )
+
+    in_dialog(ScheduleDialog, edit)
+    click(qtbot, dialog.schedule_button)
+    assert dict(policy_options.get(session.conn).retention) == {"identified": 3, "closed": 10}
+    assert "Identified victim: 3 (years)" in dialog.intro.text()
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == case.number
+    assert erasure.tombstone(session.conn, case.uuid) is None  # changing it erased nothing
+
+
+def test_a_device_enrolled_with_a_coordinator_cannot_change_the_schedule(qtbot, tmp_path):
+    from tests.support.sync import make_world
+
+    w = make_world(tmp_path, 1)
+    dialog = show(qtbot, RetentionDialog(w.devs[0]))
+    assert not dialog.schedule_button.isVisible()
+    assert show(qtbot, RetentionDialog(w.sup)).schedule_button.isVisible()
