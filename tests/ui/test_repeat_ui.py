@@ -16,6 +16,7 @@ from idtool.session import Session
 from tests.support import repeats
 from tests.ui.drive import choose, click, stored, type_text
 from ui.interview import InterviewWizard
+from ui.interview.amend_dialog import AmendDialog
 from ui.interview.page import QuestionBlock
 from ui.interview.repeat_block import RepeatBlock
 
@@ -98,6 +99,7 @@ def test_entries_are_added_typed_checked_and_removed(qtbot, session, make_wizard
     press(qtbot, companions.add)
     assert stored(session, uuid)["companions"] == [{}]
     assert [b.title() for b in companions.boxes] == ["Companion: entry 1"]
+    assert "(1/2)" in wizard.sections.item(0).text()  # the entry's required name counts
     type_into(qtbot, inner(wizard, "companions", 1, "companion_name").input.edit, "Aibek")
     type_at(qtbot, inner(wizard, "companions", 1, "companion_age"), "12")
     press(qtbot, companions.add)
@@ -250,3 +252,22 @@ def test_entries_follow_the_interview_language(qtbot, session, make_wizard):
         assert inner(wizard, "companions", 1, "companion_name").label.text() == "Аты *"
     finally:
         set_language("en")
+
+
+def test_the_amend_dialog_shows_a_repeat_read_only(qtbot, session):
+    uuid = started(session)
+    interview = interviews.get(session, uuid)
+    interviews.save_answer(session, interview, "travelled_alone", "no")
+    interviews.save_answer(session, interview, "companions", [{"companion_name": "Dana"}])
+    interviews.complete(session, interview)
+    dialog = AmendDialog(session, uuid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.add_button.isEnabled()
+    dialog.question.setCurrentIndex(dialog.question.findData("companions"))
+    assert dialog.current.text() == "1. Name: Dana"
+    assert dialog.repeat_note.isVisible()
+    assert dialog.input is None and not dialog.add_button.isEnabled()
+    dialog.question.setCurrentIndex(dialog.question.findData("travelled_alone"))
+    assert not dialog.repeat_note.isVisible() and dialog.add_button.isEnabled()
+    assert dialog.input is not None
