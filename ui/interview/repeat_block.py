@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QGroupBox,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -319,7 +320,17 @@ class RepeatBlock(QWidget):
                     target = first_focus(block.input.focus_widgets())
                     if target is not None:
                         target.setFocus(Qt.FocusReason.OtherFocusReason)
+                        self._reveal(self.boxes[index])
                         return
+
+    def _reveal(self, box: EntryBox) -> None:
+        """Scroll the page to show the entry, once it is laid out."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            page = area
+            QTimer.singleShot(0, box, lambda: page.ensureWidgetVisible(box))
 
     def focus_widgets(self) -> list[QWidget]:
         """The inputs and buttons in tab order: each entry's, then "Add an entry"."""
