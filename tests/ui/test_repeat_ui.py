@@ -124,6 +124,14 @@ def test_entries_are_added_typed_checked_and_removed(qtbot, session, make_wizard
     qtbot.mouseClick(parent_1.input.buttons["yes"], Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
     assert stored(session, uuid)["companions"][0]["parent_along"] == "yes"
     assert not parent_1.error.isVisible()  # the message goes once it is answered
+    age_2 = inner(wizard, "companions", 2, "companion_age")
+    type_at(qtbot, age_2, "-")  # a lone minus sign is no number: never stored
+    wizard.go_next()
+    assert wizard.current == "journey"
+    assert age_2.error.isVisible() and age_2.error.text()
+    assert not inner(wizard, "companions", 1, "companion_age").error.isVisible()
+    assert QApplication.focusWidget() is age_2.input.edit
+    type_at(qtbot, age_2, "30")
 
     asked = ask_with(monkeypatch, QMessageBox.StandardButton.No)
     press(qtbot, companions.boxes[0].remove)

@@ -117,7 +117,6 @@ class RepeatBlock(QWidget):
         layout.addWidget(self.error)
         self.flow: Flow | None = None
         self.lang = form.default_language
-        self._titles: list[str] = []
         self._focus_entry: int | None = None
         self._committing: QuestionBlock | None = None
 
