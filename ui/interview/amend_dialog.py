@@ -27,7 +27,7 @@ from idtool import addenda, interviews
 from idtool.i18n import _, current_language
 from idtool.questionnaire.answer_text import answer_text
 from idtool.questionnaire.flow import Flow
-from idtool.questionnaire.model import Question
+from idtool.questionnaire.model import Kind, Question
 from idtool.session import Session
 from ui.cases.widgets import fit_columns
 from ui.documents.tables import refill, table
@@ -74,6 +74,14 @@ class AmendDialog(QDialog):
         self.input_area = QWidget()
         self.input_area.setObjectName("amend_input")
         QVBoxLayout(self.input_area).setContentsMargins(0, 0, 0, 0)
+        # A repeat's entries are shown, not amended here: a list of entries has no input.
+        self.repeat_note = QLabel(
+            _("Entries of a repeat are corrected by starting a new interview."), self.input_area
+        )
+        self.repeat_note.setObjectName("amend_repeat_note")
+        self.repeat_note.setWordWrap(True)
+        self.repeat_note.hide()
+        self.input_area.layout().addWidget(self.repeat_note)
         self.add_button = QPushButton(_("&Add this change"))
         self.add_button.setObjectName("amend_add")
         self.add_button.clicked.connect(self.add_change)
@@ -147,7 +155,7 @@ class AmendDialog(QDialog):
         for section in flow.sections():
             title = section.label.get(self.lang, self.form.default_language) or section.name
             for q in flow.questions(section.name):
-                if q.kind.takes_answer:
+                if q.kind.takes_answer or q.kind is Kind.REPEAT:
                     self.question.addItem(f"{title}: {self._label(q.name)}", q.name)
         found = self.question.findData(chosen) if chosen else -1
         self.question.setCurrentIndex(max(found, 0))
@@ -167,10 +175,15 @@ class AmendDialog(QDialog):
             self.input.deleteLater()
             self.input = None
         question = self.chosen()
+        repeat = question is not None and question.kind is Kind.REPEAT
+        self.repeat_note.setVisible(repeat)
+        self.add_button.setEnabled(not repeat)
         if question is None:
             self.current.clear()
             return
         self.current.setText(self._text(question.name, self.stored.get(question.name)))
+        if repeat:
+            return
         now = {**self.stored, **self.pending}.get(question.name)
         flow = self.flow()
         self.input = make_input(self.form, question, flow.choices_for(question), self.input_area)

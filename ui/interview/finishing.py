@@ -68,7 +68,9 @@ class Finishing:
         self._show(section)
         page = self.pages[section]
         block = page.blocks.get(question)
-        if block is not None and block.input is not None:
+        if question in page.repeats:
+            page.focus_question(question)
+        elif block is not None and block.input is not None:
             widgets = [w for w in block.input.focus_widgets() if not w.isHidden()]
             if widgets:
                 widgets[0].setFocus(Qt.FocusReason.OtherFocusReason)

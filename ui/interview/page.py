@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractButton,
+    QApplication,
     QFrame,
     QLabel,
     QScrollArea,
@@ -25,6 +25,7 @@ from idtool.questionnaire.model import Choice, Form, Kind, Question, Section
 from idtool.session import Session
 from ui.fields import error_label, show_error
 from ui.interview.inputs import QuestionInput, make_input
+from ui.interview.repeat_block import RepeatBlock, first_focus, shown_questions
 
 
 class QuestionBlock(QWidget):
@@ -78,9 +79,11 @@ class QuestionBlock(QWidget):
 
 
 class SectionPage(QScrollArea):
-    """A section's questions in a scrolling column, built once and kept."""
+    """A section's questions in a scrolling column, built once and kept (a repeat's entries
+    are built again when their number changes: `RepeatBlock`)."""
 
     answered = Signal(str, object)  # question name, committed answer
+    rebuilt = Signal()  # a repeat's entries were built again: set the tab order again
 
     def __init__(
         self, form: Form, section: Section, flow: Flow, parent: QWidget | None = None
@@ -106,12 +109,21 @@ class SectionPage(QScrollArea):
         self.title.setFont(font)
         layout.addWidget(self.title)
         self.blocks: dict[str, QuestionBlock] = {}
-        for question in section.walk():
-            if question.kind is Kind.CALCULATE:
+        self.repeats: dict[str, RepeatBlock] = {}
+        self._items: list[QuestionBlock | RepeatBlock] = []
+        for question in shown_questions(section.questions):
+            if question.kind is Kind.REPEAT:
+                repeat = RepeatBlock(form, question, QuestionBlock, body)
+                repeat.answered.connect(self.answered)
+                repeat.rebuilt.connect(self.rebuilt)
+                self.repeats[question.name] = repeat
+                self._items.append(repeat)
+                layout.addWidget(repeat)
                 continue
             choices = self._all_choices(question)
             block = QuestionBlock(form, question, choices, body)
             self.blocks[question.name] = block
+            self._items.append(block)
             layout.addWidget(block)
             if block.input is not None:
                 block.input.committed.connect(
@@ -166,6 +178,12 @@ class SectionPage(QScrollArea):
                 if self._offered.get(name) != offered:
                     self._offered[name] = offered
                     block.input.offer(set(offered))
+        for name, repeat in self.repeats.items():
+            relevant = flow.is_relevant(name)
+            if self._shown.get(name) != relevant:
+                self._shown[name] = relevant
+                repeat.setVisible(relevant)
+            repeat.apply(flow, lang)
         if self._issues_shown:
             self.show_issues(self.input_problems() + flow.validate_section(self.section.name))
 
@@ -182,6 +200,8 @@ class SectionPage(QScrollArea):
                 except KeyError:
                     listed = ()
                 block.input.set_choice_labels({c.name: c for c in listed}, lang, fallback)
+        for repeat in self.repeats.values():
+            repeat.relabel(lang, flow)
         self.apply(flow, lang)
 
     def flush(self) -> None:
@@ -189,6 +209,8 @@ class SectionPage(QScrollArea):
         for block in self.blocks.values():
             if block.input is not None:
                 block.input.flush()
+        for repeat in self.repeats.values():
+            repeat.flush()
 
     # -- validation ----------------------------------------------------------------------------
     def input_problems(self) -> list[ValidationIssue]:
@@ -199,37 +221,76 @@ class SectionPage(QScrollArea):
                 problem = block.input.problem()
                 if problem:
                     found.append(ValidationIssue(name, problem))
+        for name, repeat in self.repeats.items():
+            if self._shown.get(name, True):
+                found.extend(repeat.input_problems())
         return found
 
     def show_issues(self, issues: list[ValidationIssue]) -> None:
+        """Each message beside its question (inside a repeat, in its entry)."""
         by_name: dict[str, str] = {}
+        by_entry: dict[str, dict[tuple[int | None, str], str]] = {n: {} for n in self.repeats}
         for issue in issues:
-            by_name.setdefault(issue.question, issue.message)
+            if issue.repeat in by_entry:
+                by_entry[issue.repeat].setdefault((issue.entry, issue.question), issue.message)
+            elif issue.question in by_entry:
+                by_entry[issue.question].setdefault((None, issue.question), issue.message)
+            else:
+                by_name.setdefault(issue.question, issue.message)
         for name, block in self.blocks.items():
             block.set_message(by_name.get(name, ""))
+        for name, repeat in self.repeats.items():
+            repeat.show_issues(by_entry[name])
         self._issues_shown = bool(issues)
+
+    def refused(self, question: str, message: str) -> None:
+        """An answer of `question` (a repeat's list too) was not stored: say why beside it;
+        the same value commits again next time."""
+        if question in self.repeats:
+            self.repeats[question].refused(message)
+            return
+        block = self.blocks[question]
+        block.set_message(message)
+        if block.input is not None:
+            block.input.forget_commit()
 
     def focus_first(self, issues: list[ValidationIssue] | None = None) -> None:
         """Focus the first question with an issue, or else the first input shown."""
-        wanted = {i.question for i in issues} if issues else None
-        for name, block in self.blocks.items():
-            if not self._shown.get(name, True) or block.input is None:
+        wanted = {(i.repeat or None, i.entry, i.question) for i in issues} if issues else None
+        for item in self._items:
+            name = item.repeat.name if isinstance(item, RepeatBlock) else item.question.name
+            if not self._shown.get(name, True):
                 continue
-            if wanted is not None and name not in wanted:
+            if isinstance(item, RepeatBlock):
+                whole = wanted is None or (None, None, name) in wanted  # the repeat itself
+                inner = None if whole else {(e, q) for r, e, q in wanted if r == name}
+                if (inner is None or inner) and item.focus_first(inner):
+                    focused = QApplication.focusWidget()
+                    self.ensureWidgetVisible(focused if focused is not None else item)
+                    return
                 continue
-            widgets = [w for w in block.input.focus_widgets() if not w.isHidden()]
-            if widgets:
-                checked = [w for w in widgets if isinstance(w, QAbstractButton) and w.isChecked()]
-                target = checked[0] if checked else widgets[0]
+            if item.input is None or (wanted is not None and (None, None, name) not in wanted):
+                continue
+            target = first_focus(item.input.focus_widgets())
+            if target is not None:
                 target.setFocus(Qt.FocusReason.TabFocusReason)
-                self.ensureWidgetVisible(block)
+                self.ensureWidgetVisible(item)
                 return
 
+    def focus_question(self, name: str) -> None:
+        """Focus a question of the page (a repeat: its first entry's first input)."""
+        self.focus_first([ValidationIssue(name, "")])
+
     def focus_widgets(self) -> list[QWidget]:
-        """Every input widget of the page in order (hidden ones too; Qt skips them)."""
-        return [
-            w for b in self.blocks.values() if b.input is not None for w in b.input.focus_widgets()
-        ]
+        """Every input widget and button of the page in order (hidden ones too; Qt skips
+        them)."""
+        found: list[QWidget] = []
+        for item in self._items:
+            if isinstance(item, RepeatBlock):
+                found.extend(item.focus_widgets())
+            elif item.input is not None:
+                found.extend(item.input.focus_widgets())
+        return found
 
     def block_of(self, widget: QWidget | None) -> QuestionBlock | None:
         while widget is not None and widget is not self:

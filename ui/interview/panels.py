@@ -24,8 +24,8 @@ def officer_text(text: Text, interview_lang: str, form: Form) -> str:
 
 def section_counts(flow: Flow, section: str) -> tuple[int, int]:
     """(answered, relevant) required questions of one section."""
-    required = [q for q in flow.questions(section) if flow.is_required(q)]
-    return sum(1 for q in required if not is_empty(flow.answer(q.name))), len(required)
+    required = [(q, e) for q, e in flow.asked(section) if flow.is_required(q, e)]
+    return sum(1 for q, e in required if not is_empty(flow.answer(q.name, e))), len(required)
 
 
 class SectionList(QListWidget):

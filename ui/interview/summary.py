@@ -31,6 +31,7 @@ _SHOWN_KINDS = (
     Kind.DATE,
     Kind.SELECT_ONE,
     Kind.SELECT_MULTIPLE,
+    Kind.REPEAT,  # one row, each entry on its own line
 )
 
 

@@ -182,6 +182,9 @@ class InterviewWizard(Finishing, QWidget):
             page.answered.connect(
                 lambda question, value, p=page: self._answered(p, question, value)
             )
+            page.rebuilt.connect(
+                lambda p=page: self._chain(p) if p is self.stack.currentWidget() else None
+            )
             if self.done:
                 page.setEnabled(False)
             self.stack.addWidget(page)
@@ -213,17 +216,14 @@ class InterviewWizard(Finishing, QWidget):
         section = self.form.section(name)
         self.guidance.show_section(officer_text(section.hint, self.interview.language, self.form))
         self.guidance.show_question("", "")
-        chain = [
-            self.language,
-            *page.focus_widgets(),
-            self.back,
-            self.pause,
-            self.next,
-            self.sections,
-        ]
-        for first, second in pairwise(chain):
-            QWidget.setTabOrder(first, second)
+        self._chain(page)
         page.focus_first()
+
+    def _chain(self, page: SectionPage) -> None:
+        """The tab order: language, the page's inputs and buttons, then the wizard's."""
+        chain = [self.language, *page.focus_widgets(), self.back, self.pause, self.next]
+        for first, second in pairwise([*chain, self.sections]):
+            QWidget.setTabOrder(first, second)
 
     def _refresh(self) -> None:
         """Side panel, overall progress and the Next/Finish button as the answers stand."""
@@ -251,11 +251,8 @@ class InterviewWizard(Finishing, QWidget):
         try:
             stored = interviews.save_answer(self.session, self.interview, name, value)
         except (IdtoolError, database.DatabaseError) as exc:
-            block = page.blocks[name]
             # Beside the question, what to do is enough; the status line names the question.
-            block.set_message(exc.problem if isinstance(exc, AnswerError) else error_text(exc))
-            if block.input is not None:
-                block.input.forget_commit()
+            page.refused(name, exc.problem if isinstance(exc, AnswerError) else error_text(exc))
             self._say(error_text(exc))
             return
         self.answers[name] = stored
