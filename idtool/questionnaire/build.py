@@ -13,7 +13,13 @@ from typing import TypeVar
 from idtool.i18n import _
 from idtool.questionnaire import binds
 from idtool.questionnaire.answer_ids import answer_ids
-from idtool.questionnaire.build_kinds import GroupNames, form_id_of, is_dynamic, question_kind
+from idtool.questionnaire.build_kinds import (
+    GroupNames,
+    form_id_of,
+    is_dynamic,
+    question_kind,
+    trigger_names,
+)
 from idtool.questionnaire.expr import Expr, ExpressionError, parse
 from idtool.questionnaire.model import (
     Assessment,
@@ -44,6 +50,7 @@ TRUE_WORDS = {"true", "yes", "true()"}
 FALSE_WORDS = {"false", "no", "false()", ""}
 GROUP_KEYS = {"name", "type", "label", "hint", "relevant"}
 VALUE_KEYS = {"required", "constraint", "constraint_message", "default", "sensitivity", "bind"}
+VALUE_KEYS |= {"calculation", "trigger"}  # as ODK: a computed answer, or one set on a trigger
 ALLOWED: dict[Kind, set[str]] = {
     Kind.GROUP: GROUP_KEYS,
     Kind.NOTE: GROUP_KEYS,
@@ -345,14 +352,6 @@ class Builder:
         if found is None:
             return None
         kind, list_name = found
-        if self.lenient and kind.takes_answer and "calculation" in item.values:
-            kind, list_name = Kind.CALCULATE, None  # as ODK: computed, not asked
-            self.problems.warn(
-                item.where,
-                _("The question has a calculation: it is computed, not asked"),
-                name,
-                item.column("calculation"),
-            )
         self.disallowed(item, ALLOWED[kind], name, kind)
         needs_label = kind not in (Kind.CALCULATE, Kind.GROUP)
         if kind is Kind.CALCULATE and "calculation" not in item.values:
@@ -386,6 +385,7 @@ class Builder:
             flags=self.indicators(item, name, "flags"),
             questions=members,
             bind=binds.target(item, name, kind, self.problems) if "bind" in ALLOWED[kind] else "",
+            trigger=trigger_names(item, name, self.problems),
             source=item.where,
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from idtool.i18n import LANGUAGES, _, current_language, language
@@ -82,6 +82,12 @@ def started_answers(form: Form, today: dt.date | None = None) -> dict[str, objec
     }
 
 
+def computed_questions(form: Form) -> frozenset[str]:
+    """The asked questions the form works out (a calculation without a trigger): shown
+    read-only, their stored answers ignored."""
+    return frozenset(q.name for q in form.questions() if q.computed)
+
+
 def _is_today(question: Question) -> bool:
     expression = str(question.default_expr) if question.default_expr is not None else ""
     return TODAY_DEFAULT in ((question.default or "").strip(), expression.strip())
@@ -112,6 +118,8 @@ class Flow:
         self._relevant: dict[str, bool] = {}
         self._values: dict[str, Value] = {}
         self._questions = {q.name: q for q in form.questions()}
+        self._computed: dict[str, object] = {}  # computed question -> its answer
+        self._computed_names = computed_questions(form)
         all_nodes = nodes(form)
         ordered, _cycles = evaluation_order(all_nodes)
         self._calculation_order = [
@@ -134,6 +142,7 @@ class Flow:
             self.today,
             labels=self._choice_label,
             tables=self.form.lookup,
+            lang=self.lang,
         )
 
     def _choice_label(self, question: str, choice: str) -> str:
@@ -162,13 +171,20 @@ class Flow:
             # `.` in a calculation is its own stored value, so once(random()) keeps it
             current = self.answers.get(item.name)
             self._values[item.name] = item.calculation.evaluate(self._context(current))
+        elif item.computed and item.calculation is not None:  # asked, answered by the form
+            answer = typed_default(item, item.calculation.evaluate(self._context()))
+            self._computed[item.name] = answer
+            self._values[item.name] = v.from_answer(answer)
         elif item.kind.takes_answer:
             self._values[item.name] = v.from_answer(self.answer(item.name))
         else:
             self._values[item.name] = ""
 
     def answer(self, name: str) -> object:
-        """The stored answer, or the question's default when there is none."""
+        """The stored answer, or the question's default when there is none; for a computed
+        question (`computed_questions`), what its calculation gives."""
+        if name in self._computed_names:
+            return self._computed.get(name)
         if name in self.answers:
             return self.answers[name]
         question = self._questions.get(name)
@@ -196,6 +212,23 @@ class Flow:
         return {
             name: self._values[name] for name in self._calculation_order if self._relevant.get(name)
         }
+
+    def computed(self) -> frozenset[str]:
+        """The asked questions this form works out, shown read-only (`computed_questions`)."""
+        return self._computed_names
+
+    def triggered(self, changed: Iterable[str]) -> dict[str, object]:
+        """The answers ODK's `trigger` stores when the answers `changed` change: each question
+        triggered by one of them, with its calculation evaluated now (`.` is its own answer).
+        Only an officer's answer triggers: a value stored by a trigger triggers nothing."""
+        names = set(changed)
+        out: dict[str, object] = {}
+        for name, question in self._questions.items():
+            if question.calculation is None or not names.intersection(question.trigger):
+                continue
+            result = question.calculation.evaluate(self._context(self.answers.get(name)))
+            out[name] = typed_default(question, result)
+        return out
 
     def effective_answers(self) -> dict[str, object]:
         """Answers to relevant questions only, defaults applied, empty answers left out."""

@@ -29,8 +29,8 @@ def nodes(form: Form) -> list[Node]:
 
     def visit(item: Section | Question, parent: str | None) -> None:
         reads = set(item.relevant.references()) if item.relevant else set()
-        if isinstance(item, Question) and item.kind is Kind.CALCULATE and item.calculation:
-            reads |= item.calculation.references()
+        if isinstance(item, Question) and (item.kind is Kind.CALCULATE or item.computed):
+            reads |= item.calculation.references() if item.calculation else set()
         if isinstance(item, Question) and item.default_expr is not None:
             reads |= item.default_expr.references()
         if parent:

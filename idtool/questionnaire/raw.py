@@ -26,6 +26,7 @@ QUESTION_KEYS = (
     "indicators",
     "flags",
     "bind",
+    "trigger",
 )
 TEXT_KEYS = ("label", "hint", "constraint_message")
 # XLSForm types we know but do not support: reported as ignored, never silently dropped

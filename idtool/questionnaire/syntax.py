@@ -29,6 +29,7 @@ class Context:
     labels: Callable[[str, str], str] | None = None
     # (table, column, key column, key) -> the value, for pulldata()
     tables: Callable[[str, str, str, str], str] | None = None
+    lang: str = "en"  # the interview's language: format-date's month and day names
 
     def value_of(self, name: str) -> Value:
         return v.from_answer(self.answers.get(name))
