@@ -17,11 +17,14 @@ from idtool import case_assessments, cases, database, person_answers, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
 from idtool.policy import Action, Role
+from idtool.questionnaire import worked_out
 from idtool.questionnaire.answers import check as check_answer
-from idtool.questionnaire.flow import Flow, started_answers
+from idtool.questionnaire.flow import Flow, computed_questions, started_answers
 from idtool.questionnaire.model import Form, FormKind
 from idtool.questionnaire.registry import available_forms, load_shipped
 from idtool.session import Session
+
+Answers = Mapping[str, object]
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def start(session: Session, case_uuid: str, form: Form, language: str) -> Interv
             {"interview": interview.uuid, "form": form.form_id, "version": form.version},
         )
         _from_person(session, interview, form)
+        _worked_out(session, interview, form, None)
     return interview
 
 
@@ -175,20 +179,47 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
     The value is first converted and checked against its question (`questionnaire.answers`):
     an unknown question, or a value that cannot answer it, is refused with an AnswerError
     naming the question, and nothing is written. An answer bound to the person record updates
-    it; an answer worked out from it (`computed`) is refused unless it is the same."""
+    it; an answer worked out from it or by the form (`computed`) is refused unless it is the
+    same. A question whose `trigger` names this one gets its calculation stored."""
     _require_open(session, interview)
     form = form_of(session, interview)
     value = checked(session, interview, question, value)
     if question in computed(session, interview):
-        if value == answers(session, interview.uuid).get(question):
-            return value  # the value worked out already
-        raise InvalidInput(
-            _("This answer is worked out from the date of birth: correct the date of birth.")
-        )
+        _refuse_computed(session, interview, form, {question: value})
+        stored = answers(session, interview.uuid)
+        if question not in computed_questions(form) and value != stored.get(question):
+            raise InvalidInput(
+                _("This answer is worked out from the date of birth: correct the date of birth.")
+            )
+        return value  # the value worked out already
+    before = answers(session, interview.uuid)
     with database.transaction(session.conn):
         _write(session, interview, question, value)
         _from_person(session, interview, form)
+        _worked_out(session, interview, form, before)
     return value
+
+
+def _refuse_computed(session: Session, interview: Interview, form: Form, given: Answers) -> None:
+    """InvalidInput unless each answer `given` to a question the form works out is the value
+    worked out from the answers after the write (`questionnaire.worked_out`)."""
+    if worked_out.differs(form, answers(session, interview.uuid), given, interview.language):
+        raise InvalidInput(
+            _("This answer is worked out by the questionnaire: it cannot be changed.")
+        )
+
+
+def _worked_out(session: Session, interview: Interview, form: Form, before: Answers | None) -> None:
+    """Store what the form works out (`questionnaire.worked_out`) after the officer's answers
+    changed from `before` (None: no answer of theirs); inside the caller's transaction."""
+    stored = answers(session, interview.uuid)
+    answered = worked_out.changed(before, stored) if before is not None else set()
+    for question, value in worked_out.wanted(form, stored, answered, interview.language).items():
+        try:
+            value = None if value is None else checked(session, interview, question, value)
+        except InvalidInput:
+            continue  # what the form works out cannot answer its question: left as it was
+        _write(session, interview, question, value)
 
 
 def save_answers(
@@ -199,12 +230,17 @@ def save_answers(
 ) -> dict[str, object]:
     """Store several answers together, all or none: every one is checked first (`checked`),
     and the first that cannot answer its question raises its AnswerError (in the language
-    `messages`, by default the interview's) with nothing written. Returns them as stored."""
+    `messages`, by default the interview's) with nothing written. Returns them as stored.
+    A computed answer is refused unless it is the value worked out; triggers fire."""
     _require_open(session, interview)
+    form = form_of(session, interview)
     stored = {q: checked(session, interview, q, v, messages) for q, v in given.items()}
+    _refuse_computed(session, interview, form, stored)
+    before = answers(session, interview.uuid)
     with database.transaction(session.conn):
         for question, value in stored.items():
             _write(session, interview, question, value)
+        _worked_out(session, interview, form, before)
     return stored
 
 
@@ -260,12 +296,15 @@ def refresh_from_person(session: Session, interview: Interview) -> None:
         return  # as recorded; or read by an officer who may not answer it
     with database.transaction(session.conn):
         _from_person(session, interview, form)
+        _worked_out(session, interview, form, None)
 
 
 def computed(session: Session, interview: Interview) -> frozenset[str]:
-    """The questions worked out from the person record, shown read-only (`person_answers`)."""
+    """The questions worked out, shown read-only: from the person record (`person_answers`)
+    and by the form itself (a calculation on an asked question, `computed_questions`)."""
+    form = form_of(session, interview)
     person = cases.get_case(session, interview.case_uuid, audit_view=False).person
-    return person_answers.computed(form_of(session, interview), person)
+    return person_answers.computed(form, person) | computed_questions(form)
 
 
 def write_amended(session: Session, interview: Interview, answers: dict[str, object]) -> None:
