@@ -146,7 +146,7 @@ class AmendDialog(QDialog):
         for section in flow.sections():
             title = section.label.get(self.lang, self.form.default_language) or section.name
             for q in flow.questions(section.name):
-                if q.kind.takes_answer:
+                if q.kind.takes_answer and not q.computed:  # a computed one follows
                     self.question.addItem(f"{title}: {self._label(q.name)}", q.name)
         found = self.question.findData(chosen) if chosen else -1
         self.question.setCurrentIndex(max(found, 0))
