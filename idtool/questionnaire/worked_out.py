@@ -26,6 +26,8 @@ def wanted(
     write): each triggered calculation, then each computed answer (as the triggered values
     leave them), where it differs from what is stored. A value stored by a trigger triggers
     nothing (as JavaRosa, where only an answer fires xforms-value-changed)."""
+    if not any(q.computed or q.trigger for q in form.questions()):
+        return {}  # most forms: nothing to work out, no flow to build
     triggered = Flow(form, stored, lang).triggered(answered)
     current = Flow(form, {**stored, **triggered}, lang)
     out = {**triggered, **{q: current.answer(q) for q in computed_questions(form)}}
@@ -41,5 +43,8 @@ def differs(
 ) -> bool:
     """Whether a computed answer in `given` differs from the value the form works out from
     the answers after the write (`stored` updated with `given`)."""
+    asked = computed_questions(form) & set(given)
+    if not asked:
+        return False
     flow = Flow(form, {**stored, **given}, lang)
-    return any(given[q] != flow.answer(q) for q in flow.computed() & set(given))
+    return any(given[q] != flow.answer(q) for q in asked)
