@@ -17,7 +17,9 @@ them. Addenda travel in case packages like decisions.
 - an answer to a question not asked of this person once the change is made (its condition does
   not hold, so it would not count);
 - a change after which the interview is no longer complete (a required answer missing or not
-  valid, as `interviews.complete` checks).
+  valid, as `interviews.complete` checks);
+- another value for an answer the form works out (`questionnaire.worked_out`): those follow the
+  answers they read, and the addendum records them as changed too (a `trigger` does not fire).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from typing import Any
 from idtool import case_assessments, cases, database, interviews
 from idtool.errors import InvalidInput
 from idtool.i18n import _, current_language
+from idtool.questionnaire import worked_out
 from idtool.questionnaire.flow import Flow, is_empty
 from idtool.questionnaire.model import Form
 from idtool.session import Session
@@ -78,6 +81,11 @@ def amend(
         )
     before = interviews.answers(session, interview.uuid)
     new = {q: interviews.checked(session, interview, q, v) for q, v in answers.items()}
+    if worked_out.differs(form, before, new, interview.language):
+        raise InvalidInput(
+            _("This answer is worked out by the questionnaire: it cannot be changed.")
+        )
+    new.update(worked_out.wanted(form, {**before, **new}, set(), interview.language))
     changed = {q: v for q, v in new.items() if _stored(before.get(q)) != _stored(v)}
     if not changed:
         raise InvalidInput(_("No answer changes: change at least one answer."))

@@ -17,11 +17,14 @@ from idtool import case_assessments, cases, database, person_answers, records
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.i18n import LANGUAGES, _
 from idtool.policy import Action, Role
+from idtool.questionnaire import worked_out
 from idtool.questionnaire.answers import check as check_answer
-from idtool.questionnaire.flow import Flow, started_answers
+from idtool.questionnaire.flow import Flow, computed_questions, started_answers
 from idtool.questionnaire.model import Form, FormKind
 from idtool.questionnaire.registry import available_forms, load_shipped
 from idtool.session import Session
+
+Answers = Mapping[str, object]
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def start(session: Session, case_uuid: str, form: Form, language: str) -> Interv
             {"interview": interview.uuid, "form": form.form_id, "version": form.version},
         )
         _from_person(session, interview, form)
+        _worked_out(session, interview, form, None)
         _keep_once(session, interview, form)
     return interview
 
@@ -176,21 +180,48 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
     The value is first converted and checked against its question (`questionnaire.answers`):
     an unknown question, or a value that cannot answer it, is refused with an AnswerError
     naming the question, and nothing is written. An answer bound to the person record updates
-    it; an answer worked out from it (`computed`) is refused unless it is the same."""
+    it; an answer worked out from it or by the form (`computed`) is refused unless it is the
+    same. A question whose `trigger` names this one gets its calculation stored."""
     _require_open(session, interview)
     form = form_of(session, interview)
     value = checked(session, interview, question, value)
     if question in computed(session, interview):
-        if value == answers(session, interview.uuid).get(question):
-            return value  # the value worked out already
-        raise InvalidInput(
-            _("This answer is worked out from the date of birth: correct the date of birth.")
-        )
+        _refuse_computed(session, interview, form, {question: value})
+        stored = answers(session, interview.uuid)
+        if question not in computed_questions(form) and value != stored.get(question):
+            raise InvalidInput(
+                _("This answer is worked out from the date of birth: correct the date of birth.")
+            )
+        return value  # the value worked out already
+    before = answers(session, interview.uuid)
     with database.transaction(session.conn):
         _write(session, interview, question, value)
         _from_person(session, interview, form)
+        _worked_out(session, interview, form, before)
         _keep_once(session, interview, form)
     return value
+
+
+def _refuse_computed(session: Session, interview: Interview, form: Form, given: Answers) -> None:
+    """InvalidInput unless each answer `given` to a question the form works out is the value
+    worked out from the answers after the write (`questionnaire.worked_out`)."""
+    if worked_out.differs(form, answers(session, interview.uuid), given, interview.language):
+        raise InvalidInput(
+            _("This answer is worked out by the questionnaire: it cannot be changed.")
+        )
+
+
+def _worked_out(session: Session, interview: Interview, form: Form, before: Answers | None) -> None:
+    """Store what the form works out (`questionnaire.worked_out`) after the officer's answers
+    changed from `before` (None: no answer of theirs); inside the caller's transaction."""
+    stored = answers(session, interview.uuid)
+    answered = worked_out.changed(before, stored) if before is not None else set()
+    for question, value in worked_out.wanted(form, stored, answered, interview.language).items():
+        try:
+            value = None if value is None else checked(session, interview, question, value)
+        except InvalidInput:
+            continue  # what the form works out cannot answer its question: left as it was
+        _write(session, interview, question, value)
 
 
 def save_answers(
@@ -201,12 +232,17 @@ def save_answers(
 ) -> dict[str, object]:
     """Store several answers together, all or none: every one is checked first (`checked`),
     and the first that cannot answer its question raises its AnswerError (in the language
-    `messages`, by default the interview's) with nothing written. Returns them as stored."""
+    `messages`, by default the interview's) with nothing written. Returns them as stored.
+    A computed answer is refused unless it is the value worked out; triggers fire."""
     _require_open(session, interview)
+    form = form_of(session, interview)
     stored = {q: checked(session, interview, q, v, messages) for q, v in given.items()}
+    _refuse_computed(session, interview, form, stored)
+    before = answers(session, interview.uuid)
     with database.transaction(session.conn):
         for question, value in stored.items():
             _write(session, interview, question, value)
+        _worked_out(session, interview, form, before)
         _keep_once(session, interview, form_of(session, interview))
     return stored
 
@@ -273,12 +309,15 @@ def refresh_from_person(session: Session, interview: Interview) -> None:
         return  # as recorded; or read by an officer who may not answer it
     with database.transaction(session.conn):
         _from_person(session, interview, form)
+        _worked_out(session, interview, form, None)
 
 
 def computed(session: Session, interview: Interview) -> frozenset[str]:
-    """The questions worked out from the person record, shown read-only (`person_answers`)."""
+    """The questions worked out, shown read-only: from the person record (`person_answers`)
+    and by the form itself (a calculation on an asked question, `computed_questions`)."""
+    form = form_of(session, interview)
     person = cases.get_case(session, interview.case_uuid, audit_view=False).person
-    return person_answers.computed(form_of(session, interview), person)
+    return person_answers.computed(form, person) | computed_questions(form)
 
 
 def write_amended(session: Session, interview: Interview, answers: dict[str, object]) -> None:
@@ -286,43 +325,6 @@ def write_amended(session: Session, interview: Interview, answers: dict[str, obj
     and allowed by `addenda.amend`; call inside its transaction."""
     for question, value in answers.items():
         _write(session, interview, question, value)
-
-
-def record_received(
-    session: Session,
-    case_uuid: str,
-    form: tuple[str, str, str],
-    answers: list[tuple[str, str]],
-) -> str:
-    """A completed (read-only) interview holding the answers another organisation's referral
-    carries, so nobody asks them again: `form` is (form id, version, language), `answers`
-    (question, JSON text) pairs checked by the caller. Call inside the import's transaction;
-    returns the interview's uuid."""
-    form_id, version, language = form
-    now = cases.now_iso()
-    interview_uuid = str(uuid.uuid4())
-    session.conn.execute(
-        "INSERT INTO interviews (uuid, case_uuid, form_id, form_version, language, state,"
-        " current_section, started_at, completed_at, officer_uuid, device_id)"
-        " VALUES (?, ?, ?, ?, ?, 'completed', '', ?, ?, ?, ?)",
-        (
-            interview_uuid,
-            case_uuid,
-            form_id,
-            version,
-            language,
-            now,
-            now,
-            session.officer.uuid,
-            session.device_id,
-        ),
-    )
-    session.conn.executemany(
-        "INSERT OR REPLACE INTO answers (interview_uuid, question, value, updated_at)"
-        " VALUES (?, ?, ?, ?)",
-        [(interview_uuid, question, value, now) for question, value in answers],
-    )
-    return interview_uuid
 
 
 def set_section(session: Session, interview: Interview, section: str) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from idtool import cases, database, dates, interviews, names, person_matches
+from idtool import cases, database, dates, names, person_matches, received_interviews
 from idtool.errors import InvalidInput
 from idtool.htcds import mapping as m
 from idtool.htcds import standard
@@ -348,7 +348,7 @@ def import_cases(session: Session, found: Preview, source: str, region: str) -> 
             case_uuid = cases.open_received(session, person, region, identified)
             answers = _answers(case)
             if answers:
-                interviews.record_received(
+                received_interviews.record_received(
                     session, case_uuid, (FORM, form.version, form.default_language), answers
                 )
             session.conn.execute(

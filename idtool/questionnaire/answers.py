@@ -220,7 +220,7 @@ def _entries(
     if len(raw) > MAX_ENTRIES:
         problem = _("At most {count} entries.").format(count=MAX_ENTRIES)
         raise _refusal(form, repeat, problem, lang)
-    asked = {q.name: q for q in repeat.walk() if q.kind.takes_answer}
+    asked = {q.name: q for q in repeat.walk() if q.kind.takes_answer and not q.computed}
     stored: list[dict[str, object]] = []
     for number, entry in enumerate(raw, start=1):
         kept: dict[str, object] = {}

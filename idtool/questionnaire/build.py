@@ -19,6 +19,7 @@ from idtool.questionnaire.build_kinds import (
     give_label,
     is_dynamic,
     question_kind,
+    trigger_names,
 )
 from idtool.questionnaire.build_repeats import check_repeat, most_sensitive
 from idtool.questionnaire.expr import Expr, ExpressionError, parse
@@ -51,6 +52,7 @@ TRUE_WORDS = {"true", "yes", "true()"}
 FALSE_WORDS = {"false", "no", "false()", ""}
 GROUP_KEYS = {"name", "type", "label", "hint", "relevant"}
 VALUE_KEYS = {"required", "constraint", "constraint_message", "default", "sensitivity", "bind"}
+VALUE_KEYS |= {"calculation", "trigger"}  # as ODK: a computed answer, or one set on a trigger
 ALLOWED: dict[Kind, set[str]] = {
     Kind.GROUP: GROUP_KEYS,
     Kind.REPEAT: GROUP_KEYS | {"repeat_count", "sensitivity"},
@@ -353,14 +355,6 @@ class Builder:
         if found is None:
             return None
         kind, list_name = found
-        if self.lenient and kind.takes_answer and "calculation" in item.values:
-            kind, list_name = Kind.CALCULATE, None  # as ODK: computed, not asked
-            self.problems.warn(
-                item.where,
-                _("The question has a calculation: it is computed, not asked"),
-                name,
-                item.column("calculation"),
-            )
         self.disallowed(item, ALLOWED[kind], name, kind)
         if self.lenient and not give_label(item, name, kind, self.problems):
             self.ignored.add(name)
@@ -400,6 +394,7 @@ class Builder:
             questions=members,
             bind=binds.target(item, name, kind, self.problems) if "bind" in ALLOWED[kind] else "",
             repeat_count=self.expression(item, "repeat_count", name),
+            trigger=trigger_names(item, name, self.problems),
             source=item.where,
         )
 

@@ -12,6 +12,7 @@ from idtool.questionnaire.raw import TYPE_ALIASES, UNSUPPORTED_TYPES, RawItem, s
 from idtool.questionnaire.type_names import type_words
 
 _FORM_ID = re.compile(r"[a-z0-9-]+")  # as build.FORM_ID
+_TRIGGER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 _CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_\-]*(?::[A-Za-z_][A-Za-z0-9_\-]*)?)\s*\(")
 
 
@@ -34,6 +35,36 @@ def is_dynamic(default: str) -> bool:
     """A default that is an expression (pyxform's dynamic default): it reads a question
     (`${name}`) or calls a function (`today()`); it is computed when the interview needs it."""
     return "${" in default or any(m[1] in FUNCTIONS for m in _CALL.finditer(default))
+
+
+def trigger_names(item: RawItem, name: str, problems: Problems) -> tuple[str, ...]:
+    """The questions named in `trigger` (ODK: `${a}`, or several separated by spaces or
+    commas; in YAML also a list); a trigger needs a calculation (as pyxform)."""
+    value = item.values.get("trigger")
+    parts = value if isinstance(value, list) else [value]
+    text = " ".join(scalar_text(p) for p in parts).replace(",", " ")
+    if not text.strip():
+        return ()
+    names = []
+    for word in text.split():
+        match = _TRIGGER.fullmatch(word)
+        if match is None:
+            problems.error(
+                item.where,
+                _("A trigger names questions as {example}").format(example="${name}"),
+                name,
+                item.column("trigger"),
+            )
+            return ()
+        names.append(match[1])
+    if "calculation" not in item.values:
+        problems.error(
+            item.where,
+            _("A trigger needs a calculation: the value it stores when it fires"),
+            name,
+            item.column("trigger"),
+        )
+    return tuple(dict.fromkeys(names))
 
 
 def question_kind(

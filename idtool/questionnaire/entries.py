@@ -28,6 +28,7 @@ class Entry:
     choice: Choice | None = None
     values: dict[str, Value] = field(default_factory=dict)
     relevant: dict[str, bool] = field(default_factory=dict)
+    computed: dict[str, object] = field(default_factory=dict)  # answers the form works out
 
     @property
     def position(self) -> int:

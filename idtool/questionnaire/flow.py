@@ -25,7 +25,7 @@ from idtool.questionnaire.defaults import (
     typed_default,
 )
 from idtool.questionnaire.entries import Entry
-from idtool.questionnaire.flow_values import REFERENCE, FlowValues
+from idtool.questionnaire.flow_values import REFERENCE, FlowValues, computed_questions
 from idtool.questionnaire.model import Choice, Kind, Question, Section
 from idtool.questionnaire.values import Value
 
@@ -35,6 +35,7 @@ __all__ = [
     "Entry",
     "Flow",
     "ValidationIssue",
+    "computed_questions",
     "default_answers",
     "is_empty",
     "started_answers",

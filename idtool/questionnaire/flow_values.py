@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import ChainMap
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from idtool.i18n import LANGUAGES, _, current_language, language
 from idtool.questionnaire import values as v
@@ -19,6 +19,15 @@ from idtool.questionnaire.expr import Context, Expr
 from idtool.questionnaire.graph import Node, evaluation_order, nodes
 from idtool.questionnaire.model import Choice, Form, Kind, Question, Section, Text
 from idtool.questionnaire.values import Value
+
+
+def computed_questions(form: Form) -> frozenset[str]:
+    """The asked questions the form works out outside repeats (a calculation without a
+    trigger): shown read-only, their stored answers ignored. Inside a repeat one is worked
+    out in each entry and never stored."""
+    inside = form.owners()
+    return frozenset(q.name for q in form.questions() if q.computed and q.name not in inside)
+
 
 REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
 
@@ -50,6 +59,9 @@ class FlowValues:
         self._entries: dict[str, list[Entry]] = {}
         self._questions = {q.name: q for q in form.questions()}
         self._owners = form.owners()
+        self._computed: dict[str, object] = {}  # computed question -> its answer
+        # every computed question, inside repeats too (each entry keeps its own answer)
+        self._computed_names = frozenset(q.name for q in form.questions() if q.computed)
         ordered, _cycles = evaluation_order(nodes(form))
         self._inner: dict[str, list[Node]] = {}
         for node in ordered:
@@ -83,6 +95,7 @@ class FlowValues:
             tables=self.form.lookup,
             position=entry.position if entry else None,
             nodesets=self._nodeset,
+            lang=self.lang,
         )
 
     def _nodeset(self, name: str) -> list[Value]:
@@ -126,6 +139,10 @@ class FlowValues:
             # `.` in a calculation is its own stored value, so once(random()) keeps it
             current = (entry.stored if entry else self.answers).get(item.name)
             values[item.name] = item.calculation.evaluate(self._context(entry, current))
+        elif item.computed and item.calculation is not None:  # asked, answered by the form
+            answer = typed_default(item, item.calculation.evaluate(self._context(entry)))
+            (entry.computed if entry else self._computed)[item.name] = answer
+            values[item.name] = v.from_answer(answer)
         elif item.kind.takes_answer:
             values[item.name] = v.from_answer(self.answer(item.name, entry))
         else:
@@ -172,7 +189,10 @@ class FlowValues:
 
     def answer(self, name: str, entry: Entry | None = None) -> object:
         """The stored answer, or the question's default when there is none (a repeat's is
-        the stored list of entries)."""
+        the stored list of entries); for a computed question (`computed_questions`), what its
+        calculation gives."""
+        if name in self._computed_names:
+            return (entry.computed if entry else self._computed).get(name)
         stored = entry.stored if entry else self.answers
         if name in stored:
             return stored[name]
@@ -211,6 +231,27 @@ class FlowValues:
         return {
             name: self._values[name] for name in self._calculation_order if self._relevant.get(name)
         }
+
+    def computed(self) -> frozenset[str]:
+        """The asked questions this form works out outside repeats, shown read-only
+        (`computed_questions`); inside a repeat, `Question.computed` says it per question."""
+        return computed_questions(self.form)
+
+    def triggered(self, changed: Iterable[str]) -> dict[str, object]:
+        """The answers ODK's `trigger` stores when the answers `changed` change: each question
+        triggered by one of them, with its calculation evaluated now (`.` is its own answer).
+        Only an officer's answer triggers: a value stored by a trigger triggers nothing. A
+        question inside a repeat is not triggered (its entries are answered together)."""
+        names = set(changed)
+        out: dict[str, object] = {}
+        for name, question in self._questions.items():
+            if question.calculation is None or not names.intersection(question.trigger):
+                continue
+            if name in self._owners:
+                continue
+            result = question.calculation.evaluate(self._context(None, self.answers.get(name)))
+            out[name] = typed_default(question, result)
+        return out
 
     def once_values(self) -> dict[str, Value]:
         """The values of relevant calculations that call once() and have none stored yet: the

@@ -49,6 +49,7 @@ def check_form(
                 )
         if isinstance(item, Question):
             _check_question(item, lists, problems, lenient)
+            _check_trigger(item, items, ignored, problems)
     for column, rule in (
         ("child", form.assessment.child),
         ("exploitation", form.assessment.exploitation),
@@ -123,6 +124,41 @@ def _check_references(
                 ),
                 name,
                 column,
+            )
+
+
+def _check_trigger(
+    question: Question,
+    items: dict[str, Section | Question],
+    ignored: set[str],
+    problems: Problems,
+) -> None:
+    """Each question named in `trigger` exists and takes an answer."""
+    for ref in question.trigger:
+        target = items.get(ref)
+        shown = "${" + ref + "}"
+        if ref in ignored:
+            problems.warn(
+                question.source,
+                _("{ref} refers to an ignored question").format(ref=shown),
+                question.name,
+                "trigger",
+            )
+        elif target is None:
+            problems.error(
+                question.source,
+                _("{ref} refers to an unknown question").format(ref=shown),
+                question.name,
+                "trigger",
+            )
+        elif isinstance(target, Section) or not target.kind.takes_answer:
+            problems.error(
+                question.source,
+                _("{ref} is not a question the officer answers: it cannot trigger").format(
+                    ref=shown
+                ),
+                question.name,
+                "trigger",
             )
 
 

@@ -12,8 +12,25 @@ from idtool.questionnaire import values as v
 from idtool.questionnaire.function_api import Args, Context, Impl
 from idtool.questionnaire.values import Value
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# format-date's %b and %a in the interview's language, as JavaRosa takes them from the locale
+# (the abbreviated forms of the Unicode CLDR; Kyrgyz uses the month names official in
+# Kyrgyzstan, borrowed from Russian: to be checked by a native speaker); English elsewhere
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "ru": (
+        *("янв.", "февр.", "мар.", "апр.", "мая", "июн."),
+        *("июл.", "авг.", "сент.", "окт.", "нояб.", "дек."),
+    ),
+    "ky": (
+        *("янв.", "фев.", "мар.", "апр.", "май", "июн."),
+        *("июл.", "авг.", "сен.", "окт.", "ноя.", "дек."),
+    ),
+}
+_DAYS = {  # Monday first
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
+    "ky": ("дүй.", "шейш.", "шарш.", "бейш.", "жума", "ишм.", "жек."),
+}
 
 
 def _number(ctx: Context, args: Args, index: int) -> float:
@@ -71,17 +88,18 @@ def format_date(ctx: Context, args: Args) -> Value:
     moment = v.written_date_time(text)
     if moment is None:
         return ""
-    return _formatted(moment, v.to_string(args[1].evaluate(ctx)))
+    return _formatted(moment, v.to_string(args[1].evaluate(ctx)), ctx.lang)
 
 
-def _formatted(moment: dt.datetime, pattern: str) -> str:
+def _formatted(moment: dt.datetime, pattern: str, lang: str = "en") -> str:
+    lang = lang if lang in _MONTHS else "en"
     fields: dict[str, str] = {
         "%": "%",
         "Y": f"{moment.year:04d}",
         "y": f"{moment.year:04d}"[2:],
         "m": f"{moment.month:02d}",
         "n": str(moment.month),
-        "b": _MONTHS[moment.month - 1],
+        "b": _MONTHS[lang][moment.month - 1],
         "d": f"{moment.day:02d}",
         "e": str(moment.day),
         "H": f"{moment.hour:02d}",
@@ -89,7 +107,7 @@ def _formatted(moment: dt.datetime, pattern: str) -> str:
         "M": f"{moment.minute:02d}",
         "S": f"{moment.second:02d}",
         "3": f"{moment.microsecond // 1000:03d}",
-        "a": _DAYS[moment.weekday()],
+        "a": _DAYS[lang][moment.weekday()],
     }
     out: list[str] = []
     index = 0

@@ -34,8 +34,8 @@ def nodes(form: Form) -> list[Node]:
 
     def reads_of(item: Section | Question) -> set[str]:
         reads = set(item.relevant.references()) if item.relevant else set()
-        if isinstance(item, Question) and item.kind is Kind.CALCULATE and item.calculation:
-            reads |= item.calculation.references()
+        if isinstance(item, Question) and (item.kind is Kind.CALCULATE or item.computed):
+            reads |= item.calculation.references() if item.calculation else set()
         if isinstance(item, Question):
             for expression in (item.default_expr, item.repeat_count):
                 if expression is not None:

@@ -128,7 +128,16 @@ class Question:
     questions: tuple[Question, ...] = ()  # the members of a group
     bind: str = ""  # a person field this question fills (questionnaire.binds), or ""
     repeat_count: Expr | None = None  # a repeat's number of entries, when fixed by the form
+    # the questions whose answer, when it changes, stores this question's calculation as its
+    # answer (ODK's `trigger`); the question stays asked and editable
+    trigger: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
+
+    @property
+    def computed(self) -> bool:
+        """An asked question with a calculation and no trigger: its answer is the calculation,
+        shown read-only (as ODK)."""
+        return self.calculation is not None and self.kind.takes_answer and not self.trigger
 
     def indicators_for(self, value: str) -> tuple[str, ...]:
         return dict(self.indicators).get(value, ())

@@ -27,6 +27,7 @@ QUESTION_KEYS = (
     "flags",
     "bind",
     "repeat_count",
+    "trigger",
 )
 TEXT_KEYS = ("label", "hint", "constraint_message")
 # XLSForm types we know but do not support: reported as ignored, never silently dropped

@@ -33,6 +33,7 @@ class Context:
     position: int | None = None
     # name -> the values of every entry of a question inside a repeat (count(), sum())
     nodesets: Callable[[str], list[Value]] | None = None
+    lang: str = "en"  # the interview's language: format-date's month and day names
 
     def value_of(self, name: str) -> Value:
         return v.from_answer(self.answers.get(name))

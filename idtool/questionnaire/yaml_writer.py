@@ -99,6 +99,8 @@ def _question(question: Question) -> dict[str, Any]:
             out[key] = {value: list(ids) for value, ids in rules}
     if question.bind:
         out["bind"] = question.bind
+    if question.trigger:
+        out["trigger"] = " ".join("${" + name + "}" for name in question.trigger)
     if question.questions:
         out["questions"] = [_question(q) for q in question.questions]
     return out

@@ -31,7 +31,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from idtool import ages, cases, dates, device_info, directory, interviews, names, referrals
+from idtool import (
+    ages,
+    cases,
+    dates,
+    device_info,
+    directory,
+    names,
+    received_interviews,
+    referrals,
+)
 from idtool.bundle import BundleHeader
 from idtool.errors import BundleError, InvalidInput
 from idtool.i18n import LANGUAGES, _
@@ -256,7 +265,7 @@ def apply_referral(
     for row in answers:
         by_form.setdefault((row["form_id"], row["form_version"], row["language"]), []).append(row)
     for form, rows in sorted(by_form.items()):
-        interviews.record_received(
+        received_interviews.record_received(
             session, case_uuid, form, [(r["question"], r["value"]) for r in rows]
         )
         applier.report.add("answers", "imported", len(rows))

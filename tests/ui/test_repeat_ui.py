@@ -279,3 +279,29 @@ def test_the_amend_dialog_shows_a_repeat_read_only(qtbot, session):
     dialog.question.setCurrentIndex(dialog.question.findData("travelled_alone"))
     assert not dialog.repeat_note.isVisible() and dialog.add_button.isEnabled()
     assert dialog.input is not None
+
+
+def test_an_answer_worked_out_in_each_entry_is_shown_read_only(
+    qtbot: Any, session: Session
+) -> None:
+    text = repeats.TEXT.replace(
+        "          - name: companion_place\n",
+        "          - name: birth_year\n"
+        "            type: integer\n"
+        "            label: {en: Born in, ru: Год рождения, ky: Туулган жылы}\n"
+        "            calculation: 2026 - ${companion_age}\n"
+        "          - name: companion_place\n",
+    )
+    uuid = started(session, text)
+    wizard = InterviewWizard(session, uuid)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    choose(qtbot, wizard, "travelled_alone", "no")
+    click(qtbot, repeat_of(wizard, "companions").add)
+    type_at(qtbot, inner(wizard, "companions", 1, "companion_age"), "12")
+    born = inner(wizard, "companions", 1, "birth_year")
+    assert not born.input.isEnabled() and born.computed_note.isVisible()
+    assert born.input.edit.text() == "2014"
+    type_at(qtbot, inner(wizard, "companions", 1, "companion_age"), "30")
+    assert inner(wizard, "companions", 1, "birth_year").input.edit.text() == "1996"
+    assert stored(session, uuid)["companions"] == [{"companion_age": 30}]  # never stored

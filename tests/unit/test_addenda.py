@@ -7,7 +7,17 @@ import json
 import pytest
 from sqlcipher3 import dbapi2
 
-from idtool import addenda, audit, case_assessments, case_list, cases, demo, interviews, officers
+from idtool import (
+    addenda,
+    audit,
+    case_assessments,
+    case_list,
+    cases,
+    demo,
+    interviews,
+    officers,
+    received_interviews,
+)
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.questionnaire.answers import AnswerError
 from idtool.questionnaire.registry import load_shipped
@@ -134,7 +144,9 @@ def test_refusals_write_nothing(session, made_vault):
     assert snapshot(session, case) == before
 
     # A role that may not run the questionnaire may not amend it.
-    ident = interviews.record_received(session, case.uuid, ("nrm-identification", "1", "en"), [])
+    ident = received_interviews.record_received(
+        session, case.uuid, ("nrm-identification", "1", "en"), []
+    )
     officers.add_officer(session, "Guard One", "border_guard", "guard-pass-1")
     vault, _ = made_vault
     with vault.unlock("Guard One", "guard-pass-1") as guard, pytest.raises(NotPermitted):

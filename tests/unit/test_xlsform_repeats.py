@@ -336,3 +336,23 @@ def test_a_loop_with_a_repeat_count_is_an_error(tmp_path: Path) -> None:
     ]
     with pytest.raises(FormError, match="repeat_count is not used"):
         load_form(write_form(tmp_path, survey, YN))
+
+
+def test_an_answer_worked_out_inside_a_repeat_is_worked_out_in_each_entry(tmp_path: Path) -> None:
+    survey = [
+        ["type", "name", "label", "calculation"],
+        ["begin repeat", "people", "Person", ""],
+        ["integer", "age", "Age", ""],
+        ["integer", "born", "Born", "2026 - ${age}"],
+        ["end repeat", "", "", ""],
+    ]
+    form = load_form(write_form(tmp_path, survey))
+    flow = Flow(form, {"people": [{"age": 10, "born": 1900}, {"age": 40}]}, "en", TODAY)
+    assert [flow.answer("born", e) for e in flow.entries("people")] == [2016, 1986]
+    assert flow.effective_answers()["people"] == [
+        {"age": 10, "born": 2016},
+        {"age": 40, "born": 1986},
+    ]
+    assert flow.computed() == frozenset()  # nothing worked out outside the repeat
+    with pytest.raises(AnswerError, match="does not ask"):
+        answers.check(form, "people", [{"born": 1990}], "en")

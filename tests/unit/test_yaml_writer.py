@@ -64,6 +64,18 @@ def test_an_odk_xlsform_is_written_as_the_reader_decided(tmp_path: Path) -> None
     assert again.choice_list("yn").choice("no").label.get("ru") == "no"  # shown by its name
 
 
+def test_computed_and_triggered_answers_round_trip(tmp_path: Path) -> None:
+    survey = [
+        ["type", "name", "label", "calculation", "trigger"],
+        ["integer", "n", "N", "", ""],
+        ["integer", "double", "Double", "${n} * 2", ""],
+        ["text", "stamp", "Stamp", "concat('n=', ${n})", "${n}"],
+    ]
+    form = load_form(write_form(tmp_path, survey))
+    assert form.question("double").computed and form.question("stamp").trigger == ("n",)
+    assert reloaded(form, tmp_path) == form
+
+
 def test_the_repeat_fixture_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "form.yaml"
     path.write_text(repeats.TEXT, encoding="utf-8")

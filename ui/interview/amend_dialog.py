@@ -155,7 +155,7 @@ class AmendDialog(QDialog):
         for section in flow.sections():
             title = section.label.get(self.lang, self.form.default_language) or section.name
             for q in flow.questions(section.name):
-                if q.kind.takes_answer or q.kind is Kind.REPEAT:
+                if (q.kind.takes_answer and not q.computed) or q.kind is Kind.REPEAT:
                     self.question.addItem(f"{title}: {self._label(q.name)}", q.name)
         found = self.question.findData(chosen) if chosen else -1
         self.question.setCurrentIndex(max(found, 0))

@@ -56,7 +56,12 @@ class QuestionBlock(QWidget):
             if focus:
                 self.label.setBuddy(focus[0])
         layout.addWidget(self.error)
-        self.computed_note = QLabel(_("Worked out from the date of birth."), self)
+        worked_out = (
+            _("Worked out from the other answers.")
+            if question.computed
+            else _("Worked out from the date of birth.")
+        )
+        self.computed_note = QLabel(worked_out, self)
         self.computed_note.setObjectName(f"computed_{question.name}")
         self.computed_note.hide()
         layout.addWidget(self.computed_note)
@@ -145,10 +150,12 @@ class SectionPage(QScrollArea):
 
     # -- state ---------------------------------------------------------------------------------
     def load(self, answers: dict[str, object], flow: Flow) -> None:
-        """Show the stored answers (defaults for questions never answered)."""
+        """Show the stored answers (defaults for questions never answered; what the form
+        works out for a computed question)."""
         for name, block in self.blocks.items():
             if block.input is not None:
-                block.input.set_value(answers[name] if name in answers else flow.answer(name))
+                stored = name in answers and name not in flow.computed()
+                block.input.set_value(answers[name] if stored else flow.answer(name))
 
     def refill(self, answers: dict[str, object], names: set[str], computed: frozenset[str]) -> None:
         """Show again the answers `names` the core changed (kept in step with the person

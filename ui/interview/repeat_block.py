@@ -158,6 +158,8 @@ class RepeatBlock(QWidget):
                 continue
             text = flow.text(question.label, lang, entry)
             block.set_text(text, flow.is_required(question, entry), force=force)
+            if question.computed and block.input is not None:  # worked out in each entry
+                block.input.set_value(flow.answer(name, entry))
             if question.choice_filter is not None and block.input is not None:
                 offered = frozenset(c.name for c in flow.choices_for(question, entry))
                 if box.offered.get(name) != offered:
@@ -183,6 +185,8 @@ class RepeatBlock(QWidget):
                     )
                 assert self.flow is not None
                 block.input.set_value(self.flow.answer(name, entry))
+                block.input.setEnabled(not question.computed)  # shown, never typed
+                block.computed_note.setVisible(question.computed)
                 block.input.committed.connect(
                     lambda value, b=block, i=entry.index: self._edited(b, i, value)
                 )
