@@ -145,6 +145,7 @@ def test_an_enrolled_post_may_let_the_coordinator_open_its_backup(
         qtbot.waitUntil(lambda f=flow: f.result is not None or f.error != "", timeout=20_000)
         assert flow.result is not None, flow.error
         written.append(backup.read_info(flow.result).coordinator)
+        flow.message.close()
     assert len(asked) == 2 and "coordinator" in asked[0]
     assert written[0] is not None and written[1] is None
     # A coordinator itself (enrolled with nobody) is not asked.
@@ -155,3 +156,4 @@ def test_an_enrolled_post_may_let_the_coordinator_open_its_backup(
     flow = window.backup.flow
     qtbot.waitUntil(lambda: flow.result is not None or flow.error != "", timeout=20_000)
     assert flow.result is not None and len(asked) == 2
+    flow.message.close()

@@ -49,10 +49,12 @@ def test_a_coordinator_publishes_an_xlsform_from_the_menu(
     assert "route-log version 2 is published" in box.text()
     assert "geopoint" in box.detailedText()  # what the devices will not ask
     assert [f for f, _v in questionnaires.DatabaseSource(w.sup).listing()] == ["route-log"]
+    box.close()
 
     action.trigger()
     box = window.exchange_menu.flow
     assert box.icon() == QMessageBox.Icon.Warning and "already published" in box.text()
+    box.close()
 
 
 def test_a_device_has_no_publish_action(qtbot, make_window, tmp_path: Path) -> None:
