@@ -305,3 +305,20 @@ def test_an_answer_worked_out_in_each_entry_is_shown_read_only(
     type_at(qtbot, inner(wizard, "companions", 1, "companion_age"), "30")
     assert inner(wizard, "companions", 1, "birth_year").input.edit.text() == "1996"
     assert stored(session, uuid)["companions"] == [{"companion_age": 30}]  # never stored
+
+
+def test_the_guidance_panel_shows_the_label_as_the_entry_shows_it(
+    qtbot: Any, session: Session
+) -> None:
+    uuid = started(session)
+    wizard = InterviewWizard(session, uuid)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    choose(qtbot, wizard, "travelled_alone", "no")
+    for entry, (name, age) in enumerate((("Aibek", "30"), ("Dana", "9")), start=1):
+        click(qtbot, repeat_of(wizard, "companions").add)
+        type_at(qtbot, inner(wizard, "companions", entry, "companion_name"), name)
+        type_at(qtbot, inner(wizard, "companions", entry, "companion_age"), age)
+    parent = inner(wizard, "companions", 2, "parent_along")
+    parent.input.buttons["yes"].setFocus()
+    assert wizard.guidance.question_title.text() == "Is a parent travelling with Dana?"

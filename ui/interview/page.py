@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from idtool import interviews
 from idtool.i18n import _
-from idtool.questionnaire.flow import Flow, ValidationIssue
+from idtool.questionnaire.flow import Entry, Flow, ValidationIssue
 from idtool.questionnaire.model import Choice, Form, Kind, Question, Section
 from idtool.session import Session
 from ui.fields import error_label, show_error
@@ -298,6 +298,15 @@ class SectionPage(QScrollArea):
             elif item.input is not None:
                 found.extend(item.input.focus_widgets())
         return found
+
+    def entry_of(self, block: QuestionBlock, flow: Flow) -> Entry | None:
+        """The entry of a repeat a block is asked in (None outside repeats)."""
+        for name, repeat in self.repeats.items():
+            for index, box in enumerate(repeat.boxes):
+                if block in box.blocks.values():
+                    entries = flow.entries(name)
+                    return entries[index] if index < len(entries) else None
+        return None
 
     def block_of(self, widget: QWidget | None) -> QuestionBlock | None:
         while widget is not None and widget is not self:

@@ -7,7 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from idtool.i18n import _, current_language
-from idtool.questionnaire.flow import Flow, is_empty
+from idtool.questionnaire.flow import Entry, Flow, is_empty
 from idtool.questionnaire.model import Form, Text
 
 _NAME_ROLE = Qt.ItemDataRole.UserRole
@@ -20,6 +20,13 @@ def officer_text(text: Text, interview_lang: str, form: Form) -> str:
     if ui_lang in text.languages() and text.get(ui_lang):
         return text.get(ui_lang)
     return text.get(interview_lang, form.default_language)
+
+
+def officer_label(flow: Flow, text: Text, interview_lang: str, entry: Entry | None = None) -> str:
+    """`officer_text` with each ${name} shown as its answer (in the entry, inside a repeat)."""
+    ui_lang = current_language()
+    lang = ui_lang if ui_lang in text.languages() and text.get(ui_lang) else interview_lang
+    return flow.text(text, lang, entry)
 
 
 def section_counts(flow: Flow, section: str) -> tuple[int, int]:

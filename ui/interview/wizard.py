@@ -34,7 +34,7 @@ from idtool.session import Session
 from ui.fields import error_label, show_error
 from ui.interview.finishing import Finishing, error_text
 from ui.interview.page import SectionPage, refill
-from ui.interview.panels import GuidancePanel, SectionList, officer_text
+from ui.interview.panels import GuidancePanel, SectionList, officer_label, officer_text
 from ui.interview.summary import SummaryPage
 
 NEXT_KEYS = ("Alt+Right", "Ctrl+PgDown")
@@ -372,9 +372,10 @@ class InterviewWizard(Finishing, QWidget):
             return
         lang = self.interview.language
         question = block.question
+        entry = page.entry_of(block, self.flow) if page is not None else None
         self.guidance.show_question(
-            officer_text(question.label, lang, self.form),
-            officer_text(question.hint, lang, self.form),
+            officer_label(self.flow, question.label, lang, entry),
+            officer_label(self.flow, question.hint, lang, entry),
         )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
