@@ -61,7 +61,12 @@ def anonymised(
     scope: facts.Scope | None = None,
     fields: Sequence[str] | None = None,
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]], int]:
-    """(columns, kept records, dropped count): each kept combination is shared by >= k cases."""
+    """(columns, kept records, dropped count): each kept combination is shared by >= k cases;
+    k may be raised, never lowered below K_ANONYMITY (InvalidInput)."""
+    if k < K_ANONYMITY:
+        raise InvalidInput(
+            _("Records are shared only in groups of at least {k} cases.").format(k=K_ANONYMITY)
+        )
     columns = chosen_columns(fields)
     counted: Counter[tuple[str, ...]] = Counter(
         tuple(row[c] for c in columns) for row in case_rows(session, scope)

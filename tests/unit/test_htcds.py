@@ -12,8 +12,8 @@ import pytest
 from idtool import cases, kdf
 from idtool.errors import InvalidInput, NotPermitted
 from idtool.htcds import importer, partner, standard
-from idtool.htcds.export import export_htcds
-from idtool.htcds.rows import COLUMNS
+from idtool.htcds.export import K_ANONYMITY, export_htcds
+from idtool.htcds.rows import COLUMNS, case_rows
 from idtool.htcds.toolkit import export_toolkit, standard_name
 from idtool.vault import Vault
 from tests.conftest import SUPERVISOR, SUPERVISOR_PASS
@@ -51,7 +51,7 @@ def test_every_exported_value_is_the_standards(session):
         ),
     )
     known_case(session, details={"sector": ["textile", "trade"]})
-    rows = csv_rows(bytes(export_htcds(session, k=1)))
+    rows = case_rows(session)  # the records before k-anonymity keeps or drops them
     assert len(rows) == 3
     for row in rows:
         assert tuple(row) == COLUMNS
@@ -75,7 +75,7 @@ def test_every_exported_value_is_the_standards(session):
     # The referral names the recipient's type, never the organisation.
     assert seen["cas_ReferredOrganisation"] == {"CentralGovernmentOrganisation", ""}
     assert seen["cas_Status"] <= set(STANDARD["cas_Status"].values)
-    text = bytes(export_htcds(session, k=1)).decode()
+    text = repr(rows)
     assert "Test Person" not in text and "ombudsman" not in text
 
 
@@ -86,7 +86,7 @@ def test_the_deciders_role_gives_the_deciding_organisation(session):
     police = session.vault.unlock("Police One", "police-pass-1")
     known_case(police)
     police.close()
-    rows = csv_rows(bytes(export_htcds(session, k=1)))
+    rows = case_rows(session)
     assert rows[0]["vic_TraffickingStatusDecisionMakingOrg"] == "Police"
 
 
@@ -120,9 +120,10 @@ def test_only_supervisors_export_or_import(session, tmp_path):
 
 
 def test_the_workbook_has_the_toolkits_layout(session, tmp_path):
-    known_case(session, refer_to="ombudsman")
+    for _n in range(K_ANONYMITY):
+        known_case(session, details={})
     path = tmp_path / "toolkit.xlsx"
-    path.write_bytes(bytes(export_toolkit(session, k=1)))
+    path.write_bytes(bytes(export_toolkit(session)))
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
     kit = standard.toolkit()
@@ -146,23 +147,21 @@ def _other_session(tmp_path):
     return vault.unlock(SUPERVISOR, SUPERVISOR_PASS)
 
 
-def _toolkit_facts(session, k=1):
+def _toolkit_facts(session):
     columns = [c for c in COLUMNS if not c.startswith("x_")]
-    return Counter(
-        tuple(r[c] for c in columns) for r in csv_rows(bytes(export_htcds(session, k=k)))
-    )
+    return Counter(tuple(r[c] for c in columns) for r in csv_rows(bytes(export_htcds(session))))
 
 
 def test_round_trip_export_toolkit_import_gives_the_same_facts(session, tmp_path):
-    known_case(session, refer_to="ombudsman")
-    known_case(session, screening=dict(STRONG, sex="male", exploitation_country="kazakhstan"))
-    known_case(session, details={"sector": ["agriculture"], "recruiter": ["relative"]})
+    for _n in range(K_ANONYMITY):
+        known_case(session, details={})
+        known_case(session, details={"sector": ["agriculture"], "recruiter": ["relative"]})
     path = tmp_path / "toolkit.xlsx"
-    path.write_bytes(bytes(export_toolkit(session, k=1)))
+    path.write_bytes(bytes(export_toolkit(session)))
     other = _other_session(tmp_path)
     try:
         found = importer.preview(other, path)
-        assert found.rejected == () and len(found.cases) == 3
+        assert found.rejected == () and len(found.cases) == 2 * K_ANONYMITY
         importer.import_cases(other, found, "Partner NGO", "osh")
         assert _toolkit_facts(other) == _toolkit_facts(session)
     finally:
@@ -294,3 +293,15 @@ def test_a_document_number_column_is_read_and_matched(session, tmp_path):
     partner_sheet(path, [dict(GOOD, prs_IdentityNumber="AN1234567")], extra=("prs_IdentityNumber",))
     (found,) = importer.preview(session, path).cases
     assert found.document_number == "AN1234567" and len(found.duplicates) == 1
+
+
+def test_no_caller_can_lower_k_below_eleven(session):
+    """Attack: a caller passing a smaller k (k=1) would get one person's unique record."""
+    known_case(session, details={"sector": ["mining"]})
+    for weak in (1, 5, 10):
+        with pytest.raises(InvalidInput, match="at least 11"):
+            export_htcds(session, k=weak)
+        with pytest.raises(InvalidInput, match="at least 11"):
+            export_toolkit(session, k=weak)
+    made = export_htcds(session, k=20)  # a stricter k is allowed
+    assert (made.rows, made.dropped) == (0, 1)
