@@ -1,13 +1,19 @@
 """Acknowledgements: the coordinator says which case package it imported, and the device prunes
 its change journal up to there.
 
-The coordinator's update package for some devices carries, for each of them, the sequence
-number and digest of the last case package it imported from that device (`records`, table
-`ack`). The device (`apply`) accepts an acknowledgement only for a package it wrote itself
-(same sequence number and digest in its own log of packages written) and newer than the one
-acknowledged before; it then deletes the journal entries (`sync_changes`) older than that
-package's journal position. The entry at that position stays, so the next package still
-starts from the right place (the journal's largest id never goes back).
+The coordinator's update package carries, for each device, the sequence number and digest of
+the last case package it imported from it: one record per device, table `sync_ack`
+(`gap.ack_records`, which also carries the highest case number, for a restored device). The
+device (`gap.apply_ack`, calling `prune`) prunes only for a package it wrote itself (same
+sequence number and digest in its own log of packages written) newer than the one acknowledged
+before: it deletes the journal entries (`sync_changes`) older than that package's journal
+position. The entry at that position stays, so the next package still starts from the right
+place (the journal's largest id never goes back). An acknowledgement of a package the device
+does not remember (it was restored from an older backup) prunes nothing.
+
+Updates from coordinators of earlier versions carried the same fact a second time, table `ack`
+(`TABLE`); `apply` still reads it, and quarantines one naming a package this device never
+wrote.
 
 A package the coordinator has can never be needed again, so a catch-up package
 (`export.export_cases(resend_from=N)`) may start only after the last one acknowledged
@@ -15,9 +21,6 @@ A package the coordinator has can never be needed again, so a catch-up package
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
-from typing import Any
 
 from idtool.audit import now_iso
 from idtool.database import Connection
@@ -28,25 +31,6 @@ from idtool.sync.apply import Applier
 
 TABLE = "ack"
 _FIELDS = {"device_id", "sequence", "digest"}
-
-
-def records(conn: Connection, device_ids: Iterable[str]) -> list[dict[str, Any]]:
-    """The coordinator: the last case package imported from each of `device_ids`."""
-    out = []
-    for device_id in device_ids:
-        row = conn.execute(
-            "SELECT sequence, digest FROM sync_bundles WHERE direction = 'in' AND sender = ?"
-            " AND kind = 'case' ORDER BY sequence DESC LIMIT 1",
-            (device_id,),
-        ).fetchone()
-        if row is not None:
-            out.append(
-                {
-                    "table": TABLE,
-                    "row": {"device_id": device_id, "sequence": int(row[0]), "digest": row[1]},
-                }
-            )
-    return out
 
 
 def acknowledged(conn: Connection) -> int:
@@ -81,28 +65,34 @@ def apply(session: Session, applier: Applier, row: object) -> None:
     if row["device_id"] != session.device_id:
         applier.report.add("sync_acks", "unchanged")  # another device's
         return
+    if not prune(session, applier, row["sequence"], row["digest"]):
+        applier.quarantine("sync_acks", row, "unknown_bundle")
+
+
+def prune(session: Session, applier: Applier, sequence: int, digest: str) -> bool:
+    """This device's case package `sequence` with `digest` is at the coordinator: prune the
+    journal up to it (when newer than the last acknowledged). False, pruning nothing, when
+    this device never wrote that package."""
     conn = session.conn
     mine = conn.execute(
         "SELECT last_change FROM sync_bundles WHERE direction = 'out' AND sender = ? AND"
         " kind = 'case' AND sequence = ? AND digest = ?",
-        (session.device_id, row["sequence"], row["digest"]),
+        (session.device_id, sequence, digest),
     ).fetchone()
     if mine is None:
-        applier.quarantine("sync_acks", row, "unknown_bundle")
-        return
-    if row["sequence"] <= acknowledged(conn):
+        return False
+    if sequence <= acknowledged(conn):
         applier.report.add("sync_acks", "unchanged")
-        return
+        return True
     last_change = int(mine[0])
     conn.execute(
         "INSERT OR REPLACE INTO sync_acks (kind, sequence, digest, last_change, at)"
         " VALUES ('case', ?, ?, ?, ?)",
-        (row["sequence"], row["digest"], last_change, now_iso()),
+        (sequence, digest, last_change, now_iso()),
     )
     pruned = conn.execute("DELETE FROM sync_changes WHERE id < ?", (last_change,)).rowcount
     session.audit(
-        "sync.acknowledged",
-        applier.bundle_id,
-        {"sequence": row["sequence"], "pruned": int(pruned)},
+        "sync.acknowledged", applier.bundle_id, {"sequence": sequence, "pruned": int(pruned)}
     )
     applier.report.add("sync_acks", "imported")
+    return True

@@ -29,6 +29,7 @@ from idtool.database import Connection
 from idtool.errors import InvalidInput
 from idtool.i18n import _
 from idtool.session import Session
+from idtool.sync import acks
 from idtool.sync.apply import Applier
 
 TABLE = "sync_ack"
@@ -107,6 +108,7 @@ def apply_ack(session: Session, applier: Applier, row: object) -> None:
     if row["device_id"] != session.device_id:
         applier.report.add(TABLE, "unchanged")  # another device's: not ours to keep
         return
+    acks.prune(session, applier, row["sequence"], row["digest"])  # one this device wrote
     value = {"sequence": row["sequence"], "digest": row["digest"][:128]}
     floor = row["case_number"]
     old_floor = session.conn.execute(

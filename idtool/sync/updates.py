@@ -17,7 +17,6 @@ from idtool.i18n import _
 from idtool.policy import Action
 from idtool.session import Session
 from idtool.sync import (
-    acks,
     allowances,
     case_edits,
     devices,
@@ -124,7 +123,6 @@ def update_bundle_records(session: Session, device_ids: list[str]) -> list[dict[
     conn = session.conn
     records = update_records(conn, session)
     records += outcome_records.relayed(conn, device_ids)  # `referral_status`
-    records += acks.records(conn, device_ids)
     if len(device_ids) == 1:
         records += case_edits.records(conn, device_ids)
     records += review_back.records(conn, device_ids)

@@ -79,3 +79,17 @@ def test_an_acknowledgement_of_a_package_never_written_prunes_nothing(tmp_path: 
     assert dev.conn.execute(
         "SELECT reason FROM sync_quarantine WHERE tbl = 'sync_acks'"
     ).fetchall() == [("unknown_bundle",)]
+
+
+def test_one_acknowledgement_per_device_travels(tmp_path: Path) -> None:
+    """The fact "the coordinator has package N" travels once per device (table sync_ack): it
+    both prunes the journal and tells a restored device what the coordinator has."""
+    w = make_world(tmp_path, 2)
+    for i, dev in enumerate(w.devs):
+        demo.generate(dev, 1, seed=i)
+        import_bundle(w.sup, export.export_cases(dev, w.out))
+    records = updates.update_bundle_records(w.sup, [d.device_id for d in w.devs])
+    tables = [r["table"] for r in records]
+    assert tables.count("sync_ack") == 2 and acks.TABLE not in tables
+    import_bundle(w.devs[0], updates.export_update(w.sup, w.out, [w.devs[0].device_id]))
+    assert acks.acknowledged(w.devs[0].conn) == 1
