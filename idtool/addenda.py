@@ -80,12 +80,20 @@ def amend(
             _("The reason is too long: at most {limit} characters.").format(limit=MAX_REASON)
         )
     before = interviews.answers(session, interview.uuid)
+    if answers.keys() & ({r.name for r in form.repeats()} | form.owners().keys()):
+        raise InvalidInput(_("Entries of a repeat are corrected by starting a new interview."))
     new = {q: interviews.checked(session, interview, q, v) for q, v in answers.items()}
     if worked_out.differs(form, before, new, interview.language):
         raise InvalidInput(
             _("This answer is worked out by the questionnaire: it cannot be changed.")
         )
-    new.update(worked_out.wanted(form, {**before, **new}, set(), interview.language))
+    for question, value in worked_out.wanted(
+        form, {**before, **new}, set(), interview.language
+    ).items():
+        try:  # as the interview stores it: a value that cannot answer its question is none
+            new[question] = interviews.checked(session, interview, question, value)
+        except InvalidInput:
+            new[question] = None
     changed = {q: v for q, v in new.items() if _stored(before.get(q)) != _stored(v)}
     if not changed:
         raise InvalidInput(_("No answer changes: change at least one answer."))

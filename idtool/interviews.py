@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from idtool import case_assessments, cases, database, person_answers, records
@@ -197,7 +197,7 @@ def save_answer(session: Session, interview: Interview, question: str, value: ob
     with database.transaction(session.conn):
         _write(session, interview, question, value)
         _from_person(session, interview, form)
-        _worked_out(session, interview, form, before)
+        _worked_out(session, interview, form, before, (question,))
         _keep_once(session, interview, form)
     return value
 
@@ -211,17 +211,28 @@ def _refuse_computed(session: Session, interview: Interview, form: Form, given: 
         )
 
 
-def _worked_out(session: Session, interview: Interview, form: Form, before: Answers | None) -> None:
+def _worked_out(
+    session: Session,
+    interview: Interview,
+    form: Form,
+    before: Answers | None,
+    given: Collection[str] = (),
+) -> None:
     """Store what the form works out (`questionnaire.worked_out`) after the officer's answers
-    changed from `before` (None: no answer of theirs); inside the caller's transaction."""
+    changed from `before` (None: no answer of theirs); an answer `given` in the same call is
+    the officer's and no trigger overwrites it. Inside the caller's transaction."""
     stored = answers(session, interview.uuid)
     answered = worked_out.changed(before, stored) if before is not None else set()
-    for question, value in worked_out.wanted(form, stored, answered, interview.language).items():
+    wanted = worked_out.wanted(form, stored, answered, interview.language)
+    for question, value in wanted.items():
+        if question in given:
+            continue
         try:
             value = None if value is None else checked(session, interview, question, value)
         except InvalidInput:
-            continue  # what the form works out cannot answer its question: left as it was
-        _write(session, interview, question, value)
+            value = None  # what the form works out cannot answer its question: no answer
+        if value is not None or stored.get(question) is not None:
+            _write(session, interview, question, value)
 
 
 def save_answers(
@@ -242,7 +253,7 @@ def save_answers(
     with database.transaction(session.conn):
         for question, value in stored.items():
             _write(session, interview, question, value)
-        _worked_out(session, interview, form, before)
+        _worked_out(session, interview, form, before, stored)
         _keep_once(session, interview, form_of(session, interview))
     return stored
 

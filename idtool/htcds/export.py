@@ -63,7 +63,7 @@ def anonymised(
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]], int]:
     """(columns, kept records, dropped count): each kept combination is shared by >= k cases;
     k may be raised, never lowered below K_ANONYMITY (InvalidInput)."""
-    if k < K_ANONYMITY:
+    if type(k) is not int or k < K_ANONYMITY:  # NaN compares false with everything
         raise InvalidInput(
             _("Records are shared only in groups of at least {k} cases.").format(k=K_ANONYMITY)
         )

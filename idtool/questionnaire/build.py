@@ -15,13 +15,14 @@ from idtool.questionnaire import binds
 from idtool.questionnaire.answer_ids import answer_ids
 from idtool.questionnaire.build_kinds import (
     GroupNames,
+    disallowed,
     form_id_of,
     give_label,
     is_dynamic,
     question_kind,
     trigger_names,
 )
-from idtool.questionnaire.build_repeats import check_repeat, most_sensitive
+from idtool.questionnaire.build_repeats import check_repeat, most_sensitive, repeat_sensitivity
 from idtool.questionnaire.expr import Expr, ExpressionError, parse
 from idtool.questionnaire.model import (
     Assessment,
@@ -321,26 +322,7 @@ class Builder:
         return tuple(q for q in (self.question(child, name) for child in item.children) if q)
 
     def disallowed(self, item: RawItem, allowed: set[str], name: str, kind: Kind) -> None:
-        for key in list(item.values):
-            if key not in allowed and self.lenient:
-                del item.values[key]
-                self.problems.warn(
-                    item.where,
-                    _("{column} means nothing for a {kind} question and is ignored").format(
-                        column=item.column(key), kind=kind.value
-                    ),
-                    name,
-                    item.column(key),
-                )
-            elif key not in allowed:
-                self.problems.error(
-                    item.where,
-                    _("{column} cannot be used on a {kind} question").format(
-                        column=item.column(key), kind=kind.value
-                    ),
-                    name,
-                    item.column(key),
-                )
+        disallowed(item, allowed, name, kind, self.problems, self.lenient)
 
     def kind(self, item: RawItem, name: str) -> tuple[Kind, str | None] | None:
         return question_kind(item, name, self.problems, self.ignored)
@@ -388,7 +370,10 @@ class Builder:
             default=scalar_text(default) if default is not None else None,
             default_expr=default_expr,
             calculation=self.expression(item, "calculation", name),
-            sensitivity=self.enum(item, "sensitivity", Sensitivity, most_sensitive(members), name),
+            sensitivity=repeat_sensitivity(
+                self.enum(item, "sensitivity", Sensitivity, most_sensitive(members), name),
+                members,
+            ),
             indicators=self.indicators(item, name),
             flags=self.indicators(item, name, "flags"),
             questions=members,

@@ -181,3 +181,32 @@ def give_label(item: RawItem, name: str, kind: Kind, problems: Problems) -> bool
     item.values["label"] = name
     problems.warn(item.where, _("The question has no label: its name is shown"), name, "label")
     return True
+
+
+def disallowed(
+    item: RawItem, allowed: set[str], name: str, kind: Kind, problems: Problems, lenient: bool
+) -> None:
+    """Report the keys `item` may not have for its kind: in an XLSForm (`lenient`) a warning
+    and the value ignored, in YAML an error."""
+    for key in list(item.values):
+        if key in allowed:
+            continue
+        if lenient:
+            del item.values[key]
+            problems.warn(
+                item.where,
+                _("{column} means nothing for a {kind} question and is ignored").format(
+                    column=item.column(key), kind=kind.value
+                ),
+                name,
+                item.column(key),
+            )
+        else:
+            problems.error(
+                item.where,
+                _("{column} cannot be used on a {kind} question").format(
+                    column=item.column(key), kind=kind.value
+                ),
+                name,
+                item.column(key),
+            )

@@ -53,3 +53,9 @@ def most_sensitive(members: tuple[Question, ...]) -> Sensitivity:
     """A group's sensitivity when it gives none: the most sensitive of what it holds."""
     found = [q.sensitivity for m in members for q in m.walk() if q.kind.takes_answer]
     return max(found, key=_ORDER.index, default=Sensitivity.ORDINARY)
+
+
+def repeat_sensitivity(declared: Sensitivity, members: tuple[Question, ...]) -> Sensitivity:
+    """A group's or repeat's sensitivity is never below what it holds: its answers travel as
+    one field (a repeat's entries), so a recipient of the lower level would get them all."""
+    return max(declared, most_sensitive(members), key=_ORDER.index)

@@ -150,20 +150,30 @@ class FlowValues:
 
     def _fill(self, repeat: Question) -> None:
         """Compute every entry of a relevant repeat; outside it, each question inside reads
-        as its value in the first entry."""
+        as its value in the first entry.
+
+        Twice: the first pass computes each entry seeing the entries before it; the second
+        computes them again seeing every entry of the first pass, so count(${repeat}) or
+        sum(${q}) inside an entry is the total, as in ODK."""
         stored = stored_entries(self.answers.get(repeat.name))
         loop = self._loop(repeat)
-        found = self._entries[repeat.name] = []
-        for index in range(self._count(repeat, stored, loop)):
-            entry = Entry(
-                repeat,
-                index,
-                stored[index] if index < len(stored) else {},
-                loop[index] if loop is not None else None,
-            )
-            found.append(entry)
-            for node in self._inner.get(repeat.name, []):
-                self._compute(node.item, node.parent, entry)
+        count = self._count(repeat, stored, loop)
+        passes = 2 if count > 1 else 1
+        for number in range(passes):
+            found: list[Entry] = []
+            if number == 0:
+                self._entries[repeat.name] = found  # the first pass reads what it has made
+            for index in range(count):
+                entry = Entry(
+                    repeat,
+                    index,
+                    stored[index] if index < len(stored) else {},
+                    loop[index] if loop is not None else None,
+                )
+                found.append(entry)
+                for node in self._inner.get(repeat.name, []):
+                    self._compute(node.item, node.parent, entry)
+            self._entries[repeat.name] = found
         self._values[repeat.name] = ""
         for node in self._inner.get(repeat.name, []):
             self._values[node.name] = found[0].values.get(node.name, "") if found else ""

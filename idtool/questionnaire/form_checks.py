@@ -34,6 +34,7 @@ def check_form(
             )
         seen.add(node.name)
     lists = {choice_list.name: choice_list for choice_list in form.choice_lists}
+    owners = form.owners()
     for node in all_nodes:
         item = node.item
         for column, expr in _expressions(item):
@@ -49,7 +50,7 @@ def check_form(
                 )
         if isinstance(item, Question):
             _check_question(item, lists, problems, lenient)
-            _check_trigger(item, items, ignored, problems)
+            _check_trigger(item, items, ignored, problems, owners)
     for column, rule in (
         ("child", form.assessment.child),
         ("exploitation", form.assessment.exploitation),
@@ -132,8 +133,29 @@ def _check_trigger(
     items: dict[str, Section | Question],
     ignored: set[str],
     problems: Problems,
+    owners: dict[str, str],
 ) -> None:
-    """Each question named in `trigger` exists and takes an answer."""
+    """Each question named in `trigger` exists and takes an answer; a trigger inside a
+    repeat, or naming a question asked in one, never fires (a warning)."""
+    if question.trigger and question.name in owners:
+        problems.warn(
+            question.source,
+            _("A trigger inside a repeat is not supported: the question is asked as any other"),
+            question.name,
+            "trigger",
+        )
+        return
+    for ref in question.trigger:
+        if ref in owners:
+            problems.warn(
+                question.source,
+                _(
+                    "{ref} is asked in each entry of a repeat: it cannot trigger a question "
+                    "outside it (ignored)"
+                ).format(ref="${" + ref + "}"),
+                question.name,
+                "trigger",
+            )
     for ref in question.trigger:
         target = items.get(ref)
         shown = "${" + ref + "}"

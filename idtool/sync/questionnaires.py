@@ -30,7 +30,9 @@ from idtool.policy import Action
 from idtool.questionnaire import registry
 from idtool.questionnaire.build import FORM_ID
 from idtool.questionnaire.loader import load_form
+from idtool.questionnaire.model import Form
 from idtool.questionnaire.problems import FormError, Problem
+from idtool.questionnaire.tables import table_names
 from idtool.questionnaire.yaml_writer import to_yaml
 from idtool.session import Session
 from idtool.sync.apply import Applier
@@ -186,11 +188,21 @@ def publish(session: Session, path: Path) -> tuple[str, str, tuple[Problem, ...]
     version is already published (a version, once published, never changes)."""
     session.require(Action.TRUST_LIST)
     form = load_form(path)
+    tables = sorted(table_names(form.expressions()))
+    if tables:
+        raise InvalidInput(
+            _(
+                "The questionnaire reads the table(s) {tables} with pulldata(): tables do not "
+                "travel to the devices, where every such value would be empty, so it is not "
+                "published. Put the values in a choice list or a calculation instead."
+            ).format(tables=", ".join(tables))
+        )
     text = to_yaml(form)
+    _check_as_written(form, text)
     form_id, version, detail = check(
         {"form_id": form.form_id, "version": form.version, "text": text}
     )
-    if form_id is None:
+    if form_id is None:  # cannot be after _check_as_written; kept as the last guard
         raise InvalidInput(
             _("The questionnaire cannot be published as written: {detail}").format(
                 detail=detail or version
@@ -217,3 +229,31 @@ def publish(session: Session, path: Path) -> tuple[str, str, tuple[Problem, ...]
         session.audit("questionnaire.publish", form_id, {"version": version, "sha256": digest})
     activate(session)
     return form_id, version, form.warnings
+
+
+def _check_as_written(form: Form, text: str) -> None:
+    """InvalidInput, naming the questions, unless `text` loads as the devices will load it
+    into a form equal to `form` (what an XLSForm allows and the YAML format does not, such as
+    a choice name repeated under allow_choice_duplicates, is refused here)."""
+    with tempfile.TemporaryDirectory(prefix="idtool-form-check-") as tmp:
+        written = Path(tmp) / f"{form.form_id}.yaml"
+        written.write_text(text, "utf-8")
+        try:
+            again = load_form(written)
+        except FormError as error:
+            found = [p for p in error.problems if not p.warning][:5]
+            detail = "; ".join(
+                f"{p.question}: {p.message}" if p.question else p.message for p in found
+            )
+            raise InvalidInput(
+                _("The questionnaire cannot be published as written: {detail}").format(
+                    detail=detail
+                )
+            ) from None
+    if again != form:
+        raise InvalidInput(
+            _(
+                "The questionnaire cannot be published as written: written out for the "
+                "devices it would not be the same form."
+            )
+        )

@@ -146,3 +146,39 @@ def test_the_command_line_refuses_another_value_for_a_computed_answer(run: Runne
     assert proc.returncode == 0, proc.stderr
     proc = run("interview", "show", interview)
     assert "Required answers given: 1 of 1." in proc.stdout
+
+
+def test_an_answer_given_with_its_trigger_is_the_officers(session: Session, tmp_path: Path) -> None:
+    interview = started(session, tmp_path)
+    given = {"n": 3, "place": "Osh", "greeting": "Salam from the officer"}
+    returned = interviews.save_answers(session, interview, given)
+    stored = interviews.answers(session, interview.uuid)
+    assert returned["greeting"] == stored["greeting"] == "Salam from the officer"
+    interviews.save_answer(session, interview, "place", "Naryn")  # the trigger alone fires
+    assert interviews.answers(session, interview.uuid)["greeting"] == "from Naryn 3"
+
+
+def test_a_computed_answer_that_cannot_be_stored_is_cleared(
+    session: Session, tmp_path: Path
+) -> None:
+    text = WORKED_OUT.replace(
+        "      - {name: place,",
+        "      - name: adult\n"
+        "        type: select_one yn\n"
+        "        label: {en: Adult, ru: Взрослый, ky: Бойго жеткен}\n"
+        "        calculation: \"if(${n} >= 18, 'yes', if(${n} > 0, 'no', 'unknown'))\"\n"
+        "      - {name: place,",
+    ) + (
+        "choices:\n  yn:\n"
+        "    - {name: 'yes', label: {en: 'Yes', ru: 'Да', ky: 'Ооба'}}\n"
+        "    - {name: 'no', label: {en: 'No', ru: 'Нет', ky: 'Жок'}}\n"
+    )
+    path = tmp_path / "worked-out.yaml"
+    path.write_text(text, encoding="utf-8")
+    form = install(session, path)
+    case = cases.open_case(session, full_name="Test Person", region="osh")
+    interview = interviews.start(session, case.uuid, form, "en")
+    interviews.save_answer(session, interview, "n", 20)
+    assert interviews.answers(session, interview.uuid)["adult"] == "yes"
+    interviews.save_answer(session, interview, "n", -5)  # "unknown" is no choice of the list
+    assert interviews.answers(session, interview.uuid)["adult"] is None  # not a stale "yes"

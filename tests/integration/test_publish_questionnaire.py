@@ -69,3 +69,26 @@ def test_only_the_coordinator_publishes_and_only_a_form_that_loads(tmp_path: Pat
     with pytest.raises(FormError, match="end repeat without a matching begin repeat"):
         questionnaires.publish(w.sup, broken)
     assert w.sup.conn.execute("SELECT count(*) FROM questionnaires").fetchone()[0] == 0
+
+
+def test_what_would_run_differently_on_the_devices_is_not_published(tmp_path: Path) -> None:
+    w = make_world(tmp_path, 1)
+    # pulldata(): its table stays behind, so every lookup would be empty on the devices
+    survey = [
+        ["type", "name", "label", "calculation"],
+        ["text", "code", "Code", ""],
+        ["calculate", "region", "", "pulldata('regions', 'name', 'code', ${code})"],
+    ]
+    path = write_form(tmp_path, survey, settings=SETTINGS, name="lookup.xlsx")
+    (tmp_path / "regions.csv").write_text("code,name\nOS,Osh\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="regions with pulldata"):
+        questionnaires.publish(w.sup, path)
+    # a choice name twice (allow_choice_duplicates): the format devices read refuses it
+    survey = [["type", "name", "label"], ["select_one yn", "q", "Q"]]
+    choices = [["list_name", "name", "label"], ["yn", "x", "X"], ["yn", "x", "X again"]]
+    settings = [["form_id", "version", "allow_choice_duplicates"], ["dup", "1", "yes"]]
+    path = write_form(tmp_path, survey, choices, settings, name="dup.xlsx")
+    with pytest.raises(InvalidInput, match="cannot be published as written") as refused:
+        questionnaires.publish(w.sup, path)
+    assert "appears twice" in str(refused.value) and "/tmp" not in str(refused.value)
+    assert w.sup.conn.execute("SELECT count(*) FROM questionnaires").fetchone()[0] == 0

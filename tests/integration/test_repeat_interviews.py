@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from idtool import case_flags, cases, interviews, referrals
+from idtool import addenda, case_flags, cases, interviews, referrals
+from idtool.errors import InvalidInput
 from idtool.questionnaire.answers import AnswerError
 from idtool.questionnaire.registry import load_shipped
 from idtool.session import Session
@@ -134,3 +135,12 @@ def test_a_calculation_calling_once_keeps_its_first_value(session: Session) -> N
     stored = interviews.answers(session, interview.uuid)
     assert stored["interview_code"] == code and stored["first_answer"] == "yes"
     assert interviews.flow(session, interview).calculations()["interview_code"] == code
+
+
+def test_an_addendum_does_not_change_a_repeats_entries(session: Session) -> None:
+    interview = started(session)
+    interviews.save_answers(session, interview, {"travelled_alone": "no", "companions": COMPANIONS})
+    interviews.complete(session, interview)
+    with pytest.raises(InvalidInput, match="starting a new interview"):
+        addenda.amend(session, interview.uuid, {"companions": COMPANIONS[:1]}, "one left")
+    assert interviews.answers(session, interview.uuid)["companions"] == COMPANIONS

@@ -298,7 +298,7 @@ def test_a_document_number_column_is_read_and_matched(session, tmp_path):
 def test_no_caller_can_lower_k_below_eleven(session):
     """Attack: a caller passing a smaller k (k=1) would get one person's unique record."""
     known_case(session, details={"sector": ["mining"]})
-    for weak in (1, 5, 10):
+    for weak in (1, 5, 10, float("nan"), 10.5):
         with pytest.raises(InvalidInput, match="at least 11"):
             export_htcds(session, k=weak)
         with pytest.raises(InvalidInput, match="at least 11"):

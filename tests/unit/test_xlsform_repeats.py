@@ -220,7 +220,7 @@ def test_malformed_stored_entries_count_as_empty(tmp_path: Path) -> None:
 def test_the_sensitivity_of_a_repeat_is_its_most_sensitive_question(tmp_path: Path) -> None:
     survey = [
         ["type", "name", "label", "sensitivity"],
-        ["begin repeat", "contacts", "Contact", ""],
+        ["begin repeat", "contacts", "Contact", "ordinary"],  # declared too low: raised
         ["text", "contact_name", "Name", "identifying"],
         ["integer", "contact_age", "Age", ""],
         ["end repeat", "", "", ""],
@@ -356,3 +356,36 @@ def test_an_answer_worked_out_inside_a_repeat_is_worked_out_in_each_entry(tmp_pa
     assert flow.computed() == frozenset()  # nothing worked out outside the repeat
     with pytest.raises(AnswerError, match="does not ask"):
         answers.check(form, "people", [{"born": 1990}], "en")
+
+
+def test_inside_an_entry_count_and_sum_see_every_entry(tmp_path: Path) -> None:
+    survey = [
+        ["type", "name", "label", "relevant", "calculation"],
+        ["begin repeat", "people", "Person", "", ""],
+        ["integer", "age", "Age", "", ""],
+        ["calculate", "of_total", "", "", "concat(position(..), ' of ', count(${people}))"],
+        ["calculate", "ages_total", "", "", "sum(${age})"],
+        ["text", "others", "Who else?", "count(${people}) > 1", ""],
+        ["end repeat", "", "", "", ""],
+    ]
+    form = load_form(write_form(tmp_path, survey))
+    flow = Flow(form, {"people": [{"age": 10}, {"age": 20}, {"age": 30}]}, "en", TODAY)
+    entries = flow.entries("people")
+    assert [flow.value("of_total", e) for e in entries] == ["1 of 3", "2 of 3", "3 of 3"]
+    assert [flow.value("ages_total", e) for e in entries] == [60.0, 60.0, 60.0]
+    assert all(flow.is_relevant("others", e) for e in entries)  # the first entry too
+
+
+def test_triggers_across_or_inside_a_repeat_are_named_as_not_firing(tmp_path: Path) -> None:
+    survey = [
+        ["type", "name", "label", "calculation", "trigger"],
+        ["begin repeat", "people", "Person", "", ""],
+        ["integer", "age", "Age", "", ""],
+        ["text", "note_in", "Note", "concat('age ', ${age})", "${age}"],
+        ["end repeat", "", "", "", ""],
+        ["text", "note_out", "Note", "'someone answered'", "${age}"],
+    ]
+    form = load_form(write_form(tmp_path, survey))
+    shown = "\n".join(w.message for w in form.warnings)
+    assert "A trigger inside a repeat is not supported" in shown
+    assert "${age} is asked in each entry of a repeat: it cannot trigger" in shown
