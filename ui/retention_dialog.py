@@ -35,7 +35,8 @@ def _schedule_text(periods: dict[str, int]) -> str:
     if not periods:
         return _(
             "No retention periods are set: data is kept until erased on request. A "
-            "supervisor sets them (idtool retention set), or the coordinator's update does."
+            "supervisor sets them (Change the schedule…, or idtool retention set), or the "
+            "coordinator's update does."
         )
     parts = [
         _("{status}: {years} (years)").format(status=cases.status_label(s), years=n)

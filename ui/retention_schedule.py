@@ -47,6 +47,8 @@ class ScheduleDialog(QDialog):
             box.setSuffix(_(" year(s)"))
             box.setValue(current.get(status, 0))
             box.setAccessibleName(cases.status_label(status))
+            shown = box.fontMetrics().horizontalAdvance(box.specialValueText())
+            box.setMinimumWidth(shown + 48)  # the words "until erased on request" in full
             form.addRow(cases.status_label(status) + ":", box)
             self.boxes[status] = box
         self.error = error_label("retention_schedule_error")
