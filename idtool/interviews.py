@@ -228,7 +228,8 @@ def _worked_out(
         if question in given:
             continue
         try:
-            value = None if value is None else checked(session, interview, question, value)
+            if form.question(question).kind.takes_answer and value is not None:
+                value = checked(session, interview, question, value)
         except InvalidInput:
             value = None  # what the form works out cannot answer its question: no answer
         if value is not None or stored.get(question) is not None:

@@ -58,7 +58,7 @@ ALLOWED: dict[Kind, set[str]] = {
     Kind.GROUP: GROUP_KEYS,
     Kind.REPEAT: GROUP_KEYS | {"repeat_count", "sensitivity"},
     Kind.NOTE: GROUP_KEYS,
-    Kind.CALCULATE: GROUP_KEYS | {"calculation", "sensitivity", "indicators", "flags"},
+    Kind.CALCULATE: GROUP_KEYS | {"calculation", "trigger", "sensitivity", "indicators", "flags"},
     **dict.fromkeys((Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.DATE), GROUP_KEYS | VALUE_KEYS),
     **dict.fromkeys(
         (Kind.SELECT_ONE, Kind.SELECT_MULTIPLE),

@@ -135,6 +135,9 @@ class FlowValues:
             values[item.name] = ""
         elif item.kind is Kind.REPEAT:
             self._fill(item)
+        elif item.kind is Kind.CALCULATE and item.trigger and entry is None:
+            # set only when a trigger fires (`triggered`): the value stored then
+            values[item.name] = v.from_answer(self.answers.get(item.name))
         elif item.kind is Kind.CALCULATE and item.calculation is not None:
             # `.` in a calculation is its own stored value, so once(random()) keeps it
             current = (entry.stored if entry else self.answers).get(item.name)
@@ -260,7 +263,9 @@ class FlowValues:
             if name in self._owners:
                 continue
             result = question.calculation.evaluate(self._context(None, self.answers.get(name)))
-            out[name] = typed_default(question, result)
+            out[name] = (
+                result if question.kind is Kind.CALCULATE else typed_default(question, result)
+            )
         return out
 
     def once_values(self) -> dict[str, Value]:

@@ -182,3 +182,27 @@ def test_a_computed_answer_that_cannot_be_stored_is_cleared(
     assert interviews.answers(session, interview.uuid)["adult"] == "yes"
     interviews.save_answer(session, interview, "n", -5)  # "unknown" is no choice of the list
     assert interviews.answers(session, interview.uuid)["adult"] is None  # not a stale "yes"
+
+
+def test_a_triggered_calculate_keeps_the_value_of_its_last_trigger(
+    session: Session, tmp_path: Path
+) -> None:
+    text = WORKED_OUT + (
+        "      - name: stamp\n"
+        "        type: calculate\n"
+        "        calculation: \"concat(${place}, '/', ${n})\"\n"
+        '        trigger: "${place}"\n'
+    )
+    path = tmp_path / "worked-out.yaml"
+    path.write_text(text, encoding="utf-8")
+    form = install(session, path)
+    case = cases.open_case(session, full_name="Test Person", region="osh")
+    interview = interviews.start(session, case.uuid, form, "en")
+    assert interviews.flow(session, interview).calculations()["stamp"] == ""  # not fired yet
+    interviews.save_answer(session, interview, "n", 1)
+    interviews.save_answer(session, interview, "place", "Osh")
+    interviews.save_answer(session, interview, "n", 2)  # not a trigger: the stamp stays
+    assert interviews.answers(session, interview.uuid)["stamp"] == "Osh/1"
+    assert interviews.flow(session, interview).calculations()["stamp"] == "Osh/1"
+    interviews.save_answer(session, interview, "place", "Naryn")
+    assert interviews.flow(session, interview).calculations()["stamp"] == "Naryn/2"
