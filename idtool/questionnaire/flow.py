@@ -25,12 +25,11 @@ from idtool.questionnaire.defaults import (
     typed_default,
 )
 from idtool.questionnaire.entries import Entry
-from idtool.questionnaire.flow_values import REFERENCE, FlowValues, computed_questions
+from idtool.questionnaire.flow_values import FlowValues, computed_questions
 from idtool.questionnaire.model import Choice, Kind, Question, Section
 from idtool.questionnaire.values import Value
 
 __all__ = [
-    "REFERENCE",
     "TODAY_DEFAULT",
     "Entry",
     "Flow",

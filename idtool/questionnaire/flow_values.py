@@ -62,6 +62,7 @@ class FlowValues:
         self._computed: dict[str, object] = {}  # computed question -> its answer
         # every computed question, inside repeats too (each entry keeps its own answer)
         self._computed_names = frozenset(q.name for q in form.questions() if q.computed)
+        self._top_computed = computed_questions(form)  # `computed()`: asked for each block
         ordered, _cycles = evaluation_order(nodes(form))
         self._inner: dict[str, list[Node]] = {}
         for node in ordered:
@@ -248,7 +249,7 @@ class FlowValues:
     def computed(self) -> frozenset[str]:
         """The asked questions this form works out outside repeats, shown read-only
         (`computed_questions`); inside a repeat, `Question.computed` says it per question."""
-        return computed_questions(self.form)
+        return self._top_computed
 
     def triggered(self, changed: Iterable[str]) -> dict[str, object]:
         """The answers ODK's `trigger` stores when the answers `changed` change: each question

@@ -202,7 +202,7 @@ def publish(session: Session, path: Path) -> tuple[str, str, tuple[Problem, ...]
     form_id, version, detail = check(
         {"form_id": form.form_id, "version": form.version, "text": text}
     )
-    if form_id is None:  # cannot be after _check_as_written; kept as the last guard
+    if form_id is None:  # what every device checks too: the id, the version, the size
         raise InvalidInput(
             _("The questionnaire cannot be published as written: {detail}").format(
                 detail=detail or version
